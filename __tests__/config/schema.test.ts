@@ -1,0 +1,204 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError, parseConfig, parseConfigYaml } from '../../config/load';
+import { EXAMPLE_CONFIG_FILE, exampleRaw } from '../helpers';
+
+/** The problem lines a config produces (and the assertion that it produces some). */
+function problems(edit: (raw: Record<string, any>) => void): string[] {
+  const raw = exampleRaw();
+  edit(raw);
+  try {
+    parseConfig(raw, 'test-config');
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return [...(e as ConfigError).problems];
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+function yamlProblems(text: string): string[] {
+  try {
+    parseConfigYaml(text, 'bad.yaml');
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return [...(e as ConfigError).problems];
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('the example org config', () => {
+  test('is valid and fills the documented defaults', () => {
+    const raw = exampleRaw();
+    delete raw.retention;
+    delete raw.deployment;
+    delete raw.state;
+    const config = parseConfig(raw);
+    expect(config.retention).toEqual({
+      logArchiveDays: 365,
+      transitionToColdStorageDays: 90,
+      cloudWatchLogsDays: 365,
+      objectLockMode: 'GOVERNANCE',
+    });
+    expect(config.deployment).toEqual({ roleName: 'OrganizationAccountAccessRole', sessionName: 'soc2-baseline' });
+    expect(config.state).toEqual({ backend: 'local' });
+  });
+
+  test('parses from the shipped YAML file', () => {
+    const config = parseConfigYaml(readFileSync(EXAMPLE_CONFIG_FILE, 'utf8'));
+    expect(config.members.map((m) => m.id)).toEqual([
+      '111111111111',
+      '222222222222',
+      '333333333333',
+      '444444444444',
+      '555555555555',
+    ]);
+  });
+});
+
+describe('config errors name the field path, one line per problem', () => {
+  test('an account id that is not 12 digits', () => {
+    expect(problems((r) => (r.members[3].id = '12345'))).toEqual([
+      'members[3].id: must be a 12-digit account id, quoted (e.g. "111111111111")',
+    ]);
+  });
+
+  test('an unquoted account id (YAML reads a number) is explained', () => {
+    expect(problems((r) => (r.members[4].id = 555555555555))).toEqual([
+      'members[4].id: must be a 12-digit account id, quoted (e.g. "111111111111")',
+    ]);
+  });
+
+  test('a duplicate account id', () => {
+    expect(problems((r) => (r.members[4].id = '444444444444'))).toEqual([
+      'members[4].id: duplicate account id 444444444444 (also members[3])',
+    ]);
+  });
+
+  test('a home Region outside the governed list', () => {
+    expect(problems((r) => (r.regions.home = 'ap-southeast-2'))).toEqual([
+      'regions.home: ap-southeast-2 is not in regions.governed',
+    ]);
+  });
+
+  test('a member Region outside the governed list', () => {
+    expect(problems((r) => (r.members[4].regions = ['us-east-1', 'sa-east-1']))).toEqual([
+      'members[4].regions[1]: sa-east-1 is not in regions.governed',
+    ]);
+  });
+
+  test('a member Region subset without the home Region', () => {
+    expect(problems((r) => (r.members[4].regions = ['us-west-2']))).toEqual([
+      'members[4].regions: must include the home Region us-east-1 (global resources are recorded there)',
+    ]);
+  });
+
+  test('a malformed Region code', () => {
+    expect(problems((r) => (r.regions.governed = ['us-east-1', 'US East']))).toEqual([
+      'regions.governed[1]: must be an AWS Region code such as "us-east-1"',
+    ]);
+  });
+
+  test('a Region listed twice', () => {
+    expect(problems((r) => r.regions.governed.push('us-west-2'))).toEqual([
+      'regions.governed[3]: us-west-2 is listed twice',
+    ]);
+  });
+
+  test('an unknown key, at the top level and nested', () => {
+    expect(
+      problems((r) => {
+        r.trial = true;
+        r.members[2].owner = 'secops';
+      }),
+    ).toEqual(['members[2].owner: unknown key', 'trial: unknown key']);
+  });
+
+  test('a missing required field', () => {
+    expect(problems((r) => delete r.organization.auditAccountId)).toEqual(['organization.auditAccountId: is required']);
+    expect(problems((r) => delete r.members)).toEqual(['members: is required']);
+  });
+
+  test('retention below the 90-day SOC 2 minimum', () => {
+    expect(problems((r) => (r.retention.logArchiveDays = 30))).toEqual([
+      'retention.logArchiveDays: must be at least 90 days (SOC 2 evidence window)',
+    ]);
+  });
+
+  test('a CloudWatch Logs retention CloudWatch does not accept', () => {
+    expect(problems((r) => (r.retention.cloudWatchLogsDays = 100))).toEqual([
+      'retention.cloudWatchLogsDays: must be one of 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653',
+    ]);
+  });
+
+  test('cold-storage transition at or after expiry', () => {
+    expect(problems((r) => (r.retention.transitionToColdStorageDays = 365))).toEqual([
+      'retention.transitionToColdStorageDays: must be less than retention.logArchiveDays (365)',
+    ]);
+  });
+
+  test('an unknown Object Lock mode', () => {
+    const lines = problems((r) => (r.retention.objectLockMode = 'LEGAL_HOLD'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^retention\.objectLockMode: .*"GOVERNANCE"\|"COMPLIANCE"/);
+  });
+
+  test('a core account that is not listed in members', () => {
+    expect(problems((r) => r.members.splice(2, 1))).toEqual([
+      'organization.auditAccountId: 333333333333 is not listed in members (every account, the audit account included, gets the member baseline)',
+    ]);
+  });
+
+  test('core accounts that are not separate', () => {
+    expect(problems((r) => (r.organization.auditAccountId = '111111111111'))).toEqual([
+      'organization.auditAccountId: must not be the management account (delegated administration needs a separate account)',
+    ]);
+    expect(problems((r) => (r.organization.logArchiveAccountId = '111111111111'))).toEqual([
+      'organization.logArchiveAccountId: must be a dedicated account, not the management account',
+    ]);
+  });
+
+  test('an S3 state backend without its bucket, and an unknown backend', () => {
+    expect(problems((r) => (r.state = { backend: 's3', region: 'us-east-1' }))).toEqual(['state.bucket: is required']);
+    const lines = problems((r) => (r.state = { backend: 'consul' }));
+    expect(lines).toEqual(['state.backend: backend must be "local" or "s3"']);
+  });
+
+  test('a name prefix that would make invalid or too long bucket names', () => {
+    expect(problems((r) => (r.organization.namePrefix = 'Acme_SOC2'))).toEqual([
+      'organization.namePrefix: must be 3-20 characters of lowercase letters, digits and hyphens, starting with a letter',
+    ]);
+    expect(problems((r) => (r.organization.namePrefix = 'a-very-long-company-prefix'))).toHaveLength(1);
+  });
+
+  test('several problems give several lines', () => {
+    expect(
+      problems((r) => {
+        r.members[0].email = 'not-an-email';
+        r.organization.id = 'org-1';
+      }),
+    ).toEqual([
+      'organization.id: must be an organization id such as "o-a1b2c3d4e5"',
+      'members[0].email: must be an email address',
+    ]);
+  });
+});
+
+describe('YAML problems carry the line number', () => {
+  const text = readFileSync(EXAMPLE_CONFIG_FILE, 'utf8');
+
+  test('a field error points at its line', () => {
+    const bad = text.replace('id: "444444444444"', 'id: "4444"');
+    const line = bad.split('\n').findIndex((l) => l.includes('id: "4444"')) + 1;
+    expect(yamlProblems(bad)).toEqual([`members[3].id: must be a 12-digit account id, quoted (e.g. "111111111111") (line ${line})`]);
+  });
+
+  test('a YAML syntax error is reported, not thrown raw', () => {
+    const lines = yamlProblems('organization:\n  id: [unclosed\n');
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines[0]).toMatch(/^YAML syntax: .*\(line \d+\)$/);
+  });
+
+  test('a duplicate key is a syntax error, not a silent override', () => {
+    const lines = yamlProblems(text.replace('regions:\n  home: us-east-1', 'regions:\n  home: us-east-1\n  home: eu-west-1'));
+    expect(lines[0]).toMatch(/^YAML syntax: .*unique/i);
+  });
+});

@@ -1,0 +1,87 @@
+import { exampleConfig, oneResource, refTo, statement, synthStack } from '../helpers';
+
+const TRAIL_ARN = 'arn:aws:cloudtrail:us-east-1:111111111111:trail/acme-soc2-org-trail';
+const LOG_GROUP = '/acme-soc2/cloudtrail/organization';
+const LOG_GROUP_ARN = `arn:aws:logs:us-east-1:111111111111:log-group:${LOG_GROUP}`;
+
+describe('the organization trail', () => {
+  const json = synthStack(exampleConfig(), 'management');
+  const trail = oneResource(json, 'aws_cloudtrail');
+
+  test('covers the organization, every Region and global events, with log file validation', () => {
+    expect(trail).toMatchObject({
+      provider: 'aws.management',
+      region: 'us-east-1',
+      name: 'acme-soc2-org-trail',
+      s3_bucket_name: 'acme-soc2-cloudtrail-222222222222-us-east-1',
+      is_organization_trail: true,
+      is_multi_region_trail: true,
+      include_global_service_events: true,
+      enable_log_file_validation: true,
+      enable_logging: true,
+    });
+    expect(trail.s3_key_prefix).toBeUndefined();
+  });
+
+  test('is encrypted with the log-archive CloudTrail key', () => {
+    expect(trail.kms_key_id).toBe(refTo(json, 'aws_kms_key', (k) => k.description.includes('organization trail log files'), 'arn'));
+  });
+
+  test('records all management events, read and write, excluding no event source', () => {
+    expect(trail.advanced_event_selector[0]).toEqual({
+      name: 'All management events, read and write',
+      field_selector: [{ field: 'eventCategory', equals: ['Management'] }],
+    });
+    expect(JSON.stringify(trail.advanced_event_selector)).not.toMatch(/readOnly|not_equals|eventSource/);
+    expect(trail.event_selector).toBeUndefined();
+  });
+
+  test('waits for the bucket policy and the key it is checked against', () => {
+    const policyRef = refTo(json, 'aws_s3_bucket_policy', (p) => p.policy.includes('CloudTrailWriteOrganizationTrail'), 'id');
+    expect(trail.depends_on).toEqual(
+      expect.arrayContaining([policyRef.replace(/^\$\{(.*)\.id\}$/, '$1'), expect.stringMatching(/^aws_kms_key\./)]),
+    );
+  });
+
+  test('delivers to a KMS-encrypted log group with the configured retention', () => {
+    const logGroup = oneResource(json, 'aws_cloudwatch_log_group');
+    expect(logGroup).toMatchObject({ provider: 'aws.management', region: 'us-east-1', name: LOG_GROUP, retention_in_days: 365 });
+    expect(logGroup.kms_key_id).toBe(refTo(json, 'aws_kms_key', (k) => k.description.includes('CloudWatch Logs copy'), 'arn'));
+    expect(trail.cloud_watch_logs_group_arn).toBe(`${refTo(json, 'aws_cloudwatch_log_group', () => true, 'arn')}:*`);
+  });
+
+  test('the log group key lets CloudWatch Logs use it for that log group only', () => {
+    const key = oneResource(json, 'aws_kms_key', (k) => k.description.includes('CloudWatch Logs copy'));
+    expect(key).toMatchObject({ provider: 'aws.management', enable_key_rotation: true, deletion_window_in_days: 30 });
+    expect(statement(key.policy, 'CloudWatchLogsUseForTrailLogGroup')).toMatchObject({
+      Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+      Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': LOG_GROUP_ARN } },
+    });
+  });
+
+  test('the CloudWatch role is assumable by this trail only and may only create streams and put events', () => {
+    const role = oneResource(json, 'aws_iam_role');
+    expect(trail.cloud_watch_logs_role_arn).toBe(refTo(json, 'aws_iam_role', () => true, 'arn'));
+    expect(JSON.parse(role.assume_role_policy)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'AllowServiceToAssume',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudtrail.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceArn': TRAIL_ARN } },
+        },
+      ],
+    });
+    const rolePolicy = oneResource(json, 'aws_iam_role_policy');
+    expect(JSON.parse(rolePolicy.policy).Statement).toEqual([
+      {
+        Sid: 'CreateStreamsAndPutEventsInTrailLogGroup',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: `${LOG_GROUP_ARN}:log-stream:*`,
+      },
+    ]);
+  });
+});

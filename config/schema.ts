@@ -1,0 +1,239 @@
+/**
+ * The org config model: one zod schema is the single source of truth for validation, the TypeScript
+ * types every stack consumes, and the config reference in README.md. Every optional field documents
+ * what happens when it is left out; no default weakens a security control.
+ */
+import { z } from 'zod';
+
+/** CloudWatch Logs only accepts these retention values (days). */
+export const CLOUDWATCH_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** SOC 2 auditors expect at least 90 days of retained logs. */
+export const MIN_LOG_RETENTION_DAYS = 90;
+
+const ACCOUNT_ID_MESSAGE = 'must be a 12-digit account id, quoted (e.g. "111111111111")';
+
+export const accountIdSchema = z.string({ error: ACCOUNT_ID_MESSAGE }).regex(/^\d{12}$/, { error: ACCOUNT_ID_MESSAGE });
+
+export const regionSchema = z
+  .string({ error: 'must be an AWS Region code such as "us-east-1"' })
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, { error: 'must be an AWS Region code such as "us-east-1"' });
+
+const tagsSchema = z.record(
+  z.string().min(1).max(128),
+  z.string({ error: 'tag values must be strings' }).max(256),
+);
+
+const roleNameSchema = z
+  .string()
+  .regex(/^[\w+=,.@/-]{1,64}$/, { error: 'must be an IAM role name (letters, digits and +=,.@_-/)' });
+
+export const memberSchema = z.strictObject({
+  id: accountIdSchema.describe('The account id: 12 digits, quoted.'),
+  name: z.string().min(1).max(50).describe('A human name for the account, used in tags and listings.'),
+  email: z.email({ error: 'must be an email address' }).describe("The account's root email address, as in AWS Organizations."),
+  ou: z.string().min(1).describe('Its organizational unit: an OU id (`ou-xxxx-xxxxxxxx`), `Root`, or an OU path such as `Workloads/Prod`.'),
+  regions: z
+    .array(regionSchema)
+    .min(1)
+    .optional()
+    .describe('The Regions its member baseline covers, a subset of `regions.governed` that includes the home Region. Omitted: every governed Region.'),
+  tags: tagsSchema.optional().describe("Tags on every resource of this account's stack, on top of the top-level `tags`. Omitted: none."),
+});
+
+const localStateSchema = z.strictObject({
+  backend: z.literal('local').describe('Local state (`terraform.<stack>.tfstate` in the project folder): synth and plan need no AWS.'),
+});
+
+const s3StateSchema = z.strictObject({
+  backend: z.literal('s3').describe('S3 state with S3-native locking (`use_lockfile`, Terraform >= 1.10), one key per stack.'),
+  bucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be an S3 bucket name' })
+    .describe('The state bucket. It must exist before the first `terraform init`.'),
+  region: regionSchema.describe("The state bucket's Region."),
+  keyPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9!_.*'()/-]+$/, { error: 'must be an S3 key prefix' })
+    .refine((s) => !s.endsWith('/') && !s.startsWith('/'), { error: 'must not start or end with "/"' })
+    .default('soc2-baseline')
+    .describe('Prefix of every state key: `<keyPrefix>/<stack>.tfstate`.'),
+  kmsKeyArn: z
+    .string()
+    .startsWith('arn:', { error: 'must be a KMS key ARN' })
+    .optional()
+    .describe("KMS key that encrypts state objects. Omitted: the state bucket's default encryption."),
+  roleArn: z
+    .string()
+    .startsWith('arn:', { error: 'must be an IAM role ARN' })
+    .optional()
+    .describe("Role to assume for state access. Omitted: the pipeline's own credentials."),
+});
+
+export const configSchema = z.strictObject({
+  organization: z
+    .strictObject({
+      id: z
+        .string()
+        .regex(/^o-[a-z0-9]{10,32}$/, { error: 'must be an organization id such as "o-a1b2c3d4e5"' })
+        .describe('The AWS Organizations id.'),
+      namePrefix: z
+        .string()
+        .regex(/^[a-z][a-z0-9-]{1,18}[a-z0-9]$/, {
+          error: 'must be 3-20 characters of lowercase letters, digits and hyphens, starting with a letter',
+        })
+        .describe('Prefix of every name the baseline derives (buckets, keys, trails, topics); 3-20 lowercase characters so bucket names fit in 63.'),
+      managementAccountId: accountIdSchema.describe('The management account: the org trail and the service delegations.'),
+      logArchiveAccountId: accountIdSchema.describe('The dedicated log-archive account: central log buckets and their keys.'),
+      auditAccountId: accountIdSchema.describe('The audit (security tooling) account: delegated administrator of the security services.'),
+    })
+    .describe('The organization and its three core accounts, each of which must also be listed in `members`.'),
+  regions: z
+    .strictObject({
+      home: regionSchema.describe('Where the org trail, its log group and the log archive live. Must be governed.'),
+      governed: z.array(regionSchema).min(1, { error: 'must list at least one Region' }).describe('Every Region the baseline covers.'),
+    })
+    .describe('Regions.'),
+  deployment: z
+    .strictObject({
+      roleName: roleNameSchema.default('OrganizationAccountAccessRole').describe('The role the pipeline assumes in each account.'),
+      pipelineAccountId: accountIdSchema
+        .optional()
+        .describe("The account whose credentials the pipeline runs with: its provider assumes no role. Omitted: the role is assumed in every account."),
+      sessionName: z
+        .string()
+        .regex(/^[\w+=,.@-]{2,64}$/, { error: 'must be 2-64 characters of letters, digits and +=,.@_-' })
+        .default('soc2-baseline')
+        .describe('Session name of the assumed-role sessions, as CloudTrail shows it.'),
+      externalId: z.string().min(2).max(1224).optional().describe("External id the role's trust policy requires. Omitted: none."),
+    })
+    .prefault({})
+    .describe('How the pipeline reaches each account.'),
+  state: z
+    .discriminatedUnion('backend', [localStateSchema, s3StateSchema], { error: 'backend must be "local" or "s3"' })
+    .prefault({ backend: 'local' })
+    .describe('Where Terraform keeps each stack\'s state.'),
+  retention: z
+    .strictObject({
+      logArchiveDays: z
+        .number()
+        .int()
+        .min(MIN_LOG_RETENTION_DAYS, { error: `must be at least ${MIN_LOG_RETENTION_DAYS} days (SOC 2 evidence window)` })
+        .default(365)
+        .describe(`Days every log object is kept: its Object Lock retention, then expiry. At least ${MIN_LOG_RETENTION_DAYS}.`),
+      transitionToColdStorageDays: z
+        .number()
+        .int()
+        .min(30, { error: 'must be at least 30 days (S3 minimum)' })
+        .default(90)
+        .describe('Days after which log objects move to S3 Glacier Instant Retrieval; less than `logArchiveDays`.'),
+      cloudWatchLogsDays: z
+        .number()
+        .int()
+        .refine((d) => (CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(d) && d >= MIN_LOG_RETENTION_DAYS, {
+          error: `must be one of ${CLOUDWATCH_RETENTION_DAYS.filter((d) => d >= MIN_LOG_RETENTION_DAYS).join(', ')}`,
+        })
+        .default(365)
+        .describe('Days CloudWatch Logs keeps trail events; a value CloudWatch Logs accepts, at least 90.'),
+      objectLockMode: z
+        .enum(['GOVERNANCE', 'COMPLIANCE'])
+        .default('GOVERNANCE')
+        .describe('GOVERNANCE lets a specially permitted principal shorten retention; COMPLIANCE lets nobody, not even root.'),
+    })
+    .prefault({})
+    .describe('How long logs are kept, and how.'),
+  tags: tagsSchema.default({}).describe('Tags on every resource the baseline creates, beside its own `soc2-baseline:*` tags.'),
+  members: z
+    .array(memberSchema)
+    .min(1, { error: 'must list at least one account' })
+    .describe('Every account of the organization, the management, log-archive and audit accounts included; each gets a `member-<id>` stack.'),
+});
+
+export type BaselineConfigInput = z.input<typeof configSchema>;
+export type BaselineConfig = z.output<typeof configSchema>;
+export type MemberAccount = BaselineConfig['members'][number];
+
+type Issue = { path: (string | number)[]; message: string };
+
+/** Cross-field rules that a per-field schema cannot express. */
+export function crossFieldIssues(config: BaselineConfig): Issue[] {
+  const issues: Issue[] = [];
+  const { regions, organization: org, members } = config;
+  const governed = new Set(regions.governed);
+
+  regions.governed.forEach((region, i) => {
+    if (regions.governed.indexOf(region) !== i) {
+      issues.push({ path: ['regions', 'governed', i], message: `${region} is listed twice` });
+    }
+  });
+  if (!governed.has(regions.home)) {
+    issues.push({ path: ['regions', 'home'], message: `${regions.home} is not in regions.governed` });
+  }
+
+  const firstIndex = new Map<string, number>();
+  members.forEach((member, i) => {
+    const seen = firstIndex.get(member.id);
+    if (seen !== undefined) {
+      issues.push({ path: ['members', i, 'id'], message: `duplicate account id ${member.id} (also members[${seen}])` });
+    } else {
+      firstIndex.set(member.id, i);
+    }
+    member.regions?.forEach((region, j) => {
+      if (!governed.has(region)) {
+        issues.push({ path: ['members', i, 'regions', j], message: `${region} is not in regions.governed` });
+      } else if (member.regions!.indexOf(region) !== j) {
+        issues.push({ path: ['members', i, 'regions', j], message: `${region} is listed twice` });
+      }
+    });
+    if (member.regions && governed.has(regions.home) && !member.regions.includes(regions.home)) {
+      issues.push({
+        path: ['members', i, 'regions'],
+        message: `must include the home Region ${regions.home} (global resources are recorded there)`,
+      });
+    }
+  });
+
+  const core: [keyof typeof org, string][] = [
+    ['managementAccountId', 'management'],
+    ['logArchiveAccountId', 'log-archive'],
+    ['auditAccountId', 'audit'],
+  ];
+  for (const [field, label] of core) {
+    const id = org[field];
+    if (!firstIndex.has(id)) {
+      issues.push({
+        path: ['organization', field],
+        message: `${id} is not listed in members (every account, the ${label} account included, gets the member baseline)`,
+      });
+    }
+  }
+  if (org.logArchiveAccountId === org.managementAccountId) {
+    issues.push({
+      path: ['organization', 'logArchiveAccountId'],
+      message: 'must be a dedicated account, not the management account',
+    });
+  }
+  if (org.auditAccountId === org.managementAccountId) {
+    issues.push({
+      path: ['organization', 'auditAccountId'],
+      message: 'must not be the management account (delegated administration needs a separate account)',
+    });
+  }
+  if (org.auditAccountId === org.logArchiveAccountId) {
+    issues.push({
+      path: ['organization', 'auditAccountId'],
+      message: 'must not be the log-archive account (separation of duties: who watches is not who keeps)',
+    });
+  }
+
+  const r = config.retention;
+  if (r.transitionToColdStorageDays >= r.logArchiveDays) {
+    issues.push({
+      path: ['retention', 'transitionToColdStorageDays'],
+      message: `must be less than retention.logArchiveDays (${r.logArchiveDays})`,
+    });
+  }
+  return issues;
+}

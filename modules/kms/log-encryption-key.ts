@@ -1,0 +1,63 @@
+/**
+ * A customer-managed KMS key for logs: rotation on, the longest deletion window, `prevent_destroy`,
+ * and a key policy that keeps administration with the owning account and grants services only what
+ * they need, under the conditions the caller passes.
+ */
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Construct } from 'constructs';
+import { accountRootArn } from '../../config/naming';
+import { policyDocument, type PolicyStatement } from '../iam/policy-document';
+
+/** KMS's maximum: a scheduled deletion can be cancelled for 30 days. */
+export const MAX_KEY_DELETION_WINDOW_DAYS = 30;
+
+export interface LogEncryptionKeyProps {
+  readonly provider: AwsProvider;
+  /** The account that owns the key; its IAM administers it. */
+  readonly accountId: string;
+  readonly region: string;
+  /** `alias/...` */
+  readonly aliasName: string;
+  readonly description: string;
+  /** What services and readers may do with the key. The owner's administration statement is added. */
+  readonly statements: readonly PolicyStatement[];
+}
+
+export class LogEncryptionKey extends Construct {
+  readonly key: KmsKey;
+  readonly alias: KmsAlias;
+
+  constructor(scope: Construct, id: string, props: LogEncryptionKeyProps) {
+    super(scope, id);
+    if (!props.aliasName.startsWith('alias/')) {
+      throw new Error(`LogEncryptionKey ${id}: aliasName must start with "alias/" (got "${props.aliasName}")`);
+    }
+    this.key = new KmsKey(this, 'key', {
+      provider: props.provider,
+      region: props.region,
+      description: props.description,
+      enableKeyRotation: true,
+      deletionWindowInDays: MAX_KEY_DELETION_WINDOW_DAYS,
+      policy: policyDocument([
+        {
+          // Without this the key could become unmanageable; it delegates to the owning account's IAM.
+          Sid: 'KeyAdministrationByOwningAccount',
+          Effect: 'Allow',
+          Principal: { AWS: accountRootArn(props.accountId) },
+          Action: 'kms:*',
+          Resource: '*',
+        },
+        ...props.statements,
+      ]),
+      lifecycle: { preventDestroy: true },
+    });
+    this.alias = new KmsAlias(this, 'alias', {
+      provider: props.provider,
+      region: props.region,
+      name: props.aliasName,
+      targetKeyId: this.key.keyId,
+    });
+  }
+}

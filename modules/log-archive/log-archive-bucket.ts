@@ -1,0 +1,177 @@
+/**
+ * A central log bucket hardened the way SOC 2 auditors and scanners check it: no public access,
+ * owner-enforced objects, versioning, Object Lock, default encryption, TLS-only, server access
+ * logging, lifecycle to cold storage and expiry, and `prevent_destroy`.
+ */
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
+import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { Construct } from 'constructs';
+import { s3BucketArn } from '../../config/naming';
+import { MIN_LOG_RETENTION_DAYS } from '../../config/schema';
+import { policyDocument, type PolicyStatement } from '../iam/policy-document';
+
+export interface LogArchiveBucketProps {
+  readonly provider: AwsProvider;
+  readonly region: string;
+  readonly bucketName: string;
+  /**
+   * Customer-managed KMS key (ARN) for default encryption, with S3 bucket keys.
+   * @default - SSE-S3, which S3 requires of server access log targets; use it for nothing else
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Bucket that receives this bucket's server access logs.
+   * @default - none: only for the access-log bucket itself
+   */
+  readonly accessLogBucketName?: string;
+  /** Days every object is kept: Object Lock default retention and expiry. At least 90. */
+  readonly retentionDays: number;
+  /** Object Lock mode for the default retention. */
+  readonly objectLockMode: 'GOVERNANCE' | 'COMPLIANCE';
+  /**
+   * Whether to set an Object Lock default retention. S3 refuses server access log delivery into a
+   * bucket that has one, so the access-log bucket enables Object Lock without a default.
+   * @default true
+   */
+  readonly defaultRetention?: boolean;
+  /** Days after which objects move to S3 Glacier Instant Retrieval. Less than `retentionDays`. */
+  readonly transitionDays: number;
+  /**
+   * Days a noncurrent version is kept once superseded.
+   * @default - 30
+   */
+  readonly noncurrentVersionDays?: number;
+  /** Statements for the delivering services and readers; the TLS-only denials are added. */
+  readonly statements: readonly PolicyStatement[];
+}
+
+export class LogArchiveBucket extends Construct {
+  readonly bucket: S3Bucket;
+  readonly policy: S3BucketPolicy;
+  readonly bucketName: string;
+  readonly arn: string;
+
+  constructor(scope: Construct, id: string, props: LogArchiveBucketProps) {
+    super(scope, id);
+    if (props.retentionDays < MIN_LOG_RETENTION_DAYS) {
+      throw new Error(`LogArchiveBucket ${id}: retentionDays must be at least ${MIN_LOG_RETENTION_DAYS} (got ${props.retentionDays})`);
+    }
+    if (props.transitionDays >= props.retentionDays) {
+      throw new Error(`LogArchiveBucket ${id}: transitionDays (${props.transitionDays}) must be less than retentionDays (${props.retentionDays})`);
+    }
+    const common = { provider: props.provider, region: props.region };
+    this.bucketName = props.bucketName;
+    this.arn = s3BucketArn(props.bucketName);
+
+    this.bucket = new S3Bucket(this, 'bucket', {
+      ...common,
+      bucket: props.bucketName,
+      // Object Lock can only be turned on when the bucket is created.
+      objectLockEnabled: true,
+      forceDestroy: false,
+      lifecycle: { preventDestroy: true },
+    });
+    const bucket = this.bucket.id;
+
+    const publicAccessBlock = new S3BucketPublicAccessBlock(this, 'public-access-block', {
+      ...common,
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, 'ownership', {
+      ...common,
+      bucket,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
+    const versioning = new S3BucketVersioningA(this, 'versioning', {
+      ...common,
+      bucket,
+      versioningConfiguration: { status: 'Enabled' },
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+      ...common,
+      bucket,
+      rule: [
+        props.kmsKeyArn
+          ? {
+              applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn },
+              bucketKeyEnabled: true,
+            }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
+      ],
+    });
+    if (props.defaultRetention ?? true) {
+      new S3BucketObjectLockConfigurationA(this, 'object-lock', {
+        ...common,
+        bucket,
+        rule: { defaultRetention: { mode: props.objectLockMode, days: props.retentionDays } },
+        dependsOn: [versioning],
+      });
+    }
+    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+      ...common,
+      bucket,
+      rule: [
+        {
+          id: 'log-retention',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          transition: [{ days: props.transitionDays, storageClass: 'GLACIER_IR' }],
+          expiration: [{ days: props.retentionDays }],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays ?? 30 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
+      dependsOn: [versioning],
+    });
+    if (props.accessLogBucketName) {
+      new S3BucketLoggingA(this, 'access-logging', {
+        ...common,
+        bucket,
+        targetBucket: props.accessLogBucketName,
+        targetPrefix: `${props.bucketName}/`,
+      });
+    }
+    this.policy = new S3BucketPolicy(this, 'policy', {
+      ...common,
+      bucket,
+      policy: policyDocument([...props.statements, ...tlsOnlyStatements(this.arn)]),
+      // A policy applied before the public access block could be judged public and refused.
+      dependsOn: [publicAccessBlock],
+    });
+  }
+}
+
+/** Denies any request without TLS, or with TLS older than 1.2. */
+export function tlsOnlyStatements(bucketArn: string): PolicyStatement[] {
+  const resources = [bucketArn, `${bucketArn}/*`];
+  return [
+    {
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: resources,
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
+    {
+      Sid: 'DenyOutdatedTls',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: resources,
+      Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } },
+    },
+  ];
+}

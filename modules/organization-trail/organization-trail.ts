@@ -1,0 +1,122 @@
+/**
+ * The organization trail: every account, every Region, global service events, log file validation,
+ * KMS encryption, and a CloudWatch Logs copy (with its own key and a write-only role) that the CIS
+ * metric filters watch.
+ */
+import { Cloudtrail, type CloudtrailAdvancedEventSelector } from '@cdktf/provider-aws/lib/cloudtrail';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Construct, type IConstruct } from 'constructs';
+import { PARTITION } from '../../config/naming';
+import { policyDocument, serviceTrustPolicy } from '../iam/policy-document';
+import { LogEncryptionKey } from '../kms/log-encryption-key';
+
+export interface OrganizationTrailProps {
+  /** Provider of the management account, where an organization trail must live. */
+  readonly provider: AwsProvider;
+  readonly managementAccountId: string;
+  /** The trail's home Region. */
+  readonly region: string;
+  readonly trailName: string;
+  /** The trail's ARN, derived from the config (it names itself in key and role conditions). */
+  readonly trailArn: string;
+  /** The central CloudTrail bucket in the log-archive account. */
+  readonly bucketName: string;
+  /** The CloudTrail key (ARN) in the log-archive account. */
+  readonly kmsKeyArn: string;
+  readonly logGroupName: string;
+  readonly logGroupRetentionDays: number;
+  /** Alias of the key that encrypts the log group (created here, in the management account). */
+  readonly logGroupKeyAlias: string;
+  /**
+   * Data-event selectors added after the all-management-events selector.
+   * @default - none
+   */
+  readonly dataEventSelectors?: readonly CloudtrailAdvancedEventSelector[];
+  /** What must exist before the trail (the bucket policy and key CloudTrail checks on creation). */
+  readonly dependsOn: readonly IConstruct[];
+}
+
+export class OrganizationTrail extends Construct {
+  readonly trail: Cloudtrail;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly logGroupKey: LogEncryptionKey;
+  readonly cloudWatchRole: IamRole;
+
+  constructor(scope: Construct, id: string, props: OrganizationTrailProps) {
+    super(scope, id);
+    const common = { provider: props.provider };
+    const regional = { ...common, region: props.region };
+    const logGroupArn = `arn:${PARTITION}:logs:${props.region}:${props.managementAccountId}:log-group:${props.logGroupName}`;
+
+    this.logGroupKey = new LogEncryptionKey(this, 'log-group-key', {
+      ...regional,
+      accountId: props.managementAccountId,
+      aliasName: props.logGroupKeyAlias,
+      description: `Encrypts the CloudWatch Logs copy of ${props.trailName}`,
+      statements: [
+        {
+          Sid: 'CloudWatchLogsUseForTrailLogGroup',
+          Effect: 'Allow',
+          Principal: { Service: `logs.${props.region}.amazonaws.com` },
+          Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          Resource: '*',
+          Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logGroupArn } },
+        },
+      ],
+    });
+
+    this.logGroup = new CloudwatchLogGroup(this, 'log-group', {
+      ...regional,
+      name: props.logGroupName,
+      retentionInDays: props.logGroupRetentionDays,
+      kmsKeyId: this.logGroupKey.key.arn,
+    });
+
+    this.cloudWatchRole = new IamRole(this, 'cloudwatch-role', {
+      ...common,
+      name: `${props.trailName}-to-cloudwatch-logs`,
+      description: `Lets CloudTrail (${props.trailName} only) write to ${props.logGroupName}`,
+      assumeRolePolicy: serviceTrustPolicy('cloudtrail.amazonaws.com', {
+        StringEquals: { 'aws:SourceArn': props.trailArn },
+      }),
+    });
+    new IamRolePolicy(this, 'cloudwatch-role-policy', {
+      ...common,
+      role: this.cloudWatchRole.name,
+      name: 'write-trail-log-group',
+      policy: policyDocument([
+        {
+          Sid: 'CreateStreamsAndPutEventsInTrailLogGroup',
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: `${logGroupArn}:log-stream:*`,
+        },
+      ]),
+    });
+
+    const managementEvents: CloudtrailAdvancedEventSelector = {
+      name: 'All management events, read and write',
+      fieldSelector: [{ field: 'eventCategory', equalTo: ['Management'] }],
+    };
+
+    this.trail = new Cloudtrail(this, 'trail', {
+      ...regional,
+      name: props.trailName,
+      s3BucketName: props.bucketName,
+      isOrganizationTrail: true,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+      enableLogging: true,
+      kmsKeyId: props.kmsKeyArn,
+      // CloudTrail wants the ARN of the log streams, hence the `:*`.
+      cloudWatchLogsGroupArn: `${this.logGroup.arn}:*`,
+      cloudWatchLogsRoleArn: this.cloudWatchRole.arn,
+      advancedEventSelector: [managementEvents, ...(props.dataEventSelectors ?? [])],
+      dependsOn: [...props.dependsOn] as never,
+    });
+  }
+}
