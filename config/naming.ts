@@ -24,7 +24,8 @@ export function memberRegions(config: BaselineConfig, member: MemberAccount): st
 }
 
 /** The kinds of central log bucket in the log-archive account. */
-export type LogBucketKind = 'cloudtrail' | 'config' | 'flowlogs' | 's3-access-logs';
+export const LOG_BUCKET_KINDS = ['cloudtrail', 'config', 'flowlogs', 's3-access-logs'] as const;
+export type LogBucketKind = (typeof LOG_BUCKET_KINDS)[number];
 
 /** `<prefix>-<kind>-<log-archive-account>-<home-region>`: globally unique, at most 63 characters. */
 export function logBucketName(config: BaselineConfig, kind: LogBucketKind): string {

@@ -61,7 +61,9 @@ function typeName(schema: Schema): string {
     case 'object':
       return 'object';
     case 'union':
-      return 'object';
+      return def.discriminator
+        ? 'object'
+        : (def.options as Schema[]).map((o) => typeName(unwrap(o).inner)).join(' or ');
     case 'pipe':
       return typeName(def.in as Schema);
     default:

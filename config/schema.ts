@@ -4,6 +4,7 @@
  * what happens when it is left out; no default weakens a security control.
  */
 import { z } from 'zod';
+import { LOG_BUCKET_KINDS, logBucketName } from './naming';
 
 /** CloudWatch Logs only accepts these retention values (days). */
 export const CLOUDWATCH_RETENTION_DAYS = [
@@ -29,6 +30,23 @@ const tagsSchema = z.record(
 const roleNameSchema = z
   .string()
   .regex(/^[\w+=,.@/-]{1,64}$/, { error: 'must be an IAM role name (letters, digits and +=,.@_-/)' });
+
+const iamRoleArnSchema = z
+  .string()
+  .regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, { error: 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)' });
+
+/** `arn:aws:s3:::bucket` or `arn:aws:s3:::bucket/prefix`; no wildcards (they would reach the log archive). */
+const s3DataEventArnSchema = z
+  .string()
+  .regex(/^arn:aws:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^*?]*)?$/, {
+    error: 'must be an S3 bucket ARN (arn:aws:s3:::<bucket>, optionally /<prefix>), without wildcards',
+  });
+
+const lambdaArnSchema = z
+  .string()
+  .regex(/^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[\w-]{1,64}(:[\w$-]+)?$/, {
+    error: 'must be a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>)',
+  });
 
 export const memberSchema = z.strictObject({
   id: accountIdSchema.describe('The account id: 12 digits, quoted.'),
@@ -144,6 +162,45 @@ export const configSchema = z.strictObject({
     })
     .prefault({})
     .describe('How long logs are kept, and how.'),
+  logArchive: z
+    .strictObject({
+      readerRoleArns: z
+        .array(iamRoleArnSchema)
+        .default([])
+        .describe(
+          'Roles that may read the central logs (and decrypt them). Nobody else may read a log object, AWS services aside. The roles must exist before `management` is applied.',
+        ),
+    })
+    .prefault({})
+    .describe('Who may read the log archive.'),
+  trail: z
+    .strictObject({
+      dataEvents: z
+        .strictObject({
+          s3: z
+            .array(s3DataEventArnSchema)
+            .default([])
+            .describe('S3 object-level events for these buckets (or bucket/prefix ARNs). A log-archive bucket here is an error: every delivery would log a new event.'),
+          lambda: z
+            .union([z.literal('all'), z.array(lambdaArnSchema).min(1)], {
+              error: 'must be "all" or a list of Lambda function ARNs',
+            })
+            .optional()
+            .describe('Lambda invocations: `all`, or a list of function ARNs. Omitted: none.'),
+        })
+        .prefault({})
+        .describe('Data events recorded by the organization trail, beside all management events.'),
+      insights: z
+        .array(z.enum(['ApiCallRateInsight', 'ApiErrorRateInsight']))
+        .default([])
+        .describe('CloudTrail Insights types to enable on the organization trail.'),
+      deliveryNotifications: z
+        .boolean()
+        .default(false)
+        .describe('Publish an SNS notification for every log file delivered (a KMS-encrypted topic in the management account).'),
+    })
+    .prefault({})
+    .describe('The organization trail.'),
   tags: tagsSchema.default({}).describe('Tags on every resource the baseline creates, beside its own `soc2-baseline:*` tags.'),
   members: z
     .array(memberSchema)
@@ -227,6 +284,17 @@ export function crossFieldIssues(config: BaselineConfig): Issue[] {
       message: 'must not be the log-archive account (separation of duties: who watches is not who keeps)',
     });
   }
+
+  const logBuckets = new Set(LOG_BUCKET_KINDS.map((kind) => logBucketName(config, kind)));
+  config.trail.dataEvents.s3.forEach((arn, i) => {
+    const bucket = arn.slice('arn:aws:s3:::'.length).split('/')[0];
+    if (logBuckets.has(bucket)) {
+      issues.push({
+        path: ['trail', 'dataEvents', 's3', i],
+        message: `${bucket} is a log-archive bucket: its data events would loop (every delivery logs a new event)`,
+      });
+    }
+  });
 
   const r = config.retention;
   if (r.transitionToColdStorageDays >= r.logArchiveDays) {

@@ -13,6 +13,7 @@ import {
 } from '../config/naming';
 import type { BaselineConfig } from '../config/schema';
 import { LogArchive } from '../modules/log-archive/log-archive';
+import { eventSelectors } from '../modules/organization-trail/event-selectors';
 import { OrganizationTrail } from '../modules/organization-trail/organization-trail';
 import { accountProvider } from '../modules/providers/account-provider';
 import { BaselineStack } from './baseline-stack';
@@ -52,6 +53,9 @@ export class ManagementStack extends BaselineStack {
       logGroupName: orgTrailLogGroupName(config),
       logGroupRetentionDays: config.retention.cloudWatchLogsDays,
       logGroupKeyAlias: kmsAliasName(config, 'cloudtrail-log-group'),
+      eventSelectors: eventSelectors(config.trail.dataEvents),
+      insights: config.trail.insights,
+      deliveryNotifications: config.trail.deliveryNotifications,
       dependsOn: [this.logArchive.cloudTrailBucket.policy, this.logArchive.cloudTrailKey.key],
     });
   }

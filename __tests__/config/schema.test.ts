@@ -169,6 +169,36 @@ describe('config errors name the field path, one line per problem', () => {
     expect(problems((r) => (r.organization.namePrefix = 'a-very-long-company-prefix'))).toHaveLength(1);
   });
 
+  test('a data-event selector that would cover a log-archive bucket', () => {
+    expect(
+      problems((r) => (r.trail.dataEvents.s3 = ['arn:aws:s3:::acme-soc2-cloudtrail-222222222222-us-east-1/AWSLogs/'])),
+    ).toEqual([
+      'trail.dataEvents.s3[0]: acme-soc2-cloudtrail-222222222222-us-east-1 is a log-archive bucket: its data events would loop (every delivery logs a new event)',
+    ]);
+  });
+
+  test('an all-buckets or wildcard S3 data-event ARN (it would cover the log archive)', () => {
+    const message = 'must be an S3 bucket ARN (arn:aws:s3:::<bucket>, optionally /<prefix>), without wildcards';
+    expect(problems((r) => (r.trail.dataEvents.s3 = ['arn:aws:s3:::']))).toEqual([`trail.dataEvents.s3[0]: ${message}`]);
+    expect(problems((r) => (r.trail.dataEvents.s3 = ['arn:aws:s3:::acme-*']))).toEqual([`trail.dataEvents.s3[0]: ${message}`]);
+  });
+
+  test('a Lambda data-event value that is neither "all" nor function ARNs', () => {
+    expect(problems((r) => (r.trail.dataEvents.lambda = 'some'))).toEqual([
+      'trail.dataEvents.lambda: must be "all" or a list of Lambda function ARNs',
+    ]);
+    expect(problems((r) => (r.trail.dataEvents.lambda = ['payments-api']))).toEqual([
+      'trail.dataEvents.lambda[0]: must be a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>)',
+    ]);
+  });
+
+  test('a log reader that is not a role ARN, and an unknown Insights type', () => {
+    expect(problems((r) => (r.logArchive.readerRoleArns = ['arn:aws:iam::333333333333:user/alice']))).toEqual([
+      'logArchive.readerRoleArns[0]: must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+    ]);
+    expect(problems((r) => (r.trail.insights = ['ApiLatencyInsight']))[0]).toMatch(/^trail\.insights\[0\]: /);
+  });
+
   test('several problems give several lines', () => {
     expect(
       problems((r) => {

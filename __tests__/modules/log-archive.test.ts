@@ -1,8 +1,15 @@
-import { configWith, exampleConfig, oneResource, refTo, resourcesOf, statement, synthStack, type Synth } from '../helpers';
+import { configWith, exampleConfig, oneResource, refTo, resourcesOf, statement, statements, synthStack, type Synth } from '../helpers';
 
-const ACCESS_LOGS = 'acme-soc2-s3-access-logs-222222222222-us-east-1';
-const CLOUDTRAIL = 'acme-soc2-cloudtrail-222222222222-us-east-1';
+const bucket = (kind: string) => `acme-soc2-${kind}-222222222222-us-east-1`;
+const ACCESS_LOGS = bucket('s3-access-logs');
+const CLOUDTRAIL = bucket('cloudtrail');
+const CONFIG = bucket('config');
+const FLOWLOGS = bucket('flowlogs');
+const ALL_BUCKETS = [ACCESS_LOGS, CLOUDTRAIL, CONFIG, FLOWLOGS];
+const KMS_BUCKETS = [CLOUDTRAIL, CONFIG, FLOWLOGS];
 const TRAIL_ARN = 'arn:aws:cloudtrail:us-east-1:111111111111:trail/acme-soc2-org-trail';
+const READER = 'arn:aws:iam::333333333333:role/SecurityLogReader';
+const ORG = { 'aws:SourceOrgID': 'o-exampleorg01' };
 
 /** The sub-resource of `type` configured for the bucket named `bucketName`. */
 function forBucket(json: Synth, type: string, bucketName: string): Record<string, any> {
@@ -10,31 +17,30 @@ function forBucket(json: Synth, type: string, bucketName: string): Record<string
   return oneResource(json, type, (r) => r.bucket === ref);
 }
 
-function keyPolicyFor(json: Synth, alias: string): string {
+function keyByAlias(json: Synth, alias: string): Record<string, any> {
   const aliasResource = oneResource(json, 'aws_kms_alias', (a) => a.name === alias);
   const keyId = /^\$\{aws_kms_key\.([^.]+)\.key_id\}$/.exec(aliasResource.target_key_id)![1];
-  return json.resource!.aws_kms_key[keyId].policy;
+  return json.resource!.aws_kms_key[keyId];
 }
 
-describe('log archive buckets', () => {
-  const json = synthStack(exampleConfig(), 'management');
-  const allBuckets = [ACCESS_LOGS, CLOUDTRAIL];
+function keyArnRef(json: Synth, alias: string): string {
+  const aliasResource = oneResource(json, 'aws_kms_alias', (a) => a.name === alias);
+  return aliasResource.target_key_id.replace('.key_id}', '.arn}');
+}
 
-  test('exist in the log-archive account, in the home Region, with Object Lock and prevent_destroy', () => {
+const json = synthStack(exampleConfig(), 'management');
+const policyOf = (name: string) => forBucket(json, 'aws_s3_bucket_policy', name).policy;
+
+describe('log archive buckets', () => {
+  test('are the four central buckets, in the log-archive account and home Region, with prevent_destroy', () => {
     const buckets = resourcesOf(json, 'aws_s3_bucket').map(([, b]) => b);
-    expect(buckets.map((b) => b.bucket).sort()).toEqual(allBuckets.sort());
+    expect(buckets.map((b) => b.bucket).sort()).toEqual([...ALL_BUCKETS].sort());
     for (const b of buckets) {
-      expect(b).toMatchObject({
-        provider: 'aws.log_archive',
-        region: 'us-east-1',
-        object_lock_enabled: true,
-        force_destroy: false,
-        lifecycle: { prevent_destroy: true },
-      });
+      expect(b).toMatchObject({ provider: 'aws.log_archive', region: 'us-east-1', force_destroy: false, lifecycle: { prevent_destroy: true } });
     }
   });
 
-  test.each(allBuckets)('%s blocks all public access and enforces bucket-owner ownership', (name) => {
+  test.each(ALL_BUCKETS)('%s blocks all public access and enforces bucket-owner ownership', (name) => {
     expect(forBucket(json, 'aws_s3_bucket_public_access_block', name)).toMatchObject({
       block_public_acls: true,
       block_public_policy: true,
@@ -44,48 +50,69 @@ describe('log archive buckets', () => {
     expect(forBucket(json, 'aws_s3_bucket_ownership_controls', name).rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
   });
 
-  test.each(allBuckets)('%s is versioned', (name) => {
+  test.each(ALL_BUCKETS)('%s is versioned', (name) => {
     expect(forBucket(json, 'aws_s3_bucket_versioning', name).versioning_configuration).toEqual({ status: 'Enabled' });
   });
 
-  test('the CloudTrail bucket is encrypted with its customer-managed key and bucket keys', () => {
-    const rule = forBucket(json, 'aws_s3_bucket_server_side_encryption_configuration', CLOUDTRAIL).rule;
-    const keyRef = refTo(json, 'aws_kms_key', (k) => k.description.includes('organization trail log files'), 'arn');
-    expect(rule).toEqual([
-      { apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: keyRef }, bucket_key_enabled: true },
+  test.each([
+    [CLOUDTRAIL, 'alias/acme-soc2/cloudtrail'],
+    [CONFIG, 'alias/acme-soc2/config'],
+    [FLOWLOGS, 'alias/acme-soc2/flowlogs'],
+  ])('%s is encrypted with its own customer-managed key (%s) and bucket keys', (name, alias) => {
+    expect(forBucket(json, 'aws_s3_bucket_server_side_encryption_configuration', name).rule).toEqual([
+      {
+        apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: keyArnRef(json, alias) },
+        bucket_key_enabled: true,
+      },
     ]);
   });
 
   test('the access-log bucket uses SSE-S3, as S3 server access logging requires', () => {
-    const rule = forBucket(json, 'aws_s3_bucket_server_side_encryption_configuration', ACCESS_LOGS).rule;
-    expect(rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }]);
+    expect(forBucket(json, 'aws_s3_bucket_server_side_encryption_configuration', ACCESS_LOGS).rule).toEqual([
+      { apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } },
+    ]);
   });
 
-  test('log buckets keep objects under an Object Lock default retention equal to the log retention', () => {
-    expect(forBucket(json, 'aws_s3_bucket_object_lock_configuration', CLOUDTRAIL).rule).toEqual({
-      default_retention: { mode: 'GOVERNANCE', days: 365 },
+  describe('Object Lock', () => {
+    const enabled = (name: string) => oneResource(json, 'aws_s3_bucket', (b) => b.bucket === name).object_lock_enabled;
+    const lockRule = (name: string) => {
+      const ref = refTo(json, 'aws_s3_bucket', (b) => b.bucket === name, 'id');
+      return resourcesOf(json, 'aws_s3_bucket_object_lock_configuration')
+        .filter(([, r]) => r.bucket === ref)
+        .map(([, r]) => r.rule);
+    };
+
+    test.each([CLOUDTRAIL, FLOWLOGS])('%s locks every object for the log retention (GOVERNANCE by default)', (name) => {
+      expect(enabled(name)).toBe(true);
+      expect(lockRule(name)).toEqual([{ default_retention: { mode: 'GOVERNANCE', days: 365 } }]);
+    });
+
+    test('the access-log bucket has Object Lock without a default retention (S3 refuses log delivery into one)', () => {
+      expect(enabled(ACCESS_LOGS)).toBe(true);
+      expect(lockRule(ACCESS_LOGS)).toEqual([]);
+    });
+
+    test('the Config bucket has no Object Lock (AWS Config refuses to deliver into one): deletion is denied instead', () => {
+      expect(enabled(CONFIG)).toBe(false);
+      expect(lockRule(CONFIG)).toEqual([]);
+      expect(statement(policyOf(CONFIG), 'DenyLogDeletion')).toBeDefined();
+    });
+
+    test('COMPLIANCE mode and a longer retention come from the config', () => {
+      const config = configWith((raw) => {
+        raw.retention = { logArchiveDays: 2557, objectLockMode: 'COMPLIANCE', transitionToColdStorageDays: 180 };
+      });
+      const custom = synthStack(config, 'management');
+      expect(forBucket(custom, 'aws_s3_bucket_object_lock_configuration', CLOUDTRAIL).rule).toEqual({
+        default_retention: { mode: 'COMPLIANCE', days: 2557 },
+      });
+      const rule = forBucket(custom, 'aws_s3_bucket_lifecycle_configuration', FLOWLOGS).rule[0];
+      expect(rule.transition).toEqual([{ days: 180, storage_class: 'GLACIER_IR' }]);
+      expect(rule.expiration).toEqual([{ days: 2557 }]);
     });
   });
 
-  test('the access-log bucket has no default retention (S3 refuses log delivery into one)', () => {
-    const ref = refTo(json, 'aws_s3_bucket', (b) => b.bucket === ACCESS_LOGS, 'id');
-    expect(resourcesOf(json, 'aws_s3_bucket_object_lock_configuration').filter(([, r]) => r.bucket === ref)).toEqual([]);
-  });
-
-  test('COMPLIANCE mode and a longer retention come from the config', () => {
-    const config = configWith((raw) => {
-      raw.retention = { logArchiveDays: 2557, objectLockMode: 'COMPLIANCE', transitionToColdStorageDays: 180 };
-    });
-    const custom = synthStack(config, 'management');
-    expect(forBucket(custom, 'aws_s3_bucket_object_lock_configuration', CLOUDTRAIL).rule).toEqual({
-      default_retention: { mode: 'COMPLIANCE', days: 2557 },
-    });
-    const rule = forBucket(custom, 'aws_s3_bucket_lifecycle_configuration', CLOUDTRAIL).rule[0];
-    expect(rule.transition).toEqual([{ days: 180, storage_class: 'GLACIER_IR' }]);
-    expect(rule.expiration).toEqual([{ days: 2557 }]);
-  });
-
-  test.each(allBuckets)('%s moves logs to cold storage, expires them after retention, and cleans up', (name) => {
+  test.each(ALL_BUCKETS)('%s moves logs to cold storage, expires them after retention, and cleans up', (name) => {
     expect(forBucket(json, 'aws_s3_bucket_lifecycle_configuration', name).rule).toEqual([
       {
         id: 'log-retention',
@@ -100,88 +127,176 @@ describe('log archive buckets', () => {
   });
 
   test('every log bucket but the access-log bucket logs its access into the access-log bucket', () => {
-    const logging = resourcesOf(json, 'aws_s3_bucket_logging').map(([, r]) => r);
-    expect(logging).toHaveLength(allBuckets.length - 1);
-    expect(forBucket(json, 'aws_s3_bucket_logging', CLOUDTRAIL)).toMatchObject({
-      target_bucket: ACCESS_LOGS,
-      target_prefix: `${CLOUDTRAIL}/`,
-    });
-  });
-
-  test.each(allBuckets)('%s denies any request without TLS 1.2+', (name) => {
-    const policy = forBucket(json, 'aws_s3_bucket_policy', name).policy;
-    const arn = `arn:aws:s3:::${name}`;
-    expect(statement(policy, 'DenyInsecureTransport')).toEqual({
-      Sid: 'DenyInsecureTransport',
-      Effect: 'Deny',
-      Principal: '*',
-      Action: 's3:*',
-      Resource: [arn, `${arn}/*`],
-      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-    });
-    expect(statement(policy, 'DenyOutdatedTls').Condition).toEqual({ NumericLessThan: { 's3:TlsVersion': '1.2' } });
-  });
-
-  test('the CloudTrail bucket lets only the org trail check its ACL and write, under both prefixes', () => {
-    const policy = forBucket(json, 'aws_s3_bucket_policy', CLOUDTRAIL).policy;
-    const arn = `arn:aws:s3:::${CLOUDTRAIL}`;
-    expect(statement(policy, 'CloudTrailAclCheck')).toEqual({
-      Sid: 'CloudTrailAclCheck',
-      Effect: 'Allow',
-      Principal: { Service: 'cloudtrail.amazonaws.com' },
-      Action: 's3:GetBucketAcl',
-      Resource: arn,
-      Condition: { StringEquals: { 'aws:SourceArn': TRAIL_ARN } },
-    });
-    expect(statement(policy, 'CloudTrailWriteOrganizationTrail')).toEqual({
-      Sid: 'CloudTrailWriteOrganizationTrail',
-      Effect: 'Allow',
-      Principal: { Service: 'cloudtrail.amazonaws.com' },
-      Action: 's3:PutObject',
-      Resource: [`${arn}/AWSLogs/111111111111/*`, `${arn}/AWSLogs/o-exampleorg01/*`],
-      Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': TRAIL_ARN } },
-    });
-  });
-
-  test('the access-log bucket accepts server access logs only from the log buckets of this account', () => {
-    const policy = forBucket(json, 'aws_s3_bucket_policy', ACCESS_LOGS).policy;
-    expect(statement(policy, 'S3ServerAccessLogDelivery')).toEqual({
-      Sid: 'S3ServerAccessLogDelivery',
-      Effect: 'Allow',
-      Principal: { Service: 'logging.s3.amazonaws.com' },
-      Action: 's3:PutObject',
-      Resource: `arn:aws:s3:::${ACCESS_LOGS}/*`,
-      Condition: {
-        ArnLike: { 'aws:SourceArn': [`arn:aws:s3:::${CLOUDTRAIL}`] },
-        StringEquals: { 'aws:SourceAccount': '222222222222' },
-      },
-    });
-  });
-
-  test('no bucket policy allows a wildcard principal', () => {
-    for (const [, p] of resourcesOf(json, 'aws_s3_bucket_policy')) {
-      for (const st of JSON.parse(p.policy).Statement) {
-        if (st.Principal === '*') expect(st.Effect).toBe('Deny');
-      }
+    expect(resourcesOf(json, 'aws_s3_bucket_logging')).toHaveLength(3);
+    for (const name of KMS_BUCKETS) {
+      expect(forBucket(json, 'aws_s3_bucket_logging', name)).toMatchObject({ target_bucket: ACCESS_LOGS, target_prefix: `${name}/` });
     }
+  });
+
+  describe('bucket policies', () => {
+    test.each(ALL_BUCKETS)('%s denies any request without TLS 1.2+', (name) => {
+      const arn = `arn:aws:s3:::${name}`;
+      expect(statement(policyOf(name), 'DenyInsecureTransport')).toEqual({
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [arn, `${arn}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      });
+      expect(statement(policyOf(name), 'DenyOutdatedTls').Condition).toEqual({ NumericLessThan: { 's3:TlsVersion': '1.2' } });
+    });
+
+    test.each(ALL_BUCKETS)('%s denies deleting log objects to everyone but AWS services (lifecycle expiry)', (name) => {
+      expect(statement(policyOf(name), 'DenyLogDeletion')).toEqual({
+        Sid: 'DenyLogDeletion',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        Resource: `arn:aws:s3:::${name}/*`,
+        Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } },
+      });
+    });
+
+    test.each(ALL_BUCKETS)('%s lets only the configured log readers read', (name) => {
+      const arn = `arn:aws:s3:::${name}`;
+      expect(statement(policyOf(name), 'LogReadersRead')).toEqual({
+        Sid: 'LogReadersRead',
+        Effect: 'Allow',
+        Principal: { AWS: [READER] },
+        Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketLocation'],
+        Resource: [arn, `${arn}/*`],
+      });
+      expect(statement(policyOf(name), 'DenyReadsExceptLogReaders')).toEqual({
+        Sid: 'DenyReadsExceptLogReaders',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: ['s3:GetObject', 's3:GetObjectVersion'],
+        Resource: `${arn}/*`,
+        Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' }, ArnNotLike: { 'aws:PrincipalArn': [READER] } },
+      });
+    });
+
+    test('without readers configured, nobody but AWS services reads the logs', () => {
+      const noReaders = synthStack(configWith((raw) => delete raw.logArchive), 'management');
+      const policy = forBucket(noReaders, 'aws_s3_bucket_policy', CLOUDTRAIL).policy;
+      expect(statements(policy).map((s) => s.Sid)).not.toContain('LogReadersRead');
+      expect(statement(policy, 'DenyReadsExceptLogReaders').Condition).toEqual({ Bool: { 'aws:PrincipalIsAWSService': 'false' } });
+    });
+
+    test('the CloudTrail bucket lets only the org trail check its ACL and write, under both prefixes', () => {
+      const arn = `arn:aws:s3:::${CLOUDTRAIL}`;
+      expect(statement(policyOf(CLOUDTRAIL), 'CloudTrailAclCheck')).toEqual({
+        Sid: 'CloudTrailAclCheck',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: 's3:GetBucketAcl',
+        Resource: arn,
+        Condition: { StringEquals: { 'aws:SourceArn': TRAIL_ARN } },
+      });
+      expect(statement(policyOf(CLOUDTRAIL), 'CloudTrailWriteOrganizationTrail')).toEqual({
+        Sid: 'CloudTrailWriteOrganizationTrail',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: [`${arn}/AWSLogs/111111111111/*`, `${arn}/AWSLogs/o-exampleorg01/*`],
+        Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': TRAIL_ARN } },
+      });
+    });
+
+    test('the Config bucket lets AWS Config of the organization check it and deliver under AWSLogs/*/Config/', () => {
+      const arn = `arn:aws:s3:::${CONFIG}`;
+      expect(statement(policyOf(CONFIG), 'ConfigBucketPermissionsCheck')).toEqual({
+        Sid: 'ConfigBucketPermissionsCheck',
+        Effect: 'Allow',
+        Principal: { Service: 'config.amazonaws.com' },
+        Action: ['s3:GetBucketAcl', 's3:ListBucket'],
+        Resource: arn,
+        Condition: { StringEquals: ORG },
+      });
+      expect(statement(policyOf(CONFIG), 'ConfigDeliveryFromOrganization')).toEqual({
+        Sid: 'ConfigDeliveryFromOrganization',
+        Effect: 'Allow',
+        Principal: { Service: 'config.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: `${arn}/AWSLogs/*/Config/*`,
+        Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', ...ORG } },
+      });
+    });
+
+    test('the flow-log bucket lets log delivery of the organization check it and write under AWSLogs/', () => {
+      const arn = `arn:aws:s3:::${FLOWLOGS}`;
+      expect(statement(policyOf(FLOWLOGS), 'FlowLogDeliveryAclCheck')).toMatchObject({
+        Principal: { Service: 'delivery.logs.amazonaws.com' },
+        Action: ['s3:GetBucketAcl', 's3:ListBucket'],
+        Resource: arn,
+        Condition: { StringEquals: ORG },
+      });
+      expect(statement(policyOf(FLOWLOGS), 'FlowLogDeliveryFromOrganization')).toMatchObject({
+        Principal: { Service: 'delivery.logs.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: `${arn}/AWSLogs/*`,
+        Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', ...ORG } },
+      });
+    });
+
+    test('the access-log bucket accepts server access logs only from the three log buckets of this account', () => {
+      expect(statement(policyOf(ACCESS_LOGS), 'S3ServerAccessLogDelivery')).toEqual({
+        Sid: 'S3ServerAccessLogDelivery',
+        Effect: 'Allow',
+        Principal: { Service: 'logging.s3.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: `arn:aws:s3:::${ACCESS_LOGS}/*`,
+        Condition: {
+          ArnLike: { 'aws:SourceArn': [CLOUDTRAIL, CONFIG, FLOWLOGS].map((b) => `arn:aws:s3:::${b}`) },
+          StringEquals: { 'aws:SourceAccount': '222222222222' },
+        },
+      });
+    });
+
+    test('every Allow names a principal and every service grant carries a source condition', () => {
+      for (const [, p] of resourcesOf(json, 'aws_s3_bucket_policy')) {
+        for (const st of statements(p.policy)) {
+          if (st.Principal === '*') expect(st.Effect).toBe('Deny');
+          if (st.Principal === '*') expect(st.Condition).toBeDefined();
+          if (st.Effect === 'Allow' && st.Principal.Service) {
+            expect(JSON.stringify(st.Condition)).toMatch(/aws:Source(Arn|Account|OrgID)/);
+          }
+        }
+      }
+    });
   });
 });
 
-describe('the CloudTrail key', () => {
-  const json = synthStack(exampleConfig(), 'management');
-  const key = oneResource(json, 'aws_kms_key', (k) => k.description.includes('organization trail log files'));
-  const policy = keyPolicyFor(json, 'alias/acme-soc2/cloudtrail');
+describe('log archive keys', () => {
+  const aliases = ['alias/acme-soc2/cloudtrail', 'alias/acme-soc2/config', 'alias/acme-soc2/flowlogs'];
 
-  test('rotates, has the longest deletion window and cannot be destroyed by a plan', () => {
-    expect(key).toMatchObject({
+  test.each(aliases)('%s rotates, has the longest deletion window and cannot be destroyed by a plan', (alias) => {
+    expect(keyByAlias(json, alias)).toMatchObject({
       provider: 'aws.log_archive',
+      region: 'us-east-1',
       enable_key_rotation: true,
       deletion_window_in_days: 30,
       lifecycle: { prevent_destroy: true },
     });
   });
 
-  test('lets CloudTrail encrypt only for the org trail', () => {
+  test.each(aliases)('%s is administered by its own account and lets readers decrypt only through S3', (alias) => {
+    const policy = keyByAlias(json, alias).policy;
+    expect(statement(policy, 'KeyAdministrationByOwningAccount').Principal).toEqual({ AWS: 'arn:aws:iam::222222222222:root' });
+    expect(statement(policy, 'LogReadersDecryptThroughS3')).toEqual({
+      Sid: 'LogReadersDecryptThroughS3',
+      Effect: 'Allow',
+      Principal: { AWS: [READER] },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } },
+    });
+    for (const st of statements(policy)) expect(st.Principal).not.toBe('*');
+  });
+
+  test('CloudTrail may encrypt only for the org trail (encryption context and source ARN)', () => {
+    const policy = keyByAlias(json, 'alias/acme-soc2/cloudtrail').policy;
     expect(statement(policy, 'CloudTrailEncryptForOrganizationTrail')).toEqual({
       Sid: 'CloudTrailEncryptForOrganizationTrail',
       Effect: 'Allow',
@@ -193,8 +308,44 @@ describe('the CloudTrail key', () => {
     expect(statement(policy, 'CloudTrailDescribeKey').Condition).toEqual({ StringEquals: { 'aws:SourceArn': TRAIL_ARN } });
   });
 
-  test('is administered by its own account only', () => {
-    expect(statement(policy, 'KeyAdministrationByOwningAccount').Principal).toEqual({ AWS: 'arn:aws:iam::222222222222:root' });
-    for (const st of JSON.parse(policy).Statement) expect(st.Principal).not.toBe('*');
+  test('AWS Config and log delivery may use their keys only for the organization', () => {
+    expect(statement(keyByAlias(json, 'alias/acme-soc2/config').policy, 'ConfigDeliveryFromOrganization')).toEqual({
+      Sid: 'ConfigDeliveryFromOrganization',
+      Effect: 'Allow',
+      Principal: { Service: 'config.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: '*',
+      Condition: { StringEquals: ORG },
+    });
+    expect(statement(keyByAlias(json, 'alias/acme-soc2/flowlogs').policy, 'FlowLogDeliveryFromOrganization')).toEqual({
+      Sid: 'FlowLogDeliveryFromOrganization',
+      Effect: 'Allow',
+      Principal: { Service: 'delivery.logs.amazonaws.com' },
+      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+      Resource: '*',
+      Condition: { StringEquals: ORG },
+    });
+  });
+});
+
+describe('scale and safety', () => {
+  const thousand = configWith((raw) => {
+    for (let i = 0; i < 995; i++) {
+      raw.members.push({ id: String(600000000000 + i), name: `acct-${i}`, email: `a${i}@example.com`, ou: 'Workloads' });
+    }
+  });
+
+  test('bucket and key policies are the same for 5 accounts and 1,000, and fit S3 and KMS limits', () => {
+    const big = synthStack(thousand, 'management');
+    for (const type of ['aws_s3_bucket_policy', 'aws_kms_key']) {
+      const policies = (j: Synth) => resourcesOf(j, type).map(([, r]) => r.policy);
+      expect(policies(big)).toEqual(policies(json));
+      for (const policy of policies(big)) expect(Buffer.byteLength(policy)).toBeLessThan(20 * 1024);
+    }
+  });
+
+  test('removing an account from the config leaves the management stack untouched', () => {
+    const fewer = synthStack(configWith((raw) => raw.members.splice(3, 1)), 'management');
+    expect(fewer).toEqual(json);
   });
 });

@@ -1,4 +1,4 @@
-import { exampleConfig, oneResource, refTo, statement, synthStack } from '../helpers';
+import { configWith, exampleConfig, oneResource, refTo, resourcesOf, statement, synthStack } from '../helpers';
 
 const TRAIL_ARN = 'arn:aws:cloudtrail:us-east-1:111111111111:trail/acme-soc2-org-trail';
 const LOG_GROUP = '/acme-soc2/cloudtrail/organization';
@@ -34,6 +34,66 @@ describe('the organization trail', () => {
     });
     expect(JSON.stringify(trail.advanced_event_selector)).not.toMatch(/readOnly|not_equals|eventSource/);
     expect(trail.event_selector).toBeUndefined();
+  });
+
+  test('records S3 object-level events for exactly the listed buckets and prefixes', () => {
+    expect(trail.advanced_event_selector[1]).toEqual({
+      name: 'S3 object-level events on the listed buckets',
+      field_selector: [
+        { field: 'eventCategory', equals: ['Data'] },
+        { field: 'resources.type', equals: ['AWS::S3::Object'] },
+        { field: 'resources.ARN', starts_with: ['arn:aws:s3:::acme-customer-data-444444444444/', 'arn:aws:s3:::acme-exports-444444444444/pii/'] },
+      ],
+    });
+  });
+
+  test('records Lambda invocations of the listed functions, or of all functions', () => {
+    expect(trail.advanced_event_selector[2]).toEqual({
+      name: 'Lambda invocations of the listed functions',
+      field_selector: [
+        { field: 'eventCategory', equals: ['Data'] },
+        { field: 'resources.type', equals: ['AWS::Lambda::Function'] },
+        { field: 'resources.ARN', equals: ['arn:aws:lambda:us-east-1:444444444444:function:payments-api'] },
+      ],
+    });
+    const all = oneResource(synthStack(configWith((raw) => (raw.trail.dataEvents = { lambda: 'all' })), 'management'), 'aws_cloudtrail');
+    expect(all.advanced_event_selector).toHaveLength(2);
+    expect(all.advanced_event_selector[1]).toEqual({
+      name: 'Lambda invocations, all functions',
+      field_selector: [
+        { field: 'eventCategory', equals: ['Data'] },
+        { field: 'resources.type', equals: ['AWS::Lambda::Function'] },
+      ],
+    });
+  });
+
+  test('records management events only when no data events are configured', () => {
+    const plain = oneResource(synthStack(configWith((raw) => delete raw.trail), 'management'), 'aws_cloudtrail');
+    expect(plain.advanced_event_selector).toHaveLength(1);
+    expect(plain.insight_selector).toBeUndefined();
+    expect(plain.sns_topic_name).toBeUndefined();
+  });
+
+  test('enables the configured Insights types', () => {
+    expect(trail.insight_selector).toEqual([{ insight_type: 'ApiCallRateInsight' }, { insight_type: 'ApiErrorRateInsight' }]);
+  });
+
+  test('publishes log delivery notifications to an encrypted topic only the trail may publish to, when asked', () => {
+    expect(resourcesOf(json, 'aws_sns_topic')).toEqual([]);
+    const on = synthStack(configWith((raw) => (raw.trail.deliveryNotifications = true)), 'management');
+    const topic = oneResource(on, 'aws_sns_topic');
+    const onTrail = oneResource(on, 'aws_cloudtrail');
+    expect(topic).toMatchObject({ provider: 'aws.management', region: 'us-east-1', name: 'acme-soc2-org-trail-log-delivery' });
+    expect(topic.kms_master_key_id).toBe(refTo(on, 'aws_kms_key', (k) => k.description.includes('CloudWatch Logs copy'), 'arn'));
+    expect(onTrail.sns_topic_name).toBe(refTo(on, 'aws_sns_topic', () => true, 'arn'));
+    const topicPolicy = oneResource(on, 'aws_sns_topic_policy').policy;
+    expect(statement(topicPolicy, 'CloudTrailPublishFromOrganizationTrail')).toMatchObject({
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 'SNS:Publish',
+      Condition: { StringEquals: { 'aws:SourceArn': TRAIL_ARN } },
+    });
+    const key = oneResource(on, 'aws_kms_key', (k) => k.description.includes('CloudWatch Logs copy'));
+    expect(statement(key.policy, 'CloudTrailPublishToDeliveryTopic').Condition).toEqual({ StringEquals: { 'aws:SourceArn': TRAIL_ARN } });
   });
 
   test('waits for the bucket policy and the key it is checked against', () => {

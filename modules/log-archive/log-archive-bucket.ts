@@ -37,11 +37,18 @@ export interface LogArchiveBucketProps {
   /** Object Lock mode for the default retention. */
   readonly objectLockMode: 'GOVERNANCE' | 'COMPLIANCE';
   /**
-   * Whether to set an Object Lock default retention. S3 refuses server access log delivery into a
-   * bucket that has one, so the access-log bucket enables Object Lock without a default.
-   * @default true
+   * How Object Lock applies: `default-retention` locks every object for `retentionDays`;
+   * `enabled-without-default` turns Object Lock on without a default (S3 refuses server access log
+   * delivery into a bucket with a default retention); `off` for a bucket whose delivering service
+   * refuses Object Lock buckets altogether (AWS Config).
+   * @default "default-retention"
    */
-  readonly defaultRetention?: boolean;
+  readonly objectLock?: 'default-retention' | 'enabled-without-default' | 'off';
+  /**
+   * Roles that may read log objects; every other principal but AWS services is denied reads.
+   * @default - none: only AWS services read
+   */
+  readonly readerRoleArns?: readonly string[];
   /** Days after which objects move to S3 Glacier Instant Retrieval. Less than `retentionDays`. */
   readonly transitionDays: number;
   /**
@@ -68,6 +75,7 @@ export class LogArchiveBucket extends Construct {
       throw new Error(`LogArchiveBucket ${id}: transitionDays (${props.transitionDays}) must be less than retentionDays (${props.retentionDays})`);
     }
     const common = { provider: props.provider, region: props.region };
+    const objectLock = props.objectLock ?? 'default-retention';
     this.bucketName = props.bucketName;
     this.arn = s3BucketArn(props.bucketName);
 
@@ -75,7 +83,7 @@ export class LogArchiveBucket extends Construct {
       ...common,
       bucket: props.bucketName,
       // Object Lock can only be turned on when the bucket is created.
-      objectLockEnabled: true,
+      objectLockEnabled: objectLock !== 'off',
       forceDestroy: false,
       lifecycle: { preventDestroy: true },
     });
@@ -111,7 +119,7 @@ export class LogArchiveBucket extends Construct {
           : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
       ],
     });
-    if (props.defaultRetention ?? true) {
+    if (objectLock === 'default-retention') {
       new S3BucketObjectLockConfigurationA(this, 'object-lock', {
         ...common,
         bucket,
@@ -146,11 +154,60 @@ export class LogArchiveBucket extends Construct {
     this.policy = new S3BucketPolicy(this, 'policy', {
       ...common,
       bucket,
-      policy: policyDocument([...props.statements, ...tlsOnlyStatements(this.arn)]),
+      policy: policyDocument([
+        ...props.statements,
+        ...readerStatements(this.arn, props.readerRoleArns ?? []),
+        denyLogDeletionStatement(this.arn),
+        ...tlsOnlyStatements(this.arn),
+      ]),
       // A policy applied before the public access block could be judged public and refused.
       dependsOn: [publicAccessBlock],
     });
   }
+}
+
+/**
+ * Reads are for the configured log readers only: an explicit allow for them, and a deny for every
+ * other principal (AWS services aside), so that an over-broad IAM policy in the log-archive account
+ * cannot read the audit trail either.
+ */
+export function readerStatements(bucketArn: string, readerRoleArns: readonly string[]): PolicyStatement[] {
+  const notServices = { Bool: { 'aws:PrincipalIsAWSService': 'false' } };
+  const statements: PolicyStatement[] = [];
+  if (readerRoleArns.length > 0) {
+    statements.push({
+      Sid: 'LogReadersRead',
+      Effect: 'Allow',
+      Principal: { AWS: [...readerRoleArns] },
+      Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketLocation'],
+      Resource: [bucketArn, `${bucketArn}/*`],
+    });
+  }
+  statements.push({
+    Sid: 'DenyReadsExceptLogReaders',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: ['s3:GetObject', 's3:GetObjectVersion'],
+    Resource: `${bucketArn}/*`,
+    Condition:
+      readerRoleArns.length > 0 ? { ...notServices, ArnNotLike: { 'aws:PrincipalArn': [...readerRoleArns] } } : notServices,
+  });
+  return statements;
+}
+
+/**
+ * Nobody deletes a log object: lifecycle expiry (which bucket policies do not govern) is the only
+ * way logs leave. Retiring a bucket deliberately starts by removing this statement (README).
+ */
+export function denyLogDeletionStatement(bucketArn: string): PolicyStatement {
+  return {
+    Sid: 'DenyLogDeletion',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+    Resource: `${bucketArn}/*`,
+    Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } },
+  };
 }
 
 /** Denies any request without TLS, or with TLS older than 1.2. */

@@ -1,12 +1,14 @@
 /**
  * The log archive: the central log buckets of the log-archive account and the keys that encrypt
- * them. Every bucket logs its server access into the access-log bucket; the delivering service
- * principals may write only under conditions that name the org's own trail, accounts or org id.
+ * them. Every bucket logs its server access into the access-log bucket; each delivering service
+ * principal may write only under conditions naming the org trail or the organization (never a list
+ * of accounts, so the policies stay the same size for 5 accounts or 1,000).
  */
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
-import { kmsAliasName, logBucketName, orgTrailArn, s3BucketArn } from '../../config/naming';
+import { kmsAliasName, logBucketName, orgTrailArn, s3BucketArn, type LogBucketKind } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
+import type { PolicyStatement } from '../iam/policy-document';
 import { LogEncryptionKey } from '../kms/log-encryption-key';
 import { LogArchiveBucket } from './log-archive-bucket';
 
@@ -16,35 +18,173 @@ export interface LogArchiveProps {
   readonly provider: AwsProvider;
 }
 
+/** A bucket that a service delivers into, with its own key. */
+interface DeliveredBucket {
+  readonly kind: Exclude<LogBucketKind, 's3-access-logs'>;
+  readonly description: string;
+  /** AWS Config refuses to deliver into an Object Lock bucket. */
+  readonly objectLock: 'default-retention' | 'off';
+  readonly keyStatements: (ctx: Context) => PolicyStatement[];
+  readonly bucketStatements: (ctx: Context) => PolicyStatement[];
+}
+
+interface Context {
+  readonly config: BaselineConfig;
+  readonly bucketArn: string;
+}
+
+const CLOUDTRAIL = 'cloudtrail.amazonaws.com';
+const CONFIG = 'config.amazonaws.com';
+const LOG_DELIVERY = 'delivery.logs.amazonaws.com';
+
+const ownerFullControl = { 's3:x-amz-acl': 'bucket-owner-full-control' };
+const fromOrg = (c: Context) => ({ 'aws:SourceOrgID': c.config.organization.id });
+
+const DELIVERED_BUCKETS: readonly DeliveredBucket[] = [
+  {
+    kind: 'cloudtrail',
+    description: 'organization trail log files',
+    objectLock: 'default-retention',
+    keyStatements: (c): PolicyStatement[] => {
+      const trailArn = orgTrailArn(c.config);
+      return [
+        {
+          Sid: 'CloudTrailEncryptForOrganizationTrail',
+          Effect: 'Allow',
+          Principal: { Service: CLOUDTRAIL },
+          Action: 'kms:GenerateDataKey*',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:SourceArn': trailArn, 'kms:EncryptionContext:aws:cloudtrail:arn': trailArn } },
+        },
+        {
+          Sid: 'CloudTrailDescribeKey',
+          Effect: 'Allow',
+          Principal: { Service: CLOUDTRAIL },
+          Action: 'kms:DescribeKey',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
+        },
+      ];
+    },
+    bucketStatements: (c): PolicyStatement[] => {
+      const trailArn = orgTrailArn(c.config);
+      const org = c.config.organization;
+      return [
+        {
+          Sid: 'CloudTrailAclCheck',
+          Effect: 'Allow',
+          Principal: { Service: CLOUDTRAIL },
+          Action: 's3:GetBucketAcl',
+          Resource: c.bucketArn,
+          Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
+        },
+        {
+          Sid: 'CloudTrailWriteOrganizationTrail',
+          Effect: 'Allow',
+          Principal: { Service: CLOUDTRAIL },
+          Action: 's3:PutObject',
+          Resource: [`${c.bucketArn}/AWSLogs/${org.managementAccountId}/*`, `${c.bucketArn}/AWSLogs/${org.id}/*`],
+          Condition: { StringEquals: { ...ownerFullControl, 'aws:SourceArn': trailArn } },
+        },
+      ];
+    },
+  },
+  {
+    kind: 'config',
+    description: 'AWS Config snapshots and history',
+    objectLock: 'off',
+    keyStatements: (c): PolicyStatement[] => [
+      {
+        Sid: 'ConfigDeliveryFromOrganization',
+        Effect: 'Allow',
+        Principal: { Service: CONFIG },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: '*',
+        Condition: { StringEquals: fromOrg(c) },
+      },
+    ],
+    bucketStatements: (c): PolicyStatement[] => [
+      {
+        Sid: 'ConfigBucketPermissionsCheck',
+        Effect: 'Allow',
+        Principal: { Service: CONFIG },
+        Action: ['s3:GetBucketAcl', 's3:ListBucket'],
+        Resource: c.bucketArn,
+        Condition: { StringEquals: fromOrg(c) },
+      },
+      {
+        Sid: 'ConfigDeliveryFromOrganization',
+        Effect: 'Allow',
+        Principal: { Service: CONFIG },
+        Action: 's3:PutObject',
+        Resource: `${c.bucketArn}/AWSLogs/*/Config/*`,
+        Condition: { StringEquals: { ...ownerFullControl, ...fromOrg(c) } },
+      },
+    ],
+  },
+  {
+    kind: 'flowlogs',
+    description: 'VPC flow logs',
+    objectLock: 'default-retention',
+    keyStatements: (c): PolicyStatement[] => [
+      {
+        Sid: 'FlowLogDeliveryFromOrganization',
+        Effect: 'Allow',
+        Principal: { Service: LOG_DELIVERY },
+        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        Resource: '*',
+        Condition: { StringEquals: fromOrg(c) },
+      },
+    ],
+    bucketStatements: (c): PolicyStatement[] => [
+      {
+        Sid: 'FlowLogDeliveryAclCheck',
+        Effect: 'Allow',
+        Principal: { Service: LOG_DELIVERY },
+        Action: ['s3:GetBucketAcl', 's3:ListBucket'],
+        Resource: c.bucketArn,
+        Condition: { StringEquals: fromOrg(c) },
+      },
+      {
+        Sid: 'FlowLogDeliveryFromOrganization',
+        Effect: 'Allow',
+        Principal: { Service: LOG_DELIVERY },
+        Action: 's3:PutObject',
+        Resource: `${c.bucketArn}/AWSLogs/*`,
+        Condition: { StringEquals: { ...ownerFullControl, ...fromOrg(c) } },
+      },
+    ],
+  },
+];
+
 export class LogArchive extends Construct {
   readonly accessLogBucket: LogArchiveBucket;
-  readonly cloudTrailBucket: LogArchiveBucket;
-  readonly cloudTrailKey: LogEncryptionKey;
+  /** Kind → bucket, for the buckets services deliver into. */
+  readonly buckets: ReadonlyMap<DeliveredBucket['kind'], LogArchiveBucket>;
+  /** Kind → the key that encrypts that bucket. */
+  readonly keys: ReadonlyMap<DeliveredBucket['kind'], LogEncryptionKey>;
 
   constructor(scope: Construct, id: string, props: LogArchiveProps) {
     super(scope, id);
     const { config, provider } = props;
     const org = config.organization;
     const region = config.regions.home;
-    const retention = config.retention;
-    const trailArn = orgTrailArn(config);
-    const lifecycle = {
-      retentionDays: retention.logArchiveDays,
-      transitionDays: retention.transitionToColdStorageDays,
-      objectLockMode: retention.objectLockMode,
+    const readers = config.logArchive.readerRoleArns;
+    const common = {
+      provider,
+      region,
+      retentionDays: config.retention.logArchiveDays,
+      transitionDays: config.retention.transitionToColdStorageDays,
+      objectLockMode: config.retention.objectLockMode,
+      readerRoleArns: readers,
     };
 
     const accessLogBucketName = logBucketName(config, 's3-access-logs');
-    const cloudTrailBucketName = logBucketName(config, 'cloudtrail');
-    const accessLoggedBuckets = [cloudTrailBucketName];
-
     this.accessLogBucket = new LogArchiveBucket(this, 's3-access-logs', {
-      provider,
-      region,
+      ...common,
       bucketName: accessLogBucketName,
-      ...lifecycle,
-      // S3 refuses server access log delivery into a bucket with a default retention, and requires SSE-S3.
-      defaultRetention: false,
+      // S3 requires SSE-S3 on a server access log target and refuses one with a default retention.
+      objectLock: 'enabled-without-default',
       statements: [
         {
           Sid: 'S3ServerAccessLogDelivery',
@@ -53,69 +193,62 @@ export class LogArchive extends Construct {
           Action: 's3:PutObject',
           Resource: `${s3BucketArn(accessLogBucketName)}/*`,
           Condition: {
-            ArnLike: { 'aws:SourceArn': accessLoggedBuckets.map(s3BucketArn) },
+            ArnLike: { 'aws:SourceArn': DELIVERED_BUCKETS.map((b) => s3BucketArn(logBucketName(config, b.kind))) },
             StringEquals: { 'aws:SourceAccount': org.logArchiveAccountId },
           },
         },
       ],
     });
 
-    this.cloudTrailKey = new LogEncryptionKey(this, 'cloudtrail-key', {
-      provider,
-      region,
-      accountId: org.logArchiveAccountId,
-      aliasName: kmsAliasName(config, 'cloudtrail'),
-      description: 'Encrypts the organization trail log files in the log archive',
-      statements: [
-        {
-          Sid: 'CloudTrailEncryptForOrganizationTrail',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudtrail.amazonaws.com' },
-          Action: 'kms:GenerateDataKey*',
-          Resource: '*',
-          Condition: {
-            StringEquals: { 'aws:SourceArn': trailArn, 'kms:EncryptionContext:aws:cloudtrail:arn': trailArn },
-          },
-        },
-        {
-          Sid: 'CloudTrailDescribeKey',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudtrail.amazonaws.com' },
-          Action: 'kms:DescribeKey',
-          Resource: '*',
-          Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
-        },
-      ],
-    });
+    const buckets = new Map<DeliveredBucket['kind'], LogArchiveBucket>();
+    const keys = new Map<DeliveredBucket['kind'], LogEncryptionKey>();
+    for (const spec of DELIVERED_BUCKETS) {
+      const bucketName = logBucketName(config, spec.kind);
+      const ctx: Context = { config, bucketArn: s3BucketArn(bucketName) };
+      const key = new LogEncryptionKey(this, `${spec.kind}-key`, {
+        provider,
+        region,
+        accountId: org.logArchiveAccountId,
+        aliasName: kmsAliasName(config, spec.kind),
+        description: `Encrypts the ${spec.description} in the log archive`,
+        statements: [
+          ...spec.keyStatements(ctx),
+          ...(readers.length > 0
+            ? [
+                {
+                  Sid: 'LogReadersDecryptThroughS3',
+                  Effect: 'Allow' as const,
+                  Principal: { AWS: [...readers] },
+                  Action: 'kms:Decrypt',
+                  Resource: '*',
+                  Condition: { StringEquals: { 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+                },
+              ]
+            : []),
+        ],
+      });
+      keys.set(spec.kind, key);
+      buckets.set(
+        spec.kind,
+        new LogArchiveBucket(this, spec.kind, {
+          ...common,
+          bucketName,
+          kmsKeyArn: key.key.arn,
+          accessLogBucketName,
+          objectLock: spec.objectLock,
+          statements: spec.bucketStatements(ctx),
+        }),
+      );
+    }
+    this.buckets = buckets;
+    this.keys = keys;
+  }
 
-    const cloudTrailArn = s3BucketArn(cloudTrailBucketName);
-    this.cloudTrailBucket = new LogArchiveBucket(this, 'cloudtrail', {
-      provider,
-      region,
-      bucketName: cloudTrailBucketName,
-      kmsKeyArn: this.cloudTrailKey.key.arn,
-      accessLogBucketName,
-      ...lifecycle,
-      statements: [
-        {
-          Sid: 'CloudTrailAclCheck',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudtrail.amazonaws.com' },
-          Action: 's3:GetBucketAcl',
-          Resource: cloudTrailArn,
-          Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
-        },
-        {
-          Sid: 'CloudTrailWriteOrganizationTrail',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudtrail.amazonaws.com' },
-          Action: 's3:PutObject',
-          Resource: [`${cloudTrailArn}/AWSLogs/${org.managementAccountId}/*`, `${cloudTrailArn}/AWSLogs/${org.id}/*`],
-          Condition: {
-            StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': trailArn },
-          },
-        },
-      ],
-    });
+  get cloudTrailBucket(): LogArchiveBucket {
+    return this.buckets.get('cloudtrail')!;
+  }
+
+  get cloudTrailKey(): LogEncryptionKey {
+    return this.keys.get('cloudtrail')!;
   }
 }

@@ -4,6 +4,8 @@
  * metric filters watch.
  */
 import { Cloudtrail, type CloudtrailAdvancedEventSelector } from '@cdktf/provider-aws/lib/cloudtrail';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -30,11 +32,18 @@ export interface OrganizationTrailProps {
   readonly logGroupRetentionDays: number;
   /** Alias of the key that encrypts the log group (created here, in the management account). */
   readonly logGroupKeyAlias: string;
+  /** Advanced event selectors (see `event-selectors.ts`): all management events, then data events. */
+  readonly eventSelectors: readonly CloudtrailAdvancedEventSelector[];
   /**
-   * Data-event selectors added after the all-management-events selector.
+   * CloudTrail Insights types.
    * @default - none
    */
-  readonly dataEventSelectors?: readonly CloudtrailAdvancedEventSelector[];
+  readonly insights?: readonly ('ApiCallRateInsight' | 'ApiErrorRateInsight')[];
+  /**
+   * Publish an SNS notification for every log file delivered, to a topic created here.
+   * @default false
+   */
+  readonly deliveryNotifications?: boolean;
   /** What must exist before the trail (the bucket policy and key CloudTrail checks on creation). */
   readonly dependsOn: readonly IConstruct[];
 }
@@ -44,6 +53,8 @@ export class OrganizationTrail extends Construct {
   readonly logGroup: CloudwatchLogGroup;
   readonly logGroupKey: LogEncryptionKey;
   readonly cloudWatchRole: IamRole;
+  /** The log delivery topic, when `deliveryNotifications` is on. */
+  readonly deliveryTopic?: SnsTopic;
 
   constructor(scope: Construct, id: string, props: OrganizationTrailProps) {
     super(scope, id);
@@ -55,8 +66,20 @@ export class OrganizationTrail extends Construct {
       ...regional,
       accountId: props.managementAccountId,
       aliasName: props.logGroupKeyAlias,
-      description: `Encrypts the CloudWatch Logs copy of ${props.trailName}`,
+      description: `Encrypts the CloudWatch Logs copy of ${props.trailName}${props.deliveryNotifications ? ' and its delivery topic' : ''}`,
       statements: [
+        ...(props.deliveryNotifications
+          ? [
+              {
+                Sid: 'CloudTrailPublishToDeliveryTopic',
+                Effect: 'Allow' as const,
+                Principal: { Service: 'cloudtrail.amazonaws.com' },
+                Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+                Resource: '*',
+                Condition: { StringEquals: { 'aws:SourceArn': props.trailArn } },
+              },
+            ]
+          : []),
         {
           Sid: 'CloudWatchLogsUseForTrailLogGroup',
           Effect: 'Allow',
@@ -97,10 +120,27 @@ export class OrganizationTrail extends Construct {
       ]),
     });
 
-    const managementEvents: CloudtrailAdvancedEventSelector = {
-      name: 'All management events, read and write',
-      fieldSelector: [{ field: 'eventCategory', equalTo: ['Management'] }],
-    };
+    if (props.deliveryNotifications) {
+      this.deliveryTopic = new SnsTopic(this, 'delivery-topic', {
+        ...regional,
+        name: `${props.trailName}-log-delivery`,
+        kmsMasterKeyId: this.logGroupKey.key.arn,
+      });
+      new SnsTopicPolicy(this, 'delivery-topic-policy', {
+        ...regional,
+        arn: this.deliveryTopic.arn,
+        policy: policyDocument([
+          {
+            Sid: 'CloudTrailPublishFromOrganizationTrail',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudtrail.amazonaws.com' },
+            Action: 'SNS:Publish',
+            Resource: this.deliveryTopic.arn,
+            Condition: { StringEquals: { 'aws:SourceArn': props.trailArn } },
+          },
+        ]),
+      });
+    }
 
     this.trail = new Cloudtrail(this, 'trail', {
       ...regional,
@@ -115,7 +155,9 @@ export class OrganizationTrail extends Construct {
       // CloudTrail wants the ARN of the log streams, hence the `:*`.
       cloudWatchLogsGroupArn: `${this.logGroup.arn}:*`,
       cloudWatchLogsRoleArn: this.cloudWatchRole.arn,
-      advancedEventSelector: [managementEvents, ...(props.dataEventSelectors ?? [])],
+      advancedEventSelector: [...props.eventSelectors],
+      insightSelector: props.insights?.length ? props.insights.map((insightType) => ({ insightType })) : undefined,
+      snsTopicName: this.deliveryTopic?.arn,
       dependsOn: [...props.dependsOn] as never,
     });
   }

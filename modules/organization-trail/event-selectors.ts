@@ -1,0 +1,43 @@
+/**
+ * The organization trail's advanced event selectors: every management event, read and write, from
+ * every event source (CIS and Security Hub CloudWatch.7 need KMS events too), plus the data events the
+ * config asks for. Selectors are exact field matches, so a data-event selector can never widen into
+ * the log-archive buckets (the config rejects those by name).
+ */
+import type { CloudtrailAdvancedEventSelector } from '@cdktf/provider-aws/lib/cloudtrail';
+import type { BaselineConfig } from '../../config/schema';
+
+export const MANAGEMENT_EVENTS_SELECTOR: CloudtrailAdvancedEventSelector = {
+  name: 'All management events, read and write',
+  fieldSelector: [{ field: 'eventCategory', equalTo: ['Management'] }],
+};
+
+/** `arn:aws:s3:::bucket` → every object in it; `arn:aws:s3:::bucket/prefix` → objects under the prefix. */
+export function s3ObjectArnPrefix(arn: string): string {
+  return arn.includes('/', 'arn:aws:s3:::'.length) ? arn : `${arn}/`;
+}
+
+export function eventSelectors(dataEvents: BaselineConfig['trail']['dataEvents']): CloudtrailAdvancedEventSelector[] {
+  const selectors = [MANAGEMENT_EVENTS_SELECTOR];
+  if (dataEvents.s3.length > 0) {
+    selectors.push({
+      name: 'S3 object-level events on the listed buckets',
+      fieldSelector: [
+        { field: 'eventCategory', equalTo: ['Data'] },
+        { field: 'resources.type', equalTo: ['AWS::S3::Object'] },
+        { field: 'resources.ARN', startsWith: dataEvents.s3.map(s3ObjectArnPrefix) },
+      ],
+    });
+  }
+  if (dataEvents.lambda !== undefined) {
+    selectors.push({
+      name: dataEvents.lambda === 'all' ? 'Lambda invocations, all functions' : 'Lambda invocations of the listed functions',
+      fieldSelector: [
+        { field: 'eventCategory', equalTo: ['Data'] },
+        { field: 'resources.type', equalTo: ['AWS::Lambda::Function'] },
+        ...(dataEvents.lambda === 'all' ? [] : [{ field: 'resources.ARN', equalTo: [...dataEvents.lambda] }]),
+      ],
+    });
+  }
+  return selectors;
+}
