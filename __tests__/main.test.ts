@@ -64,6 +64,19 @@ describe('main.ts', () => {
     expect(existsSync(join(dir, 'cdktf.out'))).toBe(false);
   });
 
+  test('a config without alert subscribers or log readers synthesizes, with a warning for each', () => {
+    const text = readFileSync(EXAMPLE_CONFIG_FILE, 'utf8')
+      .replace(/  subscriptions:[^\n]*\n(    - [^\n]*\n(      [^\n]*\n)*)+/, '  subscriptions: []\n')
+      .replace(/  readerRoleArns:[^\n]*\n    - [^\n]*\n/, '  readerRoleArns: []\n');
+    writeFileSync(join(dir, 'quiet.yaml'), text);
+    const result = run(dir, { BASELINE_CONFIG: 'quiet.yaml', BASELINE_STACKS: 'member-555555555555' });
+    expect(result.status).toBe(0);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'warning: alerts.subscriptions is empty: CIS alarms and high-severity findings reach topics nobody is subscribed to, and Security Hub CloudWatch.1-14 fail for want of a subscriber',
+      'warning: logArchive.readerRoleArns is empty: nobody but AWS services can read the central logs (auditors will ask someone to)',
+    ]);
+  });
+
   test('a selection synthesizes only the selected stacks', () => {
     const result = run(dir, { BASELINE_CONFIG: EXAMPLE_CONFIG_FILE, BASELINE_STACKS: 'member-444444444444,management' });
     expect(result.stderr).toBe('');

@@ -44,12 +44,48 @@ export function orgTrailArn(config: BaselineConfig): string {
   return `arn:${PARTITION}:cloudtrail:${config.regions.home}:${config.organization.managementAccountId}:trail/${orgTrailName(config)}`;
 }
 
+/** Each member account's own trail (for the per-account CIS checks), the same name in every account. */
+export function accountTrailName(config: BaselineConfig): string {
+  return `${config.organization.namePrefix}-account-trail`;
+}
+
+export function accountTrailArn(config: BaselineConfig, accountId: string): string {
+  return `arn:${PARTITION}:cloudtrail:${config.regions.home}:${accountId}:trail/${accountTrailName(config)}`;
+}
+
+/** Matches every member account's trail, for policies that must not list accounts. */
+export function accountTrailArnPattern(config: BaselineConfig): string {
+  return `arn:${PARTITION}:cloudtrail:${config.regions.home}:*:trail/${accountTrailName(config)}`;
+}
+
+/** Where account trails deliver in the central CloudTrail bucket: `<prefix>/AWSLogs/<account>/...`. */
+export const ACCOUNT_TRAIL_S3_PREFIX = 'account-trails';
+
+export function accountTrailLogGroupName(config: BaselineConfig): string {
+  return `/${config.organization.namePrefix}/cloudtrail/account`;
+}
+
+/** The alert topic of an account (CIS alarms and finding rules publish to it). */
+export function alertTopicName(config: BaselineConfig): string {
+  return `${config.organization.namePrefix}-security-alerts`;
+}
+
+/** The audit account's topic for high-severity GuardDuty and Security Hub findings. */
+export function findingsTopicName(config: BaselineConfig): string {
+  return `${config.organization.namePrefix}-security-findings`;
+}
+
 export function orgTrailLogGroupName(config: BaselineConfig): string {
   return `/${config.organization.namePrefix}/cloudtrail/organization`;
 }
 
 export function kmsAliasName(config: BaselineConfig, purpose: string): string {
   return `alias/${config.organization.namePrefix}/${purpose}`;
+}
+
+/** An alias ARN, for using a key of another account or stack without referencing it. */
+export function kmsAliasArn(config: BaselineConfig, accountId: string, purpose: string): string {
+  return `arn:${PARTITION}:kms:${config.regions.home}:${accountId}:${kmsAliasName(config, purpose)}`;
 }
 
 export function roleArn(accountId: string, roleName: string): string {

@@ -48,6 +48,41 @@ const lambdaArnSchema = z
     error: 'must be a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>)',
   });
 
+export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+
+const clockTimeSchema = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { error: 'must be a time of day as "HH:MM" (00:00 to 24:00)' });
+
+const subscriptionSchema = z.discriminatedUnion(
+  'protocol',
+  [
+    z.strictObject({
+      protocol: z.literal('email').describe('An email address (the recipient confirms the subscription).'),
+      endpoint: z.email({ error: 'must be an email address' }).describe('Where alerts go.'),
+    }),
+    z.strictObject({
+      protocol: z.literal('https').describe('An HTTPS endpoint, such as an incident-management integration URL.'),
+      endpoint: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).describe('Where alerts go.'),
+    }),
+    z.strictObject({
+      protocol: z.literal('sqs').describe('An SQS queue (its policy must let the alert topics send to it).'),
+      endpoint: z
+        .string()
+        .regex(/^arn:aws:sqs:[a-z0-9-]+:\d{12}:[\w-]{1,80}(\.fifo)?$/, { error: 'must be an SQS queue ARN' })
+        .describe('Where alerts go.'),
+    }),
+    z.strictObject({
+      protocol: z.literal('lambda').describe('A Lambda function (its resource policy must let the alert topics invoke it).'),
+      endpoint: z
+        .string()
+        .regex(/^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[\w-]{1,64}(:[\w$-]+)?$/, { error: 'must be a Lambda function ARN' })
+        .describe('Where alerts go.'),
+    }),
+  ],
+  { error: 'protocol must be one of "email", "https", "sqs", "lambda"' },
+);
+
 export const memberSchema = z.strictObject({
   id: accountIdSchema.describe('The account id: 12 digits, quoted.'),
   name: z.string().min(1).max(50).describe('A human name for the account, used in tags and listings.'),
@@ -162,6 +197,49 @@ export const configSchema = z.strictObject({
     })
     .prefault({})
     .describe('How long logs are kept, and how.'),
+  alerts: z
+    .strictObject({
+      subscriptions: z
+        .array(subscriptionSchema)
+        .default([])
+        .describe('Who the alert topics notify: each topic (one per account with alarms, and the audit account) gets every subscription. None is allowed, with a warning: alarms then reach nobody and Security Hub CloudWatch.1-14 fail.'),
+      businessHours: z
+        .strictObject({
+          days: z
+            .array(z.enum(WEEKDAYS))
+            .min(1, { error: 'must list at least one day' })
+            .default(['Mon', 'Tue', 'Wed', 'Thu', 'Fri'])
+            .describe('Working days, in local time.'),
+          start: clockTimeSchema.default('08:00').describe('Start of the working day, local time.'),
+          end: clockTimeSchema
+            .default('18:00')
+            .describe('End of the working day, local time; earlier than `start` for a window that wraps past midnight.'),
+          utcOffset: z
+            .string()
+            .regex(/^[+-](0\d|1[0-4]):[0-5]\d$/, { error: 'must be a UTC offset such as "+10:00" or "-05:00"' })
+            .default('+00:00')
+            .describe('The local time zone as a fixed UTC offset (CloudWatch alarms evaluate in UTC; adjust it at daylight-saving changes).'),
+        })
+        .prefault({})
+        .describe('Successful console sign-ins outside these hours raise the off-hours alarm.'),
+    })
+    .prefault({})
+    .describe('Where alarms and findings go.'),
+  monitoring: z
+    .strictObject({
+      accountTrails: z
+        .boolean()
+        .default(true)
+        .describe('Give every member account (the management account aside, which owns the org trail) its own multi-Region trail, log group and CIS alarms, because Security Hub and Prowler evaluate CIS monitoring per account, against trails the account owns. Off: one copy of management events fewer is billed, and member accounts report those controls as failed or NO_DATA.'),
+      metricNamespace: z
+        .string()
+        .regex(/^[\w./#:-]{1,255}$/, { error: 'must be a CloudWatch namespace' })
+        .refine((s) => !s.startsWith('AWS/'), { error: 'must not start with "AWS/" (reserved)' })
+        .default('CISBenchmark')
+        .describe('CloudWatch namespace of the CIS metric filters.'),
+    })
+    .prefault({})
+    .describe('The CIS CloudWatch monitoring controls.'),
   logArchive: z
     .strictObject({
       readerRoleArns: z
@@ -294,6 +372,14 @@ export function crossFieldIssues(config: BaselineConfig): Issue[] {
         message: `${bucket} is a log-archive bucket: its data events would loop (every delivery logs a new event)`,
       });
     }
+  });
+
+  const hours = config.alerts.businessHours;
+  if (hours.start === hours.end) {
+    issues.push({ path: ['alerts', 'businessHours', 'end'], message: 'must differ from start (an empty working day)' });
+  }
+  hours.days.forEach((day, i) => {
+    if (hours.days.indexOf(day) !== i) issues.push({ path: ['alerts', 'businessHours', 'days', i], message: `${day} is listed twice` });
   });
 
   const r = config.retention;

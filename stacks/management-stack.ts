@@ -1,9 +1,12 @@
 /**
  * The `management` stack: everything configured once for the whole organization. It touches the
- * management account (org trail) and the log-archive account (central buckets and their keys).
+ * management account (org trail, its CIS alarms), the log-archive account (central buckets and
+ * keys) and the audit account (findings routing).
  */
 import type { Construct } from 'constructs';
 import {
+  alertTopicName,
+  findingsTopicName,
   kmsAliasName,
   logBucketName,
   MANAGEMENT_STACK,
@@ -12,39 +15,36 @@ import {
   orgTrailName,
 } from '../config/naming';
 import type { BaselineConfig } from '../config/schema';
+import { AlertTopic } from '../modules/alerting/alert-topic';
+import { FindingsRouting } from '../modules/alerting/findings-routing';
+import { CisAlarms } from '../modules/cis-monitoring/cis-alarms';
+import { eventSelectors } from '../modules/cloudtrail/event-selectors';
+import { MonitoredTrail } from '../modules/cloudtrail/monitored-trail';
 import { LogArchive } from '../modules/log-archive/log-archive';
-import { eventSelectors } from '../modules/organization-trail/event-selectors';
-import { OrganizationTrail } from '../modules/organization-trail/organization-trail';
 import { accountProvider } from '../modules/providers/account-provider';
 import { BaselineStack } from './baseline-stack';
 
 export class ManagementStack extends BaselineStack {
   readonly logArchive: LogArchive;
-  readonly organizationTrail: OrganizationTrail;
+  readonly organizationTrail: MonitoredTrail;
+  readonly cisAlarms: CisAlarms;
 
   constructor(scope: Construct, config: BaselineConfig) {
     super(scope, MANAGEMENT_STACK, config);
     const org = config.organization;
     const home = config.regions.home;
-
-    const management = accountProvider(this, 'aws-management', {
-      config,
-      accountId: org.managementAccountId,
-      alias: 'management',
-      stackName: this.stackName,
-    });
-    const logArchiveProvider = accountProvider(this, 'aws-log-archive', {
-      config,
-      accountId: org.logArchiveAccountId,
-      alias: 'log_archive',
-      stackName: this.stackName,
-    });
+    const provider = (accountId: string, alias: string) =>
+      accountProvider(this, `aws-${alias.replace(/_/g, '-')}`, { config, accountId, alias, stackName: this.stackName });
+    const management = provider(org.managementAccountId, 'management');
+    const logArchiveProvider = provider(org.logArchiveAccountId, 'log_archive');
+    const audit = provider(org.auditAccountId, 'audit');
 
     this.logArchive = new LogArchive(this, 'log-archive', { config, provider: logArchiveProvider });
 
-    this.organizationTrail = new OrganizationTrail(this, 'organization-trail', {
+    this.organizationTrail = new MonitoredTrail(this, 'organization-trail', {
       provider: management,
-      managementAccountId: org.managementAccountId,
+      accountId: org.managementAccountId,
+      isOrganizationTrail: true,
       region: home,
       trailName: orgTrailName(config),
       trailArn: orgTrailArn(config),
@@ -57,6 +57,46 @@ export class ManagementStack extends BaselineStack {
       insights: config.trail.insights,
       deliveryNotifications: config.trail.deliveryNotifications,
       dependsOn: [this.logArchive.cloudTrailBucket.policy, this.logArchive.cloudTrailKey.key],
+    });
+
+    // The org trail's log group carries every account's events: the management account's CIS alarms.
+    const managementTopic = new AlertTopic(this, 'management-alerts', {
+      provider: management,
+      accountId: org.managementAccountId,
+      region: home,
+      organizationId: org.id,
+      topicName: alertTopicName(config),
+      keyAlias: kmsAliasName(config, 'alerts'),
+      subscriptions: config.alerts.subscriptions,
+    });
+    this.cisAlarms = new CisAlarms(this, 'organization-cis-alarms', {
+      provider: management,
+      region: home,
+      logGroupName: orgTrailLogGroupName(config),
+      dependsOn: [this.organizationTrail.logGroup],
+      metricNamespace: config.monitoring.metricNamespace,
+      namePrefix: `${org.namePrefix}-org`,
+      alarmTopicArn: managementTopic.topicArn,
+      businessHours: config.alerts.businessHours,
+    });
+
+    // Named apart from the audit account's own CIS alert topic, which its member stack owns.
+    const auditTopic = new AlertTopic(this, 'findings-alerts', {
+      provider: audit,
+      accountId: org.auditAccountId,
+      region: home,
+      organizationId: org.id,
+      topicName: findingsTopicName(config),
+      keyAlias: kmsAliasName(config, 'findings-alerts'),
+      subscriptions: config.alerts.subscriptions,
+    });
+    new FindingsRouting(this, 'findings-routing', {
+      provider: audit,
+      accountId: org.auditAccountId,
+      homeRegion: home,
+      regions: config.regions.governed,
+      topicArn: auditTopic.topicArn,
+      namePrefix: org.namePrefix,
     });
   }
 }

@@ -3,8 +3,23 @@
  * per-account, per-Region baseline, through one provider that assumes the account's role.
  */
 import type { Construct } from 'constructs';
-import { memberRegions, memberStackName } from '../config/naming';
+import {
+  ACCOUNT_TRAIL_S3_PREFIX,
+  accountTrailArn,
+  accountTrailLogGroupName,
+  accountTrailName,
+  alertTopicName,
+  kmsAliasArn,
+  kmsAliasName,
+  logBucketName,
+  memberRegions,
+  memberStackName,
+} from '../config/naming';
 import type { BaselineConfig, MemberAccount } from '../config/schema';
+import { AlertTopic } from '../modules/alerting/alert-topic';
+import { CisAlarms } from '../modules/cis-monitoring/cis-alarms';
+import { MANAGEMENT_EVENTS_SELECTOR } from '../modules/cloudtrail/event-selectors';
+import { MonitoredTrail } from '../modules/cloudtrail/monitored-trail';
 import { ConfigRecorder } from '../modules/config-recorder/config-recorder';
 import { accountProvider } from '../modules/providers/account-provider';
 import { BaselineStack } from './baseline-stack';
@@ -13,6 +28,9 @@ export class MemberStack extends BaselineStack {
   readonly member: MemberAccount;
   readonly regions: readonly string[];
   readonly configRecorder: ConfigRecorder;
+  /** The account's own trail and CIS alarms (not for the management account, which owns the org trail). */
+  readonly accountTrail?: MonitoredTrail;
+  readonly cisAlarms?: CisAlarms;
 
   constructor(scope: Construct, config: BaselineConfig, member: MemberAccount) {
     super(scope, memberStackName(member.id), config);
@@ -33,5 +51,45 @@ export class MemberStack extends BaselineStack {
       homeRegion: config.regions.home,
       recorderName: `${config.organization.namePrefix}-recorder`,
     });
+
+    const org = config.organization;
+    const home = config.regions.home;
+    if (config.monitoring.accountTrails && member.id !== org.managementAccountId) {
+      // Security Hub and Prowler evaluate CIS 4.x per account, against trails the account owns.
+      this.accountTrail = new MonitoredTrail(this, 'account-trail', {
+        provider,
+        accountId: member.id,
+        isOrganizationTrail: false,
+        region: home,
+        trailName: accountTrailName(config),
+        trailArn: accountTrailArn(config, member.id),
+        bucketName: logBucketName(config, 'cloudtrail'),
+        s3KeyPrefix: ACCOUNT_TRAIL_S3_PREFIX,
+        kmsKeyArn: kmsAliasArn(config, org.logArchiveAccountId, 'cloudtrail'),
+        logGroupName: accountTrailLogGroupName(config),
+        logGroupRetentionDays: config.retention.cloudWatchLogsDays,
+        logGroupKeyAlias: kmsAliasName(config, 'cloudtrail-log-group'),
+        eventSelectors: [MANAGEMENT_EVENTS_SELECTOR],
+      });
+      const topic = new AlertTopic(this, 'alerts', {
+        provider,
+        accountId: member.id,
+        region: home,
+        organizationId: org.id,
+        topicName: alertTopicName(config),
+        keyAlias: kmsAliasName(config, 'alerts'),
+        subscriptions: config.alerts.subscriptions,
+      });
+      this.cisAlarms = new CisAlarms(this, 'cis-alarms', {
+        provider,
+        region: home,
+        logGroupName: accountTrailLogGroupName(config),
+        dependsOn: [this.accountTrail.logGroup],
+        metricNamespace: config.monitoring.metricNamespace,
+        namePrefix: `${org.namePrefix}-account`,
+        alarmTopicArn: topic.topicArn,
+        businessHours: config.alerts.businessHours,
+      });
+    }
   }
 }

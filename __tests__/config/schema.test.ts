@@ -199,6 +199,37 @@ describe('config errors name the field path, one line per problem', () => {
     expect(problems((r) => (r.trail.insights = ['ApiLatencyInsight']))[0]).toMatch(/^trail\.insights\[0\]: /);
   });
 
+  test('alert subscriptions with an unknown protocol or a malformed endpoint', () => {
+    expect(problems((r) => (r.alerts.subscriptions = [{ protocol: 'sms', endpoint: '+15550100' }]))).toEqual([
+      'alerts.subscriptions[0].protocol: protocol must be one of "email", "https", "sqs", "lambda"',
+    ]);
+    expect(problems((r) => (r.alerts.subscriptions = [{ protocol: 'https', endpoint: 'http://insecure.example.com' }]))).toEqual([
+      'alerts.subscriptions[0].endpoint: must be an https:// URL',
+    ]);
+    expect(problems((r) => (r.alerts.subscriptions = [{ protocol: 'sqs', endpoint: 'my-queue' }]))).toEqual([
+      'alerts.subscriptions[0].endpoint: must be an SQS queue ARN',
+    ]);
+  });
+
+  test('business hours that are not times, offsets or weekdays, or that are empty', () => {
+    expect(problems((r) => (r.alerts.businessHours.start = '9am'))).toEqual([
+      'alerts.businessHours.start: must be a time of day as "HH:MM" (00:00 to 24:00)',
+    ]);
+    expect(problems((r) => (r.alerts.businessHours.utcOffset = 'UTC+10'))).toEqual([
+      'alerts.businessHours.utcOffset: must be a UTC offset such as "+10:00" or "-05:00"',
+    ]);
+    expect(problems((r) => (r.alerts.businessHours.days = ['Monday']))[0]).toMatch(/^alerts\.businessHours\.days\[0\]: /);
+    expect(problems((r) => (r.alerts.businessHours = { start: '09:00', end: '09:00' }))).toEqual([
+      'alerts.businessHours.end: must differ from start (an empty working day)',
+    ]);
+  });
+
+  test('a reserved CloudWatch namespace for the CIS metrics', () => {
+    expect(problems((r) => (r.monitoring.metricNamespace = 'AWS/CloudTrail'))).toEqual([
+      'monitoring.metricNamespace: must not start with "AWS/" (reserved)',
+    ]);
+  });
+
   test('several problems give several lines', () => {
     expect(
       problems((r) => {

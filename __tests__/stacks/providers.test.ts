@@ -23,11 +23,12 @@ describe('the management stack', () => {
 
   test('has one provider per account it touches, pinned and tagged, none per Region', () => {
     const list = providers(json);
-    expect(list.map((p) => p.alias).sort()).toEqual(['log_archive', 'management']);
+    expect(list.map((p) => p.alias).sort()).toEqual(['audit', 'log_archive', 'management']);
     const management = list.find((p) => p.alias === 'management');
     const logArchive = list.find((p) => p.alias === 'log_archive');
     expect(management.allowed_account_ids).toEqual(['111111111111']);
     expect(logArchive.allowed_account_ids).toEqual(['222222222222']);
+    expect(list.find((p) => p.alias === 'audit').allowed_account_ids).toEqual(['333333333333']);
     for (const p of list) expect(p.region).toBe('us-east-1');
     // The example pipeline runs as the management account: no role to assume there.
     expect(management.assume_role).toBeUndefined();
@@ -48,8 +49,11 @@ describe('the management stack', () => {
 
   test('every resource names its provider, and every regional resource its Region', () => {
     for (const [type, r] of allResources(json)) {
-      expect(['aws.management', 'aws.log_archive']).toContain(r.provider);
-      if (!GLOBAL_TYPES.has(type)) expect(r.region).toBe('us-east-1');
+      expect(['aws.management', 'aws.log_archive', 'aws.audit']).toContain(r.provider);
+      if (GLOBAL_TYPES.has(type)) continue;
+      // Only the GuardDuty forwarding rules live outside the home Region.
+      if (type.startsWith('aws_cloudwatch_event_')) expect(['us-east-1', 'us-west-2', 'eu-west-1']).toContain(r.region);
+      else expect(r.region).toBe('us-east-1');
     }
   });
 

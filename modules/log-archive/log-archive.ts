@@ -6,7 +6,15 @@
  */
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
-import { kmsAliasName, logBucketName, orgTrailArn, s3BucketArn, type LogBucketKind } from '../../config/naming';
+import {
+  ACCOUNT_TRAIL_S3_PREFIX,
+  accountTrailArnPattern,
+  kmsAliasName,
+  logBucketName,
+  orgTrailArn,
+  s3BucketArn,
+  type LogBucketKind,
+} from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
 import type { PolicyStatement } from '../iam/policy-document';
 import { LogEncryptionKey } from '../kms/log-encryption-key';
@@ -47,6 +55,7 @@ const DELIVERED_BUCKETS: readonly DeliveredBucket[] = [
     objectLock: 'default-retention',
     keyStatements: (c): PolicyStatement[] => {
       const trailArn = orgTrailArn(c.config);
+      const accountTrails = accountTrailArnPattern(c.config);
       return [
         {
           Sid: 'CloudTrailEncryptForOrganizationTrail',
@@ -64,6 +73,21 @@ const DELIVERED_BUCKETS: readonly DeliveredBucket[] = [
           Resource: '*',
           Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
         },
+        ...(c.config.monitoring.accountTrails
+          ? [
+              {
+                Sid: 'CloudTrailEncryptForAccountTrails',
+                Effect: 'Allow' as const,
+                Principal: { Service: CLOUDTRAIL },
+                Action: ['kms:GenerateDataKey*', 'kms:DescribeKey'],
+                Resource: '*',
+                Condition: {
+                  StringEquals: fromOrg(c),
+                  StringLike: { 'aws:SourceArn': accountTrails, 'kms:EncryptionContext:aws:cloudtrail:arn': accountTrails },
+                },
+              },
+            ]
+          : []),
       ];
     },
     bucketStatements: (c): PolicyStatement[] => {
@@ -86,6 +110,7 @@ const DELIVERED_BUCKETS: readonly DeliveredBucket[] = [
           Resource: [`${c.bucketArn}/AWSLogs/${org.managementAccountId}/*`, `${c.bucketArn}/AWSLogs/${org.id}/*`],
           Condition: { StringEquals: { ...ownerFullControl, 'aws:SourceArn': trailArn } },
         },
+        ...(c.config.monitoring.accountTrails ? accountTrailBucketStatements(c) : []),
       ];
     },
   },
@@ -156,6 +181,29 @@ const DELIVERED_BUCKETS: readonly DeliveredBucket[] = [
     ],
   },
 ];
+
+/** Each member account's own trail writes under `account-trails/`, granted by organization. */
+function accountTrailBucketStatements(c: Context): PolicyStatement[] {
+  const condition = { StringEquals: fromOrg(c), StringLike: { 'aws:SourceArn': accountTrailArnPattern(c.config) } };
+  return [
+    {
+      Sid: 'CloudTrailAclCheckAccountTrails',
+      Effect: 'Allow',
+      Principal: { Service: CLOUDTRAIL },
+      Action: 's3:GetBucketAcl',
+      Resource: c.bucketArn,
+      Condition: condition,
+    },
+    {
+      Sid: 'CloudTrailWriteAccountTrails',
+      Effect: 'Allow',
+      Principal: { Service: CLOUDTRAIL },
+      Action: 's3:PutObject',
+      Resource: `${c.bucketArn}/${ACCOUNT_TRAIL_S3_PREFIX}/AWSLogs/*`,
+      Condition: { ...condition, StringEquals: { ...ownerFullControl, ...fromOrg(c) } },
+    },
+  ];
+}
 
 export class LogArchive extends Construct {
   readonly accessLogBucket: LogArchiveBucket;

@@ -79,14 +79,15 @@ describe('the organization trail', () => {
   });
 
   test('publishes log delivery notifications to an encrypted topic only the trail may publish to, when asked', () => {
-    expect(resourcesOf(json, 'aws_sns_topic')).toEqual([]);
+    const isDeliveryTopic = (t: Record<string, any>) => t.name === 'acme-soc2-org-trail-log-delivery';
+    expect(resourcesOf(json, 'aws_sns_topic').filter(([, t]) => isDeliveryTopic(t))).toEqual([]);
     const on = synthStack(configWith((raw) => (raw.trail.deliveryNotifications = true)), 'management');
-    const topic = oneResource(on, 'aws_sns_topic');
+    const topic = oneResource(on, 'aws_sns_topic', isDeliveryTopic);
     const onTrail = oneResource(on, 'aws_cloudtrail');
     expect(topic).toMatchObject({ provider: 'aws.management', region: 'us-east-1', name: 'acme-soc2-org-trail-log-delivery' });
     expect(topic.kms_master_key_id).toBe(refTo(on, 'aws_kms_key', (k) => k.description.includes('CloudWatch Logs copy'), 'arn'));
-    expect(onTrail.sns_topic_name).toBe(refTo(on, 'aws_sns_topic', () => true, 'arn'));
-    const topicPolicy = oneResource(on, 'aws_sns_topic_policy').policy;
+    expect(onTrail.sns_topic_name).toBe(refTo(on, 'aws_sns_topic', isDeliveryTopic, 'arn'));
+    const topicPolicy = oneResource(on, 'aws_sns_topic_policy', (p) => p.policy.includes('CloudTrailPublishFromOrganizationTrail')).policy;
     expect(statement(topicPolicy, 'CloudTrailPublishFromOrganizationTrail')).toMatchObject({
       Principal: { Service: 'cloudtrail.amazonaws.com' },
       Action: 'SNS:Publish',
@@ -120,8 +121,9 @@ describe('the organization trail', () => {
   });
 
   test('the CloudWatch role is assumable by this trail only and may only create streams and put events', () => {
-    const role = oneResource(json, 'aws_iam_role');
-    expect(trail.cloud_watch_logs_role_arn).toBe(refTo(json, 'aws_iam_role', () => true, 'arn'));
+    const isTrailRole = (r: Record<string, any>) => r.name === 'acme-soc2-org-trail-to-cloudwatch-logs';
+    const role = oneResource(json, 'aws_iam_role', isTrailRole);
+    expect(trail.cloud_watch_logs_role_arn).toBe(refTo(json, 'aws_iam_role', isTrailRole, 'arn'));
     expect(JSON.parse(role.assume_role_policy)).toEqual({
       Version: '2012-10-17',
       Statement: [
@@ -134,7 +136,7 @@ describe('the organization trail', () => {
         },
       ],
     });
-    const rolePolicy = oneResource(json, 'aws_iam_role_policy');
+    const rolePolicy = oneResource(json, 'aws_iam_role_policy', (p) => p.name === 'write-trail-log-group');
     expect(JSON.parse(rolePolicy.policy).Statement).toEqual([
       {
         Sid: 'CreateStreamsAndPutEventsInTrailLogGroup',

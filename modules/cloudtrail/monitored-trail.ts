@@ -1,7 +1,8 @@
 /**
- * The organization trail: every account, every Region, global service events, log file validation,
- * KMS encryption, and a CloudWatch Logs copy (with its own key and a write-only role) that the CIS
- * metric filters watch.
+ * A trail the CIS metric filters can watch: every Region, global service events, log file
+ * validation, KMS encryption, delivery to the central CloudTrail bucket, and a CloudWatch Logs copy
+ * with its own key and a role that may only write to it. The management stack makes it the
+ * organization trail; member stacks make it each account's own trail.
  */
 import { Cloudtrail, type CloudtrailAdvancedEventSelector } from '@cdktf/provider-aws/lib/cloudtrail';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
@@ -15,10 +16,12 @@ import { PARTITION } from '../../config/naming';
 import { policyDocument, serviceTrustPolicy } from '../iam/policy-document';
 import { LogEncryptionKey } from '../kms/log-encryption-key';
 
-export interface OrganizationTrailProps {
-  /** Provider of the management account, where an organization trail must live. */
+export interface MonitoredTrailProps {
+  /** Provider of the account that owns the trail (the management account for the org trail). */
   readonly provider: AwsProvider;
-  readonly managementAccountId: string;
+  readonly accountId: string;
+  /** Whether this is the organization trail (only the management account may own one). */
+  readonly isOrganizationTrail: boolean;
   /** The trail's home Region. */
   readonly region: string;
   readonly trailName: string;
@@ -26,7 +29,12 @@ export interface OrganizationTrailProps {
   readonly trailArn: string;
   /** The central CloudTrail bucket in the log-archive account. */
   readonly bucketName: string;
-  /** The CloudTrail key (ARN) in the log-archive account. */
+  /**
+   * Prefix of the trail's objects in the bucket.
+   * @default - none: `AWSLogs/...` at the bucket root
+   */
+  readonly s3KeyPrefix?: string;
+  /** The CloudTrail key in the log-archive account: its ARN, or its alias ARN from another stack. */
   readonly kmsKeyArn: string;
   readonly logGroupName: string;
   readonly logGroupRetentionDays: number;
@@ -44,11 +52,14 @@ export interface OrganizationTrailProps {
    * @default false
    */
   readonly deliveryNotifications?: boolean;
-  /** What must exist before the trail (the bucket policy and key CloudTrail checks on creation). */
-  readonly dependsOn: readonly IConstruct[];
+  /**
+   * What must exist before the trail (the bucket policy and key CloudTrail checks on creation).
+   * @default - none in this stack (they come from the management stack, applied first)
+   */
+  readonly dependsOn?: readonly IConstruct[];
 }
 
-export class OrganizationTrail extends Construct {
+export class MonitoredTrail extends Construct {
   readonly trail: Cloudtrail;
   readonly logGroup: CloudwatchLogGroup;
   readonly logGroupKey: LogEncryptionKey;
@@ -56,15 +67,15 @@ export class OrganizationTrail extends Construct {
   /** The log delivery topic, when `deliveryNotifications` is on. */
   readonly deliveryTopic?: SnsTopic;
 
-  constructor(scope: Construct, id: string, props: OrganizationTrailProps) {
+  constructor(scope: Construct, id: string, props: MonitoredTrailProps) {
     super(scope, id);
     const common = { provider: props.provider };
     const regional = { ...common, region: props.region };
-    const logGroupArn = `arn:${PARTITION}:logs:${props.region}:${props.managementAccountId}:log-group:${props.logGroupName}`;
+    const logGroupArn = `arn:${PARTITION}:logs:${props.region}:${props.accountId}:log-group:${props.logGroupName}`;
 
     this.logGroupKey = new LogEncryptionKey(this, 'log-group-key', {
       ...regional,
-      accountId: props.managementAccountId,
+      accountId: props.accountId,
       aliasName: props.logGroupKeyAlias,
       description: `Encrypts the CloudWatch Logs copy of ${props.trailName}${props.deliveryNotifications ? ' and its delivery topic' : ''}`,
       statements: [
@@ -146,7 +157,8 @@ export class OrganizationTrail extends Construct {
       ...regional,
       name: props.trailName,
       s3BucketName: props.bucketName,
-      isOrganizationTrail: true,
+      isOrganizationTrail: props.isOrganizationTrail,
+      s3KeyPrefix: props.s3KeyPrefix,
       isMultiRegionTrail: true,
       includeGlobalServiceEvents: true,
       enableLogFileValidation: true,
@@ -158,7 +170,7 @@ export class OrganizationTrail extends Construct {
       advancedEventSelector: [...props.eventSelectors],
       insightSelector: props.insights?.length ? props.insights.map((insightType) => ({ insightType })) : undefined,
       snsTopicName: this.deliveryTopic?.arn,
-      dependsOn: [...props.dependsOn] as never,
+      dependsOn: props.dependsOn ? ([...props.dependsOn] as never) : undefined,
     });
   }
 }

@@ -1,0 +1,113 @@
+/**
+ * The CIS CloudWatch monitoring set on one trail log group: a metric filter and a `Sum >= 1` alarm
+ * for every CIS 4.x pattern (see `cis-metric-filters.ts`), and an off-hours console sign-in alarm
+ * computed with metric math (see `business-hours.ts`), all acting on the account's alert topic.
+ */
+import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Construct } from 'constructs';
+import { businessHoursUtc, offHoursExpression, type BusinessHours } from './business-hours';
+import { CIS_METRIC_FILTERS, CONSOLE_SIGNIN_SUCCESS_FILTER } from './cis-metric-filters';
+
+export interface CisAlarmsProps {
+  readonly provider: AwsProvider;
+  readonly region: string;
+  /** The trail's log group (its name: checkers match filters to trails by log group name). */
+  readonly logGroupName: string;
+  /** Resources that must exist first (the log group). */
+  readonly dependsOn: readonly Construct[];
+  readonly metricNamespace: string;
+  /** Prefix of filter and alarm names. */
+  readonly namePrefix: string;
+  /** The alert topic every alarm acts on. */
+  readonly alarmTopicArn: string;
+  readonly businessHours: BusinessHours;
+}
+
+/** A short period: an alarm fires within five minutes of the event reaching CloudWatch Logs. */
+export const ALARM_PERIOD_SECONDS = 300;
+
+export class CisAlarms extends Construct {
+  readonly filters: CloudwatchLogMetricFilter[] = [];
+  readonly alarms: CloudwatchMetricAlarm[] = [];
+
+  constructor(scope: Construct, id: string, props: CisAlarmsProps) {
+    super(scope, id);
+    const regional = { provider: props.provider, region: props.region };
+    const dependsOn = [...props.dependsOn] as never;
+
+    const filter = (f: { id: string; metricName: string; pattern: string }) => {
+      const resource = new CloudwatchLogMetricFilter(this, `${f.id}-filter`, {
+        ...regional,
+        name: `${props.namePrefix}-${f.id}`,
+        logGroupName: props.logGroupName,
+        pattern: f.pattern,
+        metricTransformation: { name: f.metricName, namespace: props.metricNamespace, value: '1' },
+        dependsOn,
+      });
+      this.filters.push(resource);
+      return resource;
+    };
+
+    for (const f of CIS_METRIC_FILTERS) {
+      filter(f);
+      const controls = [`CIS ${f.cis}`, ...(f.securityHub ? [`Security Hub ${f.securityHub}`] : []), `SOC 2 ${f.soc2.join(', ')}`];
+      this.alarms.push(
+        new CloudwatchMetricAlarm(this, `${f.id}-alarm`, {
+          ...regional,
+          alarmName: `${props.namePrefix}-${f.id}`,
+          alarmDescription: `${f.title} (${controls.join('; ')}), in the events of ${props.logGroupName}`,
+          namespace: props.metricNamespace,
+          metricName: f.metricName,
+          statistic: 'Sum',
+          period: ALARM_PERIOD_SECONDS,
+          evaluationPeriods: 1,
+          threshold: 1,
+          comparisonOperator: 'GreaterThanOrEqualToThreshold',
+          treatMissingData: 'notBreaching',
+          actionsEnabled: true,
+          alarmActions: [props.alarmTopicArn],
+        }),
+      );
+    }
+
+    // Successful sign-ins outside business hours: metric math on a one-minute sum, so the boundary
+    // minutes fall on the right side of the window.
+    filter(CONSOLE_SIGNIN_SUCCESS_FILTER);
+    const ids = { metric: 'signins', day: 'utcday', minute: 'utcminute' };
+    this.alarms.push(
+      new CloudwatchMetricAlarm(this, 'console-signin-outside-business-hours-alarm', {
+        ...regional,
+        alarmName: `${props.namePrefix}-console-signin-outside-business-hours`,
+        alarmDescription: `Successful console sign-in outside business hours (${props.businessHours.days.join(', ')} ${props.businessHours.start}-${props.businessHours.end} UTC${props.businessHours.utcOffset}; SOC 2 CC7.2), in the events of ${props.logGroupName}`,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        treatMissingData: 'notBreaching',
+        actionsEnabled: true,
+        alarmActions: [props.alarmTopicArn],
+        metricQuery: [
+          {
+            id: ids.metric,
+            returnData: false,
+            metric: {
+              namespace: props.metricNamespace,
+              metricName: CONSOLE_SIGNIN_SUCCESS_FILTER.metricName,
+              period: 60,
+              stat: 'Sum',
+            },
+          },
+          { id: ids.day, returnData: false, expression: `DAY(${ids.metric})` },
+          { id: ids.minute, returnData: false, expression: `HOUR(${ids.metric})*60+MINUTE(${ids.metric})` },
+          {
+            id: 'outsidehours',
+            returnData: true,
+            label: 'Console sign-ins outside business hours',
+            expression: offHoursExpression(businessHoursUtc(props.businessHours), ids),
+          },
+        ],
+      }),
+    );
+  }
+}
