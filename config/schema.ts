@@ -4,6 +4,7 @@
  * what happens when it is left out; no default weakens a security control.
  */
 import { z } from 'zod';
+import { BASELINE_CONFIG_RULE_NAMES } from '../modules/config-rules/soc2-logging-pack';
 import { LOG_BUCKET_KINDS, logBucketName } from './naming';
 
 /** CloudWatch Logs only accepts these retention values (days). */
@@ -94,6 +95,10 @@ export const memberSchema = z.strictObject({
     .optional()
     .describe('The Regions its member baseline covers, a subset of `regions.governed` that includes the home Region. Omitted: every governed Region.'),
   tags: tagsSchema.optional().describe("Tags on every resource of this account's stack, on top of the top-level `tags`. Omitted: none."),
+  configServiceLinkedRoleExists: z
+    .boolean()
+    .optional()
+    .describe('Whether `AWSServiceRoleForConfig` already exists in this account. Omitted: `awsConfig.serviceLinkedRoleExists`.'),
 });
 
 const localStateSchema = z.strictObject({
@@ -240,6 +245,78 @@ export const configSchema = z.strictObject({
     })
     .prefault({})
     .describe('The CIS CloudWatch monitoring controls.'),
+  awsConfig: z
+    .strictObject({
+      recordingFrequency: z
+        .enum(['CONTINUOUS', 'DAILY'])
+        .default('CONTINUOUS')
+        .describe('CONTINUOUS records every change as it happens; DAILY records once a day, for cost.'),
+      serviceLinkedRoleExists: z
+        .boolean()
+        .default(false)
+        .describe('Whether `AWSServiceRoleForConfig` already exists in the accounts (Config was on before); when false each member stack creates it. Per account: `members[].configServiceLinkedRoleExists`.'),
+      accessKeyMaxAgeDays: z
+        .number()
+        .int()
+        .min(1)
+        .max(365)
+        .default(90)
+        .describe('`maxAccessKeyAge` of the access-keys-rotated rule.'),
+      disabledRules: z
+        .array(
+          z.strictObject({
+            name: z.string().describe('A baseline rule name, such as `cloudtrail-s3-dataevents-enabled`.'),
+            reason: z.string().min(10, { error: 'must say why (at least 10 characters): auditors will ask' }).describe('Why it is off; kept in the config as the record auditors ask for.'),
+          }),
+        )
+        .default([])
+        .describe('Baseline rules switched off, each with its reason.'),
+      additionalRules: z
+        .array(
+          z.strictObject({
+            name: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, { error: 'must be a Config rule name (letters, digits, - and _)' }).describe('The rule name.'),
+            identifier: z
+              .string()
+              .regex(/^[A-Z0-9_]{3,256}$/, { error: 'must be an AWS managed rule identifier such as "S3_BUCKET_VERSIONING_ENABLED"' })
+              .describe('The AWS managed rule identifier.'),
+            scope: z
+              .enum(['regional', 'home'])
+              .default('regional')
+              .describe('`regional`: every Region of the member; `home`: the home Region only (global or account-level resources).'),
+            parameters: z.record(z.string(), z.string({ error: 'rule parameter values must be strings' })).default({}).describe('Input parameters, as strings.'),
+          }),
+        )
+        .default([])
+        .describe('AWS managed rules added to the baseline set.'),
+    })
+    .prefault({})
+    .describe('AWS Config in every member account and Region.'),
+  flowLogs: z
+    .strictObject({
+      destination: z
+        .enum(['s3', 'cloud-watch-logs'])
+        .default('s3')
+        .describe('`s3`: the central flow-log bucket, hive-compatible partitions; `cloud-watch-logs`: a KMS-encrypted log group per Region in the account, kept `retention.cloudWatchLogsDays`.'),
+      maxAggregationIntervalSeconds: z
+        .union([z.literal(60), z.literal(600)], { error: 'must be 60 or 600' })
+        .default(600)
+        .describe('How long a flow is aggregated into one record.'),
+    })
+    .prefault({})
+    .describe('VPC flow logs for every VPC in every governed Region of every member.'),
+  controlTower: z
+    .strictObject({
+      enabled: z
+        .boolean()
+        .default(false)
+        .describe('The organization is governed by AWS Control Tower: the baseline does not create what Control Tower owns (see README).'),
+      regions: z
+        .array(regionSchema)
+        .optional()
+        .describe('The Regions Control Tower governs. Omitted: every governed Region.'),
+    })
+    .prefault({})
+    .describe('AWS Control Tower.'),
   logArchive: z
     .strictObject({
       readerRoleArns: z
@@ -380,6 +457,30 @@ export function crossFieldIssues(config: BaselineConfig): Issue[] {
   }
   hours.days.forEach((day, i) => {
     if (hours.days.indexOf(day) !== i) issues.push({ path: ['alerts', 'businessHours', 'days', i], message: `${day} is listed twice` });
+  });
+
+  const baselineRuleNames = new Set(BASELINE_CONFIG_RULE_NAMES);
+  config.awsConfig.disabledRules.forEach((rule, i) => {
+    if (!baselineRuleNames.has(rule.name)) {
+      issues.push({
+        path: ['awsConfig', 'disabledRules', i, 'name'],
+        message: `${rule.name} is not a baseline rule (baseline rules: ${BASELINE_CONFIG_RULE_NAMES.join(', ')})`,
+      });
+    }
+  });
+  const ruleNames = new Set<string>();
+  config.awsConfig.additionalRules.forEach((rule, i) => {
+    if (baselineRuleNames.has(rule.name)) {
+      issues.push({ path: ['awsConfig', 'additionalRules', i, 'name'], message: `${rule.name} is already a baseline rule` });
+    } else if (ruleNames.has(rule.name)) {
+      issues.push({ path: ['awsConfig', 'additionalRules', i, 'name'], message: `${rule.name} is listed twice` });
+    }
+    ruleNames.add(rule.name);
+  });
+  config.controlTower.regions?.forEach((region, i) => {
+    if (!governed.has(region)) {
+      issues.push({ path: ['controlTower', 'regions', i], message: `${region} is not in regions.governed` });
+    }
   });
 
   const r = config.retention;

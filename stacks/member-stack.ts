@@ -14,6 +14,7 @@ import {
   logBucketName,
   memberRegions,
   memberStackName,
+  s3BucketArn,
 } from '../config/naming';
 import type { BaselineConfig, MemberAccount } from '../config/schema';
 import { AlertTopic } from '../modules/alerting/alert-topic';
@@ -21,6 +22,8 @@ import { CisAlarms } from '../modules/cis-monitoring/cis-alarms';
 import { MANAGEMENT_EVENTS_SELECTOR } from '../modules/cloudtrail/event-selectors';
 import { MonitoredTrail } from '../modules/cloudtrail/monitored-trail';
 import { ConfigRecorder } from '../modules/config-recorder/config-recorder';
+import { ConfigRules } from '../modules/config-rules/config-rules';
+import { VpcFlowLogs } from '../modules/flow-logs/vpc-flow-logs';
 import { accountProvider } from '../modules/providers/account-provider';
 import { BaselineStack } from './baseline-stack';
 
@@ -28,6 +31,8 @@ export class MemberStack extends BaselineStack {
   readonly member: MemberAccount;
   readonly regions: readonly string[];
   readonly configRecorder: ConfigRecorder;
+  readonly configRules: ConfigRules;
+  readonly flowLogs: VpcFlowLogs;
   /** The account's own trail and CIS alarms (not for the management account, which owns the org trail). */
   readonly accountTrail?: MonitoredTrail;
   readonly cisAlarms?: CisAlarms;
@@ -44,12 +49,41 @@ export class MemberStack extends BaselineStack {
       tags: { ...member.tags, 'soc2-baseline:account-name': member.name },
     });
 
+    // Control Tower records configuration in the Regions it governs; the baseline records the rest.
+    const controlTowerRegions = new Set(
+      config.controlTower.enabled ? (config.controlTower.regions ?? config.regions.governed) : [],
+    );
     this.configRecorder = new ConfigRecorder(this, 'config-recorder', {
       provider,
       accountId: member.id,
-      regions: this.regions,
+      regions: this.regions.filter((r) => !controlTowerRegions.has(r)),
       homeRegion: config.regions.home,
       recorderName: `${config.organization.namePrefix}-recorder`,
+      deliveryBucketName: logBucketName(config, 'config'),
+      createServiceLinkedRole: !(member.configServiceLinkedRoleExists ?? config.awsConfig.serviceLinkedRoleExists),
+      recordingFrequency: config.awsConfig.recordingFrequency,
+    });
+    this.configRules = new ConfigRules(this, 'config-rules', {
+      provider,
+      config,
+      regions: this.regions,
+      waitFor: this.configRecorder.ready,
+    });
+    this.flowLogs = new VpcFlowLogs(this, 'vpc-flow-logs', {
+      provider,
+      accountId: member.id,
+      regions: this.regions,
+      maxAggregationInterval: config.flowLogs.maxAggregationIntervalSeconds,
+      destination:
+        config.flowLogs.destination === 's3'
+          ? { type: 's3', bucketArn: s3BucketArn(logBucketName(config, 'flowlogs')) }
+          : {
+              type: 'cloud-watch-logs',
+              logGroupName: `/${config.organization.namePrefix}/vpc-flow-logs`,
+              retentionDays: config.retention.cloudWatchLogsDays,
+              keyAlias: kmsAliasName(config, 'vpc-flow-logs'),
+              roleName: `${config.organization.namePrefix}-vpc-flow-logs-delivery`,
+            },
     });
 
     const org = config.organization;

@@ -230,6 +230,48 @@ describe('config errors name the field path, one line per problem', () => {
     ]);
   });
 
+  test('switching off a rule that is not in the baseline, or without a reason', () => {
+    const lines = problems((r) => (r.awsConfig = { disabledRules: [{ name: 'cloudtrail-disabled', reason: 'We do not use it anywhere.' }] }));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^awsConfig\.disabledRules\[0\]\.name: cloudtrail-disabled is not a baseline rule \(baseline rules: root-account-mfa-enabled, /);
+    expect(problems((r) => (r.awsConfig = { disabledRules: [{ name: 'securityhub-enabled', reason: 'no' }] }))).toEqual([
+      'awsConfig.disabledRules[0].reason: must say why (at least 10 characters): auditors will ask',
+    ]);
+    expect(problems((r) => (r.awsConfig = { disabledRules: [{ name: 'securityhub-enabled' }] }))).toEqual([
+      'awsConfig.disabledRules[0].reason: is required',
+    ]);
+  });
+
+  test('an added rule that clashes with a baseline rule, repeats, or has a malformed identifier', () => {
+    expect(
+      problems((r) => (r.awsConfig = { additionalRules: [{ name: 'securityhub-enabled', identifier: 'SECURITYHUB_ENABLED' }] })),
+    ).toEqual(['awsConfig.additionalRules[0].name: securityhub-enabled is already a baseline rule']);
+    expect(
+      problems(
+        (r) =>
+          (r.awsConfig = {
+            additionalRules: [
+              { name: 'x-rule', identifier: 'S3_BUCKET_VERSIONING_ENABLED' },
+              { name: 'x-rule', identifier: 'S3_BUCKET_VERSIONING_ENABLED' },
+            ],
+          }),
+      ),
+    ).toEqual(['awsConfig.additionalRules[1].name: x-rule is listed twice']);
+    expect(problems((r) => (r.awsConfig = { additionalRules: [{ name: 'x', identifier: 's3-bucket-versioning-enabled' }] }))).toEqual([
+      'awsConfig.additionalRules[0].identifier: must be an AWS managed rule identifier such as "S3_BUCKET_VERSIONING_ENABLED"',
+    ]);
+  });
+
+  test('a Control Tower Region outside the governed list, and a flow-log interval AWS does not offer', () => {
+    expect(problems((r) => (r.controlTower = { enabled: true, regions: ['ap-south-1'] }))).toEqual([
+      'controlTower.regions[0]: ap-south-1 is not in regions.governed',
+    ]);
+    expect(problems((r) => (r.flowLogs = { maxAggregationIntervalSeconds: 300 }))).toEqual([
+      'flowLogs.maxAggregationIntervalSeconds: must be 60 or 600',
+    ]);
+    expect(problems((r) => (r.flowLogs = { destination: 'firehose' }))[0]).toMatch(/^flowLogs\.destination: /);
+  });
+
   test('several problems give several lines', () => {
     expect(
       problems((r) => {

@@ -1,0 +1,105 @@
+import { configWith, exampleConfig, resourcesOf, synthStack, type Synth } from '../helpers';
+
+// Rule name → identifier, exactly as AWS's managed rules list gives them.
+const HOME_RULES: Record<string, string> = {
+  'root-account-mfa-enabled': 'ROOT_ACCOUNT_MFA_ENABLED',
+  'iam-root-access-key-check': 'IAM_ROOT_ACCESS_KEY_CHECK',
+  'iam-user-mfa-enabled': 'IAM_USER_MFA_ENABLED',
+  'access-keys-rotated': 'ACCESS_KEYS_ROTATED',
+  'multi-region-cloudtrail-enabled': 'MULTI_REGION_CLOUD_TRAIL_ENABLED',
+  'cloudtrail-s3-dataevents-enabled': 'CLOUDTRAIL_S3_DATAEVENTS_ENABLED',
+};
+const REGIONAL_RULES: Record<string, string> = {
+  'cloudtrail-enabled': 'CLOUD_TRAIL_ENABLED',
+  'cloud-trail-log-file-validation-enabled': 'CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED',
+  'cloud-trail-cloud-watch-logs-enabled': 'CLOUD_TRAIL_CLOUD_WATCH_LOGS_ENABLED',
+  'cloud-trail-encryption-enabled': 'CLOUD_TRAIL_ENCRYPTION_ENABLED',
+  'cloudwatch-log-group-encrypted': 'CLOUDWATCH_LOG_GROUP_ENCRYPTED',
+  'cw-loggroup-retention-period-check': 'CW_LOGGROUP_RETENTION_PERIOD_CHECK',
+  's3-bucket-logging-enabled': 'S3_BUCKET_LOGGING_ENABLED',
+  'vpc-flow-logs-enabled': 'VPC_FLOW_LOGS_ENABLED',
+  'guardduty-enabled-centralized': 'GUARDDUTY_ENABLED_CENTRALIZED',
+  'securityhub-enabled': 'SECURITYHUB_ENABLED',
+  'cloudwatch-alarm-action-check': 'CLOUDWATCH_ALARM_ACTION_CHECK',
+};
+
+function rules(json: Synth) {
+  return resourcesOf(json, 'aws_config_config_rule').map(([, r]) => r);
+}
+
+describe('AWS Config managed rules', () => {
+  const json = synthStack(exampleConfig(), 'member-444444444444');
+  const all = rules(json);
+
+  test('global and account-level rules run exactly once, in the home Region', () => {
+    for (const [name, identifier] of Object.entries(HOME_RULES)) {
+      const found = all.filter((r) => r.name === name);
+      expect(found.map((r) => r.region)).toEqual(['us-east-1']);
+      expect(found[0].source).toEqual({ owner: 'AWS', source_identifier: identifier });
+    }
+  });
+
+  test('regional rules run in every Region of the member', () => {
+    for (const [name, identifier] of Object.entries(REGIONAL_RULES)) {
+      const found = all.filter((r) => r.name === name);
+      expect(found.map((r) => r.region).sort()).toEqual(['eu-west-1', 'us-east-1', 'us-west-2']);
+      for (const r of found) expect(r.source).toEqual({ owner: 'AWS', source_identifier: identifier });
+    }
+    expect(all).toHaveLength(Object.keys(HOME_RULES).length + 3 * Object.keys(REGIONAL_RULES).length);
+    const subset = rules(synthStack(exampleConfig(), 'member-555555555555'));
+    expect(subset).toHaveLength(Object.keys(HOME_RULES).length + Object.keys(REGIONAL_RULES).length);
+  });
+
+  test('parameters match AWS names and the config', () => {
+    const params = (name: string) => {
+      const r = all.find((x) => x.name === name && x.region === 'us-east-1')!;
+      return r.input_parameters === undefined ? undefined : JSON.parse(r.input_parameters);
+    };
+    expect(params('access-keys-rotated')).toEqual({ maxAccessKeyAge: '90' });
+    expect(params('vpc-flow-logs-enabled')).toEqual({ trafficType: 'ALL' });
+    expect(params('guardduty-enabled-centralized')).toEqual({ CentralMonitoringAccount: '333333333333' });
+    expect(params('cw-loggroup-retention-period-check')).toEqual({ MinRetentionTime: '365' });
+    expect(params('cloudwatch-alarm-action-check')).toEqual({
+      alarmActionRequired: 'true',
+      insufficientDataActionRequired: 'false',
+      okActionRequired: 'false',
+    });
+    expect(params('cloudtrail-s3-dataevents-enabled')).toEqual({
+      S3BucketNames: 'acme-customer-data-444444444444,acme-exports-444444444444',
+    });
+    expect(params('root-account-mfa-enabled')).toBeUndefined();
+    const custom = rules(synthStack(configWith((raw) => (raw.awsConfig = { accessKeyMaxAgeDays: 45 })), 'member-444444444444'));
+    expect(JSON.parse(custom.find((r) => r.name === 'access-keys-rotated')!.input_parameters)).toEqual({ maxAccessKeyAge: '45' });
+  });
+
+  test('each rule waits for the recorder of its Region to be on', () => {
+    const statuses = Object.fromEntries(resourcesOf(json, 'aws_config_configuration_recorder_status').map(([id, s]) => [s.region, id]));
+    for (const r of all) expect(r.depends_on).toEqual([`aws_config_configuration_recorder_status.${statuses[r.region]}`]);
+  });
+
+  test('the config can switch a rule off, with a reason, and add rules', () => {
+    const config = configWith((raw) => {
+      raw.awsConfig = {
+        disabledRules: [{ name: 'cloudtrail-s3-dataevents-enabled', reason: 'No S3 bucket holds customer data in this org.' }],
+        additionalRules: [
+          { name: 's3-bucket-versioning-enabled', identifier: 'S3_BUCKET_VERSIONING_ENABLED' },
+          { name: 'iam-password-policy', identifier: 'IAM_PASSWORD_POLICY', scope: 'home', parameters: { MinimumPasswordLength: '14' } },
+        ],
+      };
+    });
+    const custom = rules(synthStack(config, 'member-444444444444'));
+    expect(custom.filter((r) => r.name === 'cloudtrail-s3-dataevents-enabled')).toEqual([]);
+    expect(custom.filter((r) => r.name === 's3-bucket-versioning-enabled').map((r) => r.region).sort()).toEqual([
+      'eu-west-1',
+      'us-east-1',
+      'us-west-2',
+    ]);
+    const password = custom.filter((r) => r.name === 'iam-password-policy');
+    expect(password).toHaveLength(1);
+    expect(password[0]).toMatchObject({
+      region: 'us-east-1',
+      source: { owner: 'AWS', source_identifier: 'IAM_PASSWORD_POLICY' },
+      input_parameters: '{"MinimumPasswordLength":"14"}',
+    });
+  });
+});
