@@ -24,7 +24,7 @@ export function memberRegions(config: BaselineConfig, member: MemberAccount): st
 }
 
 /** The kinds of central log bucket in the log-archive account. */
-export const LOG_BUCKET_KINDS = ['cloudtrail', 'config', 'flowlogs', 's3-access-logs'] as const;
+export const LOG_BUCKET_KINDS = ['cloudtrail', 'config', 'flowlogs', 'guardduty', 's3-access-logs'] as const;
 export type LogBucketKind = (typeof LOG_BUCKET_KINDS)[number];
 
 /** `<prefix>-<kind>-<log-archive-account>-<home-region>`: globally unique, at most 63 characters. */
@@ -75,8 +75,16 @@ export function findingsTopicName(config: BaselineConfig): string {
   return `${config.organization.namePrefix}-security-findings`;
 }
 
+/** Whether the baseline creates the organization trail (not when Control Tower's is used). */
+export function baselineOwnsOrgTrail(config: BaselineConfig): boolean {
+  return !(config.controlTower.enabled && config.controlTower.organizationTrail === 'control-tower');
+}
+
+/** The organization trail's log group: the baseline's own, or Control Tower's. */
 export function orgTrailLogGroupName(config: BaselineConfig): string {
-  return `/${config.organization.namePrefix}/cloudtrail/organization`;
+  return baselineOwnsOrgTrail(config)
+    ? `/${config.organization.namePrefix}/cloudtrail/organization`
+    : config.controlTower.trailLogGroupName;
 }
 
 export function kmsAliasName(config: BaselineConfig, purpose: string): string {

@@ -84,6 +84,20 @@ const subscriptionSchema = z.discriminatedUnion(
   { error: 'protocol must be one of "email", "https", "sqs", "lambda"' },
 );
 
+/** Security Hub standards the baseline knows, by id; their ARNs are built per Region. */
+export const SECURITY_HUB_STANDARDS = [
+  'aws-foundational-security-best-practices/v/1.0.0',
+  'cis-aws-foundations-benchmark/v/1.4.0',
+  'cis-aws-foundations-benchmark/v/3.0.0',
+  'cis-aws-foundations-benchmark/v/5.0.0',
+  'nist-800-53/v/5.0.0',
+  'pci-dss/v/3.2.1',
+  'pci-dss/v/4.0.1',
+  'aws-resource-tagging-standard/v/1.0.0',
+] as const;
+
+const onOff = (description: string) => z.boolean({ error: 'must be true or false' }).describe(description);
+
 export const memberSchema = z.strictObject({
   id: accountIdSchema.describe('The account id: 12 digits, quoted.'),
   name: z.string().min(1).max(50).describe('A human name for the account, used in tags and listings.'),
@@ -143,6 +157,10 @@ export const configSchema = z.strictObject({
           error: 'must be 3-20 characters of lowercase letters, digits and hyphens, starting with a letter',
         })
         .describe('Prefix of every name the baseline derives (buckets, keys, trails, topics); 3-20 lowercase characters so bucket names fit in 63.'),
+      rootId: z
+        .string()
+        .regex(/^r-[0-9a-z]{4,32}$/, { error: 'must be the organization root id such as "r-ab12"' })
+        .describe('The organization root id: the default target of the Security Hub configuration policy.'),
       managementAccountId: accountIdSchema.describe('The management account: the org trail and the service delegations.'),
       logArchiveAccountId: accountIdSchema.describe('The dedicated log-archive account: central log buckets and their keys.'),
       auditAccountId: accountIdSchema.describe('The audit (security tooling) account: delegated administrator of the security services.'),
@@ -314,9 +332,83 @@ export const configSchema = z.strictObject({
         .array(regionSchema)
         .optional()
         .describe('The Regions Control Tower governs. Omitted: every governed Region.'),
+      organizationTrail: z
+        .enum(['baseline', 'control-tower'])
+        .default('baseline')
+        .describe("`control-tower`: use Control Tower's organization trail instead of creating one; the CIS alarms watch its log group."),
+      trailLogGroupName: z
+        .string()
+        .min(1)
+        .default('aws-controltower/CloudTrailLogs')
+        .describe("The log group of Control Tower's organization trail (management account, home Region)."),
     })
     .prefault({})
     .describe('AWS Control Tower.'),
+  securityServices: z
+    .strictObject({
+      guardDuty: z
+        .strictObject({
+          autoEnableMembers: z
+            .enum(['ALL', 'NEW'])
+            .default('ALL')
+            .describe('Which member accounts GuardDuty turns on: ALL (existing and new) or NEW (new ones only).'),
+          protection: z
+            .strictObject({
+              s3DataEvents: onOff('S3 Protection (S3 data events).'),
+              eksAuditLogs: onOff('EKS Protection (EKS audit logs).'),
+              ebsMalwareProtection: onOff('Malware Protection for EC2 (EBS volumes of instances with findings).'),
+              rdsLoginEvents: onOff('RDS Protection (Aurora and RDS login events).'),
+              lambdaNetworkLogs: onOff('Lambda Protection (Lambda network activity).'),
+              runtimeMonitoring: onOff('Runtime Monitoring (EKS, ECS Fargate and EC2, with the agents managed by GuardDuty).'),
+            })
+            .describe('Protection plans, each explicitly on or off (an unknown plan is an error).'),
+        })
+        .describe('GuardDuty, run by the audit account for the whole organization in every governed Region.'),
+      securityHub: z
+        .strictObject({
+          findingAggregator: z
+            .boolean()
+            .default(true)
+            .describe('A finding aggregator in the home Region linking every governed Region; central configuration requires it.'),
+          standards: z
+            .array(z.enum(SECURITY_HUB_STANDARDS))
+            .min(1, { error: 'must list at least one standard' })
+            .default(['aws-foundational-security-best-practices/v/1.0.0', 'cis-aws-foundations-benchmark/v/3.0.0'])
+            .describe('Standards the configuration policy enables, by id (the ARN is built per Region).'),
+          disabledControls: z
+            .array(
+              z.strictObject({
+                id: z.string().regex(/^[A-Za-z0-9]+\.\d+$/, { error: 'must be a Security Hub control id such as "IAM.6"' }).describe('The control id.'),
+                reason: z.string().min(10, { error: 'must say why (at least 10 characters): auditors will ask' }).describe('Why it is off.'),
+              }),
+            )
+            .default([])
+            .describe('Controls switched off in the configuration policy, each with its reason.'),
+          policyTargets: z
+            .array(z.string().regex(/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/, { error: 'must be a root id (r-...), an OU id (ou-...) or an account id' }))
+            .min(1)
+            .optional()
+            .describe('Where the configuration policy is associated. Omitted: the organization root.'),
+        })
+        .prefault({})
+        .describe('Security Hub central configuration by the audit account.'),
+      macie: z
+        .strictObject({
+          classificationJobs: z
+            .array(
+              z.strictObject({
+                accountId: accountIdSchema.describe('The account that owns the buckets.'),
+                region: regionSchema.describe('Their Region (governed).'),
+                buckets: z.array(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be an S3 bucket name' })).min(1).describe('Bucket names.'),
+              }),
+            )
+            .default([])
+            .describe('Buckets a weekly Macie classification job scans for PII and credentials (automated sensitive data discovery has no Terraform resource yet: see README).'),
+        })
+        .prefault({})
+        .describe('Amazon Macie, run by the audit account for the whole organization in every governed Region.'),
+    })
+    .describe('The delegated-admin security services: GuardDuty, Security Hub, Macie, IAM Access Analyzer and the AWS Config aggregator, run by the audit account.'),
   logArchive: z
     .strictObject({
       readerRoleArns: z
@@ -477,9 +569,30 @@ export function crossFieldIssues(config: BaselineConfig): Issue[] {
     }
     ruleNames.add(rule.name);
   });
+  if (!config.controlTower.enabled && config.controlTower.organizationTrail === 'control-tower') {
+    issues.push({ path: ['controlTower', 'organizationTrail'], message: '"control-tower" needs controlTower.enabled: true' });
+  }
   config.controlTower.regions?.forEach((region, i) => {
     if (!governed.has(region)) {
       issues.push({ path: ['controlTower', 'regions', i], message: `${region} is not in regions.governed` });
+    }
+  });
+
+  const hub = config.securityServices.securityHub;
+  if (!hub.findingAggregator) {
+    issues.push({
+      path: ['securityServices', 'securityHub', 'findingAggregator'],
+      message: 'central configuration (CENTRAL) needs a finding aggregator in the home Region: set it to true',
+    });
+  }
+  hub.disabledControls.forEach((control, i) => {
+    if (hub.disabledControls.findIndex((c) => c.id === control.id) !== i) {
+      issues.push({ path: ['securityServices', 'securityHub', 'disabledControls', i, 'id'], message: `${control.id} is listed twice` });
+    }
+  });
+  config.securityServices.macie.classificationJobs.forEach((job, i) => {
+    if (!governed.has(job.region)) {
+      issues.push({ path: ['securityServices', 'macie', 'classificationJobs', i, 'region'], message: `${job.region} is not in regions.governed` });
     }
   });
 

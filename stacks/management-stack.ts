@@ -1,11 +1,12 @@
 /**
  * The `management` stack: everything configured once for the whole organization. It touches the
- * management account (org trail, its CIS alarms), the log-archive account (central buckets and
- * keys) and the audit account (findings routing).
+ * management account (org trail, its CIS alarms, the delegations), the log-archive account (central
+ * buckets and keys) and the audit account (the delegated-admin security services, findings routing).
  */
 import type { Construct } from 'constructs';
 import {
   alertTopicName,
+  baselineOwnsOrgTrail,
   findingsTopicName,
   kmsAliasName,
   logBucketName,
@@ -13,6 +14,7 @@ import {
   orgTrailArn,
   orgTrailLogGroupName,
   orgTrailName,
+  s3BucketArn,
 } from '../config/naming';
 import type { BaselineConfig } from '../config/schema';
 import { AlertTopic } from '../modules/alerting/alert-topic';
@@ -21,12 +23,19 @@ import { CisAlarms } from '../modules/cis-monitoring/cis-alarms';
 import { eventSelectors } from '../modules/cloudtrail/event-selectors';
 import { MonitoredTrail } from '../modules/cloudtrail/monitored-trail';
 import { LogArchive } from '../modules/log-archive/log-archive';
+import { AccessAnalyzer } from '../modules/security-services/access-analyzer';
+import { ConfigAggregator } from '../modules/security-services/config-aggregator';
+import { Delegation } from '../modules/security-services/delegation';
+import { GuardDuty } from '../modules/security-services/guardduty';
+import { Macie } from '../modules/security-services/macie';
+import { SecurityHub } from '../modules/security-services/security-hub';
 import { accountProvider } from '../modules/providers/account-provider';
 import { BaselineStack } from './baseline-stack';
 
 export class ManagementStack extends BaselineStack {
   readonly logArchive: LogArchive;
-  readonly organizationTrail: MonitoredTrail;
+  /** The baseline's organization trail; none when Control Tower's is used. */
+  readonly organizationTrail?: MonitoredTrail;
   readonly cisAlarms: CisAlarms;
 
   constructor(scope: Construct, config: BaselineConfig) {
@@ -41,7 +50,8 @@ export class ManagementStack extends BaselineStack {
 
     this.logArchive = new LogArchive(this, 'log-archive', { config, provider: logArchiveProvider });
 
-    this.organizationTrail = new MonitoredTrail(this, 'organization-trail', {
+    if (baselineOwnsOrgTrail(config)) {
+      this.organizationTrail = new MonitoredTrail(this, 'organization-trail', {
       provider: management,
       accountId: org.managementAccountId,
       isOrganizationTrail: true,
@@ -57,7 +67,8 @@ export class ManagementStack extends BaselineStack {
       insights: config.trail.insights,
       deliveryNotifications: config.trail.deliveryNotifications,
       dependsOn: [this.logArchive.cloudTrailBucket.policy, this.logArchive.cloudTrailKey.key],
-    });
+      });
+    }
 
     // The org trail's log group carries every account's events: the management account's CIS alarms.
     const managementTopic = new AlertTopic(this, 'management-alerts', {
@@ -73,7 +84,7 @@ export class ManagementStack extends BaselineStack {
       provider: management,
       region: home,
       logGroupName: orgTrailLogGroupName(config),
-      dependsOn: [this.organizationTrail.logGroup],
+      dependsOn: this.organizationTrail ? [this.organizationTrail.logGroup] : [],
       metricNamespace: config.monitoring.metricNamespace,
       namePrefix: `${org.namePrefix}-org`,
       alarmTopicArn: managementTopic.topicArn,
@@ -90,6 +101,43 @@ export class ManagementStack extends BaselineStack {
       keyAlias: kmsAliasName(config, 'findings-alerts'),
       subscriptions: config.alerts.subscriptions,
     });
+    const regions = config.regions.governed;
+    const services = config.securityServices;
+    const delegation = new Delegation(this, 'delegation', { provider: management, auditAccountId: org.auditAccountId, regions });
+    new GuardDuty(this, 'guardduty', {
+      provider: audit,
+      regions,
+      settings: services.guardDuty,
+      exportBucketArn: s3BucketArn(logBucketName(config, 'guardduty')),
+      exportKeyArn: this.logArchive.keys.get('guardduty')!.key.arn,
+      delegations: delegation.guardDuty,
+      exportDependsOn: [this.logArchive.buckets.get('guardduty')!.policy, this.logArchive.keys.get('guardduty')!.key],
+    });
+    new SecurityHub(this, 'security-hub', {
+      provider: audit,
+      homeRegion: home,
+      regions,
+      settings: services.securityHub,
+      policyTargets: services.securityHub.policyTargets ?? [org.rootId],
+      namePrefix: org.namePrefix,
+      delegation: delegation.securityHub.get(home)!,
+    });
+    new Macie(this, 'macie', { provider: audit, regions, settings: services.macie, namePrefix: org.namePrefix, delegations: delegation.macie });
+    new AccessAnalyzer(this, 'access-analyzer', {
+      provider: audit,
+      regions,
+      analyzerName: `${org.namePrefix}-organization`,
+      delegation: delegation.organizations.get('access-analyzer.amazonaws.com')!,
+    });
+    new ConfigAggregator(this, 'config-aggregator', {
+      provider: audit,
+      accountId: org.auditAccountId,
+      homeRegion: home,
+      regions,
+      name: `${org.namePrefix}-organization`,
+      delegation: delegation.organizations.get('config.amazonaws.com')!,
+    });
+
     new FindingsRouting(this, 'findings-routing', {
       provider: audit,
       accountId: org.auditAccountId,

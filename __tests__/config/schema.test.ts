@@ -272,6 +272,47 @@ describe('config errors name the field path, one line per problem', () => {
     expect(problems((r) => (r.flowLogs = { destination: 'firehose' }))[0]).toMatch(/^flowLogs\.destination: /);
   });
 
+  test('delegating the security services to the management account', () => {
+    expect(
+      problems((r) => {
+        r.organization.auditAccountId = '111111111111';
+      }),
+    ).toEqual(['organization.auditAccountId: must not be the management account (delegated administration needs a separate account)']);
+  });
+
+  test('Security Hub central configuration without a finding aggregator', () => {
+    expect(problems((r) => (r.securityServices.securityHub.findingAggregator = false))).toEqual([
+      'securityServices.securityHub.findingAggregator: central configuration (CENTRAL) needs a finding aggregator in the home Region: set it to true',
+    ]);
+  });
+
+  test('an unknown Security Hub standard, and a control disabled without a reason', () => {
+    const lines = problems((r) => (r.securityServices.securityHub.standards = ['cis-aws-foundations-benchmark/v/9.9.9']));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^securityServices\.securityHub\.standards\[0\]: .*"aws-foundational-security-best-practices\/v\/1\.0\.0"/);
+    expect(problems((r) => (r.securityServices.securityHub.disabledControls = [{ id: 'IAM.6' }]))).toEqual([
+      'securityServices.securityHub.disabledControls[0].reason: is required',
+    ]);
+  });
+
+  test('an unknown GuardDuty protection plan, and one left unsaid', () => {
+    expect(problems((r) => (r.securityServices.guardDuty.protection.aiProtection = true))).toEqual([
+      'securityServices.guardDuty.protection.aiProtection: unknown key',
+    ]);
+    expect(problems((r) => delete r.securityServices.guardDuty.protection.rdsLoginEvents)).toEqual([
+      'securityServices.guardDuty.protection.rdsLoginEvents: is required',
+    ]);
+  });
+
+  test("Control Tower's trail without Control Tower, and a Macie job outside the governed Regions", () => {
+    expect(problems((r) => (r.controlTower = { organizationTrail: 'control-tower' }))).toEqual([
+      'controlTower.organizationTrail: "control-tower" needs controlTower.enabled: true',
+    ]);
+    expect(problems((r) => (r.securityServices.macie.classificationJobs[0].region = 'ap-south-1'))).toEqual([
+      'securityServices.macie.classificationJobs[0].region: ap-south-1 is not in regions.governed',
+    ]);
+  });
+
   test('several problems give several lines', () => {
     expect(
       problems((r) => {

@@ -5,8 +5,9 @@ const ACCESS_LOGS = bucket('s3-access-logs');
 const CLOUDTRAIL = bucket('cloudtrail');
 const CONFIG = bucket('config');
 const FLOWLOGS = bucket('flowlogs');
-const ALL_BUCKETS = [ACCESS_LOGS, CLOUDTRAIL, CONFIG, FLOWLOGS];
-const KMS_BUCKETS = [CLOUDTRAIL, CONFIG, FLOWLOGS];
+const GUARDDUTY = bucket('guardduty');
+const ALL_BUCKETS = [ACCESS_LOGS, CLOUDTRAIL, CONFIG, FLOWLOGS, GUARDDUTY];
+const KMS_BUCKETS = [CLOUDTRAIL, CONFIG, FLOWLOGS, GUARDDUTY];
 const TRAIL_ARN = 'arn:aws:cloudtrail:us-east-1:111111111111:trail/acme-soc2-org-trail';
 const READER = 'arn:aws:iam::333333333333:role/SecurityLogReader';
 const ORG = { 'aws:SourceOrgID': 'o-exampleorg01' };
@@ -32,7 +33,7 @@ const json = synthStack(exampleConfig(), 'management');
 const policyOf = (name: string) => forBucket(json, 'aws_s3_bucket_policy', name).policy;
 
 describe('log archive buckets', () => {
-  test('are the four central buckets, in the log-archive account and home Region, with prevent_destroy', () => {
+  test('are the five central buckets, in the log-archive account and home Region, with prevent_destroy', () => {
     const buckets = resourcesOf(json, 'aws_s3_bucket').map(([, b]) => b);
     expect(buckets.map((b) => b.bucket).sort()).toEqual([...ALL_BUCKETS].sort());
     for (const b of buckets) {
@@ -58,6 +59,7 @@ describe('log archive buckets', () => {
     [CLOUDTRAIL, 'alias/acme-soc2/cloudtrail'],
     [CONFIG, 'alias/acme-soc2/config'],
     [FLOWLOGS, 'alias/acme-soc2/flowlogs'],
+    [GUARDDUTY, 'alias/acme-soc2/guardduty'],
   ])('%s is encrypted with its own customer-managed key (%s) and bucket keys', (name, alias) => {
     expect(forBucket(json, 'aws_s3_bucket_server_side_encryption_configuration', name).rule).toEqual([
       {
@@ -82,7 +84,7 @@ describe('log archive buckets', () => {
         .map(([, r]) => r.rule);
     };
 
-    test.each([CLOUDTRAIL, FLOWLOGS])('%s locks every object for the log retention (GOVERNANCE by default)', (name) => {
+    test.each([CLOUDTRAIL, FLOWLOGS, GUARDDUTY])('%s locks every object for the log retention (GOVERNANCE by default)', (name) => {
       expect(enabled(name)).toBe(true);
       expect(lockRule(name)).toEqual([{ default_retention: { mode: 'GOVERNANCE', days: 365 } }]);
     });
@@ -127,7 +129,7 @@ describe('log archive buckets', () => {
   });
 
   test('every log bucket but the access-log bucket logs its access into the access-log bucket', () => {
-    expect(resourcesOf(json, 'aws_s3_bucket_logging')).toHaveLength(3);
+    expect(resourcesOf(json, 'aws_s3_bucket_logging')).toHaveLength(4);
     for (const name of KMS_BUCKETS) {
       expect(forBucket(json, 'aws_s3_bucket_logging', name)).toMatchObject({ target_bucket: ACCESS_LOGS, target_prefix: `${name}/` });
     }
@@ -240,7 +242,31 @@ describe('log archive buckets', () => {
       });
     });
 
-    test('the access-log bucket accepts server access logs only from the three log buckets of this account', () => {
+    test('the GuardDuty bucket accepts exports only from the audit account detectors', () => {
+      const arn = `arn:aws:s3:::${GUARDDUTY}`;
+      const fromAudit = {
+        StringEquals: { 'aws:SourceAccount': '333333333333' },
+        StringLike: { 'aws:SourceArn': 'arn:aws:guardduty:*:333333333333:detector/*' },
+      };
+      expect(statement(policyOf(GUARDDUTY), 'GuardDutyBucketLocation')).toMatchObject({
+        Principal: { Service: 'guardduty.amazonaws.com' },
+        Action: 's3:GetBucketLocation',
+        Resource: arn,
+        Condition: fromAudit,
+      });
+      expect(statement(policyOf(GUARDDUTY), 'GuardDutyExportFromAuditAccount')).toMatchObject({
+        Principal: { Service: 'guardduty.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: `${arn}/*`,
+        Condition: fromAudit,
+      });
+      expect(statement(keyByAlias(json, 'alias/acme-soc2/guardduty').policy, 'GuardDutyExportFromAuditAccount')).toMatchObject({
+        Action: 'kms:GenerateDataKey',
+        Condition: fromAudit,
+      });
+    });
+
+    test('the access-log bucket accepts server access logs only from the other log buckets of this account', () => {
       expect(statement(policyOf(ACCESS_LOGS), 'S3ServerAccessLogDelivery')).toEqual({
         Sid: 'S3ServerAccessLogDelivery',
         Effect: 'Allow',
@@ -248,7 +274,7 @@ describe('log archive buckets', () => {
         Action: 's3:PutObject',
         Resource: `arn:aws:s3:::${ACCESS_LOGS}/*`,
         Condition: {
-          ArnLike: { 'aws:SourceArn': [CLOUDTRAIL, CONFIG, FLOWLOGS].map((b) => `arn:aws:s3:::${b}`) },
+          ArnLike: { 'aws:SourceArn': [CLOUDTRAIL, CONFIG, FLOWLOGS, GUARDDUTY].map((b) => `arn:aws:s3:::${b}`) },
           StringEquals: { 'aws:SourceAccount': '222222222222' },
         },
       });
@@ -269,7 +295,7 @@ describe('log archive buckets', () => {
 });
 
 describe('log archive keys', () => {
-  const aliases = ['alias/acme-soc2/cloudtrail', 'alias/acme-soc2/config', 'alias/acme-soc2/flowlogs'];
+  const aliases = ['alias/acme-soc2/cloudtrail', 'alias/acme-soc2/config', 'alias/acme-soc2/flowlogs', 'alias/acme-soc2/guardduty'];
 
   test.each(aliases)('%s rotates, has the longest deletion window and cannot be destroyed by a plan', (alias) => {
     expect(keyByAlias(json, alias)).toMatchObject({

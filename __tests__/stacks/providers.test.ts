@@ -16,7 +16,13 @@ function allResources(json: Synth): [string, Record<string, any>][] {
 }
 
 // IAM is global: its resources take no `region`.
-const GLOBAL_TYPES = new Set(['aws_iam_role', 'aws_iam_role_policy', 'aws_iam_service_linked_role']);
+const GLOBAL_TYPES = new Set([
+  'aws_iam_role',
+  'aws_iam_role_policy',
+  'aws_iam_role_policy_attachment',
+  'aws_iam_service_linked_role',
+  'aws_organizations_delegated_administrator',
+]);
 
 describe('the management stack', () => {
   const json = synthStack(exampleConfig(), 'management');
@@ -51,9 +57,9 @@ describe('the management stack', () => {
     for (const [type, r] of allResources(json)) {
       expect(['aws.management', 'aws.log_archive', 'aws.audit']).toContain(r.provider);
       if (GLOBAL_TYPES.has(type)) continue;
-      // Only the GuardDuty forwarding rules live outside the home Region.
-      if (type.startsWith('aws_cloudwatch_event_')) expect(['us-east-1', 'us-west-2', 'eu-west-1']).toContain(r.region);
-      else expect(r.region).toBe('us-east-1');
+      expect(['us-east-1', 'us-west-2', 'eu-west-1']).toContain(r.region);
+      // The log archive lives in the home Region only.
+      if (r.provider === 'aws.log_archive') expect(r.region).toBe('us-east-1');
     }
   });
 

@@ -35,7 +35,7 @@ export class CisAlarms extends Construct {
   constructor(scope: Construct, id: string, props: CisAlarmsProps) {
     super(scope, id);
     const regional = { provider: props.provider, region: props.region };
-    const dependsOn = [...props.dependsOn] as never;
+    const dependsOn = props.dependsOn.length > 0 ? ([...props.dependsOn] as never) : undefined;
 
     const filter = (f: { id: string; metricName: string; pattern: string }) => {
       const resource = new CloudwatchLogMetricFilter(this, `${f.id}-filter`, {

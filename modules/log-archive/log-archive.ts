@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import {
   ACCOUNT_TRAIL_S3_PREFIX,
   accountTrailArnPattern,
+  baselineOwnsOrgTrail,
   kmsAliasName,
   logBucketName,
   orgTrailArn,
@@ -42,6 +43,7 @@ interface Context {
 }
 
 const CLOUDTRAIL = 'cloudtrail.amazonaws.com';
+const GUARDDUTY = 'guardduty.amazonaws.com';
 const CONFIG = 'config.amazonaws.com';
 const LOG_DELIVERY = 'delivery.logs.amazonaws.com';
 
@@ -56,7 +58,7 @@ const DELIVERED_BUCKETS: readonly DeliveredBucket[] = [
     keyStatements: (c): PolicyStatement[] => {
       const trailArn = orgTrailArn(c.config);
       const accountTrails = accountTrailArnPattern(c.config);
-      return [
+      const orgTrail: PolicyStatement[] = [
         {
           Sid: 'CloudTrailEncryptForOrganizationTrail',
           Effect: 'Allow',
@@ -73,6 +75,9 @@ const DELIVERED_BUCKETS: readonly DeliveredBucket[] = [
           Resource: '*',
           Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
         },
+      ];
+      return [
+        ...(baselineOwnsOrgTrail(c.config) ? orgTrail : []),
         ...(c.config.monitoring.accountTrails
           ? [
               {
@@ -93,7 +98,7 @@ const DELIVERED_BUCKETS: readonly DeliveredBucket[] = [
     bucketStatements: (c): PolicyStatement[] => {
       const trailArn = orgTrailArn(c.config);
       const org = c.config.organization;
-      return [
+      const orgTrail: PolicyStatement[] = [
         {
           Sid: 'CloudTrailAclCheck',
           Effect: 'Allow',
@@ -110,6 +115,9 @@ const DELIVERED_BUCKETS: readonly DeliveredBucket[] = [
           Resource: [`${c.bucketArn}/AWSLogs/${org.managementAccountId}/*`, `${c.bucketArn}/AWSLogs/${org.id}/*`],
           Condition: { StringEquals: { ...ownerFullControl, 'aws:SourceArn': trailArn } },
         },
+      ];
+      return [
+        ...(baselineOwnsOrgTrail(c.config) ? orgTrail : []),
         ...(c.config.monitoring.accountTrails ? accountTrailBucketStatements(c) : []),
       ];
     },
@@ -180,7 +188,49 @@ const DELIVERED_BUCKETS: readonly DeliveredBucket[] = [
       },
     ],
   },
+  {
+    kind: 'guardduty',
+    description: 'GuardDuty findings exported by the audit account',
+    objectLock: 'default-retention',
+    keyStatements: (c): PolicyStatement[] => [
+      {
+        Sid: 'GuardDutyExportFromAuditAccount',
+        Effect: 'Allow',
+        Principal: { Service: GUARDDUTY },
+        Action: 'kms:GenerateDataKey',
+        Resource: '*',
+        Condition: guardDutyFromAudit(c),
+      },
+    ],
+    bucketStatements: (c): PolicyStatement[] => [
+      {
+        Sid: 'GuardDutyBucketLocation',
+        Effect: 'Allow',
+        Principal: { Service: GUARDDUTY },
+        Action: 's3:GetBucketLocation',
+        Resource: c.bucketArn,
+        Condition: guardDutyFromAudit(c),
+      },
+      {
+        Sid: 'GuardDutyExportFromAuditAccount',
+        Effect: 'Allow',
+        Principal: { Service: GUARDDUTY },
+        Action: 's3:PutObject',
+        Resource: `${c.bucketArn}/*`,
+        Condition: guardDutyFromAudit(c),
+      },
+    ],
+  },
 ];
+
+/** The audit account's detectors, in any Region, export the organization's findings. */
+function guardDutyFromAudit(c: Context) {
+  const audit = c.config.organization.auditAccountId;
+  return {
+    StringEquals: { 'aws:SourceAccount': audit },
+    StringLike: { 'aws:SourceArn': `arn:aws:guardduty:*:${audit}:detector/*` },
+  };
+}
 
 /** Each member account's own trail writes under `account-trails/`, granted by organization. */
 function accountTrailBucketStatements(c: Context): PolicyStatement[] {

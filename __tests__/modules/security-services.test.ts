@@ -1,0 +1,264 @@
+import { configWith, exampleConfig, oneResource, resourcesOf, synthStack, type Synth } from '../helpers';
+
+const REGIONS = ['eu-west-1', 'us-east-1', 'us-west-2'];
+const AUDIT = '333333333333';
+
+const all = (json: Synth, type: string) => resourcesOf(json, type).map(([, r]) => r);
+const regionsOf = (json: Synth, type: string) => all(json, type).map((r) => r.region).sort();
+
+describe('delegation from the management account', () => {
+  const json = synthStack(exampleConfig(), 'management');
+
+  test.each([
+    'aws_guardduty_organization_admin_account',
+    'aws_securityhub_organization_admin_account',
+    'aws_macie2_organization_admin_account',
+  ])('%s names the audit account in every governed Region', (type) => {
+    expect(regionsOf(json, type)).toEqual(REGIONS);
+    for (const r of all(json, type)) expect(r).toMatchObject({ provider: 'aws.management', admin_account_id: AUDIT });
+  });
+
+  test('Macie is on in the management account of each Region before it delegates', () => {
+    const accounts = resourcesOf(json, 'aws_macie2_account').filter(([, a]) => a.provider === 'aws.management');
+    expect(accounts.map(([, a]) => a.region).sort()).toEqual(REGIONS);
+    for (const [, admin] of resourcesOf(json, 'aws_macie2_organization_admin_account')) {
+      const [id] = accounts.find(([, a]) => a.region === admin.region)!;
+      expect(admin.depends_on).toEqual([`aws_macie2_account.${id}`]);
+    }
+  });
+
+  test('AWS Config and IAM Access Analyzer are delegated once, organization-wide', () => {
+    const delegated = all(json, 'aws_organizations_delegated_administrator');
+    expect(delegated.map((d) => d.service_principal).sort()).toEqual([
+      'access-analyzer.amazonaws.com',
+      'config-multiaccountsetup.amazonaws.com',
+      'config.amazonaws.com',
+    ]);
+    for (const d of delegated) {
+      expect(d).toMatchObject({ provider: 'aws.management', account_id: AUDIT });
+      expect(d.region).toBeUndefined();
+    }
+  });
+});
+
+describe('GuardDuty, run by the audit account', () => {
+  const json = synthStack(exampleConfig(), 'management');
+
+  test('a detector publishing every 15 minutes in every Region, members auto-enabled', () => {
+    expect(regionsOf(json, 'aws_guardduty_detector')).toEqual(REGIONS);
+    for (const d of all(json, 'aws_guardduty_detector')) {
+      expect(d).toMatchObject({ provider: 'aws.audit', enable: true, finding_publishing_frequency: 'FIFTEEN_MINUTES' });
+    }
+    expect(regionsOf(json, 'aws_guardduty_organization_configuration')).toEqual(REGIONS);
+    for (const c of all(json, 'aws_guardduty_organization_configuration')) {
+      expect(c.auto_enable_organization_members).toBe('ALL');
+      expect(c.detector_id).toMatch(/^\$\{aws_guardduty_detector\..*\.id\}$/);
+      expect(c.auto_enable).toBeUndefined();
+    }
+  });
+
+  test('each protection plan is explicitly on or off, for members and the audit account', () => {
+    const features = all(json, 'aws_guardduty_organization_configuration_feature').filter((f) => f.region === 'us-east-1');
+    const byName = Object.fromEntries(features.map((f) => [f.name, f]));
+    expect(Object.keys(byName).sort()).toEqual([
+      'EBS_MALWARE_PROTECTION',
+      'EKS_AUDIT_LOGS',
+      'LAMBDA_NETWORK_LOGS',
+      'RDS_LOGIN_EVENTS',
+      'RUNTIME_MONITORING',
+      'S3_DATA_EVENTS',
+    ]);
+    for (const name of ['S3_DATA_EVENTS', 'EKS_AUDIT_LOGS', 'EBS_MALWARE_PROTECTION', 'RDS_LOGIN_EVENTS', 'LAMBDA_NETWORK_LOGS']) {
+      expect(byName[name].auto_enable).toBe('ALL');
+    }
+    expect(byName.RUNTIME_MONITORING.auto_enable).toBe('NONE');
+    expect(byName.RUNTIME_MONITORING.additional_configuration).toEqual([
+      { name: 'EKS_ADDON_MANAGEMENT', auto_enable: 'NONE' },
+      { name: 'ECS_FARGATE_AGENT_MANAGEMENT', auto_enable: 'NONE' },
+      { name: 'EC2_AGENT_MANAGEMENT', auto_enable: 'NONE' },
+    ]);
+    expect(all(json, 'aws_guardduty_organization_configuration_feature')).toHaveLength(6 * 3);
+    const own = Object.fromEntries(all(json, 'aws_guardduty_detector_feature').filter((f) => f.region === 'us-east-1').map((f) => [f.name, f.status]));
+    expect(own).toEqual({
+      S3_DATA_EVENTS: 'ENABLED',
+      EKS_AUDIT_LOGS: 'ENABLED',
+      EBS_MALWARE_PROTECTION: 'ENABLED',
+      RDS_LOGIN_EVENTS: 'ENABLED',
+      LAMBDA_NETWORK_LOGS: 'ENABLED',
+      RUNTIME_MONITORING: 'DISABLED',
+    });
+  });
+
+  test('NEW members only, and Runtime Monitoring with its agents, when the config says so', () => {
+    const config = configWith((raw) => {
+      raw.securityServices.guardDuty.autoEnableMembers = 'NEW';
+      raw.securityServices.guardDuty.protection.runtimeMonitoring = true;
+    });
+    const custom = synthStack(config, 'management');
+    for (const c of all(custom, 'aws_guardduty_organization_configuration')) expect(c.auto_enable_organization_members).toBe('NEW');
+    const runtime = all(custom, 'aws_guardduty_organization_configuration_feature').find((f) => f.name === 'RUNTIME_MONITORING')!;
+    expect(runtime.auto_enable).toBe('NEW');
+    expect(runtime.additional_configuration.map((a: { auto_enable: string }) => a.auto_enable)).toEqual(['NEW', 'NEW', 'NEW']);
+  });
+
+  test('findings are exported to the log archive, KMS-encrypted, from every Region', () => {
+    expect(regionsOf(json, 'aws_guardduty_publishing_destination')).toEqual(REGIONS);
+    for (const d of all(json, 'aws_guardduty_publishing_destination')) {
+      expect(d).toMatchObject({
+        destination_type: 'S3',
+        destination_arn: 'arn:aws:s3:::acme-soc2-guardduty-222222222222-us-east-1',
+      });
+      expect(d.kms_key_arn).toMatch(/^\$\{aws_kms_key\.log-archive_guardduty-key_.*\.arn\}$/);
+    }
+  });
+});
+
+describe('Security Hub central configuration', () => {
+  const json = synthStack(exampleConfig(), 'management');
+
+  test('a finding aggregator in the home Region links the other governed Regions', () => {
+    expect(oneResource(json, 'aws_securityhub_finding_aggregator')).toMatchObject({
+      provider: 'aws.audit',
+      region: 'us-east-1',
+      linking_mode: 'SPECIFIED_REGIONS',
+      specified_regions: ['us-west-2', 'eu-west-1'],
+    });
+  });
+
+  test('the organization is configured CENTRAL, after the aggregator', () => {
+    const org = oneResource(json, 'aws_securityhub_organization_configuration');
+    expect(org).toMatchObject({
+      region: 'us-east-1',
+      auto_enable: false,
+      auto_enable_standards: 'NONE',
+      organization_configuration: { configuration_type: 'CENTRAL' },
+    });
+    expect(org.depends_on).toEqual([expect.stringMatching(/^aws_securityhub_finding_aggregator\./)]);
+  });
+
+  test('the configuration policy enables FSBP and CIS 3.0.0 by their ARNs and disables only recorded controls', () => {
+    const policy = oneResource(json, 'aws_securityhub_configuration_policy');
+    expect(policy.configuration_policy).toEqual({
+      service_enabled: true,
+      enabled_standard_arns: [
+        'arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0',
+        'arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/3.0.0',
+      ],
+      security_controls_configuration: { disabled_control_identifiers: ['IAM.6'] },
+    });
+  });
+
+  test('the policy is associated with the organization root, or the listed targets', () => {
+    const associations = all(json, 'aws_securityhub_configuration_policy_association');
+    expect(associations.map((a) => a.target_id)).toEqual(['r-ex01']);
+    expect(associations[0].policy_id).toMatch(/^\$\{aws_securityhub_configuration_policy\..*\.id\}$/);
+    const targeted = synthStack(
+      configWith((raw) => (raw.securityServices.securityHub.policyTargets = ['ou-ex01-workload1', 'ou-ex01-security1'])),
+      'management',
+    );
+    expect(all(targeted, 'aws_securityhub_configuration_policy_association').map((a) => a.target_id).sort()).toEqual([
+      'ou-ex01-security1',
+      'ou-ex01-workload1',
+    ]);
+  });
+
+  test('the audit account itself runs Security Hub with consolidated control findings, no default standards', () => {
+    expect(oneResource(json, 'aws_securityhub_account')).toMatchObject({
+      provider: 'aws.audit',
+      region: 'us-east-1',
+      enable_default_standards: false,
+      control_finding_generator: 'SECURITY_CONTROL',
+    });
+  });
+});
+
+describe('Macie, IAM Access Analyzer and the Config aggregator', () => {
+  const json = synthStack(exampleConfig(), 'management');
+
+  test('Macie is on in the audit account of every Region, publishing every 15 minutes, auto-enabling members', () => {
+    const audit = all(json, 'aws_macie2_account').filter((a) => a.provider === 'aws.audit');
+    expect(audit.map((a) => a.region).sort()).toEqual(REGIONS);
+    for (const a of audit) expect(a).toMatchObject({ status: 'ENABLED', finding_publishing_frequency: 'FIFTEEN_MINUTES' });
+    expect(regionsOf(json, 'aws_macie2_organization_configuration')).toEqual(REGIONS);
+    for (const c of all(json, 'aws_macie2_organization_configuration')) expect(c.auto_enable).toBe(true);
+  });
+
+  test('a weekly classification job scans the listed buckets in their Region', () => {
+    const job = oneResource(json, 'aws_macie2_classification_job');
+    expect(job).toMatchObject({
+      region: 'us-east-1',
+      job_type: 'SCHEDULED',
+      schedule_frequency: { weekly_schedule: 'MONDAY' },
+      s3_job_definition: {
+        bucket_definitions: [{ account_id: '444444444444', buckets: ['acme-customer-data-444444444444', 'acme-exports-444444444444'] }],
+      },
+    });
+  });
+
+  test('an organization analyzer in the audit account of every Region', () => {
+    expect(regionsOf(json, 'aws_accessanalyzer_analyzer')).toEqual(REGIONS);
+    for (const a of all(json, 'aws_accessanalyzer_analyzer')) {
+      expect(a).toMatchObject({ provider: 'aws.audit', type: 'ORGANIZATION', analyzer_name: 'acme-soc2-organization' });
+      expect(a.depends_on).toEqual([expect.stringMatching(/^aws_organizations_delegated_administrator\.delegation_access-analyzer_/)]);
+    }
+  });
+
+  test('an organization Config aggregator over exactly the governed Regions, with its role', () => {
+    const aggregator = oneResource(json, 'aws_config_configuration_aggregator');
+    expect(aggregator).toMatchObject({ provider: 'aws.audit', region: 'us-east-1', name: 'acme-soc2-organization' });
+    expect(aggregator.organization_aggregation_source.regions).toEqual(['us-east-1', 'us-west-2', 'eu-west-1']);
+    expect(aggregator.organization_aggregation_source.all_regions).toBeUndefined();
+    const role = oneResource(json, 'aws_iam_role', (r) => r.name === 'acme-soc2-organization-aggregator');
+    expect(JSON.parse(role.assume_role_policy).Statement[0]).toMatchObject({
+      Principal: { Service: 'config.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': AUDIT } },
+    });
+    expect(oneResource(json, 'aws_iam_role_policy_attachment').policy_arn).toBe(
+      'arn:aws:iam::aws:policy/service-role/AWSConfigRoleForOrganizations',
+    );
+  });
+});
+
+describe('the Control Tower switch', () => {
+  const plain = synthStack(exampleConfig(), 'management');
+  const governed = configWith((raw) => (raw.controlTower = { enabled: true, organizationTrail: 'control-tower' }));
+  const json = synthStack(governed, 'management');
+
+  test("uses Control Tower's organization trail: no trail, log group or trail role of the baseline's", () => {
+    expect(all(json, 'aws_cloudtrail')).toEqual([]);
+    expect(all(json, 'aws_cloudwatch_log_group')).toEqual([]);
+    expect(all(json, 'aws_iam_role').map((r) => r.name)).not.toContain('acme-soc2-org-trail-to-cloudwatch-logs');
+    const policy = all(json, 'aws_s3_bucket_policy').map((p) => p.policy).join();
+    expect(policy).not.toContain('CloudTrailWriteOrganizationTrail');
+    expect(policy).toContain('CloudTrailWriteAccountTrails');
+  });
+
+  test("keeps the CIS alarms, on Control Tower's trail log group", () => {
+    const filters = all(json, 'aws_cloudwatch_log_metric_filter');
+    expect(filters).toHaveLength(17);
+    for (const f of filters) {
+      expect(f.log_group_name).toBe('aws-controltower/CloudTrailLogs');
+      expect(f.depends_on).toBeUndefined();
+    }
+  });
+
+  test('keeps everything else: log archive, delegations, services, findings routing', () => {
+    for (const type of [
+      'aws_s3_bucket',
+      'aws_guardduty_detector',
+      'aws_securityhub_configuration_policy',
+      'aws_macie2_organization_configuration',
+      'aws_accessanalyzer_analyzer',
+      'aws_config_configuration_aggregator',
+      'aws_cloudwatch_event_rule',
+      'aws_organizations_delegated_administrator',
+    ]) {
+      expect(all(json, type)).toHaveLength(all(plain, type).length);
+    }
+  });
+
+  test("with the baseline's own trail, Control Tower changes only the member recorders", () => {
+    const ownTrail = synthStack(configWith((raw) => (raw.controlTower = { enabled: true })), 'management');
+    expect(ownTrail).toEqual(plain);
+  });
+});

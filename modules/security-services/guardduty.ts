@@ -1,0 +1,94 @@
+/**
+ * GuardDuty for the organization, run by the audit account in every governed Region: a detector
+ * publishing findings every 15 minutes, members auto-enabled (ALL by default), each protection plan
+ * explicitly on or off for the organization and the audit account itself, and findings exported to
+ * the log archive, KMS-encrypted.
+ */
+import { GuarddutyDetector } from '@cdktf/provider-aws/lib/guardduty-detector';
+import { GuarddutyDetectorFeature } from '@cdktf/provider-aws/lib/guardduty-detector-feature';
+import { GuarddutyOrganizationConfiguration } from '@cdktf/provider-aws/lib/guardduty-organization-configuration';
+import { GuarddutyOrganizationConfigurationFeature } from '@cdktf/provider-aws/lib/guardduty-organization-configuration-feature';
+import { GuarddutyPublishingDestination } from '@cdktf/provider-aws/lib/guardduty-publishing-destination';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Construct, type IConstruct } from 'constructs';
+import type { BaselineConfig } from '../../config/schema';
+
+type Protection = BaselineConfig['securityServices']['guardDuty']['protection'];
+
+/** Config protection plan → GuardDuty feature name. */
+export const GUARDDUTY_FEATURES: Record<keyof Protection, string> = {
+  s3DataEvents: 'S3_DATA_EVENTS',
+  eksAuditLogs: 'EKS_AUDIT_LOGS',
+  ebsMalwareProtection: 'EBS_MALWARE_PROTECTION',
+  rdsLoginEvents: 'RDS_LOGIN_EVENTS',
+  lambdaNetworkLogs: 'LAMBDA_NETWORK_LOGS',
+  runtimeMonitoring: 'RUNTIME_MONITORING',
+};
+
+/** Runtime Monitoring's agents, managed by GuardDuty when the plan is on. */
+export const RUNTIME_AGENTS = ['EKS_ADDON_MANAGEMENT', 'ECS_FARGATE_AGENT_MANAGEMENT', 'EC2_AGENT_MANAGEMENT'];
+
+export interface GuardDutyProps {
+  /** Provider of the audit account. */
+  readonly provider: AwsProvider;
+  readonly regions: readonly string[];
+  readonly settings: BaselineConfig['securityServices']['guardDuty'];
+  /** The log-archive bucket (ARN) and key (ARN) findings are exported to. */
+  readonly exportBucketArn: string;
+  readonly exportKeyArn: string;
+  /** Region → the delegation that must exist first. */
+  readonly delegations: ReadonlyMap<string, IConstruct>;
+  /** The bucket policy and key the export destination is checked against. */
+  readonly exportDependsOn: readonly IConstruct[];
+}
+
+export class GuardDuty extends Construct {
+  readonly detectors = new Map<string, GuarddutyDetector>();
+
+  constructor(scope: Construct, id: string, props: GuardDutyProps) {
+    super(scope, id);
+    const { settings } = props;
+    for (const region of props.regions) {
+      const regional = { provider: props.provider, region };
+      const detector = new GuarddutyDetector(this, `detector-${region}`, {
+        ...regional,
+        enable: true,
+        findingPublishingFrequency: 'FIFTEEN_MINUTES',
+        dependsOn: [props.delegations.get(region) as never],
+      });
+      this.detectors.set(region, detector);
+      const organization = new GuarddutyOrganizationConfiguration(this, `organization-${region}`, {
+        ...regional,
+        detectorId: detector.id,
+        autoEnableOrganizationMembers: settings.autoEnableMembers,
+      });
+      for (const [plan, feature] of Object.entries(GUARDDUTY_FEATURES) as [keyof Protection, string][]) {
+        const on = settings.protection[plan];
+        const agents = feature === 'RUNTIME_MONITORING' ? RUNTIME_AGENTS : [];
+        new GuarddutyOrganizationConfigurationFeature(this, `org-${feature.toLowerCase()}-${region}`, {
+          ...regional,
+          detectorId: detector.id,
+          name: feature,
+          autoEnable: on ? settings.autoEnableMembers : 'NONE',
+          additionalConfiguration: agents.map((name) => ({ name, autoEnable: on ? settings.autoEnableMembers : 'NONE' })),
+          dependsOn: [organization],
+        });
+        new GuarddutyDetectorFeature(this, `${feature.toLowerCase()}-${region}`, {
+          ...regional,
+          detectorId: detector.id,
+          name: feature,
+          status: on ? 'ENABLED' : 'DISABLED',
+          additionalConfiguration: agents.map((name) => ({ name, status: on ? 'ENABLED' : 'DISABLED' })),
+        });
+      }
+      new GuarddutyPublishingDestination(this, `export-${region}`, {
+        ...regional,
+        detectorId: detector.id,
+        destinationType: 'S3',
+        destinationArn: props.exportBucketArn,
+        kmsKeyArn: props.exportKeyArn,
+        dependsOn: [...props.exportDependsOn] as never,
+      });
+    }
+  }
+}
