@@ -1,0 +1,304 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { fromAftRequest, fromControlTowerEvent, VendingError } from '../../vending/account-sources';
+import { listAccounts, removeAccount, vendAccount } from '../../vending/vend';
+import { EXAMPLE_CONFIG_FILE, REPO_ROOT } from '../helpers';
+
+const FIXTURES = join(__dirname, '..', 'fixtures');
+const ORIGINAL = readFileSync(EXAMPLE_CONFIG_FILE, 'utf8');
+const ctEvent = () => JSON.parse(readFileSync(join(FIXTURES, 'control-tower-create-managed-account.json'), 'utf8'));
+const aftRequest = () => JSON.parse(readFileSync(join(FIXTURES, 'aft-account-request.json'), 'utf8'));
+
+let dir: string;
+let configFile: string;
+let outdir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'baseline-vend-'));
+  configFile = join(dir, 'org.yaml');
+  outdir = join(dir, 'out');
+  writeFileSync(configFile, ORIGINAL);
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const text = () => readFileSync(configFile, 'utf8');
+const members = () => parse(text()).members as Record<string, unknown>[];
+const synthesized = () => (existsSync(join(outdir, 'stacks')) ? readdirSync(join(outdir, 'stacks')) : []);
+
+function refused(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(VendingError);
+    return (e as Error).message;
+  }
+  throw new Error('expected the vend to be refused');
+}
+
+describe('vending from plain arguments', () => {
+  const request = {
+    id: '666666666666',
+    name: 'payments-prod',
+    email: 'aws-payments@example.com',
+    ou: 'ou-ex01-workload1',
+    tags: { environment: 'production' },
+    regions: ['us-east-1', 'eu-west-1'],
+    source: 'arguments' as const,
+  };
+
+  test('appends the account once, leaving every other byte of the file (comments, layout) as it was', () => {
+    const result = vendAccount({ configFile, request, outdir });
+    expect(result).toMatchObject({ status: 'added', accountId: '666666666666', stack: 'member-666666666666', stateKey: null });
+    expect(text()).toBe(
+      `${ORIGINAL}  - id: "666666666666"\n    name: payments-prod\n    email: aws-payments@example.com\n    ou: ou-ex01-workload1\n    regions: [us-east-1, eu-west-1]\n    tags:\n      environment: production\n`,
+    );
+    expect(members().filter((m) => m.id === '666666666666')).toHaveLength(1);
+  });
+
+  test('synthesizes only the new stack, and says where it is', () => {
+    const result = vendAccount({ configFile, request, outdir });
+    expect(synthesized()).toEqual(['member-666666666666']);
+    expect(join(process.cwd(), result.workingDirectory)).toBe(join(outdir, 'stacks', 'member-666666666666'));
+    const json = JSON.parse(readFileSync(join(outdir, 'stacks', 'member-666666666666', 'cdk.tf.json'), 'utf8'));
+    expect(json.provider.aws[0].allowed_account_ids).toEqual(['666666666666']);
+  });
+
+  test('is idempotent: the same account again changes nothing and says so', () => {
+    vendAccount({ configFile, request, outdir });
+    const after = text();
+    const again = vendAccount({ configFile, request, outdir });
+    expect(again.status).toBe('unchanged');
+    expect(again.changes).toEqual([]);
+    expect(text()).toBe(after);
+  });
+
+  test('the same id with other data is an error unless --update, which rewrites only that entry', () => {
+    vendAccount({ configFile, request, outdir });
+    const after = text();
+    expect(refused(() => vendAccount({ configFile, request: { ...request, name: 'payments' }, outdir }))).toBe(
+      'account 666666666666 is already in the config with other data (name: "payments-prod" → "payments"); pass --update to change it',
+    );
+    expect(text()).toBe(after);
+    const updated = vendAccount({ configFile, request: { ...request, name: 'payments', ou: 'ou-ex01-security1' }, update: true, outdir });
+    expect(updated.status).toBe('updated');
+    expect(updated.changes).toEqual(['name: "payments-prod" → "payments"', 'ou: "ou-ex01-workload1" → "ou-ex01-security1"']);
+    expect(text()).toBe(after.replace('name: payments-prod', 'name: payments').replace('ou: ou-ex01-workload1', 'ou: ou-ex01-security1'));
+  });
+
+  test('a bad id, or a Region outside the governed list, is refused with the field, and nothing is written', () => {
+    expect(refused(() => vendAccount({ configFile, request: { ...request, id: '12345' }, outdir }))).toBe(
+      'account 12345 cannot be vended:\n  members[5].id: must be a 12-digit account id, quoted (e.g. "111111111111") (line 116)',
+    );
+    expect(refused(() => vendAccount({ configFile, request: { ...request, regions: ['us-east-1', 'sa-east-1'] }, outdir }))).toMatch(
+      /^account 666666666666 cannot be vended:\n {2}members\[5\]\.regions\[1\]: sa-east-1 is not in regions\.governed/,
+    );
+    expect(text()).toBe(ORIGINAL);
+    expect(synthesized()).toEqual([]);
+    expect(readdirSync(dir).sort()).toEqual(['org.yaml']);
+  });
+
+  test('a new account needs a name, an email and an OU', () => {
+    expect(refused(() => vendAccount({ configFile, request: { id: '666666666666', name: 'x', ou: 'Root', source: 'arguments' }, outdir }))).toBe(
+      'account.email: is required for a new account',
+    );
+  });
+});
+
+describe('vending from an AFT account request', () => {
+  test('reads control_tower_parameters, account_tags and the Region subset from custom_fields', () => {
+    expect(fromAftRequest(aftRequest(), '888888888888')).toEqual({
+      id: '888888888888',
+      name: 'data-lake-prod',
+      email: 'aws-data-lake@example.com',
+      ou: 'ou-ex01-workload1',
+      tags: { environment: 'production', 'data-classification': 'restricted' },
+      regions: ['us-east-1', 'us-west-2'],
+      source: 'aft',
+    });
+    const result = vendAccount({ configFile, request: fromAftRequest(aftRequest(), '888888888888'), outdir });
+    expect(result.status).toBe('added');
+    expect(text().slice(ORIGINAL.length)).toBe(
+      '  - id: "888888888888"\n    name: data-lake-prod\n    email: aws-data-lake@example.com\n    ou: ou-ex01-workload1\n    regions: [us-east-1, us-west-2]\n    tags:\n      environment: production\n      data-classification: restricted\n',
+    );
+    expect(synthesized()).toEqual(['member-888888888888']);
+  });
+
+  test('needs the account id, and names what a malformed request lacks', () => {
+    expect(refused(() => fromAftRequest(aftRequest()))).toMatch(/^aft: the account id is unknown: pass --account-id/);
+    const request = aftRequest();
+    delete request.control_tower_parameters.AccountEmail;
+    expect(refused(() => fromAftRequest(request, '888888888888'))).toBe('aft.control_tower_parameters.AccountEmail: is required (a non-empty string)');
+  });
+});
+
+describe('vending from a Control Tower lifecycle event', () => {
+  test('reads the account id, name and OU id of a successful CreateManagedAccount', () => {
+    const request = fromControlTowerEvent(ctEvent(), 'aws-analytics@example.com');
+    expect(request).toEqual({
+      id: '777777777777',
+      name: 'analytics-prod',
+      ou: 'ou-ex01-workload1',
+      email: 'aws-analytics@example.com',
+      source: 'control-tower',
+    });
+    expect(vendAccount({ configFile, request, outdir }).status).toBe('added');
+    expect(synthesized()).toEqual(['member-777777777777']);
+  });
+
+  test('asks for the email a new account needs, which the event does not carry', () => {
+    expect(refused(() => vendAccount({ configFile, request: fromControlTowerEvent(ctEvent()), outdir }))).toBe(
+      'account.email: is required for a new account (the Control Tower event carries none: pass --email)',
+    );
+  });
+
+  test('an UpdateManagedAccount for a known account moves it, with --update, keeping its other fields', () => {
+    vendAccount({ configFile, request: fromControlTowerEvent(ctEvent(), 'aws-analytics@example.com'), outdir });
+    const event = ctEvent();
+    event.detail.eventName = 'UpdateManagedAccount';
+    event.detail.serviceEventDetails = {
+      updateManagedAccountStatus: {
+        ...event.detail.serviceEventDetails.createManagedAccountStatus,
+        organizationalUnit: { organizationalUnitName: 'Security', organizationalUnitId: 'ou-ex01-security1' },
+      },
+    };
+    const result = vendAccount({ configFile, request: fromControlTowerEvent(event), update: true, outdir });
+    expect(result.changes).toEqual(['ou: "ou-ex01-workload1" → "ou-ex01-security1"']);
+    expect(members().find((m) => m.id === '777777777777')).toEqual({
+      id: '777777777777',
+      name: 'analytics-prod',
+      email: 'aws-analytics@example.com',
+      ou: 'ou-ex01-security1',
+    });
+  });
+
+  test('a failed event is refused with Control Tower\'s reason', () => {
+    const event = ctEvent();
+    Object.assign(event.detail.serviceEventDetails.createManagedAccountStatus, {
+      state: 'FAILED',
+      message: 'AWS Control Tower cannot create an account because the email address is already in use.',
+    });
+    expect(refused(() => fromControlTowerEvent(event, 'x@example.com'))).toBe(
+      'event: Control Tower reports CreateManagedAccount as FAILED: AWS Control Tower cannot create an account because the email address is already in use.; nothing was vended',
+    );
+  });
+
+  test('a malformed event names what is missing or wrong', () => {
+    const noId = ctEvent();
+    delete noId.detail.serviceEventDetails.createManagedAccountStatus.account.accountId;
+    expect(refused(() => fromControlTowerEvent(noId, 'x@example.com'))).toBe(
+      'event.detail.serviceEventDetails.createManagedAccountStatus.account.accountId: is required (a non-empty string)',
+    );
+    expect(refused(() => fromControlTowerEvent({ ...ctEvent(), source: 'aws.organizations' }))).toBe(
+      'event.source: must be "aws.controltower" (got "aws.organizations")',
+    );
+    const other = ctEvent();
+    other.detail.eventName = 'SetupLandingZone';
+    expect(refused(() => fromControlTowerEvent(other))).toBe(
+      'event.detail.eventName: SetupLandingZone is not an account lifecycle event (CreateManagedAccount or UpdateManagedAccount)',
+    );
+    expect(refused(() => fromControlTowerEvent('not an event'))).toBe('event: must be a JSON object (the EventBridge event)');
+  });
+});
+
+describe('list and remove', () => {
+  test('list gives every account, its stack and its role', () => {
+    const accounts = listAccounts(configFile);
+    expect(accounts.map((a) => a.stack)).toEqual([
+      'member-111111111111',
+      'member-222222222222',
+      'member-333333333333',
+      'member-444444444444',
+      'member-555555555555',
+    ]);
+    expect(accounts[0]).toEqual({ id: '111111111111', name: 'management', ou: 'Root', regions: 'all governed', stack: 'member-111111111111', role: 'management' });
+    expect(accounts[4].regions).toEqual(['us-east-1']);
+  });
+
+  test('remove takes the entry out, after synthesizing the stack the pipeline must destroy', () => {
+    const location = removeAccount({ configFile, accountId: '444444444444', outdir });
+    expect(location.stack).toBe('member-444444444444');
+    expect(synthesized()).toEqual(['member-444444444444']);
+    const start = ORIGINAL.indexOf('  - id: "444444444444"');
+    const end = ORIGINAL.indexOf('  - id: "555555555555"');
+    expect(text()).toBe(ORIGINAL.slice(0, start) + ORIGINAL.slice(end));
+  });
+
+  test('the core accounts cannot be removed, nor an unknown one', () => {
+    expect(refused(() => removeAccount({ configFile, accountId: '222222222222', outdir }))).toBe(
+      'account 222222222222 is the log-archive account: it cannot leave the baseline',
+    );
+    expect(refused(() => removeAccount({ configFile, accountId: '999999999999', outdir }))).toBe('account 999999999999 is not in the config');
+    expect(text()).toBe(ORIGINAL);
+  });
+});
+
+describe('the baseline command', () => {
+  const BIN = join(REPO_ROOT, 'bin', 'baseline');
+  const run = (args: string[], input?: string) => {
+    const env = { ...process.env };
+    delete env.BASELINE_CONFIG;
+    const r = spawnSync(BIN, [...args, '--config', configFile, '--outdir', outdir], { cwd: dir, env, encoding: 'utf8', input });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  test('vend prints one JSON line for the pipeline; a Control Tower event can come on stdin', () => {
+    const r = run(['vend', '--control-tower-event', '-', '--email', 'aws-analytics@example.com'], readFileSync(join(FIXTURES, 'control-tower-create-managed-account.json'), 'utf8'));
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')).toEqual([
+      JSON.stringify({ status: 'added', accountId: '777777777777', stack: 'member-777777777777', workingDirectory: 'out/stacks/member-777777777777', stateKey: null }),
+      '',
+    ]);
+    expect(r.stderr).toBe(`account 777777777777 added to ${configFile}; synthesized member-777777777777 only\n`);
+  });
+
+  test('a conflict exits 1, a usage mistake 2, and remove without --yes refuses when nobody can answer', () => {
+    const args = ['vend', '--account-id', '444444444444', '--name', 'renamed', '--email', 'aws-workloads-prod@example.com', '--ou', 'Workloads/Prod'];
+    const conflict = run(args);
+    expect(conflict.status).toBe(1);
+    expect(conflict.stderr).toMatch(/^error: account 444444444444 is already in the config with other data/);
+    expect(run(['vend', '--name', 'x']).status).toBe(2);
+    expect(run(['frobnicate']).stderr).toMatch(/^error: unknown command "frobnicate"\nusage:/);
+    const remove = run(['remove', '--account-id', '444444444444']);
+    expect(remove.status).toBe(2);
+    expect(remove.stderr).toMatch(/pass --yes when no one is at a terminal/);
+    expect(text()).toBe(ORIGINAL);
+  });
+
+  test('remove --yes says what to destroy and that the central logs are kept', () => {
+    const r = run(['remove', '--account-id', '555555555555', '--yes']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      status: 'removed',
+      accountId: '555555555555',
+      stack: 'member-555555555555',
+      workingDirectory: 'out/stacks/member-555555555555',
+      stateKey: null,
+      destroy: true,
+      centralLogsKept: true,
+    });
+    expect(r.stderr).toContain('terraform -chdir=out/stacks/member-555555555555 init && terraform -chdir=out/stacks/member-555555555555 destroy');
+    expect(r.stderr).toContain('The central logs of account 555555555555 are kept');
+  });
+});
+
+describe('vending at scale', () => {
+  test('into a config of 1,000 accounts, only the new stack is synthesized', () => {
+    const extra = Array.from(
+      { length: 995 },
+      (_, i) => `  - id: "${600000000000 + i}"\n    name: acct-${i}\n    email: a${i}@example.com\n    ou: Workloads\n`,
+    ).join('');
+    writeFileSync(configFile, ORIGINAL + extra);
+    const started = Date.now();
+    const result = vendAccount({
+      configFile,
+      request: { id: '999999999999', name: 'new', email: 'new@example.com', ou: 'Workloads', source: 'arguments' },
+      outdir,
+    });
+    expect(result.status).toBe('added');
+    expect(synthesized()).toEqual(['member-999999999999']);
+    expect(parse(text()).members).toHaveLength(1001);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});

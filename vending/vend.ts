@@ -1,0 +1,216 @@
+/**
+ * Account vending: add an account to the org config and synthesize only its stack, so a pipeline
+ * can apply it. The YAML document is edited in place (comments and layout kept), the whole config is
+ * validated before anything is written, and the write is atomic (temporary file, then rename).
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { ConfigError, parseConfigYaml } from '../config/load';
+import { memberStackName, stateKey } from '../config/naming';
+import type { BaselineConfig, MemberAccount } from '../config/schema';
+import { buildApp } from '../stacks/app';
+import { VendingError, type AccountRequest } from './account-sources';
+import { appendMember, removeMember, replaceMember, type MemberEntry } from './members-yaml';
+
+export interface StackLocation {
+  readonly accountId: string;
+  readonly stack: string;
+  /** The stack's Terraform working directory, relative to the current directory. */
+  readonly workingDirectory: string;
+  /** The S3 state key, when the config uses the S3 backend. */
+  readonly stateKey: string | null;
+}
+
+export interface VendResult extends StackLocation {
+  readonly status: 'added' | 'updated' | 'unchanged';
+  /** What changed for an existing account, as `field: old → new`. */
+  readonly changes: readonly string[];
+}
+
+export interface VendOptions {
+  readonly configFile: string;
+  readonly request: AccountRequest;
+  /**
+   * Whether an account already in the config may be changed.
+   * @default false: different data for a known id is an error
+   */
+  readonly update?: boolean;
+  /**
+   * Where the stack is synthesized.
+   * @default "cdktf.out"
+   */
+  readonly outdir?: string;
+}
+
+const FIELDS = ['name', 'email', 'ou', 'regions', 'tags'] as const;
+
+function readConfig(configFile: string): { text: string; config: BaselineConfig } {
+  let text: string;
+  try {
+    text = readFileSync(configFile, 'utf8');
+  } catch (e) {
+    throw new VendingError(`${configFile}: cannot read the config: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  return { text, config: validated(text, configFile, 'the config is invalid before vending; fix it first') };
+}
+
+function validated(text: string, file: string, context: string): BaselineConfig {
+  try {
+    return parseConfigYaml(text, file);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new VendingError(`${context}:\n${e.problems.map((p) => `  ${p}`).join('\n')}`);
+    throw e;
+  }
+}
+
+/** A member as the file holds it, fields in their usual order. */
+function entryOf(member: MemberAccount): MemberEntry {
+  const { id, name, email, ou, regions, tags, ...rest } = member;
+  return {
+    id,
+    name,
+    email,
+    ou,
+    ...(regions ? { regions } : {}),
+    ...(tags && Object.keys(tags).length > 0 ? { tags } : {}),
+    ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
+  };
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function writeAtomically(file: string, text: string): void {
+  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const fd = openSync(temporary, 'w', 0o644);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, file);
+  } catch (e) {
+    rmSync(temporary, { force: true });
+    throw e;
+  }
+}
+
+/** Synthesizes only the account's stack and says where it is. */
+export function synthesizeAccountStack(config: BaselineConfig, accountId: string, outdir = 'cdktf.out'): StackLocation {
+  const stack = memberStackName(accountId);
+  buildApp(config, { stacks: stack, outdir }).app.synth();
+  return {
+    accountId,
+    stack,
+    workingDirectory: relative(process.cwd(), join(outdir, 'stacks', stack)) || '.',
+    stateKey: stateKey(config, stack) ?? null,
+  };
+}
+
+export function vendAccount(options: VendOptions): VendResult {
+  const { request } = options;
+  const { text, config } = readConfig(options.configFile);
+  const existing = config.members.find((m) => m.id === request.id);
+  const provided = Object.fromEntries(FIELDS.filter((f) => request[f] !== undefined).map((f) => [f, request[f]]));
+  let status: VendResult['status'];
+  const changes: string[] = [];
+  let updated = text;
+
+  if (!existing) {
+    for (const field of ['name', 'email', 'ou'] as const) {
+      if (request[field] === undefined) {
+        const hint = request.source === 'control-tower' && field === 'email' ? ' (the Control Tower event carries none: pass --email)' : '';
+        throw new VendingError(`account.${field}: is required for a new account${hint}`);
+      }
+    }
+    updated = appendMember(text, entryOf({ id: request.id, ...provided } as MemberAccount));
+    status = 'added';
+  } else {
+    for (const field of FIELDS) {
+      const wanted = request[field];
+      if (wanted !== undefined && !same(wanted, existing[field])) {
+        changes.push(`${field}: ${JSON.stringify(existing[field] ?? null)} → ${JSON.stringify(wanted)}`);
+      }
+    }
+    if (changes.length === 0) {
+      status = 'unchanged';
+    } else if (!options.update) {
+      throw new VendingError(
+        `account ${request.id} is already in the config with other data (${changes.join('; ')}); pass --update to change it`,
+      );
+    } else {
+      updated = replaceMember(text, request.id, entryOf({ ...existing, ...provided } as MemberAccount));
+      status = 'updated';
+    }
+  }
+
+  let next = config;
+  if (status !== 'unchanged') {
+    next = validated(updated, options.configFile, `account ${request.id} cannot be vended`);
+    writeAtomically(options.configFile, updated);
+  }
+  return { ...synthesizeAccountStack(next, request.id, options.outdir), status, changes };
+}
+
+export interface AccountListing {
+  readonly id: string;
+  readonly name: string;
+  readonly ou: string;
+  readonly regions: readonly string[] | 'all governed';
+  readonly stack: string;
+  readonly role?: 'management' | 'log-archive' | 'audit';
+}
+
+export function listAccounts(configFile: string): AccountListing[] {
+  const { config } = readConfig(configFile);
+  const org = config.organization;
+  const roles: Record<string, AccountListing['role']> = {
+    [org.managementAccountId]: 'management',
+    [org.logArchiveAccountId]: 'log-archive',
+    [org.auditAccountId]: 'audit',
+  };
+  return config.members.map((m) => ({
+    id: m.id,
+    name: m.name,
+    ou: m.ou,
+    regions: m.regions ?? 'all governed',
+    stack: memberStackName(m.id),
+    ...(roles[m.id] ? { role: roles[m.id] } : {}),
+  }));
+}
+
+export interface RemoveOptions {
+  readonly configFile: string;
+  readonly accountId: string;
+  /** @default "cdktf.out" */
+  readonly outdir?: string;
+}
+
+/**
+ * Takes an account out of the config. Its stack is synthesized first, from the config that still has
+ * it, so the pipeline can `terraform destroy` in that directory; the core accounts cannot be removed.
+ */
+export function removeAccount(options: RemoveOptions): StackLocation {
+  const { text, config } = readConfig(options.configFile);
+  if (!config.members.some((m) => m.id === options.accountId)) {
+    throw new VendingError(`account ${options.accountId} is not in the config`);
+  }
+  const org = config.organization;
+  const core: Record<string, string> = {
+    [org.managementAccountId]: 'management',
+    [org.logArchiveAccountId]: 'log-archive',
+    [org.auditAccountId]: 'audit',
+  };
+  if (core[options.accountId]) {
+    throw new VendingError(`account ${options.accountId} is the ${core[options.accountId]} account: it cannot leave the baseline`);
+  }
+  const updated = removeMember(text, options.accountId);
+  validated(updated, options.configFile, `account ${options.accountId} cannot be removed`);
+  const location = synthesizeAccountStack(config, options.accountId, options.outdir);
+  writeAtomically(options.configFile, updated);
+  return location;
+}
