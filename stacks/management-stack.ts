@@ -79,6 +79,7 @@ export class ManagementStack extends BaselineStack {
       topicName: alertTopicName(config),
       keyAlias: kmsAliasName(config, 'alerts'),
       subscriptions: config.alerts.subscriptions,
+      publisher: 'cloudwatch-alarms',
     });
     this.cisAlarms = new CisAlarms(this, 'organization-cis-alarms', {
       provider: management,
@@ -100,6 +101,7 @@ export class ManagementStack extends BaselineStack {
       topicName: findingsTopicName(config),
       keyAlias: kmsAliasName(config, 'findings-alerts'),
       subscriptions: config.alerts.subscriptions,
+      publisher: 'eventbridge-rules',
     });
     const regions = config.regions.governed;
     const services = config.securityServices;

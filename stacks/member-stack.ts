@@ -113,6 +113,7 @@ export class MemberStack extends BaselineStack {
         topicName: alertTopicName(config),
         keyAlias: kmsAliasName(config, 'alerts'),
         subscriptions: config.alerts.subscriptions,
+        publisher: 'cloudwatch-alarms',
       });
       this.cisAlarms = new CisAlarms(this, 'cis-alarms', {
         provider,

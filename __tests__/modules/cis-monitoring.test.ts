@@ -239,27 +239,32 @@ describe.each(SETTINGS)('CIS monitoring in $stack', ({ stack, account, logGroup,
     }
   });
 
-  test('the alert topic is KMS-encrypted, publishable by this account only, listable by the org, and subscribed', () => {
+  test('the alert topic is KMS-encrypted, publishable by this account\'s alarms only, listable by the org, and subscribed', () => {
     const topic = oneResource(json, 'aws_sns_topic', (t) => t.name === 'acme-soc2-security-alerts');
     expect(topic.kms_master_key_id).toMatch(/^\$\{aws_kms_key\..*\.arn\}$/);
     const keyId = /aws_kms_key\.([^.]+)\.arn/.exec(topic.kms_master_key_id)![1];
     const keyPolicy = json.resource!.aws_kms_key[keyId].policy;
-    expect(statement(keyPolicy, 'AlarmsAndEventBridgeOfThisAccountPublish')).toEqual({
-      Sid: 'AlarmsAndEventBridgeOfThisAccountPublish',
+    const fromAlarms = {
+      StringEquals: { 'aws:SourceAccount': account },
+      ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:us-east-1:${account}:alarm:*` },
+    };
+    expect(statement(keyPolicy, 'CloudWatchAlarmsOfThisAccountPublish')).toEqual({
+      Sid: 'CloudWatchAlarmsOfThisAccountPublish',
       Effect: 'Allow',
-      Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
       Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
       Resource: '*',
-      Condition: { StringEquals: { 'aws:SourceAccount': account } },
+      Condition: fromAlarms,
     });
+    expect(keyPolicy).not.toContain('events.amazonaws.com');
     const policy = oneResource(json, 'aws_sns_topic_policy', (p) => p.policy.includes(topicArn(account))).policy;
-    expect(statement(policy, 'AlarmsAndEventBridgeOfThisAccountPublish')).toEqual({
-      Sid: 'AlarmsAndEventBridgeOfThisAccountPublish',
+    expect(statement(policy, 'CloudWatchAlarmsOfThisAccountPublish')).toEqual({
+      Sid: 'CloudWatchAlarmsOfThisAccountPublish',
       Effect: 'Allow',
-      Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
       Action: 'SNS:Publish',
       Resource: topicArn(account),
-      Condition: { StringEquals: { 'aws:SourceAccount': account } },
+      Condition: fromAlarms,
     });
     expect(statement(policy, 'OrganizationAccountsListSubscriptions')).toEqual({
       Sid: 'OrganizationAccountsListSubscriptions',
@@ -391,6 +396,32 @@ describe('findings routing in the audit account', () => {
           ProductName: [{ 'anything-but': 'GuardDuty' }],
         },
       },
+    });
+  });
+
+  test('the findings topic is encrypted and publishable only by EventBridge rules of the audit account', () => {
+    const topic = oneResource(json, 'aws_sns_topic', (t) => t.name === 'acme-soc2-security-findings');
+    expect(topic.provider).toBe('aws.audit');
+    const policy = oneResource(json, 'aws_sns_topic_policy', (p) => p.policy.includes(findingsTopic)).policy;
+    expect(statement(policy, 'EventBridgeRulesOfThisAccountPublish')).toEqual({
+      Sid: 'EventBridgeRulesOfThisAccountPublish',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'SNS:Publish',
+      Resource: findingsTopic,
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': '333333333333' },
+        ArnLike: { 'aws:SourceArn': 'arn:aws:events:us-east-1:333333333333:rule/*' },
+      },
+    });
+    const keyId = /aws_kms_key\.([^.]+)\.arn/.exec(topic.kms_master_key_id)![1];
+    // EventBridge's KMS requests carry no aws:Source* keys: a condition there would drop every finding.
+    expect(statement(json.resource!.aws_kms_key[keyId].policy, 'EventBridgeRulesPublish')).toEqual({
+      Sid: 'EventBridgeRulesPublish',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+      Resource: '*',
     });
   });
 

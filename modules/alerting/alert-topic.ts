@@ -1,8 +1,8 @@
 /**
- * An account's alert topic: the SNS topic that CIS alarms and EventBridge finding rules publish to,
- * so that somebody is told. KMS-encrypted with a key CloudWatch and EventBridge of this account may
- * use; publishable only by those services from this account; its subscriptions listable by the
- * accounts of the organization (Security Hub CloudWatch.x calls ListSubscriptionsByTopic).
+ * An account's alert topic: the SNS topic that CIS alarms (or EventBridge finding rules) publish to,
+ * so that somebody is told. KMS-encrypted with a key of its own; publishable only by its publisher
+ * service, from this account's alarms or rules; its subscriptions listable by the accounts of the
+ * organization (Security Hub CloudWatch.x calls ListSubscriptionsByTopic).
  */
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
@@ -23,9 +23,9 @@ export interface AlertTopicProps {
   readonly keyAlias: string;
   /** Every subscription gets every alert. */
   readonly subscriptions: BaselineConfig['alerts']['subscriptions'];
+  /** Who publishes: CloudWatch alarms or EventBridge rules of this account. */
+  readonly publisher: 'cloudwatch-alarms' | 'eventbridge-rules';
 }
-
-const PUBLISHERS = ['cloudwatch.amazonaws.com', 'events.amazonaws.com'];
 
 export class AlertTopic extends Construct {
   readonly topic: SnsTopic;
@@ -36,8 +36,17 @@ export class AlertTopic extends Construct {
   constructor(scope: Construct, id: string, props: AlertTopicProps) {
     super(scope, id);
     const regional = { provider: props.provider, region: props.region };
-    const sameAccount = { StringEquals: { 'aws:SourceAccount': props.accountId } };
     this.topicArn = `arn:${PARTITION}:sns:${props.region}:${props.accountId}:${props.topicName}`;
+    const alarms = props.publisher === 'cloudwatch-alarms';
+    const service = alarms ? 'cloudwatch.amazonaws.com' : 'events.amazonaws.com';
+    const fromThisAccount = {
+      StringEquals: { 'aws:SourceAccount': props.accountId },
+      ArnLike: {
+        'aws:SourceArn': alarms
+          ? `arn:${PARTITION}:cloudwatch:${props.region}:${props.accountId}:alarm:*`
+          : `arn:${PARTITION}:events:${props.region}:${props.accountId}:rule/*`,
+      },
+    };
 
     this.key = new LogEncryptionKey(this, 'key', {
       ...regional,
@@ -46,12 +55,15 @@ export class AlertTopic extends Construct {
       description: `Encrypts the alert topic ${props.topicName}`,
       statements: [
         {
-          Sid: 'AlarmsAndEventBridgeOfThisAccountPublish',
+          Sid: alarms ? 'CloudWatchAlarmsOfThisAccountPublish' : 'EventBridgeRulesPublish',
           Effect: 'Allow',
-          Principal: { Service: PUBLISHERS },
+          Principal: { Service: service },
           Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
           Resource: '*',
-          Condition: sameAccount,
+          // EventBridge's KMS requests for an encrypted topic carry no aws:Source* keys (AWS documents
+          // them as unsupported there): a condition would drop every finding. The topic policy below
+          // holds EventBridge to this account's rules, and this key encrypts this topic only.
+          ...(alarms ? { Condition: fromThisAccount } : {}),
         },
       ],
     });
@@ -68,12 +80,12 @@ export class AlertTopic extends Construct {
       arn: this.topic.arn,
       policy: policyDocument([
         {
-          Sid: 'AlarmsAndEventBridgeOfThisAccountPublish',
+          Sid: alarms ? 'CloudWatchAlarmsOfThisAccountPublish' : 'EventBridgeRulesOfThisAccountPublish',
           Effect: 'Allow',
-          Principal: { Service: PUBLISHERS },
+          Principal: { Service: service },
           Action: 'SNS:Publish',
           Resource: this.topicArn,
-          Condition: sameAccount,
+          Condition: fromThisAccount,
         },
         {
           Sid: 'OrganizationAccountsListSubscriptions',

@@ -35,6 +35,16 @@ export class CisAlarms extends Construct {
   constructor(scope: Construct, id: string, props: CisAlarmsProps) {
     super(scope, id);
     const regional = { provider: props.provider, region: props.region };
+    // Every alarm: one event is enough, no data is not an alarm, and it tells the alert topic.
+    const fireOnFirstEvent = {
+      ...regional,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+      actionsEnabled: true,
+      alarmActions: [props.alarmTopicArn],
+    };
     const dependsOn = props.dependsOn.length > 0 ? ([...props.dependsOn] as never) : undefined;
 
     const filter = (f: { id: string; metricName: string; pattern: string }) => {
@@ -55,19 +65,13 @@ export class CisAlarms extends Construct {
       const controls = [`CIS ${f.cis}`, ...(f.securityHub ? [`Security Hub ${f.securityHub}`] : []), `SOC 2 ${f.soc2.join(', ')}`];
       this.alarms.push(
         new CloudwatchMetricAlarm(this, `${f.id}-alarm`, {
-          ...regional,
+          ...fireOnFirstEvent,
           alarmName: `${props.namePrefix}-${f.id}`,
           alarmDescription: `${f.title} (${controls.join('; ')}), in the events of ${props.logGroupName}`,
           namespace: props.metricNamespace,
           metricName: f.metricName,
           statistic: 'Sum',
           period: ALARM_PERIOD_SECONDS,
-          evaluationPeriods: 1,
-          threshold: 1,
-          comparisonOperator: 'GreaterThanOrEqualToThreshold',
-          treatMissingData: 'notBreaching',
-          actionsEnabled: true,
-          alarmActions: [props.alarmTopicArn],
         }),
       );
     }
@@ -78,15 +82,9 @@ export class CisAlarms extends Construct {
     const ids = { metric: 'signins', day: 'utcday', minute: 'utcminute' };
     this.alarms.push(
       new CloudwatchMetricAlarm(this, 'console-signin-outside-business-hours-alarm', {
-        ...regional,
+        ...fireOnFirstEvent,
         alarmName: `${props.namePrefix}-console-signin-outside-business-hours`,
         alarmDescription: `Successful console sign-in outside business hours (${props.businessHours.days.join(', ')} ${props.businessHours.start}-${props.businessHours.end} UTC${props.businessHours.utcOffset}; SOC 2 CC7.2), in the events of ${props.logGroupName}`,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: 'GreaterThanOrEqualToThreshold',
-        treatMissingData: 'notBreaching',
-        actionsEnabled: true,
-        alarmActions: [props.alarmTopicArn],
         metricQuery: [
           {
             id: ids.metric,
