@@ -45,6 +45,9 @@ function zodProblems(error: z.ZodError): { path: PropertyKey[]; message: string 
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) out.push({ path: [...issue.path, key], message: 'unknown key' });
+    } else if (issue.code === 'invalid_key' && issue.issues.length > 0) {
+      // A record key that failed its own rules: say which rule, not "Invalid key in record".
+      out.push({ path: issue.path, message: issue.issues[0].message });
     } else if (issue.code === 'invalid_type' && issue.input === undefined) {
       out.push({ path: issue.path, message: 'is required' });
     } else {

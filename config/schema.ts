@@ -21,11 +21,26 @@ export const accountIdSchema = z.string({ error: ACCOUNT_ID_MESSAGE }).regex(/^\
 
 export const regionSchema = z
   .string({ error: 'must be an AWS Region code such as "us-east-1"' })
-  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, { error: 'must be an AWS Region code such as "us-east-1"' });
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, { error: 'must be an AWS Region code such as "us-east-1"' })
+  // Every ARN the baseline builds is in the commercial `aws` partition.
+  .refine((r) => !/^(cn-|us-gov-|us-iso)/.test(r), {
+    error: 'is in the China, GovCloud or ISO partition, which the baseline does not support (its ARNs are arn:aws:...)',
+  });
+
+// What every AWS service accepts in tags: letters, digits, spaces and _ . : / = + - @.
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 const tagsSchema = z.record(
-  z.string().min(1).max(128),
-  z.string({ error: 'tag values must be strings' }).max(256),
+  z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(TAG_TEXT, { error: 'tag keys may hold only letters, digits, spaces and _ . : / = + - @' })
+    .refine((k) => !k.toLowerCase().startsWith('aws:'), { error: 'tag keys must not start with "aws:" (reserved)' }),
+  z
+    .string({ error: 'tag values must be strings' })
+    .max(256)
+    .regex(TAG_TEXT, { error: 'tag values may hold only letters, digits, spaces and _ . : / = + - @' }),
 );
 
 const roleNameSchema = z
@@ -100,7 +115,12 @@ const onOff = (description: string) => z.boolean({ error: 'must be true or false
 
 export const memberSchema = z.strictObject({
   id: accountIdSchema.describe('The account id: 12 digits, quoted.'),
-  name: z.string().min(1).max(50).describe('A human name for the account, used in tags and listings.'),
+  name: z
+    .string()
+    .min(1)
+    .max(50)
+    .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, { error: 'may hold only letters, digits, spaces and _ . : / = + - @ (it becomes a tag value)' })
+    .describe('A human name for the account, used in tags and listings.'),
   email: z.email({ error: 'must be an email address' }).describe("The account's root email address, as in AWS Organizations."),
   ou: z.string().min(1).describe('Its organizational unit: an OU id (`ou-xxxx-xxxxxxxx`), `Root`, or an OU path such as `Workloads/Prod`.'),
   regions: z
@@ -197,6 +217,7 @@ export const configSchema = z.strictObject({
         .number()
         .int()
         .min(MIN_LOG_RETENTION_DAYS, { error: `must be at least ${MIN_LOG_RETENTION_DAYS} days (SOC 2 evidence window)` })
+        .max(36500, { error: 'must be at most 36500 days (the S3 Object Lock maximum)' })
         .default(365)
         .describe(`Days every log object is kept: its Object Lock retention, then expiry. At least ${MIN_LOG_RETENTION_DAYS}.`),
       transitionToColdStorageDays: z
@@ -269,6 +290,11 @@ export const configSchema = z.strictObject({
         .enum(['CONTINUOUS', 'DAILY'])
         .default('CONTINUOUS')
         .describe('CONTINUOUS records every change as it happens; DAILY records once a day, for cost.'),
+      recorderName: z
+        .string()
+        .regex(/^[\w.-]{1,256}$/, { error: 'must be a Config recorder name' })
+        .optional()
+        .describe('Name of the recorder and delivery channel in every member Region. An account allows one of each per Region: to take over existing ones (often named `default`), give their name here and import them (see README). Omitted: `<namePrefix>-recorder`.'),
       serviceLinkedRoleExists: z
         .boolean()
         .default(false)
@@ -590,7 +616,23 @@ export function crossFieldIssues(config: BaselineConfig): Issue[] {
       issues.push({ path: ['securityServices', 'securityHub', 'disabledControls', i, 'id'], message: `${control.id} is listed twice` });
     }
   });
+  hub.policyTargets?.forEach((target, i) => {
+    if (hub.policyTargets!.indexOf(target) !== i) {
+      issues.push({ path: ['securityServices', 'securityHub', 'policyTargets', i], message: `${target} is listed twice` });
+    }
+  });
+  config.alerts.subscriptions.forEach((sub, i) => {
+    if (config.alerts.subscriptions.findIndex((o) => o.protocol === sub.protocol && o.endpoint === sub.endpoint) !== i) {
+      issues.push({ path: ['alerts', 'subscriptions', i], message: `${sub.protocol} ${sub.endpoint} is listed twice` });
+    }
+  });
   config.securityServices.macie.classificationJobs.forEach((job, i) => {
+    if (!firstIndex.has(job.accountId)) {
+      issues.push({
+        path: ['securityServices', 'macie', 'classificationJobs', i, 'accountId'],
+        message: `${job.accountId} is not listed in members (Macie scans only member accounts)`,
+      });
+    }
     if (!governed.has(job.region)) {
       issues.push({ path: ['securityServices', 'macie', 'classificationJobs', i, 'region'], message: `${job.region} is not in regions.governed` });
     }

@@ -11,6 +11,7 @@ import {
   kmsAliasName,
   logBucketName,
   MANAGEMENT_STACK,
+  memberRegions,
   orgTrailArn,
   orgTrailLogGroupName,
   orgTrailName,
@@ -106,7 +107,7 @@ export class ManagementStack extends BaselineStack {
     const regions = config.regions.governed;
     const services = config.securityServices;
     const delegation = new Delegation(this, 'delegation', { provider: management, auditAccountId: org.auditAccountId, regions });
-    new GuardDuty(this, 'guardduty', {
+    const guardDuty = new GuardDuty(this, 'guardduty', {
       provider: audit,
       regions,
       settings: services.guardDuty,
@@ -115,7 +116,7 @@ export class ManagementStack extends BaselineStack {
       delegations: delegation.guardDuty,
       exportDependsOn: [this.logArchive.buckets.get('guardduty')!.policy, this.logArchive.keys.get('guardduty')!.key],
     });
-    new SecurityHub(this, 'security-hub', {
+    const securityHub = new SecurityHub(this, 'security-hub', {
       provider: audit,
       homeRegion: home,
       regions,
@@ -124,7 +125,22 @@ export class ManagementStack extends BaselineStack {
       namePrefix: org.namePrefix,
       delegation: delegation.securityHub.get(home)!,
     });
-    new Macie(this, 'macie', { provider: audit, regions, settings: services.macie, namePrefix: org.namePrefix, delegations: delegation.macie });
+    const macie = new Macie(this, 'macie', {
+      provider: audit,
+      regions,
+      settings: services.macie,
+      namePrefix: org.namePrefix,
+      members: config.members
+        .filter((m) => m.id !== org.auditAccountId)
+        .map((m) => ({ id: m.id, email: m.email, regions: memberRegions(config, m) })),
+      delegations: delegation.macie,
+    });
+    // Each service on in the audit account before it is delegated (see Delegation).
+    for (const region of regions) {
+      delegation.after('guardDuty', region, guardDuty.detectors.get(region)!);
+      delegation.after('securityHub', region, securityHub.account);
+      delegation.after('macie', region, macie.accounts.get(region)!);
+    }
     new AccessAnalyzer(this, 'access-analyzer', {
       provider: audit,
       regions,

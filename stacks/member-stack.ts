@@ -58,7 +58,7 @@ export class MemberStack extends BaselineStack {
       accountId: member.id,
       regions: this.regions.filter((r) => !controlTowerRegions.has(r)),
       homeRegion: config.regions.home,
-      recorderName: `${config.organization.namePrefix}-recorder`,
+      recorderName: config.awsConfig.recorderName ?? `${config.organization.namePrefix}-recorder`,
       deliveryBucketName: logBucketName(config, 'config'),
       createServiceLinkedRole: !(member.configServiceLinkedRoleExists ?? config.awsConfig.serviceLinkedRoleExists),
       recordingFrequency: config.awsConfig.recordingFrequency,
@@ -104,6 +104,8 @@ export class MemberStack extends BaselineStack {
         logGroupRetentionDays: config.retention.cloudWatchLogsDays,
         logGroupKeyAlias: kmsAliasName(config, 'cloudtrail-log-group'),
         eventSelectors: [MANAGEMENT_EVENTS_SELECTOR],
+        // The central logs are in the log archive; this copy goes with the account's stack.
+        preventKeyDestroy: false,
       });
       const topic = new AlertTopic(this, 'alerts', {
         provider,

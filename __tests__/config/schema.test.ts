@@ -313,6 +313,40 @@ describe('config errors name the field path, one line per problem', () => {
     ]);
   });
 
+  test('Regions of partitions whose ARNs the baseline does not build', () => {
+    expect(problems((r) => (r.regions.governed = ['us-east-1', 'us-gov-west-1']))).toEqual([
+      'regions.governed[1]: is in the China, GovCloud or ISO partition, which the baseline does not support (its ARNs are arn:aws:...)',
+    ]);
+  });
+
+  test('tags and account names AWS would refuse', () => {
+    expect(problems((r) => (r.tags = { 'aws:owner': 'me' }))).toEqual(['tags.aws:owner: tag keys must not start with "aws:" (reserved)']);
+    expect(problems((r) => (r.tags = { team: 'Payments (prod) & co' }))).toEqual([
+      'tags.team: tag values may hold only letters, digits, spaces and _ . : / = + - @',
+    ]);
+    expect(problems((r) => (r.members[3].name = 'prod; drop'))).toEqual([
+      'members[3].name: may hold only letters, digits, spaces and _ . : / = + - @ (it becomes a tag value)',
+    ]);
+  });
+
+  test('a retention past the S3 Object Lock maximum', () => {
+    expect(problems((r) => (r.retention.logArchiveDays = 40000))).toEqual([
+      'retention.logArchiveDays: must be at most 36500 days (the S3 Object Lock maximum)',
+    ]);
+  });
+
+  test('duplicate policy targets and subscriptions, and a Macie job on an unknown account', () => {
+    expect(problems((r) => (r.securityServices.securityHub.policyTargets = ['r-ex01', 'r-ex01']))).toEqual([
+      'securityServices.securityHub.policyTargets[1]: r-ex01 is listed twice',
+    ]);
+    expect(problems((r) => r.alerts.subscriptions.push({ ...r.alerts.subscriptions[0] }))).toEqual([
+      'alerts.subscriptions[2]: email security-oncall@example.com is listed twice',
+    ]);
+    expect(problems((r) => (r.securityServices.macie.classificationJobs[0].accountId = '999999999999'))).toEqual([
+      'securityServices.macie.classificationJobs[0].accountId: 999999999999 is not listed in members (Macie scans only member accounts)',
+    ]);
+  });
+
   test('several problems give several lines', () => {
     expect(
       problems((r) => {

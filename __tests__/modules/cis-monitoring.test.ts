@@ -340,13 +340,28 @@ describe('member account trails', () => {
       Sid: 'CloudTrailEncryptForAccountTrails',
       Effect: 'Allow',
       Principal: { Service: 'cloudtrail.amazonaws.com' },
-      Action: ['kms:GenerateDataKey*', 'kms:DescribeKey'],
+      Action: 'kms:GenerateDataKey*',
       Resource: '*',
       Condition: {
         StringEquals: { 'aws:SourceOrgID': 'o-exampleorg01' },
         StringLike: { 'aws:SourceArn': pattern, 'kms:EncryptionContext:aws:cloudtrail:arn': pattern },
       },
     });
+    // DescribeKey and (bucket-key) Decrypt requests carry no CloudTrail encryption context.
+    expect(statement(key.policy, 'CloudTrailDescribeAndDecryptForAccountTrails')).toEqual({
+      Sid: 'CloudTrailDescribeAndDecryptForAccountTrails',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: ['kms:DescribeKey', 'kms:Decrypt'],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceOrgID': 'o-exampleorg01' }, StringLike: { 'aws:SourceArn': pattern } },
+    });
+  });
+
+  test("an account trail keeps the alias it was given (CloudTrail reads back the key ARN), and its stack can be destroyed", () => {
+    const json = synthStack(exampleConfig(), 'member-444444444444');
+    expect(oneResource(json, 'aws_cloudtrail').lifecycle).toEqual({ ignore_changes: ['kms_key_id'] });
+    for (const [, key] of resourcesOf(json, 'aws_kms_key')) expect(key.lifecycle).toEqual({ prevent_destroy: false });
   });
 
   test('turned off, members get no trail, alarms or topic, and the log archive grants nothing for them', () => {
@@ -433,9 +448,15 @@ describe('findings routing in the audit account', () => {
     expect(forwards.map((t) => t.region).sort()).toEqual(['eu-west-1', 'us-west-2']);
     const role = oneResource(json, 'aws_iam_role', (r) => r.name === 'acme-soc2-forward-findings-to-us-east-1');
     for (const t of forwards) expect(t.role_arn).toMatch(/^\$\{aws_iam_role\..*\.arn\}$/);
-    expect(JSON.parse(role.assume_role_policy).Statement[0]).toMatchObject({
+    expect(JSON.parse(role.assume_role_policy).Statement[0]).toEqual({
+      Sid: 'AllowServiceToAssume',
+      Effect: 'Allow',
       Principal: { Service: 'events.amazonaws.com' },
-      Condition: { StringEquals: { 'aws:SourceAccount': '333333333333' } },
+      Action: 'sts:AssumeRole',
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': '333333333333' },
+        ArnLike: { 'aws:SourceArn': 'arn:aws:events:*:333333333333:rule/acme-soc2-guardduty-high-severity' },
+      },
     });
     const rolePolicy = oneResource(json, 'aws_iam_role_policy', (p) => p.name === 'put-events-on-home-bus');
     expect(JSON.parse(rolePolicy.policy).Statement).toEqual([

@@ -86,7 +86,9 @@ describe('the organization trail', () => {
     const onTrail = oneResource(on, 'aws_cloudtrail');
     expect(topic).toMatchObject({ provider: 'aws.management', region: 'us-east-1', name: 'acme-soc2-org-trail-log-delivery' });
     expect(topic.kms_master_key_id).toBe(refTo(on, 'aws_kms_key', (k) => k.description.includes('CloudWatch Logs copy'), 'arn'));
-    expect(onTrail.sns_topic_name).toBe(refTo(on, 'aws_sns_topic', isDeliveryTopic, 'arn'));
+    expect(onTrail.sns_topic_name).toBe(refTo(on, 'aws_sns_topic', isDeliveryTopic, 'name'));
+    const topicPolicyId = refTo(on, 'aws_sns_topic_policy', (p) => p.policy.includes('CloudTrailPublishFromOrganizationTrail'), 'id');
+    expect(onTrail.depends_on).toContain(topicPolicyId.replace(/^\$\{(.*)\.id\}$/, '$1'));
     const topicPolicy = oneResource(on, 'aws_sns_topic_policy', (p) => p.policy.includes('CloudTrailPublishFromOrganizationTrail')).policy;
     expect(statement(topicPolicy, 'CloudTrailPublishFromOrganizationTrail')).toMatchObject({
       Principal: { Service: 'cloudtrail.amazonaws.com' },

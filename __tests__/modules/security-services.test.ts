@@ -23,8 +23,29 @@ describe('delegation from the management account', () => {
     expect(accounts.map(([, a]) => a.region).sort()).toEqual(REGIONS);
     for (const [, admin] of resourcesOf(json, 'aws_macie2_organization_admin_account')) {
       const [id] = accounts.find(([, a]) => a.region === admin.region)!;
-      expect(admin.depends_on).toEqual([`aws_macie2_account.${id}`]);
+      expect(admin.depends_on).toContain(`aws_macie2_account.${id}`);
     }
+  });
+
+  test('each service is on in the audit account before it is delegated, and configured for the org after', () => {
+    // Delegating turns a service on in the delegate: created later, its detector or subscription would clash.
+    const idIn = (type: string, region: string, provider = 'aws.audit') =>
+      `${type}.${resourcesOf(json, type).find(([, r]) => r.region === region && r.provider === provider)![0]}`;
+    for (const region of REGIONS) {
+      const at = (type: string) => resourcesOf(json, type).find(([, r]) => r.region === region)!;
+      expect(at('aws_guardduty_organization_admin_account')[1].depends_on).toEqual([idIn('aws_guardduty_detector', region)]);
+      expect(at('aws_securityhub_organization_admin_account')[1].depends_on).toEqual([idIn('aws_securityhub_account', 'us-east-1')]);
+      expect(at('aws_macie2_organization_admin_account')[1].depends_on).toContain(idIn('aws_macie2_account', region));
+      const delegatedGuardDuty = `aws_guardduty_organization_admin_account.${at('aws_guardduty_organization_admin_account')[0]}`;
+      expect(at('aws_guardduty_organization_configuration')[1].depends_on).toEqual([delegatedGuardDuty]);
+      expect(at('aws_guardduty_detector')[1].depends_on).toBeUndefined();
+      const delegatedMacie = `aws_macie2_organization_admin_account.${at('aws_macie2_organization_admin_account')[0]}`;
+      expect(at('aws_macie2_organization_configuration')[1].depends_on).toContain(delegatedMacie);
+    }
+    expect(oneResource(json, 'aws_securityhub_account').depends_on).toBeUndefined();
+    expect(oneResource(json, 'aws_securityhub_finding_aggregator').depends_on).toContain(
+      `aws_securityhub_organization_admin_account.${resourcesOf(json, 'aws_securityhub_organization_admin_account').find(([, r]) => r.region === 'us-east-1')![0]}`,
+    );
   });
 
   test('AWS Config and IAM Access Analyzer are delegated once, organization-wide', () => {
@@ -183,6 +204,18 @@ describe('Macie, IAM Access Analyzer and the Config aggregator', () => {
     for (const c of all(json, 'aws_macie2_organization_configuration')) expect(c.auto_enable).toBe(true);
   });
 
+  test("every account but the audit account is a Macie member in each of its Regions (auto-enable covers only newcomers)", () => {
+    const members = all(json, 'aws_macie2_member');
+    const byAccount = (id: string) => members.filter((m) => m.account_id === id).map((m) => m.region).sort();
+    expect(byAccount('111111111111')).toEqual(REGIONS);
+    expect(byAccount('444444444444')).toEqual(REGIONS);
+    expect(byAccount('555555555555')).toEqual(['us-east-1']);
+    expect(byAccount(AUDIT)).toEqual([]);
+    expect(members).toHaveLength(3 + 3 + 3 + 1);
+    for (const m of members) expect(m).toMatchObject({ provider: 'aws.audit', invite: false, status: 'ENABLED' });
+    expect(members.find((m) => m.account_id === '444444444444')!.email).toBe('aws-workloads-prod@example.com');
+  });
+
   test('a weekly classification job scans the listed buckets in their Region', () => {
     const job = oneResource(json, 'aws_macie2_classification_job');
     expect(job).toMatchObject({
@@ -209,9 +242,15 @@ describe('Macie, IAM Access Analyzer and the Config aggregator', () => {
     expect(aggregator.organization_aggregation_source.regions).toEqual(['us-east-1', 'us-west-2', 'eu-west-1']);
     expect(aggregator.organization_aggregation_source.all_regions).toBeUndefined();
     const role = oneResource(json, 'aws_iam_role', (r) => r.name === 'acme-soc2-organization-aggregator');
-    expect(JSON.parse(role.assume_role_policy).Statement[0]).toMatchObject({
+    expect(JSON.parse(role.assume_role_policy).Statement[0]).toEqual({
+      Sid: 'AllowServiceToAssume',
+      Effect: 'Allow',
       Principal: { Service: 'config.amazonaws.com' },
-      Condition: { StringEquals: { 'aws:SourceAccount': AUDIT } },
+      Action: 'sts:AssumeRole',
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': AUDIT },
+        ArnLike: { 'aws:SourceArn': 'arn:aws:config:us-east-1:333333333333:config-aggregator/*' },
+      },
     });
     expect(oneResource(json, 'aws_iam_role_policy_attachment').policy_arn).toBe(
       'arn:aws:iam::aws:policy/service-role/AWSConfigRoleForOrganizations',

@@ -217,12 +217,19 @@ describe('list and remove', () => {
   });
 
   test('remove takes the entry out, after synthesizing the stack the pipeline must destroy', () => {
-    const location = removeAccount({ configFile, accountId: '444444444444', outdir });
-    expect(location.stack).toBe('member-444444444444');
-    expect(synthesized()).toEqual(['member-444444444444']);
-    const start = ORIGINAL.indexOf('  - id: "444444444444"');
-    const end = ORIGINAL.indexOf('  - id: "555555555555"');
-    expect(text()).toBe(ORIGINAL.slice(0, start) + ORIGINAL.slice(end));
+    const location = removeAccount({ configFile, accountId: '555555555555', outdir });
+    expect(location.stack).toBe('member-555555555555');
+    expect(synthesized()).toEqual(['member-555555555555']);
+    const start = ORIGINAL.indexOf('  - id: "555555555555"');
+    expect(text()).toBe(ORIGINAL.slice(0, start));
+  });
+
+  test('an account other settings still name cannot be removed until they stop naming it', () => {
+    expect(refused(() => removeAccount({ configFile, accountId: '444444444444', outdir }))).toMatch(
+      /^account 444444444444 cannot be removed:\n {2}securityServices\.macie\.classificationJobs\[0\]\.accountId: 444444444444 is not listed in members/,
+    );
+    expect(text()).toBe(ORIGINAL);
+    expect(synthesized()).toEqual([]);
   });
 
   test('the core accounts cannot be removed, nor an unknown one', () => {

@@ -53,6 +53,8 @@ export class AlertTopic extends Construct {
       accountId: props.accountId,
       aliasName: props.keyAlias,
       description: `Encrypts the alert topic ${props.topicName}`,
+      // A topic carries alerts, not evidence: its key may go with its stack.
+      preventDestroy: false,
       statements: [
         {
           Sid: alarms ? 'CloudWatchAlarmsOfThisAccountPublish' : 'EventBridgeRulesPublish',

@@ -105,7 +105,10 @@ export class FindingsRouting extends Construct {
       provider: props.provider,
       name: `${props.namePrefix}-forward-findings-to-${home}`,
       description: `Lets EventBridge rules of this account forward findings to the ${home} default event bus`,
-      assumeRolePolicy: serviceTrustPolicy('events.amazonaws.com', { StringEquals: { 'aws:SourceAccount': props.accountId } }),
+      assumeRolePolicy: serviceTrustPolicy('events.amazonaws.com', {
+        StringEquals: { 'aws:SourceAccount': props.accountId },
+        ArnLike: { 'aws:SourceArn': `arn:${PARTITION}:events:*:${props.accountId}:rule/${props.namePrefix}-guardduty-high-severity` },
+      }),
     });
     new IamRolePolicy(this, 'forwarder-policy', {
       provider: props.provider,

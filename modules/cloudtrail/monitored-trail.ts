@@ -34,8 +34,16 @@ export interface MonitoredTrailProps {
    * @default - none: `AWSLogs/...` at the bucket root
    */
   readonly s3KeyPrefix?: string;
-  /** The CloudTrail key in the log-archive account: its ARN, or its alias ARN from another stack. */
+  /**
+   * The CloudTrail key in the log-archive account: its ARN, or its alias ARN from another stack
+   * (CloudTrail then reads back the key ARN, so that difference is ignored).
+   */
   readonly kmsKeyArn: string;
+  /**
+   * Whether the log group's key is kept from ever being destroyed by a plan.
+   * @default true
+   */
+  readonly preventKeyDestroy?: boolean;
   readonly logGroupName: string;
   readonly logGroupRetentionDays: number;
   /** Alias of the key that encrypts the log group (created here, in the management account). */
@@ -78,6 +86,7 @@ export class MonitoredTrail extends Construct {
       accountId: props.accountId,
       aliasName: props.logGroupKeyAlias,
       description: `Encrypts the CloudWatch Logs copy of ${props.trailName}${props.deliveryNotifications ? ' and its delivery topic' : ''}`,
+      preventDestroy: props.preventKeyDestroy,
       statements: [
         ...(props.deliveryNotifications
           ? [
@@ -131,13 +140,14 @@ export class MonitoredTrail extends Construct {
       ]),
     });
 
+    let deliveryTopicPolicy: SnsTopicPolicy | undefined;
     if (props.deliveryNotifications) {
       this.deliveryTopic = new SnsTopic(this, 'delivery-topic', {
         ...regional,
         name: `${props.trailName}-log-delivery`,
         kmsMasterKeyId: this.logGroupKey.key.arn,
       });
-      new SnsTopicPolicy(this, 'delivery-topic-policy', {
+      deliveryTopicPolicy = new SnsTopicPolicy(this, 'delivery-topic-policy', {
         ...regional,
         arn: this.deliveryTopic.arn,
         policy: policyDocument([
@@ -169,8 +179,14 @@ export class MonitoredTrail extends Construct {
       cloudWatchLogsRoleArn: this.cloudWatchRole.arn,
       advancedEventSelector: [...props.eventSelectors],
       insightSelector: props.insights?.length ? props.insights.map((insightType) => ({ insightType })) : undefined,
-      snsTopicName: this.deliveryTopic?.arn,
-      dependsOn: props.dependsOn ? ([...props.dependsOn] as never) : undefined,
+      // The name: CloudTrail reports the name back for a topic of its own account and Region.
+      snsTopicName: this.deliveryTopic?.name,
+      // CloudTrail checks the bucket, key and topic policies when the trail is created.
+      dependsOn: ((deps) => (deps.length > 0 ? deps : undefined))([
+        ...(props.dependsOn ?? []),
+        ...(deliveryTopicPolicy ? [deliveryTopicPolicy] : []),
+      ]) as never,
+      lifecycle: props.kmsKeyArn.includes(':alias/') ? { ignoreChanges: ['kms_key_id'] } : undefined,
     });
   }
 }

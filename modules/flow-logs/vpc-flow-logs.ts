@@ -101,6 +101,8 @@ export class VpcFlowLogs extends Construct {
           accountId: props.accountId,
           aliasName: destination.keyAlias,
           description: `Encrypts the VPC flow logs of ${region}`,
+          // The account's own copy: it goes with the account's stack.
+          preventDestroy: false,
           statements: [
             {
               Sid: 'CloudWatchLogsUseForFlowLogGroup',

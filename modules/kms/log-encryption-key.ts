@@ -1,5 +1,6 @@
 /**
- * A customer-managed KMS key for logs: rotation on, the longest deletion window, `prevent_destroy`,
+ * A customer-managed KMS key for logs: rotation on, the longest deletion window, `prevent_destroy`
+ * unless the stack must be destroyable,
  * and a key policy that keeps administration with the owning account and grants services only what
  * they need, under the conditions the caller passes.
  */
@@ -23,6 +24,13 @@ export interface LogEncryptionKeyProps {
   readonly description: string;
   /** What services and readers may do with the key. The owner's administration statement is added. */
   readonly statements: readonly PolicyStatement[];
+  /**
+   * Whether a plan may never destroy the key. On for keys of the audit trail (the log archive, the
+   * organization trail's log group); off for per-account keys, so a removed account's stack can be
+   * destroyed (a destroyed key is still only scheduled for deletion, 30 days out).
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
 }
 
 export class LogEncryptionKey extends Construct {
@@ -51,7 +59,7 @@ export class LogEncryptionKey extends Construct {
         },
         ...props.statements,
       ]),
-      lifecycle: { preventDestroy: true },
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
     this.alias = new KmsAlias(this, 'alias', {
       provider: props.provider,

@@ -28,10 +28,10 @@ export interface LogArchiveBucketProps {
    */
   readonly kmsKeyArn?: string;
   /**
-   * Bucket that receives this bucket's server access logs.
+   * The bucket that receives this bucket's server access logs (logging waits for it and its policy).
    * @default - none: only for the access-log bucket itself
    */
-  readonly accessLogBucketName?: string;
+  readonly accessLogTarget?: LogArchiveBucket;
   /** Days every object is kept: Object Lock default retention and expiry. At least 90. */
   readonly retentionDays: number;
   /** Object Lock mode for the default retention. */
@@ -143,12 +143,14 @@ export class LogArchiveBucket extends Construct {
       ],
       dependsOn: [versioning],
     });
-    if (props.accessLogBucketName) {
+    if (props.accessLogTarget) {
       new S3BucketLoggingA(this, 'access-logging', {
         ...common,
         bucket,
-        targetBucket: props.accessLogBucketName,
+        targetBucket: props.accessLogTarget.bucketName,
         targetPrefix: `${props.bucketName}/`,
+        // S3 refuses logging into a target that does not exist yet or does not let it write.
+        dependsOn: [props.accessLogTarget.bucket, props.accessLogTarget.policy],
       });
     }
     this.policy = new S3BucketPolicy(this, 'policy', {

@@ -68,10 +68,12 @@ const DELIVERED_BUCKETS: readonly DeliveredBucket[] = [
           Condition: { StringEquals: { 'aws:SourceArn': trailArn, 'kms:EncryptionContext:aws:cloudtrail:arn': trailArn } },
         },
         {
-          Sid: 'CloudTrailDescribeKey',
+          // DescribeKey checks the key; Decrypt is needed because the bucket uses an S3 Bucket Key.
+          // Neither request carries CloudTrail's encryption context, so only the source is checked.
+          Sid: 'CloudTrailDescribeAndDecryptForOrganizationTrail',
           Effect: 'Allow',
           Principal: { Service: CLOUDTRAIL },
-          Action: 'kms:DescribeKey',
+          Action: ['kms:DescribeKey', 'kms:Decrypt'],
           Resource: '*',
           Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
         },
@@ -84,12 +86,20 @@ const DELIVERED_BUCKETS: readonly DeliveredBucket[] = [
                 Sid: 'CloudTrailEncryptForAccountTrails',
                 Effect: 'Allow' as const,
                 Principal: { Service: CLOUDTRAIL },
-                Action: ['kms:GenerateDataKey*', 'kms:DescribeKey'],
+                Action: 'kms:GenerateDataKey*',
                 Resource: '*',
                 Condition: {
                   StringEquals: fromOrg(c),
                   StringLike: { 'aws:SourceArn': accountTrails, 'kms:EncryptionContext:aws:cloudtrail:arn': accountTrails },
                 },
+              },
+              {
+                Sid: 'CloudTrailDescribeAndDecryptForAccountTrails',
+                Effect: 'Allow' as const,
+                Principal: { Service: CLOUDTRAIL },
+                Action: ['kms:DescribeKey', 'kms:Decrypt'],
+                Resource: '*',
+                Condition: { StringEquals: fromOrg(c), StringLike: { 'aws:SourceArn': accountTrails } },
               },
             ]
           : []),
@@ -332,7 +342,7 @@ export class LogArchive extends Construct {
           ...common,
           bucketName,
           kmsKeyArn: key.key.arn,
-          accessLogBucketName,
+          accessLogTarget: this.accessLogBucket,
           objectLock: spec.objectLock,
           statements: spec.bucketStatements(ctx),
         }),

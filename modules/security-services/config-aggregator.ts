@@ -30,7 +30,10 @@ export class ConfigAggregator extends Construct {
       provider: props.provider,
       name: `${props.name}-aggregator`,
       description: 'Lets AWS Config of the audit account aggregate the organization',
-      assumeRolePolicy: serviceTrustPolicy('config.amazonaws.com', { StringEquals: { 'aws:SourceAccount': props.accountId } }),
+      assumeRolePolicy: serviceTrustPolicy('config.amazonaws.com', {
+        StringEquals: { 'aws:SourceAccount': props.accountId },
+        ArnLike: { 'aws:SourceArn': `arn:${PARTITION}:config:${props.homeRegion}:${props.accountId}:config-aggregator/*` },
+      }),
     });
     const attachment = new IamRolePolicyAttachment(this, 'role-policy', {
       provider: props.provider,

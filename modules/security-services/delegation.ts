@@ -2,6 +2,10 @@
  * Delegation from the management account: the audit account becomes the administrator of GuardDuty,
  * Security Hub and Macie in every governed Region (they are regional), and of AWS Config and IAM
  * Access Analyzer for the organization (Organizations delegations are global).
+ *
+ * Order matters: designating an administrator turns the service on in its account, after which
+ * creating that account's detector or subscription fails as "already exists". So each service is
+ * enabled in the audit account first (`after`), then delegated, then configured for the organization.
  */
 import { GuarddutyOrganizationAdminAccount } from '@cdktf/provider-aws/lib/guardduty-organization-admin-account';
 import { Macie2Account } from '@cdktf/provider-aws/lib/macie2-account';
@@ -9,6 +13,9 @@ import { Macie2OrganizationAdminAccount } from '@cdktf/provider-aws/lib/macie2-o
 import { OrganizationsDelegatedAdministrator } from '@cdktf/provider-aws/lib/organizations-delegated-administrator';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecurityhubOrganizationAdminAccount } from '@cdktf/provider-aws/lib/securityhub-organization-admin-account';
+import type { TerraformResource } from 'cdktf';
+// What cdktf's own `dependsOn` prop does with each dependency (not re-exported from the package root).
+import { dependable } from 'cdktf/lib/tfExpression';
 import { Construct } from 'constructs';
 
 export interface DelegationProps {
@@ -24,6 +31,8 @@ export const DELEGATED_SERVICE_PRINCIPALS = [
   'config-multiaccountsetup.amazonaws.com',
   'access-analyzer.amazonaws.com',
 ] as const;
+
+export type DelegatedService = 'guardDuty' | 'securityHub' | 'macie';
 
 export class Delegation extends Construct {
   readonly guardDuty = new Map<string, GuarddutyOrganizationAdminAccount>();
@@ -55,5 +64,12 @@ export class Delegation extends Construct {
         }),
       );
     }
+  }
+
+  /** Delegates `service` in `region` only after `enabled` (the service on in the audit account) exists. */
+  after(service: DelegatedService, region: string, enabled: TerraformResource): void {
+    const delegation = this[service].get(region);
+    if (!delegation) throw new Error(`Delegation: ${service} is not delegated in ${region}`);
+    delegation.dependsOn = [...(delegation.dependsOn ?? []), dependable(enabled)];
   }
 }

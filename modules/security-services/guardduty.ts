@@ -36,7 +36,7 @@ export interface GuardDutyProps {
   /** The log-archive bucket (ARN) and key (ARN) findings are exported to. */
   readonly exportBucketArn: string;
   readonly exportKeyArn: string;
-  /** Region → the delegation that must exist first. */
+  /** Region → the delegation the organization configuration waits for (it waits for the detector). */
   readonly delegations: ReadonlyMap<string, IConstruct>;
   /** The bucket policy and key the export destination is checked against. */
   readonly exportDependsOn: readonly IConstruct[];
@@ -54,13 +54,13 @@ export class GuardDuty extends Construct {
         ...regional,
         enable: true,
         findingPublishingFrequency: 'FIFTEEN_MINUTES',
-        dependsOn: [props.delegations.get(region) as never],
       });
       this.detectors.set(region, detector);
       const organization = new GuarddutyOrganizationConfiguration(this, `organization-${region}`, {
         ...regional,
         detectorId: detector.id,
         autoEnableOrganizationMembers: settings.autoEnableMembers,
+        dependsOn: [props.delegations.get(region) as never],
       });
       for (const [plan, feature] of Object.entries(GUARDDUTY_FEATURES) as [keyof Protection, string][]) {
         const on = settings.protection[plan];

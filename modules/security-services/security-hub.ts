@@ -28,30 +28,31 @@ export interface SecurityHubProps {
   readonly settings: BaselineConfig['securityServices']['securityHub'];
   readonly policyTargets: readonly string[];
   readonly namePrefix: string;
-  /** The home-Region delegation, which must exist first. */
+  /** The home-Region delegation the organization configuration waits for. */
   readonly delegation: IConstruct;
 }
 
 export class SecurityHub extends Construct {
+  /** Security Hub on in the audit account: the delegation waits for it. */
+  readonly account: SecurityhubAccount;
   readonly aggregator: SecurityhubFindingAggregator;
   readonly policy: SecurityhubConfigurationPolicy;
 
   constructor(scope: Construct, id: string, props: SecurityHubProps) {
     super(scope, id);
     const home = { provider: props.provider, region: props.homeRegion };
-    const account = new SecurityhubAccount(this, 'account', {
+    this.account = new SecurityhubAccount(this, 'account', {
       ...home,
       enableDefaultStandards: false,
       controlFindingGenerator: 'SECURITY_CONTROL',
       autoEnableControls: true,
-      dependsOn: [props.delegation as never],
     });
     const linked = props.regions.filter((r) => r !== props.homeRegion);
     this.aggregator = new SecurityhubFindingAggregator(this, 'finding-aggregator', {
       ...home,
       linkingMode: linked.length > 0 ? 'SPECIFIED_REGIONS' : 'NO_REGIONS',
       specifiedRegions: linked.length > 0 ? linked : undefined,
-      dependsOn: [account],
+      dependsOn: [this.account, props.delegation as never],
     });
     const organization = new SecurityhubOrganizationConfiguration(this, 'organization', {
       ...home,
