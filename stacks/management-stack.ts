@@ -5,7 +5,6 @@
  */
 import type { Construct } from 'constructs';
 import {
-  alertTopicName,
   baselineOwnsOrgTrail,
   findingsTopicName,
   kmsAliasName,
@@ -72,25 +71,13 @@ export class ManagementStack extends BaselineStack {
     }
 
     // The org trail's log group carries every account's events: the management account's CIS alarms.
-    const managementTopic = new AlertTopic(this, 'management-alerts', {
+    this.cisAlarms = new CisAlarms(this, 'organization-cis-alarms', {
+      config,
       provider: management,
       accountId: org.managementAccountId,
-      region: home,
-      organizationId: org.id,
-      topicName: alertTopicName(config),
-      keyAlias: kmsAliasName(config, 'alerts'),
-      subscriptions: config.alerts.subscriptions,
-      publisher: 'cloudwatch-alarms',
-    });
-    this.cisAlarms = new CisAlarms(this, 'organization-cis-alarms', {
-      provider: management,
-      region: home,
       logGroupName: orgTrailLogGroupName(config),
       dependsOn: this.organizationTrail ? [this.organizationTrail.logGroup] : [],
-      metricNamespace: config.monitoring.metricNamespace,
       namePrefix: `${org.namePrefix}-org`,
-      alarmTopicArn: managementTopic.topicArn,
-      businessHours: config.alerts.businessHours,
     });
 
     // Named apart from the audit account's own CIS alert topic, which its member stack owns.

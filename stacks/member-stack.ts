@@ -8,7 +8,6 @@ import {
   accountTrailArn,
   accountTrailLogGroupName,
   accountTrailName,
-  alertTopicName,
   kmsAliasArn,
   kmsAliasName,
   logBucketName,
@@ -17,7 +16,6 @@ import {
   s3BucketArn,
 } from '../config/naming';
 import type { BaselineConfig, MemberAccount } from '../config/schema';
-import { AlertTopic } from '../modules/alerting/alert-topic';
 import { CisAlarms } from '../modules/cis-monitoring/cis-alarms';
 import { MANAGEMENT_EVENTS_SELECTOR } from '../modules/cloudtrail/event-selectors';
 import { MonitoredTrail } from '../modules/cloudtrail/monitored-trail';
@@ -107,25 +105,13 @@ export class MemberStack extends BaselineStack {
         // The central logs are in the log archive; this copy goes with the account's stack.
         preventKeyDestroy: false,
       });
-      const topic = new AlertTopic(this, 'alerts', {
+      this.cisAlarms = new CisAlarms(this, 'cis-alarms', {
+        config,
         provider,
         accountId: member.id,
-        region: home,
-        organizationId: org.id,
-        topicName: alertTopicName(config),
-        keyAlias: kmsAliasName(config, 'alerts'),
-        subscriptions: config.alerts.subscriptions,
-        publisher: 'cloudwatch-alarms',
-      });
-      this.cisAlarms = new CisAlarms(this, 'cis-alarms', {
-        provider,
-        region: home,
         logGroupName: accountTrailLogGroupName(config),
         dependsOn: [this.accountTrail.logGroup],
-        metricNamespace: config.monitoring.metricNamespace,
         namePrefix: `${org.namePrefix}-account`,
-        alarmTopicArn: topic.topicArn,
-        businessHours: config.alerts.businessHours,
       });
     }
   }

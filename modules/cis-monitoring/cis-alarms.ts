@@ -1,40 +1,55 @@
 /**
- * The CIS CloudWatch monitoring set on one trail log group: a metric filter and a `Sum >= 1` alarm
- * for every CIS 4.x pattern (see `cis-metric-filters.ts`), and an off-hours console sign-in alarm
- * computed with metric math (see `business-hours.ts`), all acting on the account's alert topic.
+ * The CIS CloudWatch monitoring set on one trail log group, for one account: a metric filter and a
+ * `Sum >= 1` alarm for every CIS 4.x pattern (see `cis-metric-filters.ts`), an off-hours console
+ * sign-in alarm computed with metric math (see `business-hours.ts`), and the account's alert topic
+ * they all act on, subscribed as the config says.
  */
 import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
-import { businessHoursUtc, offHoursExpression, type BusinessHours } from './business-hours';
+import { alertTopicName, kmsAliasName } from '../../config/naming';
+import type { BaselineConfig } from '../../config/schema';
+import { AlertTopic } from '../alerting/alert-topic';
+import { businessHoursUtc, offHoursExpression } from './business-hours';
 import { CIS_METRIC_FILTERS, CONSOLE_SIGNIN_SUCCESS_FILTER } from './cis-metric-filters';
 
 export interface CisAlarmsProps {
+  readonly config: BaselineConfig;
+  /** Provider of the account whose trail log group this is; its alert topic is created there. */
   readonly provider: AwsProvider;
-  readonly region: string;
-  /** The trail's log group (its name: checkers match filters to trails by log group name). */
+  readonly accountId: string;
+  /** The trail's log group, in the home Region (checkers match filters to trails by its name). */
   readonly logGroupName: string;
   /** Resources that must exist first (the log group). */
   readonly dependsOn: readonly Construct[];
-  readonly metricNamespace: string;
   /** Prefix of filter and alarm names. */
   readonly namePrefix: string;
-  /** The alert topic every alarm acts on. */
-  readonly alarmTopicArn: string;
-  readonly businessHours: BusinessHours;
 }
 
 /** A short period: an alarm fires within five minutes of the event reaching CloudWatch Logs. */
 export const ALARM_PERIOD_SECONDS = 300;
 
 export class CisAlarms extends Construct {
+  readonly topic: AlertTopic;
   readonly filters: CloudwatchLogMetricFilter[] = [];
   readonly alarms: CloudwatchMetricAlarm[] = [];
 
   constructor(scope: Construct, id: string, props: CisAlarmsProps) {
     super(scope, id);
-    const regional = { provider: props.provider, region: props.region };
+    const { config } = props;
+    const regional = { provider: props.provider, region: config.regions.home };
+    const metricNamespace = config.monitoring.metricNamespace;
+    const businessHours = config.alerts.businessHours;
+    this.topic = new AlertTopic(this, 'alerts', {
+      ...regional,
+      accountId: props.accountId,
+      organizationId: config.organization.id,
+      topicName: alertTopicName(config),
+      keyAlias: kmsAliasName(config, 'alerts'),
+      subscriptions: config.alerts.subscriptions,
+      publisher: 'cloudwatch-alarms',
+    });
     // Every alarm: one event is enough, no data is not an alarm, and it tells the alert topic.
     const fireOnFirstEvent = {
       ...regional,
@@ -43,7 +58,7 @@ export class CisAlarms extends Construct {
       comparisonOperator: 'GreaterThanOrEqualToThreshold',
       treatMissingData: 'notBreaching',
       actionsEnabled: true,
-      alarmActions: [props.alarmTopicArn],
+      alarmActions: [this.topic.topicArn],
     };
     const dependsOn = props.dependsOn.length > 0 ? ([...props.dependsOn] as never) : undefined;
 
@@ -53,7 +68,7 @@ export class CisAlarms extends Construct {
         name: `${props.namePrefix}-${f.id}`,
         logGroupName: props.logGroupName,
         pattern: f.pattern,
-        metricTransformation: { name: f.metricName, namespace: props.metricNamespace, value: '1' },
+        metricTransformation: { name: f.metricName, namespace: metricNamespace, value: '1' },
         dependsOn,
       });
       this.filters.push(resource);
@@ -68,7 +83,7 @@ export class CisAlarms extends Construct {
           ...fireOnFirstEvent,
           alarmName: `${props.namePrefix}-${f.id}`,
           alarmDescription: `${f.title} (${controls.join('; ')}), in the events of ${props.logGroupName}`,
-          namespace: props.metricNamespace,
+          namespace: metricNamespace,
           metricName: f.metricName,
           statistic: 'Sum',
           period: ALARM_PERIOD_SECONDS,
@@ -84,13 +99,13 @@ export class CisAlarms extends Construct {
       new CloudwatchMetricAlarm(this, 'console-signin-outside-business-hours-alarm', {
         ...fireOnFirstEvent,
         alarmName: `${props.namePrefix}-console-signin-outside-business-hours`,
-        alarmDescription: `Successful console sign-in outside business hours (${props.businessHours.days.join(', ')} ${props.businessHours.start}-${props.businessHours.end} UTC${props.businessHours.utcOffset}; SOC 2 CC7.2), in the events of ${props.logGroupName}`,
+        alarmDescription: `Successful console sign-in outside business hours (${businessHours.days.join(', ')} ${businessHours.start}-${businessHours.end} UTC${businessHours.utcOffset}; SOC 2 CC7.2), in the events of ${props.logGroupName}`,
         metricQuery: [
           {
             id: ids.metric,
             returnData: false,
             metric: {
-              namespace: props.metricNamespace,
+              namespace: metricNamespace,
               metricName: CONSOLE_SIGNIN_SUCCESS_FILTER.metricName,
               period: 60,
               stat: 'Sum',
@@ -102,7 +117,7 @@ export class CisAlarms extends Construct {
             id: 'outsidehours',
             returnData: true,
             label: 'Console sign-ins outside business hours',
-            expression: offHoursExpression(businessHoursUtc(props.businessHours), ids),
+            expression: offHoursExpression(businessHoursUtc(businessHours), ids),
           },
         ],
       }),
