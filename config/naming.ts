@@ -23,12 +23,23 @@ export function memberRegions(config: BaselineConfig, member: MemberAccount): st
   return [config.regions.home, ...regions.filter((r) => r !== config.regions.home)];
 }
 
-/** The kinds of central log bucket in the log-archive account. */
-export const LOG_BUCKET_KINDS = ['cloudtrail', 'config', 'flowlogs', 'guardduty', 's3-access-logs'] as const;
+/**
+ * The kinds of central log bucket in the log-archive account. `s3-server-logs` receives the S3 server
+ * access logs of the other four; it replaces `s3-access-logs` (see `RETIRED_ACCESS_LOG_BUCKET_KIND`).
+ */
+export const LOG_BUCKET_KINDS = ['cloudtrail', 'config', 'flowlogs', 'guardduty', 's3-server-logs'] as const;
+
+/**
+ * The first access-log bucket, created with Object Lock, into which S3 never delivers access logs
+ * ("S3 buckets with Object Lock can't be used as destination buckets for server access logs", S3 User
+ * Guide, https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html). Object Lock
+ * cannot be turned off, so the bucket is retired (kept, no longer managed) and replaced by a new name.
+ */
+export const RETIRED_ACCESS_LOG_BUCKET_KIND = 's3-access-logs';
 export type LogBucketKind = (typeof LOG_BUCKET_KINDS)[number];
 
 /** `<prefix>-<kind>-<log-archive-account>-<home-region>`: globally unique, at most 63 characters. */
-export function logBucketName(config: BaselineConfig, kind: LogBucketKind): string {
+export function logBucketName(config: BaselineConfig, kind: LogBucketKind | typeof RETIRED_ACCESS_LOG_BUCKET_KIND): string {
   return `${config.organization.namePrefix}-${kind}-${config.organization.logArchiveAccountId}-${config.regions.home}`;
 }
 
@@ -65,14 +76,46 @@ export function accountTrailLogGroupName(config: BaselineConfig): string {
   return `/${config.organization.namePrefix}/cloudtrail/account`;
 }
 
-/** The alert topic of an account (CIS alarms and finding rules publish to it). */
+/**
+ * The alert topic of an account: its CIS alarms act on it (what CIS 4.x and Security Hub CloudWatch.x
+ * check per account). Its subscriber is an SQS queue of the same account, which needs no person.
+ */
 export function alertTopicName(config: BaselineConfig): string {
   return `${config.organization.namePrefix}-security-alerts`;
 }
 
-/** The audit account's topic for high-severity GuardDuty and Security Hub findings. */
-export function findingsTopicName(config: BaselineConfig): string {
+/** The same-account SQS queue subscribed to an account's alert topic: a record of its notifications. */
+export function alertRecordQueueName(config: BaselineConfig): string {
+  return `${alertTopicName(config)}-record`;
+}
+
+/**
+ * The organization's one central alert topic, in the audit account's home Region: high-severity
+ * GuardDuty and Security Hub findings and every account's CIS alarms reach it, and it alone carries
+ * the people's subscriptions (`alerts.subscriptions`), confirmed once for the whole organization.
+ * (Named `-security-findings` since the first release, when it carried findings only: a new name
+ * would make every subscriber confirm again.)
+ */
+export function centralAlertTopicName(config: BaselineConfig): string {
   return `${config.organization.namePrefix}-security-findings`;
+}
+
+export function centralAlertTopicArn(config: BaselineConfig): string {
+  return `arn:${PARTITION}:sns:${config.regions.home}:${config.organization.auditAccountId}:${centralAlertTopicName(config)}`;
+}
+
+/** The audit account's event bus that every account's alarm state changes are forwarded to. */
+export function alarmEventBusName(config: BaselineConfig): string {
+  return `${config.organization.namePrefix}-security-alarms`;
+}
+
+export function alarmEventBusArn(config: BaselineConfig): string {
+  return `arn:${PARTITION}:events:${config.regions.home}:${config.organization.auditAccountId}:event-bus/${alarmEventBusName(config)}`;
+}
+
+/** The role, the same name in every account, through which EventBridge forwards alarms to that bus. */
+export function alarmForwarderRoleName(config: BaselineConfig): string {
+  return `${config.organization.namePrefix}-forward-alarms`;
 }
 
 /** Whether the baseline creates the organization trail (not when Control Tower's is used). */

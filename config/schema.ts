@@ -64,6 +64,13 @@ const lambdaArnSchema = z
     error: 'must be a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>)',
   });
 
+/** A DynamoDB table ARN (DynamoDB table names: 3-255 of letters, digits, _ . -). */
+const dynamoDbTableArnSchema = z
+  .string()
+  .regex(/^arn:aws:dynamodb:[a-z0-9-]+:\d{12}:table\/[\w.-]{3,255}$/, {
+    error: 'must be a DynamoDB table ARN (arn:aws:dynamodb:<region>:<account>:table/<name>)',
+  });
+
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 
 const clockTimeSchema = z
@@ -133,6 +140,10 @@ export const memberSchema = z.strictObject({
     .boolean()
     .optional()
     .describe('Whether `AWSServiceRoleForConfig` already exists in this account. Omitted: `awsConfig.serviceLinkedRoleExists`.'),
+  macieMembership: z
+    .enum(['baseline', 'auto-enabled'])
+    .optional()
+    .describe("How the account became a Macie member. Omitted or `baseline`: it was in the organization before Macie's auto-enable, and its member stack adds it (CreateMember). `auto-enabled`: it joined later and Macie's auto-enable made it a member, which its member stack imports (the first plan fails, naming the account, if it is not a member yet). `bin/baseline vend` sets `auto-enabled` for accounts it adds from account-creation events."),
 });
 
 const localStateSchema = z.strictObject({
@@ -460,6 +471,12 @@ export const configSchema = z.strictObject({
             })
             .optional()
             .describe('Lambda invocations: `all`, or a list of function ARNs. Omitted: none.'),
+          dynamodb: z
+            .union([z.literal('all'), z.array(dynamoDbTableArnSchema).min(1)], {
+              error: 'must be "all" or a list of DynamoDB table ARNs',
+            })
+            .optional()
+            .describe('DynamoDB item-level API activity (GetItem, PutItem, Query...) on `all` tables, or on the listed table ARNs. Omitted: none. Billed per event: list the tables that hold customer data.'),
         })
         .prefault({})
         .describe('Data events recorded by the organization trail, beside all management events.'),
@@ -635,6 +652,15 @@ export function crossFieldIssues(config: BaselineConfig): Issue[] {
     }
     if (!governed.has(job.region)) {
       issues.push({ path: ['securityServices', 'macie', 'classificationJobs', i, 'region'], message: `${job.region} is not in regions.governed` });
+    } else {
+      // The account is a Macie member only in its own Regions, and a job scans members' buckets only.
+      const owner = firstIndex.has(job.accountId) ? members[firstIndex.get(job.accountId)!] : undefined;
+      if (owner?.regions && !owner.regions.includes(job.region)) {
+        issues.push({
+          path: ['securityServices', 'macie', 'classificationJobs', i, 'region'],
+          message: `${job.region} is not one of the Regions of account ${job.accountId} (members[${firstIndex.get(job.accountId)}].regions)`,
+        });
+      }
     }
   });
 

@@ -6,11 +6,12 @@
 import type { Construct } from 'constructs';
 import {
   baselineOwnsOrgTrail,
-  findingsTopicName,
+  alarmEventBusName,
+  alarmForwarderRoleName,
+  centralAlertTopicName,
   kmsAliasName,
   logBucketName,
   MANAGEMENT_STACK,
-  memberRegions,
   orgTrailArn,
   orgTrailLogGroupName,
   orgTrailName,
@@ -18,6 +19,7 @@ import {
 } from '../config/naming';
 import type { BaselineConfig } from '../config/schema';
 import { AlertTopic } from '../modules/alerting/alert-topic';
+import { CentralAlarmRouting } from '../modules/alerting/central-alarm-routing';
 import { FindingsRouting } from '../modules/alerting/findings-routing';
 import { CisAlarms } from '../modules/cis-monitoring/cis-alarms';
 import { eventSelectors } from '../modules/cloudtrail/event-selectors';
@@ -37,6 +39,7 @@ export class ManagementStack extends BaselineStack {
   /** The baseline's organization trail; none when Control Tower's is used. */
   readonly organizationTrail?: MonitoredTrail;
   readonly cisAlarms: CisAlarms;
+  readonly centralAlarms: CentralAlarmRouting;
 
   constructor(scope: Construct, config: BaselineConfig) {
     super(scope, MANAGEMENT_STACK, config);
@@ -80,16 +83,27 @@ export class ManagementStack extends BaselineStack {
       namePrefix: `${org.namePrefix}-org`,
     });
 
-    // Named apart from the audit account's own CIS alert topic, which its member stack owns.
+    // The organization's one central alert topic (named apart from the audit account's own CIS alert
+    // topic, which its member stack owns): findings and every account's alarms reach it, and it alone
+    // carries the people's subscriptions, confirmed once.
     const auditTopic = new AlertTopic(this, 'findings-alerts', {
       provider: audit,
       accountId: org.auditAccountId,
       region: home,
-      organizationId: org.id,
-      topicName: findingsTopicName(config),
+      topicName: centralAlertTopicName(config),
       keyAlias: kmsAliasName(config, 'findings-alerts'),
       subscriptions: config.alerts.subscriptions,
       publisher: 'eventbridge-rules',
+    });
+    this.centralAlarms = new CentralAlarmRouting(this, 'central-alarm-routing', {
+      provider: audit,
+      accountId: org.auditAccountId,
+      organizationId: org.id,
+      homeRegion: home,
+      busName: alarmEventBusName(config),
+      forwarderRoleName: alarmForwarderRoleName(config),
+      topicArn: auditTopic.topicArn,
+      namePrefix: org.namePrefix,
     });
     const regions = config.regions.governed;
     const services = config.securityServices;
@@ -112,16 +126,8 @@ export class ManagementStack extends BaselineStack {
       namePrefix: org.namePrefix,
       delegation: delegation.securityHub.get(home)!,
     });
-    const macie = new Macie(this, 'macie', {
-      provider: audit,
-      regions,
-      settings: services.macie,
-      namePrefix: org.namePrefix,
-      members: config.members
-        .filter((m) => m.id !== org.auditAccountId)
-        .map((m) => ({ id: m.id, email: m.email, regions: memberRegions(config, m) })),
-      delegations: delegation.macie,
-    });
+    // Each account's Macie membership lives in its own member stack (MacieMembership).
+    const macie = new Macie(this, 'macie', { provider: audit, regions, delegations: delegation.macie });
     // Each service on in the audit account before it is delegated (see Delegation).
     for (const region of regions) {
       delegation.after('guardDuty', region, guardDuty.detectors.get(region)!);

@@ -23,6 +23,8 @@ import { ConfigRecorder } from '../modules/config-recorder/config-recorder';
 import { ConfigRules } from '../modules/config-rules/config-rules';
 import { VpcFlowLogs } from '../modules/flow-logs/vpc-flow-logs';
 import { accountProvider } from '../modules/providers/account-provider';
+import { AccountPublicAccessBlock } from '../modules/s3-public-access/account-public-access-block';
+import { MacieMembership } from '../modules/security-services/macie-membership';
 import { BaselineStack } from './baseline-stack';
 
 export class MemberStack extends BaselineStack {
@@ -31,6 +33,7 @@ export class MemberStack extends BaselineStack {
   readonly configRecorder: ConfigRecorder;
   readonly configRules: ConfigRules;
   readonly flowLogs: VpcFlowLogs;
+  readonly macie: MacieMembership;
   /** The account's own trail and CIS alarms (not for the management account, which owns the org trail). */
   readonly accountTrail?: MonitoredTrail;
   readonly cisAlarms?: CisAlarms;
@@ -84,7 +87,30 @@ export class MemberStack extends BaselineStack {
             },
     });
 
+    new AccountPublicAccessBlock(this, 's3-account-public-access-block', { provider, accountId: member.id });
+
+    // The audit account (delegated Macie administrator) manages this account's membership: a second
+    // provider, for the audit account, unless this is the audit account's own stack.
     const org = config.organization;
+    const isAudit = member.id === org.auditAccountId;
+    const auditProvider = isAudit
+      ? provider
+      : accountProvider(this, 'aws-audit', { config, accountId: org.auditAccountId, alias: 'audit', stackName: this.stackName });
+    const classificationBuckets = new Map<string, string[]>();
+    for (const job of config.securityServices.macie.classificationJobs.filter((j) => j.accountId === member.id)) {
+      classificationBuckets.set(job.region, [...new Set([...(classificationBuckets.get(job.region) ?? []), ...job.buckets])]);
+    }
+    this.macie = new MacieMembership(this, 'macie-membership', {
+      auditProvider,
+      accountId: member.id,
+      email: member.email,
+      regions: this.regions,
+      path: member.macieMembership,
+      isAdministrator: isAudit,
+      classificationBuckets,
+      namePrefix: org.namePrefix,
+    });
+
     const home = config.regions.home;
     if (config.monitoring.accountTrails && member.id !== org.managementAccountId) {
       // Security Hub and Prowler evaluate CIS 4.x per account, against trails the account owns.

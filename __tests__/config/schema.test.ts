@@ -192,6 +192,16 @@ describe('config errors name the field path, one line per problem', () => {
     ]);
   });
 
+  test('a DynamoDB data-event value that is neither "all" nor table ARNs', () => {
+    expect(problems((r) => (r.trail.dataEvents.dynamodb = 'some'))).toEqual([
+      'trail.dataEvents.dynamodb: must be "all" or a list of DynamoDB table ARNs',
+    ]);
+    expect(problems((r) => (r.trail.dataEvents.dynamodb = ['arn:aws:dynamodb:us-east-1:444444444444:table/*']))).toEqual([
+      'trail.dataEvents.dynamodb[0]: must be a DynamoDB table ARN (arn:aws:dynamodb:<region>:<account>:table/<name>)',
+    ]);
+    expect(problems((r) => (r.trail.dataEvents.dynamodb = []))).toHaveLength(1);
+  });
+
   test('a log reader that is not a role ARN, and an unknown Insights type', () => {
     expect(problems((r) => (r.logArchive.readerRoleArns = ['arn:aws:iam::333333333333:user/alice']))).toEqual([
       'logArchive.readerRoleArns[0]: must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)',

@@ -6,7 +6,7 @@
  *   expressions; current Prowler builds order-independent lookaheads (build_metric_filter_pattern).
  */
 import { businessHoursUtc, offHoursExpression, type BusinessHours } from '../../modules/cis-monitoring/business-hours';
-import { configWith, exampleConfig, oneResource, resourcesOf, statement, synthStack, type Synth } from '../helpers';
+import { configWith, exampleConfig, oneResource, resourcesOf, statement, statements, synthStack, type Synth } from '../helpers';
 
 // Security Hub user guide, "CloudWatch controls": the exact filter patterns.
 const SECURITY_HUB: Record<string, string> = {
@@ -239,7 +239,7 @@ describe.each(SETTINGS)('CIS monitoring in $stack', ({ stack, account, logGroup,
     }
   });
 
-  test('the alert topic is KMS-encrypted, publishable by this account\'s alarms only, listable by the org, and subscribed', () => {
+  test("the alert topic is KMS-encrypted, publishable by this account's alarms only, and subscribed by a same-account queue", () => {
     const topic = oneResource(json, 'aws_sns_topic', (t) => t.name === 'acme-soc2-security-alerts');
     expect(topic.kms_master_key_id).toMatch(/^\$\{aws_kms_key\..*\.arn\}$/);
     const keyId = /aws_kms_key\.([^.]+)\.arn/.exec(topic.kms_master_key_id)![1];
@@ -266,21 +266,29 @@ describe.each(SETTINGS)('CIS monitoring in $stack', ({ stack, account, logGroup,
       Resource: topicArn(account),
       Condition: fromAlarms,
     });
-    expect(statement(policy, 'OrganizationAccountsListSubscriptions')).toEqual({
-      Sid: 'OrganizationAccountsListSubscriptions',
-      Effect: 'Allow',
-      Principal: '*',
-      Action: ['SNS:ListSubscriptionsByTopic', 'SNS:GetTopicAttributes'],
-      Resource: topicArn(account),
-      Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-exampleorg01' } },
-    });
+    // Nobody outside the account may list the subscriptions (an HTTPS endpoint can be a secret);
+    // the account's own principals need no topic-policy grant (same-account access by IAM policy).
+    expect(statements(policy).map((st) => st.Sid)).toEqual(['CloudWatchAlarmsOfThisAccountPublish']);
+    expect(policy).not.toContain('ListSubscriptionsByTopic');
+    expect(policy).not.toContain('aws:PrincipalOrgID');
+    // Its one subscriber is an SQS queue of the same account: confirmed without a person (SNS API
+    // reference, Subscribe), so CIS 4.x / Security Hub CloudWatch.x find a subscriber in this account.
     const [topicId] = resourcesOf(json, 'aws_sns_topic').find(([, t]) => t === topic)!;
     const subscriptions = resourcesOf(json, 'aws_sns_topic_subscription')
       .map(([, s]) => s)
       .filter((s) => s.topic_arn === `\${aws_sns_topic.${topicId}.arn}`);
-    expect(subscriptions.map((s) => [s.protocol, s.endpoint])).toEqual([
-      ['email', 'security-oncall@example.com'],
-      ['https', 'https://events.example-pager.com/integration/soc2-baseline'],
+    const [queueId, queue] = resourcesOf(json, 'aws_sqs_queue').find(([, q]) => q.name === 'acme-soc2-security-alerts-record')!;
+    expect(subscriptions.map((s) => [s.protocol, s.endpoint])).toEqual([['sqs', `\${aws_sqs_queue.${queueId}.arn}`]]);
+    expect(queue).toMatchObject({ provider: provider ?? 'aws', region: 'us-east-1', sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
+    expect(statements(oneResource(json, 'aws_sqs_queue_policy').policy)).toEqual([
+      {
+        Sid: 'AlertTopicDelivers',
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: `arn:aws:sqs:us-east-1:${account}:acme-soc2-security-alerts-record`,
+        Condition: { ArnEquals: { 'aws:SourceArn': topicArn(account) } },
+      },
     ]);
   });
 });
@@ -441,7 +449,8 @@ describe('findings routing in the audit account', () => {
   });
 
   test('home-Region rules publish to the findings topic; the others forward to the home event bus', () => {
-    const toTopic = targets.filter((t) => t.arn === findingsTopic);
+    // The findings rules are on the default bus (the central alarm rule, on its own bus, is tested in alert-routing).
+    const toTopic = targets.filter((t) => t.arn === findingsTopic && t.event_bus_name === undefined);
     expect(toTopic).toHaveLength(2);
     for (const t of toTopic) expect(t.region).toBe('us-east-1');
     const forwards = targets.filter((t) => t.arn === 'arn:aws:events:us-east-1:333333333333:event-bus/default');

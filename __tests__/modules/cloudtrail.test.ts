@@ -67,6 +67,32 @@ describe('the organization trail', () => {
     });
   });
 
+  // CloudTrail User Guide, "Logging data events": DynamoDB tables are resources.type AWS::DynamoDB::Table.
+  test('records DynamoDB item activity on the listed tables, or on all tables', () => {
+    const table = 'arn:aws:dynamodb:us-east-1:444444444444:table/customer-orders';
+    const listed = oneResource(
+      synthStack(configWith((raw) => (raw.trail.dataEvents = { dynamodb: [table] })), 'management'),
+      'aws_cloudtrail',
+    );
+    expect(listed.advanced_event_selector).toHaveLength(2);
+    expect(listed.advanced_event_selector[1]).toEqual({
+      name: 'DynamoDB item activity on the listed tables',
+      field_selector: [
+        { field: 'eventCategory', equals: ['Data'] },
+        { field: 'resources.type', equals: ['AWS::DynamoDB::Table'] },
+        { field: 'resources.ARN', equals: [table] },
+      ],
+    });
+    const all = oneResource(synthStack(configWith((raw) => (raw.trail.dataEvents = { dynamodb: 'all' })), 'management'), 'aws_cloudtrail');
+    expect(all.advanced_event_selector[1]).toEqual({
+      name: 'DynamoDB item activity, all tables',
+      field_selector: [
+        { field: 'eventCategory', equals: ['Data'] },
+        { field: 'resources.type', equals: ['AWS::DynamoDB::Table'] },
+      ],
+    });
+  });
+
   test('records management events only when no data events are configured', () => {
     const plain = oneResource(synthStack(configWith((raw) => delete raw.trail), 'management'), 'aws_cloudtrail');
     expect(plain.advanced_event_selector).toHaveLength(1);
@@ -122,7 +148,9 @@ describe('the organization trail', () => {
     });
   });
 
-  test('the CloudWatch role is assumable by this trail only and may only create streams and put events', () => {
+  // CloudTrail User Guide, "Role policy document for CloudTrail to use CloudWatch Logs for monitoring":
+  // "The role policy doesn't support the use of aws:SourceArn and aws:SourceAccount."
+  test("the CloudWatch role has AWS's documented trust (no source condition) and may only create streams and put events", () => {
     const isTrailRole = (r: Record<string, any>) => r.name === 'acme-soc2-org-trail-to-cloudwatch-logs';
     const role = oneResource(json, 'aws_iam_role', isTrailRole);
     expect(trail.cloud_watch_logs_role_arn).toBe(refTo(json, 'aws_iam_role', isTrailRole, 'arn'));
@@ -134,7 +162,6 @@ describe('the organization trail', () => {
           Effect: 'Allow',
           Principal: { Service: 'cloudtrail.amazonaws.com' },
           Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'aws:SourceArn': TRAIL_ARN } },
         },
       ],
     });

@@ -17,6 +17,14 @@ describe('VPC flow logs', () => {
     }
   });
 
+  // A participant of a RAM-shared VPC cannot create its flow log ("Share your VPC", VPC User Guide);
+  // `owner-id` is DescribeVpcs' owner filter (EC2 API reference, DescribeVpcs).
+  test('only the VPCs the account owns: VPCs shared in through AWS RAM are logged by their owner', () => {
+    for (const id of Object.values(vpcs) as string[]) {
+      expect(json.data!.aws_vpcs[id].filter).toEqual([{ name: 'owner-id', values: ['444444444444'] }]);
+    }
+  });
+
   test('capture ALL traffic with the version-5 fields, into the central bucket with hive partitions', () => {
     for (const f of flowLogs) {
       expect(f).toMatchObject({

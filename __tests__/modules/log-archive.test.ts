@@ -1,7 +1,8 @@
 import { configWith, exampleConfig, oneResource, refTo, resourcesOf, statement, statements, synthStack, type Synth } from '../helpers';
 
 const bucket = (kind: string) => `acme-soc2-${kind}-222222222222-us-east-1`;
-const ACCESS_LOGS = bucket('s3-access-logs');
+const ACCESS_LOGS = bucket('s3-server-logs');
+const RETIRED_ACCESS_LOGS = bucket('s3-access-logs');
 const CLOUDTRAIL = bucket('cloudtrail');
 const CONFIG = bucket('config');
 const FLOWLOGS = bucket('flowlogs');
@@ -89,9 +90,43 @@ describe('log archive buckets', () => {
       expect(lockRule(name)).toEqual([{ default_retention: { mode: 'GOVERNANCE', days: 365 } }]);
     });
 
-    test('the access-log bucket has Object Lock without a default retention (S3 refuses log delivery into one)', () => {
-      expect(enabled(ACCESS_LOGS)).toBe(true);
+    // "S3 buckets with Object Lock can't be used as destination buckets for server access logs"
+    // (S3 User Guide, https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html).
+    test('the access-log bucket has no Object Lock at all, so S3 really delivers access logs into it; deletion is denied instead', () => {
+      expect(enabled(ACCESS_LOGS)).toBe(false);
       expect(lockRule(ACCESS_LOGS)).toEqual([]);
+      expect(statement(policyOf(ACCESS_LOGS), 'DenyLogDeletion')).toMatchObject({ Effect: 'Deny', Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'] });
+    });
+
+    test('every bucket logs its access into a target without Object Lock', () => {
+      const logging = resourcesOf(json, 'aws_s3_bucket_logging').map(([, r]) => r);
+      expect(logging).toHaveLength(KMS_BUCKETS.length);
+      for (const l of logging) {
+        expect(l.target_bucket).toBe(ACCESS_LOGS);
+        expect(enabled(l.target_bucket)).toBe(false);
+      }
+    });
+
+    test('the first access-log bucket (Object Lock, never delivered into) is forgotten by Terraform, never destroyed', () => {
+      expect(resourcesOf(json, 'aws_s3_bucket').map(([, b]) => b.bucket)).not.toContain(RETIRED_ACCESS_LOGS);
+      const removed = (json as Record<string, any>).removed as { from: string; lifecycle: { destroy: boolean } }[];
+      expect(removed.map((r) => r.from).sort()).toEqual(
+        [
+          'aws_s3_bucket.log-archive_s3-access-logs_bucket_D322A31B',
+          'aws_s3_bucket_lifecycle_configuration.log-archive_s3-access-logs_lifecycle_35C7EEA9',
+          'aws_s3_bucket_ownership_controls.log-archive_s3-access-logs_ownership_436727AC',
+          'aws_s3_bucket_policy.log-archive_s3-access-logs_policy_ADB9BDC2',
+          'aws_s3_bucket_public_access_block.log-archive_s3-access-logs_public-access-block_6B589C22',
+          'aws_s3_bucket_server_side_encryption_configuration.log-archive_s3-access-logs_encryption_CA31897B',
+          'aws_s3_bucket_versioning.log-archive_s3-access-logs_versioning_9429459D',
+        ].sort(),
+      );
+      for (const r of removed) expect(r.lifecycle).toEqual({ destroy: false });
+      // None of the retired addresses is still declared (a removed block next to its resource is an error).
+      for (const r of removed) {
+        const [type, id] = r.from.split('.');
+        expect(json.resource![type]?.[id]).toBeUndefined();
+      }
     });
 
     test('the Config bucket has no Object Lock (AWS Config refuses to deliver into one): deletion is denied instead', () => {

@@ -193,6 +193,72 @@ describe('Security Hub central configuration', () => {
   });
 });
 
+describe("Macie membership, from each account's member stack", () => {
+  const config = exampleConfig();
+  const members = (id: string) => all(synthStack(config, `member-${id}`), 'aws_macie2_member');
+
+  test('every account but the audit account is a member in each of its Regions, managed by the audit provider', () => {
+    expect(members('111111111111').map((m) => m.region).sort()).toEqual(REGIONS);
+    expect(members('444444444444').map((m) => m.region).sort()).toEqual(REGIONS);
+    expect(members('555555555555').map((m) => m.region)).toEqual(['us-east-1']);
+    expect(members(AUDIT)).toEqual([]);
+    for (const m of members('444444444444')) {
+      expect(m).toMatchObject({ provider: 'aws.audit', account_id: '444444444444', email: 'aws-workloads-prod@example.com', status: 'ENABLED' });
+    }
+  });
+
+  // terraform-provider-aws internal/service/macie2/member.go: resourceMemberRead sets invite = true for
+  // an Enabled member, and resourceMemberUpdate calls DisassociateMember when invite changes to false;
+  // the read also sets `email` (Required, ForceNew) from GetMember, which has none for an account
+  // associated through AWS Organizations. Neither may ever diff.
+  test('no invite in the config, and invite and email ignored after create: never disassociated or replaced', () => {
+    for (const m of members('444444444444')) {
+      expect(m).not.toHaveProperty('invite');
+      expect(m.lifecycle).toEqual({ ignore_changes: ['invite', 'email'] });
+    }
+  });
+
+  test('the audit provider in a member stack assumes the role in the audit account, pinned to it', () => {
+    const providers = synthStack(config, 'member-444444444444').provider!.aws;
+    const audit = providers.find((p: Record<string, any>) => p.alias === 'audit');
+    expect(audit).toMatchObject({ allowed_account_ids: [AUDIT], assume_role: [{ role_arn: `arn:aws:iam::${AUDIT}:role/OrganizationAccountAccessRole` }] });
+    expect(synthStack(config, `member-${AUDIT}`).provider!.aws).toHaveLength(1);
+  });
+
+  test('an account that joined after auto-enable has its membership imported (account@region), not created', () => {
+    const vended = configWith((raw) => (raw.members[3].macieMembership = 'auto-enabled'));
+    const json = synthStack(vended, 'member-444444444444') as Record<string, any>;
+    const ids = Object.keys(json.resource.aws_macie2_member);
+    expect(json.import.map((i: Record<string, any>) => [i.to, i.id]).sort()).toEqual(
+      ids.map((id) => [`aws_macie2_member.${id}`, `444444444444@${json.resource.aws_macie2_member[id].region}`]).sort(),
+    );
+    for (const i of json.import) expect(i.provider).toBe('aws.audit');
+    expect((synthStack(config, 'member-444444444444') as Record<string, any>).import).toBeUndefined();
+  });
+
+  test("a weekly classification job over the account's listed buckets, waiting for its membership in that Region", () => {
+    const json = synthStack(config, 'member-444444444444');
+    const job = oneResource(json, 'aws_macie2_classification_job');
+    expect(job).toMatchObject({
+      provider: 'aws.audit',
+      region: 'us-east-1',
+      job_type: 'SCHEDULED',
+      schedule_frequency: { weekly_schedule: 'MONDAY' },
+      s3_job_definition: {
+        bucket_definitions: [{ account_id: '444444444444', buckets: ['acme-customer-data-444444444444', 'acme-exports-444444444444'] }],
+      },
+    });
+    const memberHere = resourcesOf(json, 'aws_macie2_member').find(([, m]) => m.region === 'us-east-1')![0];
+    expect(job.depends_on).toEqual([`aws_macie2_member.${memberHere}`]);
+  });
+
+  test('a classification job in a Region the account does not cover is a config error', () => {
+    expect(() =>
+      configWith((raw) => (raw.securityServices.macie.classificationJobs = [{ accountId: '555555555555', region: 'us-west-2', buckets: ['b-555'] }])),
+    ).toThrow('securityServices.macie.classificationJobs[0].region: us-west-2 is not one of the Regions of account 555555555555 (members[4].regions)');
+  });
+});
+
 describe('Macie, IAM Access Analyzer and the Config aggregator', () => {
   const json = synthStack(exampleConfig(), 'management');
 
@@ -204,28 +270,9 @@ describe('Macie, IAM Access Analyzer and the Config aggregator', () => {
     for (const c of all(json, 'aws_macie2_organization_configuration')) expect(c.auto_enable).toBe(true);
   });
 
-  test("every account but the audit account is a Macie member in each of its Regions (auto-enable covers only newcomers)", () => {
-    const members = all(json, 'aws_macie2_member');
-    const byAccount = (id: string) => members.filter((m) => m.account_id === id).map((m) => m.region).sort();
-    expect(byAccount('111111111111')).toEqual(REGIONS);
-    expect(byAccount('444444444444')).toEqual(REGIONS);
-    expect(byAccount('555555555555')).toEqual(['us-east-1']);
-    expect(byAccount(AUDIT)).toEqual([]);
-    expect(members).toHaveLength(3 + 3 + 3 + 1);
-    for (const m of members) expect(m).toMatchObject({ provider: 'aws.audit', invite: false, status: 'ENABLED' });
-    expect(members.find((m) => m.account_id === '444444444444')!.email).toBe('aws-workloads-prod@example.com');
-  });
-
-  test('a weekly classification job scans the listed buckets in their Region', () => {
-    const job = oneResource(json, 'aws_macie2_classification_job');
-    expect(job).toMatchObject({
-      region: 'us-east-1',
-      job_type: 'SCHEDULED',
-      schedule_frequency: { weekly_schedule: 'MONDAY' },
-      s3_job_definition: {
-        bucket_definitions: [{ account_id: '444444444444', buckets: ['acme-customer-data-444444444444', 'acme-exports-444444444444'] }],
-      },
-    });
+  test('management holds no per-account Macie resource: memberships and jobs live in the member stacks', () => {
+    expect(all(json, 'aws_macie2_member')).toEqual([]);
+    expect(all(json, 'aws_macie2_classification_job')).toEqual([]);
   });
 
   test('an organization analyzer in the audit account of every Region', () => {

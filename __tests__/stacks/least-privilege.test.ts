@@ -13,12 +13,23 @@ const POLICY_ATTRIBUTES: Record<string, string> = {
   aws_sns_topic_policy: 'policy',
   aws_iam_role: 'assume_role_policy',
   aws_iam_role_policy: 'policy',
+  aws_sqs_queue_policy: 'policy',
+  aws_cloudwatch_event_bus_policy: 'policy',
 };
 
-/** Service grants that cannot carry a source condition, and why (see README). */
-const EXCEPTIONS: Record<string, string> = {
-  EventBridgeRulesPublish: "EventBridge's KMS requests for an encrypted topic carry no aws:Source* keys",
-};
+/** Service grants that cannot carry a source condition, and the AWS page that says so. */
+const EXCEPTIONS: { readonly why: string; readonly applies: (s: Record<string, any>) => boolean }[] = [
+  {
+    why: "EventBridge's KMS requests for an encrypted topic carry no aws:Source* keys",
+    applies: (s) => s.Sid === 'EventBridgeRulesPublish',
+  },
+  {
+    // CloudTrail User Guide, "Role policy document for CloudTrail to use CloudWatch Logs for monitoring":
+    // "The role policy doesn't support the use of aws:SourceArn and aws:SourceAccount."
+    why: "CloudTrail's CloudWatch Logs role trust does not support source conditions",
+    applies: (s) => s.Principal?.Service === 'cloudtrail.amazonaws.com' && s.Action === 'sts:AssumeRole',
+  },
+];
 
 const config = configWith((raw) => {
   raw.flowLogs = { destination: 'cloud-watch-logs' };
@@ -48,7 +59,7 @@ describe.each(allStackNames(config))('policies of %s', (stack) => {
 
   test('every grant to an AWS service is held to its source or an encryption context', () => {
     for (const { where, statement } of all) {
-      if (statement.Effect !== 'Allow' || !statement.Principal?.Service || EXCEPTIONS[statement.Sid]) continue;
+      if (statement.Effect !== 'Allow' || !statement.Principal?.Service || EXCEPTIONS.some((e) => e.applies(statement))) continue;
       expect({ where, sid: statement.Sid, condition: JSON.stringify(statement.Condition ?? {}) }).toEqual({
         where,
         sid: statement.Sid,

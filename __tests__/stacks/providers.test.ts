@@ -70,7 +70,7 @@ describe('the management stack', () => {
 });
 
 describe('member stacks', () => {
-  test('have exactly one provider, for their account, with the member tags', () => {
+  test("have their account's provider, with the member tags, and the audit account's for the Macie membership only", () => {
     const json = synthStack(exampleConfig(), 'member-444444444444');
     expect(providers(json)).toEqual([
       {
@@ -90,8 +90,28 @@ describe('member stacks', () => {
           },
         ],
       },
+      {
+        alias: 'audit',
+        region: 'us-east-1',
+        allowed_account_ids: ['333333333333'],
+        assume_role: [{ role_arn: 'arn:aws:iam::333333333333:role/OrganizationAccountAccessRole', session_name: 'soc2-baseline' }],
+        default_tags: [
+          {
+            tags: {
+              'cost-center': 'security',
+              'data-classification': 'confidential',
+              'soc2-baseline:managed-by': 'soc2-logging-baseline',
+              'soc2-baseline:stack': 'member-444444444444',
+            },
+          },
+        ],
+      },
     ]);
-    for (const [, r] of allResources(json)) expect(r.provider).toBe('aws');
+    for (const [type, r] of allResources(json)) {
+      expect([type, r.provider]).toEqual([type, type.startsWith('aws_macie2_') ? 'aws.audit' : 'aws']);
+    }
+    // The audit account's own stack manages no membership of its own: one provider.
+    expect(providers(synthStack(exampleConfig(), 'member-333333333333'))).toHaveLength(1);
   });
 
   test('assume the configured role, with the external id, everywhere but the pipeline account', () => {

@@ -1,28 +1,51 @@
 /**
- * An account's alert topic: the SNS topic that CIS alarms (or EventBridge finding rules) publish to,
- * so that somebody is told. KMS-encrypted with a key of its own; publishable only by its publisher
- * service, from this account's alarms or rules; its subscriptions listable by the accounts of the
- * organization (Security Hub CloudWatch.x calls ListSubscriptionsByTopic).
+ * An alert topic: the SNS topic that CIS alarms (or EventBridge rules) publish to. KMS-encrypted with a
+ * key of its own; publishable only by its publisher service, from this account's alarms or rules.
+ *
+ * Two uses: each account's own alert topic, which its CIS alarms act on (CIS 4.x and Security Hub
+ * CloudWatch.x want an alarm action on a topic with a subscriber, in the account evaluated), subscribed
+ * by an SQS queue of the same account, a subscriber that needs no person; and the organization's one
+ * central topic in the audit account, which carries the people's subscriptions.
+ *
+ * No statement lets other principals list the subscriptions: an HTTPS endpoint can be a secret, and
+ * the account's own principals (Security Hub, Config, Prowler run as them) are allowed by their IAM
+ * policies, since SNS, like other services, grants same-account access by either the identity or the
+ * resource policy (IAM User Guide, "Policy evaluation logic", same-account requests).
  */
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
 import { policyDocument } from '../iam/policy-document';
 import { LogEncryptionKey } from '../kms/log-encryption-key';
 
+/** SQS's longest message retention: 14 days (SQS Developer Guide, "Amazon SQS quotas"). */
+export const MAX_SQS_RETENTION_SECONDS = 1_209_600;
+
 export interface AlertTopicProps {
   readonly provider: AwsProvider;
   readonly accountId: string;
   readonly region: string;
-  readonly organizationId: string;
   readonly topicName: string;
   readonly keyAlias: string;
-  /** Every subscription gets every alert. */
-  readonly subscriptions: BaselineConfig['alerts']['subscriptions'];
+  /**
+   * People's subscriptions (email and HTTPS ones each need a person to confirm them).
+   * @default - none
+   */
+  readonly subscriptions?: BaselineConfig['alerts']['subscriptions'];
+  /**
+   * Subscribe an SQS queue of this name, in this account, to the topic: a subscriber that needs no
+   * confirmation, because the endpoint and the topic are in the same account (SNS API reference,
+   * Subscribe: confirmation is needed for "HTTP/S or email, or if the endpoint and the topic are not
+   * in the same Amazon Web Services account"). It keeps the notifications for 14 days.
+   * @default - no queue
+   */
+  readonly recordQueueName?: string;
   /** Who publishes: CloudWatch alarms or EventBridge rules of this account. */
   readonly publisher: 'cloudwatch-alarms' | 'eventbridge-rules';
 }
@@ -32,6 +55,8 @@ export class AlertTopic extends Construct {
   /** The topic's ARN, derived (not a reference), so policies and alarms read as plain text in a plan. */
   readonly topicArn: string;
   readonly key: LogEncryptionKey;
+  /** The same-account subscriber queue, when `recordQueueName` is given. */
+  readonly recordQueue?: SqsQueue;
 
   constructor(scope: Construct, id: string, props: AlertTopicProps) {
     super(scope, id);
@@ -89,18 +114,10 @@ export class AlertTopic extends Construct {
           Resource: this.topicArn,
           Condition: fromThisAccount,
         },
-        {
-          Sid: 'OrganizationAccountsListSubscriptions',
-          Effect: 'Allow',
-          Principal: '*',
-          Action: ['SNS:ListSubscriptionsByTopic', 'SNS:GetTopicAttributes'],
-          Resource: this.topicArn,
-          Condition: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
-        },
       ]),
     });
 
-    props.subscriptions.forEach((subscription, i) => {
+    (props.subscriptions ?? []).forEach((subscription, i) => {
       new SnsTopicSubscription(this, `subscription-${i}`, {
         ...regional,
         topicArn: this.topic.arn,
@@ -108,5 +125,37 @@ export class AlertTopic extends Construct {
         endpoint: subscription.endpoint,
       });
     });
+
+    if (props.recordQueueName) {
+      this.recordQueue = new SqsQueue(this, 'record-queue', {
+        ...regional,
+        name: props.recordQueueName,
+        messageRetentionSeconds: MAX_SQS_RETENTION_SECONDS,
+        sqsManagedSseEnabled: true,
+      });
+      const queuePolicy = new SqsQueuePolicy(this, 'record-queue-policy', {
+        ...regional,
+        queueUrl: this.recordQueue.url,
+        // SNS Developer Guide, "Subscribing an Amazon SQS queue to an Amazon SNS topic": the queue
+        // policy lets sns.amazonaws.com SendMessage, conditioned on aws:SourceArn = the topic.
+        policy: policyDocument([
+          {
+            Sid: 'AlertTopicDelivers',
+            Effect: 'Allow',
+            Principal: { Service: 'sns.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Resource: `arn:${PARTITION}:sqs:${props.region}:${props.accountId}:${props.recordQueueName}`,
+            Condition: { ArnEquals: { 'aws:SourceArn': this.topicArn } },
+          },
+        ]),
+      });
+      new SnsTopicSubscription(this, 'record-subscription', {
+        ...regional,
+        topicArn: this.topic.arn,
+        protocol: 'sqs',
+        endpoint: this.recordQueue.arn,
+        dependsOn: [queuePolicy],
+      });
+    }
   }
 }

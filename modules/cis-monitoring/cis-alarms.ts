@@ -1,15 +1,17 @@
 /**
  * The CIS CloudWatch monitoring set on one trail log group, for one account: a metric filter and a
  * `Sum >= 1` alarm for every CIS 4.x pattern (see `cis-metric-filters.ts`), an off-hours console
- * sign-in alarm computed with metric math (see `business-hours.ts`), and the account's alert topic
- * they all act on, subscribed as the config says.
+ * sign-in alarm computed with metric math (see `business-hours.ts`), the account's alert topic they
+ * all act on (subscribed by a same-account SQS queue, which needs no person), and the forwarding of
+ * their ALARM state changes to the organization's central alert topic, which people subscribe to once.
  */
 import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
-import { alertTopicName, kmsAliasName } from '../../config/naming';
+import { alarmEventBusArn, alarmForwarderRoleName, alertRecordQueueName, alertTopicName, kmsAliasName } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
+import { AlarmForwarding } from '../alerting/alarm-forwarding';
 import { AlertTopic } from '../alerting/alert-topic';
 import { businessHoursUtc, offHoursExpression } from './business-hours';
 import { CIS_METRIC_FILTERS, CONSOLE_SIGNIN_SUCCESS_FILTER } from './cis-metric-filters';
@@ -32,6 +34,7 @@ export const ALARM_PERIOD_SECONDS = 300;
 
 export class CisAlarms extends Construct {
   readonly topic: AlertTopic;
+  readonly forwarding: AlarmForwarding;
   readonly filters: CloudwatchLogMetricFilter[] = [];
   readonly alarms: CloudwatchMetricAlarm[] = [];
 
@@ -44,11 +47,19 @@ export class CisAlarms extends Construct {
     this.topic = new AlertTopic(this, 'alerts', {
       ...regional,
       accountId: props.accountId,
-      organizationId: config.organization.id,
       topicName: alertTopicName(config),
       keyAlias: kmsAliasName(config, 'alerts'),
-      subscriptions: config.alerts.subscriptions,
+      // People subscribe once, to the central topic; here a subscriber that confirms itself.
+      recordQueueName: alertRecordQueueName(config),
       publisher: 'cloudwatch-alarms',
+    });
+    this.forwarding = new AlarmForwarding(this, 'forwarding', {
+      ...regional,
+      accountId: props.accountId,
+      alarmNamePrefix: `${props.namePrefix}-`,
+      ruleName: `${props.namePrefix}-alarms-to-central-bus`,
+      centralBusArn: alarmEventBusArn(config),
+      roleName: alarmForwarderRoleName(config),
     });
     // Every alarm: one event is enough, no data is not an alarm, and it tells the alert topic.
     const fireOnFirstEvent = {

@@ -1,7 +1,7 @@
 /**
  * The organization trail's advanced event selectors: every management event, read and write, from
  * every event source (CIS and Security Hub CloudWatch.7 need KMS events too), plus the data events the
- * config asks for. Selectors are exact field matches, so a data-event selector can never widen into
+ * config asks for (S3 objects, Lambda invocations, DynamoDB items). Selectors are exact field matches, so a data-event selector can never widen into
  * the log-archive buckets (the config rejects those by name).
  */
 import type { CloudtrailAdvancedEventSelector } from '@cdktf/provider-aws/lib/cloudtrail';
@@ -36,6 +36,18 @@ export function eventSelectors(dataEvents: BaselineConfig['trail']['dataEvents']
         { field: 'eventCategory', equalTo: ['Data'] },
         { field: 'resources.type', equalTo: ['AWS::Lambda::Function'] },
         ...(dataEvents.lambda === 'all' ? [] : [{ field: 'resources.ARN', equalTo: [...dataEvents.lambda] }]),
+      ],
+    });
+  }
+  if (dataEvents.dynamodb !== undefined) {
+    // CloudTrail User Guide, "Logging data events": resources.type `AWS::DynamoDB::Table`, scoped by
+    // `resources.ARN` (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html).
+    selectors.push({
+      name: dataEvents.dynamodb === 'all' ? 'DynamoDB item activity, all tables' : 'DynamoDB item activity on the listed tables',
+      fieldSelector: [
+        { field: 'eventCategory', equalTo: ['Data'] },
+        { field: 'resources.type', equalTo: ['AWS::DynamoDB::Table'] },
+        ...(dataEvents.dynamodb === 'all' ? [] : [{ field: 'resources.ARN', equalTo: [...dataEvents.dynamodb] }]),
       ],
     });
   }

@@ -122,9 +122,13 @@ export class MonitoredTrail extends Construct {
       ...common,
       name: `${props.trailName}-to-cloudwatch-logs`,
       description: `Lets CloudTrail (${props.trailName} only) write to ${props.logGroupName}`,
-      assumeRolePolicy: serviceTrustPolicy('cloudtrail.amazonaws.com', {
-        StringEquals: { 'aws:SourceArn': props.trailArn },
-      }),
+      // No aws:SourceArn/aws:SourceAccount: "Confused deputy prevention is not applicable to the role
+      // policy for CloudWatch Logs monitoring. The role policy doesn't support the use of aws:SourceArn
+      // and aws:SourceAccount" (CloudTrail User Guide, "Role policy document for CloudTrail to use
+      // CloudWatch Logs for monitoring": https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html);
+      // with one, CloudTrail fails with InvalidCloudWatchLogsRoleArnException. The role's own policy
+      // is what is narrow: it may write to this one log group only.
+      assumeRolePolicy: serviceTrustPolicy('cloudtrail.amazonaws.com'),
     });
     new IamRolePolicy(this, 'cloudwatch-role-policy', {
       ...common,

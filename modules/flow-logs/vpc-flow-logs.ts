@@ -1,6 +1,7 @@
 /**
- * VPC flow logs for every VPC of one account, in every Region of the member, found at plan time: an
- * `aws_vpcs` data source per Region feeds a `for_each`, so a VPC created tomorrow is covered at the
+ * VPC flow logs for every VPC one account owns, in every Region of the member, found at plan time: an
+ * `aws_vpcs` data source per Region (filtered by owner, so VPCs shared in through AWS RAM are left to
+ * their owner's stack) feeds a `for_each`, so a VPC created tomorrow is covered at the
  * next apply without anyone listing it. Traffic type ALL (Security Hub EC2.6), the version-5 fields,
  * and delivery to the central flow-log bucket (hive-compatible partitions) or to a KMS-encrypted log
  * group per Region.
@@ -123,7 +124,15 @@ export class VpcFlowLogs extends Construct {
         target = { logDestinationType: 'cloud-watch-logs', logDestination: logGroup.arn, iamRoleArn: role!.arn };
       }
 
-      const vpcs = new DataAwsVpcs(this, `vpcs-${region}`, regional);
+      // Only the VPCs this account owns: DescribeVpcs also returns VPCs shared into the account through
+      // AWS RAM, on which a participant cannot create a VPC-level flow log ("Share your VPC", Amazon
+      // VPC User Guide: https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html). The
+      // owner's own member stack logs them. Filter `owner-id`: the EC2 API reference, DescribeVpcs
+      // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcs.html).
+      const vpcs = new DataAwsVpcs(this, `vpcs-${region}`, {
+        ...regional,
+        filter: [{ name: 'owner-id', values: [props.accountId] }],
+      });
       const eachVpc = TerraformIterator.fromList(vpcs.ids);
       flowLogs.set(
         region,

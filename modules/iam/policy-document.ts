@@ -27,7 +27,8 @@ export function policyDocument(statements: readonly PolicyStatement[]): string {
     if (sids.has(s.Sid)) throw new Error(`policy statement Sid "${s.Sid}" is used twice`);
     sids.add(s.Sid);
     // The project rule: a wildcard principal is only ever granted under conditions.
-    if (s.Principal === '*' && s.Effect === 'Allow' && !s.Condition) {
+    const wildcard = s.Principal === '*' || (typeof s.Principal === 'object' && 'AWS' in s.Principal && s.Principal.AWS === '*');
+    if (wildcard && s.Effect === 'Allow' && !s.Condition) {
       throw new Error(`policy statement "${s.Sid}" allows Principal "*" without a condition`);
     }
   }

@@ -37,13 +37,13 @@ export interface LogArchiveBucketProps {
   /** Object Lock mode for the default retention. */
   readonly objectLockMode: 'GOVERNANCE' | 'COMPLIANCE';
   /**
-   * How Object Lock applies: `default-retention` locks every object for `retentionDays`;
-   * `enabled-without-default` turns Object Lock on without a default (S3 refuses server access log
-   * delivery into a bucket with a default retention); `off` for a bucket whose delivering service
-   * refuses Object Lock buckets altogether (AWS Config).
+   * How Object Lock applies: `default-retention` locks every object for `retentionDays`; `off` for a
+   * bucket whose delivering service refuses Object Lock buckets (AWS Config, and S3 server access
+   * logging, which never delivers into an Object Lock bucket). Object Lock can only be chosen when
+   * the bucket is created.
    * @default "default-retention"
    */
-  readonly objectLock?: 'default-retention' | 'enabled-without-default' | 'off';
+  readonly objectLock?: 'default-retention' | 'off';
   /**
    * Roles that may read log objects; every other principal but AWS services is denied reads.
    * @default - none: only AWS services read

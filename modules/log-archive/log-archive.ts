@@ -5,6 +5,7 @@
  * of accounts, so the policies stay the same size for 5 accounts or 1,000).
  */
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   ACCOUNT_TRAIL_S3_PREFIX,
@@ -16,6 +17,7 @@ import {
   s3BucketArn,
   type LogBucketKind,
 } from '../../config/naming';
+import { servicePrincipals } from '../../config/regions';
 import type { BaselineConfig } from '../../config/schema';
 import type { PolicyStatement } from '../iam/policy-document';
 import { LogEncryptionKey } from '../kms/log-encryption-key';
@@ -29,7 +31,7 @@ export interface LogArchiveProps {
 
 /** A bucket that a service delivers into, with its own key. */
 interface DeliveredBucket {
-  readonly kind: Exclude<LogBucketKind, 's3-access-logs'>;
+  readonly kind: Exclude<LogBucketKind, 's3-server-logs'>;
   readonly description: string;
   /** AWS Config refuses to deliver into an Object Lock bucket. */
   readonly objectLock: 'default-retention' | 'off';
@@ -42,10 +44,23 @@ interface Context {
   readonly bucketArn: string;
 }
 
+// Service principals. CloudTrail's is global: "The bucket policy uses the service principal name,
+// cloudtrail.amazonaws.com, which allows CloudTrail to deliver logs for all regions" (CloudTrail User
+// Guide, "Amazon S3 bucket policy for CloudTrail"). AWS Config and VPC flow-log delivery document only
+// config.amazonaws.com and delivery.logs.amazonaws.com, in every Region (AWS Config Developer Guide,
+// "Permissions for the Amazon S3 Bucket"; VPC User Guide, "Amazon S3 bucket permissions for flow logs").
+// GuardDuty alone documents a Regional principal for opt-in Regions: see `guardDutyPrincipals`.
 const CLOUDTRAIL = 'cloudtrail.amazonaws.com';
-const GUARDDUTY = 'guardduty.amazonaws.com';
 const CONFIG = 'config.amazonaws.com';
 const LOG_DELIVERY = 'delivery.logs.amazonaws.com';
+
+/**
+ * GuardDuty exports findings as `guardduty.amazonaws.com`, and in an opt-in Region as its Regional
+ * principal: "If you're using GuardDuty in a manually-enabled Region, replace the value for the
+ * Service with the service endpoint for the Region", e.g. guardduty.me-south-1.amazonaws.com (GuardDuty
+ * User Guide, "Exporting findings": https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html).
+ */
+const guardDutyPrincipals = (c: Context) => servicePrincipals('guardduty', c.config.regions.governed);
 
 const ownerFullControl = { 's3:x-amz-acl': 'bucket-owner-full-control' };
 const fromOrg = (c: Context) => ({ 'aws:SourceOrgID': c.config.organization.id });
@@ -133,6 +148,13 @@ const DELIVERED_BUCKETS: readonly DeliveredBucket[] = [
     },
   },
   {
+    // Granted by aws:SourceOrgID, the form AWS Control Tower documents for config.amazonaws.com on its
+    // central Config bucket ("An aws:SourceOrgID condition must be met for any write permissions",
+    // Control Tower User Guide, "Amazon S3 bucket policy for logging":
+    // https://docs.aws.amazon.com/controltower/latest/userguide/logging-s3-audit-bucket.html). The AWS
+    // Config guide instead recommends aws:SourceAccount (one value per account: past 20 KB at about
+    // 1,000 accounts) and warns that organization conditions do not work for the service principal;
+    // the README ("Unverified") records the conflict and what to check on the first apply.
     kind: 'config',
     description: 'AWS Config snapshots and history',
     objectLock: 'off',
@@ -206,7 +228,7 @@ const DELIVERED_BUCKETS: readonly DeliveredBucket[] = [
       {
         Sid: 'GuardDutyExportFromAuditAccount',
         Effect: 'Allow',
-        Principal: { Service: GUARDDUTY },
+        Principal: { Service: guardDutyPrincipals(c) },
         Action: 'kms:GenerateDataKey',
         Resource: '*',
         Condition: guardDutyFromAudit(c),
@@ -216,7 +238,7 @@ const DELIVERED_BUCKETS: readonly DeliveredBucket[] = [
       {
         Sid: 'GuardDutyBucketLocation',
         Effect: 'Allow',
-        Principal: { Service: GUARDDUTY },
+        Principal: { Service: guardDutyPrincipals(c) },
         Action: 's3:GetBucketLocation',
         Resource: c.bucketArn,
         Condition: guardDutyFromAudit(c),
@@ -224,7 +246,7 @@ const DELIVERED_BUCKETS: readonly DeliveredBucket[] = [
       {
         Sid: 'GuardDutyExportFromAuditAccount',
         Effect: 'Allow',
-        Principal: { Service: GUARDDUTY },
+        Principal: { Service: guardDutyPrincipals(c) },
         Action: 's3:PutObject',
         Resource: `${c.bucketArn}/*`,
         Condition: guardDutyFromAudit(c),
@@ -265,6 +287,30 @@ function accountTrailBucketStatements(c: Context): PolicyStatement[] {
   ];
 }
 
+/**
+ * The Terraform addresses of the first access-log bucket (`s3-access-logs`, with Object Lock) in the
+ * `management` stack. A `removed` block with `destroy = false` makes Terraform forget them without
+ * deleting anything: the old bucket and the logs in it stay in the account, as `prevent_destroy`
+ * demands, and are no longer managed. In a new deployment the block is a no-op (Terraform >= 1.7,
+ * "removed block": https://developer.hashicorp.com/terraform/language/resources/syntax#removing-resources).
+ */
+export const RETIRED_ACCESS_LOG_BUCKET_ADDRESSES = [
+  'aws_s3_bucket.log-archive_s3-access-logs_bucket_D322A31B',
+  'aws_s3_bucket_lifecycle_configuration.log-archive_s3-access-logs_lifecycle_35C7EEA9',
+  'aws_s3_bucket_ownership_controls.log-archive_s3-access-logs_ownership_436727AC',
+  'aws_s3_bucket_policy.log-archive_s3-access-logs_policy_ADB9BDC2',
+  'aws_s3_bucket_public_access_block.log-archive_s3-access-logs_public-access-block_6B589C22',
+  'aws_s3_bucket_server_side_encryption_configuration.log-archive_s3-access-logs_encryption_CA31897B',
+  'aws_s3_bucket_versioning.log-archive_s3-access-logs_versioning_9429459D',
+] as const;
+
+function retireFirstAccessLogBucket(scope: Construct): void {
+  TerraformStack.of(scope).addOverride(
+    'removed',
+    RETIRED_ACCESS_LOG_BUCKET_ADDRESSES.map((from) => ({ from, lifecycle: { destroy: false } })),
+  );
+}
+
 export class LogArchive extends Construct {
   readonly accessLogBucket: LogArchiveBucket;
   /** Kind → bucket, for the buckets services deliver into. */
@@ -287,14 +333,19 @@ export class LogArchive extends Construct {
       readerRoleArns: readers,
     };
 
-    const accessLogBucketName = logBucketName(config, 's3-access-logs');
-    this.accessLogBucket = new LogArchiveBucket(this, 's3-access-logs', {
+    const accessLogBucketName = logBucketName(config, 's3-server-logs');
+    this.accessLogBucket = new LogArchiveBucket(this, 's3-server-logs', {
       ...common,
       bucketName: accessLogBucketName,
-      // S3 requires SSE-S3 on a server access log target and refuses one with a default retention.
-      objectLock: 'enabled-without-default',
+      // S3 requires SSE-S3 on a server access log target, and never delivers into a bucket with
+      // Object Lock (S3 User Guide, "Enabling Amazon S3 server access logging":
+      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html).
+      // Its protection is the deletion deny of its policy and versioning.
+      objectLock: 'off',
       statements: [
         {
+          // S3 User Guide, "Permissions for log delivery": the logging service principal, scoped
+          // by aws:SourceArn (the source buckets) and aws:SourceAccount.
           Sid: 'S3ServerAccessLogDelivery',
           Effect: 'Allow',
           Principal: { Service: 'logging.s3.amazonaws.com' },
@@ -307,6 +358,7 @@ export class LogArchive extends Construct {
         },
       ],
     });
+    retireFirstAccessLogBucket(this);
 
     const buckets = new Map<DeliveredBucket['kind'], LogArchiveBucket>();
     const keys = new Map<DeliveredBucket['kind'], LogEncryptionKey>();

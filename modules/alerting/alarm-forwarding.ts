@@ -1,0 +1,92 @@
+/**
+ * Forwards one account's CIS alarm state changes to the organization's central alarm bus (audit
+ * account, home Region), where one rule publishes them to the one central alert topic that people
+ * subscribe to. So a person confirms each email or HTTPS subscription once for the whole organization,
+ * and a new account's alarms reach the same people with nothing to confirm.
+ *
+ * CloudWatch sends every alarm state change to the account's default event bus as a "CloudWatch Alarm
+ * State Change" event from `aws.cloudwatch` (CloudWatch User Guide, "Alarm events and EventBridge":
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html).
+ * The rule here matches this set's alarms entering ALARM, and its target is the central bus, through a
+ * role: the central bus grants PutEvents by organization, and "if you grant permissions using an
+ * organization, then accounts in that organization must specify a RoleArn with proper permissions when
+ * they use PutTarget to add your account's event bus as a target" (EventBridge API reference,
+ * PutPermission: https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html).
+ */
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Construct } from 'constructs';
+import { PARTITION } from '../../config/naming';
+import { policyDocument, serviceTrustPolicy } from '../iam/policy-document';
+
+/** An EventBridge pattern for alarms whose names start with `alarmNamePrefix`, entering ALARM. */
+export function alarmStateChangePattern(alarmNamePrefix?: string): object {
+  return {
+    source: ['aws.cloudwatch'],
+    'detail-type': ['CloudWatch Alarm State Change'],
+    detail: {
+      ...(alarmNamePrefix ? { alarmName: [{ prefix: alarmNamePrefix }] } : {}),
+      state: { value: ['ALARM'] },
+    },
+  };
+}
+
+export interface AlarmForwardingProps {
+  readonly provider: AwsProvider;
+  readonly accountId: string;
+  /** The Region of the alarms (the home Region, where the CIS set lives). */
+  readonly region: string;
+  /** The alarms forwarded: those whose names start with this. */
+  readonly alarmNamePrefix: string;
+  /** Name of the rule. */
+  readonly ruleName: string;
+  /** The central alarm bus (ARN), in the audit account. */
+  readonly centralBusArn: string;
+  /** Name of the forwarding role (the same in every account: the central bus policy names it). */
+  readonly roleName: string;
+}
+
+export class AlarmForwarding extends Construct {
+  readonly rule: CloudwatchEventRule;
+  readonly target: CloudwatchEventTarget;
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: AlarmForwardingProps) {
+    super(scope, id);
+    const regional = { provider: props.provider, region: props.region };
+    const ruleArn = `arn:${PARTITION}:events:${props.region}:${props.accountId}:rule/${props.ruleName}`;
+    this.rule = new CloudwatchEventRule(this, 'rule', {
+      ...regional,
+      name: props.ruleName,
+      description: `Forwards this account's SOC 2 baseline alarms (${props.alarmNamePrefix}*) entering ALARM to the organization's central alert bus`,
+      eventPattern: JSON.stringify(alarmStateChangePattern(props.alarmNamePrefix)),
+      state: 'ENABLED',
+    });
+    this.role = new IamRole(this, 'role', {
+      provider: props.provider,
+      name: props.roleName,
+      description: 'Lets EventBridge forward the SOC 2 baseline alarms of this account to the central alert bus',
+      // EventBridge User Guide, "Preventing the confused deputy problem" (aws:SourceAccount, aws:SourceArn).
+      assumeRolePolicy: serviceTrustPolicy('events.amazonaws.com', {
+        StringEquals: { 'aws:SourceAccount': props.accountId, 'aws:SourceArn': ruleArn },
+      }),
+    });
+    const policy = new IamRolePolicy(this, 'role-policy', {
+      provider: props.provider,
+      role: this.role.name,
+      name: 'put-events-on-central-alarm-bus',
+      policy: policyDocument([{ Sid: 'PutEventsOnCentralAlarmBus', Effect: 'Allow', Action: 'events:PutEvents', Resource: props.centralBusArn }]),
+    });
+    this.target = new CloudwatchEventTarget(this, 'target', {
+      ...regional,
+      rule: this.rule.name,
+      targetId: 'central-alarm-bus',
+      arn: props.centralBusArn,
+      roleArn: this.role.arn,
+      dependsOn: [policy],
+    });
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The receiving end of every account's alarm forwarding (`alarm-forwarding.ts`): an event bus in the
+ * audit account's home Region that accepts events only from the forwarding roles of the
+ * organization's accounts, and one rule on it that publishes each alarm to the central alert topic as
+ * a line that names the alarm, the account and the Region.
+ *
+ * The bus policy grants `events:PutEvents` to any principal of the organization (`aws:PrincipalOrgID`)
+ * that is a forwarding role (`aws:PrincipalArn`), so it is the same size for 5 accounts or 1,000
+ * (EventBridge User Guide, "Sending and receiving events between AWS accounts":
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html).
+ */
+import { CloudwatchEventBus } from '@cdktf/provider-aws/lib/cloudwatch-event-bus';
+import { CloudwatchEventBusPolicy } from '@cdktf/provider-aws/lib/cloudwatch-event-bus-policy';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Construct } from 'constructs';
+import { PARTITION } from '../../config/naming';
+import { policyDocument } from '../iam/policy-document';
+import { alarmStateChangePattern } from './alarm-forwarding';
+
+/**
+ * What a subscriber reads: an alarm state change event's `account`, `region`, `time` and
+ * `detail.alarmName` (CloudWatch User Guide, "Alarm events and EventBridge"), all without quotes
+ * (alarm names are the baseline's own), so the template stays a valid JSON string.
+ */
+export const ALARM_MESSAGE = {
+  inputPaths: { account: '$.account', region: '$.region', alarm: '$.detail.alarmName', time: '$.time' },
+  inputTemplate:
+    '"SOC 2 baseline alarm <alarm> is in ALARM in account <account>, Region <region>, at <time>. ' +
+    'Console: https://<region>.console.aws.amazon.com/cloudwatch/home?region=<region>#alarmsV2:alarm/<alarm> (sign in to account <account>)."',
+};
+
+export interface CentralAlarmRoutingProps {
+  /** Provider of the audit account. */
+  readonly provider: AwsProvider;
+  readonly accountId: string;
+  readonly organizationId: string;
+  readonly homeRegion: string;
+  readonly busName: string;
+  /** The forwarding role's name, the same in every account. */
+  readonly forwarderRoleName: string;
+  /** The central alert topic (ARN), in this account and Region. */
+  readonly topicArn: string;
+  readonly namePrefix: string;
+}
+
+export class CentralAlarmRouting extends Construct {
+  readonly bus: CloudwatchEventBus;
+  readonly rule: CloudwatchEventRule;
+  readonly target: CloudwatchEventTarget;
+  /** The bus's ARN, derived. */
+  readonly busArn: string;
+
+  constructor(scope: Construct, id: string, props: CentralAlarmRoutingProps) {
+    super(scope, id);
+    const regional = { provider: props.provider, region: props.homeRegion };
+    this.busArn = `arn:${PARTITION}:events:${props.homeRegion}:${props.accountId}:event-bus/${props.busName}`;
+    this.bus = new CloudwatchEventBus(this, 'bus', { ...regional, name: props.busName });
+    new CloudwatchEventBusPolicy(this, 'bus-policy', {
+      ...regional,
+      eventBusName: this.bus.name,
+      policy: policyDocument([
+        {
+          Sid: 'ForwardingRolesOfTheOrganization',
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: 'events:PutEvents',
+          Resource: this.busArn,
+          Condition: {
+            StringEquals: { 'aws:PrincipalOrgID': props.organizationId },
+            ArnLike: { 'aws:PrincipalArn': `arn:${PARTITION}:iam::*:role/${props.forwarderRoleName}` },
+          },
+        },
+      ]),
+    });
+    this.rule = new CloudwatchEventRule(this, 'rule', {
+      ...regional,
+      name: `${props.namePrefix}-alarms-to-central-topic`,
+      description: "Every account's SOC 2 baseline alarms entering ALARM, to the central alert topic",
+      eventBusName: this.bus.name,
+      eventPattern: JSON.stringify(alarmStateChangePattern()),
+      state: 'ENABLED',
+    });
+    this.target = new CloudwatchEventTarget(this, 'target', {
+      ...regional,
+      eventBusName: this.bus.name,
+      rule: this.rule.name,
+      targetId: 'central-alert-topic',
+      arn: props.topicArn,
+      inputTransformer: ALARM_MESSAGE,
+    });
+  }
+}
