@@ -143,7 +143,7 @@ export const memberSchema = z.strictObject({
   macieMembership: z
     .enum(['baseline', 'auto-enabled'])
     .optional()
-    .describe("How the account became a Macie member. Omitted or `baseline`: it was in the organization before Macie's auto-enable, and its member stack adds it (CreateMember). `auto-enabled`: it joined later and Macie's auto-enable made it a member, which its member stack imports (the first plan fails, naming the account, if it is not a member yet). `bin/baseline vend` sets `auto-enabled` for accounts it adds from account-creation events."),
+    .describe("How the account became a Macie member. Omitted or `baseline`: it was in the organization before Macie's auto-enable, and its member stack adds it (CreateMember). `auto-enabled`: it joined after the baseline turned Macie's auto-enable on, which made it a member: its member stack declares no membership (what CreateMember does for an existing member is undocumented)."),
 });
 
 const localStateSchema = z.strictObject({

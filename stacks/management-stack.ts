@@ -3,6 +3,7 @@
  * management account (org trail, its CIS alarms, the delegations), the log-archive account (central
  * buckets and keys) and the audit account (the delegated-admin security services, findings routing).
  */
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { Construct } from 'constructs';
 import {
   baselineOwnsOrgTrail,
@@ -27,7 +28,8 @@ import { MonitoredTrail } from '../modules/cloudtrail/monitored-trail';
 import { LogArchive } from '../modules/log-archive/log-archive';
 import { AccessAnalyzer } from '../modules/security-services/access-analyzer';
 import { ConfigAggregator } from '../modules/security-services/config-aggregator';
-import { Delegation } from '../modules/security-services/delegation';
+import { DELEGATED_SERVICE_PRINCIPALS, Delegation } from '../modules/security-services/delegation';
+import { OrganizationPrerequisites } from '../modules/prerequisites/organization-prerequisites';
 import { GuardDuty } from '../modules/security-services/guardduty';
 import { Macie } from '../modules/security-services/macie';
 import { SecurityHub } from '../modules/security-services/security-hub';
@@ -50,6 +52,28 @@ export class ManagementStack extends BaselineStack {
     const management = provider(org.managementAccountId, 'management');
     const logArchiveProvider = provider(org.logArchiveAccountId, 'log_archive');
     const audit = provider(org.auditAccountId, 'audit');
+
+    // Prerequisites checked at plan time: the organization, trusted access, the log reader roles.
+    const byAccount = new Map([
+      [org.managementAccountId, management],
+      [org.logArchiveAccountId, logArchiveProvider],
+      [org.auditAccountId, audit],
+    ]);
+    const governed = new Set(config.members.map((m) => m.id));
+    const readerRoles = new Map<string, AwsProvider>();
+    for (const arn of config.logArchive.readerRoleArns) {
+      const accountId = arn.split(':')[4];
+      if (!governed.has(accountId)) continue; // no role of ours to reach it with; configWarnings says so
+      if (!byAccount.has(accountId)) byAccount.set(accountId, provider(accountId, `reader_${accountId}`));
+      readerRoles.set(arn, byAccount.get(accountId)!);
+    }
+    new OrganizationPrerequisites(this, 'prerequisites', {
+      managementProvider: management,
+      organizationId: org.id,
+      rootId: org.rootId,
+      trustedAccess: [...(baselineOwnsOrgTrail(config) ? ['cloudtrail.amazonaws.com'] : []), ...DELEGATED_SERVICE_PRINCIPALS],
+      readerRoles,
+    });
 
     this.logArchive = new LogArchive(this, 'log-archive', { config, provider: logArchiveProvider });
 

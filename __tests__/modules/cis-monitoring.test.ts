@@ -308,7 +308,7 @@ describe('member account trails', () => {
       s3_key_prefix: 'account-trails',
       kms_key_id: 'arn:aws:kms:us-east-1:222222222222:alias/acme-soc2/cloudtrail',
       advanced_event_selector: [
-        { name: 'All management events, read and write', field_selector: [{ field: 'eventCategory', equals: ['Management'] }] },
+        { name: 'Management events selector', field_selector: [{ field: 'eventCategory', equals: ['Management'] }] },
       ],
     });
     const logGroup = oneResource(json, 'aws_cloudwatch_log_group');

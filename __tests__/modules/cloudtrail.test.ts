@@ -23,13 +23,42 @@ describe('the organization trail', () => {
     expect(trail.s3_key_prefix).toBeUndefined();
   });
 
+  /**
+   * A port of Prowler's cloudtrail_multi_region_enabled_logging_management_events (prowler-cloud/prowler):
+   * a logging multi-Region trail passes when a classic selector has ReadWriteType "All" with management
+   * events, or an advanced selector is named exactly "Management events selector" and has no readOnly
+   * field selector. The selectors are given as CloudTrail's API returns them (Name, FieldSelectors).
+   */
+  function prowlerManagementEventsPass(t: Record<string, any>): boolean {
+    if (!t.is_multi_region_trail || t.enable_logging === false) return false;
+    const advanced = (t.advanced_event_selector ?? []).map((a: Record<string, any>) => ({
+      Name: a.name,
+      FieldSelectors: a.field_selector.map((f: Record<string, any>) => ({ Field: f.field, Equals: f.equals })),
+    }));
+    const classic = (t.event_selector ?? []).some((e: Record<string, any>) => e.read_write_type === 'All' && e.include_management_events !== false);
+    return (
+      classic ||
+      advanced.some(
+        (e: Record<string, any>) => e.Name === 'Management events selector' && e.FieldSelectors.every((f: Record<string, any>) => f.Field !== 'readOnly'),
+      )
+    );
+  }
+
+  test("passes Prowler's management-events check, which reads the selector by its name", () => {
+    expect(prowlerManagementEventsPass(trail)).toBe(true);
+    const account = oneResource(synthStack(exampleConfig(), 'member-444444444444'), 'aws_cloudtrail');
+    expect(prowlerManagementEventsPass(account)).toBe(true);
+    // The port fails the former name: the check reads the name, not the field selectors.
+    expect(prowlerManagementEventsPass({ ...trail, advanced_event_selector: [{ ...trail.advanced_event_selector[0], name: 'All management events, read and write' }] })).toBe(false);
+  });
+
   test('is encrypted with the log-archive CloudTrail key', () => {
     expect(trail.kms_key_id).toBe(refTo(json, 'aws_kms_key', (k) => k.description.includes('organization trail log files'), 'arn'));
   });
 
   test('records all management events, read and write, excluding no event source', () => {
     expect(trail.advanced_event_selector[0]).toEqual({
-      name: 'All management events, read and write',
+      name: 'Management events selector',
       field_selector: [{ field: 'eventCategory', equals: ['Management'] }],
     });
     expect(JSON.stringify(trail.advanced_event_selector)).not.toMatch(/readOnly|not_equals|eventSource/);

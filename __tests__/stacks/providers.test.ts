@@ -15,8 +15,11 @@ function allResources(json: Synth): [string, Record<string, any>][] {
   return out;
 }
 
-// IAM is global: its resources take no `region`.
+// IAM and Organizations are global: their resources take no `region` (provider 6, Enhanced Region
+// Support guide, "Global services"); so is account-level S3 Block Public Access.
 const GLOBAL_TYPES = new Set([
+  'aws_organizations_organization',
+  'aws_s3_account_public_access_block',
   'aws_iam_role',
   'aws_iam_role_policy',
   'aws_iam_role_policy_attachment',

@@ -7,8 +7,15 @@
 import type { CloudtrailAdvancedEventSelector } from '@cdktf/provider-aws/lib/cloudtrail';
 import type { BaselineConfig } from '../../config/schema';
 
+/**
+ * Named as the checkers read it: Prowler's `cloudtrail_multi_region_enabled_logging_management_events`
+ * recognises an advanced selector for management events only by the name "Management events selector"
+ * and only without a `readOnly` field selector (prowler-cloud/prowler,
+ * prowler/providers/aws/services/cloudtrail/cloudtrail_multi_region_enabled_logging_management_events/
+ * cloudtrail_multi_region_enabled_logging_management_events.py). It is also the console's name for it.
+ */
 export const MANAGEMENT_EVENTS_SELECTOR: CloudtrailAdvancedEventSelector = {
-  name: 'All management events, read and write',
+  name: 'Management events selector',
   fieldSelector: [{ field: 'eventCategory', equalTo: ['Management'] }],
 };
 

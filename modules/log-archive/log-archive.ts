@@ -5,7 +5,6 @@
  * of accounts, so the policies stay the same size for 5 accounts or 1,000).
  */
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   ACCOUNT_TRAIL_S3_PREFIX,
@@ -289,10 +288,11 @@ function accountTrailBucketStatements(c: Context): PolicyStatement[] {
 
 /**
  * The Terraform addresses of the first access-log bucket (`s3-access-logs`, with Object Lock) in the
- * `management` stack. A `removed` block with `destroy = false` makes Terraform forget them without
- * deleting anything: the old bucket and the logs in it stay in the account, as `prevent_destroy`
- * demands, and are no longer managed. In a new deployment the block is a no-op (Terraform >= 1.7,
- * "removed block": https://developer.hashicorp.com/terraform/language/resources/syntax#removing-resources).
+ * `management` stack. An existing deployment removes them from its state (`terraform state rm`, README
+ * "Upgrading: the access-log bucket") so that the old bucket and the logs in it stay in the account,
+ * unmanaged: `prevent_destroy` stops any plan that would delete it. (A `removed` block would do this in
+ * the plan itself, but checkov's terraform_json parser cannot read label-less blocks and would skip the
+ * whole stack.)
  */
 export const RETIRED_ACCESS_LOG_BUCKET_ADDRESSES = [
   'aws_s3_bucket.log-archive_s3-access-logs_bucket_D322A31B',
@@ -303,13 +303,6 @@ export const RETIRED_ACCESS_LOG_BUCKET_ADDRESSES = [
   'aws_s3_bucket_server_side_encryption_configuration.log-archive_s3-access-logs_encryption_CA31897B',
   'aws_s3_bucket_versioning.log-archive_s3-access-logs_versioning_9429459D',
 ] as const;
-
-function retireFirstAccessLogBucket(scope: Construct): void {
-  TerraformStack.of(scope).addOverride(
-    'removed',
-    RETIRED_ACCESS_LOG_BUCKET_ADDRESSES.map((from) => ({ from, lifecycle: { destroy: false } })),
-  );
-}
 
 export class LogArchive extends Construct {
   readonly accessLogBucket: LogArchiveBucket;
@@ -358,7 +351,6 @@ export class LogArchive extends Construct {
         },
       ],
     });
-    retireFirstAccessLogBucket(this);
 
     const buckets = new Map<DeliveredBucket['kind'], LogArchiveBucket>();
     const keys = new Map<DeliveredBucket['kind'], LogEncryptionKey>();

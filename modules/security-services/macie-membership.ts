@@ -12,10 +12,11 @@
  *   other accounts in the organization, adds those accounts as Macie member accounts" (Macie User
  *   Guide, https://docs.aws.amazon.com/macie/latest/user/accounts-mgmt-ao.html). So the resource is
  *   created (CreateMember).
- * - An account that joined later was made a member by `autoEnable`: the resource is imported into
- *   state (an `import` block, `<account>@<region>`: provider 6's per-Region import ID, Enhanced Region
- *   Support guide), because what CreateMember does for an account that is already a member is not
- *   documented. `members[].macieMembership` says which path applies; vending sets `auto-enabled`.
+ * - An account that joined later was made a member by `autoEnable`: no membership resource is
+ *   declared, because what CreateMember does for an account that is already a member is not
+ *   documented (and an `import` block would make checkov skip the stack: its terraform_json parser
+ *   cannot read label-less blocks). Its classification jobs still run; the evidence collector checks
+ *   its membership. `members[].macieMembership` says which path applies.
  *
  * The provider's read (terraform-provider-aws internal/service/macie2/member.go, resourceMemberRead)
  * sets `invite = true` for an Enabled member and sets `email` from GetMember; `invite = false` in the
@@ -41,7 +42,7 @@ export interface MacieMembershipProps {
   readonly regions: readonly string[];
   /**
    * Whether the account is a member because the baseline adds it, or because the organization's
-   * auto-enable did when it joined (then the membership is imported, not created).
+   * auto-enable did when it joined (then no membership resource is declared).
    * @default "baseline"
    */
   readonly path?: MacieMembershipPath;
@@ -69,7 +70,7 @@ export class MacieMembership extends Construct {
     for (const region of props.regions) {
       const regional = { provider: props.auditProvider, region };
       let member: Macie2Member | undefined;
-      if (!props.isAdministrator) {
+      if (!props.isAdministrator && (props.path ?? 'baseline') === 'baseline') {
         member = new Macie2Member(this, `member-${region}`, {
           ...regional,
           accountId: props.accountId,
@@ -77,7 +78,6 @@ export class MacieMembership extends Construct {
           status: 'ENABLED',
           lifecycle: { ignoreChanges: ['invite', 'email'] },
         });
-        if ((props.path ?? 'baseline') === 'auto-enabled') member.importFrom(`${props.accountId}@${region}`, props.auditProvider);
         this.members.set(region, member);
       }
       const buckets = props.classificationBuckets?.get(region) ?? [];
