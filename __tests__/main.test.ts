@@ -3,7 +3,7 @@
  * exit codes, messages, and that a bad config or selection writes nothing.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXAMPLE_CONFIG_FILE, REPO_ROOT } from './helpers';
@@ -72,7 +72,7 @@ describe('main.ts', () => {
     const result = run(dir, { BASELINE_CONFIG: 'quiet.yaml', BASELINE_STACKS: 'member-555555555555' });
     expect(result.status).toBe(0);
     expect(result.stderr.trim().split('\n')).toEqual([
-      'warning: alerts.subscriptions is empty: CIS alarms and high-severity findings reach topics nobody is subscribed to, and Security Hub CloudWatch.1-14 fail for want of a subscriber',
+      'warning: alerts.subscriptions is empty: every CIS alarm and high-severity finding reaches the central alert topic, which nobody is subscribed to',
       'warning: logArchive.readerRoleArns is empty: nobody but AWS services can read the central logs (auditors will ask someone to)',
     ]);
   });
@@ -83,5 +83,33 @@ describe('main.ts', () => {
     expect(result.status).toBe(0);
     expect(readdirSync(join(dir, 'cdktf.out', 'stacks')).sort()).toEqual(['management', 'member-444444444444']);
     expect(result.stdout).toContain('synthesized 2 stack(s): management, member-444444444444');
+  });
+
+  test('a second synth rewrites only the stack whose member changed, removes a dropped one, and lists both', () => {
+    const stacks = join(dir, 'cdktf.out', 'stacks');
+    const example = readFileSync(EXAMPLE_CONFIG_FILE, 'utf8');
+    writeFileSync(join(dir, 'org.yaml'), example);
+    expect(run(dir, { BASELINE_CONFIG: 'org.yaml' }).status).toBe(0);
+    const mtimes = () => Object.fromEntries(readdirSync(stacks).map((s) => [s, statSync(join(stacks, s, 'cdk.tf.json')).mtimeMs]));
+    const before = mtimes();
+
+    const dropped = example.slice(0, example.indexOf('  - id: "555555555555"'));
+    writeFileSync(join(dir, 'org.yaml'), dropped.replace('environment: production', 'environment: prod'));
+    const result = run(dir, { BASELINE_CONFIG: 'org.yaml' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^changed member-444444444444; removed member-555555555555; 4 unchanged \(built \d+ of 5, the others reused; see cdktf\.out\/changed-stacks\.json\)$/m);
+    expect(JSON.parse(readFileSync(join(dir, 'cdktf.out', 'changed-stacks.json'), 'utf8'))).toEqual({
+      changed: ['member-444444444444'],
+      added: [],
+      removed: ['member-555555555555'],
+      unchanged: 4,
+    });
+    const after = mtimes();
+    expect(Object.keys(after).sort()).toEqual(Object.keys(before).filter((s) => s !== 'member-555555555555').sort());
+    for (const stack of Object.keys(after)) {
+      if (stack === 'member-444444444444') expect(after[stack]).not.toBe(before[stack]);
+      else expect(after[stack]).toBe(before[stack]);
+    }
   });
 });

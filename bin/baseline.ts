@@ -104,9 +104,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       const result = vendAccount({ configFile, request, update: values.update, outdir: values.outdir });
       const said = { added: 'added to', updated: 'updated in', unchanged: 'already in' }[result.status];
       process.stderr.write(
-        `account ${result.accountId} ${said} ${configFile}${result.changes.length ? ` (${result.changes.join('; ')})` : ''}; synthesized ${result.stack} only\n`,
+        `account ${result.accountId} ${said} ${configFile}${result.changes.length ? ` (${result.changes.join('; ')})` : ''}; stacks changed: ${result.changedStacks.join(', ') || 'none'}\n`,
       );
-      process.stdout.write(`${JSON.stringify({ status: result.status, accountId: result.accountId, stack: result.stack, workingDirectory: result.workingDirectory, stateKey: result.stateKey })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ status: result.status, accountId: result.accountId, stack: result.stack, workingDirectory: result.workingDirectory, stateKey: result.stateKey, changedStacks: result.changedStacks })}\n`,
+      );
       return 0;
     }
     case 'list': {

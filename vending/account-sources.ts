@@ -15,6 +15,12 @@ export interface AccountRequest {
   readonly tags?: Readonly<Record<string, string>>;
   /** Where the request came from, for messages. */
   readonly source: 'arguments' | 'aft' | 'control-tower';
+  /**
+   * Whether the account was just created in the organization (an AFT account request, a Control Tower
+   * CreateManagedAccount event): the baseline's Macie auto-enable has already made it a member.
+   * @default false
+   */
+  readonly createdInOrganization?: boolean;
 }
 
 export class VendingError extends Error {
@@ -107,6 +113,7 @@ export function fromAftRequest(request: unknown, accountId?: string): AccountReq
     tags: optionalStringMap(request, ['account_tags'], label),
     regions: customFields.soc2_baseline_regions ? parseRegionList(customFields.soc2_baseline_regions) : undefined,
     source: 'aft',
+    createdInOrganization: true,
   };
 }
 
@@ -147,5 +154,6 @@ export function fromControlTowerEvent(event: unknown, email?: string): AccountRe
     ou: requireString(event, [...status, 'organizationalUnit', 'organizationalUnitId'], label),
     email,
     source: 'control-tower',
+    createdInOrganization: eventName === 'CreateManagedAccount',
   };
 }

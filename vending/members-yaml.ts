@@ -58,8 +58,11 @@ export function renderEntry(entry: MemberEntry, indent: { first: string; rest: s
   const doc = new Document(entry);
   const map = doc.contents as YAMLMap;
   (map.get('id', true) as Scalar).type = Scalar.QUOTE_DOUBLE;
-  const regions = map.get('regions', true);
-  if (isSeq(regions)) regions.flow = true;
+  // Region lists read best on one line, as the example config writes them.
+  for (const key of ['regions', 'macieAutoEnabledRegions']) {
+    const list = map.get(key, true);
+    if (isSeq(list)) list.flow = true;
+  }
   const lines = doc.toString({ lineWidth: 0, flowCollectionPadding: false }).replace(/\n$/, '').split('\n');
   return `${lines.map((line, i) => (i === 0 ? indent.first : indent.rest) + line).join('\n')}\n`;
 }

@@ -1,15 +1,16 @@
 /**
- * Account vending: add an account to the org config and synthesize only its stack, so a pipeline
- * can apply it. The YAML document is edited in place (comments and layout kept), the whole config is
- * validated before anything is written, and the write is atomic (temporary file, then rename).
+ * Account vending: add an account to the org config and synthesize only its stack (and any stack
+ * that reads the member list), so a pipeline can apply it. The YAML document is edited in place
+ * (comments and layout kept), the whole config is validated before anything is written, and the write
+ * is atomic (temporary file, then rename). The result names every stack whose files changed.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { ConfigError, parseConfigYaml } from '../config/load';
-import { memberStackName, stateKey } from '../config/naming';
+import { allStackNames, memberStackName, stateKey } from '../config/naming';
 import type { BaselineConfig, MemberAccount } from '../config/schema';
-import { buildApp } from '../stacks/app';
+import { membersReaders, synthesizeInProcess } from '../synth/parallel-synth';
 import { VendingError, type AccountRequest } from './account-sources';
 import { appendMember, removeMember, replaceMember, type MemberEntry } from './members-yaml';
 
@@ -22,7 +23,15 @@ export interface StackLocation {
   readonly stateKey: string | null;
 }
 
-export interface VendResult extends StackLocation {
+export interface SynthesizedLocation extends StackLocation {
+  /**
+   * Every stack whose files in the output folder this changed (added or rewritten), in synth order:
+   * what the pipeline plans and applies. Also written to `<outdir>/changed-stacks.json`.
+   */
+  readonly changedStacks: readonly string[];
+}
+
+export interface VendResult extends SynthesizedLocation {
   readonly status: 'added' | 'updated' | 'unchanged';
   /** What changed for an existing account, as `field: old → new`. */
   readonly changes: readonly string[];
@@ -99,15 +108,37 @@ function writeAtomically(file: string, text: string): void {
   }
 }
 
-/** Synthesizes only the account's stack and says where it is. */
-export function synthesizeAccountStack(config: BaselineConfig, accountId: string, outdir = 'cdktf.out'): StackLocation {
+/**
+ * Synthesizes the account's stack, and the stacks whose output depends on the member list, which a
+ * change to the list can change; no other stack can (see synth/stack-inputs.ts). Which stacks read the
+ * list is what the last synth into `outdir` observed; a stack other than a member's not observed yet
+ * (`management`, in a fresh output folder) is built to find out, and kept only if it reads the list.
+ * Says where the account's stack is and which stacks changed.
+ */
+export function synthesizeAccountStack(
+  config: BaselineConfig,
+  accountId: string,
+  outdir = 'cdktf.out',
+  /** Whether the stacks that read the member list are synthesized too (not for a stack about to be destroyed). */
+  withReaders = true,
+): SynthesizedLocation {
   const stack = memberStackName(accountId);
-  buildApp(config, { stacks: stack, outdir }).app.synth();
+  const { readers, unknown } = withReaders ? membersReaders(config, outdir) : { readers: [], unknown: [] };
+  const wanted = new Set([stack, ...readers]);
+  const report = synthesizeInProcess(config, {
+    stacks: allStackNames(config).filter((name) => wanted.has(name)),
+    // Probing every member's stack would cost as much as a full synth; `make synth` observes them.
+    probe: unknown.filter((name) => !name.startsWith(memberStackName(''))),
+    outdir,
+  });
+  const { stacks } = report;
+  const changed = new Set([...report.added, ...report.changed]);
   return {
     accountId,
     stack,
     workingDirectory: relative(process.cwd(), join(outdir, 'stacks', stack)) || '.',
     stateKey: stateKey(config, stack) ?? null,
+    changedStacks: stacks.filter((name) => changed.has(name)),
   };
 }
 
@@ -127,7 +158,13 @@ export function vendAccount(options: VendOptions): VendResult {
         throw new VendingError(`account.${field}: is required for a new account${hint}`);
       }
     }
-    updated = appendMember(text, entryOf({ id: request.id, ...provided } as MemberAccount));
+    // A newly created account joined after the baseline turned Macie's auto-enable on in every governed
+    // Region, which made it a member there: its stack must not CreateMember again (see
+    // modules/security-services/macie-membership.ts).
+    const autoEnabled = request.createdInOrganization
+      ? { macieAutoEnabledRegions: [...((provided.regions as readonly string[] | undefined) ?? config.regions.governed)] }
+      : {};
+    updated = appendMember(text, entryOf({ id: request.id, ...provided, ...autoEnabled } as MemberAccount));
     status = 'added';
   } else {
     for (const field of FIELDS) {
@@ -210,7 +247,7 @@ export function removeAccount(options: RemoveOptions): StackLocation {
   }
   const updated = removeMember(text, options.accountId);
   validated(updated, options.configFile, `account ${options.accountId} cannot be removed`);
-  const location = synthesizeAccountStack(config, options.accountId, options.outdir);
+  const location = synthesizeAccountStack(config, options.accountId, options.outdir, false);
   writeAtomically(options.configFile, updated);
   return location;
 }

@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { loadConfig } from '../../config/load';
+import { synthesize } from '../../synth/parallel-synth';
 import { fromAftRequest, fromControlTowerEvent, VendingError } from '../../vending/account-sources';
 import { listAccounts, removeAccount, vendAccount } from '../../vending/vend';
 import { EXAMPLE_CONFIG_FILE, REPO_ROOT } from '../helpers';
@@ -26,6 +28,15 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const text = () => readFileSync(configFile, 'utf8');
 const members = () => parse(text()).members as Record<string, unknown>[];
 const synthesized = () => (existsSync(join(outdir, 'stacks')) ? readdirSync(join(outdir, 'stacks')) : []);
+/** The stacks the synth cache saw read the member list: a vend synthesizes these with the account's. */
+const membersReaders = (): string[] => {
+  const file = join(outdir, '.synth-cache.json');
+  if (!existsSync(file)) return [];
+  const stacks: Record<string, { readsMembers: boolean }> = JSON.parse(readFileSync(file, 'utf8')).stacks;
+  return Object.keys(stacks).filter((name) => stacks[name].readsMembers);
+};
+/** What a vend of `stack` into a fresh output folder writes: that stack, and the stacks that read the member list. */
+const vended = (stack: string) => [...membersReaders(), stack].sort();
 
 function refused(fn: () => unknown): string {
   try {
@@ -59,7 +70,7 @@ describe('vending from plain arguments', () => {
 
   test('synthesizes only the new stack, and says where it is', () => {
     const result = vendAccount({ configFile, request, outdir });
-    expect(synthesized()).toEqual(['member-666666666666']);
+    expect(synthesized()).toEqual(vended('member-666666666666'));
     expect(join(process.cwd(), result.workingDirectory)).toBe(join(outdir, 'stacks', 'member-666666666666'));
     const json = JSON.parse(readFileSync(join(outdir, 'stacks', 'member-666666666666', 'cdk.tf.json'), 'utf8'));
     expect(json.provider.aws[0].allowed_account_ids).toEqual(['666666666666']);
@@ -106,6 +117,47 @@ describe('vending from plain arguments', () => {
   });
 });
 
+describe('what a vend reports', () => {
+  const request = { id: '666666666666', name: 'payments-prod', email: 'aws-payments@example.com', ou: 'Workloads', source: 'arguments' as const };
+  const mtimes = () =>
+    Object.fromEntries(synthesized().map((name) => [name, statSync(join(outdir, 'stacks', name, 'cdk.tf.json')).mtimeMs]));
+  const changedStacksFile = () => JSON.parse(readFileSync(join(outdir, 'changed-stacks.json'), 'utf8'));
+
+  test('after a full synth, only the stack it changes is written, and it is the one reported', async () => {
+    await synthesize(loadConfig(configFile), { outdir });
+    const before = mtimes();
+
+    const added = vendAccount({ configFile, request, outdir });
+    expect(added.changedStacks).toEqual(['member-666666666666']);
+    // Stacks that read the member list are synthesized too; they are reported only if their bytes change.
+    expect(changedStacksFile()).toEqual({ changed: [], added: ['member-666666666666'], removed: [], unchanged: expect.any(Number) });
+    expect(mtimes()).toEqual({ ...before, 'member-666666666666': expect.any(Number) });
+
+    const updated = vendAccount({ configFile, request: { ...request, name: 'payments' }, update: true, outdir });
+    expect(updated.changedStacks).toEqual(['member-666666666666']);
+    expect(changedStacksFile()).toEqual({ changed: ['member-666666666666'], added: [], removed: [], unchanged: expect.any(Number) });
+
+    expect(vendAccount({ configFile, request: { ...request, name: 'payments' }, outdir }).changedStacks).toEqual([]);
+  });
+
+  test('a stack that read the member list at the last synth is synthesized with it, and reported when its bytes change', async () => {
+    await synthesize(loadConfig(configFile), { outdir });
+    // Stand-in for a stack built from the member list: the cache says management read it, and its
+    // file is not what a synth writes, so the vend must rewrite and report it.
+    const cacheFile = join(outdir, '.synth-cache.json');
+    const cache = JSON.parse(readFileSync(cacheFile, 'utf8'));
+    cache.stacks.management.readsMembers = true;
+    writeFileSync(cacheFile, JSON.stringify(cache));
+    const managementFile = join(outdir, 'stacks', 'management', 'cdk.tf.json');
+    const synthesizedBytes = readFileSync(managementFile, 'utf8');
+    writeFileSync(managementFile, `${synthesizedBytes} `);
+
+    const result = vendAccount({ configFile, request, outdir });
+    expect(result.changedStacks).toEqual(['management', 'member-666666666666']);
+    expect(readFileSync(managementFile, 'utf8')).toBe(synthesizedBytes);
+  });
+});
+
 describe('vending from an AFT account request', () => {
   test('reads control_tower_parameters, account_tags and the Region subset from custom_fields', () => {
     expect(fromAftRequest(aftRequest(), '888888888888')).toEqual({
@@ -116,13 +168,14 @@ describe('vending from an AFT account request', () => {
       tags: { environment: 'production', 'data-classification': 'restricted' },
       regions: ['us-east-1', 'us-west-2'],
       source: 'aft',
+      createdInOrganization: true,
     });
     const result = vendAccount({ configFile, request: fromAftRequest(aftRequest(), '888888888888'), outdir });
     expect(result.status).toBe('added');
     expect(text().slice(ORIGINAL.length)).toBe(
-      '  - id: "888888888888"\n    name: data-lake-prod\n    email: aws-data-lake@example.com\n    ou: ou-ex01-workload1\n    regions: [us-east-1, us-west-2]\n    tags:\n      environment: production\n      data-classification: restricted\n',
+      '  - id: "888888888888"\n    name: data-lake-prod\n    email: aws-data-lake@example.com\n    ou: ou-ex01-workload1\n    regions: [us-east-1, us-west-2]\n    tags:\n      environment: production\n      data-classification: restricted\n    macieAutoEnabledRegions: [us-east-1, us-west-2]\n',
     );
-    expect(synthesized()).toEqual(['member-888888888888']);
+    expect(synthesized()).toEqual(vended('member-888888888888'));
   });
 
   test('needs the account id, and names what a malformed request lacks', () => {
@@ -142,9 +195,10 @@ describe('vending from a Control Tower lifecycle event', () => {
       ou: 'ou-ex01-workload1',
       email: 'aws-analytics@example.com',
       source: 'control-tower',
+      createdInOrganization: true,
     });
     expect(vendAccount({ configFile, request, outdir }).status).toBe('added');
-    expect(synthesized()).toEqual(['member-777777777777']);
+    expect(synthesized()).toEqual(vended('member-777777777777'));
   });
 
   test('asks for the email a new account needs, which the event does not carry', () => {
@@ -170,6 +224,8 @@ describe('vending from a Control Tower lifecycle event', () => {
       name: 'analytics-prod',
       email: 'aws-analytics@example.com',
       ou: 'ou-ex01-security1',
+      // Created in the organization after Macie's auto-enable was on: a member there already.
+      macieAutoEnabledRegions: ['us-east-1', 'us-west-2', 'eu-west-1'],
     });
   });
 
@@ -254,10 +310,17 @@ describe('the baseline command', () => {
     const r = run(['vend', '--control-tower-event', '-', '--email', 'aws-analytics@example.com'], readFileSync(join(FIXTURES, 'control-tower-create-managed-account.json'), 'utf8'));
     expect(r.status).toBe(0);
     expect(r.stdout.split('\n')).toEqual([
-      JSON.stringify({ status: 'added', accountId: '777777777777', stack: 'member-777777777777', workingDirectory: 'out/stacks/member-777777777777', stateKey: null }),
+      JSON.stringify({
+        status: 'added',
+        accountId: '777777777777',
+        stack: 'member-777777777777',
+        workingDirectory: 'out/stacks/member-777777777777',
+        stateKey: null,
+        changedStacks: vended('member-777777777777'),
+      }),
       '',
     ]);
-    expect(r.stderr).toBe(`account 777777777777 added to ${configFile}; synthesized member-777777777777 only\n`);
+    expect(r.stderr).toBe(`account 777777777777 added to ${configFile}; stacks changed: ${vended('member-777777777777').join(', ')}\n`);
   });
 
   test('a conflict exits 1, a usage mistake 2, and remove without --yes refuses when nobody can answer', () => {
@@ -291,7 +354,7 @@ describe('the baseline command', () => {
 });
 
 describe('vending at scale', () => {
-  test('into a config of 1,000 accounts, only the new stack is synthesized', () => {
+  test('into a config of 1,000 accounts, only the new stack (and those that read the member list) is synthesized', () => {
     const extra = Array.from(
       { length: 995 },
       (_, i) => `  - id: "${600000000000 + i}"\n    name: acct-${i}\n    email: a${i}@example.com\n    ou: Workloads\n`,
@@ -304,7 +367,7 @@ describe('vending at scale', () => {
       outdir,
     });
     expect(result.status).toBe('added');
-    expect(synthesized()).toEqual(['member-999999999999']);
+    expect(synthesized()).toEqual(vended('member-999999999999'));
     expect(parse(text()).members).toHaveLength(1001);
     expect(Date.now() - started).toBeLessThan(15_000);
   });

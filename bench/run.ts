@@ -1,0 +1,178 @@
+/**
+ * `make bench`: synth at scale. For orgs of N accounts × R Regions generated from the example
+ * (bench/generate-org.ts), measures, as a pipeline runs them:
+ *
+ * - full synth: `node dist/main.js` into an empty output folder;
+ * - incremental synth: the same again after one member's entry changed;
+ * - one-stack synth: `BASELINE_STACKS=member-<id>` into an empty output folder;
+ * - vend: `bin/baseline vend` of a new account, into the output folder of the full synth;
+ *
+ * each with its wall time, the peak RSS of the largest process of its tree (sampled from /proc, so
+ * Linux only), the stacks written and the resources per second (resources in the stacks written ÷
+ * wall time). Prints a Markdown table and the machine it ran on.
+ *
+ *   tsx bench/run.ts [5x3,100x17,1000x17]    (dist/ must be built: `make bench` does it)
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { generatedAccountId, generateOrgYaml } from './generate-org';
+
+const ROOT = join(__dirname, '..');
+const MAIN = join(ROOT, 'dist', 'main.js');
+const BASELINE = join(ROOT, 'bin', 'baseline');
+const SAMPLE_MS = 50;
+
+interface Measurement {
+  readonly wallSeconds: number;
+  readonly peakRssBytes: number;
+  readonly stdout: string;
+}
+
+/** The pids of `pid` and its descendants, from /proc. */
+function tree(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    // Gone already.
+  }
+  return [pid, ...children.flatMap(tree)];
+}
+
+/** A process's peak RSS so far (VmHWM), in bytes. */
+function highWaterMark(pid: number): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function measure(command: string, args: readonly string[], cwd: string, env: Record<string, string>): Promise<Measurement> {
+  return new Promise((done, fail) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let peak = 0;
+    const sample = () => {
+      for (const pid of tree(child.pid!)) peak = Math.max(peak, highWaterMark(pid));
+    };
+    const timer = setInterval(sample, SAMPLE_MS);
+    child.on('error', fail);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0) fail(new Error(`${command} ${args.join(' ')} exited ${code}:\n${stderr}`));
+      else done({ wallSeconds, peakRssBytes: peak, stdout });
+    });
+  });
+}
+
+function resourcesIn(outdir: string, stacks: readonly string[]): number {
+  let count = 0;
+  for (const stack of stacks) {
+    const json = JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, Record<string, unknown>> };
+    for (const byName of Object.values(json.resource ?? {})) count += Object.keys(byName).length;
+  }
+  return count;
+}
+
+function written(outdir: string): string[] {
+  const report = JSON.parse(readFileSync(join(outdir, 'changed-stacks.json'), 'utf8')) as { changed: string[]; added: string[] };
+  return [...report.added, ...report.changed];
+}
+
+interface Row {
+  readonly org: string;
+  readonly operation: string;
+  readonly measurement: Measurement;
+  readonly stacksWritten: number;
+  readonly resources: number;
+}
+
+async function benchOrg(accounts: number, regions: number): Promise<Row[]> {
+  const dir = mkdtempSync(join(tmpdir(), `baseline-bench-${accounts}x${regions}-`));
+  const org = `${accounts} × ${regions}`;
+  const rows: Row[] = [];
+  const row = (operation: string, measurement: Measurement, outdir: string, stacks: readonly string[]) =>
+    rows.push({ org, operation, measurement, stacksWritten: stacks.length, resources: resourcesIn(outdir, stacks) });
+  try {
+    const configFile = join(dir, 'org.yaml');
+    writeFileSync(configFile, generateOrgYaml(accounts, regions));
+    const env = { BASELINE_CONFIG: configFile, BASELINE_STACKS: '', CDKTF_OUTDIR: '', CHECKPOINT_DISABLE: '1' };
+    const outdir = join(dir, 'cdktf.out');
+
+    const full = await measure(process.execPath, [MAIN], dir, env);
+    row('full synth', full, outdir, written(outdir));
+
+    // One member's entry changes: the last generated account (or the example's last) is renamed.
+    const edited = accounts > 5 ? generatedAccountId(accounts - 6) : '555555555555';
+    const text = readFileSync(configFile, 'utf8');
+    const at = text.indexOf(`id: "${edited}"`);
+    const nameAt = text.indexOf('name: ', at);
+    writeFileSync(configFile, `${text.slice(0, nameAt)}name: renamed-${text.slice(nameAt + 'name: '.length)}`);
+    const incremental = await measure(process.execPath, [MAIN], dir, env);
+    row('incremental synth (one member edited)', incremental, outdir, written(outdir));
+
+    const oneOut = join(dir, 'one.out');
+    const one = await measure(process.execPath, [MAIN], dir, { ...env, CDKTF_OUTDIR: oneOut, BASELINE_STACKS: `member-${edited}` });
+    row('one-stack synth (empty output folder)', one, oneOut, written(oneOut));
+
+    const vend = await measure(
+      BASELINE,
+      ['vend', '--account-id', '999999999999', '--name', 'vended', '--email', 'vended@example.com', '--ou', 'Workloads', '--config', configFile, '--outdir', outdir],
+      dir,
+      env,
+    );
+    const vended = (JSON.parse(vend.stdout) as { changedStacks: string[] }).changedStacks;
+    row('vend (new account)', vend, outdir, vended);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+function table(rows: readonly Row[]): string {
+  const lines = [
+    '| Org (accounts × Regions) | Operation | Wall time | Peak RSS, largest process | Stacks written | Resources/s |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    const { wallSeconds, peakRssBytes } = r.measurement;
+    lines.push(
+      `| ${r.org} | ${r.operation} | ${wallSeconds.toFixed(1)} s | ${(peakRssBytes / 2 ** 20).toFixed(0)} MB | ${r.stacksWritten.toLocaleString('en-US')} | ${Math.round(r.resources / wallSeconds).toLocaleString('en-US')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function machine(): string {
+  return `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GB memory, Node.js ${process.version}, ${process.platform}`;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`make bench\` (it compiles dist/ first)`);
+  if (!existsSync('/proc/self/status')) throw new Error('the benchmark samples memory from /proc: run it on Linux');
+  const sizes = (process.argv[2] ?? '5x3,100x17,1000x17').split(',').map((s) => {
+    const m = /^(\d+)x(\d+)$/.exec(s.trim());
+    if (!m) throw new Error(`sizes: "${s}" is not ACCOUNTSxREGIONS (e.g. 100x17)`);
+    return [Number(m[1]), Number(m[2])] as const;
+  });
+  const rows: Row[] = [];
+  for (const [accounts, regions] of sizes) {
+    process.stderr.write(`bench: ${accounts} accounts × ${regions} Regions…\n`);
+    rows.push(...(await benchOrg(accounts, regions)));
+  }
+  process.stdout.write(`${table(rows)}\n\nMachine: ${machine()}.\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`error: ${(e as Error).message}\n`);
+  process.exitCode = 1;
+});
