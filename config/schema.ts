@@ -140,10 +140,10 @@ export const memberSchema = z.strictObject({
     .boolean()
     .optional()
     .describe('Whether `AWSServiceRoleForConfig` already exists in this account. Omitted: `awsConfig.serviceLinkedRoleExists`.'),
-  macieMembership: z
-    .enum(['baseline', 'auto-enabled'])
+  macieAutoEnabledRegions: z
+    .array(regionSchema)
     .optional()
-    .describe("How the account became a Macie member. Omitted or `baseline`: it was in the organization before Macie's auto-enable, and its member stack adds it (CreateMember). `auto-enabled`: it joined after the baseline turned Macie's auto-enable on, which made it a member: its member stack declares no membership (what CreateMember does for an existing member is undocumented)."),
+    .describe("The Regions where Macie's organization auto-enable made this account a member (it joined the organization after the baseline turned auto-enable on there): its member stack declares no membership in them, since what CreateMember does for an existing member is undocumented. Omitted: none; the member stack adds the account (CreateMember) in each of its Regions."),
 });
 
 const localStateSchema = z.strictObject({
@@ -532,6 +532,11 @@ export function crossFieldIssues(config: BaselineConfig): Issue[] {
         issues.push({ path: ['members', i, 'regions', j], message: `${region} is not in regions.governed` });
       } else if (member.regions!.indexOf(region) !== j) {
         issues.push({ path: ['members', i, 'regions', j], message: `${region} is listed twice` });
+      }
+    });
+    member.macieAutoEnabledRegions?.forEach((region, j) => {
+      if (!(member.regions ?? regions.governed).includes(region)) {
+        issues.push({ path: ['members', i, 'macieAutoEnabledRegions', j], message: `${region} is not one of this account's Regions` });
       }
     });
     if (member.regions && governed.has(regions.home) && !member.regions.includes(regions.home)) {

@@ -13,11 +13,14 @@ export function configWarnings(config: BaselineConfig): string[] {
   if (config.logArchive.readerRoleArns.length === 0) {
     warnings.push('logArchive.readerRoleArns is empty: nobody but AWS services can read the central logs (auditors will ask someone to)');
   }
-  const governed = new Set(config.members.map((m) => m.id));
+  const org = config.organization;
+  const core = new Set([org.managementAccountId, org.logArchiveAccountId, org.auditAccountId]);
   for (const arn of config.logArchive.readerRoleArns) {
     const accountId = arn.split(':')[4];
-    if (!governed.has(accountId)) {
-      warnings.push(`logArchive.readerRoleArns: ${arn} is in account ${accountId}, which members does not list: nothing checks before apply that the role exists (S3 and KMS refuse a policy naming a missing role)`);
+    if (!core.has(accountId)) {
+      warnings.push(
+        `logArchive.readerRoleArns: ${arn} is outside the management, log-archive and audit accounts, so the management plan does not check that it exists (S3 and KMS refuse a policy naming a missing role): create it first`,
+      );
     }
   }
   return warnings;

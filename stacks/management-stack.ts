@@ -53,19 +53,18 @@ export class ManagementStack extends BaselineStack {
     const logArchiveProvider = provider(org.logArchiveAccountId, 'log_archive');
     const audit = provider(org.auditAccountId, 'audit');
 
-    // Prerequisites checked at plan time: the organization, trusted access, the log reader roles.
+    // Prerequisites checked at plan time: the organization, trusted access, and the log reader roles
+    // in the three core accounts (the providers this stack has; readers elsewhere are warned about at
+    // synth, so that this stack never reads the member list).
     const byAccount = new Map([
       [org.managementAccountId, management],
       [org.logArchiveAccountId, logArchiveProvider],
       [org.auditAccountId, audit],
     ]);
-    const governed = new Set(config.members.map((m) => m.id));
     const readerRoles = new Map<string, AwsProvider>();
     for (const arn of config.logArchive.readerRoleArns) {
-      const accountId = arn.split(':')[4];
-      if (!governed.has(accountId)) continue; // no role of ours to reach it with; configWarnings says so
-      if (!byAccount.has(accountId)) byAccount.set(accountId, provider(accountId, `reader_${accountId}`));
-      readerRoles.set(arn, byAccount.get(accountId)!);
+      const provider = byAccount.get(arn.split(':')[4]);
+      if (provider) readerRoles.set(arn, provider);
     }
     new OrganizationPrerequisites(this, 'prerequisites', {
       managementProvider: management,

@@ -105,7 +105,7 @@ export class MemberStack extends BaselineStack {
       accountId: member.id,
       email: member.email,
       regions: this.regions,
-      path: member.macieMembership,
+      autoEnabledRegions: member.macieAutoEnabledRegions,
       isAdministrator: isAudit,
       classificationBuckets,
       namePrefix: org.namePrefix,

@@ -96,6 +96,26 @@ describe('the central end of the route, in the audit account', () => {
     expect(typeof JSON.parse(filled)).toBe('string');
   });
 
+  test("the central rule takes only the baseline's alarms (any org role of the forwarder's name may put events)", () => {
+    const pattern = JSON.parse(rule.event_pattern);
+    expect(matches(pattern, alarmEvent('444444444444', 'acme-soc2-account-RootAccountUsage'))).toBe(true);
+    expect(matches(pattern, alarmEvent('444444444444', 'team-cpu-high'))).toBe(false);
+  });
+
+  // EventBridge User Guide, "Using dead-letter queues": events.amazonaws.com, aws:SourceArn = the rule.
+  test('an event the central topic does not take is kept in a dead-letter queue of the audit account', () => {
+    const queue = oneResource(management, 'aws_sqs_queue', (q) => q.name === 'acme-soc2-alarms-to-central-topic-undelivered');
+    expect(queue).toMatchObject({ provider: 'aws.audit', sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
+    const [queueId] = resourcesOf(management, 'aws_sqs_queue').find(([, q]) => q === queue)!;
+    expect(target.dead_letter_config).toEqual({ arn: `\${aws_sqs_queue.${queueId}.arn}` });
+    const policy = oneResource(management, 'aws_sqs_queue_policy', (p) => p.policy.includes('alarms-to-central-topic-undelivered')).policy;
+    expect(statements(policy)[0]).toMatchObject({
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sqs:SendMessage',
+      Condition: { ArnEquals: { 'aws:SourceArn': `arn:aws:events:us-east-1:${AUDIT}:rule/acme-soc2-security-alarms/${rule.name}` } },
+    });
+  });
+
   test('the central topic carries the people subscriptions, and lets that rule publish', () => {
     const topic = oneResource(management, 'aws_sns_topic', (t) => t.name === 'acme-soc2-security-findings');
     const [topicId] = resourcesOf(management, 'aws_sns_topic').find(([, t]) => t === topic)!;
@@ -161,6 +181,14 @@ describe.each(stacks)('the route from every alarm of %s', (stack, account, json)
     // At the bus, the central rule catches the forwarded event.
     const central = JSON.parse(oneResource(management, 'aws_cloudwatch_event_rule', (r) => r.event_bus_name !== undefined).event_pattern);
     for (const a of alarms) expect(matches(central, alarmEvent(account, a.alarm_name))).toBe(true);
+  });
+
+  test('an event the central bus refuses (a broken role or policy, a bus not applied yet) is kept in a dead-letter queue', () => {
+    const queue = oneResource(json, 'aws_sqs_queue', (q) => q.name === `${forward.name}-undelivered`);
+    const [queueId] = resourcesOf(json, 'aws_sqs_queue').find(([, q]) => q === queue)!;
+    expect(forwardTarget.dead_letter_config).toEqual({ arn: `\${aws_sqs_queue.${queueId}.arn}` });
+    const policy = oneResource(json, 'aws_sqs_queue_policy', (p) => p.policy.includes(`${forward.name}-undelivered`)).policy;
+    expect(statements(policy)[0].Condition).toEqual({ ArnEquals: { 'aws:SourceArn': `arn:aws:events:us-east-1:${account}:rule/${forward.name}` } });
   });
 
   test('no person subscribes in this account: no email or HTTPS subscription', () => {

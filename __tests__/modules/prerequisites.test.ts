@@ -15,19 +15,21 @@ const json = synthStack(exampleConfig(), 'management') as Record<string, any>;
 const organization = Object.values(json.data.aws_organizations_organization)[0] as Record<string, any>;
 const conditions = organization.lifecycle.postcondition as { condition: string; error_message: string }[];
 
-test('the organization read with the management provider must be the configured one, with its root', () => {
+test('the organization read with the management provider must have all features, be the configured one, with its root', () => {
   expect(organization.provider).toBe('aws.management');
-  expect(conditions[0]).toEqual({
+  // organization_data_source.go fills aws_service_access_principals only when FeatureSet is ALL.
+  expect(conditions[0]).toEqual({ condition: '${self.feature_set == "ALL"}', error_message: expect.stringContaining('all features') });
+  expect(conditions[1]).toEqual({
     condition: '${self.id == "o-exampleorg01"}',
     error_message: expect.stringContaining('organization.id o-exampleorg01'),
   });
-  expect(conditions[1].condition).toBe('${contains(self.roots[*].id, "r-ex01")}');
+  expect(conditions[2].condition).toBe('${contains(self.roots[*].id, "r-ex01")}');
 });
 
 test('trusted access is required for CloudTrail and the Organizations-delegated services, each named in its error', () => {
-  const principals = conditions.slice(2).map((c) => /"([^"]+)"\)\}$/.exec(c.condition)![1]);
+  const principals = conditions.slice(3).map((c) => /"([^"]+)"\)\}$/.exec(c.condition)![1]);
   expect(principals).toEqual(['cloudtrail.amazonaws.com', 'config.amazonaws.com', 'config-multiaccountsetup.amazonaws.com', 'access-analyzer.amazonaws.com']);
-  for (const c of conditions.slice(2)) {
+  for (const c of conditions.slice(3)) {
     expect(c.condition).toMatch(/^\$\{contains\(self\.aws_service_access_principals, "[a-z.-]+"\)\}$/);
     expect(c.error_message).toContain('aws organizations enable-aws-service-access --service-principal');
   }
@@ -54,13 +56,13 @@ test('every reader role in a governed account is looked up in its account before
   ]);
 });
 
-test("a reader in another governed account gets that account's provider; one outside the org is warned about", () => {
+test('a reader outside the core accounts is not looked up (management never reads the member list), and synth warns', () => {
   const config = configWith((raw) => {
-    raw.logArchive.readerRoleArns = ['arn:aws:iam::444444444444:role/siem/Reader', 'arn:aws:iam::999999999999:role/External'];
+    raw.logArchive.readerRoleArns = ['arn:aws:iam::222222222222:role/siem/Reader', 'arn:aws:iam::444444444444:role/Other'];
   });
   const custom = synthStack(config, 'management') as Record<string, any>;
   const roles = Object.values(custom.data.aws_iam_role) as Record<string, any>[];
-  expect(roles.map((r) => [r.provider, r.name])).toEqual([['aws.reader_444444444444', 'Reader']]);
-  expect(custom.provider.aws.find((p: Record<string, any>) => p.alias === 'reader_444444444444').allowed_account_ids).toEqual(['444444444444']);
-  expect(configWarnings(config)).toContainEqual(expect.stringContaining('arn:aws:iam::999999999999:role/External is in account 999999999999'));
+  expect(roles.map((r) => [r.provider, r.name])).toEqual([['aws.log_archive', 'Reader']]);
+  expect(custom.provider.aws.map((p: Record<string, any>) => p.alias).sort()).toEqual(['audit', 'log_archive', 'management']);
+  expect(configWarnings(config)).toEqual([expect.stringContaining('arn:aws:iam::444444444444:role/Other is outside the management, log-archive and audit accounts')]);
 });

@@ -225,13 +225,18 @@ describe("Macie membership, from each account's member stack", () => {
     expect(synthStack(config, `member-${AUDIT}`).provider!.aws).toHaveLength(1);
   });
 
-  test('an account that joined after auto-enable (a member already) gets no membership resource, its jobs still run', () => {
-    const vended = configWith((raw) => (raw.members[3].macieMembership = 'auto-enabled'));
+  test('in the Regions where auto-enable made it a member, no membership resource; elsewhere CreateMember', () => {
+    const vended = configWith((raw) => (raw.members[3].macieAutoEnabledRegions = ['us-east-1', 'us-west-2']));
     const json = synthStack(vended, 'member-444444444444') as Record<string, any>;
-    expect(resourcesOf(json, 'aws_macie2_member')).toEqual([]);
+    // Auto-enable is per Region: eu-west-1 (governed after the account joined, say) still needs CreateMember.
+    expect(resourcesOf(json, 'aws_macie2_member').map(([, m]) => m.region)).toEqual(['eu-west-1']);
     expect(json.import).toBeUndefined();
     const job = oneResource(json, 'aws_macie2_classification_job');
+    expect(job.region).toBe('us-east-1');
     expect(job.depends_on).toBeUndefined();
+    expect(() => configWith((raw) => (raw.members[4].macieAutoEnabledRegions = ['us-west-2']))).toThrow(
+      "members[4].macieAutoEnabledRegions[0]: us-west-2 is not one of this account's Regions",
+    );
   });
 
   test("a weekly classification job over the account's listed buckets, waiting for its membership in that Region", () => {

@@ -21,6 +21,7 @@ import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import { policyDocument, serviceTrustPolicy } from '../iam/policy-document';
+import { DeadLetterQueue } from './dead-letter-queue';
 
 /** An EventBridge pattern for alarms whose names start with `alarmNamePrefix`, entering ALARM. */
 export function alarmStateChangePattern(alarmNamePrefix?: string): object {
@@ -53,6 +54,8 @@ export class AlarmForwarding extends Construct {
   readonly rule: CloudwatchEventRule;
   readonly target: CloudwatchEventTarget;
   readonly role: IamRole;
+  /** Where events the central bus did not accept are kept (apply `management` first: it creates the bus). */
+  readonly deadLetters: DeadLetterQueue;
 
   constructor(scope: Construct, id: string, props: AlarmForwardingProps) {
     super(scope, id);
@@ -80,13 +83,20 @@ export class AlarmForwarding extends Construct {
       name: 'put-events-on-central-alarm-bus',
       policy: policyDocument([{ Sid: 'PutEventsOnCentralAlarmBus', Effect: 'Allow', Action: 'events:PutEvents', Resource: props.centralBusArn }]),
     });
+    this.deadLetters = new DeadLetterQueue(this, 'dead-letters', {
+      ...regional,
+      accountId: props.accountId,
+      queueName: `${props.ruleName}-undelivered`,
+      ruleArn,
+    });
     this.target = new CloudwatchEventTarget(this, 'target', {
       ...regional,
       rule: this.rule.name,
       targetId: 'central-alarm-bus',
       arn: props.centralBusArn,
       roleArn: this.role.arn,
-      dependsOn: [policy],
+      deadLetterConfig: { arn: this.deadLetters.queue.arn },
+      dependsOn: [policy, this.deadLetters.policy],
     });
   }
 }

@@ -18,6 +18,7 @@ import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import { policyDocument } from '../iam/policy-document';
 import { alarmStateChangePattern } from './alarm-forwarding';
+import { DeadLetterQueue } from './dead-letter-queue';
 
 /**
  * What a subscriber reads: an alarm state change event's `account`, `region`, `time` and
@@ -49,6 +50,7 @@ export class CentralAlarmRouting extends Construct {
   readonly bus: CloudwatchEventBus;
   readonly rule: CloudwatchEventRule;
   readonly target: CloudwatchEventTarget;
+  readonly deadLetters: DeadLetterQueue;
   /** The bus's ARN, derived. */
   readonly busArn: string;
 
@@ -74,13 +76,22 @@ export class CentralAlarmRouting extends Construct {
         },
       ]),
     });
+    const ruleName = `${props.namePrefix}-alarms-to-central-topic`;
     this.rule = new CloudwatchEventRule(this, 'rule', {
       ...regional,
-      name: `${props.namePrefix}-alarms-to-central-topic`,
+      name: ruleName,
       description: "Every account's SOC 2 baseline alarms entering ALARM, to the central alert topic",
       eventBusName: this.bus.name,
-      eventPattern: JSON.stringify(alarmStateChangePattern()),
+      // Only the baseline's alarms: any role of the organization with the forwarder's name may put
+      // events on the bus, and PutEvents refuses aws.* sources, so this stops noise, not forgery.
+      eventPattern: JSON.stringify(alarmStateChangePattern(`${props.namePrefix}-`)),
       state: 'ENABLED',
+    });
+    this.deadLetters = new DeadLetterQueue(this, 'dead-letters', {
+      ...regional,
+      accountId: props.accountId,
+      queueName: `${ruleName}-undelivered`,
+      ruleArn: `arn:${PARTITION}:events:${props.homeRegion}:${props.accountId}:rule/${props.busName}/${ruleName}`,
     });
     this.target = new CloudwatchEventTarget(this, 'target', {
       ...regional,
@@ -89,6 +100,8 @@ export class CentralAlarmRouting extends Construct {
       targetId: 'central-alert-topic',
       arn: props.topicArn,
       inputTransformer: ALARM_MESSAGE,
+      deadLetterConfig: { arn: this.deadLetters.queue.arn },
+      dependsOn: [this.deadLetters.policy],
     });
   }
 }

@@ -13,7 +13,7 @@
  * - Every log reader role exists: S3 and KMS refuse a policy whose principal does not exist
  *   ("Invalid principal in policy"; IAM User Guide, "AWS JSON policy elements: Principal":
  *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html).
- *   Looked up with the provider of the reader's account, when that account is governed.
+ *   Looked up with the provider of the reader's account when it is one of the three core accounts.
  */
 import { DataAwsIamRole } from '@cdktf/provider-aws/lib/data-aws-iam-role';
 import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
@@ -27,7 +27,7 @@ export interface OrganizationPrerequisitesProps {
   readonly rootId: string;
   /** Service principals that must have trusted access in the organization. */
   readonly trustedAccess: readonly string[];
-  /** Reader role ARN → the provider of its account (readers in accounts the config does not list are not checked). */
+  /** Reader role ARN → the provider of its account (the core accounts'; readers elsewhere are not checked). */
   readonly readerRoles: ReadonlyMap<string, AwsProvider>;
 }
 
@@ -40,6 +40,12 @@ export class OrganizationPrerequisites extends Construct {
       provider: props.managementProvider,
       lifecycle: {
         postcondition: [
+          {
+            // The provider fills aws_service_access_principals only for an organization with all
+            // features (internal/service/organizations/organization_data_source.go).
+            condition: '${self.feature_set == "ALL"}',
+            errorMessage: 'The organization does not have all features enabled, which delegated administration and trusted access need: enable all features (AWS Organizations User Guide, "Enabling all features").',
+          },
           {
             condition: `\${self.id == "${props.organizationId}"}`,
             errorMessage: `The management account's organization is not organization.id ${props.organizationId}: check organization.id and deployment credentials.`,

@@ -12,11 +12,11 @@
  *   other accounts in the organization, adds those accounts as Macie member accounts" (Macie User
  *   Guide, https://docs.aws.amazon.com/macie/latest/user/accounts-mgmt-ao.html). So the resource is
  *   created (CreateMember).
- * - An account that joined later was made a member by `autoEnable`: no membership resource is
- *   declared, because what CreateMember does for an account that is already a member is not
+ * - In a Region where `autoEnable` made an account that joined later a member, no membership resource
+ *   is declared, because what CreateMember does for an account that is already a member is not
  *   documented (and an `import` block would make checkov skip the stack: its terraform_json parser
- *   cannot read label-less blocks). Its classification jobs still run; the evidence collector checks
- *   its membership. `members[].macieMembership` says which path applies.
+ *   cannot read label-less blocks). Auto-enable is per Region: `members[].macieAutoEnabledRegions`
+ *   lists where it applied, so a Region governed later still gets CreateMember.
  *
  * The provider's read (terraform-provider-aws internal/service/macie2/member.go, resourceMemberRead)
  * sets `invite = true` for an Enabled member and sets `email` from GetMember; `invite = false` in the
@@ -30,8 +30,6 @@ import { Macie2Member } from '@cdktf/provider-aws/lib/macie2-member';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
 
-export type MacieMembershipPath = 'baseline' | 'auto-enabled';
-
 export interface MacieMembershipProps {
   /** Provider of the audit account, the delegated Macie administrator. */
   readonly auditProvider: AwsProvider;
@@ -41,11 +39,11 @@ export interface MacieMembershipProps {
   /** Every Region of the member. */
   readonly regions: readonly string[];
   /**
-   * Whether the account is a member because the baseline adds it, or because the organization's
-   * auto-enable did when it joined (then no membership resource is declared).
-   * @default "baseline"
+   * The Regions where the organization's auto-enable made the account a member when it joined: no
+   * membership is declared there. Auto-enable is per Region, so a Region governed later is not one.
+   * @default - none: the account is added in every Region
    */
-  readonly path?: MacieMembershipPath;
+  readonly autoEnabledRegions?: readonly string[];
   /**
    * Whether this is the audit account itself: the administrator is never its own member, so only
    * its classification jobs are made.
@@ -70,7 +68,7 @@ export class MacieMembership extends Construct {
     for (const region of props.regions) {
       const regional = { provider: props.auditProvider, region };
       let member: Macie2Member | undefined;
-      if (!props.isAdministrator && (props.path ?? 'baseline') === 'baseline') {
+      if (!props.isAdministrator && !(props.autoEnabledRegions ?? []).includes(region)) {
         member = new Macie2Member(this, `member-${region}`, {
           ...regional,
           accountId: props.accountId,
