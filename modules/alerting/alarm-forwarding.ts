@@ -21,7 +21,7 @@ import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import { policyDocument, serviceTrustPolicy } from '../iam/policy-document';
-import { DeadLetterQueue } from './dead-letter-queue';
+import { ServiceQueue } from './service-queue';
 
 /** An EventBridge pattern for alarms whose names start with `alarmNamePrefix`, entering ALARM. */
 export function alarmStateChangePattern(alarmNamePrefix?: string): object {
@@ -55,7 +55,7 @@ export class AlarmForwarding extends Construct {
   readonly target: CloudwatchEventTarget;
   readonly role: IamRole;
   /** Where events the central bus did not accept are kept (apply `management` first: it creates the bus). */
-  readonly deadLetters: DeadLetterQueue;
+  readonly deadLetters: ServiceQueue;
 
   constructor(scope: Construct, id: string, props: AlarmForwardingProps) {
     super(scope, id);
@@ -83,11 +83,13 @@ export class AlarmForwarding extends Construct {
       name: 'put-events-on-central-alarm-bus',
       policy: policyDocument([{ Sid: 'PutEventsOnCentralAlarmBus', Effect: 'Allow', Action: 'events:PutEvents', Resource: props.centralBusArn }]),
     });
-    this.deadLetters = new DeadLetterQueue(this, 'dead-letters', {
+    this.deadLetters = new ServiceQueue(this, 'dead-letters', {
       ...regional,
       accountId: props.accountId,
       queueName: `${props.ruleName}-undelivered`,
-      ruleArn,
+      service: 'events.amazonaws.com',
+      sourceArn: ruleArn,
+      sid: 'UndeliveredEventsOfTheRule',
     });
     this.target = new CloudwatchEventTarget(this, 'target', {
       ...regional,

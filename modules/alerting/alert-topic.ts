@@ -16,16 +16,13 @@ import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
 import { policyDocument } from '../iam/policy-document';
 import { LogEncryptionKey } from '../kms/log-encryption-key';
-
-/** SQS's longest message retention: 14 days (SQS Developer Guide, "Amazon SQS quotas"). */
-export const MAX_SQS_RETENTION_SECONDS = 1_209_600;
+import { ServiceQueue } from './service-queue';
 
 export interface AlertTopicProps {
   readonly provider: AwsProvider;
@@ -127,34 +124,21 @@ export class AlertTopic extends Construct {
     });
 
     if (props.recordQueueName) {
-      this.recordQueue = new SqsQueue(this, 'record-queue', {
+      const record = new ServiceQueue(this, 'record', {
         ...regional,
-        name: props.recordQueueName,
-        messageRetentionSeconds: MAX_SQS_RETENTION_SECONDS,
-        sqsManagedSseEnabled: true,
+        accountId: props.accountId,
+        queueName: props.recordQueueName,
+        service: 'sns.amazonaws.com',
+        sourceArn: this.topicArn,
+        sid: 'AlertTopicDelivers',
       });
-      const queuePolicy = new SqsQueuePolicy(this, 'record-queue-policy', {
-        ...regional,
-        queueUrl: this.recordQueue.url,
-        // SNS Developer Guide, "Subscribing an Amazon SQS queue to an Amazon SNS topic": the queue
-        // policy lets sns.amazonaws.com SendMessage, conditioned on aws:SourceArn = the topic.
-        policy: policyDocument([
-          {
-            Sid: 'AlertTopicDelivers',
-            Effect: 'Allow',
-            Principal: { Service: 'sns.amazonaws.com' },
-            Action: 'sqs:SendMessage',
-            Resource: `arn:${PARTITION}:sqs:${props.region}:${props.accountId}:${props.recordQueueName}`,
-            Condition: { ArnEquals: { 'aws:SourceArn': this.topicArn } },
-          },
-        ]),
-      });
+      this.recordQueue = record.queue;
       new SnsTopicSubscription(this, 'record-subscription', {
         ...regional,
         topicArn: this.topic.arn,
         protocol: 'sqs',
-        endpoint: this.recordQueue.arn,
-        dependsOn: [queuePolicy],
+        endpoint: record.queue.arn,
+        dependsOn: [record.policy],
       });
     }
   }

@@ -18,7 +18,7 @@ import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import { policyDocument } from '../iam/policy-document';
 import { alarmStateChangePattern } from './alarm-forwarding';
-import { DeadLetterQueue } from './dead-letter-queue';
+import { ServiceQueue } from './service-queue';
 
 /**
  * What a subscriber reads: an alarm state change event's `account`, `region`, `time` and
@@ -50,7 +50,7 @@ export class CentralAlarmRouting extends Construct {
   readonly bus: CloudwatchEventBus;
   readonly rule: CloudwatchEventRule;
   readonly target: CloudwatchEventTarget;
-  readonly deadLetters: DeadLetterQueue;
+  readonly deadLetters: ServiceQueue;
   /** The bus's ARN, derived. */
   readonly busArn: string;
 
@@ -87,11 +87,13 @@ export class CentralAlarmRouting extends Construct {
       eventPattern: JSON.stringify(alarmStateChangePattern(`${props.namePrefix}-`)),
       state: 'ENABLED',
     });
-    this.deadLetters = new DeadLetterQueue(this, 'dead-letters', {
+    this.deadLetters = new ServiceQueue(this, 'dead-letters', {
       ...regional,
       accountId: props.accountId,
       queueName: `${ruleName}-undelivered`,
-      ruleArn: `arn:${PARTITION}:events:${props.homeRegion}:${props.accountId}:rule/${props.busName}/${ruleName}`,
+      service: 'events.amazonaws.com',
+      sourceArn: `arn:${PARTITION}:events:${props.homeRegion}:${props.accountId}:rule/${props.busName}/${ruleName}`,
+      sid: 'UndeliveredEventsOfTheRule',
     });
     this.target = new CloudwatchEventTarget(this, 'target', {
       ...regional,

@@ -24,6 +24,18 @@ export function s3ObjectArnPrefix(arn: string): string {
   return arn.includes('/', 'arn:aws:s3:::'.length) ? arn : `${arn}/`;
 }
 
+/** Data events on every resource of a type, or on the listed ARNs exactly. */
+function resourceTypeSelector(type: string, arns: 'all' | readonly string[], allName: string, listedName: string): CloudtrailAdvancedEventSelector {
+  return {
+    name: arns === 'all' ? allName : listedName,
+    fieldSelector: [
+      { field: 'eventCategory', equalTo: ['Data'] },
+      { field: 'resources.type', equalTo: [type] },
+      ...(arns === 'all' ? [] : [{ field: 'resources.ARN', equalTo: [...arns] }]),
+    ],
+  };
+}
+
 export function eventSelectors(dataEvents: BaselineConfig['trail']['dataEvents']): CloudtrailAdvancedEventSelector[] {
   const selectors = [MANAGEMENT_EVENTS_SELECTOR];
   if (dataEvents.s3.length > 0) {
@@ -37,26 +49,16 @@ export function eventSelectors(dataEvents: BaselineConfig['trail']['dataEvents']
     });
   }
   if (dataEvents.lambda !== undefined) {
-    selectors.push({
-      name: dataEvents.lambda === 'all' ? 'Lambda invocations, all functions' : 'Lambda invocations of the listed functions',
-      fieldSelector: [
-        { field: 'eventCategory', equalTo: ['Data'] },
-        { field: 'resources.type', equalTo: ['AWS::Lambda::Function'] },
-        ...(dataEvents.lambda === 'all' ? [] : [{ field: 'resources.ARN', equalTo: [...dataEvents.lambda] }]),
-      ],
-    });
+    selectors.push(
+      resourceTypeSelector('AWS::Lambda::Function', dataEvents.lambda, 'Lambda invocations, all functions', 'Lambda invocations of the listed functions'),
+    );
   }
   if (dataEvents.dynamodb !== undefined) {
     // CloudTrail User Guide, "Logging data events": resources.type `AWS::DynamoDB::Table`, scoped by
     // `resources.ARN` (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html).
-    selectors.push({
-      name: dataEvents.dynamodb === 'all' ? 'DynamoDB item activity, all tables' : 'DynamoDB item activity on the listed tables',
-      fieldSelector: [
-        { field: 'eventCategory', equalTo: ['Data'] },
-        { field: 'resources.type', equalTo: ['AWS::DynamoDB::Table'] },
-        ...(dataEvents.dynamodb === 'all' ? [] : [{ field: 'resources.ARN', equalTo: [...dataEvents.dynamodb] }]),
-      ],
-    });
+    selectors.push(
+      resourceTypeSelector('AWS::DynamoDB::Table', dataEvents.dynamodb, 'DynamoDB item activity, all tables', 'DynamoDB item activity on the listed tables'),
+    );
   }
   return selectors;
 }
