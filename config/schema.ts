@@ -257,7 +257,7 @@ export const configSchema = z.strictObject({
       subscriptions: z
         .array(subscriptionSchema)
         .default([])
-        .describe('Who the alert topics notify: each topic (one per account with alarms, and the audit account) gets every subscription. None is allowed, with a warning: alarms then reach nobody and Security Hub CloudWatch.1-14 fail.'),
+        .describe("Who is alerted: the subscriptions of the organization's one central alert topic (audit account, home Region), which every account's CIS alarms and the high-severity findings reach; each person confirms once. Each account's own alert topic is subscribed by a same-account SQS queue instead. None is allowed, with a warning: alerts then reach nobody."),
       businessHours: z
         .strictObject({
           days: z
@@ -285,7 +285,7 @@ export const configSchema = z.strictObject({
       accountTrails: z
         .boolean()
         .default(true)
-        .describe('Give every member account (the management account aside, which owns the org trail) its own multi-Region trail, log group and CIS alarms, because Security Hub and Prowler evaluate CIS monitoring per account, against trails the account owns. Off: one copy of management events fewer is billed, and member accounts report those controls as failed or NO_DATA.'),
+        .describe('Give every member account (the management account aside, which owns the org trail) its own multi-Region trail, log group and CIS alarms, because Prowler and the CIS text (and Security Hub, under the CIS v1.2.0/v1.4.0 standards) evaluate CIS monitoring per account, against trails the account owns. Each is a second, billed copy of management events (see README). Off: member accounts report those controls as failed or NO_DATA.'),
       metricNamespace: z
         .string()
         .regex(/^[\w./#:-]{1,255}$/, { error: 'must be a CloudWatch namespace' })
