@@ -138,6 +138,7 @@ export class ManagementStack extends BaselineStack {
       exportBucketArn: s3BucketArn(logBucketName(config, 'guardduty')),
       exportKeyArn: this.logArchive.keys.get('guardduty')!.key.arn,
       delegations: delegation.guardDuty,
+      accountId: org.auditAccountId,
       exportDependsOn: [this.logArchive.buckets.get('guardduty')!.policy, this.logArchive.keys.get('guardduty')!.key],
     });
     const securityHub = new SecurityHub(this, 'security-hub', {
@@ -145,12 +146,13 @@ export class ManagementStack extends BaselineStack {
       homeRegion: home,
       regions,
       settings: services.securityHub,
+      accountId: org.auditAccountId,
       policyTargets: services.securityHub.policyTargets ?? [org.rootId],
       namePrefix: org.namePrefix,
       delegation: delegation.securityHub.get(home)!,
     });
     // Each account's Macie membership lives in its own member stack (MacieMembership).
-    const macie = new Macie(this, 'macie', { provider: audit, regions, delegations: delegation.macie });
+    const macie = new Macie(this, 'macie', { provider: audit, regions, delegations: delegation.macie, accountId: org.auditAccountId });
     // Each service on in the audit account before it is delegated (see Delegation).
     for (const region of regions) {
       delegation.after('guardDuty', region, guardDuty.detectors.get(region)!);
@@ -161,6 +163,7 @@ export class ManagementStack extends BaselineStack {
       provider: audit,
       regions,
       analyzerName: `${org.namePrefix}-organization`,
+      accountId: org.auditAccountId,
       delegation: delegation.organizations.get('access-analyzer.amazonaws.com')!,
     });
     new ConfigAggregator(this, 'config-aggregator', {

@@ -67,6 +67,7 @@ export class MemberStack extends BaselineStack {
     this.configRules = new ConfigRules(this, 'config-rules', {
       provider,
       config,
+      accountId: member.id,
       regions: this.regions,
       waitFor: this.configRecorder.ready,
     });

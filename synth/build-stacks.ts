@@ -3,10 +3,11 @@
  * constructs can be freed once it is written, and compares what was written with the output folder.
  * Runs in synth workers, and in-process for the few stacks a vend needs.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, type StackManifest } from 'cdktf';
 import { MANAGEMENT_STACK, memberStackName } from '../config/naming';
+import { STACK_CONTROLS_FILE, stackControls } from '../controls/record';
 import type { BaselineConfig, MemberAccount } from '../config/schema';
 import { ManagementStack } from '../stacks/management-stack';
 import { MemberStack } from '../stacks/member-stack';
@@ -23,7 +24,7 @@ export interface BuiltStack {
   readonly readsMembers: boolean;
   /** Its entry of cdktf's manifest.json. */
   readonly manifest: StackManifest;
-  /** The files cdktf wrote for it, relative to its folder (`cdk.tf.json`). */
+  /** The files written for it, relative to its folder (`cdk.tf.json`, `controls.json`). */
   readonly files: readonly string[];
   /** Those that differ from the output folder's copy (staged for replacement); the others were dropped from staging. */
   readonly changedFiles: readonly string[];
@@ -70,6 +71,8 @@ export function buildStacks(config: BaselineConfig, names: readonly string[], st
     const manifest = app.manifest.stacks[name];
 
     const staged = stackFolder(stagingDir, name);
+    // Where the stack's controls are deployed, for the control matrix (controls/write-matrix.ts).
+    writeFileSync(join(staged, STACK_CONTROLS_FILE), `${JSON.stringify(stackControls(stack), null, 1)}\n`);
     const files = readdirSync(staged).sort();
     const changedFiles: string[] = [];
     let existing = 0;

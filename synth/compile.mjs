@@ -3,19 +3,28 @@
 // a dev dependency for jest. Compiled JavaScript starts faster than tsx and, without source maps,
 // formats stack traces far faster: see "## Scale" in README.md. Only files newer than their output
 // are compiled; outputs whose source is gone are deleted.
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transformFileSync } from '@swc/core';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist');
-const SOURCES = ['main.ts', 'config', 'stacks', 'modules', 'synth', 'vending', 'bin'];
+const SOURCES = ['main.ts', 'config', 'controls', 'stacks', 'modules', 'synth', 'vending', 'bin'];
 
 function tsFiles(path) {
   if (!existsSync(path)) return [];
   if (statSync(path).isFile()) return path.endsWith('.ts') && !path.endsWith('.d.ts') ? [path] : [];
   return readdirSync(path).flatMap((entry) => tsFiles(join(path, entry)));
+}
+
+// JSON the code imports (e.g. controls/frameworks/*.json) is copied beside the compiled code.
+function jsonFiles(path) {
+  if (!existsSync(path) || statSync(path).isFile()) return [];
+  return readdirSync(path).flatMap((entry) => {
+    const full = join(path, entry);
+    return statSync(full).isFile() ? (entry.endsWith('.json') ? [full] : []) : jsonFiles(full);
+  });
 }
 
 const wanted = new Set();
@@ -33,6 +42,14 @@ for (const source of SOURCES.flatMap((s) => tsFiles(join(root, s)))) {
   });
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, code);
+  compiled++;
+}
+
+for (const source of SOURCES.flatMap((s) => jsonFiles(join(root, s)))) {
+  const target = join(out, relative(root, source));
+  if (existsSync(target) && statSync(target).mtimeMs >= statSync(source).mtimeMs) continue;
+  mkdirSync(dirname(target), { recursive: true });
+  copyFileSync(source, target);
   compiled++;
 }
 

@@ -6,11 +6,12 @@
  * selected, by the caller, once, before this runs.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { allStackNames, MANAGEMENT_STACK } from '../config/naming';
 import type { BaselineConfig } from '../config/schema';
+import { CONTROL_MATRIX_JSON, EVIDENCE_DIR, writeControlMatrix } from '../controls/write-matrix';
 import { buildStacks, type BuiltStack } from './build-stacks';
 import {
   commitOutput,
@@ -150,6 +151,10 @@ function commit(p: Plan, built: readonly (BuiltStack & { stagedIn: string })[], 
     cache: p.cache,
     allStacks: p.allStacks,
   });
+  // The matrix reads every stack's controls.json: rebuilt whenever a stack's files changed.
+  if (report.added.length + report.changed.length + report.removed.length > 0 || !existsSync(join(p.outdir, EVIDENCE_DIR, CONTROL_MATRIX_JSON))) {
+    writeControlMatrix(p.config, p.outdir, p.allStacks);
+  }
   return { ...report, stacks: p.stacks, built: built.length, outdir: p.outdir };
 }
 

@@ -18,6 +18,8 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { controlRecorder } from '../../controls/record';
+import { CENTRAL_ALERT_ROUTING } from './controls';
 import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import { policyDocument, serviceTrustPolicy } from '../iam/policy-document';
@@ -100,5 +102,6 @@ export class AlarmForwarding extends Construct {
       deadLetterConfig: { arn: this.deadLetters.queue.arn },
       dependsOn: [policy, this.deadLetters.policy],
     });
+    controlRecorder(this, props.accountId, props.region)(CENTRAL_ALERT_ROUTING, this.rule, this.target, this.deadLetters.queue);
   }
 }

@@ -17,11 +17,13 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { recordControl } from '../../controls/record';
 import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
 import { policyDocument } from '../iam/policy-document';
 import { LogEncryptionKey } from '../kms/log-encryption-key';
+import { CENTRAL_ALERT_ROUTING } from './controls';
 import { ServiceQueue } from './service-queue';
 
 export interface AlertTopicProps {
@@ -98,6 +100,7 @@ export class AlertTopic extends Construct {
       displayName: 'SOC 2 baseline security alerts',
       kmsMasterKeyId: this.key.key.arn,
     });
+    recordControl(this, CENTRAL_ALERT_ROUTING, props.accountId, [{ resource: this.topic, region: props.region }]);
 
     new SnsTopicPolicy(this, 'policy', {
       ...regional,

@@ -14,6 +14,8 @@ import { CloudwatchEventBusPolicy } from '@cdktf/provider-aws/lib/cloudwatch-eve
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { controlRecorder } from '../../controls/record';
+import { CENTRAL_ALERT_ROUTING } from './controls';
 import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import { policyDocument } from '../iam/policy-document';
@@ -105,5 +107,6 @@ export class CentralAlarmRouting extends Construct {
       deadLetterConfig: { arn: this.deadLetters.queue.arn },
       dependsOn: [this.deadLetters.policy],
     });
+    controlRecorder(this, props.accountId, props.homeRegion)(CENTRAL_ALERT_ROUTING, this.bus, this.rule, this.target, this.deadLetters.queue);
   }
 }

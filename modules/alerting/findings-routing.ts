@@ -14,9 +14,11 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { controlRecorder } from '../../controls/record';
 import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import { policyDocument, serviceTrustPolicy } from '../iam/policy-document';
+import { FINDINGS_ALERTING } from './controls';
 
 export interface FindingsRoutingProps {
   /** Provider of the audit (delegated administrator) account. */
@@ -70,13 +72,17 @@ export class FindingsRouting extends Construct {
       return r;
     };
     const toTopic = (r: CloudwatchEventRule, targetId: string) =>
-      new CloudwatchEventTarget(this, `${targetId}-target`, {
-        provider: props.provider,
-        region: home,
-        rule: r.name,
-        targetId: 'alert-topic',
-        arn: props.topicArn,
-      });
+      controlRecorder(this, props.accountId, home)(
+        FINDINGS_ALERTING,
+        r,
+        new CloudwatchEventTarget(this, `${targetId}-target`, {
+          provider: props.provider,
+          region: home,
+          rule: r.name,
+          targetId: 'alert-topic',
+          arn: props.topicArn,
+        }),
+      );
 
     toTopic(
       rule(
@@ -124,7 +130,7 @@ export class FindingsRouting extends Construct {
         `GuardDuty findings of severity 7 or more, forwarded to ${home}`,
         GUARDDUTY_HIGH_SEVERITY_PATTERN,
       );
-      new CloudwatchEventTarget(this, `guardduty-forward-${region}-target`, {
+      const forward = new CloudwatchEventTarget(this, `guardduty-forward-${region}-target`, {
         provider: props.provider,
         region,
         rule: r.name,
@@ -132,6 +138,7 @@ export class FindingsRouting extends Construct {
         arn: homeBusArn,
         roleArn: forwarder.arn,
       });
+      controlRecorder(this, props.accountId, region)(FINDINGS_ALERTING, r, forward);
     }
   }
 }

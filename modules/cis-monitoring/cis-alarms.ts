@@ -14,7 +14,9 @@ import type { BaselineConfig } from '../../config/schema';
 import { AlarmForwarding } from '../alerting/alarm-forwarding';
 import { AlertTopic } from '../alerting/alert-topic';
 import { businessHoursUtc, offHoursExpression } from './business-hours';
+import { recordControl } from '../../controls/record';
 import { CIS_METRIC_FILTERS, CONSOLE_SIGNIN_SUCCESS_FILTER } from './cis-metric-filters';
+import { alarmDescription, CIS_FILTER_CONTROLS, CONSOLE_SIGNIN_OUTSIDE_BUSINESS_HOURS } from './controls';
 
 export interface CisAlarmsProps {
   readonly config: BaselineConfig;
@@ -86,31 +88,38 @@ export class CisAlarms extends Construct {
       return resource;
     };
 
+    const home = config.regions.home;
     for (const f of CIS_METRIC_FILTERS) {
-      filter(f);
-      const controls = [`CIS ${f.cis}`, ...(f.securityHub ? [`Security Hub ${f.securityHub}`] : []), `SOC 2 ${f.soc2.join(', ')}`];
-      this.alarms.push(
-        new CloudwatchMetricAlarm(this, `${f.id}-alarm`, {
-          ...fireOnFirstEvent,
-          alarmName: `${props.namePrefix}-${f.id}`,
-          alarmDescription: `${f.title} (${controls.join('; ')}), in the events of ${props.logGroupName}`,
-          namespace: metricNamespace,
-          metricName: f.metricName,
-          statistic: 'Sum',
-          period: ALARM_PERIOD_SECONDS,
-        }),
-      );
+      const control = CIS_FILTER_CONTROLS.get(f.id)!;
+      const metricFilter = filter(f);
+      const alarm = new CloudwatchMetricAlarm(this, `${f.id}-alarm`, {
+        ...fireOnFirstEvent,
+        alarmName: `${props.namePrefix}-${f.id}`,
+        alarmDescription: alarmDescription(control, props.logGroupName),
+        namespace: metricNamespace,
+        metricName: f.metricName,
+        statistic: 'Sum',
+        period: ALARM_PERIOD_SECONDS,
+      });
+      this.alarms.push(alarm);
+      recordControl(this, control, props.accountId, [
+        { resource: metricFilter, region: home },
+        { resource: alarm, region: home },
+      ]);
     }
 
     // Successful sign-ins outside business hours: metric math on a one-minute sum, so the boundary
     // minutes fall on the right side of the window.
-    filter(CONSOLE_SIGNIN_SUCCESS_FILTER);
+    const signInFilter = filter(CONSOLE_SIGNIN_SUCCESS_FILTER);
     const ids = { metric: 'signins', day: 'utcday', minute: 'utcminute' };
-    this.alarms.push(
-      new CloudwatchMetricAlarm(this, 'console-signin-outside-business-hours-alarm', {
+    const offHours = new CloudwatchMetricAlarm(this, 'console-signin-outside-business-hours-alarm', {
         ...fireOnFirstEvent,
         alarmName: `${props.namePrefix}-console-signin-outside-business-hours`,
-        alarmDescription: `Successful console sign-in outside business hours (${businessHours.days.join(', ')} ${businessHours.start}-${businessHours.end} UTC${businessHours.utcOffset}; SOC 2 CC7.2), in the events of ${props.logGroupName}`,
+        alarmDescription: alarmDescription(
+          CONSOLE_SIGNIN_OUTSIDE_BUSINESS_HOURS,
+          props.logGroupName,
+          `business hours ${businessHours.days.join(', ')} ${businessHours.start}-${businessHours.end} UTC${businessHours.utcOffset}`,
+        ),
         metricQuery: [
           {
             id: ids.metric,
@@ -131,7 +140,11 @@ export class CisAlarms extends Construct {
             expression: offHoursExpression(businessHoursUtc(businessHours), ids),
           },
         ],
-      }),
-    );
+    });
+    this.alarms.push(offHours);
+    recordControl(this, CONSOLE_SIGNIN_OUTSIDE_BUSINESS_HOURS, props.accountId, [
+      { resource: signInFilter, region: home },
+      { resource: offHours, region: home },
+    ]);
   }
 }

@@ -21,7 +21,12 @@ export interface CisMetricFilter {
   /** Security Hub control that compares this exact pattern, if any. */
   readonly securityHub?: string;
   /** SOC 2 Trust Services Criteria this evidences. */
-  readonly soc2: readonly string[];
+  readonly soc2: readonly ('CC6.1' | 'CC7.2' | 'CC7.3' | 'CC8.1')[];
+  /**
+   * Prowler checks this filter and its alarm satisfy (matched by the ported checks in
+   * `__tests__/modules/cis-monitoring.test.ts`); empty where Prowler's check wants the sibling filter.
+   */
+  readonly prowler: readonly string[];
 }
 
 const ROUTE_TABLE_EVENTS = [
@@ -68,6 +73,7 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
     cis: '4.1',
     securityHub: 'CloudWatch.2',
     soc2: ['CC7.2', 'CC6.1'],
+    prowler: ['cloudwatch_log_metric_filter_unauthorized_api_calls'],
   },
   {
     id: 'console-signin-without-mfa',
@@ -78,6 +84,7 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
     cis: '4.2',
     securityHub: 'CloudWatch.3',
     soc2: ['CC7.2', 'CC6.1'],
+    prowler: ['cloudwatch_log_metric_filter_sign_in_without_mfa'],
   },
   {
     id: 'root-account-usage',
@@ -87,6 +94,7 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
     cis: '4.3',
     securityHub: 'CloudWatch.1',
     soc2: ['CC7.2', 'CC6.1'],
+    prowler: ['cloudwatch_log_metric_filter_root_usage'],
   },
   {
     id: 'iam-policy-changes',
@@ -97,6 +105,7 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
     cis: '4.4',
     securityHub: 'CloudWatch.4',
     soc2: ['CC7.2', 'CC8.1'],
+    prowler: ['cloudwatch_log_metric_filter_policy_changes'],
   },
   {
     id: 'cloudtrail-changes',
@@ -107,6 +116,7 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
     cis: '4.5',
     securityHub: 'CloudWatch.5',
     soc2: ['CC7.2', 'CC8.1'],
+    prowler: ['cloudwatch_log_metric_filter_and_alarm_for_cloudtrail_configuration_changes_enabled'],
   },
   {
     id: 'console-authentication-failures',
@@ -116,6 +126,7 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
     cis: '4.6',
     securityHub: 'CloudWatch.6',
     soc2: ['CC7.2', 'CC6.1'],
+    prowler: ['cloudwatch_log_metric_filter_authentication_failures'],
   },
   {
     id: 'kms-key-disable-or-deletion',
@@ -125,6 +136,7 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
     cis: '4.7',
     securityHub: 'CloudWatch.7',
     soc2: ['CC7.2', 'CC6.1'],
+    prowler: ['cloudwatch_log_metric_filter_disable_or_scheduled_deletion_of_kms_cmk'],
   },
   {
     id: 's3-bucket-policy-changes',
@@ -135,6 +147,7 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
     cis: '4.8',
     securityHub: 'CloudWatch.8',
     soc2: ['CC7.2', 'CC8.1'],
+    prowler: ['cloudwatch_log_metric_filter_for_s3_bucket_policy_changes'],
   },
   {
     id: 'config-changes',
@@ -145,6 +158,7 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
     cis: '4.9',
     securityHub: 'CloudWatch.9',
     soc2: ['CC7.2', 'CC8.1'],
+    prowler: ['cloudwatch_log_metric_filter_and_alarm_for_aws_config_configuration_changes_enabled'],
   },
   {
     id: 'security-group-changes',
@@ -155,6 +169,7 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
     cis: '4.10',
     securityHub: 'CloudWatch.10',
     soc2: ['CC7.2', 'CC8.1'],
+    prowler: ['cloudwatch_log_metric_filter_security_group_changes'],
   },
   {
     id: 'network-acl-changes',
@@ -165,6 +180,7 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
     cis: '4.11',
     securityHub: 'CloudWatch.11',
     soc2: ['CC7.2', 'CC8.1'],
+    prowler: ['cloudwatch_changes_to_network_acls_alarm_configured'],
   },
   {
     id: 'network-gateway-changes',
@@ -175,6 +191,7 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
     cis: '4.12',
     securityHub: 'CloudWatch.12',
     soc2: ['CC7.2', 'CC8.1'],
+    prowler: ['cloudwatch_changes_to_network_gateways_alarm_configured'],
   },
   {
     id: 'route-table-changes',
@@ -184,6 +201,7 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
     cis: '4.13',
     securityHub: 'CloudWatch.13',
     soc2: ['CC7.2', 'CC8.1'],
+    prowler: [],
   },
   {
     // Security Hub CloudWatch.13 forbids the eventSource term that Prowler's current check requires.
@@ -193,6 +211,7 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
     pattern: `{ ($.eventSource = ec2.amazonaws.com) && (${ROUTE_TABLE_EVENTS.map((e) => `($.eventName = ${e})`).join(' || ')}) }`,
     cis: '4.13',
     soc2: ['CC7.2', 'CC8.1'],
+    prowler: ['cloudwatch_changes_to_network_route_tables_alarm_configured'],
   },
   {
     id: 'vpc-changes',
@@ -203,6 +222,7 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
     cis: '4.14',
     securityHub: 'CloudWatch.14',
     soc2: ['CC7.2', 'CC8.1'],
+    prowler: ['cloudwatch_changes_to_vpcs_alarm_configured'],
   },
   {
     id: 'organizations-changes',
@@ -211,6 +231,7 @@ export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
     pattern: `{ ($.eventSource = organizations.amazonaws.com) && (${ORGANIZATIONS_EVENTS.map((e) => `($.eventName = "${e}")`).join(' || ')}) }`,
     cis: '4.15',
     soc2: ['CC7.2', 'CC8.1'],
+    prowler: ['cloudwatch_log_metric_filter_aws_organizations_changes'],
   },
 ];
 

@@ -11,6 +11,16 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { controlRecorder } from '../../controls/record';
+import { LOG_GROUP_ENCRYPTION, LOG_GROUP_RETENTION } from '../cloudwatch-logs/controls';
+import {
+  ACCOUNT_TRAILS,
+  DATA_EVENTS,
+  LOG_FILE_VALIDATION,
+  ORGANIZATION_TRAIL,
+  TRAIL_CLOUDWATCH_LOGS,
+  TRAIL_KMS_ENCRYPTION,
+} from './controls';
 import { Construct, type IConstruct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import { policyDocument, serviceTrustPolicy } from '../iam/policy-document';
@@ -192,5 +202,22 @@ export class MonitoredTrail extends Construct {
       ]) as never,
       lifecycle: props.kmsKeyArn.includes(':alias/') ? { ignoreChanges: ['kms_key_id'] } : undefined,
     });
+
+    const record = controlRecorder(this, props.accountId, props.region);
+    if (props.isOrganizationTrail) {
+      record(ORGANIZATION_TRAIL, this.trail);
+      record(LOG_FILE_VALIDATION, this.trail);
+      record(TRAIL_KMS_ENCRYPTION, this.trail);
+      record(TRAIL_CLOUDWATCH_LOGS, this.trail, this.logGroup, this.cloudWatchRole);
+      const isDataSelector = (s: CloudtrailAdvancedEventSelector) =>
+        Array.isArray(s.fieldSelector) && s.fieldSelector.some((f) => f.field === 'eventCategory' && Array.isArray(f.equalTo) && f.equalTo.includes('Data'));
+      if (props.eventSelectors.some(isDataSelector)) {
+        record(DATA_EVENTS, this.trail);
+      }
+    } else {
+      record(ACCOUNT_TRAILS, this.trail, this.logGroup);
+    }
+    record(LOG_GROUP_RETENTION, this.logGroup);
+    record(LOG_GROUP_ENCRYPTION, this.logGroup, this.logGroupKey.key);
   }
 }

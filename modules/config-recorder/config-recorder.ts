@@ -10,6 +10,8 @@ import { ConfigConfigurationRecorderStatus } from '@cdktf/provider-aws/lib/confi
 import { ConfigDeliveryChannel } from '@cdktf/provider-aws/lib/config-delivery-channel';
 import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { controlRecorder } from '../../controls/record';
+import { CONFIG_DELIVERY_CHANNEL, CONFIG_RECORDER } from './controls';
 import { Construct } from 'constructs';
 import { configServiceLinkedRoleArn } from '../../config/naming';
 
@@ -77,15 +79,16 @@ export class ConfigRecorder extends Construct {
         dependsOn: [recorder],
       });
       recorders.set(region, recorder);
-      ready.set(
-        region,
-        new ConfigConfigurationRecorderStatus(this, `recorder-status-${region}`, {
-          ...regional,
-          name: recorder.name,
-          isEnabled: true,
-          dependsOn: [channel],
-        }),
-      );
+      const status = new ConfigConfigurationRecorderStatus(this, `recorder-status-${region}`, {
+        ...regional,
+        name: recorder.name,
+        isEnabled: true,
+        dependsOn: [channel],
+      });
+      ready.set(region, status);
+      const record = controlRecorder(this, props.accountId, region);
+      record(CONFIG_RECORDER, recorder, status);
+      record(CONFIG_DELIVERY_CHANNEL, channel);
     }
   }
 }

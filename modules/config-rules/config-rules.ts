@@ -6,12 +6,16 @@
 import { ConfigConfigRule } from '@cdktf/provider-aws/lib/config-config-rule';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct, type IConstruct } from 'constructs';
+import { SOC2_LOGGING_PACK, type ManagedRule } from '../../config/managed-config-rules';
 import type { BaselineConfig } from '../../config/schema';
-import { SOC2_LOGGING_PACK, type ManagedRule } from './soc2-logging-pack';
+import { recordControl } from '../../controls/record';
+import { ADDITIONAL_CONFIG_RULES, CONFIG_RULE_CONTROLS } from './controls';
 
 export interface ConfigRulesProps {
   readonly provider: AwsProvider;
   readonly config: BaselineConfig;
+  /** The member account the rules are in. */
+  readonly accountId: string;
   /** Every Region of the member, home included. */
   readonly regions: readonly string[];
   /**
@@ -29,7 +33,8 @@ export function effectiveRules(config: BaselineConfig): ManagedRule[] {
     identifier: r.identifier,
     scope: r.scope,
     parameters: () => r.parameters,
-    controls: ['added by the org config'],
+    checks: 'Added by the org config',
+    tsc: ['CC4.1'],
   }));
   return [...SOC2_LOGGING_PACK.filter((r) => !disabled.has(r.name)), ...added];
 }
@@ -45,17 +50,18 @@ export class ConfigRules extends Construct {
       for (const region of regions) {
         const parameters = rule.parameters?.(props.config) ?? {};
         const waitFor = props.waitFor.get(region);
-        this.rules.push(
-          new ConfigConfigRule(this, `${rule.name}-${region}`, {
-            provider: props.provider,
-            region,
-            name: rule.name,
-            description: `SOC 2 logging baseline (${rule.controls.join(', ')})`,
-            source: { owner: 'AWS', sourceIdentifier: rule.identifier },
-            inputParameters: Object.keys(parameters).length > 0 ? JSON.stringify(parameters) : undefined,
-            dependsOn: waitFor ? [waitFor as never] : undefined,
-          }),
-        );
+        const control = CONFIG_RULE_CONTROLS.get(rule.name) ?? ADDITIONAL_CONFIG_RULES;
+        const resource = new ConfigConfigRule(this, `${rule.name}-${region}`, {
+          provider: props.provider,
+          region,
+          name: rule.name,
+          description: `SOC 2 logging baseline: ${rule.checks} (${[control.id, ...rule.tsc].join(', ')})`,
+          source: { owner: 'AWS', sourceIdentifier: rule.identifier },
+          inputParameters: Object.keys(parameters).length > 0 ? JSON.stringify(parameters) : undefined,
+          dependsOn: waitFor ? [waitFor as never] : undefined,
+        });
+        this.rules.push(resource);
+        recordControl(this, control, props.accountId, [{ resource, region }]);
       }
     }
   }

@@ -15,8 +15,11 @@ import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
+import { controlRecorder } from '../../controls/record';
+import { LOG_GROUP_ENCRYPTION, LOG_GROUP_RETENTION } from '../cloudwatch-logs/controls';
 import { policyDocument, serviceTrustPolicy } from '../iam/policy-document';
 import { LogEncryptionKey } from '../kms/log-encryption-key';
+import { VPC_FLOW_LOGS } from './controls';
 
 /** Every field through version 5, in AWS's order. */
 export const FLOW_LOG_FIELDS = [
@@ -121,6 +124,9 @@ export class VpcFlowLogs extends Construct {
           retentionInDays: destination.retentionDays,
           kmsKeyId: key.key.arn,
         });
+        const record = controlRecorder(this, props.accountId, region);
+        record(LOG_GROUP_RETENTION, logGroup);
+        record(LOG_GROUP_ENCRYPTION, logGroup, key.key);
         target = { logDestinationType: 'cloud-watch-logs', logDestination: logGroup.arn, iamRoleArn: role!.arn };
       }
 
@@ -134,18 +140,18 @@ export class VpcFlowLogs extends Construct {
         filter: [{ name: 'owner-id', values: [props.accountId] }],
       });
       const eachVpc = TerraformIterator.fromList(vpcs.ids);
-      flowLogs.set(
-        region,
-        new FlowLog(this, `flow-log-${region}`, {
-          ...regional,
-          forEach: eachVpc,
-          vpcId: eachVpc.value,
-          trafficType: 'ALL',
-          logFormat: FLOW_LOG_FORMAT,
-          maxAggregationInterval: props.maxAggregationInterval,
-          ...target,
-        }),
-      );
+      const flowLog = new FlowLog(this, `flow-log-${region}`, {
+        ...regional,
+        forEach: eachVpc,
+        vpcId: eachVpc.value,
+        trafficType: 'ALL',
+        logFormat: FLOW_LOG_FORMAT,
+        maxAggregationInterval: props.maxAggregationInterval,
+        ...target,
+      });
+      flowLogs.set(region, flowLog);
+      // One flow log per VPC the account owns, found at plan time (for_each over the VPC ids).
+      controlRecorder(this, props.accountId, region)(VPC_FLOW_LOGS, flowLog);
     }
   }
 }

@@ -7,6 +7,8 @@
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { recordControl } from '../../controls/record';
+import { KEY_ROTATION } from './controls';
 import { Construct } from 'constructs';
 import { accountRootArn } from '../../config/naming';
 import { policyDocument, type PolicyStatement } from '../iam/policy-document';
@@ -67,5 +69,6 @@ export class LogEncryptionKey extends Construct {
       name: props.aliasName,
       targetKeyId: this.key.keyId,
     });
+    recordControl(this, KEY_ROTATION, props.accountId, [{ resource: this.key, region: props.region }]);
   }
 }

@@ -13,6 +13,16 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { controlRecorder } from '../../controls/record';
+import {
+  BUCKET_ACCESS_LOGGING,
+  BUCKET_ENCRYPTION,
+  BUCKET_OBJECT_LOCK,
+  BUCKET_PUBLIC_ACCESS_BLOCK,
+  BUCKET_RETENTION,
+  BUCKET_TLS_ONLY,
+  BUCKET_VERSIONING,
+} from './controls';
 import { Construct } from 'constructs';
 import { s3BucketArn } from '../../config/naming';
 import { MIN_LOG_RETENTION_DAYS } from '../../config/schema';
@@ -20,6 +30,8 @@ import { policyDocument, type PolicyStatement } from '../iam/policy-document';
 
 export interface LogArchiveBucketProps {
   readonly provider: AwsProvider;
+  /** The account that owns the bucket (the log-archive account). */
+  readonly accountId: string;
   readonly region: string;
   readonly bucketName: string;
   /**
@@ -107,7 +119,7 @@ export class LogArchiveBucket extends Construct {
       bucket,
       versioningConfiguration: { status: 'Enabled' },
     });
-    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+    const encryption = new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
       ...common,
       bucket,
       rule: [
@@ -119,15 +131,16 @@ export class LogArchiveBucket extends Construct {
           : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
       ],
     });
+    let objectLockConfiguration: S3BucketObjectLockConfigurationA | undefined;
     if (objectLock === 'default-retention') {
-      new S3BucketObjectLockConfigurationA(this, 'object-lock', {
+      objectLockConfiguration = new S3BucketObjectLockConfigurationA(this, 'object-lock', {
         ...common,
         bucket,
         rule: { defaultRetention: { mode: props.objectLockMode, days: props.retentionDays } },
         dependsOn: [versioning],
       });
     }
-    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+    const lifecycle = new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       ...common,
       bucket,
       rule: [
@@ -143,8 +156,9 @@ export class LogArchiveBucket extends Construct {
       ],
       dependsOn: [versioning],
     });
+    let accessLogging: S3BucketLoggingA | undefined;
     if (props.accessLogTarget) {
-      new S3BucketLoggingA(this, 'access-logging', {
+      accessLogging = new S3BucketLoggingA(this, 'access-logging', {
         ...common,
         bucket,
         targetBucket: props.accessLogTarget.bucketName,
@@ -165,6 +179,15 @@ export class LogArchiveBucket extends Construct {
       // A policy applied before the public access block could be judged public and refused.
       dependsOn: [publicAccessBlock],
     });
+
+    const record = controlRecorder(this, props.accountId, props.region);
+    record(BUCKET_VERSIONING, versioning);
+    if (objectLockConfiguration) record(BUCKET_OBJECT_LOCK, this.bucket, objectLockConfiguration);
+    record(BUCKET_PUBLIC_ACCESS_BLOCK, publicAccessBlock);
+    record(BUCKET_TLS_ONLY, this.policy);
+    record(BUCKET_ENCRYPTION, encryption);
+    if (accessLogging) record(BUCKET_ACCESS_LOGGING, accessLogging);
+    record(BUCKET_RETENTION, lifecycle);
   }
 }
 

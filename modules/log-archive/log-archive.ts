@@ -319,6 +319,7 @@ export class LogArchive extends Construct {
     const readers = config.logArchive.readerRoleArns;
     const common = {
       provider,
+      accountId: org.logArchiveAccountId,
       region,
       retentionDays: config.retention.logArchiveDays,
       transitionDays: config.retention.transitionToColdStorageDays,

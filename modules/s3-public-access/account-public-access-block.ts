@@ -11,6 +11,8 @@
  */
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3AccountPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-account-public-access-block';
+import { recordControl } from '../../controls/record';
+import { ACCOUNT_PUBLIC_ACCESS_BLOCK } from './controls';
 import { Construct } from 'constructs';
 
 export interface AccountPublicAccessBlockProps {
@@ -33,5 +35,7 @@ export class AccountPublicAccessBlock extends Construct {
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
+    // An account-wide setting (S3 Control has no Region for it): recorded as "global".
+    recordControl(this, ACCOUNT_PUBLIC_ACCESS_BLOCK, props.accountId, [{ resource: this.block, region: 'global' }]);
   }
 }

@@ -6,6 +6,8 @@ import { ConfigConfigurationAggregator } from '@cdktf/provider-aws/lib/config-co
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { controlRecorder } from '../../controls/record';
+import { CONFIG_AGGREGATOR } from './controls';
 import { Construct, type IConstruct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import { serviceTrustPolicy } from '../iam/policy-document';
@@ -47,5 +49,6 @@ export class ConfigAggregator extends Construct {
       organizationAggregationSource: { roleArn: role.arn, regions: [...props.regions] },
       dependsOn: [attachment, props.delegation as never],
     });
+    controlRecorder(this, props.accountId, props.homeRegion)(CONFIG_AGGREGATOR, this.aggregator);
   }
 }

@@ -10,6 +10,8 @@ import { GuarddutyOrganizationConfiguration } from '@cdktf/provider-aws/lib/guar
 import { GuarddutyOrganizationConfigurationFeature } from '@cdktf/provider-aws/lib/guardduty-organization-configuration-feature';
 import { GuarddutyPublishingDestination } from '@cdktf/provider-aws/lib/guardduty-publishing-destination';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { controlRecorder } from '../../controls/record';
+import { GUARDDUTY_ORGANIZATION } from './controls';
 import { Construct, type IConstruct } from 'constructs';
 import type { BaselineConfig } from '../../config/schema';
 
@@ -38,6 +40,8 @@ export interface GuardDutyProps {
   readonly exportKeyArn: string;
   /** Region → the delegation the organization configuration waits for (it waits for the detector). */
   readonly delegations: ReadonlyMap<string, IConstruct>;
+  /** The audit account (delegated administrator), where the detectors are. */
+  readonly accountId: string;
   /** The bucket policy and key the export destination is checked against. */
   readonly exportDependsOn: readonly IConstruct[];
 }
@@ -62,6 +66,7 @@ export class GuardDuty extends Construct {
         autoEnableOrganizationMembers: settings.autoEnableMembers,
         dependsOn: [props.delegations.get(region) as never],
       });
+      controlRecorder(this, props.accountId, region)(GUARDDUTY_ORGANIZATION, detector, organization);
       for (const [plan, feature] of Object.entries(GUARDDUTY_FEATURES) as [keyof Protection, string][]) {
         const on = settings.protection[plan];
         const agents = feature === 'RUNTIME_MONITORING' ? RUNTIME_AGENTS : [];

@@ -28,6 +28,8 @@
 import { Macie2ClassificationJob } from '@cdktf/provider-aws/lib/macie2-classification-job';
 import { Macie2Member } from '@cdktf/provider-aws/lib/macie2-member';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { controlRecorder } from '../../controls/record';
+import { MACIE_CLASSIFICATION_JOBS, MACIE_ORGANIZATION } from './controls';
 import { Construct } from 'constructs';
 
 export interface MacieMembershipProps {
@@ -77,11 +79,12 @@ export class MacieMembership extends Construct {
           lifecycle: { ignoreChanges: ['invite', 'email'] },
         });
         this.members.set(region, member);
+        // The control covers the member account, though the membership lives in the audit account.
+        controlRecorder(this, props.accountId, region)(MACIE_ORGANIZATION, member);
       }
       const buckets = props.classificationBuckets?.get(region) ?? [];
       if (buckets.length > 0) {
-        this.classificationJobs.push(
-          new Macie2ClassificationJob(this, `classification-${region}`, {
+        const job = new Macie2ClassificationJob(this, `classification-${region}`, {
             ...regional,
             name: `${props.namePrefix}-sensitive-data-${props.accountId}-${region}`,
             description: 'Weekly scan of the listed buckets for PII and credentials (SOC 2 CC6.7, C1.1)',
@@ -91,8 +94,9 @@ export class MacieMembership extends Construct {
             s3JobDefinition: { bucketDefinitions: [{ accountId: props.accountId, buckets: [...buckets] }] },
             // A job scans only the buckets of accounts that are members when it runs.
             dependsOn: member ? [member] : undefined,
-          }),
-        );
+          });
+        this.classificationJobs.push(job);
+        controlRecorder(this, props.accountId, region)(MACIE_CLASSIFICATION_JOBS, job);
       }
     }
   }

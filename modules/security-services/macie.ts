@@ -9,6 +9,8 @@
 import { Macie2Account } from '@cdktf/provider-aws/lib/macie2-account';
 import { Macie2OrganizationConfiguration } from '@cdktf/provider-aws/lib/macie2-organization-configuration';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { controlRecorder } from '../../controls/record';
+import { MACIE_ORGANIZATION } from './controls';
 import { Construct, type IConstruct } from 'constructs';
 
 export interface MacieProps {
@@ -17,6 +19,8 @@ export interface MacieProps {
   readonly regions: readonly string[];
   /** Region → the delegation the organization configuration waits for. */
   readonly delegations: ReadonlyMap<string, IConstruct>;
+  /** The audit account (delegated administrator). */
+  readonly accountId: string;
 }
 
 export class Macie extends Construct {
@@ -33,11 +37,12 @@ export class Macie extends Construct {
         findingPublishingFrequency: 'FIFTEEN_MINUTES',
       });
       this.accounts.set(region, account);
-      new Macie2OrganizationConfiguration(this, `organization-${region}`, {
+      const organization = new Macie2OrganizationConfiguration(this, `organization-${region}`, {
         ...regional,
         autoEnable: true,
         dependsOn: [account, props.delegations.get(region) as never],
       });
+      controlRecorder(this, props.accountId, region)(MACIE_ORGANIZATION, account, organization);
     }
   }
 }

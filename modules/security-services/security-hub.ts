@@ -11,6 +11,8 @@ import { SecurityhubConfigurationPolicy } from '@cdktf/provider-aws/lib/security
 import { SecurityhubConfigurationPolicyAssociation } from '@cdktf/provider-aws/lib/securityhub-configuration-policy-association';
 import { SecurityhubFindingAggregator } from '@cdktf/provider-aws/lib/securityhub-finding-aggregator';
 import { SecurityhubOrganizationConfiguration } from '@cdktf/provider-aws/lib/securityhub-organization-configuration';
+import { controlRecorder } from '../../controls/record';
+import { SECURITY_HUB_CIS, SECURITY_HUB_FSBP, SECURITY_HUB_ORGANIZATION } from './controls';
 import { Construct, type IConstruct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
@@ -28,6 +30,8 @@ export interface SecurityHubProps {
   readonly settings: BaselineConfig['securityServices']['securityHub'];
   readonly policyTargets: readonly string[];
   readonly namePrefix: string;
+  /** The audit account (delegated administrator). */
+  readonly accountId: string;
   /** The home-Region delegation the organization configuration waits for. */
   readonly delegation: IConstruct;
 }
@@ -74,6 +78,11 @@ export class SecurityHub extends Construct {
       },
       dependsOn: [organization],
     });
+    const record = controlRecorder(this, props.accountId, props.homeRegion);
+    record(SECURITY_HUB_ORGANIZATION, this.account, this.aggregator, organization);
+    // A standard the config leaves out is an exception of the matrix (see controls/exceptions.ts).
+    if (props.settings.standards.includes('aws-foundational-security-best-practices/v/1.0.0')) record(SECURITY_HUB_FSBP, this.policy);
+    if (props.settings.standards.some((s) => s.startsWith('cis-aws-foundations-benchmark/'))) record(SECURITY_HUB_CIS, this.policy);
     for (const target of props.policyTargets) {
       new SecurityhubConfigurationPolicyAssociation(this, `association-${target}`, {
         ...home,

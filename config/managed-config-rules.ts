@@ -1,0 +1,217 @@
+/**
+ * The AWS Config managed rules of the baseline: the ones the SOC 2 logging guides name, and the
+ * logging and monitoring rules an auditor expects beside them (from AWS's "Operational Best Practices
+ * for Logging" and "... for Monitoring" conformance packs; AWS publishes no SOC 2 pack). Each entry
+ * gives the rule name and identifier exactly as AWS documents them
+ * (https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html), where it
+ * runs, and what it evidences: each rule is a control of the matrix (`config-rule.<name>`).
+ *
+ * It lives in config/ because the config names these rules (`awsConfig.disabledRules`); the construct
+ * that deploys them is modules/config-rules/config-rules.ts.
+ *
+ * `home` rules judge global or account-level resources (IAM, the account's trails) and run in the home
+ * Region only: in every Region they would report the same thing once per Region.
+ */
+import type { BaselineConfig } from './schema';
+
+export interface ManagedRule {
+  /** The rule name (AWS's own name for the managed rule). */
+  readonly name: string;
+  /** The managed rule's source identifier. */
+  readonly identifier: string;
+  readonly scope: 'home' | 'regional';
+  /** Input parameters, from the config. @default - none */
+  readonly parameters?: (config: BaselineConfig) => Record<string, string>;
+  /** What it checks, in a few words (its description in AWS Config and in the matrix). */
+  readonly checks: string;
+  /** SOC 2 Trust Services Criteria it evidences (the rule's compliance is CC4.1 monitoring evidence). */
+  readonly tsc: readonly ('CC4.1' | 'CC6.1' | 'CC6.6' | 'CC7.1' | 'CC7.2' | 'CC7.3' | 'A1.2')[];
+  /** CIS AWS Foundations Benchmark v3.0.0 section, and v1.4.0's where it differs. @default - none */
+  readonly cis?: { readonly 'v3.0.0'?: string; readonly 'v1.4.0'?: string };
+  /** Security Hub controls that evaluate the same thing. @default - none */
+  readonly securityHub?: readonly string[];
+  /** Prowler checks that evaluate the same thing. @default - none */
+  readonly prowler?: readonly string[];
+}
+
+/** The bucket names of the trail's S3 data-event ARNs (`arn:aws:s3:::bucket[/prefix]`). */
+function dataEventBuckets(config: BaselineConfig): string[] {
+  return [...new Set(config.trail.dataEvents.s3.map((arn) => arn.slice('arn:aws:s3:::'.length).split('/')[0]))];
+}
+
+export const SOC2_LOGGING_PACK: readonly ManagedRule[] = [
+  {
+    name: 'root-account-mfa-enabled',
+    identifier: 'ROOT_ACCOUNT_MFA_ENABLED',
+    scope: 'home',
+    checks: 'The root user has MFA enabled',
+    tsc: ['CC4.1', 'CC6.1'],
+    cis: { 'v3.0.0': '1.5', 'v1.4.0': '1.5' },
+    securityHub: ['IAM.9'],
+    prowler: ['iam_root_mfa_enabled'],
+  },
+  {
+    name: 'iam-root-access-key-check',
+    identifier: 'IAM_ROOT_ACCESS_KEY_CHECK',
+    scope: 'home',
+    checks: 'The root user has no access key',
+    tsc: ['CC4.1', 'CC6.1'],
+    cis: { 'v3.0.0': '1.4', 'v1.4.0': '1.4' },
+    securityHub: ['IAM.4'],
+    prowler: ['iam_no_root_access_key'],
+  },
+  {
+    name: 'iam-user-mfa-enabled',
+    identifier: 'IAM_USER_MFA_ENABLED',
+    scope: 'home',
+    checks: 'Every IAM user has MFA enabled',
+    tsc: ['CC4.1', 'CC6.1'],
+    cis: { 'v3.0.0': '1.10', 'v1.4.0': '1.10' },
+    securityHub: ['IAM.19'],
+    prowler: ['iam_user_mfa_enabled_console_access'],
+  },
+  {
+    name: 'access-keys-rotated',
+    identifier: 'ACCESS_KEYS_ROTATED',
+    scope: 'home',
+    parameters: (c) => ({ maxAccessKeyAge: String(c.awsConfig.accessKeyMaxAgeDays) }),
+    checks: 'Active access keys are rotated within maxAccessKeyAge days',
+    tsc: ['CC4.1', 'CC6.1'],
+    cis: { 'v3.0.0': '1.14', 'v1.4.0': '1.14' },
+    securityHub: ['IAM.3'],
+    prowler: ['iam_rotate_access_key_90_days'],
+  },
+  {
+    name: 'multi-region-cloudtrail-enabled',
+    identifier: 'MULTI_REGION_CLOUD_TRAIL_ENABLED',
+    scope: 'home',
+    checks: 'At least one multi-Region trail logs management events',
+    tsc: ['CC4.1', 'CC7.2'],
+    cis: { 'v3.0.0': '3.1', 'v1.4.0': '3.1' },
+    securityHub: ['CloudTrail.1'],
+    prowler: ['cloudtrail_multi_region_enabled'],
+  },
+  {
+    name: 'cloudtrail-s3-dataevents-enabled',
+    identifier: 'CLOUDTRAIL_S3_DATAEVENTS_ENABLED',
+    scope: 'home',
+    // Without bucket names the rule wants data events on every bucket; the baseline logs the listed ones.
+    parameters: (c): Record<string, string> =>
+      c.trail.dataEvents.s3.length > 0 ? { S3BucketNames: dataEventBuckets(c).join(',') } : {},
+    checks: 'A trail records S3 data events (for the listed buckets)',
+    tsc: ['CC4.1', 'CC7.2'],
+    cis: { 'v3.0.0': '3.8, 3.9', 'v1.4.0': '3.10, 3.11' },
+    securityHub: ['S3.22', 'S3.23'],
+    prowler: ['cloudtrail_s3_dataevents_write_enabled', 'cloudtrail_s3_dataevents_read_enabled'],
+  },
+  {
+    name: 'cloudtrail-enabled',
+    identifier: 'CLOUD_TRAIL_ENABLED',
+    scope: 'regional',
+    checks: 'A trail is enabled in the account',
+    tsc: ['CC4.1', 'CC7.2'],
+    securityHub: ['CloudTrail.3'],
+    prowler: ['cloudtrail_multi_region_enabled'],
+  },
+  {
+    name: 'cloud-trail-log-file-validation-enabled',
+    identifier: 'CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED',
+    scope: 'regional',
+    checks: 'Trails sign digest files (log file validation)',
+    tsc: ['CC4.1', 'CC7.2'],
+    cis: { 'v3.0.0': '3.2', 'v1.4.0': '3.2' },
+    securityHub: ['CloudTrail.4'],
+    prowler: ['cloudtrail_log_file_validation_enabled'],
+  },
+  {
+    name: 'cloud-trail-cloud-watch-logs-enabled',
+    identifier: 'CLOUD_TRAIL_CLOUD_WATCH_LOGS_ENABLED',
+    scope: 'regional',
+    checks: 'Trails deliver to CloudWatch Logs',
+    tsc: ['CC4.1', 'CC7.2'],
+    cis: { 'v1.4.0': '3.4' },
+    securityHub: ['CloudTrail.5'],
+    prowler: ['cloudtrail_cloudwatch_logging_enabled'],
+  },
+  {
+    name: 'cloud-trail-encryption-enabled',
+    identifier: 'CLOUD_TRAIL_ENCRYPTION_ENABLED',
+    scope: 'regional',
+    checks: 'Trails encrypt log files with a KMS key',
+    tsc: ['CC4.1', 'CC6.1'],
+    cis: { 'v3.0.0': '3.5', 'v1.4.0': '3.7' },
+    securityHub: ['CloudTrail.2'],
+    prowler: ['cloudtrail_kms_encryption_enabled'],
+  },
+  {
+    name: 'cloudwatch-log-group-encrypted',
+    identifier: 'CLOUDWATCH_LOG_GROUP_ENCRYPTED',
+    scope: 'regional',
+    checks: 'Log groups are encrypted with a KMS key',
+    tsc: ['CC4.1', 'CC6.1'],
+    prowler: ['cloudwatch_log_group_kms_encryption_enabled'],
+  },
+  {
+    name: 'cw-loggroup-retention-period-check',
+    identifier: 'CW_LOGGROUP_RETENTION_PERIOD_CHECK',
+    scope: 'regional',
+    parameters: (c) => ({ MinRetentionTime: String(c.retention.cloudWatchLogsDays) }),
+    checks: 'Log groups keep events at least MinRetentionTime days',
+    tsc: ['CC4.1', 'CC7.2', 'A1.2'],
+    securityHub: ['CloudWatch.16'],
+    prowler: ['cloudwatch_log_group_retention_policy_specific_days_enabled'],
+  },
+  {
+    name: 's3-bucket-logging-enabled',
+    identifier: 'S3_BUCKET_LOGGING_ENABLED',
+    scope: 'regional',
+    checks: 'Buckets have server access logging',
+    tsc: ['CC4.1', 'CC7.2'],
+    cis: { 'v3.0.0': '3.4', 'v1.4.0': '3.6' },
+    securityHub: ['S3.9'],
+    prowler: ['s3_bucket_server_access_logging_enabled'],
+  },
+  {
+    name: 'vpc-flow-logs-enabled',
+    identifier: 'VPC_FLOW_LOGS_ENABLED',
+    scope: 'regional',
+    parameters: () => ({ trafficType: 'ALL' }),
+    checks: 'Every VPC has a flow log of ALL traffic',
+    tsc: ['CC4.1', 'CC7.2'],
+    cis: { 'v3.0.0': '3.7', 'v1.4.0': '3.9' },
+    securityHub: ['EC2.6'],
+    prowler: ['vpc_flow_logs_enabled'],
+  },
+  {
+    name: 'guardduty-enabled-centralized',
+    identifier: 'GUARDDUTY_ENABLED_CENTRALIZED',
+    scope: 'regional',
+    parameters: (c) => ({ CentralMonitoringAccount: c.organization.auditAccountId }),
+    checks: 'GuardDuty is on and managed by the audit account',
+    tsc: ['CC4.1', 'CC7.2'],
+    securityHub: ['GuardDuty.1'],
+    prowler: ['guardduty_is_enabled', 'guardduty_centrally_managed'],
+  },
+  {
+    name: 'securityhub-enabled',
+    identifier: 'SECURITYHUB_ENABLED',
+    scope: 'regional',
+    checks: 'Security Hub is on',
+    tsc: ['CC4.1', 'CC7.2'],
+    cis: { 'v3.0.0': '4.16' },
+    prowler: ['securityhub_enabled'],
+  },
+  {
+    name: 'cloudwatch-alarm-action-check',
+    identifier: 'CLOUDWATCH_ALARM_ACTION_CHECK',
+    scope: 'regional',
+    // The CIS alarms act on ALARM only; the rule's default would also demand INSUFFICIENT_DATA actions.
+    parameters: () => ({ alarmActionRequired: 'true', insufficientDataActionRequired: 'false', okActionRequired: 'false' }),
+    checks: 'Alarms have an action for the ALARM state',
+    tsc: ['CC4.1', 'CC7.2', 'CC7.3'],
+    securityHub: ['CloudWatch.15'],
+    prowler: ['cloudwatch_alarm_actions_alarm_state_configured'],
+  },
+];
+
+export const BASELINE_CONFIG_RULE_NAMES: readonly string[] = SOC2_LOGGING_PACK.map((r) => r.name);

@@ -1,0 +1,209 @@
+/**
+ * The SOC 2 control matrix of a synthesized organization (`cdktf.out/evidence/control-matrix.json`):
+ * for each Trust Services Criterion its controls; for each control where it is deployed (stack,
+ * resource address, account, Region, read from each stack's `controls.json`) and how to evidence it;
+ * the controls the config switches off, as exceptions with the config's reason; and the coverage of
+ * Prowler's SOC 2 framework and of the AWS Config rules the SOC 2 guides name.
+ *
+ * The JSON is stable: keys and lists in a fixed order, no timestamps, so the same config gives the
+ * same bytes. `schemaVersion` changes when a field changes meaning or goes away (docs/control-matrix.md).
+ */
+import type { BaselineConfig } from '../config/schema';
+import { switchedOffControls } from '../config/schema';
+import { configRuleControlId } from '../modules/config-rules/controls';
+import { CONTROL_CATALOG } from './catalog';
+import { TSC_CRITERIA, type ControlDeclaration, type TscCriterion } from './control';
+import { PROWLER_SOC2_FRAMEWORK, prowlerCoverage, type RequirementCoverage } from './prowler-soc2';
+import type { StackControls } from './record';
+import { SEED_CONFIG_RULES } from './seed-config-rules';
+
+export const CONTROL_MATRIX_SCHEMA_VERSION = 1;
+
+/**
+ * - `deployed`: resources of the synthesized stacks implement it (listed in `deployments`);
+ * - `exception`: the config switches it off, with a reason (see `exceptions`);
+ * - `inherited`: AWS Control Tower provides it instead of the baseline (see `statusNote`);
+ * - `not-configured`: optional, and the config asks for none of it (see `statusNote`).
+ */
+export type ControlStatus = 'deployed' | 'exception' | 'inherited' | 'not-configured';
+
+export interface Deployment {
+  readonly stack: string;
+  /** The account the control applies to. */
+  readonly account: string;
+  /** The Region of the resources, or "global" for account-wide settings. */
+  readonly region: string;
+  /** Terraform resource addresses in the stack's cdk.tf.json. */
+  readonly addresses: readonly string[];
+}
+
+export interface MatrixControl extends ControlDeclaration {
+  readonly status: ControlStatus;
+  readonly statusNote?: string;
+  /** How many accounts, and which Regions, the deployments cover. */
+  readonly coverage: { readonly accounts: number; readonly regions: readonly string[] };
+  readonly deployments: readonly Deployment[];
+}
+
+export interface MatrixException {
+  /** The control of the matrix concerned. */
+  readonly control: string;
+  /** What is off, e.g. "AWS Config rule iam-user-mfa-enabled" or "Security Hub control IAM.6". */
+  readonly item: string;
+  readonly reason: string;
+  /** Where the config says so. */
+  readonly configPath: string;
+}
+
+export interface CriterionEntry {
+  readonly id: TscCriterion;
+  readonly title: string;
+  readonly controls: readonly string[];
+  readonly counts: Readonly<Record<ControlStatus, number>>;
+}
+
+export interface ControlMatrix {
+  readonly schemaVersion: number;
+  readonly organization: { readonly id: string; readonly namePrefix: string };
+  /** The stacks whose records the matrix holds, and the stacks of the config not synthesized yet. */
+  readonly stacks: { readonly included: readonly string[]; readonly notSynthesized: readonly string[] };
+  readonly criteria: readonly CriterionEntry[];
+  readonly controls: readonly MatrixControl[];
+  readonly exceptions: readonly MatrixException[];
+  readonly frameworks: {
+    readonly prowlerSoc2Aws: { readonly source: string; readonly commit: string; readonly requirements: readonly RequirementCoverage[] };
+  };
+  /** The AWS Config rules the SOC 2 guides name, and the control of the baseline that deploys each. */
+  readonly guideConfigRules: readonly { readonly guideName: string; readonly awsRuleName: string; readonly control: string; readonly status: ControlStatus }[];
+}
+
+/** Optional controls: why a control has no deployment when the config asks for none of it. */
+function notConfiguredNote(control: ControlDeclaration, config: BaselineConfig): string | undefined {
+  switch (control.id) {
+    case 'cloudtrail.data-events':
+      return 'trail.dataEvents lists no S3 bucket, Lambda function or DynamoDB table.';
+    case 'macie.classification-jobs':
+      return 'securityServices.macie.classificationJobs lists no bucket.';
+    case 'config-rule.additional-rules':
+      return 'awsConfig.additionalRules is empty.';
+    case 'cloudtrail.account-trails':
+      return config.members.every((m) => m.id === config.organization.managementAccountId)
+        ? 'The only member is the management account, which owns the organization trail.'
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Controls Control Tower's organization trail provides when the config uses it. */
+const CONTROL_TOWER_TRAIL_CONTROLS = new Set([
+  'cloudtrail.organization-trail',
+  'cloudtrail.log-file-validation',
+  'cloudtrail.kms-encryption',
+  'cloudtrail.cloudwatch-logs-delivery',
+  'cloudtrail.data-events',
+]);
+
+/** The exceptions the config records, each with its reason. */
+export function configExceptions(config: BaselineConfig): MatrixException[] {
+  const off = switchedOffControls(config);
+  return [
+    ...config.controlExceptions.map((e, i) => ({
+      control: e.control,
+      item: off.get(e.control) ?? e.control,
+      reason: e.reason,
+      configPath: `controlExceptions[${i}]`,
+    })),
+    ...config.awsConfig.disabledRules.map((r, i) => ({
+      control: configRuleControlId(r.name),
+      item: `AWS Config rule ${r.name}`,
+      reason: r.reason,
+      configPath: `awsConfig.disabledRules[${i}]`,
+    })),
+    ...config.securityServices.securityHub.disabledControls.map((c, i) => ({
+      control: 'securityhub.organization',
+      item: `Security Hub control ${c.id}`,
+      reason: c.reason,
+      configPath: `securityServices.securityHub.disabledControls[${i}]`,
+    })),
+  ];
+}
+
+/**
+ * The matrix of `config`, from the control records of its synthesized stacks (`records`, any order).
+ * `allStacks` are the config's stack names: those without records are listed as not synthesized.
+ */
+export function buildControlMatrix(config: BaselineConfig, records: readonly StackControls[], allStacks: readonly string[]): ControlMatrix {
+  const deployments = new Map<string, Deployment[]>();
+  const sorted = [...records].sort((a, b) => a.stack.localeCompare(b.stack));
+  for (const stack of sorted) {
+    for (const r of stack.records) {
+      const list = deployments.get(r.control) ?? [];
+      list.push({ stack: stack.stack, account: r.account, region: r.region, addresses: r.addresses });
+      deployments.set(r.control, list);
+    }
+  }
+  const known = new Set(CONTROL_CATALOG.map((c) => c.id));
+  for (const id of deployments.keys()) {
+    if (!known.has(id)) throw new Error(`control records name ${id}, which controls/catalog.ts does not declare`);
+  }
+
+  const exceptions = configExceptions(config);
+  const exceptionOf = new Map<string, MatrixException>();
+  for (const e of exceptions) if (!exceptionOf.has(e.control)) exceptionOf.set(e.control, e);
+  const controlTowerTrail = config.controlTower.enabled && config.controlTower.organizationTrail === 'control-tower';
+
+  const controls: MatrixControl[] = CONTROL_CATALOG.map((c) => {
+    const found = deployments.get(c.id) ?? [];
+    const coverage = {
+      accounts: new Set(found.map((d) => d.account)).size,
+      regions: [...new Set(found.map((d) => d.region))].sort(),
+    };
+    let status: ControlStatus;
+    let statusNote: string | undefined;
+    const exception = exceptionOf.get(c.id);
+    if (found.length > 0) {
+      status = 'deployed';
+      if (c.id === 'config.recorder' && config.controlTower.enabled) {
+        statusNote = `AWS Control Tower records configuration in ${(config.controlTower.regions ?? config.regions.governed).join(', ')}; the baseline's recorders cover the other Regions.`;
+      } else if (exception) {
+        statusNote = `Deployed, with exceptions: see exceptions (${exception.configPath}).`;
+      }
+    } else if (exception && exception.control === c.id && !exception.item.startsWith('Security Hub control')) {
+      status = 'exception';
+      statusNote = `${exception.item}: ${exception.reason}`;
+    } else if (controlTowerTrail && CONTROL_TOWER_TRAIL_CONTROLS.has(c.id)) {
+      status = 'inherited';
+      statusNote = `AWS Control Tower's organization trail provides it (controlTower.organizationTrail: control-tower); its log group ${config.controlTower.trailLogGroupName} feeds the CIS alarms.`;
+    } else {
+      status = 'not-configured';
+      statusNote = notConfiguredNote(c, config) ?? 'No synthesized stack deploys it (see stacks.notSynthesized).';
+    }
+    return { ...c, status, ...(statusNote ? { statusNote } : {}), coverage, deployments: found };
+  });
+
+  const statusOf = new Map(controls.map((c) => [c.id, c.status]));
+  const criteria: CriterionEntry[] = (Object.keys(TSC_CRITERIA) as TscCriterion[]).map((id) => {
+    const ids = controls.filter((c) => c.tsc.includes(id)).map((c) => c.id);
+    const counts: Record<ControlStatus, number> = { deployed: 0, exception: 0, inherited: 0, 'not-configured': 0 };
+    for (const cid of ids) counts[statusOf.get(cid)!]++;
+    return { id, title: TSC_CRITERIA[id], controls: ids, counts };
+  });
+
+  const included = new Set(records.map((r) => r.stack));
+  return {
+    schemaVersion: CONTROL_MATRIX_SCHEMA_VERSION,
+    organization: { id: config.organization.id, namePrefix: config.organization.namePrefix },
+    stacks: { included: allStacks.filter((s) => included.has(s)), notSynthesized: allStacks.filter((s) => !included.has(s)) },
+    criteria,
+    controls,
+    exceptions,
+    frameworks: {
+      prowlerSoc2Aws: { source: PROWLER_SOC2_FRAMEWORK.source, commit: PROWLER_SOC2_FRAMEWORK.commit, requirements: prowlerCoverage(CONTROL_CATALOG) },
+    },
+    guideConfigRules: SEED_CONFIG_RULES.map((r) => {
+      const control = configRuleControlId(r.awsRuleName);
+      return { guideName: r.seedName, awsRuleName: r.awsRuleName, control, status: statusOf.get(control) ?? 'not-configured' };
+    }),
+  };
+}

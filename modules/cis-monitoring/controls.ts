@@ -1,0 +1,51 @@
+/**
+ * Each CIS CloudWatch monitoring filter and its alarm is a control (`cis.<filter id>`), derived from
+ * its declaration in cis-metric-filters.ts; so is the off-hours console sign-in alarm the SOC 2
+ * guides ask for. The alarms' descriptions are written from these controls.
+ */
+import { defineControl, type ControlDeclaration } from '../../controls/control';
+import { CIS_METRIC_FILTERS, type CisMetricFilter } from './cis-metric-filters';
+
+function filterControl(f: CisMetricFilter): ControlDeclaration {
+  return defineControl({
+    id: `cis.${f.id}`,
+    title: `Alarm on ${f.title.charAt(0).toLowerCase()}${f.title.slice(1)}`,
+    description: `A CloudWatch Logs metric filter on the trail's log group and a Sum >= 1 alarm that notifies the alert route within five minutes (CIS ${f.cis}).`,
+    tsc: f.soc2.includes('CC7.3') ? f.soc2 : [...f.soc2, 'CC7.3'],
+    // CIS v1.4.0 and v3.0.0 number section 4 (monitoring) the same way.
+    cis: { 'v3.0.0': f.cis, 'v1.4.0': f.cis },
+    securityHub: f.securityHub ? [f.securityHub] : [],
+    awsConfigRules: ['cloudwatch-alarm-action-check'],
+    prowler: f.prowler,
+    evidence: {
+      api: ['logs:DescribeMetricFilters', 'cloudwatch:DescribeAlarmsForMetric', 'sns:ListSubscriptionsByTopic'],
+      command: `aws logs describe-metric-filters --log-group-name <trail log group> --filter-name-prefix <prefix>-${f.id} && aws cloudwatch describe-alarms-for-metric --metric-name ${f.metricName} --namespace <namespace>`,
+      lookFor: `The filter's pattern is exactly the CIS one, and its alarm (Sum >= 1 over 300 s) has the account's alert topic as its ALARM action.`,
+    },
+  });
+}
+
+/** The control of each CIS filter, by filter id. */
+export const CIS_FILTER_CONTROLS: ReadonlyMap<string, ControlDeclaration> = new Map(CIS_METRIC_FILTERS.map((f) => [f.id, filterControl(f)]));
+
+export const CONSOLE_SIGNIN_OUTSIDE_BUSINESS_HOURS = defineControl({
+  id: 'cis.console-signin-outside-business-hours',
+  title: 'Alarm on console sign-ins outside business hours',
+  description: 'A metric filter counting successful console sign-ins and a metric-math alarm that fires for any of them outside the configured business hours (alerts.businessHours).',
+  tsc: ['CC7.2', 'CC7.3', 'CC6.1'],
+  evidence: {
+    api: ['logs:DescribeMetricFilters', 'cloudwatch:DescribeAlarms'],
+    command: 'aws cloudwatch describe-alarms --alarm-names <prefix>-console-signin-outside-business-hours',
+    lookFor: "The alarm's metric math expression encodes the business hours, and its ALARM action is the account's alert topic.",
+  },
+});
+
+/** The alarm description: the control it implements and what it cites. */
+export function alarmDescription(control: ControlDeclaration, logGroupName: string, detail?: string): string {
+  const cites = [
+    ...(control.cis?.['v3.0.0'] ? [`CIS ${control.cis['v3.0.0']}`] : []),
+    ...(control.securityHub?.length ? [`Security Hub ${control.securityHub.join(', ')}`] : []),
+    `SOC 2 ${control.tsc.join(', ')}`,
+  ];
+  return `${control.title}${detail ? ` (${detail})` : ''}: control ${control.id} (${cites.join('; ')}), on the events of ${logGroupName}`;
+}

@@ -1,0 +1,101 @@
+/**
+ * The CloudTrail controls: the organization trail and what makes its logs trustworthy (multi-Region,
+ * validated, encrypted, streamed to CloudWatch Logs, data events) and the member accounts' own trails. Security Hub ids: AWS Security Hub controls reference
+ * (https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html).
+ */
+import { defineControl } from '../../controls/control';
+
+export const ORGANIZATION_TRAIL = defineControl({
+  id: 'cloudtrail.organization-trail',
+  title: 'Organization trail in every Region',
+  description: 'One CloudTrail organization trail, multi-Region with global service events, records every management event (read and write) of every account into the log-archive bucket.',
+  tsc: ['CC7.2', 'CC2.1', 'CC8.1'],
+  cis: { 'v3.0.0': '3.1', 'v1.4.0': '3.1' },
+  securityHub: ['CloudTrail.1', 'CloudTrail.3'],
+  awsConfigRules: ['multi-region-cloudtrail-enabled', 'cloudtrail-enabled'],
+  prowler: ['cloudtrail_multi_region_enabled', 'cloudtrail_multi_region_enabled_logging_management_events'],
+  evidence: {
+    api: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'],
+    command: 'aws cloudtrail describe-trails --trail-name-list <trail> && aws cloudtrail get-trail-status --name <trail>',
+    lookFor: 'IsOrganizationTrail, IsMultiRegionTrail and IncludeGlobalServiceEvents true; IsLogging true; LatestDeliveryTime recent and no LatestDeliveryError.',
+  },
+});
+
+export const LOG_FILE_VALIDATION = defineControl({
+  id: 'cloudtrail.log-file-validation',
+  title: 'Trail log file integrity validation',
+  description: 'CloudTrail signs an hourly digest of the log files it delivered, so any modified or deleted log file is detectable (aws cloudtrail validate-logs).',
+  tsc: ['CC7.2', 'CC2.1'],
+  cis: { 'v3.0.0': '3.2', 'v1.4.0': '3.2' },
+  securityHub: ['CloudTrail.4'],
+  awsConfigRules: ['cloud-trail-log-file-validation-enabled'],
+  prowler: ['cloudtrail_log_file_validation_enabled'],
+  evidence: {
+    api: ['cloudtrail:DescribeTrails', 'cloudtrail:ListPublicKeys', 's3:GetObject'],
+    command: 'aws cloudtrail validate-logs --trail-arn <trail arn> --start-time <24 hours ago>',
+    lookFor: 'LogFileValidationEnabled true; every digest and log file of the period valid, none missing.',
+  },
+});
+
+export const TRAIL_KMS_ENCRYPTION = defineControl({
+  id: 'cloudtrail.kms-encryption',
+  title: 'Trail logs encrypted with a customer managed KMS key',
+  description: 'Trail log files are encrypted with a KMS key of the log-archive account, whose policy lets only CloudTrail encrypt and only the named readers decrypt.',
+  tsc: ['CC6.1'],
+  cis: { 'v3.0.0': '3.5', 'v1.4.0': '3.7' },
+  securityHub: ['CloudTrail.2'],
+  awsConfigRules: ['cloud-trail-encryption-enabled'],
+  prowler: ['cloudtrail_kms_encryption_enabled'],
+  evidence: {
+    api: ['cloudtrail:DescribeTrails', 'kms:GetKeyPolicy'],
+    command: 'aws cloudtrail describe-trails --trail-name-list <trail> --query "trailList[].KmsKeyId"',
+    lookFor: "KmsKeyId is the log-archive account's CloudTrail key.",
+  },
+});
+
+export const TRAIL_CLOUDWATCH_LOGS = defineControl({
+  id: 'cloudtrail.cloudwatch-logs-delivery',
+  title: 'Trail events streamed to CloudWatch Logs',
+  description: 'The trail delivers its events to a KMS-encrypted CloudWatch Logs group, where the CIS metric filters and alarms watch them within minutes.',
+  tsc: ['CC7.2'],
+  cis: { 'v1.4.0': '3.4' },
+  securityHub: ['CloudTrail.5'],
+  awsConfigRules: ['cloud-trail-cloud-watch-logs-enabled'],
+  prowler: ['cloudtrail_cloudwatch_logging_enabled'],
+  evidence: {
+    api: ['cloudtrail:GetTrailStatus'],
+    command: 'aws cloudtrail get-trail-status --name <trail>',
+    lookFor: 'CloudWatchLogsLogGroupArn set on the trail; LatestCloudWatchLogsDeliveryTime within the last hour and no LatestCloudWatchLogsDeliveryError.',
+  },
+});
+
+export const DATA_EVENTS = defineControl({
+  id: 'cloudtrail.data-events',
+  title: 'Data events for the listed S3 buckets, Lambda functions and DynamoDB tables',
+  description: 'The organization trail records object-level (data) events for the resources the config lists (trail.dataEvents), read and write.',
+  tsc: ['CC7.2', 'CC6.1'],
+  cis: { 'v3.0.0': '3.8, 3.9', 'v1.4.0': '3.10, 3.11' },
+  securityHub: ['S3.22', 'S3.23'],
+  awsConfigRules: ['cloudtrail-s3-dataevents-enabled'],
+  prowler: ['cloudtrail_s3_dataevents_write_enabled', 'cloudtrail_s3_dataevents_read_enabled', 'awslambda_function_invoke_api_operations_cloudtrail_logging_enabled'],
+  evidence: {
+    api: ['cloudtrail:GetEventSelectors'],
+    command: 'aws cloudtrail get-event-selectors --trail-name <trail>',
+    lookFor: 'An advanced event selector per data-event type with the configured resources.',
+  },
+});
+
+export const ACCOUNT_TRAILS = defineControl({
+  id: 'cloudtrail.account-trails',
+  title: "Each member account's own trail and CIS alarms",
+  description: 'Every member account (the management account aside) has its own multi-Region trail, log group and CIS alarms, because Security Hub and Prowler evaluate CIS monitoring per account against trails the account owns.',
+  tsc: ['CC7.2'],
+  cis: { 'v3.0.0': '3.1', 'v1.4.0': '3.1' },
+  securityHub: ['CloudTrail.1'],
+  prowler: ['cloudtrail_multi_region_enabled'],
+  evidence: {
+    api: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus'],
+    command: 'aws cloudtrail describe-trails --no-include-shadow-trails (in each member account)',
+    lookFor: 'The account trail is multi-Region, logging, validating and delivering to its log group.',
+  },
+});

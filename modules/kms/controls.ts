@@ -1,0 +1,18 @@
+/** The KMS control of every key the baseline creates for logs and alerts. */
+import { defineControl } from '../../controls/control';
+
+export const KEY_ROTATION = defineControl({
+  id: 'kms.key-rotation',
+  title: 'Log encryption keys rotate yearly and cannot be deleted at once',
+  description: 'Every customer managed key the baseline creates has automatic rotation on and the longest deletion window (30 days), with prevent_destroy on the keys of the audit trail.',
+  tsc: ['CC6.1'],
+  cis: { 'v3.0.0': '3.6', 'v1.4.0': '3.8' },
+  // Security Hub KMS controls: https://docs.aws.amazon.com/securityhub/latest/userguide/kms-controls.html
+  securityHub: ['KMS.4'],
+  prowler: ['kms_cmk_rotation_enabled'],
+  evidence: {
+    api: ['kms:GetKeyRotationStatus', 'kms:DescribeKey'],
+    command: 'aws kms get-key-rotation-status --key-id <key>',
+    lookFor: 'KeyRotationEnabled true; KeyState "Enabled".',
+  },
+});
