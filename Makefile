@@ -2,6 +2,7 @@
 #   make synth   synthesizes the example org (or BASELINE_CONFIG) into cdktf.out/
 #   make test    lint, typecheck, jest, then checkov on the synthesized example
 # Each installs what it needs: node_modules from package-lock.json, checkov into .venv.
+# `make help` (the default goal) lists every target and the environment variables the project reads.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 VENV := .venv
@@ -11,16 +12,36 @@ VENV_STAMP := $(VENV)/.install-stamp
 # cdktf's CLI checks for updates over the network unless told not to.
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help synth build bench test jest lint typecheck checkov clean
+.PHONY: help synth build bench test jest lint typecheck checkov clean schema
 
 help:
-	@echo "make synth  - synthesize the org config (BASELINE_CONFIG, default baseline.config.yaml) into cdktf.out/,"
-	@echo "              rewriting only the stacks that changed (listed in cdktf.out/changed-stacks.json)"
-	@echo "make test   - lint, typecheck, jest, synth the example org and run checkov on it"
-	@echo "make bench  - time full, incremental and one-stack synth and a vend at 5x3, 100x17 and 1,000x17"
-	@echo "              accounts x Regions (BENCH_SIZES=100x17 to choose; takes a few minutes)"
-	@echo "make build  - compile the synth code to dist/ (make synth does it)"
-	@echo "make clean  - remove cdktf.out/ and dist/"
+	@echo "Targets:"
+	@echo "  make synth      synthesize the org config (BASELINE_CONFIG, default baseline.config.yaml) into cdktf.out/,"
+	@echo "                  rewriting only the stacks that changed (listed in cdktf.out/changed-stacks.json)"
+	@echo "  make test       lint, typecheck, jest, synth the example org and run checkov on it"
+	@echo "  make lint       eslint over the tree, no warning allowed"
+	@echo "  make typecheck  tsc over the tree"
+	@echo "  make jest       the jest tests"
+	@echo "  make checkov    synth the example org into a clean cdktf.out/ and judge it with checkov (installed into .venv)"
+	@echo "  make build      compile the synth code to dist/ (make synth does it)"
+	@echo "  make bench      time full, incremental and one-stack synth and a vend at 5x3, 100x17 and 1,000x17"
+	@echo "                  accounts x Regions (BENCH_SIZES=100x17 to choose; takes a few minutes)"
+	@echo "  make schema     regenerate baseline.config.schema.json (the config's JSON Schema) from config/schema.ts"
+	@echo "  make clean      remove cdktf.out/ and dist/"
+	@echo "  make help       this list"
+	@echo ""
+	@echo "Environment variables:"
+	@echo "  BASELINE_CONFIG         the org config (default baseline.config.yaml); also bin/baseline's default --config"
+	@echo "  BASELINE_STACKS         synthesize only these stacks: names or globs, comma-separated (default: every stack)"
+	@echo "  BASELINE_SYNTH_WORKERS  synth worker processes (default: one per CPU)"
+	@echo "  BASELINE_SYNTH_CACHE    off: rebuild every stack instead of reusing unchanged ones from the last synth (default on)"
+	@echo "  BASELINE_DEBUG_TOKENS   1: record where each cdktf token was created, to debug a token error (slower)"
+	@echo "  CDKTF_OUTDIR            the synth output folder (default cdktf.out)"
+	@echo "  CDKTF_CONTEXT_JSON      cdktf's own setting (context values); a change rebuilds every stack"
+	@echo "  SYNTH_HCL_OUTPUT        cdktf's own setting (HCL output); a change rebuilds every stack"
+	@echo "  BENCH_SIZES             make bench's org sizes, accounts x Regions, comma-separated (default 5x3,100x17,1000x17)"
+	@echo ""
+	@echo "The project's command line (vend, list, remove...): bin/baseline --help"
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -62,6 +83,10 @@ test: lint typecheck jest checkov
 BENCH_SIZES ?= 5x3,100x17,1000x17
 bench: build
 	npx tsx bench/run.ts $(BENCH_SIZES)
+
+# The config's JSON Schema, for editors (see config/json-schema.ts); a jest test fails when it is stale.
+schema: $(NODE_STAMP)
+	npx tsx config/json-schema.ts
 
 clean:
 	rm -rf cdktf.out dist

@@ -1,169 +1,226 @@
 /**
- * `baseline`: the account-vending hook for pipelines.
+ * `baseline`: the project's command line. Each command is a CliCommand (bin/cli-command.ts) declared in
+ * the folder of its concern; this file only dispatches to them, checks their options against their
+ * declarations, and prints help generated from those declarations:
  *
- *   baseline vend --account-id ID --name NAME --email EMAIL --ou OU [--tag k=v ...] [--regions r1,r2] [--update]
- *   baseline vend --aft REQUEST.json [--account-id ID] [--update]
- *   baseline vend --control-tower-event EVENT.json|- --email EMAIL [--update]
- *   baseline list [--json]
- *   baseline remove --account-id ID [--yes]
+ *   baseline --help | -h | help            the commands, one line each
+ *   baseline help <command>                a command's usage and options, one line each
+ *   baseline <command> --help | -h         the same
  *
- * Every command takes --config FILE (default: BASELINE_CONFIG, else baseline.config.yaml) and --outdir DIR
- * (default cdktf.out). stdout carries one JSON line for the pipeline; messages go to stderr. Exit codes:
- * 0 done, 1 refused (bad input, conflict, invalid config), 2 usage.
+ * Help goes to stdout and exits 0. stdout carries a command's result, stderr its messages. Exit codes:
+ * 0 done, 1 refused (CommandError: bad input, conflict, invalid config, failed check), 2 usage
+ * (UsageError, unknown command or option: the message names it, followed by the command's usage).
  */
-import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { configPath } from '../config/load';
-import {
-  fromAftRequest,
-  fromControlTowerEvent,
-  parseRegionList,
-  parseTags,
-  VendingError,
-  type AccountRequest,
-} from '../vending/account-sources';
-import { listAccounts, removeAccount, vendAccount } from '../vending/vend';
+import { CommandError, UsageError, type CliCommand, type CliIo, type CliOption, type CliValues } from './cli-command';
+import { listCommand, removeCommand, vendCommand } from '../vending/cli';
 
-const USAGE = `usage:
-  baseline vend --account-id ID --name NAME --email EMAIL --ou OU [--tag k=v ...] [--regions r1,r2] [--update]
-  baseline vend --aft REQUEST.json [--account-id ID] [--update]
-  baseline vend --control-tower-event EVENT.json|- --email EMAIL [--update]
-  baseline list [--json]
-  baseline remove --account-id ID [--yes]
-options for every command: --config FILE (default $BASELINE_CONFIG or baseline.config.yaml), --outdir DIR (default cdktf.out)`;
+/** Every command, in the order `baseline --help` lists them. */
+export const COMMANDS: readonly CliCommand[] = [
+  vendCommand,
+  listCommand,
+  removeCommand,
+];
 
-class UsageError extends Error {}
+const HELP_OPTION: CliOption = { name: 'help', type: 'boolean', description: 'Print this help and exit.' };
+const HELP_FLAGS = ['--help', '-h'];
 
-function readJson(source: string, what: string): unknown {
-  let text: string;
-  try {
-    text = source === '-' ? readFileSync(0, 'utf8') : readFileSync(source, 'utf8');
-  } catch (e) {
-    throw new VendingError(`${what} ${source}: cannot read it: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+/** Two columns: the left padded to the widest entry (up to a cap, so one long option does not push all). */
+function columns(rows: readonly (readonly [string, string])[]): string[] {
+  const width = Math.min(Math.max(0, ...rows.map(([left]) => left.length)), 32);
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`);
+}
+
+function optionLeft(option: CliOption): string {
+  const flag = option.name === 'help' ? '-h, --help' : `--${option.name}`;
+  return option.type === 'string' ? `${flag} ${option.placeholder ?? 'VALUE'}` : flag;
+}
+
+/** `baseline --help`: what the tool is, and one line per command. */
+export function mainHelp(commands: readonly CliCommand[] = COMMANDS): string {
+  return [
+    'baseline: the command line of the SOC 2 logging and monitoring baseline.',
+    '',
+    'usage:',
+    '  baseline <command> [options]',
+    '  baseline help [<command>]',
+    '',
+    'commands:',
+    ...columns([...commands.map((c) => [c.name, c.summary] as const), ['help', 'Print this help, or a command\'s help (same as <command> --help).']]),
+    '',
+    'Run "baseline <command> --help" for a command\'s usage and options.',
+    'stdout carries a command\'s result, stderr its messages. Exit codes: 0 done, 1 refused, 2 usage error.',
+    '',
+  ].join('\n');
+}
+
+/** `baseline <command> --help`: its usage lines and one line per option. */
+export function commandHelp(command: CliCommand): string {
+  return [
+    `baseline ${command.name}: ${command.summary}`,
+    '',
+    'usage:',
+    ...command.usage.map((line) => `  ${line}`),
+    '',
+    'options:',
+    ...columns([...command.options, HELP_OPTION].map((o) => [optionLeft(o), o.description] as const)),
+    ...(command.positionals ? ['', `arguments: ${command.positionals}`] : []),
+    ...(command.details && command.details.length > 0 ? ['', ...command.details] : []),
+    '',
+  ].join('\n');
+}
+
+function usageOf(command: CliCommand | undefined): string {
+  if (!command) return 'usage:\n  baseline <command> [options]\n  baseline help [<command>]\nRun "baseline --help" for the commands.\n';
+  return `usage:\n${command.usage.map((line) => `  ${line}`).join('\n')}\nRun "baseline ${command.name} --help" for its options.\n`;
+}
+
+/** Edit distance, for "did you mean": a typo of one or two characters finds its word. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
   }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new VendingError(`${what} ${source}: not valid JSON: ${(e as Error).message}`);
+  return previous[b.length];
+}
+
+function suggestion(given: string, known: readonly string[], prefix = ''): string {
+  const best = known
+    .map((k) => ({ k, d: k.startsWith(given) && given.length >= 2 ? 0 : distance(given, k) }))
+    .filter(({ d }) => d <= 2)
+    .sort((x, y) => x.d - y.d)[0];
+  return best ? ` (did you mean ${prefix}${best.k}?)` : '';
+}
+
+/** An error about the command line, printed with the usage of the command it concerns. */
+class CommandLineError extends UsageError {
+  constructor(
+    message: string,
+    readonly command: CliCommand | undefined,
+  ) {
+    super(message);
   }
 }
 
-async function confirm(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) throw new UsageError('remove asks for confirmation: pass --yes when no one is at a terminal');
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  const answer = await rl.question(question);
-  rl.close();
-  return /^y(es)?$/i.test(answer.trim());
-}
-
-export async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      config: { type: 'string' },
-      outdir: { type: 'string', default: 'cdktf.out' },
-      'account-id': { type: 'string' },
-      name: { type: 'string' },
-      email: { type: 'string' },
-      ou: { type: 'string' },
-      tag: { type: 'string', multiple: true },
-      regions: { type: 'string' },
-      aft: { type: 'string' },
-      'control-tower-event': { type: 'string' },
-      update: { type: 'boolean', default: false },
-      yes: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-    },
-    strict: true,
+/**
+ * Parses a command's arguments against its declared options. parseArgs runs non-strict, and each
+ * mistake is reported here by the option's name: an unknown option, a missing value, a value for a
+ * flag, an option given twice, an option where its value should be.
+ */
+function parseCommandLine(command: CliCommand, args: readonly string[]): { values: CliValues; positionals: string[] } {
+  const declared = new Map(command.options.map((o) => [o.name, o]));
+  const { values, positionals, tokens } = parseArgs({
+    args: [...args],
+    options: Object.fromEntries(command.options.map((o) => [o.name, { type: o.type, multiple: o.multiple ?? false }])),
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
   });
-  const configFile = values.config ?? configPath();
-
-  switch (command) {
-    case 'vend': {
-      const kinds = [values.aft, values['control-tower-event'], values.name ?? values.ou].filter((v) => v !== undefined);
-      if (kinds.length !== 1) throw new UsageError('vend takes exactly one of: plain arguments (--name, --email, --ou), --aft, --control-tower-event');
-      let request: AccountRequest;
-      if (values.aft !== undefined) {
-        request = fromAftRequest(readJson(values.aft, 'AFT request'), values['account-id']);
-      } else if (values['control-tower-event'] !== undefined) {
-        request = fromControlTowerEvent(readJson(values['control-tower-event'], 'Control Tower event'), values.email);
-      } else {
-        if (!values['account-id']) throw new UsageError('vend: --account-id is required');
-        request = {
-          id: values['account-id'],
-          name: values.name,
-          email: values.email,
-          ou: values.ou,
-          tags: values.tag ? parseTags(values.tag) : undefined,
-          regions: values.regions ? parseRegionList(values.regions) : undefined,
-          source: 'arguments',
-        };
-      }
-      const result = vendAccount({ configFile, request, update: values.update, outdir: values.outdir });
-      const said = { added: 'added to', updated: 'updated in', unchanged: 'already in' }[result.status];
-      process.stderr.write(
-        `account ${result.accountId} ${said} ${configFile}${result.changes.length ? ` (${result.changes.join('; ')})` : ''}; stacks changed: ${result.changedStacks.join(', ') || 'none'}\n`,
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const option = declared.get(token.name);
+    if (!option) {
+      const names = [...command.options.map((o) => o.name), HELP_OPTION.name];
+      throw new CommandLineError(
+        `${command.name}: unknown option ${token.rawName}${suggestion(token.name, names, '--')}; run "baseline ${command.name} --help" for its options`,
+        command,
       );
-      process.stdout.write(
-        `${JSON.stringify({ status: result.status, accountId: result.accountId, stack: result.stack, workingDirectory: result.workingDirectory, stateKey: result.stateKey, changedStacks: result.changedStacks })}\n`,
-      );
-      return 0;
     }
-    case 'list': {
-      const accounts = listAccounts(configFile);
-      if (values.json) {
-        process.stdout.write(`${JSON.stringify(accounts)}\n`);
-      } else {
-        for (const a of accounts) {
-          const regions = Array.isArray(a.regions) ? a.regions.join(',') : a.regions;
-          process.stdout.write(`${a.id}  ${a.stack}  ${a.name}  ${a.ou}  ${regions}${a.role ? `  (${a.role})` : ''}\n`);
-        }
+    const flag = `--${option.name}`;
+    if (option.type === 'string') {
+      if (token.value === undefined) throw new CommandLineError(`${flag}: needs a value (${flag} ${option.placeholder ?? 'VALUE'})`, command);
+      // `--name --update` would otherwise take "--update" as the name; `-` alone means stdin.
+      if (!token.inlineValue && token.value.startsWith('-') && token.value !== '-') {
+        throw new CommandLineError(`${flag}: needs a value, got the option ${token.value} (write ${flag}=${token.value} if that is the value)`, command);
       }
-      return 0;
+    } else if (token.value !== undefined) {
+      throw new CommandLineError(`${flag}: takes no value (got ${flag}=${token.value})`, command);
     }
-    case 'remove': {
-      const id = values['account-id'];
-      if (!id) throw new UsageError('remove: --account-id is required');
-      if (!values.yes && !(await confirm(`Remove account ${id} from ${configFile}? [y/N] `))) {
-        process.stderr.write('not removed\n');
-        return 1;
-      }
-      const location = removeAccount({ configFile, accountId: id, outdir: values.outdir });
-      process.stderr.write(
-        [
-          `account ${id} removed from ${configFile}.`,
-          `The pipeline must now destroy its stack, from the directory synthesized before the removal:`,
-          `  terraform -chdir=${location.workingDirectory} init && terraform -chdir=${location.workingDirectory} destroy`,
-          `This removes the account's Config recorders and rules, flow logs, account trail, alarms and alert topic.`,
-          `The central logs of account ${id} are kept: they live in the log-archive buckets (under AWSLogs/${id}/ and`,
-          `account-trails/AWSLogs/${id}/), which the member stack does not own, until their retention expires.`,
-        ].join('\n') + '\n',
-      );
-      process.stdout.write(`${JSON.stringify({ status: 'removed', accountId: id, stack: location.stack, workingDirectory: location.workingDirectory, stateKey: location.stateKey, destroy: true, centralLogsKept: true })}\n`);
-      return 0;
-    }
-    default:
-      throw new UsageError(command ? `unknown command "${command}"` : 'a command is required');
+    if (seen.has(option.name) && !option.multiple) throw new CommandLineError(`${flag}: given more than once`, command);
+    seen.add(option.name);
   }
+  if (positionals.length > 0 && !command.positionals) {
+    throw new CommandLineError(`${command.name}: unexpected argument ${JSON.stringify(positionals[0])} (it takes options only)`, command);
+  }
+  return { values: values as CliValues, positionals };
+}
+
+/** Whether the arguments ask for help (before a `--`, after which everything is an argument). */
+function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => HELP_FLAGS.includes(a));
+}
+
+function findCommand(name: string, commands: readonly CliCommand[]): CliCommand {
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    throw new CommandLineError(
+      `unknown command ${JSON.stringify(name)}${suggestion(name, [...commands.map((c) => c.name), 'help'])}; the commands are ${[...commands.map((c) => c.name), 'help'].join(', ')}`,
+      undefined,
+    );
+  }
+  return command;
+}
+
+async function dispatch(argv: readonly string[], io: CliIo, commands: readonly CliCommand[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) throw new CommandLineError('a command is required', undefined);
+  if (HELP_FLAGS.includes(first) || first === 'help') {
+    const topic = first === 'help' ? rest.filter((a) => !HELP_FLAGS.includes(a)) : [];
+    if (topic.length > 1) throw new CommandLineError(`help: takes one command name, got ${topic.join(' ')}`, undefined);
+    io.stdout(topic.length === 1 ? commandHelp(findCommand(topic[0], commands)) : mainHelp(commands));
+    return 0;
+  }
+  if (first.startsWith('-')) throw new CommandLineError(`a command comes first, got the option ${first}`, undefined);
+  const command = findCommand(first, commands);
+  if (asksForHelp(rest)) {
+    io.stdout(commandHelp(command));
+    return 0;
+  }
+  const { values, positionals } = parseCommandLine(command, rest);
+  try {
+    return await command.run(values, positionals, io);
+  } catch (e) {
+    if (e instanceof UsageError && !(e instanceof CommandLineError)) throw new CommandLineError(e.message, command);
+    throw e;
+  }
+}
+
+/**
+ * Runs `baseline` with `argv` (the arguments after the program name) and returns its exit code. Usage
+ * and refusal errors are printed here; any other error is a bug and is thrown, with its stack.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo(), commands: readonly CliCommand[] = COMMANDS): Promise<number> {
+  try {
+    return await dispatch(argv, io, commands);
+  } catch (e) {
+    if (e instanceof CommandError) {
+      io.stderr(`error: ${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof UsageError) {
+      io.stderr(`error: ${e.message}\n${usageOf(e instanceof CommandLineError ? e.command : undefined)}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function processIo(): CliIo {
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    stderrIsTTY: process.stderr.isTTY === true,
+  };
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      if (e instanceof VendingError) {
-        process.stderr.write(`error: ${e.message}\n`);
-        process.exitCode = 1;
-      } else if (e instanceof UsageError || (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-        process.stderr.write(`error: ${(e as Error).message}\n${USAGE}\n`);
-        process.exitCode = 2;
-      } else {
-        throw e;
-      }
-    },
-  );
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -65,10 +65,10 @@ export const SOC2_LOGGING_PACK: readonly ManagedRule[] = [
     identifier: 'IAM_USER_MFA_ENABLED',
     scope: 'home',
     checks: 'Every IAM user has MFA enabled',
+    // CIS 1.10 is console-password users (Security Hub IAM.5, rule mfa-enabled-for-iam-console-access);
+    // this rule is every IAM user (IAM.19), which CIS does not map.
     tsc: ['CC4.1', 'CC6.1'],
-    cis: { 'v3.0.0': '1.10', 'v1.4.0': '1.10' },
     securityHub: ['IAM.19'],
-    prowler: ['iam_user_mfa_enabled_console_access'],
   },
   {
     name: 'access-keys-rotated',
@@ -99,10 +99,9 @@ export const SOC2_LOGGING_PACK: readonly ManagedRule[] = [
     parameters: (c): Record<string, string> =>
       c.trail.dataEvents.s3.length > 0 ? { S3BucketNames: dataEventBuckets(c).join(',') } : {},
     checks: 'A trail records S3 data events (for the listed buckets)',
+    // Not CIS 3.8/3.9, Security Hub S3.22/S3.23 or Prowler's cloudtrail_s3_dataevents_*: they want
+    // every bucket's data events; with S3BucketNames this rule checks the listed buckets.
     tsc: ['CC4.1', 'CC7.2'],
-    cis: { 'v3.0.0': '3.8, 3.9', 'v1.4.0': '3.10, 3.11' },
-    securityHub: ['S3.22', 'S3.23'],
-    prowler: ['cloudtrail_s3_dataevents_write_enabled', 'cloudtrail_s3_dataevents_read_enabled'],
   },
   {
     name: 'cloudtrail-enabled',

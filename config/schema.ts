@@ -4,7 +4,8 @@
  * what happens when it is left out; no default weakens a security control.
  */
 import { z } from 'zod';
-import { BASELINE_CONFIG_RULE_NAMES } from '../modules/config-rules/soc2-logging-pack';
+import { BASELINE_CONFIG_RULE_NAMES } from './managed-config-rules';
+import { guardrailsIssues, guardrailsSchema } from './guardrails-schema';
 import { LOG_BUCKET_KINDS, logBucketName } from './naming';
 
 /** CloudWatch Logs only accepts these retention values (days). */
@@ -117,6 +118,30 @@ export const SECURITY_HUB_STANDARDS = [
   'pci-dss/v/4.0.1',
   'aws-resource-tagging-standard/v/1.0.0',
 ] as const;
+
+/**
+ * Controls of the matrix (controls/catalog.ts) that a config setting can switch off, and the setting:
+ * such a control needs an entry in `controlExceptions` with the reason, which the matrix reports.
+ */
+export const SWITCHABLE_CONTROLS = ['cloudtrail.account-trails', 'securityhub.fsbp-standard', 'securityhub.cis-standard'] as const;
+export type SwitchableControl = (typeof SWITCHABLE_CONTROLS)[number];
+
+/** Which switchable controls this config turns off, each with the setting that does it. */
+export function switchedOffControls(config: {
+  monitoring: { accountTrails: boolean };
+  securityServices: { securityHub: { standards: readonly string[] } };
+}): Map<SwitchableControl, string> {
+  const off = new Map<SwitchableControl, string>();
+  if (!config.monitoring.accountTrails) off.set('cloudtrail.account-trails', 'monitoring.accountTrails: false');
+  const standards = config.securityServices.securityHub.standards;
+  if (!standards.includes('aws-foundational-security-best-practices/v/1.0.0')) {
+    off.set('securityhub.fsbp-standard', 'securityServices.securityHub.standards leaves out aws-foundational-security-best-practices/v/1.0.0');
+  }
+  if (!standards.some((s) => s.startsWith('cis-aws-foundations-benchmark/'))) {
+    off.set('securityhub.cis-standard', 'securityServices.securityHub.standards lists no cis-aws-foundations-benchmark version');
+  }
+  return off;
+}
 
 const onOff = (description: string) => z.boolean({ error: 'must be true or false' }).describe(description);
 
@@ -381,6 +406,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({})
     .describe('AWS Control Tower.'),
+  guardrails: guardrailsSchema,
   securityServices: z
     .strictObject({
       guardDuty: z
@@ -491,6 +517,20 @@ export const configSchema = z.strictObject({
     })
     .prefault({})
     .describe('The organization trail.'),
+  controlExceptions: z
+    .array(
+      z.strictObject({
+        control: z
+          .enum(SWITCHABLE_CONTROLS)
+          .describe(`A control this config switches off: ${SWITCHABLE_CONTROLS.map((c) => `\`${c}\``).join(', ')}.`),
+        reason: z
+          .string()
+          .min(10, { error: 'must say why (at least 10 characters): auditors will ask' })
+          .describe('Why it is off: the control matrix shows it as an exception with this reason.'),
+      }),
+    )
+    .default([])
+    .describe('The reason for each control the config switches off by other settings (`monitoring.accountTrails: false`, a Security Hub standard left out of `securityServices.securityHub.standards`). Each such control must have an entry, and an entry must name a control that is off. Config rules and Security Hub controls carry their reasons in `awsConfig.disabledRules` and `securityServices.securityHub.disabledControls`.'),
   tags: tagsSchema.default({}).describe('Tags on every resource the baseline creates, beside its own `soc2-baseline:*` tags.'),
   members: z
     .array(memberSchema)
@@ -547,6 +587,21 @@ export function crossFieldIssues(config: BaselineConfig): Issue[] {
     }
   });
 
+  // AWS Organizations refuses a second account with the same root email (compared case-insensitively):
+  // a config listing one would vend an account that can never exist, or describe the wrong one.
+  const emailOwner = new Map<string, number>();
+  members.forEach((member, i) => {
+    const first = emailOwner.get(member.email.toLowerCase());
+    if (first === undefined) {
+      emailOwner.set(member.email.toLowerCase(), i);
+    } else {
+      issues.push({
+        path: ['members', i, 'email'],
+        message: `${member.email} is the root email of account ${member.id} and of account ${members[first].id} (members[${first}].email); AWS requires a unique root email per account`,
+      });
+    }
+  });
+
   const core: [keyof typeof org, string][] = [
     ['managementAccountId', 'management'],
     ['logArchiveAccountId', 'log-archive'],
@@ -597,6 +652,23 @@ export function crossFieldIssues(config: BaselineConfig): Issue[] {
   }
   hours.days.forEach((day, i) => {
     if (hours.days.indexOf(day) !== i) issues.push({ path: ['alerts', 'businessHours', 'days', i], message: `${day} is listed twice` });
+  });
+
+  const off = switchedOffControls(config);
+  for (const [control, setting] of off) {
+    if (!config.controlExceptions.some((e) => e.control === control)) {
+      issues.push({
+        path: ['controlExceptions'],
+        message: `${setting} switches off the control ${control}: add { control: ${control}, reason: ... } to controlExceptions (the control matrix reports it as an exception, with the reason auditors ask for)`,
+      });
+    }
+  }
+  config.controlExceptions.forEach((e, i) => {
+    if (!off.has(e.control)) {
+      issues.push({ path: ['controlExceptions', i, 'control'], message: `${e.control} is not switched off by this config: remove the entry` });
+    } else if (config.controlExceptions.findIndex((o) => o.control === e.control) !== i) {
+      issues.push({ path: ['controlExceptions', i, 'control'], message: `${e.control} is listed twice` });
+    }
   });
 
   const baselineRuleNames = new Set(BASELINE_CONFIG_RULE_NAMES);
@@ -669,6 +741,7 @@ export function crossFieldIssues(config: BaselineConfig): Issue[] {
     }
   });
 
+  issues.push(...guardrailsIssues(config));
   const r = config.retention;
   if (r.transitionToColdStorageDays >= r.logArchiveDays) {
     issues.push({

@@ -13,6 +13,11 @@ export function configWarnings(config: BaselineConfig): string[] {
   if (config.logArchive.readerRoleArns.length === 0) {
     warnings.push('logArchive.readerRoleArns is empty: nobody but AWS services can read the central logs (auditors will ask someone to)');
   }
+  if (config.retention.cloudWatchLogsDays < 365) {
+    warnings.push(
+      `retention.cloudWatchLogsDays is ${config.retention.cloudWatchLogsDays}: Security Hub CloudWatch.16 fails every log group kept less than 365 days (the control matrix says so for cloudwatch-logs.retention)`,
+    );
+  }
   const org = config.organization;
   const core = new Set([org.managementAccountId, org.logArchiveAccountId, org.auditAccountId]);
   for (const arn of config.logArchive.readerRoleArns) {

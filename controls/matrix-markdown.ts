@@ -4,15 +4,16 @@
  * evidence it, then the Prowler SOC 2 coverage and the SOC 2 guides' Config rules. Its size does not
  * grow with the number of accounts: deployments are summarized (the JSON has them all).
  */
-import type { ControlMatrix, MatrixControl } from './matrix';
+import { deploymentsOf, type ControlMatrix, type MatrixControl } from './matrix';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const code = (text: string) => `\`${text}\``;
 
 function where(c: MatrixControl): string {
   if (c.deployments.length === 0) return c.statusNote ? cell(c.statusNote) : '';
-  const first = c.deployments[0];
-  const more = c.deployments.reduce((n, d) => n + d.addresses.length, 0) - 1;
+  const all = deploymentsOf(c);
+  const first = all[0];
+  const more = all.reduce((n, d) => n + d.addresses.length, 0) - 1;
   return cell(
     `${c.coverage.accounts} account(s); ${c.coverage.regions.join(', ')}. e.g. ${code(first.stack)}: ${code(first.addresses[0])}${more > 0 ? ` and ${more} more` : ''}`,
   );

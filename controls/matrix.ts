@@ -27,6 +27,7 @@ export const CONTROL_MATRIX_SCHEMA_VERSION = 1;
  */
 export type ControlStatus = 'deployed' | 'exception' | 'inherited' | 'not-configured';
 
+/** One stack's resources of a control in one Region (see `deploymentsOf`). */
 export interface Deployment {
   readonly stack: string;
   /** The account the control applies to. */
@@ -37,12 +38,49 @@ export interface Deployment {
   readonly addresses: readonly string[];
 }
 
+/**
+ * Stacks that implement a control with the very same resources: member stacks are built alike, so
+ * their addresses repeat, and a 1,000-account matrix lists each set of addresses once.
+ */
+export interface DeploymentGroup {
+  /** The stacks, and the account each one's control applies to. */
+  readonly stacks: readonly { readonly stack: string; readonly account: string }[];
+  /** Region ("global" for account-wide settings) → Terraform addresses, the same in each of the stacks. */
+  readonly resources: Readonly<Record<string, readonly string[]>>;
+}
+
 export interface MatrixControl extends ControlDeclaration {
   readonly status: ControlStatus;
   readonly statusNote?: string;
   /** How many accounts, and which Regions, the deployments cover. */
   readonly coverage: { readonly accounts: number; readonly regions: readonly string[] };
-  readonly deployments: readonly Deployment[];
+  readonly deployments: readonly DeploymentGroup[];
+}
+
+/** A control's deployments, one per stack and Region. */
+export function deploymentsOf(control: Pick<MatrixControl, 'deployments'>): Deployment[] {
+  return control.deployments.flatMap((g) =>
+    g.stacks.flatMap(({ stack, account }) => Object.entries(g.resources).map(([region, addresses]) => ({ stack, account, region, addresses }))),
+  );
+}
+
+/** Groups per-stack deployments by identical resources, in first-seen order. */
+function groupDeployments(found: readonly Deployment[]): DeploymentGroup[] {
+  const perStack = new Map<string, { stack: string; account: string; resources: Record<string, readonly string[]> }>();
+  for (const d of found) {
+    const key = `${d.stack}\u0000${d.account}`;
+    const entry = perStack.get(key) ?? { stack: d.stack, account: d.account, resources: {} };
+    entry.resources[d.region] = d.addresses;
+    perStack.set(key, entry);
+  }
+  const groups = new Map<string, { stacks: { stack: string; account: string }[]; resources: Record<string, readonly string[]> }>();
+  for (const { stack, account, resources } of perStack.values()) {
+    const key = JSON.stringify(resources);
+    const group = groups.get(key) ?? { stacks: [], resources };
+    group.stacks.push({ stack, account });
+    groups.set(key, group);
+  }
+  return [...groups.values()];
 }
 
 export interface MatrixException {
@@ -104,6 +142,32 @@ const CONTROL_TOWER_TRAIL_CONTROLS = new Set([
   'cloudtrail.data-events',
 ]);
 
+/**
+ * Exceptions by design: buckets where AWS does not allow a control, whatever the config. Each is
+ * explained at its declaration in modules/log-archive/log-archive.ts.
+ */
+export const DESIGN_EXCEPTIONS: readonly MatrixException[] = [
+  {
+    control: 'log-archive.object-lock',
+    item: 'the S3 server access log bucket',
+    reason:
+      'S3 does not deliver server access logs into a bucket with Object Lock (S3 User Guide, "Enabling Amazon S3 server access logging"); its log files are protected by versioning and the deletion deny of its policy.',
+    configPath: 'baseline design (modules/log-archive/log-archive.ts)',
+  },
+  {
+    control: 'log-archive.object-lock',
+    item: 'the AWS Config bucket',
+    reason: 'AWS Config does not deliver to a bucket with Object Lock default retention; its objects are protected by versioning and the deletion deny of its policy.',
+    configPath: 'baseline design (modules/log-archive/log-archive.ts)',
+  },
+  {
+    control: 'log-archive.encryption',
+    item: 'the S3 server access log bucket (SSE-S3, not KMS)',
+    reason: 'S3 server access logging supports only SSE-S3 on the target bucket (S3 User Guide, "Enabling Amazon S3 server access logging").',
+    configPath: 'baseline design (modules/log-archive/log-archive.ts)',
+  },
+];
+
 /** The exceptions the config records, each with its reason. */
 export function configExceptions(config: BaselineConfig): MatrixException[] {
   const off = switchedOffControls(config);
@@ -148,7 +212,7 @@ export function buildControlMatrix(config: BaselineConfig, records: readonly Sta
     if (!known.has(id)) throw new Error(`control records name ${id}, which controls/catalog.ts does not declare`);
   }
 
-  const exceptions = configExceptions(config);
+  const exceptions = [...configExceptions(config), ...DESIGN_EXCEPTIONS];
   const exceptionOf = new Map<string, MatrixException>();
   for (const e of exceptions) if (!exceptionOf.has(e.control)) exceptionOf.set(e.control, e);
   const controlTowerTrail = config.controlTower.enabled && config.controlTower.organizationTrail === 'control-tower';
@@ -179,7 +243,7 @@ export function buildControlMatrix(config: BaselineConfig, records: readonly Sta
       status = 'not-configured';
       statusNote = notConfiguredNote(c, config) ?? 'No synthesized stack deploys it (see stacks.notSynthesized).';
     }
-    return { ...c, status, ...(statusNote ? { statusNote } : {}), coverage, deployments: found };
+    return { ...c, status, ...(statusNote ? { statusNote } : {}), coverage, deployments: groupDeployments(found) };
   });
 
   const statusOf = new Map(controls.map((c) => [c.id, c.status]));
@@ -199,7 +263,11 @@ export function buildControlMatrix(config: BaselineConfig, records: readonly Sta
     controls,
     exceptions,
     frameworks: {
-      prowlerSoc2Aws: { source: PROWLER_SOC2_FRAMEWORK.source, commit: PROWLER_SOC2_FRAMEWORK.commit, requirements: prowlerCoverage(CONTROL_CATALOG) },
+      prowlerSoc2Aws: {
+        source: PROWLER_SOC2_FRAMEWORK.source,
+        commit: PROWLER_SOC2_FRAMEWORK.commit,
+        requirements: prowlerCoverage(CONTROL_CATALOG, (id) => statusOf.get(id) === 'deployed'),
+      },
     },
     guideConfigRules: SEED_CONFIG_RULES.map((r) => {
       const control = configRuleControlId(r.awsRuleName);

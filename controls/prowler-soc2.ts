@@ -29,6 +29,12 @@ export const NOT_COVERED_CHECKS: Readonly<Record<string, string>> = {
     "Prowler analyses the trail's recent events itself; the baseline records them (cloudtrail.organization-trail) and GuardDuty flags anomalous privilege escalation (guardduty.organization), but runs no equivalent of this check.",
   cloudtrail_threat_detection_llm_jacking:
     "Prowler analyses the trail's recent Bedrock events itself; the baseline records management events but runs no equivalent of this check.",
+  cloudtrail_s3_dataevents_write_enabled:
+    "Prowler passes a trail that records write data events of every bucket; the baseline records those of the buckets listed in trail.dataEvents.s3 (cloudtrail.data-events), chosen for the data they hold and their cost.",
+  cloudtrail_s3_dataevents_read_enabled:
+    "Prowler passes a trail that records read data events of every bucket; the baseline records those of the buckets listed in trail.dataEvents.s3 (cloudtrail.data-events), chosen for the data they hold and their cost.",
+  guardduty_no_high_severity_findings:
+    'A state of the findings, not a setting: the baseline sends every high-severity finding to people (guardduty.findings-alerting); that none stays open is the responders\' work.',
   cloudtrail_bedrock_logging_enabled: 'Bedrock model invocation data events are not among the data events the baseline can record (trail.dataEvents: S3, Lambda, DynamoDB).',
   cloudwatch_cross_account_sharing_disabled:
     "The baseline creates no CloudWatch cross-account sharing role; whether an account has one (CloudWatch-CrossAccountSharingRole) is the account owner's setting.",
@@ -53,8 +59,12 @@ export interface RequirementCoverage {
   readonly checks: readonly CheckCoverage[];
 }
 
-/** Each requirement of the framework with the coverage of each of its checks. */
-export function prowlerCoverage(catalog: readonly ControlDeclaration[]): RequirementCoverage[] {
+/**
+ * Each requirement of the framework with the coverage of each of its checks. A check is satisfied
+ * only by controls this config deploys (`deployed`, when given): a control left unconfigured or
+ * switched off does not satisfy it.
+ */
+export function prowlerCoverage(catalog: readonly ControlDeclaration[], deployed?: (controlId: string) => boolean): RequirementCoverage[] {
   const byCheck = new Map<string, string[]>();
   for (const control of catalog) {
     for (const check of control.prowler ?? []) byCheck.set(check, [...(byCheck.get(check) ?? []), control.id]);
@@ -64,7 +74,11 @@ export function prowlerCoverage(catalog: readonly ControlDeclaration[]): Require
     name: r.name,
     checks: [...new Set(r.checks)].map((check): CheckCoverage => {
       const controls = byCheck.get(check);
-      if (controls) return { check, status: 'satisfied', controls };
+      if (controls) {
+        const live = deployed ? controls.filter(deployed) : controls;
+        if (live.length > 0) return { check, status: 'satisfied', controls: live };
+        return { check, status: 'not-covered', controls: [], note: `Satisfied by ${controls.join(', ')}, which this config does not deploy (see the control's status).` };
+      }
       const gap = NOT_COVERED_CHECKS[check];
       if (gap) return { check, status: 'not-covered', controls: [], note: gap };
       return { check, status: 'customer-responsibility', controls: [], note: 'Outside the logging and monitoring baseline: the workload owner\'s control.' };

@@ -23,6 +23,7 @@ import { AlertTopic } from '../modules/alerting/alert-topic';
 import { CentralAlarmRouting } from '../modules/alerting/central-alarm-routing';
 import { FindingsRouting } from '../modules/alerting/findings-routing';
 import { CisAlarms } from '../modules/cis-monitoring/cis-alarms';
+import { ServiceControlPolicies } from '../modules/guardrails/service-control-policies';
 import { eventSelectors } from '../modules/cloudtrail/event-selectors';
 import { MonitoredTrail } from '../modules/cloudtrail/monitored-trail';
 import { LogArchive } from '../modules/log-archive/log-archive';
@@ -42,6 +43,8 @@ export class ManagementStack extends BaselineStack {
   readonly organizationTrail?: MonitoredTrail;
   readonly cisAlarms: CisAlarms;
   readonly centralAlarms: CentralAlarmRouting;
+  /** The guardrails' service control policies; none when guardrails are off. */
+  readonly guardrails?: ServiceControlPolicies;
 
   constructor(scope: Construct, config: BaselineConfig) {
     super(scope, MANAGEMENT_STACK, config);
@@ -104,6 +107,8 @@ export class ManagementStack extends BaselineStack {
       logGroupName: orgTrailLogGroupName(config),
       dependsOn: this.organizationTrail ? [this.organizationTrail.logGroup] : [],
       namePrefix: `${org.namePrefix}-org`,
+      // The guardrails' break-glass role: every use, in any account, alarms here (docs/guardrails.md).
+      breakGlassRoleName: config.guardrails.enabled ? config.guardrails.breakGlassRoleName : undefined,
     });
 
     // The organization's one central alert topic (named apart from the audit account's own CIS alert
@@ -183,5 +188,11 @@ export class ManagementStack extends BaselineStack {
       topicArn: auditTopic.topicArn,
       namePrefix: org.namePrefix,
     });
+
+    // Guardrails: SCPs that keep every account's administrators from switching the baseline off
+    // (the key and bucket policies carry their own denials: LogEncryptionKey, LogArchiveBucket).
+    if (config.guardrails.enabled) {
+      this.guardrails = new ServiceControlPolicies(this, 'guardrails', { config, provider: management });
+    }
   }
 }

@@ -5,6 +5,9 @@
  * Each reader reports what is missing or wrong by its path in the input.
  */
 
+/** The fields of an account request, each of which the config's member entry holds. */
+export type RequestField = 'id' | 'name' | 'email' | 'ou' | 'regions' | 'tags';
+
 /** An account to add to the org config; fields left undefined keep what the config already has. */
 export interface AccountRequest {
   readonly id: string;
@@ -21,7 +24,28 @@ export interface AccountRequest {
    * @default false
    */
   readonly createdInOrganization?: boolean;
+  /**
+   * Where each field came from, as messages name it: `--email`, `aft.control_tower_parameters.AccountEmail`.
+   * A problem with the vended entry is reported there, not at a line of a config that was never written.
+   * @default `account.<field>`
+   */
+  readonly labels?: Readonly<Partial<Record<RequestField, string>>>;
 }
+
+/** The name messages give a field of `request`. */
+export function labelOf(request: Pick<AccountRequest, 'labels'>, field: RequestField): string {
+  return request.labels?.[field] ?? `account.${field}`;
+}
+
+/** The labels of a request given as `bin/baseline vend` options. */
+export const OPTION_LABELS: Readonly<Record<RequestField, string>> = {
+  id: '--account-id',
+  name: '--name',
+  email: '--email',
+  ou: '--ou',
+  regions: '--regions',
+  tags: '--tag',
+};
 
 export class VendingError extends Error {
   constructor(message: string) {
@@ -114,6 +138,14 @@ export function fromAftRequest(request: unknown, accountId?: string): AccountReq
     regions: customFields.soc2_baseline_regions ? parseRegionList(customFields.soc2_baseline_regions) : undefined,
     source: 'aft',
     createdInOrganization: true,
+    labels: {
+      id: accountId !== undefined ? '--account-id' : 'aft.custom_fields.account_id',
+      name: 'aft.control_tower_parameters.AccountName',
+      email: 'aft.control_tower_parameters.AccountEmail',
+      ou: 'aft.control_tower_parameters.ManagedOrganizationalUnit',
+      regions: 'aft.custom_fields.soc2_baseline_regions',
+      tags: 'aft.account_tags',
+    },
   };
 }
 
@@ -148,6 +180,7 @@ export function fromControlTowerEvent(event: unknown, email?: string): AccountRe
       `event: Control Tower reports ${eventName} as ${state}${typeof message === 'string' ? `: ${message}` : ''}; nothing was vended`,
     );
   }
+  const path = (...rest: string[]) => [label, ...status, ...rest].join('.');
   return {
     id: requireString(event, [...status, 'account', 'accountId'], label),
     name: requireString(event, [...status, 'account', 'accountName'], label),
@@ -155,5 +188,11 @@ export function fromControlTowerEvent(event: unknown, email?: string): AccountRe
     email,
     source: 'control-tower',
     createdInOrganization: eventName === 'CreateManagedAccount',
+    labels: {
+      id: path('account', 'accountId'),
+      name: path('account', 'accountName'),
+      ou: path('organizationalUnit', 'organizationalUnitId'),
+      email: '--email',
+    },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Edits of the `members` list of the org config as text splices at the node ranges the YAML parser
- * reports, so that every other byte of the file (comments, alignment, quoting, flow lists) stays as
- * its authors wrote it. Only the entry that is added, replaced or removed is (re)written.
+ * reports, so that every other byte of the file (comments, alignment, quoting, flow lists, line
+ * endings) stays as its authors wrote it. Only the entry that is added, replaced or removed is
+ * (re)written, with the file's own line ending.
  */
 import { Document, isMap, isSeq, parseDocument, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { VendingError } from './account-sources';
@@ -53,8 +54,19 @@ function indentation(text: string, item: YAMLMap): { first: string; rest: string
   return { first, rest: ' '.repeat(first.length) };
 }
 
+/**
+ * The file's line ending: CRLF when most of its lines end so (a file edited on Windows), else LF. An
+ * entry written with another ending than its neighbours' would show as a changed-everything diff in
+ * some tools and mixed endings in others.
+ */
+export function lineEnding(text: string): '\r\n' | '\n' {
+  const crlf = text.split('\r\n').length - 1;
+  const lf = text.split('\n').length - 1 - crlf;
+  return crlf > lf ? '\r\n' : '\n';
+}
+
 /** Renders one entry: the id quoted (a bare 12-digit id would read back as a number), Regions inline. */
-export function renderEntry(entry: MemberEntry, indent: { first: string; rest: string }): string {
+export function renderEntry(entry: MemberEntry, indent: { first: string; rest: string }, eol: '\r\n' | '\n' = '\n'): string {
   const doc = new Document(entry);
   const map = doc.contents as YAMLMap;
   (map.get('id', true) as Scalar).type = Scalar.QUOTE_DOUBLE;
@@ -64,7 +76,7 @@ export function renderEntry(entry: MemberEntry, indent: { first: string; rest: s
     if (isSeq(list)) list.flow = true;
   }
   const lines = doc.toString({ lineWidth: 0, flowCollectionPadding: false }).replace(/\n$/, '').split('\n');
-  return `${lines.map((line, i) => (i === 0 ? indent.first : indent.rest) + line).join('\n')}\n`;
+  return `${lines.map((line, i) => (i === 0 ? indent.first : indent.rest) + line).join(eol)}${eol}`;
 }
 
 function indexOf(items: YAMLMap[], id: string): number {
@@ -75,8 +87,9 @@ export function appendMember(text: string, entry: MemberEntry): string {
   const { items } = locate(text);
   const last = items[items.length - 1];
   const at = entryEnd(text, last);
-  const before = at === text.length && !text.endsWith('\n') ? `${text}\n` : text.slice(0, at);
-  return before + renderEntry(entry, indentation(text, last)) + text.slice(at);
+  const eol = lineEnding(text);
+  const before = at === text.length && !text.endsWith('\n') ? `${text}${eol}` : text.slice(0, at);
+  return before + renderEntry(entry, indentation(text, last), eol) + text.slice(at);
 }
 
 export function replaceMember(text: string, id: string, entry: MemberEntry): string {
@@ -84,7 +97,7 @@ export function replaceMember(text: string, id: string, entry: MemberEntry): str
   const i = indexOf(items, id);
   if (i < 0) throw new VendingError(`account ${id} is not in the config`);
   const start = lineStart(text, items[i].range![0]);
-  return text.slice(0, start) + renderEntry(entry, indentation(text, items[i])) + text.slice(entryEnd(text, items[i]));
+  return text.slice(0, start) + renderEntry(entry, indentation(text, items[i]), lineEnding(text)) + text.slice(entryEnd(text, items[i]));
 }
 
 export function removeMember(text: string, id: string): string {

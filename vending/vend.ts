@@ -1,17 +1,20 @@
 /**
  * Account vending: add an account to the org config and synthesize only its stack (and any stack
  * that reads the member list), so a pipeline can apply it. The YAML document is edited in place
- * (comments and layout kept), the whole config is validated before anything is written, and the write
- * is atomic (temporary file, then rename). The result names every stack whose files changed.
+ * (comments, layout and line endings kept), the whole config is validated before anything is written,
+ * and the write is atomic (temporary file, then rename). Vend and remove hold the config's lock
+ * (config-lock.ts) from the read to the end of the synth, so concurrent runs apply one after another.
+ * The result names every stack whose files changed.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { ConfigError, parseConfigYaml } from '../config/load';
 import { allStackNames, memberStackName, stateKey } from '../config/naming';
 import type { BaselineConfig, MemberAccount } from '../config/schema';
 import { membersReaders, synthesizeInProcess } from '../synth/parallel-synth';
-import { VendingError, type AccountRequest } from './account-sources';
+import { labelOf, VendingError, type AccountRequest, type RequestField } from './account-sources';
+import { withConfigLock } from './config-lock';
 import { appendMember, removeMember, replaceMember, type MemberEntry } from './members-yaml';
 
 export interface StackLocation {
@@ -50,6 +53,11 @@ export interface VendOptions {
    * @default "cdktf.out"
    */
   readonly outdir?: string;
+  /**
+   * How long to wait for another vend or remove of the same config to finish (it holds the lock).
+   * @default DEFAULT_LOCK_TIMEOUT_SECONDS (120)
+   */
+  readonly lockTimeoutSeconds?: number;
 }
 
 const FIELDS = ['name', 'email', 'ou', 'regions', 'tags'] as const;
@@ -64,13 +72,34 @@ function readConfig(configFile: string): { text: string; config: BaselineConfig 
   return { text, config: validated(text, configFile, 'the config is invalid before vending; fix it first') };
 }
 
-function validated(text: string, file: string, context: string): BaselineConfig {
+function validated(text: string, file: string, context: string, describe: (problem: string) => string = (p) => p): BaselineConfig {
   try {
     return parseConfigYaml(text, file);
   } catch (e) {
-    if (e instanceof ConfigError) throw new VendingError(`${context}:\n${e.problems.map((p) => `  ${p}`).join('\n')}`);
+    if (e instanceof ConfigError) throw new VendingError(`${context}:\n${e.problems.map((p) => `  ${describe(p)}`).join('\n')}`);
     throw e;
   }
+}
+
+const ENTRY_PROBLEM = /^members\[(\d+)\]\.(\w+)(\S*): ([\s\S]*)$/;
+
+/**
+ * A problem of the config as the vend would write it, told as the request's own: a problem with the
+ * vended entry (`members[5].id`) names where the field came from (`--account-id`,
+ * `aft.control_tower_parameters.AccountEmail`). Line numbers are dropped: they are lines of a file
+ * that was never written. (The config was valid before the edit, so every problem is the edit's.)
+ */
+function requestProblem(request: AccountRequest, index: number): (problem: string) => string {
+  return (problem) => {
+    const text = problem.replace(/ \(line \d+\)$/, '');
+    const match = ENTRY_PROBLEM.exec(text);
+    if (!match || Number(match[1]) !== index || !(['id', ...FIELDS] as string[]).includes(match[2])) return text;
+    const [, , field, rest, message] = match;
+    const label = labelOf(request, field as RequestField);
+    if (!label.startsWith('--')) return `${label}${rest}: ${message}`;
+    // An option holds the whole list or map: name the tag key; a Region's messages name the Region.
+    return `${label}${field === 'tags' && rest.startsWith('.') ? ` ${rest.slice(1)}` : ''}: ${message}`;
+  };
 }
 
 /** A member as the file holds it, fields in their usual order. */
@@ -87,14 +116,33 @@ function entryOf(member: MemberAccount): MemberEntry {
   };
 }
 
-function same(a: unknown, b: unknown): boolean {
+/**
+ * Whether a requested field is what the config holds. Region lists are sets (the baseline covers the
+ * same Regions in any order) and tags are maps (key order means nothing): `vend` of a known account
+ * with its Regions in another order is "unchanged", not "other data".
+ */
+function same(field: (typeof FIELDS)[number], a: unknown, b: unknown): boolean {
+  if (field === 'regions' && Array.isArray(a) && Array.isArray(b)) {
+    const [x, y] = [new Set(a), new Set(b)];
+    return x.size === y.size && [...x].every((r) => y.has(r));
+  }
+  if (field === 'tags' && a && b && typeof a === 'object' && typeof b === 'object') {
+    const sorted = (o: object) => JSON.stringify(Object.entries(o).sort(([k], [l]) => (k < l ? -1 : k > l ? 1 : 0)));
+    return sorted(a) === sorted(b);
+  }
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function writeAtomically(file: string, text: string): void {
+/**
+ * Replaces the file's content in one step (a reader never sees half a file), keeping its mode; a
+ * symbolic link is followed, so the link stays a link to the edited file.
+ */
+function writeAtomically(configFile: string, text: string): void {
+  const file = realpathSync(configFile);
+  const mode = statSync(file).mode & 0o7777;
   const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const fd = openSync(temporary, 'w', 0o644);
+    const fd = openSync(temporary, 'w', mode);
     try {
       writeSync(fd, text);
       fsyncSync(fd);
@@ -142,11 +190,23 @@ export function synthesizeAccountStack(
   };
 }
 
+/**
+ * Adds (or, with `update`, changes) an account in the config and synthesizes its stack, holding the
+ * config's lock throughout. Throws `VendingError` (a `ConfigLockError` when the lock wait times out).
+ */
 export function vendAccount(options: VendOptions): VendResult {
+  return withConfigLock(options.configFile, { timeoutSeconds: options.lockTimeoutSeconds }, () => vendLocked(options));
+}
+
+function vendLocked(options: VendOptions): VendResult {
   const { request } = options;
   const { text, config } = readConfig(options.configFile);
-  const existing = config.members.find((m) => m.id === request.id);
-  const provided = Object.fromEntries(FIELDS.filter((f) => request[f] !== undefined).map((f) => [f, request[f]]));
+  const index = config.members.findIndex((m) => m.id === request.id);
+  const existing = index < 0 ? undefined : config.members[index];
+  // Only what differs is written: a known account keeps its own order of Regions and tags.
+  const provided = Object.fromEntries(
+    FIELDS.filter((f) => request[f] !== undefined && !(existing && same(f, request[f], existing[f]))).map((f) => [f, request[f]]),
+  );
   let status: VendResult['status'];
   const changes: string[] = [];
   let updated = text;
@@ -155,7 +215,7 @@ export function vendAccount(options: VendOptions): VendResult {
     for (const field of ['name', 'email', 'ou'] as const) {
       if (request[field] === undefined) {
         const hint = request.source === 'control-tower' && field === 'email' ? ' (the Control Tower event carries none: pass --email)' : '';
-        throw new VendingError(`account.${field}: is required for a new account${hint}`);
+        throw new VendingError(`${labelOf(request, field)}: is required for a new account${hint}`);
       }
     }
     // A newly created account joined after the baseline turned Macie's auto-enable on in every governed
@@ -169,7 +229,7 @@ export function vendAccount(options: VendOptions): VendResult {
   } else {
     for (const field of FIELDS) {
       const wanted = request[field];
-      if (wanted !== undefined && !same(wanted, existing[field])) {
+      if (wanted !== undefined && !same(field, wanted, existing[field])) {
         changes.push(`${field}: ${JSON.stringify(existing[field] ?? null)} → ${JSON.stringify(wanted)}`);
       }
     }
@@ -187,19 +247,30 @@ export function vendAccount(options: VendOptions): VendResult {
 
   let next = config;
   if (status !== 'unchanged') {
-    next = validated(updated, options.configFile, `account ${request.id} cannot be vended`);
+    next = validated(
+      updated,
+      options.configFile,
+      `account ${request.id} cannot be vended`,
+      requestProblem(request, existing ? index : config.members.length),
+    );
     writeAtomically(options.configFile, updated);
   }
   return { ...synthesizeAccountStack(next, request.id, options.outdir), status, changes };
 }
 
+/** One account as `list` gives it: every field always present, each with one type (`list --json`). */
 export interface AccountListing {
   readonly id: string;
   readonly name: string;
+  readonly email: string;
   readonly ou: string;
-  readonly regions: readonly string[] | 'all governed';
+  /** The Regions its member baseline covers: its own `regions`, or else every governed Region. */
+  readonly regions: readonly string[];
+  /** Whether `regions` is the default, every governed Region (the entry lists none: it follows `regions.governed`). */
+  readonly allGovernedRegions: boolean;
   readonly stack: string;
-  readonly role?: 'management' | 'log-archive' | 'audit';
+  /** Its part in the organization: one of the three core accounts, or `member`. */
+  readonly role: 'management' | 'log-archive' | 'audit' | 'member';
 }
 
 export function listAccounts(configFile: string): AccountListing[] {
@@ -213,10 +284,12 @@ export function listAccounts(configFile: string): AccountListing[] {
   return config.members.map((m) => ({
     id: m.id,
     name: m.name,
+    email: m.email,
     ou: m.ou,
-    regions: m.regions ?? 'all governed',
+    regions: [...(m.regions ?? config.regions.governed)],
+    allGovernedRegions: m.regions === undefined,
     stack: memberStackName(m.id),
-    ...(roles[m.id] ? { role: roles[m.id] } : {}),
+    role: roles[m.id] ?? 'member',
   }));
 }
 
@@ -225,6 +298,8 @@ export interface RemoveOptions {
   readonly accountId: string;
   /** @default "cdktf.out" */
   readonly outdir?: string;
+  /** @default DEFAULT_LOCK_TIMEOUT_SECONDS (120) */
+  readonly lockTimeoutSeconds?: number;
 }
 
 /**
@@ -232,6 +307,10 @@ export interface RemoveOptions {
  * it, so the pipeline can `terraform destroy` in that directory; the core accounts cannot be removed.
  */
 export function removeAccount(options: RemoveOptions): StackLocation {
+  return withConfigLock(options.configFile, { timeoutSeconds: options.lockTimeoutSeconds }, () => removeLocked(options));
+}
+
+function removeLocked(options: RemoveOptions): StackLocation {
   const { text, config } = readConfig(options.configFile);
   if (!config.members.some((m) => m.id === options.accountId)) {
     throw new VendingError(`account ${options.accountId} is not in the config`);

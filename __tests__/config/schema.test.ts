@@ -31,6 +31,7 @@ describe('the example org config', () => {
     delete raw.retention;
     delete raw.deployment;
     delete raw.state;
+    raw.guardrails = { enabled: false }; // on, they need deployment.roleName as their pipeline role (guardrails tests)
     const config = parseConfig(raw);
     expect(config.retention).toEqual({
       logArchiveDays: 365,

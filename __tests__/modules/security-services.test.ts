@@ -221,7 +221,7 @@ describe("Macie membership, from each account's member stack", () => {
   test('the audit provider in a member stack assumes the role in the audit account, pinned to it', () => {
     const providers = synthStack(config, 'member-444444444444').provider!.aws;
     const audit = providers.find((p: Record<string, any>) => p.alias === 'audit');
-    expect(audit).toMatchObject({ allowed_account_ids: [AUDIT], assume_role: [{ role_arn: `arn:aws:iam::${AUDIT}:role/OrganizationAccountAccessRole` }] });
+    expect(audit).toMatchObject({ allowed_account_ids: [AUDIT], assume_role: [{ role_arn: `arn:aws:iam::${AUDIT}:role/soc2-baseline-pipeline` }] });
     expect(synthStack(config, `member-${AUDIT}`).provider!.aws).toHaveLength(1);
   });
 
@@ -324,7 +324,7 @@ describe('the Control Tower switch', () => {
 
   test("keeps the CIS alarms, on Control Tower's trail log group", () => {
     const filters = all(json, 'aws_cloudwatch_log_metric_filter');
-    expect(filters).toHaveLength(17);
+    expect(filters).toHaveLength(18); // the CIS set and the guardrails' break-glass filter
     for (const f of filters) {
       expect(f.log_group_name).toBe('aws-controltower/CloudTrailLogs');
       expect(f.depends_on).toBeUndefined();
@@ -348,6 +348,10 @@ describe('the Control Tower switch', () => {
 
   test("with the baseline's own trail, Control Tower changes only the member recorders", () => {
     const ownTrail = synthStack(configWith((raw) => (raw.controlTower = { enabled: true })), 'management');
-    expect(ownTrail).toEqual(plain);
+    // ...and the guardrails' SCPs, which leave to Control Tower what its mandatory controls enforce.
+    const withoutScps = (json: Synth) => ({ ...json, resource: { ...json.resource, aws_organizations_policy: undefined } });
+    expect(withoutScps(ownTrail)).toEqual(withoutScps(plain));
+    const sids = (json: Synth) => all(json, 'aws_organizations_policy').flatMap((p) => JSON.parse(p.content).Statement.map((st: any) => st.Sid));
+    expect(sids(ownTrail)).toEqual(sids(plain).filter((sid) => sid !== 'ProtectConfigRecorders'));
   });
 });

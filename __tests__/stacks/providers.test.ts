@@ -25,6 +25,8 @@ const GLOBAL_TYPES = new Set([
   'aws_iam_role_policy_attachment',
   'aws_iam_service_linked_role',
   'aws_organizations_delegated_administrator',
+  'aws_organizations_policy',
+  'aws_organizations_policy_attachment',
 ]);
 
 describe('the management stack', () => {
@@ -42,7 +44,7 @@ describe('the management stack', () => {
     // The example pipeline runs as the management account: no role to assume there.
     expect(management.assume_role).toBeUndefined();
     expect(logArchive.assume_role).toEqual([
-      { role_arn: 'arn:aws:iam::222222222222:role/OrganizationAccountAccessRole', session_name: 'soc2-baseline' },
+      { role_arn: 'arn:aws:iam::222222222222:role/soc2-baseline-pipeline', session_name: 'soc2-baseline' },
     ]);
     expect(logArchive.default_tags).toEqual([
       {
@@ -79,7 +81,7 @@ describe('member stacks', () => {
       {
         region: 'us-east-1',
         allowed_account_ids: ['444444444444'],
-        assume_role: [{ role_arn: 'arn:aws:iam::444444444444:role/OrganizationAccountAccessRole', session_name: 'soc2-baseline' }],
+        assume_role: [{ role_arn: 'arn:aws:iam::444444444444:role/soc2-baseline-pipeline', session_name: 'soc2-baseline' }],
         default_tags: [
           {
             tags: {
@@ -97,7 +99,7 @@ describe('member stacks', () => {
         alias: 'audit',
         region: 'us-east-1',
         allowed_account_ids: ['333333333333'],
-        assume_role: [{ role_arn: 'arn:aws:iam::333333333333:role/OrganizationAccountAccessRole', session_name: 'soc2-baseline' }],
+        assume_role: [{ role_arn: 'arn:aws:iam::333333333333:role/soc2-baseline-pipeline', session_name: 'soc2-baseline' }],
         default_tags: [
           {
             tags: {
@@ -120,6 +122,7 @@ describe('member stacks', () => {
   test('assume the configured role, with the external id, everywhere but the pipeline account', () => {
     const config = configWith((raw) => {
       raw.deployment = { roleName: 'BaselineDeployer', externalId: 'pipeline-42' };
+      raw.guardrails.pipelineRoleName = 'BaselineDeployer'; // the guardrails exempt the role the pipeline uses
     });
     const json = synthStack(config, 'member-111111111111');
     expect(providers(json)[0].assume_role).toEqual([

@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '../../config/load';
 import { synthesize } from '../../synth/parallel-synth';
-import { fromAftRequest, fromControlTowerEvent, VendingError } from '../../vending/account-sources';
+import { fromAftRequest, fromControlTowerEvent, OPTION_LABELS, VendingError } from '../../vending/account-sources';
 import { listAccounts, removeAccount, vendAccount } from '../../vending/vend';
-import { EXAMPLE_CONFIG_FILE, REPO_ROOT } from '../helpers';
+import { configWith, EXAMPLE_CONFIG_FILE, REPO_ROOT } from '../helpers';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
 const ORIGINAL = readFileSync(EXAMPLE_CONFIG_FILE, 'utf8');
@@ -60,6 +60,7 @@ describe('vending from plain arguments', () => {
   };
 
   test('appends the account once, leaving every other byte of the file (comments, layout) as it was', () => {
+    expect(ORIGINAL.split('\n')[0]).toBe('# yaml-language-server: $schema=./baseline.config.schema.json');
     const result = vendAccount({ configFile, request, outdir });
     expect(result).toMatchObject({ status: 'added', accountId: '666666666666', stack: 'member-666666666666', stateKey: null });
     expect(text()).toBe(
@@ -98,21 +99,81 @@ describe('vending from plain arguments', () => {
     expect(text()).toBe(after.replace('name: payments-prod', 'name: payments').replace('ou: ou-ex01-workload1', 'ou: ou-ex01-security1'));
   });
 
-  test('a bad id, or a Region outside the governed list, is refused with the field, and nothing is written', () => {
+  test('a bad id, or a Region outside the governed list, is refused naming where the field came from (no line of an unwritten file), and nothing is written', () => {
     expect(refused(() => vendAccount({ configFile, request: { ...request, id: '12345' }, outdir }))).toBe(
-      'account 12345 cannot be vended:\n  members[5].id: must be a 12-digit account id, quoted (e.g. "111111111111") (line 116)',
+      'account 12345 cannot be vended:\n  account.id: must be a 12-digit account id, quoted (e.g. "111111111111")',
     );
-    expect(refused(() => vendAccount({ configFile, request: { ...request, regions: ['us-east-1', 'sa-east-1'] }, outdir }))).toMatch(
-      /^account 666666666666 cannot be vended:\n {2}members\[5\]\.regions\[1\]: sa-east-1 is not in regions\.governed/,
+    expect(refused(() => vendAccount({ configFile, request: { ...request, regions: ['us-east-1', 'sa-east-1'], labels: OPTION_LABELS }, outdir }))).toBe(
+      'account 666666666666 cannot be vended:\n  --regions: sa-east-1 is not in regions.governed',
+    );
+    expect(refused(() => vendAccount({ configFile, request: fromAftRequest({ ...aftRequest(), custom_fields: { soc2_baseline_regions: 'us-west-2' } }, '888888888888'), outdir }))).toBe(
+      'account 888888888888 cannot be vended:\n  aft.custom_fields.soc2_baseline_regions: must include the home Region us-east-1 (global resources are recorded there)',
     );
     expect(text()).toBe(ORIGINAL);
     expect(synthesized()).toEqual([]);
     expect(readdirSync(dir).sort()).toEqual(['org.yaml']);
   });
 
+  test('Regions are a set and tags a map: the same ones in another order are the same account, "unchanged", and the file is untouched', () => {
+    vendAccount({ configFile, request: { ...request, tags: { environment: 'production', team: 'payments' } }, outdir });
+    const after = text();
+    const again = vendAccount({
+      configFile,
+      request: { ...request, regions: ['eu-west-1', 'us-east-1'], tags: { team: 'payments', environment: 'production' } },
+      outdir,
+    });
+    expect(again).toMatchObject({ status: 'unchanged', changes: [] });
+    expect(text()).toBe(after);
+    // Another set of Regions is other data, and an update keeps the file's order for what did not change.
+    expect(refused(() => vendAccount({ configFile, request: { ...request, regions: ['us-east-1'], tags: undefined }, outdir }))).toBe(
+      'account 666666666666 is already in the config with other data (regions: ["us-east-1","eu-west-1"] → ["us-east-1"]); pass --update to change it',
+    );
+    vendAccount({ configFile, request: { ...request, name: 'payments', regions: ['eu-west-1', 'us-east-1'], tags: { team: 'payments', environment: 'production' } }, update: true, outdir });
+    expect(text()).toBe(after.replace('name: payments-prod', 'name: payments'));
+  });
+
+  test('a root email another account has (in any case) is refused, naming both accounts', () => {
+    const message = refused(() => vendAccount({ configFile, request: { ...request, email: 'AWS-Audit@example.com', labels: OPTION_LABELS }, outdir }));
+    expect(message).toBe(
+      'account 666666666666 cannot be vended:\n  --email: AWS-Audit@example.com is the root email of account 666666666666 and of account 333333333333 (members[2].email); AWS requires a unique root email per account',
+    );
+    expect(text()).toBe(ORIGINAL);
+  });
+
+  test('a CRLF config stays CRLF: the added, updated and removed entries use its line ending', () => {
+    const crlf = ORIGINAL.replace(/\n/g, '\r\n');
+    writeFileSync(configFile, crlf);
+    vendAccount({ configFile, request, outdir });
+    const added = text();
+    expect(added).toBe(
+      `${crlf}  - id: "666666666666"\r\n    name: payments-prod\r\n    email: aws-payments@example.com\r\n    ou: ou-ex01-workload1\r\n    regions: [us-east-1, eu-west-1]\r\n    tags:\r\n      environment: production\r\n`,
+    );
+    vendAccount({ configFile, request: { ...request, name: 'payments' }, update: true, outdir });
+    expect(text()).toBe(added.replace('name: payments-prod', 'name: payments'));
+    expect(text().replace(/\r\n/g, '')).not.toContain('\n');
+    removeAccount({ configFile, accountId: '666666666666', outdir });
+    expect(text()).toBe(crlf);
+  });
+
+  test('a config reached through a symbolic link is edited where it is, and the link stays a link', () => {
+    const link = join(dir, 'link.yaml');
+    symlinkSync(configFile, link);
+    vendAccount({ configFile: link, request, outdir });
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(members().map((m) => m.id)).toContain('666666666666');
+  });
+
   test('a new account needs a name, an email and an OU', () => {
     expect(refused(() => vendAccount({ configFile, request: { id: '666666666666', name: 'x', ou: 'Root', source: 'arguments' }, outdir }))).toBe(
       'account.email: is required for a new account',
+    );
+  });
+});
+
+describe('root emails are unique in the config, as AWS Organizations requires', () => {
+  test('a second account with the same root email, in any case, is refused at members[i].email, naming both accounts', () => {
+    expect(() => configWith((raw) => (raw.members[4].email = 'AWS-Workloads-Prod@Example.com'))).toThrow(
+      'members[4].email: AWS-Workloads-Prod@Example.com is the root email of account 555555555555 and of account 444444444444 (members[3].email); AWS requires a unique root email per account',
     );
   });
 });
@@ -169,6 +230,14 @@ describe('vending from an AFT account request', () => {
       regions: ['us-east-1', 'us-west-2'],
       source: 'aft',
       createdInOrganization: true,
+      labels: {
+        id: '--account-id',
+        name: 'aft.control_tower_parameters.AccountName',
+        email: 'aft.control_tower_parameters.AccountEmail',
+        ou: 'aft.control_tower_parameters.ManagedOrganizationalUnit',
+        regions: 'aft.custom_fields.soc2_baseline_regions',
+        tags: 'aft.account_tags',
+      },
     });
     const result = vendAccount({ configFile, request: fromAftRequest(aftRequest(), '888888888888'), outdir });
     expect(result.status).toBe('added');
@@ -196,6 +265,12 @@ describe('vending from a Control Tower lifecycle event', () => {
       email: 'aws-analytics@example.com',
       source: 'control-tower',
       createdInOrganization: true,
+      labels: {
+        id: 'event.detail.serviceEventDetails.createManagedAccountStatus.account.accountId',
+        name: 'event.detail.serviceEventDetails.createManagedAccountStatus.account.accountName',
+        ou: 'event.detail.serviceEventDetails.createManagedAccountStatus.organizationalUnit.organizationalUnitId',
+        email: '--email',
+      },
     });
     expect(vendAccount({ configFile, request, outdir }).status).toBe('added');
     expect(synthesized()).toEqual(vended('member-777777777777'));
@@ -203,7 +278,7 @@ describe('vending from a Control Tower lifecycle event', () => {
 
   test('asks for the email a new account needs, which the event does not carry', () => {
     expect(refused(() => vendAccount({ configFile, request: fromControlTowerEvent(ctEvent()), outdir }))).toBe(
-      'account.email: is required for a new account (the Control Tower event carries none: pass --email)',
+      '--email: is required for a new account (the Control Tower event carries none: pass --email)',
     );
   });
 
@@ -259,7 +334,7 @@ describe('vending from a Control Tower lifecycle event', () => {
 });
 
 describe('list and remove', () => {
-  test('list gives every account, its stack and its role', () => {
+  test('list gives every account, its stack, its Regions (always a list) and its role', () => {
     const accounts = listAccounts(configFile);
     expect(accounts.map((a) => a.stack)).toEqual([
       'member-111111111111',
@@ -268,8 +343,17 @@ describe('list and remove', () => {
       'member-444444444444',
       'member-555555555555',
     ]);
-    expect(accounts[0]).toEqual({ id: '111111111111', name: 'management', ou: 'Root', regions: 'all governed', stack: 'member-111111111111', role: 'management' });
-    expect(accounts[4].regions).toEqual(['us-east-1']);
+    expect(accounts[0]).toEqual({
+      id: '111111111111',
+      name: 'management',
+      email: 'aws-management@example.com',
+      ou: 'Root',
+      regions: ['us-east-1', 'us-west-2', 'eu-west-1'],
+      allGovernedRegions: true,
+      stack: 'member-111111111111',
+      role: 'management',
+    });
+    expect(accounts[4]).toMatchObject({ regions: ['us-east-1'], allGovernedRegions: false, role: 'member' });
   });
 
   test('remove takes the entry out, after synthesizing the stack the pipeline must destroy', () => {
@@ -302,7 +386,9 @@ describe('the baseline command', () => {
   const run = (args: string[], input?: string) => {
     const env = { ...process.env };
     delete env.BASELINE_CONFIG;
-    const r = spawnSync(BIN, [...args, '--config', configFile, '--outdir', outdir], { cwd: dir, env, encoding: 'utf8', input });
+    // list synthesizes nothing: it takes no --outdir.
+    const files = args[0] === 'list' ? ['--config', configFile] : ['--config', configFile, '--outdir', outdir];
+    const r = spawnSync(BIN, [...args, ...files], { cwd: dir, env, encoding: 'utf8', input });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   };
 
@@ -329,11 +415,85 @@ describe('the baseline command', () => {
     expect(conflict.status).toBe(1);
     expect(conflict.stderr).toMatch(/^error: account 444444444444 is already in the config with other data/);
     expect(run(['vend', '--name', 'x']).status).toBe(2);
-    expect(run(['frobnicate']).stderr).toMatch(/^error: unknown command "frobnicate"\nusage:/);
+    expect(run(['frobnicate']).stderr).toMatch(/^error: unknown command "frobnicate"; the commands are vend, list, remove, .*help\nusage:\n/);
     const remove = run(['remove', '--account-id', '444444444444']);
     expect(remove.status).toBe(2);
     expect(remove.stderr).toMatch(/pass --yes when no one is at a terminal/);
     expect(text()).toBe(ORIGINAL);
+  });
+
+  test('a bad --account-id is a usage error naming the option (exit 2, with the usage), not a line of the config', () => {
+    const r = run(['vend', '--account-id', '12345', '--name', 'x', '--email', 'x@example.com', '--ou', 'Root']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      [
+        'error: --account-id: must be a 12-digit account id (got "12345")',
+        'usage:',
+        '  baseline vend --account-id ID --name NAME --email EMAIL --ou OU [--tag KEY=VALUE ...] [--regions R1,R2] [--update]',
+        '  baseline vend --aft REQUEST.json [--account-id ID] [--update]',
+        '  baseline vend --control-tower-event EVENT.json|- --email EMAIL [--update]',
+        'Run "baseline vend --help" for its options.',
+        '',
+      ].join('\n'),
+    );
+    expect(run(['vend', '--account-id', '666666666666', '--name', 'x', '--email', 'not-an-email', '--ou', 'Root']).stderr).toMatch(
+      /^error: --email: must be an email address \(got "not-an-email"\)\nusage:/,
+    );
+    expect(run(['vend', '--account-id', '666666666666', '--name', 'x', '--email', 'x@example.com', '--ou', 'Root', '--regions', 'us-east-1,mars-1']).stderr).toMatch(
+      /^error: --regions: must be an AWS Region code such as "us-east-1" \(got "mars-1"\)\nusage:/,
+    );
+    expect(run(['vend', '--account-id', '666666666666', '--name', 'x', '--email', 'x@example.com', '--ou', 'Root', '--tag', 'novalue']).stderr).toMatch(
+      /^error: --tag novalue: must be key=value\nusage:/,
+    );
+    expect(run(['remove', '--account-id', '55555555555x', '--yes']).stderr).toMatch(/^error: --account-id: must be a 12-digit account id \(got "55555555555x"\)\nusage:\n {2}baseline remove/);
+    expect(text()).toBe(ORIGINAL);
+  });
+
+  test('what depends on the config is a refusal (exit 1) still named by option: an ungoverned Region, a taken root email', () => {
+    const base = ['vend', '--account-id', '666666666666', '--name', 'x', '--ou', 'Root'];
+    const region = run([...base, '--email', 'x@example.com', '--regions', 'us-east-1,sa-east-1']);
+    expect(region).toMatchObject({ status: 1, stdout: '', stderr: 'error: account 666666666666 cannot be vended:\n  --regions: sa-east-1 is not in regions.governed\n' });
+    const email = run([...base, '--email', 'aws-workloads-dev@example.com']);
+    expect(email.status).toBe(1);
+    expect(email.stderr).toBe(
+      'error: account 666666666666 cannot be vended:\n  --email: aws-workloads-dev@example.com is the root email of account 666666666666 and of account 555555555555 (members[4].email); AWS requires a unique root email per account\n',
+    );
+    expect(text()).toBe(ORIGINAL);
+  });
+
+  test('vend of a known account with its Regions in another order is "unchanged"', () => {
+    const r = run(['vend', '--account-id', '555555555555', '--name', 'workloads-dev', '--email', 'aws-workloads-dev@example.com', '--ou', 'Workloads/NonProd', '--regions', 'us-east-1']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).status).toBe('unchanged');
+    writeFileSync(configFile, ORIGINAL.replace('regions: [us-east-1]          #', 'regions: [us-east-1, eu-west-1] #'));
+    const before = text();
+    const reordered = run(['vend', '--account-id', '555555555555', '--regions', 'eu-west-1,us-east-1']);
+    expect(reordered.status).toBe(0);
+    expect(JSON.parse(reordered.stdout).status).toBe('unchanged');
+    expect(text()).toBe(before);
+  });
+
+  test('list --json gives one type per field: regions always an array, with allGovernedRegions saying whether it is the default', () => {
+    const r = run(['list', '--json']);
+    expect(r.status).toBe(0);
+    const accounts = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(accounts).toHaveLength(5);
+    for (const a of accounts) {
+      expect(Object.keys(a).sort()).toEqual(['allGovernedRegions', 'email', 'id', 'name', 'ou', 'regions', 'role', 'stack']);
+      expect(Array.isArray(a.regions) && (a.regions as unknown[]).every((x) => typeof x === 'string')).toBe(true);
+      expect(typeof a.allGovernedRegions).toBe('boolean');
+    }
+    expect(accounts.map((a) => [a.id, a.regions, a.allGovernedRegions, a.role])).toEqual([
+      ['111111111111', ['us-east-1', 'us-west-2', 'eu-west-1'], true, 'management'],
+      ['222222222222', ['us-east-1', 'us-west-2', 'eu-west-1'], true, 'log-archive'],
+      ['333333333333', ['us-east-1', 'us-west-2', 'eu-west-1'], true, 'audit'],
+      ['444444444444', ['us-east-1', 'us-west-2', 'eu-west-1'], true, 'member'],
+      ['555555555555', ['us-east-1'], false, 'member'],
+    ]);
+    const plain = run(['list']);
+    expect(plain.stdout.split('\n')[0]).toBe('111111111111  member-111111111111  management  Root  us-east-1,us-west-2,eu-west-1 (all governed)  (management)');
+    expect(plain.stdout.split('\n')[4]).toBe('555555555555  member-555555555555  workloads-dev  Workloads/NonProd  us-east-1');
   });
 
   test('remove --yes says what to destroy and that the central logs are kept', () => {

@@ -6,7 +6,6 @@ export const FINDINGS_ALERTING = defineControl({
   title: 'High-severity findings reach people',
   description: 'EventBridge rules in the audit account send GuardDuty findings of severity 7 or more (every governed Region) and Security Hub HIGH/CRITICAL findings to the central alert topic.',
   tsc: ['CC7.3', 'CC7.2', 'CC4.2'],
-  prowler: ['guardduty_no_high_severity_findings'],
   evidence: {
     api: ['events:ListRules', 'events:ListTargetsByRule', 'sns:ListSubscriptionsByTopic'],
     command: 'aws events list-targets-by-rule --rule <prefix>-guardduty-high-findings (audit account)',

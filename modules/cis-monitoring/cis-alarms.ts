@@ -15,7 +15,7 @@ import { AlarmForwarding } from '../alerting/alarm-forwarding';
 import { AlertTopic } from '../alerting/alert-topic';
 import { businessHoursUtc, offHoursExpression } from './business-hours';
 import { recordControl } from '../../controls/record';
-import { CIS_METRIC_FILTERS, CONSOLE_SIGNIN_SUCCESS_FILTER } from './cis-metric-filters';
+import { breakGlassUsageFilter, CIS_METRIC_FILTERS, CONSOLE_SIGNIN_SUCCESS_FILTER } from './cis-metric-filters';
 import { alarmDescription, CIS_FILTER_CONTROLS, CONSOLE_SIGNIN_OUTSIDE_BUSINESS_HOURS } from './controls';
 
 export interface CisAlarmsProps {
@@ -29,6 +29,12 @@ export interface CisAlarmsProps {
   readonly dependsOn: readonly Construct[];
   /** Prefix of filter and alarm names. */
   readonly namePrefix: string;
+  /**
+   * The guardrails' break-glass role: a filter and alarm for its every use (set on the organization
+   * trail's log group, which sees every account).
+   * @default - none: no break-glass alarm
+   */
+  readonly breakGlassRoleName?: string;
 }
 
 /** A short period: an alarm fires within five minutes of the event reaching CloudWatch Logs. */
@@ -106,6 +112,23 @@ export class CisAlarms extends Construct {
         { resource: metricFilter, region: home },
         { resource: alarm, region: home },
       ]);
+    }
+
+    // The guardrails' way out is audited: same alarm shape, same topic, same route to people.
+    if (props.breakGlassRoleName) {
+      const f = breakGlassUsageFilter(props.breakGlassRoleName);
+      filter(f);
+      this.alarms.push(
+        new CloudwatchMetricAlarm(this, `${f.id}-alarm`, {
+          ...fireOnFirstEvent,
+          alarmName: `${props.namePrefix}-${f.id}`,
+          alarmDescription: `${f.title}: the guardrails' emergency exemption (docs/guardrails.md; SOC 2 CC6.1, CC7.2), in the events of ${props.logGroupName}`,
+          namespace: metricNamespace,
+          metricName: f.metricName,
+          statistic: 'Sum',
+          period: ALARM_PERIOD_SECONDS,
+        }),
+      );
     }
 
     // Successful sign-ins outside business hours: metric math on a one-minute sum, so the boundary

@@ -245,3 +245,22 @@ export const CONSOLE_SIGNIN_SUCCESS_FILTER = {
   title: 'Successful management console sign-ins',
   pattern: '{ ($.eventName = "ConsoleLogin") && ($.responseElements.ConsoleLogin = "Success") }',
 } as const;
+
+/**
+ * The guardrails' way out is audited: any use of the break-glass role (docs/guardrails.md), in any
+ * account of the organization trail, raises an alarm. Two CloudTrail shapes catch it: every call made
+ * with the role's session names the role in `userIdentity.sessionContext.sessionIssuer.userName` (its
+ * friendly name, without path), and assuming it is an STS call whose `requestParameters.roleArn` ends
+ * with the role's path and name (CloudTrail User Guide, "CloudTrail userIdentity element":
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html).
+ * A leading `*` is a CloudWatch Logs wildcard, as in Security Hub CloudWatch.2's own pattern.
+ */
+export function breakGlassUsageFilter(roleName: string): { id: string; metricName: string; title: string; pattern: string } {
+  const friendlyName = roleName.slice(roleName.lastIndexOf('/') + 1);
+  return {
+    id: 'break-glass-role-used',
+    metricName: 'BreakGlassRoleUsed',
+    title: `Use of the break-glass role ${roleName}`,
+    pattern: `{ ($.userIdentity.sessionContext.sessionIssuer.userName = "${friendlyName}") || (($.eventSource = "sts.amazonaws.com") && ($.requestParameters.roleArn = "*:role/${roleName}")) }`,
+  };
+}

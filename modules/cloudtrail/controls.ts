@@ -72,12 +72,13 @@ export const TRAIL_CLOUDWATCH_LOGS = defineControl({
 export const DATA_EVENTS = defineControl({
   id: 'cloudtrail.data-events',
   title: 'Data events for the listed S3 buckets, Lambda functions and DynamoDB tables',
-  description: 'The organization trail records object-level (data) events for the resources the config lists (trail.dataEvents), read and write.',
+  // Not CIS 3.8/3.9 nor Security Hub S3.22/S3.23, nor Prowler's cloudtrail_s3_dataevents_*: those
+  // want data events of every bucket of the account (AWS Config rules cloudtrail-all-write-s3-data-event-check
+  // and cloudtrail-all-read-s3-data-event-check); the baseline records the listed buckets only.
+  description: 'The organization trail records object-level (data) events, read and write, for the resources the config lists (trail.dataEvents): the buckets, functions and tables that hold customer data, not every bucket.',
   tsc: ['CC7.2', 'CC6.1'],
-  cis: { 'v3.0.0': '3.8, 3.9', 'v1.4.0': '3.10, 3.11' },
-  securityHub: ['S3.22', 'S3.23'],
   awsConfigRules: ['cloudtrail-s3-dataevents-enabled'],
-  prowler: ['cloudtrail_s3_dataevents_write_enabled', 'cloudtrail_s3_dataevents_read_enabled', 'awslambda_function_invoke_api_operations_cloudtrail_logging_enabled'],
+  prowler: ['awslambda_function_invoke_api_operations_cloudtrail_logging_enabled'],
   evidence: {
     api: ['cloudtrail:GetEventSelectors'],
     command: 'aws cloudtrail get-event-selectors --trail-name <trail>',

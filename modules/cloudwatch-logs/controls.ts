@@ -7,7 +7,7 @@ import { defineControl } from '../../controls/control';
 export const LOG_GROUP_RETENTION = defineControl({
   id: 'cloudwatch-logs.retention',
   title: 'Log groups keep events for the retention period',
-  description: "The trails' (and, with that destination, the flow logs') CloudWatch Logs groups keep events retention.cloudWatchLogsDays days, at least 90.",
+  description: "The trails' (and, with that destination, the flow logs') CloudWatch Logs groups keep events retention.cloudWatchLogsDays days, at least 90. Security Hub CloudWatch.16 passes at 365 days or more only.",
   tsc: ['A1.2', 'CC7.2'],
   securityHub: ['CloudWatch.16'],
   awsConfigRules: ['cw-loggroup-retention-period-check'],

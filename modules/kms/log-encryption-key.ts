@@ -10,7 +10,11 @@ import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { recordControl } from '../../controls/record';
 import { KEY_ROTATION } from './controls';
 import { Construct } from 'constructs';
+import { TerraformStack } from 'cdktf';
 import { accountRootArn } from '../../config/naming';
+import type { BaselineConfig } from '../../config/schema';
+import { exemptPrincipalArns } from '../guardrails/protected-resources';
+import { denyKeyTamperingStatement } from '../guardrails/resource-policy-denials';
 import { policyDocument, type PolicyStatement } from '../iam/policy-document';
 
 /** KMS's maximum: a scheduled deletion can be cancelled for 30 days. */
@@ -33,6 +37,21 @@ export interface LogEncryptionKeyProps {
    * @default true
    */
   readonly preventDestroy?: boolean;
+  /**
+   * `aws:PrincipalArn` patterns of the only principals that may schedule the key's deletion, disable
+   * it, change its policy or rotation, or move its alias (the guardrails' pipeline and break-glass
+   * roles); the key policy denies those actions to everyone else, AWS services aside
+   * (`modules/guardrails/resource-policy-denials.ts`). An empty list adds no denial.
+   * @default - the guardrails exemptions of the stack's config (`config.guardrails`, see
+   * `exemptPrincipalArns`) when guardrails are on; no denial when they are off
+   */
+  readonly tamperExemptPrincipalArns?: readonly string[];
+}
+
+/** The guardrails exemptions of the stack this construct is in, if it is a baseline stack. */
+function stackExemptions(scope: Construct): readonly string[] {
+  const config = (TerraformStack.of(scope) as Partial<{ config: BaselineConfig }>).config;
+  return (config?.guardrails && exemptPrincipalArns(config)) || [];
 }
 
 export class LogEncryptionKey extends Construct {
@@ -44,6 +63,7 @@ export class LogEncryptionKey extends Construct {
     if (!props.aliasName.startsWith('alias/')) {
       throw new Error(`LogEncryptionKey ${id}: aliasName must start with "alias/" (got "${props.aliasName}")`);
     }
+    const exempt = props.tamperExemptPrincipalArns ?? stackExemptions(this);
     this.key = new KmsKey(this, 'key', {
       provider: props.provider,
       region: props.region,
@@ -60,6 +80,7 @@ export class LogEncryptionKey extends Construct {
           Resource: '*',
         },
         ...props.statements,
+        ...(exempt.length > 0 ? [denyKeyTamperingStatement(exempt)] : []),
       ]),
       lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });

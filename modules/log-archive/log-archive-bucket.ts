@@ -26,6 +26,7 @@ import {
 import { Construct } from 'constructs';
 import { s3BucketArn } from '../../config/naming';
 import { MIN_LOG_RETENTION_DAYS } from '../../config/schema';
+import { denyArchiveTamperingStatement } from '../guardrails/resource-policy-denials';
 import { policyDocument, type PolicyStatement } from '../iam/policy-document';
 
 export interface LogArchiveBucketProps {
@@ -70,6 +71,15 @@ export interface LogArchiveBucketProps {
   readonly noncurrentVersionDays?: number;
   /** Statements for the delivering services and readers; the TLS-only denials are added. */
   readonly statements: readonly PolicyStatement[];
+  /**
+   * `aws:PrincipalArn` patterns of the only principals (the guardrails' pipeline and break-glass
+   * roles) that may change the bucket's lifecycle, policy, versioning, Object Lock, logging,
+   * encryption, public access block or ownership, bypass governance retention, or delete it; the
+   * bucket policy denies those actions to everyone else, AWS services aside
+   * (`modules/guardrails/resource-policy-denials.ts`).
+   * @default - none: no such denial (guardrails off)
+   */
+  readonly tamperExemptPrincipalArns?: readonly string[];
 }
 
 export class LogArchiveBucket extends Construct {
@@ -174,6 +184,7 @@ export class LogArchiveBucket extends Construct {
         ...props.statements,
         ...readerStatements(this.arn, props.readerRoleArns ?? []),
         denyLogDeletionStatement(this.arn),
+        ...(props.tamperExemptPrincipalArns?.length ? [denyArchiveTamperingStatement(this.arn, props.tamperExemptPrincipalArns)] : []),
         ...tlsOnlyStatements(this.arn),
       ]),
       // A policy applied before the public access block could be judged public and refused.

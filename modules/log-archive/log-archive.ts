@@ -19,6 +19,7 @@ import {
 import { servicePrincipals } from '../../config/regions';
 import type { BaselineConfig } from '../../config/schema';
 import type { PolicyStatement } from '../iam/policy-document';
+import { exemptPrincipalArns } from '../guardrails/protected-resources';
 import { LogEncryptionKey } from '../kms/log-encryption-key';
 import { LogArchiveBucket } from './log-archive-bucket';
 
@@ -325,6 +326,8 @@ export class LogArchive extends Construct {
       transitionDays: config.retention.transitionToColdStorageDays,
       objectLockMode: config.retention.objectLockMode,
       readerRoleArns: readers,
+      // Guardrails: only the pipeline and break-glass roles may weaken a bucket or its key.
+      tamperExemptPrincipalArns: exemptPrincipalArns(config) ?? [],
     };
 
     const accessLogBucketName = logBucketName(config, 's3-server-logs');
@@ -362,6 +365,7 @@ export class LogArchive extends Construct {
         provider,
         region,
         accountId: org.logArchiveAccountId,
+        tamperExemptPrincipalArns: common.tamperExemptPrincipalArns,
         aliasName: kmsAliasName(config, spec.kind),
         description: `Encrypts the ${spec.description} in the log archive`,
         statements: [

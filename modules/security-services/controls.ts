@@ -91,11 +91,11 @@ export const MACIE_CLASSIFICATION_JOBS = defineControl({
 export const ACCESS_ANALYZER = defineControl({
   id: 'access-analyzer.organization',
   title: 'IAM Access Analyzer for the organization in every Region',
-  description: 'An ORGANIZATION external access analyzer in the audit account (delegated administrator) in every governed Region: any resource shared outside the organization becomes a finding.',
+  // Not Security Hub IAM.28 or Prowler accessanalyzer_enabled: they look for an analyzer in each
+  // account, and the organization analyzer lives in the audit account only.
+  description: 'An ORGANIZATION external access analyzer in the audit account (delegated administrator) in every governed Region: any resource shared outside the organization becomes a finding. Per-account checks (Security Hub IAM.28, Prowler accessanalyzer_enabled) pass in the audit account only.',
   tsc: ['CC6.1', 'CC6.6'],
   cis: { 'v3.0.0': '1.20', 'v1.4.0': '1.20' },
-  securityHub: ['IAM.28'],
-  prowler: ['accessanalyzer_enabled'],
   evidence: {
     api: ['access-analyzer:ListAnalyzers', 'access-analyzer:ListFindings'],
     command: 'aws accessanalyzer list-analyzers --type ORGANIZATION',

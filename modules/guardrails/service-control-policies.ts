@@ -1,0 +1,130 @@
+/**
+ * The baseline's service control policies, created by the `management` stack (only the management
+ * account manages SCPs) and attached to the organization root or the configured targets. The
+ * statements (scp-statements.ts) are packed, in order, into as few policies as the size limit allows.
+ *
+ * Limits, from "Quotas and service limits for AWS Organizations"
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html):
+ * - "Maximum size of a policy document — Service control policies: 5,120 characters" (earlier
+ *   revisions say "5,120 bytes"; our documents are ASCII, so the two are the same number). White
+ *   space: "If you save the policy by using the AWS Management Console, extra white space ... between
+ *   JSON elements and outside of quotation marks, is removed and not counted. If you save the policy
+ *   using an SDK operation or the AWS CLI, then the policy is saved exactly as you provided": Terraform
+ *   calls the API, so every character we send counts, and we send compact JSON (no white space
+ *   outside strings at all).
+ * - "Number of policies that you can attach to an entity — Service control policy: 5" per root, OU
+ *   and account, and "Every entity must have at least one SCP attached": the FullAWSAccess policy
+ *   AWS attaches holds one of the five unless replaced, leaving four.
+ * A later revision of that page raises both (10,240 characters, 10 SCPs per entity); the baseline
+ * keeps to the figures above, so its policies fit an organization under either.
+ *
+ * Nothing here lists accounts: the documents are byte for byte the same for 5 accounts or 1,000
+ * (a test asserts it), and attachments are per target (root or OU), not per account.
+ */
+import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
+import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
+import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Construct } from 'constructs';
+import type { BaselineConfig } from '../../config/schema';
+import { policyDocument } from '../iam/policy-document';
+import { scpStatements, type GuardrailStatement } from './scp-statements';
+
+/** Organizations quotas: the maximum size of an SCP document (see the file comment). */
+export const SCP_MAX_CHARACTERS = 5120;
+
+/** Organizations quotas: SCPs directly attached to one root, OU or account, FullAWSAccess included. */
+export const SCPS_PER_TARGET = 5;
+
+/** How many of those the baseline may use: FullAWSAccess keeps one. */
+export const BASELINE_SCP_BUDGET = SCPS_PER_TARGET - 1;
+
+/** The rendered document of a list of statements, exactly as sent to Organizations. */
+export function scpDocument(statements: readonly GuardrailStatement[]): string {
+  // The bookkeeping field is ours, not IAM's.
+  return policyDocument(statements.map(({ duplicatedByControlTower: _unused, ...s }) => s));
+}
+
+/**
+ * Packs statements, in order, into as few documents as fit `maxCharacters` each. Fails when one
+ * statement alone is too large, or when more documents are needed than a target can hold.
+ */
+export function packScps(statements: readonly GuardrailStatement[], maxCharacters = SCP_MAX_CHARACTERS, budget = BASELINE_SCP_BUDGET): string[] {
+  const groups: GuardrailStatement[][] = [];
+  for (const s of statements) {
+    const last = groups[groups.length - 1];
+    if (last && scpDocument([...last, s]).length <= maxCharacters) {
+      last.push(s);
+      continue;
+    }
+    if (scpDocument([s]).length > maxCharacters) {
+      throw new Error(`guardrails: SCP statement ${s.Sid} alone is ${scpDocument([s]).length} characters, over the ${maxCharacters} limit`);
+    }
+    groups.push([s]);
+  }
+  if (groups.length > budget) {
+    throw new Error(
+      `guardrails: ${groups.length} SCPs needed, but a target holds ${SCPS_PER_TARGET} including FullAWSAccess (AWS Organizations quotas): at most ${budget}`,
+    );
+  }
+  return groups.map(scpDocument);
+}
+
+export interface ServiceControlPoliciesProps {
+  readonly config: BaselineConfig;
+  /** Provider of the management account. */
+  readonly provider: AwsProvider;
+}
+
+export class ServiceControlPolicies extends Construct {
+  /** The documents, in order, as sent. */
+  readonly documents: readonly string[];
+  readonly policies: readonly OrganizationsPolicy[];
+  readonly attachments: readonly OrganizationsPolicyAttachment[];
+
+  constructor(scope: Construct, id: string, props: ServiceControlPoliciesProps) {
+    super(scope, id);
+    const { config, provider } = props;
+    const prefix = config.organization.namePrefix;
+    const targets = config.guardrails.targets ?? [config.organization.rootId];
+    this.documents = packScps(scpStatements(config));
+
+    // SCPs must be an enabled policy type of the root before a policy of that type can be created
+    // (Organizations API Reference, CreatePolicy:
+    // https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreatePolicy.html), so the
+    // plan stops here, with the command to run, instead of the apply failing half-way.
+    const organization = new DataAwsOrganizationsOrganization(this, 'organization', {
+      provider,
+      lifecycle: {
+        postcondition: [
+          {
+            condition: `\${contains(flatten([for root in self.roots : [for t in root.policy_types : t.type if t.status == "ENABLED"]]), "SERVICE_CONTROL_POLICY")}`,
+            errorMessage: `Service control policies are not enabled in the organization, which guardrails need: run "aws organizations enable-policy-type --root-id ${config.organization.rootId} --policy-type SERVICE_CONTROL_POLICY" from the management account, or set guardrails.enabled: false (docs/guardrails.md).`,
+          },
+        ],
+      },
+    });
+
+    this.policies = this.documents.map(
+      (content, i) =>
+        new OrganizationsPolicy(this, `policy-${i + 1}`, {
+          provider,
+          name: `${prefix}-baseline-guardrails-${i + 1}`,
+          description: `SOC 2 baseline guardrails (${i + 1}/${this.documents.length}): only the pipeline and break-glass roles may weaken the baseline's logging (docs/guardrails.md)`,
+          type: 'SERVICE_CONTROL_POLICY',
+          content,
+          dependsOn: [organization],
+        }),
+    );
+    this.attachments = this.policies.flatMap((policy, i) =>
+      targets.map(
+        (target) =>
+          new OrganizationsPolicyAttachment(this, `attachment-${i + 1}-${target}`, {
+            provider,
+            policyId: policy.id,
+            targetId: target,
+          }),
+      ),
+    );
+  }
+}
