@@ -26,8 +26,9 @@ export const DEFAULT_ADMIN_ROLE_NAMES = ['OrganizationAccountAccessRole', 'AWSCo
 /** An IAM role name, optionally behind a path (`ops/pipeline`), as in the role's ARN; no wildcards. */
 const roleNameSchema = z
   .string()
-  // Each SCP statement repeats both role ARNs: a bound keeps the policies within their size limit.
-  .max(128, { error: 'must be at most 128 characters, path included (every guardrail statement repeats it)' })
+  // As deployment.roleName allows; each SCP statement repeats both role ARNs, so the bound also keeps
+  // the policies within their size limit (tested with the longest names).
+  .max(64, { error: 'must be at most 64 characters, path included (as deployment.roleName)' })
   .regex(/^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/, {
     error: 'must be an IAM role name (letters, digits and +=,.@_-, optionally after a path such as "ops/"), without wildcards',
   });

@@ -123,15 +123,24 @@ export const SECURITY_HUB_STANDARDS = [
  * Controls of the matrix (controls/catalog.ts) that a config setting can switch off, and the setting:
  * such a control needs an entry in `controlExceptions` with the reason, which the matrix reports.
  */
-export const SWITCHABLE_CONTROLS = ['cloudtrail.account-trails', 'securityhub.fsbp-standard', 'securityhub.cis-standard'] as const;
+export const SWITCHABLE_CONTROLS = [
+  'cloudtrail.account-trails',
+  'securityhub.fsbp-standard',
+  'securityhub.cis-standard',
+  'guardrails.service-control-policies',
+] as const;
 export type SwitchableControl = (typeof SWITCHABLE_CONTROLS)[number];
 
 /** Which switchable controls this config turns off, each with the setting that does it. */
 export function switchedOffControls(config: {
   monitoring: { accountTrails: boolean };
   securityServices: { securityHub: { standards: readonly string[] } };
+  guardrails: { enabled: boolean };
 }): Map<SwitchableControl, string> {
   const off = new Map<SwitchableControl, string>();
+  if (!config.guardrails.enabled) {
+    off.set('guardrails.service-control-policies', 'guardrails.enabled: false');
+  }
   if (!config.monitoring.accountTrails) off.set('cloudtrail.account-trails', 'monitoring.accountTrails: false');
   const standards = config.securityServices.securityHub.standards;
   if (!standards.includes('aws-foundational-security-best-practices/v/1.0.0')) {

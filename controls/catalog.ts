@@ -30,6 +30,7 @@ import {
   SECURITY_HUB_ORGANIZATION,
 } from '../modules/security-services/controls';
 import { CENTRAL_ALERT_ROUTING, FINDINGS_ALERTING } from '../modules/alerting/controls';
+import { BREAK_GLASS_ALARM, GUARDRAIL_SCPS } from '../modules/guardrails/controls';
 import type { ControlDeclaration } from './control';
 
 export const CONTROL_CATALOG: readonly ControlDeclaration[] = [
@@ -67,6 +68,8 @@ export const CONTROL_CATALOG: readonly ControlDeclaration[] = [
   ...CIS_FILTER_CONTROLS.values(),
   CONSOLE_SIGNIN_OUTSIDE_BUSINESS_HOURS,
   CENTRAL_ALERT_ROUTING,
+  GUARDRAIL_SCPS,
+  BREAK_GLASS_ALARM,
 ];
 
 const byId = new Map(CONTROL_CATALOG.map((c) => [c.id, c]));

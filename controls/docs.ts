@@ -72,7 +72,7 @@ export function withGeneratedDocs(text: string): string {
 }
 
 /** The documentation files with generated parts. */
-export const GENERATED_DOCS = ['README.md', 'docs/controls.md'] as const;
+export const GENERATED_DOCS = ['README.md', 'docs/architecture.md', 'docs/monitoring.md', 'docs/config-reference.md', 'docs/controls.md'] as const;
 
 if (require.main === module) {
   for (const file of process.argv.length > 2 ? process.argv.slice(2) : GENERATED_DOCS) {

@@ -122,6 +122,8 @@ function notConfiguredNote(control: ControlDeclaration, config: BaselineConfig):
       return 'trail.dataEvents lists no S3 bucket, Lambda function or DynamoDB table.';
     case 'macie.classification-jobs':
       return 'securityServices.macie.classificationJobs lists no bucket.';
+    case 'guardrails.break-glass-alarm':
+      return config.guardrails.enabled ? undefined : 'guardrails.enabled: false: there is no break-glass role to watch.';
     case 'config-rule.additional-rules':
       return 'awsConfig.additionalRules is empty.';
     case 'cloudtrail.account-trails':

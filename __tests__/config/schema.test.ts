@@ -32,6 +32,7 @@ describe('the example org config', () => {
     delete raw.deployment;
     delete raw.state;
     raw.guardrails = { enabled: false }; // on, they need deployment.roleName as their pipeline role (guardrails tests)
+    raw.controlExceptions = [{ control: 'guardrails.service-control-policies', reason: 'this test checks the other defaults' }];
     const config = parseConfig(raw);
     expect(config.retention).toEqual({
       logArchiveDays: 365,

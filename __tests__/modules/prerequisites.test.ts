@@ -12,7 +12,8 @@ import { configWarnings } from '../../config/warnings';
 import { configWith, exampleConfig, synthStack } from '../helpers';
 
 const json = synthStack(exampleConfig(), 'management') as Record<string, any>;
-const organization = Object.values(json.data.aws_organizations_organization)[0] as Record<string, any>;
+// The prerequisites' read of the organization (the guardrails read it too, for the SCP policy type).
+const organization = Object.entries(json.data.aws_organizations_organization).find(([id]) => id.startsWith('prerequisites'))![1] as Record<string, any>;
 const conditions = organization.lifecycle.postcondition as { condition: string; error_message: string }[];
 
 test('the organization read with the management provider must have all features, be the configured one, with its root', () => {

@@ -16,6 +16,7 @@ import { AlertTopic } from '../alerting/alert-topic';
 import { businessHoursUtc, offHoursExpression } from './business-hours';
 import { recordControl } from '../../controls/record';
 import { breakGlassUsageFilter, CIS_METRIC_FILTERS, CONSOLE_SIGNIN_SUCCESS_FILTER } from './cis-metric-filters';
+import { BREAK_GLASS_ALARM } from '../guardrails/controls';
 import { alarmDescription, CIS_FILTER_CONTROLS, CONSOLE_SIGNIN_OUTSIDE_BUSINESS_HOURS } from './controls';
 
 export interface CisAlarmsProps {
@@ -117,18 +118,21 @@ export class CisAlarms extends Construct {
     // The guardrails' way out is audited: same alarm shape, same topic, same route to people.
     if (props.breakGlassRoleName) {
       const f = breakGlassUsageFilter(props.breakGlassRoleName);
-      filter(f);
-      this.alarms.push(
-        new CloudwatchMetricAlarm(this, `${f.id}-alarm`, {
-          ...fireOnFirstEvent,
-          alarmName: `${props.namePrefix}-${f.id}`,
-          alarmDescription: `${f.title}: the guardrails' emergency exemption (docs/guardrails.md; SOC 2 CC6.1, CC7.2), in the events of ${props.logGroupName}`,
-          namespace: metricNamespace,
-          metricName: f.metricName,
-          statistic: 'Sum',
-          period: ALARM_PERIOD_SECONDS,
-        }),
-      );
+      const breakGlassFilter = filter(f);
+      const alarm = new CloudwatchMetricAlarm(this, `${f.id}-alarm`, {
+        ...fireOnFirstEvent,
+        alarmName: `${props.namePrefix}-${f.id}`,
+        alarmDescription: alarmDescription(BREAK_GLASS_ALARM, props.logGroupName, `${f.title}, the guardrails' emergency exemption: docs/guardrails.md`),
+        namespace: metricNamespace,
+        metricName: f.metricName,
+        statistic: 'Sum',
+        period: ALARM_PERIOD_SECONDS,
+      });
+      this.alarms.push(alarm);
+      recordControl(this, BREAK_GLASS_ALARM, props.accountId, [
+        { resource: breakGlassFilter, region: home },
+        { resource: alarm, region: home },
+      ]);
     }
 
     // Successful sign-ins outside business hours: metric math on a one-minute sum, so the boundary

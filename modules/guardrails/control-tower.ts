@@ -222,3 +222,19 @@ export const CONTROL_TOWER_CONTROLS: readonly ControlTowerControl[] = [
     skippedWithControlTower: false,
   },
 ];
+
+/** The comparison as a Markdown table, as docs/guardrails.md shows it (a test keeps them equal). */
+export function controlTowerComparisonTable(): string {
+  // Markdown would read the patterns' `*` as emphasis.
+  const escape = (text: string) => text.replace(/\*/g, '\\*');
+  return [
+    '| Control Tower control | Guidance, behavior | What Control Tower denies or detects | The baseline | With `controlTower.enabled` |',
+    '| --- | --- | --- | --- | --- |',
+    ...CONTROL_TOWER_CONTROLS.map(
+      (c) =>
+        `| \`${c.id}\` | ${c.guidance}, ${c.behavior} | ${escape(c.controlTower)} | ${escape(c.baseline.join('; '))} | ${
+          c.skippedWithControlTower ? '**left to Control Tower**' : c.baseline[0].startsWith('no') ? 'n/a' : 'kept'
+        } |`,
+    ),
+  ].join('\n');
+}

@@ -12,11 +12,11 @@
  *   KMS API Reference, PutKeyPolicy: https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html)
  *   passes for it.
  * - `Bool aws:PrincipalIsAWSService false` keeps AWS service principals (CloudTrail, AWS Config, log
- *   delivery, GuardDuty, S3 logging) out of the statement. This is needed, not decoration: a service
- *   principal's request carries no aws:PrincipalArn (the key is documented for roles, users,
- *   federated users and the root user only), and "If the policy condition requires that the key is not
- *   matched, such as StringNotLike or ArnNotLike, and the right key is not present, the condition is
- *   true" (IAM User Guide, "Condition operators":
+ *   delivery, GuardDuty, S3 logging) out of the statement. This is needed, not decoration:
+ *   aws:PrincipalArn is documented for roles, users, federated users and the root user only, so a
+ *   service principal's request cannot be counted on to carry it, and "If the policy condition
+ *   requires that the key is not matched, such as StringNotLike or ArnNotLike, and the right key is
+ *   not present, the condition is true" (IAM User Guide, "Condition operators":
  *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html),
  *   so ArnNotLike alone would deny services too. aws:PrincipalIsAWSService "is present in the request
  *   context for all signed API requests" and is true only for a service principal's own call (IAM User

@@ -25,7 +25,9 @@ import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-a
 import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
 import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { controlRecorder } from '../../controls/record';
 import { Construct } from 'constructs';
+import { GUARDRAIL_SCPS } from './controls';
 import type { BaselineConfig } from '../../config/schema';
 import { policyDocument } from '../iam/policy-document';
 import { scpStatements, type GuardrailStatement } from './scp-statements';
@@ -126,5 +128,7 @@ export class ServiceControlPolicies extends Construct {
           }),
       ),
     );
+    // Organizations is global; its API lives in us-east-1 (the provider's Region for it).
+    controlRecorder(this, config.organization.managementAccountId, 'global')(GUARDRAIL_SCPS, ...this.policies, ...this.attachments);
   }
 }

@@ -2,7 +2,9 @@
  * A customer-managed KMS key for logs: rotation on, the longest deletion window, `prevent_destroy`
  * unless the stack must be destroyable,
  * and a key policy that keeps administration with the owning account and grants services only what
- * they need, under the conditions the caller passes.
+ * they need, under the conditions the caller passes. With guardrails on, the policy also denies
+ * destroying, disabling or re-policying the key to everyone but the pipeline and break-glass roles
+ * (docs/guardrails.md); the exemptions come from the stack's config unless the caller passes them.
  */
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';

@@ -1,0 +1,377 @@
+/**
+ * The guardrails' service control policies, judged by what they do (the project's IAM policy
+ * evaluator, modules/iam/policy-evaluator.ts) on the example org's own resources: every protected
+ * action is denied to the administrators of member accounts and of the log-archive account, root users
+ * and OrganizationAccountAccessRole included, and left to the pipeline and break-glass roles; and by
+ * the AWS Organizations limits ("Quotas and service limits for AWS Organizations",
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html) at 1,000 accounts.
+ */
+import { arnMatch } from '../../../modules/iam/policy-evaluator';
+import { ARCHIVE_TAMPERING_ACTIONS } from '../../../modules/guardrails/resource-policy-denials';
+import { scpStatements, STACKSETS_EXECUTION_ROLE, type GuardrailStatement } from '../../../modules/guardrails/scp-statements';
+import { BASELINE_SCP_BUDGET, packScps, SCP_MAX_CHARACTERS, SCPS_PER_TARGET } from '../../../modules/guardrails/service-control-policies';
+import { configWith, exampleConfig, oneResource, resourcesOf, synthStack } from '../../helpers';
+import {
+  administrators,
+  AUDIT,
+  baselineResources,
+  exempt,
+  LOG_ARCHIVE,
+  MANAGEMENT,
+  MEMBER,
+  PIPELINE_ROLE,
+  roleIn,
+  scpDocuments,
+  underScps,
+  type BaselineResource,
+} from './fixtures';
+
+const config = exampleConfig();
+const management = synthStack(config, 'management');
+const scps = scpDocuments(management);
+const statements = scps.flatMap((c) => JSON.parse(c).Statement as GuardrailStatement[]);
+const resources = baselineResources(config);
+const byType = (type: string) => resources.filter((r) => r.type === type);
+
+describe('the policies', () => {
+  test('are service control policies of the management account, attached to the organization root', () => {
+    const policies = resourcesOf(management, 'aws_organizations_policy').map(([, p]) => p);
+    expect(policies.map((p) => p.name)).toEqual(['acme-soc2-baseline-guardrails-1', 'acme-soc2-baseline-guardrails-2']);
+    for (const p of policies) expect(p).toMatchObject({ type: 'SERVICE_CONTROL_POLICY', provider: 'aws.management' });
+    const attachments = resourcesOf(management, 'aws_organizations_policy_attachment').map(([, a]) => a);
+    expect(attachments.map((a) => a.target_id)).toEqual(['r-ex01', 'r-ex01']);
+    for (const a of attachments) expect(a.provider).toBe('aws.management');
+  });
+
+  test('attach to the configured targets instead, when given', () => {
+    const json = synthStack(configWith((raw) => (raw.guardrails.targets = ['ou-ex01-workload1', 'ou-ex01-security1'])), 'management');
+    expect(resourcesOf(json, 'aws_organizations_policy_attachment').map(([, a]) => a.target_id).sort()).toEqual([
+      'ou-ex01-security1',
+      'ou-ex01-security1',
+      'ou-ex01-workload1',
+      'ou-ex01-workload1',
+    ]);
+  });
+
+  test('the plan stops, naming the command, when SCPs are not an enabled policy type', () => {
+    const data = Object.values(management.data!.aws_organizations_organization).find((d: any) =>
+      JSON.stringify(d.lifecycle).includes('SERVICE_CONTROL_POLICY'),
+    ) as any;
+    expect(data.lifecycle.postcondition[0].error_message).toContain('aws organizations enable-policy-type --root-id r-ex01 --policy-type SERVICE_CONTROL_POLICY');
+  });
+
+  test('are Deny statements only: SCPs never grant, FullAWSAccess stays in place', () => {
+    for (const s of statements) expect(s.Effect).toBe('Deny');
+  });
+
+  test('exempt the pipeline and break-glass roles by aws:PrincipalArn patterns, never by listing accounts', () => {
+    for (const s of statements.filter((st) => st.Sid !== 'DenyLeavingTheOrganization')) {
+      const exemptions = (s.Condition as any).ArnNotLike['aws:PrincipalArn'] as string[];
+      expect(exemptions).toEqual(expect.arrayContaining(['arn:aws:iam::*:role/soc2-baseline-pipeline', 'arn:aws:iam::*:role/soc2-baseline-break-glass']));
+    }
+    // No account id anywhere, but the log-archive account's inside the log-archive bucket names.
+    for (const doc of scps) expect(doc.replace(/-222222222222-us-east-1/g, '')).not.toMatch(/\d{12}/);
+  });
+});
+
+describe('limits (Organizations quotas: 5,120 characters per SCP, 5 SCPs per root, OU or account)', () => {
+  const sizes = (docs: readonly string[]) => docs.map((d) => ({ characters: d.length, bytes: Buffer.byteLength(d, 'utf8') }));
+
+  test('each document is within 5,120 characters, counted as sent: the API keeps white space, so there is none', () => {
+    for (const doc of scps) {
+      expect(doc.length).toBeLessThanOrEqual(SCP_MAX_CHARACTERS);
+      expect(Buffer.byteLength(doc, 'utf8')).toBeLessThanOrEqual(SCP_MAX_CHARACTERS);
+      expect(JSON.stringify(JSON.parse(doc))).toBe(doc);
+    }
+  });
+
+  test('they take at most 4 of the 5 SCP slots of a target, FullAWSAccess keeping one (the example org needs 2)', () => {
+    expect(SCPS_PER_TARGET).toBe(5);
+    expect(BASELINE_SCP_BUDGET).toBe(4);
+    expect(scps.length).toBe(2);
+  });
+
+  test('at 1,000 accounts the documents and attachments are byte for byte those of the 5-account example', () => {
+    const big = configWith((raw) => {
+      for (let i = raw.members.length; i < 1000; i++) {
+        raw.members.push({ id: String(600000000000 + i), name: `workload-${i}`, email: `aws-${i}@example.com`, ou: 'Workloads/Prod' });
+      }
+    });
+    expect(big.members).toHaveLength(1000);
+    const json = synthStack(big, 'management');
+    expect(scpDocuments(json)).toEqual(scps);
+    expect(sizes(scpDocuments(json))).toEqual(sizes(scps));
+    expect(resourcesOf(json, 'aws_organizations_policy_attachment')).toHaveLength(2);
+  });
+
+  test.each([false, true])('the longest names the config allows still fit the budget (Control Tower: %s)', (controlTower) => {
+    const longRole = (name: string) => `${'p'.repeat(20)}/${'q'.repeat(43 - name.length)}${name}`;
+    const pipeline = longRole('pipeline');
+    const breakGlass = longRole('breakglass');
+    const worst = configWith((raw) => {
+      raw.organization.namePrefix = 'abcdefghijklmnopqrst';
+      raw.deployment.roleName = pipeline;
+      raw.guardrails = { pipelineRoleName: pipeline, breakGlassRoleName: breakGlass };
+      raw.controlTower = { enabled: controlTower };
+    });
+    expect([pipeline.length, breakGlass.length]).toEqual([64, 64]);
+    const docs = scpDocuments(synthStack(worst, 'management'));
+    expect(docs.length).toBeLessThanOrEqual(BASELINE_SCP_BUDGET);
+    for (const d of docs) expect(d.length).toBeLessThanOrEqual(SCP_MAX_CHARACTERS);
+  });
+
+  test('packing refuses a statement over the limit, and more policies than a target holds', () => {
+    const big = (i: number): GuardrailStatement => ({ Sid: `S${i}`, Effect: 'Deny', Action: 's3:*', Resource: `arn:aws:s3:::${'x'.repeat(3000)}${i}` });
+    expect(() => packScps([big(1)], 1000)).toThrow(/S1 alone is \d+ characters, over the 1000 limit/);
+    expect(() => packScps([big(1), big(2), big(3), big(4), big(5)])).toThrow(/5 SCPs needed, but a target holds 5 including FullAWSAccess/);
+    expect(packScps([big(1), big(2), big(3), big(4)])).toHaveLength(4);
+  });
+});
+
+/** A concrete request for each action of each statement, against the example org's own resources. */
+interface Case {
+  readonly sid: string;
+  readonly action: string;
+  readonly resource: BaselineResource | { arn: string; account: string; context: Record<string, any>; type: string };
+}
+
+const ACCOUNT_RESOURCE = (account: string) => ({ arn: '*', account, context: {}, type: 'account-wide' });
+
+/** The resources each statement protects, by the service of its actions. */
+function targetsFor(sid: string, action: string): Case['resource'][] {
+  const pick = (type: string) => byType(type);
+  switch (sid) {
+    case 'ProtectBaselineTrails':
+      return pick('trail');
+    case 'ProtectConfigRecorders':
+    case 'ProtectSecurityServices':
+    case 'DenyLeavingTheOrganization':
+      return [ACCOUNT_RESOURCE(MEMBER), ACCOUNT_RESOURCE(LOG_ARCHIVE), ACCOUNT_RESOURCE(AUDIT)];
+    case 'ProtectBaselineTaggedResources':
+      return action.startsWith('ec2:') ? pick('flow log') : [...pick('config rule'), ...pick('config aggregator')];
+    case 'ProtectBaselineAnalyzers':
+      return pick('analyzer');
+    case 'ProtectBaselineLogGroups':
+      return pick('log group');
+    case 'ProtectBaselineAlarms':
+      return pick('alarm');
+    case 'ProtectAlertTopics':
+      return pick('topic');
+    case 'ProtectAlertRoutes':
+      return action === 'events:DeleteEventBus' ? pick('event bus') : pick('event rule');
+    case 'ProtectLogArchiveBuckets':
+      return action === 's3:BypassGovernanceRetention' ? pick('bucket').map((b) => ({ ...b, arn: `${b.arn}/AWSLogs/o-exampleorg01/x.json.gz` })) : pick('bucket');
+    case 'ProtectBaselineKeys':
+      return pick('key');
+    case 'ProtectBaselineKeyAliases':
+      return pick('key alias');
+    case 'ProtectBaselineRoles':
+      return [
+        ...pick('role'),
+        ...[MEMBER, LOG_ARCHIVE].flatMap((a) => [PIPELINE_ROLE, 'soc2-baseline-break-glass', 'stacksets-exec-0123456789abcdef'].map((n) => ({ arn: `arn:aws:iam::${a}:role/${n}`, account: a, context: {}, type: 'role' }))),
+      ];
+    default:
+      throw new Error(`no test targets for statement ${sid}: add them here`);
+  }
+}
+
+const cases: Case[] = statements.flatMap((s) =>
+  ([] as string[]).concat(s.Action as string | string[]).flatMap((action) => targetsFor(s.Sid, action).map((resource) => ({ sid: s.Sid, action, resource }))),
+);
+
+describe('every protected action, on every resource of its kind in the example org', () => {
+  test('has resources to test on: every statement, every action', () => {
+    for (const s of statements) {
+      for (const action of ([] as string[]).concat(s.Action as string | string[])) {
+        expect({ sid: s.Sid, action, tested: cases.some((c) => c.sid === s.Sid && c.action === action) }).toEqual({ sid: s.Sid, action, tested: true });
+      }
+    }
+  });
+
+  test('is denied to the administrators of member accounts and of the log-archive account, their root users and OrganizationAccountAccessRole', () => {
+    for (const c of cases) {
+      for (const [who, principal] of [...administrators(MEMBER), ...administrators(LOG_ARCHIVE), ...administrators(AUDIT)]) {
+        const decision = underScps(scps, principal, c.action, c.resource.arn, c.resource.context);
+        expect({ who, action: c.action, resource: c.resource.arn, decision }).toEqual({ who, action: c.action, resource: c.resource.arn, decision: 'ExplicitDeny' });
+      }
+    }
+  });
+
+  test('is left to the pipeline and break-glass roles (leaving the organization aside: nobody may)', () => {
+    for (const c of cases) {
+      for (const [who, principal] of [...exempt(c.resource.account), ...exempt(MEMBER)]) {
+        const decision = underScps(scps, principal, c.action, c.resource.arn, c.resource.context);
+        const expected = c.action === 'organizations:LeaveOrganization' ? 'ExplicitDeny' : 'Allow';
+        expect({ who, action: c.action, resource: c.resource.arn, decision }).toEqual({ who, action: c.action, resource: c.resource.arn, decision: expected });
+      }
+    }
+  });
+
+  test('names the issue\'s list: CloudTrail, Config, GuardDuty, Security Hub, Macie, Access Analyzer, flow logs, Logs, CloudWatch, SNS, EventBridge, S3, KMS, leaving', () => {
+    const actions = new Set(cases.map((c) => c.action));
+    for (const a of [
+      'cloudtrail:StopLogging',
+      'cloudtrail:DeleteTrail',
+      'cloudtrail:UpdateTrail',
+      'cloudtrail:PutEventSelectors',
+      'config:StopConfigurationRecorder',
+      'config:DeleteConfigurationRecorder',
+      'config:DeleteDeliveryChannel',
+      'config:DeleteConfigRule',
+      'guardduty:DeleteDetector',
+      'guardduty:DisassociateFromAdministratorAccount',
+      'securityhub:DisableSecurityHub',
+      'securityhub:DisassociateFromAdministratorAccount',
+      'macie2:DisableMacie',
+      'macie2:DisassociateFromAdministratorAccount',
+      'access-analyzer:DeleteAnalyzer',
+      'ec2:DeleteFlowLogs',
+      'logs:DeleteLogGroup',
+      'logs:DeleteMetricFilter',
+      'logs:PutRetentionPolicy',
+      'cloudwatch:DeleteAlarms',
+      'cloudwatch:DisableAlarmActions',
+      'sns:DeleteTopic',
+      'events:DeleteRule',
+      'events:DisableRule',
+      ...ARCHIVE_TAMPERING_ACTIONS,
+      'kms:ScheduleKeyDeletion',
+      'kms:DisableKey',
+      'kms:PutKeyPolicy',
+      'organizations:LeaveOrganization',
+    ]) {
+      expect(actions).toContain(a);
+    }
+  });
+});
+
+describe('scope: only the baseline\'s own resources', () => {
+  test('every resource of a protected kind that any stack creates is covered', () => {
+    const protectedTypes = ['trail', 'log group', 'alarm', 'topic', 'event rule', 'event bus', 'analyzer', 'role', 'bucket', 'key', 'key alias', 'config rule', 'config aggregator', 'flow log'];
+    const uncovered = resources
+      .filter((r) => protectedTypes.includes(r.type))
+      .filter((r) => !cases.some((c) => c.resource.arn === r.arn || c.resource.arn.startsWith(`${r.arn}/`)));
+    expect(uncovered).toEqual([]);
+    expect(new Set(resources.map((r) => r.type))).toEqual(new Set(protectedTypes));
+  });
+
+  test.each([
+    ['a workload trail', 'cloudtrail:StopLogging', `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/payments-trail`, {}],
+    ['a workload log group', 'logs:DeleteLogGroup', `arn:aws:logs:us-east-1:${MEMBER}:log-group:/aws/lambda/payments-api`, {}],
+    ['a workload alarm', 'cloudwatch:DeleteAlarms', `arn:aws:cloudwatch:us-east-1:${MEMBER}:alarm:payments-latency`, {}],
+    ['a workload bucket', 's3:PutLifecycleConfiguration', 'arn:aws:s3:::acme-customer-data-444444444444', {}],
+    ['a workload key', 'kms:ScheduleKeyDeletion', `arn:aws:kms:us-east-1:${MEMBER}:key/1234`, { 'kms:ResourceAliases': ['alias/payments'] }],
+    ['a workload role', 'iam:DeleteRole', `arn:aws:iam::${MEMBER}:role/payments-api`, {}],
+    ['a workload Config rule (not tagged by the baseline)', 'config:DeleteConfigRule', `arn:aws:config:us-east-1:${MEMBER}:config-rule/config-rule-x`, {}],
+    ['a workload flow log', 'ec2:DeleteFlowLogs', `arn:aws:ec2:us-east-1:${MEMBER}:vpc-flow-log/fl-1`, { 'aws:ResourceTag/team': 'payments' }],
+  ])('%s stays with its account administrators', (_what, action, arn, context) => {
+    expect(underScps(scps, roleIn(MEMBER, 'Admin'), action, arn, context)).toBe('Allow');
+  });
+
+  test('the baseline tag is the one the providers put on every resource', () => {
+    for (const stack of ['management', `member-${MEMBER}`]) {
+      for (const p of synthStack(config, stack).provider!.aws) expect(p.default_tags[0].tags['soc2-baseline:managed-by']).toBe('soc2-logging-baseline');
+    }
+  });
+
+  test('patterns are by name, so a statement never names an account or lists members', () => {
+    for (const s of statements) {
+      for (const r of ([] as string[]).concat(s.Resource as string | string[])) {
+        expect(r === '*' || /^arn:aws:[a-z0-9-]*:[a-z0-9-*]*:\*?:/.test(r) || r.startsWith('arn:aws:s3:::')).toBe(true);
+      }
+    }
+  });
+});
+
+describe('the exempt roles themselves', () => {
+  test('nobody else may create, re-trust or re-permission a role named like the pipeline or break-glass role', () => {
+    for (const action of ['iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRole']) {
+      for (const name of [PIPELINE_ROLE, 'soc2-baseline-break-glass']) {
+        expect(underScps(scps, roleIn(MEMBER, 'Admin'), action, `arn:aws:iam::${MEMBER}:role/${name}`)).toBe('ExplicitDeny');
+      }
+    }
+    // A role of the same name behind another path is a different ARN, and is not exempt either.
+    expect(underScps(scps, roleIn(MEMBER, `evil/${PIPELINE_ROLE}`), 'cloudtrail:StopLogging', `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/acme-soc2-account-trail`)).toBe('ExplicitDeny');
+  });
+
+  test('a StackSet (stacksets-exec-*) can create them in a new account, and nobody may create a stacksets-exec-* role', () => {
+    const stackSets = roleIn(MEMBER, 'stacksets-exec-0123456789abcdef');
+    expect(underScps(scps, stackSets, 'iam:CreateRole', `arn:aws:iam::${MEMBER}:role/${PIPELINE_ROLE}`)).toBe('Allow');
+    expect(underScps(scps, stackSets, 'cloudtrail:StopLogging', `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/acme-soc2-account-trail`)).toBe('ExplicitDeny');
+    expect(underScps(scps, roleIn(MEMBER, 'Admin'), 'iam:CreateRole', `arn:aws:iam::${MEMBER}:role/stacksets-exec-mine`)).toBe('ExplicitDeny');
+    expect(statements.find((s) => s.Sid === 'ProtectBaselineRoles')!.Resource).toContain(STACKSETS_EXECUTION_ROLE);
+  });
+
+  test('the management account is never under SCPs: its principals are judged by its own policies only', () => {
+    expect(arnMatch('arn:aws:iam::*:role/*', `arn:aws:iam::${MANAGEMENT}:role/Admin`)).toBe(true);
+    // (evaluate() with no scps models the management account; the key policies cover it: resource-policies.test.ts)
+  });
+});
+
+describe('with controlTower.enabled, what Control Tower already enforces is left to it', () => {
+  const ct = configWith((raw) => (raw.controlTower = { enabled: true }));
+  const ctScps = scpDocuments(synthStack(ct, 'management'));
+  const ctStatements = ctScps.flatMap((c) => JSON.parse(c).Statement);
+
+  /**
+   * AWS-GR_CONFIG_CHANGE_PROHIBITED's SCP, verbatim from the Control Tower Controls Reference,
+   * "Mandatory controls" (https://docs.aws.amazon.com/controltower/latest/controlreference/mandatory-controls.html).
+   */
+  const CT_GRCONFIGENABLED = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'GRCONFIGENABLED',
+        Effect: 'Deny',
+        Action: [
+          'config:DeleteConfigurationRecorder',
+          'config:DeleteDeliveryChannel',
+          'config:DeleteRetentionConfiguration',
+          'config:PutConfigurationRecorder',
+          'config:PutDeliveryChannel',
+          'config:PutRetentionConfiguration',
+          'config:StopConfigurationRecorder',
+        ],
+        Resource: ['*'],
+        Condition: { ArnNotLike: { 'aws:PrincipalARN': 'arn:aws:iam::*:role/AWSControlTowerExecution' } },
+      },
+    ],
+  });
+
+  test('the Config recorder statement goes: Control Tower denies the same seven actions on every recorder', () => {
+    const ours = statements.find((s) => s.Sid === 'ProtectConfigRecorders')!;
+    const theirs = JSON.parse(CT_GRCONFIGENABLED).Statement[0];
+    expect([...(ours.Action as string[])].sort()).toEqual([...theirs.Action].sort());
+    expect(ctStatements.map((s: any) => s.Sid)).not.toContain('ProtectConfigRecorders');
+    for (const action of theirs.Action) {
+      expect(underScps([...ctScps, CT_GRCONFIGENABLED], roleIn(MEMBER, 'Admin'), action, '*')).toBe('ExplicitDeny');
+    }
+  });
+
+  test('the role statement stops protecting stacksets-exec-* (AWS-GR_IAM_ROLE_CHANGE_PROHIBITED does), and keeps its exemption', () => {
+    const roles = ctStatements.find((s: any) => s.Sid === 'ProtectBaselineRoles');
+    expect(roles.Resource).not.toContain(STACKSETS_EXECUTION_ROLE);
+    expect(roles.Condition.ArnNotLike['aws:PrincipalArn']).toContain(STACKSETS_EXECUTION_ROLE);
+  });
+
+  test('everything else stays: Control Tower protects only its own aws-controltower-* resources', () => {
+    const sids = (docs: string[]) => docs.flatMap((d) => JSON.parse(d).Statement.map((s: any) => s.Sid));
+    expect(sids(ctScps)).toEqual(sids(scps).filter((s) => s !== 'ProtectConfigRecorders'));
+    const skipped = scpStatements(config).filter((s) => s.duplicatedByControlTower && s.Sid === 'ProtectConfigRecorders');
+    expect(skipped.flatMap((s) => s.duplicatedByControlTower)).toEqual(['AWS-GR_CONFIG_CHANGE_PROHIBITED', 'AWS-GR_CONFIG_ENABLED']);
+  });
+});
+
+describe('guardrails off', () => {
+  test('no SCPs at all', () => {
+    const off = configWith((raw) => {
+      raw.guardrails = { enabled: false };
+      raw.controlExceptions = [{ control: 'guardrails.service-control-policies', reason: 'a test of the stack without guardrails' }];
+    });
+    const json = synthStack(off, 'management');
+    expect(resourcesOf(json, 'aws_organizations_policy')).toEqual([]);
+    expect(resourcesOf(json, 'aws_organizations_policy_attachment')).toEqual([]);
+    expect(scpStatements(off)).toEqual([]);
+    expect(() => oneResource(json, 'aws_cloudwatch_metric_alarm', (a) => a.alarm_name.includes('break-glass'))).toThrow(/found 0/);
+  });
+});
