@@ -29,7 +29,7 @@ export function memberRegions(config: BaselineConfig, member: MemberAccount): st
  * Lock, into which S3 never delivers access logs ("S3 buckets with Object Lock can't be used as
  * destination buckets for server access logs", S3 User Guide,
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html); Object Lock cannot
- * be turned off, so that bucket is retired (README, "Upgrading: the access-log bucket").
+ * be turned off, so that bucket is retired (README, "Upgrading from the first release", "The access-log bucket").
  */
 export const LOG_BUCKET_KINDS = ['cloudtrail', 'config', 'flowlogs', 'guardduty', 's3-server-logs'] as const;
 

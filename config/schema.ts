@@ -1,6 +1,6 @@
 /**
  * The org config model: one zod schema is the single source of truth for validation, the TypeScript
- * types every stack consumes, and the config reference in README.md. Every optional field documents
+ * types every stack consumes, and the config reference (docs/config-reference.md). Every optional field documents
  * what happens when it is left out; no default weakens a security control.
  */
 import { z } from 'zod';
@@ -319,7 +319,7 @@ export const configSchema = z.strictObject({
       accountTrails: z
         .boolean()
         .default(true)
-        .describe('Give every member account (the management account aside, which owns the org trail) its own multi-Region trail, log group and CIS alarms, because Prowler and the CIS text (and Security Hub, under the CIS v1.2.0/v1.4.0 standards) evaluate CIS monitoring per account, against trails the account owns. Each is a second, billed copy of management events (see README). Off: member accounts report those controls as failed or NO_DATA.'),
+        .describe('Give every member account (the management account aside, which owns the org trail) its own multi-Region trail, log group and CIS alarms, because Prowler and the CIS text (and Security Hub, under the CIS v1.2.0/v1.4.0 standards) evaluate CIS monitoring per account, against trails the account owns. Each is a second, billed copy of management events (see docs/monitoring.md). Off: member accounts report those controls as failed or NO_DATA.'),
       metricNamespace: z
         .string()
         .regex(/^[\w./#:-]{1,255}$/, { error: 'must be a CloudWatch namespace' })
@@ -339,7 +339,7 @@ export const configSchema = z.strictObject({
         .string()
         .regex(/^[\w.-]{1,256}$/, { error: 'must be a Config recorder name' })
         .optional()
-        .describe('Name of the recorder and delivery channel in every member Region. An account allows one of each per Region: to take over existing ones (often named `default`), give their name here and import them (see README). Omitted: `<namePrefix>-recorder`.'),
+        .describe('Name of the recorder and delivery channel in every member Region. An account allows one of each per Region: to take over existing ones (often named `default`), give their name here and import them (see docs/architecture.md). Omitted: `<namePrefix>-recorder`.'),
       serviceLinkedRoleExists: z
         .boolean()
         .default(false)
@@ -398,7 +398,7 @@ export const configSchema = z.strictObject({
       enabled: z
         .boolean()
         .default(false)
-        .describe('The organization is governed by AWS Control Tower: the baseline does not create what Control Tower owns (see README).'),
+        .describe('The organization is governed by AWS Control Tower: the baseline does not create what Control Tower owns (see docs/operations.md).'),
       regions: z
         .array(regionSchema)
         .optional()
@@ -475,7 +475,7 @@ export const configSchema = z.strictObject({
               }),
             )
             .default([])
-            .describe('Buckets a weekly Macie classification job scans for PII and credentials (automated sensitive data discovery has no Terraform resource yet: see README).'),
+            .describe('Buckets a weekly Macie classification job scans for PII and credentials (automated sensitive data discovery has no Terraform resource yet: see docs/operations.md).'),
         })
         .prefault({})
         .describe('Amazon Macie, run by the audit account for the whole organization in every governed Region.'),

@@ -1,6 +1,6 @@
 /**
  * Every control of the baseline, from the declarations next to the constructs that build them, in
- * the order the matrix and the README list them (by family).
+ * the order the matrix and docs/controls.md list them (by family).
  */
 import { ADDITIONAL_CONFIG_RULES, CONFIG_RULE_CONTROLS } from '../modules/config-rules/controls';
 import { ACCOUNT_TRAILS, DATA_EVENTS, LOG_FILE_VALIDATION, ORGANIZATION_TRAIL, TRAIL_CLOUDWATCH_LOGS, TRAIL_KMS_ENCRYPTION } from '../modules/cloudtrail/controls';

@@ -2,7 +2,7 @@
  * What a control of the baseline is, for an auditor: a small typed declaration next to the construct
  * that builds it (cdk-nag style), naming the SOC 2 Trust Services Criteria it serves, the CIS AWS
  * Foundations Benchmark sections, Security Hub controls, AWS Config rules and Prowler checks that
- * verify it, and the evidence that proves it. The control matrix (`controls/matrix.ts`), the README's
+ * verify it, and the evidence that proves it. The control matrix (`controls/matrix.ts`), the documentation's
  * control tables and the alarms' descriptions are generated from these declarations.
  */
 

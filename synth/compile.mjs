@@ -1,7 +1,7 @@
 // Compiles the synth code (main.ts and what it imports) to CommonJS in dist/, for `make synth`.
 // Types are stripped, not checked (as tsx does; `make typecheck` checks them), with swc, already
 // a dev dependency for jest. Compiled JavaScript starts faster than tsx and, without source maps,
-// formats stack traces far faster: see "## Scale" in README.md. Only files newer than their output
+// formats stack traces far faster: see "Scale" in docs/operations.md. Only files newer than their output
 // are compiled; outputs whose source is gone are deleted.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';

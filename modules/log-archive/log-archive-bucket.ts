@@ -233,7 +233,7 @@ export function readerStatements(bucketArn: string, readerRoleArns: readonly str
 
 /**
  * Nobody deletes a log object: lifecycle expiry (which bucket policies do not govern) is the only
- * way logs leave. Retiring a bucket deliberately starts by removing this statement (README).
+ * way logs leave. Retiring a bucket deliberately starts by removing this statement (docs/operations.md).
  */
 export function denyLogDeletionStatement(bucketArn: string): PolicyStatement {
   return {

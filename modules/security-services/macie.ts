@@ -4,7 +4,7 @@
  * automatically. Each account's membership (and the classification jobs over its buckets) is managed
  * by that account's own member stack (`macie-membership.ts`), so this stack does not grow with the
  * member list. Automated sensitive data discovery has no Terraform resource in provider 6.25; the
- * README gives the command.
+ * docs/operations.md gives the command.
  */
 import { Macie2Account } from '@cdktf/provider-aws/lib/macie2-account';
 import { Macie2OrganizationConfiguration } from '@cdktf/provider-aws/lib/macie2-organization-configuration';
