@@ -14,12 +14,16 @@
 import { parseArgs } from 'node:util';
 import { CommandError, UsageError, type CliCommand, type CliIo, type CliOption, type CliValues } from './cli-command';
 import { listCommand, removeCommand, vendCommand } from '../vending/cli';
+import { reviewCommand } from '../review/cli';
+import { pipelineCommand } from '../pipeline/cli';
 
 /** Every command, in the order `baseline --help` lists them. */
 export const COMMANDS: readonly CliCommand[] = [
   vendCommand,
   listCommand,
   removeCommand,
+  reviewCommand,
+  pipelineCommand,
 ];
 
 const HELP_OPTION: CliOption = { name: 'help', type: 'boolean', description: 'Print this help and exit.' };

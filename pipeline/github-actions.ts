@@ -1,0 +1,155 @@
+/**
+ * The GitHub Actions workflow (workflow syntax: https://docs.github.com/en/actions/using-workflows/workflow-syntax-for-github-actions):
+ * a `synth` job, then `management`, then the member stacks as a matrix job that `needs` management,
+ * at most `--max-parallel` at a time (`strategy.max-parallel`).
+ *
+ * Up to 256 member stacks, the matrix has one job per stack. Above, a matrix cannot hold them (256 jobs,
+ * GITHUB_MATRIX_MAX_JOBS): the stacks are spread over `min(max-parallel, 256)` shard jobs, each
+ * running its share one after another, so 1,000 stacks still use `--max-parallel` runners at once.
+ */
+import { GITHUB_JOB_MAX_MINUTES, GITHUB_MATRIX_MAX_JOBS } from './limits';
+import { LOCK_TIMEOUT, type GeneratedCi, type PipelineOptions } from './options';
+import { oneStackScript, stackListScript, synthScript } from './script';
+import type { PipelineStack, PipelineStacks } from './stacks';
+
+type Step = Record<string, unknown>;
+
+function setupSteps(o: PipelineOptions, terraform: boolean): Step[] {
+  return [
+    { uses: 'actions/checkout@v4' },
+    { uses: 'actions/setup-node@v4', with: { 'node-version': 20, cache: 'npm' } },
+    ...(terraform
+      ? [
+          // The wrapper would add its own lines to `terraform show -json` output: off.
+          { uses: 'hashicorp/setup-terraform@v3', with: { terraform_version: o.terraformVersion, terraform_wrapper: false } },
+          {
+            name: 'AWS credentials (OIDC)',
+            uses: 'aws-actions/configure-aws-credentials@v4',
+            with: { 'role-to-assume': '${{ vars.BASELINE_ROLE_ARN }}', 'aws-region': '${{ vars.BASELINE_AWS_REGION }}' },
+          },
+        ]
+      : []),
+    { run: 'npm ci --no-audit --no-fund' },
+  ];
+}
+
+/** The matrix include of one job per stack: its name, folder and state key (shown in the job's env). */
+function stackEntry(s: PipelineStack): Record<string, string> {
+  return { stack: s.name, ...(s.backend.key ? { 'state-key': s.backend.key } : {}) };
+}
+
+/** Splits `items` into `n` runs of consecutive items whose sizes differ by at most one. */
+export function shards<T>(items: readonly T[], n: number): T[][] {
+  const count = Math.max(1, Math.min(n, items.length));
+  const size = Math.floor(items.length / count);
+  const extra = items.length % count;
+  const out: T[][] = [];
+  let start = 0;
+  for (let i = 0; i < count; i++) {
+    const end = start + size + (i < extra ? 1 : 0);
+    out.push(items.slice(start, end));
+    start = end;
+  }
+  return out;
+}
+
+export function githubActionsWorkflow(stacks: PipelineStacks, o: PipelineOptions): GeneratedCi {
+  const script = { outdir: o.outdir, allowFile: o.allowFile, lockTimeout: LOCK_TIMEOUT };
+  const notes: string[] = [];
+  const jobs: Record<string, unknown> = {
+    synth: {
+      name: 'synthesize',
+      'runs-on': 'ubuntu-latest',
+      steps: [
+        ...setupSteps(o, false),
+        { name: 'Synthesize every stack', run: 'npm run --silent synth' },
+        ...(o.checkCommand ? [{ name: 'Check this workflow is current', run: o.checkCommand }] : []),
+      ],
+    },
+  };
+  if (stacks.management) {
+    jobs.management = {
+      name: 'management',
+      needs: 'synth',
+      'runs-on': 'ubuntu-latest',
+      'timeout-minutes': GITHUB_JOB_MAX_MINUTES,
+      env: { STACK: stacks.management.name, ...(stacks.management.backend.key ? { TF_STATE_KEY: stacks.management.backend.key } : {}) },
+      steps: [
+        ...setupSteps(o, true),
+        { name: 'Synthesize management', run: synthScript('STACK') },
+        { name: 'Plan, review, apply', run: oneStackScript(script) },
+      ],
+    };
+  }
+  const members = stacks.members;
+  if (members.length > 0) {
+    const needs = stacks.management ? ['synth', 'management'] : 'synth';
+    if (members.length <= GITHUB_MATRIX_MAX_JOBS) {
+      jobs.members = {
+        name: '${{ matrix.stack }}',
+        needs,
+        'runs-on': 'ubuntu-latest',
+        'timeout-minutes': GITHUB_JOB_MAX_MINUTES,
+        // Every member stack is independent: one failing must not cancel the others.
+        strategy: { 'fail-fast': false, 'max-parallel': o.maxParallel, matrix: { include: members.map(stackEntry) } },
+        env: { STACK: '${{ matrix.stack }}', TF_STATE_KEY: "${{ matrix['state-key'] }}" },
+        steps: [
+          ...setupSteps(o, true),
+          { name: 'Synthesize ${{ matrix.stack }}', run: synthScript('STACK') },
+          { name: 'Plan, review, apply', run: oneStackScript(script) },
+        ],
+      };
+    } else {
+      const count = Math.min(o.maxParallel, GITHUB_MATRIX_MAX_JOBS);
+      if (o.maxParallel > GITHUB_MATRIX_MAX_JOBS) {
+        notes.push(`--max-parallel ${o.maxParallel} is above the ${GITHUB_MATRIX_MAX_JOBS} jobs a matrix can run: ${GITHUB_MATRIX_MAX_JOBS} shards.`);
+      }
+      const parts = shards(members, count);
+      notes.push(
+        `${members.length} member stacks are more than one matrix holds (${GITHUB_MATRIX_MAX_JOBS} jobs): ${parts.length} shard jobs run ${parts[parts.length - 1].length}-${parts[0].length} stacks each, one after another.`,
+        // A shard must finish within a job's time limit, setup included (docs/pipeline.md, "Rolling out").
+        `A shard has ${GITHUB_JOB_MAX_MINUTES} minutes: about ${Math.floor((GITHUB_JOB_MAX_MINUTES - 10) / parts[0].length)} minutes a stack at most; raise --max-parallel if stacks take longer (a first rollout).`,
+      );
+      jobs.members = {
+        name: 'members ${{ matrix.shard }}',
+        needs,
+        'runs-on': 'ubuntu-latest',
+        'timeout-minutes': GITHUB_JOB_MAX_MINUTES,
+        strategy: {
+          'fail-fast': false,
+          'max-parallel': parts.length,
+          matrix: { include: parts.map((part, i) => ({ shard: `${i + 1}/${parts.length}`, stacks: part.map((s) => s.name).join(' ') })) },
+        },
+        env: { STACKS: '${{ matrix.stacks }}' },
+        steps: [
+          ...setupSteps(o, true),
+          { name: 'Synthesize shard ${{ matrix.shard }}', run: synthScript('STACKS') },
+          { name: 'Plan, review, apply each stack', run: stackListScript({ ...script, logGroups: true }) },
+        ],
+      };
+    }
+  }
+  if (Object.keys(jobs).length === 1 && !o.checkCommand) notes.push('No stack to run: the workflow only synthesizes.');
+
+  const document: Record<string, unknown> = {
+    name: 'baseline',
+    on: {
+      pull_request: { branches: [o.branch] },
+      push: { branches: [o.branch] },
+      workflow_dispatch: null,
+    },
+    permissions: { contents: 'read', 'id-token': 'write' },
+    // One run per ref at a time: two pushes never apply concurrently. Runs of other refs (pull request
+    // plans) wait on each stack's state lock instead (-lock-timeout).
+    concurrency: { group: 'baseline-${{ github.ref }}', 'cancel-in-progress': false },
+    env: {
+      TF_IN_AUTOMATION: 'true',
+      CDKTF_OUTDIR: o.outdir,
+      ...(o.config ? { BASELINE_CONFIG: o.config } : {}),
+      // Plans on pull requests; plans, reviews and applies on pushes to the branch (and manual runs of it).
+      BASELINE_APPLY: `\${{ github.event_name != 'pull_request' && github.ref == 'refs/heads/${o.branch}' }}`,
+    },
+    jobs,
+  };
+  return { document, notes };
+}

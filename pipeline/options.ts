@@ -1,0 +1,44 @@
+/** What every generator of `baseline pipeline` is given, besides the stacks. */
+
+export const PIPELINE_FORMATS = ['github-actions', 'gitlab', 'atlantis'] as const;
+export type PipelineFormat = (typeof PIPELINE_FORMATS)[number];
+
+/** Terraform >= 1.10: S3-native state locking (`use_lockfile`), which the stacks' S3 backend sets. */
+export const DEFAULT_TERRAFORM_VERSION = '1.10.5';
+
+/** How many member stacks run at once when `--max-parallel` is left out. */
+export const DEFAULT_MAX_PARALLEL = 20;
+
+/** How long plan and apply wait for another run's state lock (terraform -lock-timeout). */
+export const LOCK_TIMEOUT = '10m';
+
+export interface PipelineOptions {
+  readonly format: PipelineFormat;
+  /** At most this many member stacks run at once. @default DEFAULT_MAX_PARALLEL */
+  readonly maxParallel: number;
+  /** The synth's output folder, relative to the repository root. @default "cdktf.out" */
+  readonly outdir: string;
+  /** The branch whose pushes apply; other runs (pull and merge requests) only plan and review. @default "main" */
+  readonly branch: string;
+  /** The Terraform version the jobs install. @default DEFAULT_TERRAFORM_VERSION */
+  readonly terraformVersion: string;
+  /** Reviewed exceptions the jobs pass to `baseline review --allow-file`. @default - none */
+  readonly allowFile?: string;
+  /** The org config the jobs synthesize (BASELINE_CONFIG), relative to the repository root. @default - baseline.config.yaml */
+  readonly config?: string;
+  /** The command line that regenerates the file, quoted in its header. */
+  readonly command: string;
+  /**
+   * The command a CI job runs to check that the committed file is current (the same command with
+   * `--check`). @default - no check (stdout output, or --changed-only, whose output depends on the last synth)
+   */
+  readonly checkCommand?: string;
+}
+
+/** A generator's result: the configuration, and what its header comment says besides the usual. */
+export interface GeneratedCi {
+  /** The configuration, as an object the caller writes as YAML. */
+  readonly document: Record<string, unknown>;
+  /** Lines for the file's header comment. */
+  readonly notes: readonly string[];
+}

@@ -1,0 +1,87 @@
+/**
+ * The SOC 2 guard's rules: every way a plan can weaken a control that `baseline review` refuses. Each
+ * is declared in its own file of this folder; a new rule is added here.
+ */
+import { ACCESS_ANALYZER_DESTROYED } from './access-analyzer-destroyed';
+import { BUCKET_POLICY_DENY_REMOVED } from './bucket-policy-deny-removed';
+import { BUCKET_POLICY_TLS_DENY_REMOVED } from './bucket-policy-tls-deny-removed';
+import { CIS_ALARM_CHANGED } from './cis-alarm-changed';
+import { CIS_METRIC_FILTER_CHANGED } from './cis-metric-filter-changed';
+import { CIS_MONITORING_REMOVED } from './cis-monitoring-removed';
+import { CONFIG_RECORDER_DESTROYED } from './config-recorder-destroyed';
+import { CONFIG_RECORDING_NARROWED } from './config-recording-narrowed';
+import { CONFIG_RECORDING_STOPPED } from './config-recording-stopped';
+import { DELIVERY_CHANNEL_DESTROYED } from './delivery-channel-destroyed';
+import { FLOW_LOG_DESTROYED } from './flow-log-destroyed';
+import { FLOW_LOG_TRAFFIC_NARROWED } from './flow-log-traffic-narrowed';
+import { GUARDDUTY_DETECTOR_DESTROYED } from './guardduty-detector-destroyed';
+import { GUARDDUTY_DETECTOR_DISABLED } from './guardduty-detector-disabled';
+import { KMS_KEY_DESTROYED } from './kms-key-destroyed';
+import { LIFECYCLE_EXPIRATION_SHORTENED } from './lifecycle-expiration-shortened';
+import { LOG_BUCKET_DESTROYED } from './log-bucket-destroyed';
+import { LOG_GROUP_DESTROYED } from './log-group-destroyed';
+import { LOG_GROUP_RETENTION_SHORTENED } from './log-group-retention-shortened';
+import { MACIE_DESTROYED } from './macie-destroyed';
+import { MACIE_PAUSED } from './macie-paused';
+import { OBJECT_LOCK_DISABLED } from './object-lock-disabled';
+import { OBJECT_LOCK_RETENTION_SHORTENED } from './object-lock-retention-shortened';
+import { PUBLIC_ACCESS_BLOCK_LOOSENED } from './public-access-block-loosened';
+import type { ReviewRule } from './rule';
+import { SECURITY_HUB_DESTROYED } from './security-hub-destroyed';
+import { TRAIL_DATA_EVENTS_DROPPED } from './trail-data-events-dropped';
+import { TRAIL_DESTROYED } from './trail-destroyed';
+import { TRAIL_GLOBAL_EVENTS_OFF } from './trail-global-events-off';
+import { TRAIL_LOG_FILE_VALIDATION_OFF } from './trail-log-file-validation-off';
+import { TRAIL_LOGGING_OFF } from './trail-logging-off';
+import { TRAIL_MULTI_REGION_OFF } from './trail-multi-region-off';
+import { TRAIL_ORGANIZATION_OFF } from './trail-organization-off';
+import { VERSIONING_SUSPENDED } from './versioning-suspended';
+
+export type { ReviewRule } from './rule';
+
+export const REVIEW_RULES: readonly ReviewRule[] = [
+  // Deleted or replaced
+  LOG_BUCKET_DESTROYED,
+  KMS_KEY_DESTROYED,
+  TRAIL_DESTROYED,
+  LOG_GROUP_DESTROYED,
+  CONFIG_RECORDER_DESTROYED,
+  DELIVERY_CHANNEL_DESTROYED,
+  GUARDDUTY_DETECTOR_DESTROYED,
+  ACCESS_ANALYZER_DESTROYED,
+  SECURITY_HUB_DESTROYED,
+  MACIE_DESTROYED,
+  FLOW_LOG_DESTROYED,
+  CIS_MONITORING_REMOVED,
+  // Turned off
+  TRAIL_LOGGING_OFF,
+  TRAIL_MULTI_REGION_OFF,
+  TRAIL_LOG_FILE_VALIDATION_OFF,
+  TRAIL_GLOBAL_EVENTS_OFF,
+  TRAIL_ORGANIZATION_OFF,
+  CONFIG_RECORDING_STOPPED,
+  CONFIG_RECORDING_NARROWED,
+  GUARDDUTY_DETECTOR_DISABLED,
+  MACIE_PAUSED,
+  FLOW_LOG_TRAFFIC_NARROWED,
+  TRAIL_DATA_EVENTS_DROPPED,
+  // Retention
+  OBJECT_LOCK_RETENTION_SHORTENED,
+  OBJECT_LOCK_DISABLED,
+  LIFECYCLE_EXPIRATION_SHORTENED,
+  LOG_GROUP_RETENTION_SHORTENED,
+  VERSIONING_SUSPENDED,
+  // Monitoring changed
+  CIS_METRIC_FILTER_CHANGED,
+  CIS_ALARM_CHANGED,
+  // Access loosened
+  PUBLIC_ACCESS_BLOCK_LOOSENED,
+  BUCKET_POLICY_TLS_DENY_REMOVED,
+  BUCKET_POLICY_DENY_REMOVED,
+];
+
+const ids = new Set<string>();
+for (const rule of REVIEW_RULES) {
+  if (ids.has(rule.id)) throw new Error(`review rule id "${rule.id}" is declared twice`);
+  ids.add(rule.id);
+}
