@@ -45,6 +45,7 @@ const WEAKENINGS: Record<string, string[]> = {
   'macie-deleted': ['macie-destroyed'],
   'flow-log-deleted': ['flow-log-destroyed'],
   'cis-alarm-deleted': ['cis-monitoring-removed'],
+  'guardrail-scp-detached': ['guardrails-removed'],
   'trail-logging-off': ['trail-logging-off'],
   'trail-multi-region-off': ['trail-multi-region-off'],
   'trail-log-file-validation-off': ['trail-log-file-validation-off'],

@@ -14,6 +14,7 @@ import { CONFIG_RECORDING_STOPPED } from './config-recording-stopped';
 import { DELIVERY_CHANNEL_DESTROYED } from './delivery-channel-destroyed';
 import { FLOW_LOG_DESTROYED } from './flow-log-destroyed';
 import { FLOW_LOG_TRAFFIC_NARROWED } from './flow-log-traffic-narrowed';
+import { GUARDRAILS_REMOVED } from './guardrails-removed';
 import { GUARDDUTY_DETECTOR_DESTROYED } from './guardduty-detector-destroyed';
 import { GUARDDUTY_DETECTOR_DISABLED } from './guardduty-detector-disabled';
 import { KMS_KEY_DESTROYED } from './kms-key-destroyed';
@@ -53,6 +54,7 @@ export const REVIEW_RULES: readonly ReviewRule[] = [
   MACIE_DESTROYED,
   FLOW_LOG_DESTROYED,
   CIS_MONITORING_REMOVED,
+  GUARDRAILS_REMOVED,
   // Turned off
   TRAIL_LOGGING_OFF,
   TRAIL_MULTI_REGION_OFF,
