@@ -18,18 +18,27 @@ function setupSteps(o: PipelineOptions, terraform: boolean): Step[] {
   return [
     { uses: 'actions/checkout@v4' },
     { uses: 'actions/setup-node@v4', with: { 'node-version': 20, cache: 'npm' } },
+    // Dependencies are installed before any credentials exist, without their install scripts.
+    { run: 'npm ci --no-audit --no-fund --ignore-scripts' },
     ...(terraform
       ? [
           // The wrapper would add its own lines to `terraform show -json` output: off.
           { uses: 'hashicorp/setup-terraform@v3', with: { terraform_version: o.terraformVersion, terraform_wrapper: false } },
           {
+            // The guardrails exempt the pipeline role (docs/guardrails.md): only a run of the apply
+            // branch, never a pull request's code, gets it. Every other run plans with a read-only
+            // role that no guardrail exempts (docs/pipeline.md, "Credentials"); the exempt role's
+            // trust policy must also pin the OIDC subject to the apply branch (GitHub, "Configuring
+            // OpenID Connect in Amazon Web Services").
             name: 'AWS credentials (OIDC)',
             uses: 'aws-actions/configure-aws-credentials@v4',
-            with: { 'role-to-assume': '${{ vars.BASELINE_ROLE_ARN }}', 'aws-region': '${{ vars.BASELINE_AWS_REGION }}' },
+            with: {
+              'role-to-assume': `\${{ (github.event_name != 'pull_request' && github.ref == 'refs/heads/${o.branch}') && vars.BASELINE_ROLE_ARN || vars.BASELINE_PLAN_ROLE_ARN }}`,
+              'aws-region': '${{ vars.BASELINE_AWS_REGION }}',
+            },
           },
         ]
       : []),
-    { run: 'npm ci --no-audit --no-fund' },
   ];
 }
 

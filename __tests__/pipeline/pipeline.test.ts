@@ -115,6 +115,16 @@ describe('the example org (baseline.config.yaml, 5 members)', () => {
     expect(run).toMatch(/apply .*tfplan/);
     expect(run.indexOf('bin/baseline review')).toBeLessThan(run.indexOf(' apply '));
     expect(doc.env.BASELINE_APPLY).toBe("${{ github.event_name != 'pull_request' && github.ref == 'refs/heads/main' }}");
+    // The guardrails exempt the pipeline role: a pull request's code never runs with it, and
+    // dependencies are installed, without their scripts, before any credentials exist.
+    for (const job of ['management', 'members']) {
+      const steps = doc.jobs[job].steps as any[];
+      const credentials = steps.findIndex((st) => st.uses?.startsWith('aws-actions/configure-aws-credentials'));
+      expect(steps[credentials].with['role-to-assume']).toBe(
+        "${{ (github.event_name != 'pull_request' && github.ref == 'refs/heads/main') && vars.BASELINE_ROLE_ARN || vars.BASELINE_PLAN_ROLE_ARN }}",
+      );
+      expect(steps.findIndex((st) => st.run === 'npm ci --no-audit --no-fund --ignore-scripts')).toBeLessThan(credentials);
+    }
   });
 
   test('GitLab CI: schema-valid; stages order management before members, and each member job needs management', () => {
