@@ -12,7 +12,7 @@ VENV_STAMP := $(VENV)/.install-stamp
 # cdktf's CLI checks for updates over the network unless told not to.
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: help synth build bench test jest lint typecheck checkov clean schema
+.PHONY: help synth build bench test jest lint typecheck checkov clean schema chromium evidence
 
 help:
 	@echo "Targets:"
@@ -27,6 +27,8 @@ help:
 	@echo "  make bench      time full, incremental and one-stack synth and a vend at 5x3, 100x17 and 1,000x17"
 	@echo "                  accounts x Regions (BENCH_SIZES=100x17 to choose; takes a few minutes)"
 	@echo "  make schema     regenerate baseline.config.schema.json (the config's JSON Schema) from config/schema.ts"
+	@echo "  make evidence   collect the organization's audit evidence, read-only, into the binder EVIDENCE_OUT"
+	@echo "                  (default evidence-binder; EVIDENCE_ARGS adds options: bin/baseline evidence --help)"
 	@echo "  make clean      remove cdktf.out/ and dist/"
 	@echo "  make help       this list"
 	@echo ""
@@ -66,8 +68,13 @@ lint: $(NODE_STAMP)
 typecheck: $(NODE_STAMP)
 	npx tsc -p .
 
-jest: $(NODE_STAMP)
+# The evidence tests start moto (requirements-dev.txt, in .venv) and render the binder in Chromium.
+jest: $(NODE_STAMP) $(VENV_STAMP) chromium
 	npx jest
+
+# Debian's Chromium, when missing (CI runs as root on Debian).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)
 
 # checkov judges the example org exactly as `make synth` writes it, from a clean output folder.
 # checkov exits 0 when it cannot parse a file (and then judges nothing in it), so a parsing error
@@ -87,6 +94,11 @@ bench: build
 # The config's JSON Schema, for editors (see config/json-schema.ts); a jest test fails when it is stale.
 schema: $(NODE_STAMP)
 	npx tsx config/json-schema.ts
+
+# The audit evidence binder (docs/evidence.md): needs credentials that may assume the read-only role.
+EVIDENCE_OUT ?= evidence-binder
+evidence: $(NODE_STAMP)
+	bin/baseline evidence --out $(EVIDENCE_OUT) $(EVIDENCE_ARGS)
 
 clean:
 	rm -rf cdktf.out dist

@@ -16,6 +16,7 @@ import { CommandError, UsageError, type CliCommand, type CliIo, type CliOption, 
 import { listCommand, removeCommand, vendCommand } from '../vending/cli';
 import { reviewCommand } from '../review/cli';
 import { pipelineCommand } from '../pipeline/cli';
+import { evidenceCommand } from '../evidence/cli';
 
 /** Every command, in the order `baseline --help` lists them. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -24,6 +25,7 @@ export const COMMANDS: readonly CliCommand[] = [
   removeCommand,
   reviewCommand,
   pipelineCommand,
+  evidenceCommand,
 ];
 
 const HELP_OPTION: CliOption = { name: 'help', type: 'boolean', description: 'Print this help and exit.' };

@@ -9,7 +9,7 @@ import { CIS_METRIC_FILTERS, type CisMetricFilter } from './cis-metric-filters';
 function filterControl(f: CisMetricFilter): ControlDeclaration {
   return defineControl({
     id: `cis.${f.id}`,
-    title: `Alarm on ${f.title.charAt(0).toLowerCase()}${f.title.slice(1)}`,
+    title: `Alarm: ${f.title}`,
     description: `A CloudWatch Logs metric filter on the trail's log group and a Sum >= 1 alarm that notifies the alert route within five minutes (CIS ${f.cis}).`,
     tsc: f.soc2.includes('CC7.3') ? f.soc2 : [...f.soc2, 'CC7.3'],
     // CIS v1.4.0 and v3.0.0 number section 4 (monitoring) the same way.

@@ -1,0 +1,163 @@
+/**
+ * The binder's files from a known result: what an auditor reads (summary per criterion, failures,
+ * every item with its raw evidence linked, exceptions, the config's history), escaped and printable;
+ * the CSV safe to open in a spreadsheet; SHA256SUMS over every file; the config's git history read
+ * with `git log --follow`; and every control a check can emit is in the control catalog.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { parseConfig } from '../../config/load';
+import { CONTROL_CATALOG } from '../../controls/catalog';
+import { csvField, renderCsv, writeBinder } from '../../evidence/binder';
+import { createContext, planTasks } from '../../evidence/collect';
+import { EVIDENCE_CONTROLS } from '../../evidence/controls';
+import { LOG_FORMAT, parseLog, readConfigHistory, type GitRunner } from '../../evidence/history';
+import { compareCriteria } from '../../evidence/html';
+import type { EvidenceItem, EvidenceResult, RawRecord } from '../../evidence/types';
+
+const AT = '2026-03-02T12:00:00.000Z';
+
+function item(over: Partial<EvidenceItem> & Pick<EvidenceItem, 'id' | 'status'>): EvidenceItem {
+  const controlId = over.id.split('/')[0];
+  return { controlId, tsc: EVIDENCE_CONTROLS.get(controlId)!.tsc, title: 'title', reason: 'reason', accountId: '111111111111', region: 'us-east-1', collectedAt: AT, raw: [], sources: [], ...over };
+}
+
+function result(): EvidenceResult {
+  const raw: RawRecord = { name: '111111111111.us-east-1.cloudtrail.DescribeTrails.json', accountId: '111111111111', region: 'us-east-1', operation: 'cloudtrail:DescribeTrails', request: {}, collectedAt: AT, responses: [{ trailList: [] }] };
+  return {
+    run: {
+      startedAt: AT,
+      finishedAt: AT,
+      collectedBy: 'arn:aws:sts::999999999999:assumed-role/auditor/session',
+      organizationId: 'o-exampleorg01',
+      accounts: ['111111111111'],
+      regions: ['us-east-1'],
+      roleName: 'soc2-evidence-reader',
+      sinceDays: 90,
+      logValidation: { start: '2026-03-01T12:00:00.000Z', end: AT },
+      exceptions: [{ kind: 'Security Hub control disabled', id: 'IAM.6', reason: 'Member accounts have no root credentials.' }],
+    },
+    items: [
+      item({ id: 'cloudtrail.organization-trail/111111111111/us-east-1/arn:aws:cloudtrail:us-east-1:111111111111:trail/t', status: 'FAIL', reason: 'IsLogging is false <script>alert(1)</script>', raw: [raw.name], sources: ['https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetTrailStatus.html'] }),
+      item({ id: 'log-archive.retention/222222222222/us-east-1/b', status: 'PASS', accountId: '222222222222' }),
+      item({ id: 'vpc.flow-logs/111111111111/eu-west-1', status: 'ERROR', region: 'eu-west-1', reason: '=HYPERLINK("http://evil")' }),
+    ],
+    raw: new Map([[raw.name, raw]]),
+    history: {
+      available: true,
+      file: '/repo/org.yaml',
+      commits: [{ hash: 'a'.repeat(40), author: 'Ana Auditor', authorEmail: 'ana@example.com', date: '2026-02-01T10:00:00+01:00', subject: 'Keep CloudWatch Logs 400 days', added: 1, removed: 1 }],
+      patch: 'commit aaaa\n-  cloudWatchLogsDays: 365\n+  cloudWatchLogsDays: 400\n',
+    },
+  };
+}
+
+describe('the binder', () => {
+  test('index.html: summary per criterion, failures linked, items with raw evidence, exceptions, history; text escaped', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'binder-'));
+    const files = writeBinder(result(), dir, { configText: 'organization: {}\n' });
+    expect(files).toEqual(['SHA256SUMS', 'config-history.patch', 'config-history.txt', 'index.html', 'items.csv', 'items.json', 'org-config.yaml', 'raw/111111111111.us-east-1.cloudtrail.DescribeTrails.json']);
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    expect(html).toContain('IsLogging is false &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toContain('<script>');
+    // CC2.1, CC7.2 (org trail), CC6.1... in order: common criteria first, then A1.
+    const criteria = [...html.matchAll(/<tr><td><strong>([A-Z]+\d\.\d)<\/strong>/g)].map((m) => m[1]);
+    expect(criteria).toEqual([...criteria].sort(compareCriteria));
+    expect(criteria.at(-1)).toBe('A1.2');
+    expect(html).toContain('<h2 id="failed">Failed controls (1)</h2>');
+    expect(html).toContain('href="raw/111111111111.us-east-1.cloudtrail.DescribeTrails.json"');
+    expect(html).toContain('<code>IAM.6</code></td><td>Member accounts have no root credentials.</td>');
+    expect(html).toContain('Keep CloudWatch Logs 400 days');
+    expect(html).toContain('Ana Auditor &lt;ana@example.com&gt;');
+    expect(html).toContain('@media print');
+    expect(readFileSync(join(dir, 'config-history.txt'), 'utf8')).toContain('2026-02-01T10:00:00+01:00  aaaaaaaaaaaa  Ana Auditor <ana@example.com>  +1 -1  Keep CloudWatch Logs 400 days');
+    const json = JSON.parse(readFileSync(join(dir, 'items.json'), 'utf8'));
+    expect(json.items).toHaveLength(3);
+  });
+
+  test('items.csv: one row per item, quoted, with spreadsheet formulas neutralised', () => {
+    const csv = renderCsv(result().items);
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('id,status,control,tsc,title,account,region,resource,reason,collected_at,raw,sources');
+    expect(lines).toHaveLength(4);
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil"")"`);
+    expect(csvField('a "b", c')).toBe('"a ""b"", c"');
+  });
+
+  test('an earlier binder is replaced; a folder with other files is refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'binder-'));
+    writeBinder(result(), dir);
+    writeFileSync(join(dir, 'raw', 'stale.json'), '{}');
+    const first = readFileSync(join(dir, 'SHA256SUMS'), 'utf8');
+    writeBinder(result(), dir);
+    expect(existsSync(join(dir, 'raw', 'stale.json'))).toBe(false);
+    expect(readFileSync(join(dir, 'SHA256SUMS'), 'utf8')).toBe(first);
+    writeFileSync(join(dir, 'notes.txt'), 'keep me');
+    expect(() => writeBinder(result(), dir)).toThrow(/holds files that are not part of a binder \(notes\.txt\)/);
+  });
+
+  test('without history the binder says so', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'binder-'));
+    writeBinder({ ...result(), history: { available: false, file: '/x/org.yaml', reason: 'not in a git repository (fatal: not a git repository)' } }, dir);
+    expect(readFileSync(join(dir, 'index.html'), 'utf8')).toContain('No change history: not in a git repository (fatal: not a git repository) (/x/org.yaml).');
+    expect(existsSync(join(dir, 'config-history.patch'))).toBe(false);
+  });
+});
+
+describe('the config history (git log --follow)', () => {
+  const US = '\x1f';
+  const RS = '\x1e';
+  const log = `${RS}${'b'.repeat(40)}${US}Bo${US}bo@example.com${US}2026-02-02T09:00:00Z${US}Turn on DynamoDB data events; retention 400\n\n3\t1\torg.yaml\n${RS}${'a'.repeat(40)}${US}Ana${US}ana@example.com${US}2026-01-01T09:00:00Z${US}Initial org\n\n120\t0\tbaseline.config.yaml\n`;
+
+  test('commits with who, when, what and the lines changed, following renames', async () => {
+    const calls: string[][] = [];
+    const git: GitRunner = async (args) => {
+      calls.push([...args]);
+      if (args[0] === 'rev-parse') return 'true\n';
+      return args.includes('-p') ? 'commit bbbb\n+  dynamodb: all\n' : log;
+    };
+    const history = await readConfigHistory('/repo/config/org.yaml', git);
+    expect(history).toEqual({
+      available: true,
+      file: '/repo/config/org.yaml',
+      commits: [
+        { hash: 'b'.repeat(40), author: 'Bo', authorEmail: 'bo@example.com', date: '2026-02-02T09:00:00Z', subject: 'Turn on DynamoDB data events; retention 400', added: 3, removed: 1 },
+        { hash: 'a'.repeat(40), author: 'Ana', authorEmail: 'ana@example.com', date: '2026-01-01T09:00:00Z', subject: 'Initial org', added: 120, removed: 0 },
+      ],
+      patch: 'commit bbbb\n+  dynamodb: all\n',
+    });
+    expect(calls[1]).toEqual(['log', '--follow', '--numstat', LOG_FORMAT, '--', 'org.yaml']);
+    expect(parseLog('')).toEqual([]);
+  });
+
+  test('outside a repository, or never committed, the history says why', async () => {
+    const notRepo: GitRunner = async () => {
+      throw new Error('fatal: not a git repository (or any of the parent directories): .git');
+    };
+    expect(await readConfigHistory('/tmp/org.yaml', notRepo)).toEqual({
+      available: false,
+      file: '/tmp/org.yaml',
+      reason: 'not in a git repository (fatal: not a git repository (or any of the parent directories): .git): no change history of the config file is available',
+    });
+    const untracked: GitRunner = async (args) => (args[0] === 'rev-parse' ? 'true\n' : '');
+    expect(await readConfigHistory('/repo/org.yaml', untracked)).toMatchObject({ available: false, reason: 'the config file has no commits (it is not tracked, or not committed yet)' });
+  });
+});
+
+describe('control ids', () => {
+  test('every control a check can emit is in the control catalog (controls/catalog.ts)', () => {
+    const catalog = new Set(CONTROL_CATALOG.map((c) => c.id));
+    const raw = parse(readFileSync(join(__dirname, '..', '..', 'baseline.config.yaml'), 'utf8'));
+    // Every optional check switched on: additional rules, CloudWatch Logs flow logs, account trails.
+    raw.awsConfig = { ...raw.awsConfig, additionalRules: [{ name: 'extra-rule', identifier: 'S3_BUCKET_VERSIONING_ENABLED' }] };
+    raw.flowLogs = { destination: 'cloud-watch-logs' };
+    const config = parseConfig(raw, 'test');
+    const { ctx } = createContext({ config, credentials: { accessKeyId: 'A', secretAccessKey: 'B' } });
+    const planned = new Set(planTasks(ctx).flatMap((t) => t.controls));
+    expect([...planned].filter((id) => !catalog.has(id))).toEqual([]);
+    // And the catalog's controls all have a check.
+    expect([...catalog].filter((id) => !planned.has(id))).toEqual([]);
+  });
+});

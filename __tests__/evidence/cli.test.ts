@@ -1,0 +1,152 @@
+/**
+ * `baseline evidence` as a command: help generated from its declaration, usage errors naming the
+ * option (exit 2), refusals (exit 1), the exit code from the judgements (0, 1 on a failed control,
+ * 3 on evidence not collected), and the progress display (plain lines, or one redrawn line on a TTY).
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type * as Baseline from '../../bin/baseline';
+import type { CliIo } from '../../bin/cli-command';
+import { createEvidenceCommand, evidenceCommand, parseSince } from '../../evidence/cli';
+import type { CollectOptions } from '../../evidence/collect';
+import { progressReporter } from '../../evidence/progress';
+import type { EvidenceItem, EvidenceResult, EvidenceStatus } from '../../evidence/types';
+
+// `../../bin/baseline` alone resolves to the shell script next to it.
+const { main } = require('../../bin/baseline.ts') as typeof Baseline;
+
+const REPO = join(__dirname, '..', '..');
+const EXAMPLE = join(REPO, 'baseline.config.yaml');
+const NOW = new Date('2026-03-02T12:00:00Z');
+
+function io(tty = false): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), stderrIsTTY: tty };
+}
+
+function item(status: EvidenceStatus, id: string): EvidenceItem {
+  return { id, controlId: id.split('/')[0], tsc: ['CC7.2'], title: 't', status, reason: `${status} reason`, accountId: '111111111111', region: 'us-east-1', collectedAt: NOW.toISOString(), raw: [], sources: [] };
+}
+
+function fakeCollect(statuses: EvidenceStatus[], seen: CollectOptions[] = []) {
+  return async (options: CollectOptions): Promise<EvidenceResult> => {
+    seen.push(options);
+    options.progress?.start(statuses.length, 1, 1);
+    return {
+      run: { startedAt: NOW.toISOString(), finishedAt: NOW.toISOString(), collectedBy: 'arn:aws:sts::1:assumed-role/auditor/x', organizationId: 'o-exampleorg01', accounts: ['111111111111'], regions: ['us-east-1'], roleName: 'r', sinceDays: 90, logValidation: { skipped: 'skipped' }, exceptions: [] },
+      items: statuses.map((s, i) => item(s, `vpc.flow-logs/111111111111/us-east-1/vpc-${i}`)),
+      raw: new Map(),
+    };
+  };
+}
+
+const run = (argv: string[], command = evidenceCommand, stdio = io()) => main(['evidence', ...argv], stdio, [command]).then((code) => ({ code, ...stdio }));
+const noGit = async () => {
+  throw new Error('not a git repository');
+};
+
+describe('baseline evidence', () => {
+  test('--help lists every option and the exit codes', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    const help = r.out.join('');
+    for (const option of ['--out DIR', '--config FILE', '--accounts ID,ID', '--regions R1,R2', '--role-name NAME', '--log-reader-role-arn ARN', '--since DAYS', '--validate-logs-since WHEN', '--skip-log-validation', '--concurrency N', '--endpoint-url URL']) {
+      expect(help).toContain(option);
+    }
+    expect(help).toContain('SecurityAudit');
+    expect(help).toMatch(/Exit codes: 0 every control passed; 1 a control failed; 3 none failed but some evidence could not be/);
+  });
+
+  test.each([
+    [[], '--out: required'],
+    [['--out', 'x', '--accounts', '12345'], '--accounts: "12345" is not a 12-digit account id'],
+    [['--out', 'x', '--regions', 'mars-1'], '--regions: "mars-1" is not a Region code'],
+    [['--out', 'x', '--since', '0'], '--since: must be a whole number, 1 or more (got "0")'],
+    [['--out', 'x', '--concurrency', 'many'], '--concurrency: must be a whole number, 1 or more (got "many")'],
+    [['--out', 'x', '--validate-logs-since', 'yesterday'], '--validate-logs-since: must be a duration such as 24h or 7d'],
+    [['--out', 'x', '--validate-logs-since', '2h', '--skip-log-validation'], '--validate-logs-since: cannot be combined with --skip-log-validation'],
+  ])('usage error %j names the option (exit 2)', async (argv, message) => {
+    const r = await run(argv as string[], createEvidenceCommand({ collect: fakeCollect([]), git: noGit }));
+    expect(r.code).toBe(2);
+    expect(r.err.join('')).toContain(message);
+  });
+
+  test('refusals name the option (exit 1): an account outside the config, an invalid config, a folder that is not a binder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'evidence-cli-'));
+    const accounts = await run(['--out', join(dir, 'b'), '--config', EXAMPLE, '--accounts', '999999999999'], createEvidenceCommand({ git: noGit }));
+    expect(accounts.code).toBe(1);
+    expect(accounts.err.join('')).toContain('error: --accounts: 999999999999 is not a member of the config');
+
+    writeFileSync(join(dir, 'bad.yaml'), 'organization: {}\n');
+    const bad = await run(['--out', join(dir, 'b'), '--config', join(dir, 'bad.yaml')], createEvidenceCommand({ collect: fakeCollect(['PASS']), git: noGit }));
+    expect(bad.code).toBe(1);
+    expect(bad.err.join('')).toContain('is not a valid baseline config');
+
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    const foreign = await run(['--out', dir, '--config', EXAMPLE], createEvidenceCommand({ collect: fakeCollect(['PASS']), git: noGit }));
+    expect(foreign.code).toBe(1);
+    expect(foreign.err.join('')).toMatch(/error: --out: .* holds files that are not part of a binder \(.*notes\.txt.*\): choose an empty or new folder/);
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+  });
+
+  test.each([
+    [['PASS', 'PASS'], 0],
+    [['PASS', 'FAIL', 'ERROR'], 1],
+    [['PASS', 'ERROR'], 3],
+  ] as const)('judgements %j exit %i, with one JSON line on stdout', async (statuses, code) => {
+    const dir = mkdtempSync(join(tmpdir(), 'evidence-cli-'));
+    const seen: CollectOptions[] = [];
+    const r = await run(['--out', join(dir, 'binder'), '--config', EXAMPLE, '--accounts', '111111111111,444444444444', '--regions', 'us-east-1', '--since', '30', '--validate-logs-since', '7d'], createEvidenceCommand({ collect: fakeCollect([...statuses], seen), git: noGit, now: () => NOW }));
+    expect(r.code).toBe(code);
+    const line = JSON.parse(r.out.join(''));
+    expect(line).toMatchObject({ out: join(dir, 'binder'), items: statuses.length, pass: statuses.filter((s) => s === 'PASS').length });
+    expect(line.failed).toEqual(statuses.map((s, i) => (s === 'FAIL' ? `vpc.flow-logs/111111111111/us-east-1/vpc-${i}` : undefined)).filter(Boolean));
+    expect(seen[0]).toMatchObject({ accounts: ['111111111111', '444444444444'], regions: ['us-east-1'], sinceDays: 30, validateLogsSince: new Date('2026-02-23T12:00:00Z'), configFile: EXAMPLE });
+    expect(seen[0].history).toMatchObject({ available: false });
+    expect(readFileSync(join(dir, 'binder', 'index.html'), 'utf8')).toContain('evidence binder');
+  });
+
+  test('--validate-logs-since takes a duration or an ISO 8601 time in the past', () => {
+    expect(parseSince('24h', NOW).toISOString()).toBe('2026-03-01T12:00:00.000Z');
+    expect(parseSince('90m', NOW).toISOString()).toBe('2026-03-02T10:30:00.000Z');
+    expect(parseSince('2026-03-01T00:00:00Z', NOW).toISOString()).toBe('2026-03-01T00:00:00.000Z');
+    expect(() => parseSince('2026-04-01T00:00:00Z', NOW)).toThrow('is not in the past');
+    expect(() => parseSince('0h', NOW)).toThrow('at least 1h');
+  });
+});
+
+describe('progress display', () => {
+  const counts = { PASS: 3, FAIL: 1, ERROR: 1 };
+  const event = (errors: string[] = []) => ({ label: 'AWS Config', accountId: '111111111111', region: 'us-east-1', errors });
+
+  test('without a terminal: plain lines at each tenth, each error, and the end', () => {
+    const lines: string[] = [];
+    const p = progressReporter((t) => lines.push(t), false);
+    p.start(20, 5, 3);
+    for (let i = 1; i <= 20; i++) p.taskDone(event(i === 7 ? ['config.recorder: could not collect: AccessDenied'] : []), i, counts);
+    p.finish(counts);
+    expect(lines[0]).toBe('evidence: 20 tasks over 5 account(s) and 3 Region(s)\n');
+    expect(lines).toContain('evidence: ERROR AWS Config 111111111111 us-east-1: config.recorder: could not collect: AccessDenied\n');
+    expect(lines.filter((l) => /tasks \(\d+%\)/.test(l))).toHaveLength(10);
+    expect(lines.every((l) => l.endsWith('\n') && !l.includes('\r'))).toBe(true);
+    expect(lines.at(-1)).toBe('evidence: done  PASS 3  FAIL 1  ERROR 1\n');
+  });
+
+  test('on a terminal: one line redrawn in place, at most every 100 ms', () => {
+    const writes: string[] = [];
+    let clock = 0;
+    const p = progressReporter((t) => writes.push(t), true, () => clock);
+    p.start(3, 1, 1);
+    p.taskDone(event(), 1, counts);
+    clock += 10;
+    p.taskDone(event(), 2, counts);
+    clock += 10;
+    p.taskDone(event(), 3, counts);
+    p.finish(counts);
+    const redraws = writes.filter((w) => w.startsWith('\r\x1b[2K['));
+    expect(redraws).toEqual(['\r\x1b[2K[1/3] PASS 3  FAIL 1  ERROR 1  AWS Config 111111111111 us-east-1', '\r\x1b[2K[3/3] PASS 3  FAIL 1  ERROR 1  AWS Config 111111111111 us-east-1']);
+    expect(writes.at(-1)).toBe('\r\x1b[2Kevidence: done  PASS 3  FAIL 1  ERROR 1\n');
+  });
+});

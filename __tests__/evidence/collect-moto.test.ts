@@ -1,0 +1,288 @@
+/**
+ * The collector against moto (server mode, started here on a free loopback port): a compliant
+ * organization passes every control; breaking one thing at a time fails exactly the control it
+ * breaks. APIs moto lacks are answered at the SDK level (org-fixture.ts, `mockMissingApis`).
+ */
+import { DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudTrailClient, StartLoggingCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { ConfigServiceClient, StartConfigurationRecorderCommand, StopConfigurationRecorderCommand } from '@aws-sdk/client-config-service';
+import { CreateFlowLogsCommand, DeleteFlowLogsCommand, DescribeFlowLogsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribePolicyCommand, ListPoliciesForTargetCommand, OrganizationsClient, UpdatePolicyCommand } from '@aws-sdk/client-organizations';
+import { GetObjectCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { logBucketName, orgTrailArn, orgTrailName, s3BucketArn } from '../../config/naming';
+import type { BaselineConfig } from '../../config/schema';
+import { writeBinder } from '../../evidence/binder';
+import { createEvidenceCommand } from '../../evidence/cli';
+import { collectEvidence, type CollectOptions } from '../../evidence/collect';
+import { EVIDENCE_CONTROLS } from '../../evidence/controls';
+import type { EvidenceResult } from '../../evidence/types';
+import { CLIENT_SETTINGS, HOME, mockMissingApis, unmocked, MotoAccounts, OTHER, orgConfig, orgConfigRaw, ROLE_NAME, seedAccounts, seedDigests, seedLogArchive, seedOrganization, seedSecurityHub, type MissingApiMocks, type OrgIds } from './org-fixture';
+import { dumpDom, screenshot } from './chromium';
+import { RUNNER_CREDENTIALS, startMoto, type Moto } from './moto';
+
+let moto: Moto;
+let accounts: MotoAccounts;
+let ids: OrgIds;
+let config: BaselineConfig;
+let mocks: MissingApiMocks;
+let clock: Date;
+let baseline: EvidenceResult;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  accounts = new MotoAccounts(moto.endpoint);
+  ids = await seedOrganization(accounts);
+  config = orgConfig(ids);
+  await seedLogArchive(accounts, config);
+  await seedAccounts(accounts, config);
+  await seedSecurityHub(accounts, config);
+  // After the seeding: the trails' deliveries are recent at this instant.
+  clock = new Date(Math.floor(Date.now() / 1000) * 1000);
+  await seedDigests(accounts, config, clock, 2);
+  mocks = mockMissingApis(config, { at: clock });
+  baseline = await collect();
+}, 120_000);
+
+afterAll(async () => {
+  mocks?.restore();
+  await moto?.stop();
+});
+
+function collect(extra: Partial<CollectOptions> = {}): Promise<EvidenceResult> {
+  return collectEvidence({
+    config,
+    endpoint: moto.endpoint,
+    credentials: RUNNER_CREDENTIALS,
+    roleName: ROLE_NAME,
+    now: () => clock,
+    validateLogsSince: new Date(clock.getTime() - 2 * 3_600_000),
+    history: false,
+    concurrency: 8,
+    clientSettings: CLIENT_SETTINGS,
+    ...extra,
+  });
+}
+
+const notPassing = (r: EvidenceResult) => r.items.filter((i) => i.status !== 'PASS').map((i) => `${i.status} ${i.id}: ${i.reason}`);
+const failedIds = (r: EvidenceResult) => r.items.filter((i) => i.status !== 'PASS').map((i) => `${i.status} ${i.id}`);
+
+describe('baseline evidence against moto', () => {
+  test('a compliant organization passes every control, each judged where the config says it exists', () => {
+    expect(notPassing(baseline)).toEqual([]);
+    const controls = new Set(baseline.items.map((i) => i.controlId));
+    // Every control of the catalog has evidence, the config's additional rules aside (it has none).
+    const expected = [...EVIDENCE_CONTROLS.keys()].filter((id) => id !== 'config-rule.additional-rules');
+    expect(expected.filter((id) => !controls.has(id))).toEqual([]);
+    // The member that covers the home Region only is not judged in the other Region.
+    expect(baseline.items.filter((i) => i.accountId === ids.workload && i.region === OTHER)).toEqual([]);
+    expect(baseline.items.some((i) => i.accountId === ids.audit && i.region === OTHER && i.controlId === 'config.recorder')).toBe(true);
+    // Digests of every account and Region were validated, through S3 and the reader role.
+    const digests = baseline.items.filter((i) => i.controlId === 'cloudtrail.log-file-validation' && i.resource?.startsWith('digests/'));
+    expect(digests).toHaveLength(7);
+    expect(digests[0].details).toMatchObject({ digests: { valid: 2, invalid: 0, missing: 0 }, logs: { valid: 2, modified: 0, missing: 0 } });
+  });
+
+  test('each item links raw responses that exist, without request ids', () => {
+    for (const item of baseline.items) {
+      for (const name of item.raw) expect(baseline.raw.has(name)).toBe(true);
+    }
+    const trail = baseline.raw.get(`${ids.management}.${HOME}.cloudtrail.DescribeTrails.json`)!;
+    expect(JSON.stringify(trail)).not.toContain('requestId');
+    expect((trail.responses?.[0] as { trailList: { TrailARN: string }[] }).trailList[0].TrailARN).toBe(orgTrailArn(config));
+  });
+
+  test('GuardDuty, Macie and Access Analyzer findings are counted by severity, across pages', () => {
+    const gd = baseline.items.find((i) => i.id === `guardduty.organization/${ids.audit}/${HOME}/findings`)!;
+    expect(gd.details).toMatchObject({ critical: 0, high: 1, medium: 1, low: 1, total: 3 });
+    const macie = baseline.items.find((i) => i.id === `macie.organization/${ids.audit}/${HOME}/findings`)!;
+    expect(macie.details).toMatchObject({ high: 1, total: 1 });
+    const sh = baseline.items.find((i) => i.id === `securityhub.fsbp-standard/${ids.audit}/${HOME}/control-results/aws-foundational-security-best-practices/v/1.0.0`)!;
+    expect(sh.reason).toMatch(/2 control\(s\) evaluated across the organization: 1 passing, 1 with failed checks \(S3\.5\)/);
+  });
+
+  test('stopping the organization trail fails exactly cloudtrail.organization-trail', async () => {
+    const ct = await accounts.client(CloudTrailClient, ids.management);
+    await unmocked(ct, new StopLoggingCommand({ Name: orgTrailName(config) }));
+    try {
+      const result = await collect({ validateLogsSince: false });
+      expect(failedIds(result)).toEqual([`FAIL cloudtrail.organization-trail/${ids.management}/${HOME}/${orgTrailArn(config)}`]);
+      expect(result.items.find((i) => i.status === 'FAIL')!.reason).toContain('IsLogging is false');
+    } finally {
+      await unmocked(ct, new StartLoggingCommand({ Name: orgTrailName(config) }));
+    }
+  });
+
+  test('deleting a flow log fails exactly vpc.flow-logs of that account and Region', async () => {
+    const ec2 = await accounts.client(EC2Client, ids.workload, HOME);
+    const logs = (await ec2.send(new DescribeFlowLogsCommand({}))).FlowLogs ?? [];
+    await ec2.send(new DeleteFlowLogsCommand({ FlowLogIds: logs.map((l) => l.FlowLogId!) }));
+    try {
+      const result = await collect({ validateLogsSince: false });
+      expect(failedIds(result)).toEqual([`FAIL vpc.flow-logs/${ids.workload}/${HOME}`]);
+      expect(result.items.find((i) => i.status === 'FAIL')!.reason).toMatch(/vpc-[0-9a-f]+: no flow log/);
+    } finally {
+      await ec2.send(
+        new CreateFlowLogsCommand({ ResourceIds: logs.map((l) => l.ResourceId!), ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 's3', LogDestination: s3BucketArn(logBucketName(config, 'flowlogs')) }),
+      );
+    }
+  });
+
+  test('suspending versioning fails exactly log-archive.versioning of that bucket', async () => {
+    const s3 = await accounts.client(S3Client, ids.logArchive);
+    const Bucket = logBucketName(config, 's3-server-logs');
+    await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Suspended' } }));
+    try {
+      const result = await collect({ validateLogsSince: false });
+      expect(failedIds(result)).toEqual([`FAIL log-archive.versioning/${ids.logArchive}/${HOME}/${Bucket}`]);
+    } finally {
+      await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    }
+  });
+
+  test('deleting a CIS alarm fails exactly that cis control in that account', async () => {
+    const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch');
+    const cw = await accounts.client(CloudWatchClient, ids.workload);
+    const name = 'acme-soc2-account-root-account-usage';
+    await cw.send(new DeleteAlarmsCommand({ AlarmNames: [name] }));
+    try {
+      const result = await collect({ validateLogsSince: false });
+      expect(failedIds(result)).toEqual([`FAIL cis.root-account-usage/${ids.workload}/${HOME}/${name}`]);
+    } finally {
+      const { PutMetricAlarmCommand } = await import('@aws-sdk/client-cloudwatch');
+      await cw.send(
+        new PutMetricAlarmCommand({
+          AlarmName: name,
+          EvaluationPeriods: 1,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          ActionsEnabled: true,
+          AlarmActions: [`arn:aws:sns:${HOME}:${ids.workload}:acme-soc2-security-alerts`],
+          Namespace: 'CISBenchmark',
+          MetricName: 'RootAccountUsage',
+          Statistic: 'Sum',
+          Period: 300,
+        }),
+      );
+    }
+  });
+
+  test('a stopped Config recorder fails exactly config.recorder of that account and Region', async () => {
+    const cfg = await accounts.client(ConfigServiceClient, ids.audit, OTHER);
+    await unmocked(cfg, new StopConfigurationRecorderCommand({ ConfigurationRecorderName: 'acme-soc2-recorder' }));
+    try {
+      const result = await collect({ validateLogsSince: false });
+      expect(failedIds(result)).toEqual([`FAIL config.recorder/${ids.audit}/${OTHER}/acme-soc2-recorder`]);
+    } finally {
+      await unmocked(cfg, new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'acme-soc2-recorder' }));
+    }
+  });
+
+  test('a guardrail SCP edited outside the pipeline fails exactly guardrails.service-control-policies', async () => {
+    const orgs = await accounts.client(OrganizationsClient, ids.management);
+    const policies = await unmocked(orgs, new ListPoliciesForTargetCommand({ TargetId: ids.rootId, Filter: 'SERVICE_CONTROL_POLICY' }));
+    const policy = policies.Policies.find((p: { Name: string }) => p.Name === 'acme-soc2-baseline-guardrails-1');
+    const original = (await unmocked(orgs, new DescribePolicyCommand({ PolicyId: policy.Id }))).Policy.Content;
+    await unmocked(orgs, new UpdatePolicyCommand({ PolicyId: policy.Id, Content: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) }));
+    try {
+      const result = await collect({ validateLogsSince: false });
+      expect(failedIds(result)).toEqual([`FAIL guardrails.service-control-policies/${ids.management}/global/${ids.rootId}`]);
+      expect(result.items.find((i) => i.status === 'FAIL')!.reason).toBe('acme-soc2-baseline-guardrails-1 content differs from what the config derives (edited outside the pipeline?)');
+    } finally {
+      await unmocked(orgs, new UpdatePolicyCommand({ PolicyId: policy.Id, Content: original }));
+    }
+  });
+
+  test('a log file modified in the log archive fails exactly that log-file validation', async () => {
+    const s3 = await accounts.client(S3Client, ids.logArchive);
+    const digestItem = baseline.items.find((i) => i.id === `cloudtrail.log-file-validation/${ids.audit}/${OTHER}/digests/${orgTrailName(config)}`)!;
+    const report = baseline.raw.get(digestItem.raw.find((r) => r.endsWith('ValidateLogs.json'))!)!.responses![0] as { files: { kind: string; key: string }[] };
+    const logKey = report.files.find((f) => f.kind === 'log')!.key;
+    const Bucket = logBucketName(config, 'cloudtrail');
+    const original = Buffer.from(await (await unmocked(s3, new GetObjectCommand({ Bucket, Key: logKey }))).Body.transformToByteArray());
+    const put = (Body: Buffer) => unmocked(s3, new PutObjectCommand({ Bucket, Key: logKey, Body, ContentMD5: createHash('md5').update(Body).digest('base64') }));
+    // Object Lock keeps the original version; a new version is what a reader gets, and is judged.
+    await put(gzipSync(Buffer.from('{"Records":[]}')));
+    try {
+      const result = await collect();
+      expect(failedIds(result)).toEqual([`FAIL ${digestItem.id}`]);
+      expect(result.items.find((i) => i.id === digestItem.id)!.reason).toContain(`Log file s3://${Bucket}/${logKey} INVALID: hash value doesn't match`);
+    } finally {
+      await put(original);
+    }
+  });
+
+  test('the binder of a run with a failed control: Chromium renders its summary and the failure; SHA256SUMS holds; same run, same bytes', async () => {
+    const s3 = await accounts.client(S3Client, ids.logArchive);
+    const Bucket = logBucketName(config, 's3-server-logs');
+    await unmocked(s3, new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Suspended' } }));
+    let first: EvidenceResult;
+    let second: EvidenceResult;
+    try {
+      first = await collect({ validateLogsSince: false });
+      second = await collect({ validateLogsSince: false });
+    } finally {
+      await unmocked(s3, new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'evidence-binder-'));
+    const a = join(dir, 'a');
+    const b = join(dir, 'b');
+    const files = writeBinder(first, a);
+    expect(writeBinder(second, b)).toEqual(files);
+    const differing = files.filter((f) => !readFileSync(join(b, f)).equals(readFileSync(join(a, f))));
+    expect(differing.map((f) => `${f} ${dir}`)).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['index.html', 'items.csv', 'items.json', 'SHA256SUMS']));
+    expect(files.filter((f) => f.startsWith('raw/')).length).toBe(first.raw.size);
+    // Every file but SHA256SUMS is listed with its SHA-256.
+    const sums = readFileSync(join(a, 'SHA256SUMS'), 'utf8').trim().split('\n');
+    expect(sums.map((l) => l.slice(66))).toEqual(files.filter((f) => f !== 'SHA256SUMS'));
+    for (const line of sums) expect(createHash('sha256').update(readFileSync(join(a, line.slice(66)))).digest('hex')).toBe(line.slice(0, 64));
+
+    const failed = first.items.find((i) => i.status === 'FAIL')!;
+    expect(failed.id).toBe(`log-archive.versioning/${ids.logArchive}/${HOME}/${Bucket}`);
+    const dom = await dumpDom(join(a, 'index.html'));
+    expect(dom).toContain('Summary by Trust Services Criterion');
+    expect(dom).toMatch(/<td><strong>CC6\.1<\/strong><\/td>/);
+    expect(dom).toContain(`<h2 id="failed">Failed controls (1)</h2>`);
+    expect(dom).toContain(`href="#item-log-archive-versioning-${ids.logArchive}-us-east-1-${Bucket}"`);
+    expect(dom).toContain('versioning Status is Suspended');
+    const png = join(dir, 'binder.png');
+    await screenshot(join(a, 'index.html'), png, 1280, 900);
+    const image = readFileSync(png);
+    expect(image.subarray(1, 4).toString()).toBe('PNG');
+    expect(image.length).toBeGreaterThan(20_000);
+  });
+
+  test('bin/baseline evidence: options in, binder out, one JSON line, exit code 0 when every control passes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'evidence-cli-'));
+    const file = join(dir, 'org.yaml');
+    writeFileSync(file, stringify(orgConfigRaw(ids)));
+    const out: string[] = [];
+    const err: string[] = [];
+    const git = async (args: readonly string[]) => {
+      if (args[0] === 'rev-parse') throw new Error('fatal: not a git repository (or any of the parent directories): .git');
+      return '';
+    };
+    const command = createEvidenceCommand({ now: () => clock, git, collectOptions: { credentials: RUNNER_CREDENTIALS, clientSettings: CLIENT_SETTINGS } });
+    const code = await command.run(
+      { out: join(dir, 'binder'), config: file, 'endpoint-url': moto.endpoint, 'role-name': ROLE_NAME, 'validate-logs-since': '2h', concurrency: '6' },
+      [],
+      { stdout: (t) => out.push(t), stderr: (t) => err.push(t), stderrIsTTY: false },
+    );
+    expect(err.join('')).not.toMatch(/ERROR [1-9]|evidence: ERROR/);
+    expect(code).toBe(0);
+    const summary = JSON.parse(out.join(''));
+    expect(summary).toMatchObject({ out: join(dir, 'binder'), fail: 0, error: 0, failed: [] });
+    expect(summary.pass).toBe(summary.items);
+    expect(err.join('')).toMatch(/^evidence: \d+ tasks over 4 account\(s\) and 2 Region\(s\)\n/);
+    expect(err.join('')).toContain('evidence: done  PASS');
+    expect(readFileSync(join(dir, 'binder', 'org-config.yaml'), 'utf8')).toBe(readFileSync(file, 'utf8'));
+    expect(readFileSync(join(dir, 'binder', 'config-history.txt'), 'utf8')).toMatch(/not available\.\nnot in a git repository/);
+    expect(readFileSync(join(dir, 'binder', 'index.html'), 'utf8')).toContain('No change history: not in a git repository');
+  });
+});

@@ -1,0 +1,759 @@
+/**
+ * A small organization as the baseline deploys it, built in moto through the AWS SDK, account by
+ * account (STS AssumeRole into each, as the collector does), with what moto implements: the
+ * organization and its accounts, the log-archive buckets and their settings, the organization trail
+ * and the account trails (status, selectors), log groups, metric filters and alarms, Config
+ * recorders, channels, rules and the aggregator, VPCs and their flow logs, Security Hub with findings
+ * imported through BatchImportFindings, and signed digest files in the CloudTrail bucket.
+ *
+ * What moto lacks is answered at the SDK level (aws-sdk-client-mock) with AWS's documented response
+ * shapes: see `mockMissingApis`.
+ */
+import { AccessAnalyzerClient, ListAnalyzersCommand, ListFindingsCommand as AaListFindingsCommand } from '@aws-sdk/client-accessanalyzer';
+import {
+  CloudTrailClient,
+  CreateTrailCommand,
+  DescribeTrailsCommand,
+  GetEventSelectorsCommand,
+  GetTrailStatusCommand,
+  ListPublicKeysCommand,
+  PutEventSelectorsCommand,
+  StartLoggingCommand,
+} from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient, CreateLogGroupCommand, PutMetricFilterCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  ConfigServiceClient,
+  DescribeComplianceByConfigRuleCommand,
+  DescribeConfigRulesCommand,
+  DescribeConfigurationAggregatorSourcesStatusCommand,
+  DescribeConfigurationAggregatorsCommand,
+  DescribeConfigurationRecordersCommand,
+  DescribeConfigurationRecorderStatusCommand,
+  DescribeDeliveryChannelsCommand,
+  DescribeDeliveryChannelStatusCommand,
+  PutConfigRuleCommand,
+  PutConfigurationAggregatorCommand,
+  PutConfigurationRecorderCommand,
+  PutDeliveryChannelCommand,
+  SelectAggregateResourceConfigCommand,
+  StartConfigurationRecorderCommand,
+} from '@aws-sdk/client-config-service';
+import { CreateFlowLogsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeOrganizationConfigurationCommand as GdDescribeOrganizationConfigurationCommand,
+  GetDetectorCommand,
+  GetFindingsCommand as GdGetFindingsCommand,
+  GuardDutyClient,
+  ListDetectorsCommand,
+  ListFindingsCommand as GdListFindingsCommand,
+  ListMembersCommand as GdListMembersCommand,
+} from '@aws-sdk/client-guardduty';
+import {
+  DescribeOrganizationConfigurationCommand as MacieDescribeOrganizationConfigurationCommand,
+  GetFindingsCommand as MacieGetFindingsCommand,
+  GetMacieSessionCommand,
+  ListClassificationJobsCommand,
+  ListFindingsCommand as MacieListFindingsCommand,
+  ListMembersCommand as MacieListMembersCommand,
+  Macie2Client,
+} from '@aws-sdk/client-macie2';
+import { AttachPolicyCommand, CreateAccountCommand, CreateOrganizationCommand, CreatePolicyCommand, ListRootsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import {
+  CreateBucketCommand,
+  GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketLoggingCommand,
+  GetBucketPolicyCommand,
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  GetObjectLockConfigurationCommand,
+  GetPublicAccessBlockCommand,
+  ListObjectsV2Command,
+  PutBucketEncryptionCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutBucketLoggingCommand,
+  PutBucketPolicyCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  PutObjectLockConfigurationCommand,
+  PutPublicAccessBlockCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  BatchImportFindingsCommand,
+  CreateMembersCommand,
+  DescribeHubCommand,
+  DescribeOrganizationConfigurationCommand as ShDescribeOrganizationConfigurationCommand,
+  EnableOrganizationAdminAccountCommand,
+  EnableSecurityHubCommand,
+  GetEnabledStandardsCommand,
+  GetFindingsCommand as ShGetFindingsCommand,
+  ListMembersCommand as ShListMembersCommand,
+  SecurityHubClient,
+  UpdateOrganizationConfigurationCommand,
+} from '@aws-sdk/client-securityhub';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
+import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import {
+  accountTrailLogGroupName,
+  accountTrailName,
+  alarmEventBusName,
+  alertTopicName,
+  centralAlertTopicArn,
+  centralAlertTopicName,
+  LOG_BUCKET_KINDS,
+  logBucketName,
+  memberRegions,
+  orgTrailLogGroupName,
+  orgTrailName,
+  s3BucketArn,
+} from '../../config/naming';
+import { parseConfig } from '../../config/load';
+import type { BaselineConfig } from '../../config/schema';
+import { SOC2_LOGGING_PACK } from '../../config/managed-config-rules';
+import { breakGlassUsageFilter, CIS_METRIC_FILTERS, CONSOLE_SIGNIN_SUCCESS_FILTER } from '../../modules/cis-monitoring/cis-metric-filters';
+import { expectedScps } from '../../evidence/checks/guardrails';
+import { cisTargets } from '../../evidence/checks/cloudwatch';
+import { recorderName } from '../../evidence/checks/config-service';
+import { forwardingRuleName } from '../../evidence/checks/org-inventory';
+import { jobName } from '../../evidence/checks/security-services';
+import type { DigestScope } from '../../evidence/digest';
+import { buildChain, testKey } from './digests';
+import { RUNNER_CREDENTIALS } from './moto';
+
+export const ROLE_NAME = 'soc2-evidence-reader';
+
+/**
+ * The CloudWatch client speaks AWS's JSON protocol since 2025; moto 5.1 answers CloudWatch in the
+ * query protocol only, which the client still implements (AwsQueryProtocol).
+ */
+export const CLIENT_SETTINGS: Record<string, Record<string, unknown>> = { CloudWatchClient: { protocol: AwsQueryProtocol } };
+export const HOME = 'us-east-1';
+export const OTHER = 'eu-west-1';
+
+export interface OrgIds {
+  readonly orgId: string;
+  readonly rootId: string;
+  readonly management: string;
+  readonly logArchive: string;
+  readonly audit: string;
+  readonly workload: string;
+}
+
+/** Clients of one account in moto, through an assumed role (moto acts in the role's account). */
+export class MotoAccounts {
+  private readonly creds = new Map<string, Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>>();
+
+  constructor(readonly endpoint: string) {}
+
+  private credentials(accountId: string) {
+    let c = this.creds.get(accountId);
+    if (!c) {
+      const sts = new STSClient({ region: HOME, endpoint: this.endpoint, credentials: RUNNER_CREDENTIALS });
+      c = sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/${ROLE_NAME}`, RoleSessionName: 'seed' })).then((r) => ({
+        accessKeyId: r.Credentials!.AccessKeyId!,
+        secretAccessKey: r.Credentials!.SecretAccessKey!,
+        sessionToken: r.Credentials!.SessionToken,
+      }));
+      this.creds.set(accountId, c);
+    }
+    return c;
+  }
+
+  async client<T>(Ctor: new (config: any) => T, accountId: string, region = HOME): Promise<T> {
+    return new Ctor({ region, endpoint: this.endpoint, credentials: await this.credentials(accountId), forcePathStyle: true, ...CLIENT_SETTINGS[Ctor.name] });
+  }
+}
+
+/** The organization in moto: its management account creates it and three accounts (moto picks their ids). */
+export async function seedOrganization(moto: MotoAccounts): Promise<OrgIds> {
+  const management = '111111111111';
+  const orgs = await moto.client(OrganizationsClient, management);
+  const org = await orgs.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+  const roots = await orgs.send(new ListRootsCommand({}));
+  const create = async (name: string) =>
+    (await orgs.send(new CreateAccountCommand({ AccountName: name, Email: `aws-${name}@example.com` }))).CreateAccountStatus!.AccountId!;
+  const logArchive = await create('log-archive');
+  const audit = await create('audit');
+  const workload = await create('workloads-prod');
+  return { orgId: org.Organization!.Id!, rootId: roots.Roots![0].Id!, management, logArchive, audit, workload };
+}
+
+/**
+ * The example org (baseline.config.yaml) moved onto moto's accounts, smaller: two Regions, four
+ * accounts. Starting from the example keeps the test config valid as the schema grows.
+ */
+export function orgConfig(ids: OrgIds, edit: (raw: Record<string, any>) => void = () => undefined): BaselineConfig {
+  return parseConfig(orgConfigRaw(ids, edit), 'evidence-test-config');
+}
+
+/** The raw data of `orgConfig` (what a config file of it holds). */
+export function orgConfigRaw(ids: OrgIds, edit: (raw: Record<string, any>) => void = () => undefined): Record<string, any> {
+  const raw = parse(readFileSync(join(__dirname, '..', '..', 'baseline.config.yaml'), 'utf8')) as Record<string, any>;
+  raw.organization = {
+    ...raw.organization,
+    id: ids.orgId,
+    rootId: ids.rootId,
+    namePrefix: 'acme-soc2',
+    managementAccountId: ids.management,
+    logArchiveAccountId: ids.logArchive,
+    auditAccountId: ids.audit,
+  };
+  raw.regions = { home: HOME, governed: [HOME, OTHER] };
+  delete raw.deployment?.pipelineAccountId;
+  raw.securityServices.macie = { classificationJobs: [{ accountId: ids.workload, region: HOME, buckets: [`acme-customer-data-${ids.workload}`] }] };
+  raw.logArchive = { readerRoleArns: [`arn:aws:iam::${ids.audit}:role/SecurityLogReader`] };
+  raw.trail = { dataEvents: { s3: [`arn:aws:s3:::acme-customer-data-${ids.workload}`] } };
+  raw.awsConfig = { ...raw.awsConfig, disabledRules: [], additionalRules: [] };
+  raw.members = [
+    { id: ids.management, name: 'management', email: 'aws-management@example.com', ou: 'Root' },
+    { id: ids.logArchive, name: 'log-archive', email: 'aws-log-archive@example.com', ou: 'Security' },
+    { id: ids.audit, name: 'audit', email: 'aws-audit@example.com', ou: 'Security' },
+    // One member covers the home Region only: its other Region must not be judged.
+    { id: ids.workload, name: 'workloads-prod', email: 'aws-workloads-prod@example.com', ou: 'Workloads/Prod', regions: [HOME] },
+  ];
+  edit(raw);
+  return raw;
+}
+
+/** The bucket policy the baseline writes, reduced to what the evidence judges (TLS, deletion). */
+export function bucketPolicy(bucket: string, extra: object[] = []): string {
+  const arn = s3BucketArn(bucket);
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      ...extra,
+      { Sid: 'DenyLogDeletion', Effect: 'Deny', Principal: '*', Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'], Resource: `${arn}/*`, Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } } },
+      { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [arn, `${arn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      { Sid: 'DenyOutdatedTls', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [arn, `${arn}/*`], Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } } },
+    ],
+  });
+}
+
+export function keyArn(config: BaselineConfig, kind: string): string {
+  return `arn:aws:kms:${HOME}:${config.organization.logArchiveAccountId}:key/00000000-0000-0000-0000-${kind.padEnd(12, '0').slice(0, 12).replace(/[^0-9a-f]/g, 'a')}`;
+}
+
+export async function seedLogArchive(moto: MotoAccounts, config: BaselineConfig): Promise<void> {
+  const s3 = await moto.client(S3Client, config.organization.logArchiveAccountId);
+  const accessLogs = logBucketName(config, 's3-server-logs');
+  // The access-log bucket first: the others' logging needs its policy admitting the logging service.
+  const kinds = ['s3-server-logs', ...LOG_BUCKET_KINDS.filter((k) => k !== 's3-server-logs')] as const;
+  for (const kind of kinds) {
+    const Bucket = logBucketName(config, kind);
+    const lock = kind !== 'config' && kind !== 's3-server-logs';
+    await s3.send(new CreateBucketCommand({ Bucket, ObjectLockEnabledForBucket: lock }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    if (lock) {
+      await s3.send(
+        new PutObjectLockConfigurationCommand({
+          Bucket,
+          ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: config.retention.objectLockMode, Days: config.retention.logArchiveDays } } },
+        }),
+      );
+    }
+    await s3.send(
+      new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }),
+    );
+    const logging =
+      kind === 's3-server-logs'
+        ? [{ Sid: 'S3ServerAccessLogDelivery', Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Resource: `${s3BucketArn(Bucket)}/*` }]
+        : [];
+    // moto enforces bucket policies on object requests but ignores their conditions: the baseline's
+    // conditional denials (no TLS, deletions) would refuse every digest read. The CloudTrail bucket
+    // keeps no policy in moto; GetBucketPolicy answers with the baseline's (mockMissingApis).
+    if (kind !== 'cloudtrail') await s3.send(new PutBucketPolicyCommand({ Bucket, Policy: bucketPolicy(Bucket, logging) }));
+    await s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket,
+        ServerSideEncryptionConfiguration: {
+          Rules: [kind === 's3-server-logs' ? { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } } : { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn(config, kind) }, BucketKeyEnabled: true }],
+        },
+      }),
+    );
+    if (kind !== 's3-server-logs') {
+      await s3.send(new PutBucketLoggingCommand({ Bucket, BucketLoggingStatus: { LoggingEnabled: { TargetBucket: accessLogs, TargetPrefix: `${Bucket}/` } } }));
+    }
+    await s3.send(
+      new PutBucketLifecycleConfigurationCommand({
+        Bucket,
+        LifecycleConfiguration: {
+          Rules: [
+            {
+              ID: 'log-retention',
+              Status: 'Enabled',
+              Filter: { Prefix: '' },
+              Transitions: [{ Days: config.retention.transitionToColdStorageDays, StorageClass: 'GLACIER_IR' }],
+              Expiration: { Days: config.retention.logArchiveDays },
+              NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+              AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+            },
+          ],
+        },
+      }),
+    );
+  }
+}
+
+/** A trail with its log group, CIS filters and alarms, as MonitoredTrail and CisAlarms build them. */
+async function seedTrail(moto: MotoAccounts, config: BaselineConfig, accountId: string, org: boolean): Promise<void> {
+  const ct = await moto.client(CloudTrailClient, accountId);
+  const logs = await moto.client(CloudWatchLogsClient, accountId);
+  const cw = await moto.client(CloudWatchClient, accountId);
+  const groupName = org ? orgTrailLogGroupName(config) : accountTrailLogGroupName(config);
+  await logs.send(new CreateLogGroupCommand({ logGroupName: groupName, kmsKeyId: `arn:aws:kms:${HOME}:${accountId}:key/11111111-1111-1111-1111-111111111111` }));
+  await logs.send(new PutRetentionPolicyCommand({ logGroupName: groupName, retentionInDays: config.retention.cloudWatchLogsDays }));
+  const name = org ? orgTrailName(config) : accountTrailName(config);
+  await ct.send(
+    new CreateTrailCommand({
+      Name: name,
+      S3BucketName: logBucketName(config, 'cloudtrail'),
+      S3KeyPrefix: org ? undefined : 'account-trails',
+      IsMultiRegionTrail: true,
+      IncludeGlobalServiceEvents: true,
+      EnableLogFileValidation: true,
+      IsOrganizationTrail: org,
+      KmsKeyId: keyArn(config, 'cloudtrail'),
+      CloudWatchLogsLogGroupArn: `arn:aws:logs:${HOME}:${accountId}:log-group:${groupName}:*`,
+      CloudWatchLogsRoleArn: `arn:aws:iam::${accountId}:role/${name}-to-cloudwatch-logs`,
+    }),
+  );
+  await ct.send(
+    new PutEventSelectorsCommand({
+      TrailName: name,
+      AdvancedEventSelectors: [
+        { Name: 'Management events selector', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
+        ...(org
+          ? [
+              {
+                Name: 'S3 object-level events on the listed buckets',
+                FieldSelectors: [
+                  { Field: 'eventCategory', Equals: ['Data'] },
+                  { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+                  { Field: 'resources.ARN', StartsWith: config.trail.dataEvents.s3.map((a) => `${a}/`) },
+                ],
+              },
+            ]
+          : []),
+      ],
+    }),
+  );
+  await ct.send(new StartLoggingCommand({ Name: name }));
+  const target = cisTargets(config, [accountId])[0];
+  const topic = `arn:aws:sns:${HOME}:${accountId}:${alertTopicName(config)}`;
+  const ns = config.monitoring.metricNamespace;
+  for (const f of [...CIS_METRIC_FILTERS, CONSOLE_SIGNIN_SUCCESS_FILTER]) {
+    await logs.send(
+      new PutMetricFilterCommand({
+        logGroupName: groupName,
+        filterName: `${target.namePrefix}-${f.id}`,
+        filterPattern: f.pattern,
+        metricTransformations: [{ metricName: f.metricName, metricNamespace: ns, metricValue: '1' }],
+      }),
+    );
+  }
+  const common = { EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' as const, TreatMissingData: 'notBreaching', ActionsEnabled: true, AlarmActions: [topic] };
+  for (const f of CIS_METRIC_FILTERS) {
+    await cw.send(new PutMetricAlarmCommand({ ...common, AlarmName: `${target.namePrefix}-${f.id}`, Namespace: ns, MetricName: f.metricName, Statistic: 'Sum', Period: 300 }));
+  }
+  if (target.breakGlassRoleName) {
+    const f = breakGlassUsageFilter(target.breakGlassRoleName);
+    await logs.send(
+      new PutMetricFilterCommand({ logGroupName: groupName, filterName: `${target.namePrefix}-${f.id}`, filterPattern: f.pattern, metricTransformations: [{ metricName: f.metricName, metricNamespace: ns, metricValue: '1' }] }),
+    );
+    await cw.send(new PutMetricAlarmCommand({ ...common, AlarmName: `${target.namePrefix}-${f.id}`, Namespace: ns, MetricName: f.metricName, Statistic: 'Sum', Period: 300 }));
+  }
+  await cw.send(
+    new PutMetricAlarmCommand({
+      ...common,
+      AlarmName: `${target.namePrefix}-console-signin-outside-business-hours`,
+      Metrics: [
+        { Id: 'signins', ReturnData: false, MetricStat: { Metric: { Namespace: ns, MetricName: CONSOLE_SIGNIN_SUCCESS_FILTER.metricName }, Period: 60, Stat: 'Sum' } },
+        { Id: 'outsidehours', ReturnData: true, Expression: 'IF(HOUR(signins) < 13, signins, 0)', Label: 'Console sign-ins outside business hours' },
+      ],
+    }),
+  );
+}
+
+export async function seedAccounts(moto: MotoAccounts, config: BaselineConfig): Promise<void> {
+  const management = config.organization.managementAccountId;
+  // The guardrails' SCPs, attached to the root, as the management stack writes them.
+  const orgs = await moto.client(OrganizationsClient, management);
+  for (const [Name, Content] of expectedScps(config)) {
+    const policy = await orgs.send(new CreatePolicyCommand({ Name, Content, Description: 'SOC 2 baseline guardrails', Type: 'SERVICE_CONTROL_POLICY' }));
+    await orgs.send(new AttachPolicyCommand({ PolicyId: policy.Policy!.PolicySummary!.Id!, TargetId: config.organization.rootId }));
+  }
+  await seedTrail(moto, config, management, true);
+  for (const member of config.members.filter((m) => m.id !== management)) await seedTrail(moto, config, member.id, false);
+  for (const member of config.members) {
+    for (const region of memberRegions(config, member)) {
+      const cfg = await moto.client(ConfigServiceClient, member.id, region);
+      const name = recorderName(config, region);
+      await cfg.send(
+        new PutConfigurationRecorderCommand({
+          ConfigurationRecorder: {
+            name,
+            roleARN: `arn:aws:iam::${member.id}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
+            recordingGroup: { allSupported: true, includeGlobalResourceTypes: region === HOME },
+          },
+        }),
+      );
+      await cfg.send(new PutDeliveryChannelCommand({ DeliveryChannel: { name, s3BucketName: logBucketName(config, 'config'), configSnapshotDeliveryProperties: { deliveryFrequency: 'TwentyFour_Hours' } } }));
+      await cfg.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: name }));
+      for (const rule of SOC2_LOGGING_PACK.filter((r) => r.scope === 'regional' || region === HOME)) {
+        const params = rule.parameters?.(config);
+        await cfg.send(
+          new PutConfigRuleCommand({
+            ConfigRule: { ConfigRuleName: rule.name, Source: { Owner: 'AWS', SourceIdentifier: rule.identifier }, InputParameters: params && Object.keys(params).length ? JSON.stringify(params) : undefined },
+          }),
+        );
+      }
+      const ec2 = await moto.client(EC2Client, member.id, region);
+      const vpcs = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'owner-id', Values: [member.id] }] }));
+      await ec2.send(
+        new CreateFlowLogsCommand({
+          ResourceIds: (vpcs.Vpcs ?? []).map((v) => v.VpcId!),
+          ResourceType: 'VPC',
+          TrafficType: 'ALL',
+          LogDestinationType: 's3',
+          LogDestination: s3BucketArn(logBucketName(config, 'flowlogs')),
+        }),
+      );
+    }
+  }
+  const audit = config.organization.auditAccountId;
+  const agg = await moto.client(ConfigServiceClient, audit);
+  await agg.send(
+    new PutConfigurationAggregatorCommand({
+      ConfigurationAggregatorName: `${config.organization.namePrefix}-organization`,
+      OrganizationAggregationSource: { RoleArn: `arn:aws:iam::${audit}:role/acme-soc2-organization-aggregator`, AwsRegions: [...config.regions.governed] },
+    }),
+  );
+}
+
+/** Security Hub: the audit account administers the organization, centrally configured; control findings imported. */
+export async function seedSecurityHub(moto: MotoAccounts, config: BaselineConfig): Promise<void> {
+  const { managementAccountId: management, auditAccountId: audit } = config.organization;
+  const hub = await moto.client(SecurityHubClient, audit);
+  await hub.send(new EnableSecurityHubCommand({ EnableDefaultStandards: false }));
+  const managementHub = await moto.client(SecurityHubClient, management);
+  await managementHub.send(new EnableSecurityHubCommand({ EnableDefaultStandards: false }));
+  await managementHub.send(new EnableOrganizationAdminAccountCommand({ AdminAccountId: audit }));
+  await hub.send(
+    new UpdateOrganizationConfigurationCommand({ AutoEnable: false, AutoEnableStandards: 'NONE', OrganizationConfiguration: { ConfigurationType: 'CENTRAL', Status: 'ENABLED' } }),
+  );
+  const others = config.members.filter((m) => m.id !== audit);
+  await hub.send(new CreateMembersCommand({ AccountDetails: others.map((m) => ({ AccountId: m.id, Email: m.email })) }));
+  const now = new Date().toISOString();
+  const finding = (accountId: string, control: string, standard: string, status: 'PASSED' | 'FAILED', resource: string) => ({
+    SchemaVersion: '2018-10-08',
+    Id: `arn:aws:securityhub:${HOME}:${accountId}:security-control/${control}/finding/${resource.replace(/[^a-z0-9]/gi, '')}`,
+    ProductArn: `arn:aws:securityhub:${HOME}::product/aws/securityhub`,
+    ProductName: 'Security Hub',
+    GeneratorId: `security-control/${control}`,
+    AwsAccountId: accountId,
+    Region: HOME,
+    Types: ['Software and Configuration Checks/Industry and Regulatory Standards'],
+    CreatedAt: now,
+    UpdatedAt: now,
+    Severity: { Label: status === 'PASSED' ? 'INFORMATIONAL' : 'MEDIUM' },
+    Title: control,
+    Description: control,
+    RecordState: 'ACTIVE',
+    Workflow: { Status: status === 'PASSED' ? 'RESOLVED' : 'NEW' },
+    Compliance: { Status: status, SecurityControlId: control, AssociatedStandards: [{ StandardsId: `standards/${standard}` }] },
+    Resources: [{ Type: 'AwsKmsKey', Id: resource }],
+  });
+  await hub.send(
+    new BatchImportFindingsCommand({
+      Findings: [
+        ...config.members.map((m) => finding(m.id, 'KMS.4', 'cis-aws-foundations-benchmark/v/3.0.0', 'PASSED', `arn:aws:kms:${HOME}:${m.id}:key/rotating`)),
+        finding(audit, 'CloudTrail.1', 'aws-foundational-security-best-practices/v/1.0.0', 'PASSED', 'arn:aws:cloudtrail:trail'),
+        finding(audit, 'S3.5', 'aws-foundational-security-best-practices/v/1.0.0', 'FAILED', 'arn:aws:s3:::some-bucket'),
+      ] as never,
+    }),
+  );
+}
+
+/** The org trail's signed digests and log files for every account and Region, in the CloudTrail bucket. */
+export async function seedDigests(moto: MotoAccounts, config: BaselineConfig, end: Date, hours: number): Promise<DigestScope[]> {
+  const s3 = await moto.client(S3Client, config.organization.logArchiveAccountId);
+  const scopes: DigestScope[] = [];
+  for (const member of config.members) {
+    for (const region of memberRegions(config, member)) {
+      const scope: DigestScope = {
+        bucket: logBucketName(config, 'cloudtrail'),
+        organizationId: config.organization.id,
+        accountId: member.id,
+        region,
+        trailName: orgTrailName(config),
+        homeRegion: HOME,
+        start: new Date(end.getTime() - hours * 3_600_000),
+        end,
+      };
+      scopes.push(scope);
+      const chain = buildChain(scope, end, hours, 1);
+      for (const [path, object] of chain.objects) {
+        const key = path.slice(scope.bucket.length + 1);
+        // moto wants Content-MD5 on writes into an Object Lock bucket (S3 accepts a checksum too).
+        const ContentMD5 = createHash('md5').update(object.body).digest('base64');
+        await s3.send(new PutObjectCommand({ Bucket: scope.bucket, Key: key, Body: object.body, Metadata: object.metadata, ContentMD5 }));
+      }
+    }
+  }
+  return scopes;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// What moto lacks, at the SDK level.
+
+/** Every client class's own `send`, kept before any mock replaces it. */
+const ORIGINAL_SEND = new Map<unknown, (...args: any[]) => Promise<any>>(
+  [CloudTrailClient, ConfigServiceClient, SecurityHubClient, S3Client, EC2Client, CloudWatchClient, CloudWatchLogsClient, OrganizationsClient].map((C) => [C, C.prototype.send as (...args: any[]) => Promise<any>]),
+);
+
+/** Sends straight to moto, whether or not the client's class is mocked (the tests' changes). */
+export function unmocked(client: object, command: unknown): Promise<any> {
+  const send = ORIGINAL_SEND.get(Object.getPrototypeOf(client).constructor);
+  if (!send) throw new Error(`unmocked: no original send kept for ${Object.getPrototypeOf(client).constructor.name}`);
+  return send.call(client, command);
+}
+
+/** Lets commands moto implements go to moto although their client is mocked for the others. */
+function passthrough(mock: AwsStub<any, any, any>, realSend: (...args: any[]) => Promise<any>, commands: (new (input: any) => any)[]): void {
+  for (const Command of commands) mock.on(Command).callsFake((input: unknown, getClient: () => unknown) => realSend.call(getClient(), new Command(input)));
+}
+
+export interface MissingApiOptions {
+  /**
+   * The instant the mocked delivery times report (moto's GetTrailStatus reports "now" on every call;
+   * a fixed instant keeps two runs' binders byte-identical). @default - the time of the call
+   */
+  readonly at?: Date;
+  /** Findings GuardDuty returns (each page of ListFindings has up to 2 ids: pagination exercised). */
+  readonly guardDutyFindings?: readonly { id: string; severity: number; accountId: string }[];
+  readonly macieFindings?: readonly { id: string; severity: 'High' | 'Medium' | 'Low' }[];
+  readonly accessAnalyzerFindings?: readonly { id: string; resourceType: string; isPublic: boolean }[];
+}
+
+export interface MissingApiMocks {
+  readonly guardDuty: AwsStub<any, any, any>;
+  readonly macie: AwsStub<any, any, any>;
+  readonly accessAnalyzer: AwsStub<any, any, any>;
+  readonly config: AwsStub<any, any, any>;
+  readonly cloudTrail: AwsStub<any, any, any>;
+  readonly securityHub: AwsStub<any, any, any>;
+  readonly s3: AwsStub<any, any, any>;
+  restore(): void;
+}
+
+export function mockMissingApis(config: BaselineConfig, options: MissingApiOptions = {}): MissingApiMocks {
+  const realConfigSend = ConfigServiceClient.prototype.send;
+  const realCloudTrailSend = CloudTrailClient.prototype.send;
+  const realSecurityHubSend = SecurityHubClient.prototype.send;
+  const realS3Send = S3Client.prototype.send as (...args: any[]) => Promise<any>;
+  const { auditAccountId: audit } = config.organization;
+  const prefix = config.organization.namePrefix;
+  const others = config.members.filter((m) => m.id !== audit);
+
+  // GuardDuty: moto has detectors only. Shapes from the GuardDuty API reference.
+  const guardDuty = mockClient(GuardDutyClient);
+  guardDuty.on(ListDetectorsCommand).resolves({ DetectorIds: ['12abc34d567e8fa901bc2d34e56789f0'] });
+  guardDuty.on(GetDetectorCommand).resolves({ Status: 'ENABLED', FindingPublishingFrequency: 'FIFTEEN_MINUTES', ServiceRole: 'arn:aws:iam::role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty' });
+  guardDuty.on(GdDescribeOrganizationConfigurationCommand).resolves({ AutoEnable: true, MemberAccountLimitReached: false, AutoEnableOrganizationMembers: 'ALL' });
+  // Members over two pages.
+  const gdMember = (id: string) => ({ AccountId: id, DetectorId: 'd', MasterId: audit, Email: `${id}@example.com`, RelationshipStatus: 'Enabled', UpdatedAt: '2026-01-01T00:00:00Z' });
+  guardDuty.on(GdListMembersCommand).callsFake((input: { NextToken?: string }) =>
+    input.NextToken === 'page-2' ? { Members: others.slice(1).map((m) => gdMember(m.id)) } : { Members: others.slice(0, 1).map((m) => gdMember(m.id)), NextToken: 'page-2' },
+  );
+  const gdFindings = options.guardDutyFindings ?? [
+    { id: 'gd-1', severity: 8.5, accountId: others[0].id },
+    { id: 'gd-2', severity: 5, accountId: others[0].id },
+    { id: 'gd-3', severity: 2, accountId: others[1].id },
+  ];
+  guardDuty.on(GdListFindingsCommand).callsFake((input: { NextToken?: string }) => {
+    const page = Number(input.NextToken ?? '0');
+    const ids = gdFindings.slice(page * 2, page * 2 + 2).map((f) => f.id);
+    return { FindingIds: ids, ...(page * 2 + 2 < gdFindings.length ? { NextToken: String(page + 1) } : {}) };
+  });
+  guardDuty.on(GdGetFindingsCommand).callsFake((input: { FindingIds: string[] }) => ({
+    Findings: gdFindings
+      .filter((f) => input.FindingIds.includes(f.id))
+      .map((f) => ({ Id: f.id, AccountId: f.accountId, Arn: `arn:aws:guardduty:${HOME}:${audit}:detector/d/finding/${f.id}`, Region: HOME, Severity: f.severity, Type: 'Recon:EC2/PortProbeUnprotectedPort', SchemaVersion: '2.0', CreatedAt: '2026-01-01T00:00:00.000Z', UpdatedAt: '2026-01-02T00:00:00.000Z', Resource: {} })),
+  }));
+
+  // Macie: moto has the session and invitations, not the organization configuration, members or jobs.
+  const macie = mockClient(Macie2Client);
+  macie.on(GetMacieSessionCommand).resolves({ status: 'ENABLED', findingPublishingFrequency: 'FIFTEEN_MINUTES', serviceRole: 'arn:aws:iam::role/macie' });
+  macie.on(MacieDescribeOrganizationConfigurationCommand).resolves({ autoEnable: true, maxAccountLimitReached: false });
+  macie.on(MacieListMembersCommand).callsFake((input: { nextToken?: string }) => {
+    const member = (id: string) => ({ accountId: id, administratorAccountId: audit, relationshipStatus: 'Enabled', arn: `arn:aws:macie2:${HOME}:${audit}:member/${id}` });
+    return input.nextToken ? { members: others.slice(2).map((m) => member(m.id)) } : { members: others.slice(0, 2).map((m) => member(m.id)), nextToken: 'next' };
+  });
+  const mcFindings = options.macieFindings ?? [{ id: 'mc-1', severity: 'High' as const }];
+  macie.on(MacieListFindingsCommand).resolves({ findingIds: mcFindings.map((f) => f.id) });
+  macie.on(MacieGetFindingsCommand).callsFake((input: { findingIds: string[] }) => ({
+    findings: mcFindings.filter((f) => input.findingIds.includes(f.id)).map((f) => ({ id: f.id, severity: { description: f.severity, score: 3 }, type: 'SensitiveData:S3Object/Personal', accountId: others[0].id })),
+  }));
+  macie.on(ListClassificationJobsCommand).callsFake((input: { filterCriteria?: { includes?: { values?: string[] }[] } }) => {
+    const name = input.filterCriteria?.includes?.[0]?.values?.[0];
+    const jobs = config.securityServices.macie.classificationJobs.map((j) => ({
+      name: jobName(config, j.accountId, j.region),
+      jobId: 'job-1',
+      jobType: 'SCHEDULED',
+      jobStatus: 'IDLE',
+      bucketDefinitions: [{ accountId: j.accountId, buckets: j.buckets }],
+    }));
+    return { items: jobs.filter((j) => j.name === name) };
+  });
+
+  // IAM Access Analyzer: not in moto.
+  const accessAnalyzer = mockClient(AccessAnalyzerClient);
+  accessAnalyzer.on(ListAnalyzersCommand).callsFake(() => ({
+    analyzers: [{ name: `${prefix}-organization`, arn: `arn:aws:access-analyzer:${HOME}:${audit}:analyzer/${prefix}-organization`, type: 'ORGANIZATION', status: 'ACTIVE', createdAt: new Date('2026-01-01T00:00:00Z') }],
+  }));
+  const aaFindings = options.accessAnalyzerFindings ?? [];
+  accessAnalyzer.on(AaListFindingsCommand).callsFake(() => ({
+    findings: aaFindings.map((f) => ({ id: f.id, resourceType: f.resourceType, isPublic: f.isPublic, status: 'ACTIVE', resourceOwnerAccount: audit, condition: {}, createdAt: new Date(), updatedAt: new Date(), analyzedAt: new Date() })),
+  }));
+
+  // AWS Config: moto has recorders, channels, rules and aggregators; not compliance, the aggregator's
+  // source status, nor advanced queries.
+  const cfg = mockClient(ConfigServiceClient);
+  passthrough(cfg, realConfigSend, [
+    DescribeConfigurationRecordersCommand,
+    DescribeConfigurationRecorderStatusCommand,
+    DescribeDeliveryChannelsCommand,
+    DescribeConfigRulesCommand,
+    DescribeConfigurationAggregatorsCommand,
+  ]);
+  // moto 5.1 answers DescribeDeliveryChannelStatus with a server error.
+  cfg.on(DescribeDeliveryChannelStatusCommand).callsFake((input: { DeliveryChannelNames?: string[] }) => {
+    const at = options.at ?? new Date();
+    return {
+      DeliveryChannelsStatus: (input.DeliveryChannelNames ?? []).map((name) => ({
+        name,
+        configHistoryDeliveryInfo: { lastStatus: 'Success', lastAttemptTime: at, lastSuccessfulTime: at },
+        configSnapshotDeliveryInfo: { lastStatus: 'Success', lastAttemptTime: at, lastSuccessfulTime: at },
+        configStreamDeliveryInfo: { lastStatus: 'NOT_APPLICABLE' },
+      })),
+    };
+  });
+  cfg.on(DescribeComplianceByConfigRuleCommand).callsFake((input: { ConfigRuleNames: string[] }) => ({
+    ComplianceByConfigRules: input.ConfigRuleNames.map((name) => ({ ConfigRuleName: name, Compliance: { ComplianceType: 'COMPLIANT' } })),
+  }));
+  cfg.on(DescribeConfigurationAggregatorSourcesStatusCommand).resolves({
+    AggregatedSourceStatusList: config.regions.governed.map((r) => ({ SourceId: config.organization.id, SourceType: 'ORGANIZATION', AwsRegion: r, LastUpdateStatus: 'SUCCEEDED' })),
+  });
+  cfg.on(SelectAggregateResourceConfigCommand).callsFake((input: { Expression: string }) => ({ Results: inventoryFor(config, input.Expression).map((i) => JSON.stringify(i)) }));
+
+  // CloudTrail: moto's GetTrailStatus has no digest or CloudWatch Logs delivery times (real trails
+  // report them once delivered); ListPublicKeys is not in moto.
+  const cloudTrail = mockClient(CloudTrailClient);
+  passthrough(cloudTrail, realCloudTrailSend, [DescribeTrailsCommand, GetEventSelectorsCommand]);
+  cloudTrail.on(GetTrailStatusCommand).callsFake(async (input: unknown, getClient: () => unknown) => {
+    const out: Record<string, unknown> = await (realCloudTrailSend as (...args: any[]) => Promise<any>).call(getClient(), new GetTrailStatusCommand(input as never));
+    // A stopped trail keeps its last delivery times: only moto's "now" while logging is replaced.
+    const at = options.at ?? new Date();
+    return {
+      ...out,
+      LatestDeliveryTime: at,
+      LatestDeliveryAttemptTime: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      LatestDigestDeliveryTime: at,
+      LatestCloudWatchLogsDeliveryTime: at,
+    };
+  });
+  cloudTrail.on(ListPublicKeysCommand).callsFake((input: { NextToken?: string }) =>
+    // Two pages: a key of another period first, then the key the digests were signed with.
+    input.NextToken
+      ? { PublicKeyList: [{ Value: testKey().publicKey.value, Fingerprint: testKey().publicKey.fingerprint, ValidityStartTime: new Date('2026-01-01T00:00:00Z'), ValidityEndTime: new Date('2027-01-01T00:00:00Z') }] }
+      : { PublicKeyList: [{ Value: new Uint8Array([48, 0]), Fingerprint: '00000000000000000000000000000000' }], NextToken: 'keys-2' },
+  );
+
+  // Security Hub: moto has the hub, members, organization configuration and findings; not the standards.
+  const securityHub = mockClient(SecurityHubClient);
+  passthrough(securityHub, realSecurityHubSend, [DescribeHubCommand, ShDescribeOrganizationConfigurationCommand, ShListMembersCommand, ShGetFindingsCommand]);
+  securityHub.on(GetEnabledStandardsCommand).callsFake((input: { NextToken?: string }, getClient: () => SecurityHubClient) => {
+    // One standard per page: pagination exercised. The Region is the client's.
+    return getClient()
+      .config.region()
+      .then((region: string) => {
+        const arns = config.securityServices.securityHub.standards.map((s) => `arn:aws:securityhub:${region}::standards/${s}`);
+        const index = Number(input.NextToken ?? '0');
+        return {
+          StandardsSubscriptions: [{ StandardsArn: arns[index], StandardsSubscriptionArn: `${arns[index]}/subscription`, StandardsStatus: 'READY', StandardsInput: {} }],
+          ...(index + 1 < arns.length ? { NextToken: String(index + 1) } : {}),
+        };
+      });
+  });
+
+  // S3: everything goes to moto, but the CloudTrail bucket's policy (see seedLogArchive).
+  const s3 = mockClient(S3Client);
+  passthrough(s3, realS3Send, [
+    GetBucketVersioningCommand,
+    GetObjectLockConfigurationCommand,
+    GetPublicAccessBlockCommand,
+    GetBucketEncryptionCommand,
+    GetBucketLoggingCommand,
+    GetBucketLifecycleConfigurationCommand,
+    ListObjectsV2Command,
+    GetObjectCommand,
+    PutObjectCommand,
+    PutBucketVersioningCommand,
+  ]);
+  const trailBucket = logBucketName(config, 'cloudtrail');
+  s3.on(GetBucketPolicyCommand).callsFake((input: { Bucket: string }, getClient: () => unknown) =>
+    input.Bucket === trailBucket ? { Policy: bucketPolicy(trailBucket) } : realS3Send.call(getClient(), new GetBucketPolicyCommand(input)),
+  );
+
+  return {
+    guardDuty,
+    macie,
+    accessAnalyzer,
+    config: cfg,
+    cloudTrail,
+    securityHub,
+    s3,
+    restore() {
+      for (const m of [guardDuty, macie, accessAnalyzer, cfg, cloudTrail, securityHub, s3]) m.restore();
+    },
+  };
+}
+
+/**
+ * What the aggregator's advanced queries return for a compliant organization: configuration items
+ * as SelectAggregateResourceConfig documents (one JSON string per item).
+ */
+export function inventoryFor(config: BaselineConfig, expression: string): object[] {
+  const audit = config.organization.auditAccountId;
+  const prefix = config.organization.namePrefix;
+  const item = (resourceType: string, accountId: string, awsRegion: string, resourceName: string, configuration: object) => ({ accountId, awsRegion, resourceName, resourceType, configuration });
+  if (expression.includes("'AWS::Events::Rule'")) {
+    const busArn = `arn:aws:events:${HOME}:${audit}:event-bus/${alarmEventBusName(config)}`;
+    return [
+      item('AWS::Events::Rule', audit, HOME, `${prefix}-alarms-to-central-topic`, { Name: `${prefix}-alarms-to-central-topic`, State: 'ENABLED', Targets: [{ Arn: centralAlertTopicArn(config), Id: 'central-topic' }] }),
+      item('AWS::Events::Rule', audit, HOME, `${prefix}-securityhub-high-critical`, { State: 'ENABLED', Targets: [{ Arn: centralAlertTopicArn(config), Id: 'alert-topic' }] }),
+      ...config.regions.governed.map((r) =>
+        item('AWS::Events::Rule', audit, r, `${prefix}-guardduty-high-severity`, {
+          State: 'ENABLED',
+          Targets: [{ Arn: r === HOME ? centralAlertTopicArn(config) : `arn:aws:events:${HOME}:${audit}:event-bus/default`, Id: 't' }],
+        }),
+      ),
+      ...config.members.map((m) => item('AWS::Events::Rule', m.id, HOME, forwardingRuleName(config, m.id), { State: 'ENABLED', Targets: [{ Arn: busArn, Id: 'central-bus' }] })),
+    ];
+  }
+  if (expression.includes("'AWS::SNS::Topic'")) return [item('AWS::SNS::Topic', audit, HOME, centralAlertTopicName(config), { TopicArn: centralAlertTopicArn(config) })];
+  if (expression.includes("'AWS::Events::EventBus'")) return [item('AWS::Events::EventBus', audit, HOME, alarmEventBusName(config), { Name: alarmEventBusName(config) })];
+  if (expression.includes("'AWS::S3::AccountPublicAccessBlock'")) {
+    return config.members.map((m) =>
+      item('AWS::S3::AccountPublicAccessBlock', m.id, HOME, m.id, { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true }),
+    );
+  }
+  return [];
+}

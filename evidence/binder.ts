@@ -1,0 +1,93 @@
+/**
+ * `writeBinder`: the evidence as files an auditor keeps. `index.html` (readable, printable), the raw
+ * API responses (`raw/*.json`), every item as CSV and JSON, the config and its change history, and
+ * `SHA256SUMS` of every file so the binder is tamper-evident. Keys and items are sorted and nothing
+ * but the run's clock is printed, so the same result always gives the same bytes.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { canonicalJson } from './canonical';
+import { renderIndex } from './html';
+import type { EvidenceItem, EvidenceResult } from './types';
+
+/** The files and folders a binder consists of: what a rewrite replaces. */
+const BINDER_ENTRIES = ['index.html', 'items.csv', 'items.json', 'raw', 'org-config.yaml', 'config-history.txt', 'config-history.patch', 'SHA256SUMS'];
+
+export class BinderError extends Error {}
+
+/** A CSV field (RFC 4180), with spreadsheet formulas neutralised: the reasons quote AWS's text. */
+export function csvField(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+export function renderCsv(items: readonly EvidenceItem[]): string {
+  const header = ['id', 'status', 'control', 'tsc', 'title', 'account', 'region', 'resource', 'reason', 'collected_at', 'raw', 'sources'];
+  const rows = items.map((i) =>
+    [i.id, i.status, i.controlId, i.tsc.join(' '), i.title, i.accountId, i.region, i.resource ?? '', i.reason, i.collectedAt, i.raw.map((r) => `raw/${r}`).join(' '), i.sources.join(' ')].map(csvField).join(','),
+  );
+  return `${[header.join(','), ...rows].join('\r\n')}\r\n`;
+}
+
+function historyText(result: EvidenceResult): string | undefined {
+  const h = result.history;
+  if (!h) return undefined;
+  if (!h.available) return `Change history of ${h.file}: not available.\n${h.reason}\n`;
+  return [
+    `Change history of ${h.file} (git log --follow): ${h.commits.length} commit(s), newest first.`,
+    '',
+    ...h.commits.map((c) => `${c.date}  ${c.hash.slice(0, 12)}  ${c.author} <${c.authorEmail}>  +${c.added} -${c.removed}  ${c.subject}`),
+    '',
+    'Every change, line by line: config-history.patch',
+    '',
+  ].join('\n');
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? listFiles(path) : [path];
+    })
+    .sort();
+}
+
+export interface WriteBinderOptions {
+  /**
+   * The config file's text, copied into the binder as `org-config.yaml`.
+   * @default - read from `result.run.configFile` when there is one
+   */
+  readonly configText?: string;
+}
+
+/**
+ * Writes the binder into `dir` and returns the files written (relative, sorted). An existing binder
+ * there is replaced; a folder holding anything else is refused, so no unrelated file is deleted or
+ * listed in SHA256SUMS.
+ */
+export function writeBinder(result: EvidenceResult, dir: string, options: WriteBinderOptions = {}): string[] {
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) throw new BinderError(`${dir} is a file, not a folder`);
+    const foreign = readdirSync(dir).filter((f) => !BINDER_ENTRIES.includes(f));
+    if (foreign.length) throw new BinderError(`${dir} holds files that are not part of a binder (${foreign.slice(0, 5).join(', ')}): choose an empty or new folder`);
+    for (const entry of BINDER_ENTRIES) rmSync(join(dir, entry), { recursive: true, force: true });
+  }
+  mkdirSync(join(dir, 'raw'), { recursive: true });
+  const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
+
+  for (const [name, record] of result.raw) write(join('raw', name), canonicalJson(record));
+  write('items.json', canonicalJson({ run: result.run, items: result.items }));
+  write('items.csv', renderCsv(result.items));
+  const configText = options.configText ?? (result.run.configFile && existsSync(result.run.configFile) ? readFileSync(result.run.configFile, 'utf8') : undefined);
+  if (configText !== undefined) write('org-config.yaml', configText);
+  const history = historyText(result);
+  if (history) write('config-history.txt', history);
+  if (result.history?.available) write('config-history.patch', result.history.patch);
+  write('index.html', renderIndex(result));
+
+  const files = listFiles(dir).map((f) => relative(dir, f).split(sep).join('/'));
+  const sums = files.map((f) => `${createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')}  ${f}`);
+  write('SHA256SUMS', `${sums.join('\n')}\n`);
+  return [...files, 'SHA256SUMS'].sort();
+}

@@ -1,0 +1,282 @@
+/**
+ * The organization trail (management account, home Region) and each member account's own trail:
+ * DescribeTrails, GetTrailStatus and GetEventSelectors, judged against the names and settings the
+ * config derives (config/naming.ts).
+ */
+import {
+  CloudTrailClient,
+  DescribeTrailsCommand,
+  GetEventSelectorsCommand,
+  GetTrailStatusCommand,
+  type GetEventSelectorsCommandOutput,
+  type GetTrailStatusCommandOutput,
+  type Trail,
+} from '@aws-sdk/client-cloudtrail';
+import {
+  ACCOUNT_TRAIL_S3_PREFIX,
+  accountTrailArn,
+  accountTrailLogGroupName,
+  baselineOwnsOrgTrail,
+  logBucketName,
+  orgTrailArn,
+  orgTrailLogGroupName,
+  PARTITION,
+} from '../../config/naming';
+import type { BaselineConfig } from '../../config/schema';
+import { s3ObjectArnPrefix } from '../../modules/cloudtrail/event-selectors';
+import { Task, type CollectContext } from '../context';
+import { DOC } from '../sources';
+
+/** A trail that delivered nothing for this long is not "delivering". */
+export const RECENT_DELIVERY_HOURS = 24;
+
+const ORG_TRAIL_CONTROLS = [
+  'cloudtrail.organization-trail',
+  'cloudtrail.log-file-validation',
+  'cloudtrail.kms-encryption',
+  'cloudtrail.cloudwatch-logs-delivery',
+  'cloudtrail.data-events',
+] as const;
+
+/** `label is <age> old` when older than the window, `label: never` when absent; undefined when recent. */
+export function staleness(label: string, time: Date | undefined, now: Date, hours = RECENT_DELIVERY_HOURS): string | undefined {
+  if (!time) return `${label}: none recorded`;
+  const ageHours = (now.getTime() - time.getTime()) / 3_600_000;
+  return ageHours > hours ? `${label} ${time.toISOString()} is ${Math.floor(ageHours)} hours old (more than ${hours})` : undefined;
+}
+
+function logGroupArn(region: string, accountId: string, name: string): string {
+  return `arn:${PARTITION}:logs:${region}:${accountId}:log-group:${name}:*`;
+}
+
+/** The log-archive account's CloudTrail key: the trail's KmsKeyId must be a key of that account. */
+function isLogArchiveKey(config: BaselineConfig, keyId: string | undefined): boolean {
+  return !!keyId && keyId.startsWith(`arn:${PARTITION}:kms:${config.regions.home}:${config.organization.logArchiveAccountId}:key/`);
+}
+
+export function orgTrailTasks(ctx: CollectContext): Task[] {
+  const { config } = ctx;
+  const account = config.organization.managementAccountId;
+  const home = config.regions.home;
+  return [
+    new Task(ctx, { label: 'organization trail', accountId: account, region: home, controls: ORG_TRAIL_CONTROLS }, (task) => judgeOrgTrail(task, config)),
+  ];
+}
+
+async function judgeOrgTrail(task: Task, config: BaselineConfig): Promise<void> {
+  const client = task.client(CloudTrailClient);
+  const owned = baselineOwnsOrgTrail(config);
+  const wantedArn = orgTrailArn(config);
+  const request = owned ? { trailNameList: [wantedArn], includeShadowTrails: false } : { includeShadowTrails: false };
+  const described = await task.call('cloudtrail:DescribeTrails', request, () => client.send(new DescribeTrailsCommand(request)));
+  // With Control Tower's trail (controlTower.organizationTrail: control-tower) its name is Control
+  // Tower's: the organization trail of this account is the one judged.
+  const trail = (described.trailList ?? []).find((t) => (owned ? t.TrailARN === wantedArn : t.IsOrganizationTrail));
+  const sources = [DOC.cloudTrail.trail, DOC.cloudTrail.describeTrails];
+  if (!trail?.TrailARN) {
+    for (const controlId of ORG_TRAIL_CONTROLS) {
+      task.item({
+        controlId,
+        title: 'Organization trail',
+        status: 'FAIL',
+        reason: owned ? `no trail ${wantedArn} in the management account` : 'no organization trail in the management account',
+        resource: owned ? wantedArn : undefined,
+        sources,
+      });
+    }
+    return;
+  }
+  const arn = trail.TrailARN;
+  const status = await task.call('cloudtrail:GetTrailStatus', { Name: arn }, () => client.send(new GetTrailStatusCommand({ Name: arn })));
+  const selectors = await task.call('cloudtrail:GetEventSelectors', { TrailName: arn }, () =>
+    client.send(new GetEventSelectorsCommand({ TrailName: arn })),
+  );
+  const now = task.ctx.now();
+  const statusSources = [...sources, DOC.cloudTrail.getTrailStatus];
+  const verdict = (controlId: string, title: string, problems: (string | undefined)[], ok: string, src: readonly string[], details?: Record<string, unknown>) => {
+    const found = problems.filter((p): p is string => !!p);
+    task.item({
+      controlId,
+      title,
+      status: found.length ? 'FAIL' : 'PASS',
+      reason: found.length ? found.join('; ') : ok,
+      resource: arn,
+      sources: src,
+      details,
+    });
+  };
+
+  verdict(
+    'cloudtrail.organization-trail',
+    'Organization trail: all accounts, all Regions, logging, delivering',
+    [
+      trail.IsOrganizationTrail ? undefined : 'IsOrganizationTrail is false: member accounts are not logged',
+      trail.IsMultiRegionTrail ? undefined : 'IsMultiRegionTrail is false',
+      trail.IncludeGlobalServiceEvents ? undefined : 'IncludeGlobalServiceEvents is false (IAM, STS, CloudFront events missed)',
+      trail.S3BucketName === logBucketName(config, 'cloudtrail')
+        ? undefined
+        : `delivers to bucket ${trail.S3BucketName ?? '(none)'}, not ${logBucketName(config, 'cloudtrail')}`,
+      status.IsLogging ? undefined : 'IsLogging is false: the trail is stopped',
+      status.LatestDeliveryError ? `LatestDeliveryError: ${status.LatestDeliveryError}` : undefined,
+      staleness('LatestDeliveryTime', status.LatestDeliveryTime, now),
+    ],
+    `logging since ${status.StartLoggingTime?.toISOString() ?? '(unknown)'}, every account and Region, last log file delivered ${status.LatestDeliveryTime?.toISOString()} to ${trail.S3BucketName}`,
+    statusSources,
+  );
+  verdict(
+    'cloudtrail.log-file-validation',
+    'Log file validation on, digests delivered',
+    [
+      trail.LogFileValidationEnabled ? undefined : 'LogFileValidationEnabled is false: no digest files',
+      status.LatestDigestDeliveryError ? `LatestDigestDeliveryError: ${status.LatestDigestDeliveryError}` : undefined,
+      staleness('LatestDigestDeliveryTime', status.LatestDigestDeliveryTime, now),
+    ],
+    `LogFileValidationEnabled, last digest delivered ${status.LatestDigestDeliveryTime?.toISOString()}`,
+    statusSources,
+  );
+  verdict(
+    'cloudtrail.kms-encryption',
+    'Log files encrypted with the log archive CloudTrail key',
+    [
+      trail.KmsKeyId
+        ? isLogArchiveKey(config, trail.KmsKeyId)
+          ? undefined
+          : `KmsKeyId ${trail.KmsKeyId} is not a key of the log-archive account ${config.organization.logArchiveAccountId} in ${config.regions.home}`
+        : 'KmsKeyId is empty: log files are encrypted with SSE-S3 only',
+    ],
+    `SSE-KMS with ${trail.KmsKeyId}`,
+    sources,
+  );
+  const wantedGroup = logGroupArn(config.regions.home, task.accountId, orgTrailLogGroupName(config));
+  verdict(
+    'cloudtrail.cloudwatch-logs-delivery',
+    'Events delivered to the trail log group',
+    [
+      trail.CloudWatchLogsLogGroupArn === wantedGroup
+        ? undefined
+        : `CloudWatchLogsLogGroupArn is ${trail.CloudWatchLogsLogGroupArn ?? '(none)'}, not ${wantedGroup}`,
+      trail.CloudWatchLogsRoleArn ? undefined : 'CloudWatchLogsRoleArn is empty',
+      status.LatestCloudWatchLogsDeliveryError ? `LatestCloudWatchLogsDeliveryError: ${status.LatestCloudWatchLogsDeliveryError}` : undefined,
+      staleness('LatestCloudWatchLogsDeliveryTime', status.LatestCloudWatchLogsDeliveryTime, now),
+    ],
+    `delivering to ${trail.CloudWatchLogsLogGroupArn}, last at ${status.LatestCloudWatchLogsDeliveryTime?.toISOString()}`,
+    statusSources,
+  );
+  const selectorProblems = judgeSelectors(config, selectors);
+  verdict(
+    'cloudtrail.data-events',
+    'All management events and the configured data events',
+    selectorProblems,
+    `all management events${describeDataEvents(config)}`,
+    [DOC.cloudTrail.getEventSelectors, DOC.cloudTrail.advancedEventSelector],
+  );
+}
+
+function describeDataEvents(config: BaselineConfig): string {
+  const d = config.trail.dataEvents;
+  const parts = [
+    ...(d.s3.length ? [`S3 objects of ${d.s3.length} bucket ARN(s)`] : []),
+    ...(d.lambda ? [`Lambda invocations (${d.lambda === 'all' ? 'all functions' : `${d.lambda.length} function(s)`})`] : []),
+    ...(d.dynamodb ? [`DynamoDB items (${d.dynamodb === 'all' ? 'all tables' : `${d.dynamodb.length} table(s)`})`] : []),
+  ];
+  return parts.length ? `, and data events: ${parts.join(', ')}` : '';
+}
+
+type FieldSelectorOut = { Field?: string; Equals?: string[]; StartsWith?: string[] };
+
+/**
+ * The selectors must record every management event (read and write) and the data events the config
+ * lists. Advanced selectors (what the baseline writes) and basic ones are both understood.
+ */
+export function judgeSelectors(config: BaselineConfig, out: GetEventSelectorsCommandOutput): string[] {
+  const problems: string[] = [];
+  const advanced = (out.AdvancedEventSelectors ?? []).map((s) => (s.FieldSelectors ?? []) as FieldSelectorOut[]);
+  const field = (fs: FieldSelectorOut[], name: string) => fs.find((f) => f.Field === name);
+  const basic = out.EventSelectors ?? [];
+
+  const management =
+    advanced.some((fs) => field(fs, 'eventCategory')?.Equals?.includes('Management') && !field(fs, 'readOnly') && !field(fs, 'eventSource')) ||
+    basic.some((s) => s.IncludeManagementEvents && (s.ReadWriteType ?? 'All') === 'All');
+  if (!management) problems.push('no selector records every management event (read and write)');
+
+  const dataSelectors = advanced.filter((fs) => field(fs, 'eventCategory')?.Equals?.includes('Data'));
+  const covers = (type: string, arn: string | 'all', match: 'Equals' | 'StartsWith') =>
+    dataSelectors.some((fs) => {
+      if (!field(fs, 'resources.type')?.Equals?.includes(type)) return false;
+      const arns = field(fs, 'resources.ARN');
+      if (arn === 'all') return !arns;
+      return !arns || (arns[match] ?? []).includes(arn);
+    }) ||
+    basic.some((s) =>
+      (s.DataResources ?? []).some(
+        (r) => r.Type === type && (arn === 'all' ? (r.Values ?? []).some((v) => /^arn:aws:[a-z0-9]+$|:::?$/.test(v)) : (r.Values ?? []).includes(arn)),
+      ),
+    );
+  const d = config.trail.dataEvents;
+  for (const arn of d.s3) {
+    if (!covers('AWS::S3::Object', s3ObjectArnPrefix(arn), 'StartsWith')) problems.push(`no data-event selector for S3 objects under ${s3ObjectArnPrefix(arn)}`);
+  }
+  for (const [type, setting, label] of [
+    ['AWS::Lambda::Function', d.lambda, 'Lambda function'],
+    ['AWS::DynamoDB::Table', d.dynamodb, 'DynamoDB table'],
+  ] as const) {
+    if (setting === undefined) continue;
+    if (setting === 'all') {
+      if (!covers(type, 'all', 'Equals')) problems.push(`no data-event selector for every ${label}`);
+    } else {
+      for (const arn of setting) if (!covers(type, arn, 'Equals')) problems.push(`no data-event selector for ${label} ${arn}`);
+    }
+  }
+  return problems;
+}
+
+/** Each member account's own trail (not the management account's: it owns the org trail). */
+export function accountTrailTasks(ctx: CollectContext): Task[] {
+  const { config } = ctx;
+  if (!config.monitoring.accountTrails) return [];
+  const home = config.regions.home;
+  return ctx.settings.accounts
+    .filter((id) => id !== config.organization.managementAccountId)
+    .map(
+      (id) =>
+        new Task(ctx, { label: 'account trail', accountId: id, region: home, controls: ['cloudtrail.account-trails'] }, (task) =>
+          judgeAccountTrail(task, config),
+        ),
+    );
+}
+
+async function judgeAccountTrail(task: Task, config: BaselineConfig): Promise<void> {
+  const client = task.client(CloudTrailClient);
+  const arn = accountTrailArn(config, task.accountId);
+  const request = { trailNameList: [arn], includeShadowTrails: false };
+  const described = await task.call('cloudtrail:DescribeTrails', request, () => client.send(new DescribeTrailsCommand(request)));
+  const trail: Trail | undefined = (described.trailList ?? []).find((t) => t.TrailARN === arn);
+  const sources = [DOC.cloudTrail.trail, DOC.cloudTrail.describeTrails, DOC.cloudTrail.getTrailStatus];
+  if (!trail) {
+    task.item({ controlId: 'cloudtrail.account-trails', title: "Account's own trail", status: 'FAIL', reason: `no trail ${arn}`, resource: arn, sources });
+    return;
+  }
+  const status: GetTrailStatusCommandOutput = await task.call('cloudtrail:GetTrailStatus', { Name: arn }, () =>
+    client.send(new GetTrailStatusCommand({ Name: arn })),
+  );
+  const wantedGroup = logGroupArn(config.regions.home, task.accountId, accountTrailLogGroupName(config));
+  const problems = [
+    trail.IsMultiRegionTrail ? undefined : 'IsMultiRegionTrail is false',
+    trail.IncludeGlobalServiceEvents ? undefined : 'IncludeGlobalServiceEvents is false',
+    trail.LogFileValidationEnabled ? undefined : 'LogFileValidationEnabled is false',
+    trail.S3BucketName === logBucketName(config, 'cloudtrail') ? undefined : `delivers to bucket ${trail.S3BucketName}, not ${logBucketName(config, 'cloudtrail')}`,
+    trail.S3KeyPrefix === ACCOUNT_TRAIL_S3_PREFIX ? undefined : `S3KeyPrefix is ${trail.S3KeyPrefix ?? '(none)'}, not ${ACCOUNT_TRAIL_S3_PREFIX}`,
+    isLogArchiveKey(config, trail.KmsKeyId) ? undefined : `KmsKeyId ${trail.KmsKeyId ?? '(none)'} is not the log archive's CloudTrail key`,
+    trail.CloudWatchLogsLogGroupArn === wantedGroup ? undefined : `CloudWatchLogsLogGroupArn is ${trail.CloudWatchLogsLogGroupArn ?? '(none)'}, not ${wantedGroup}`,
+    status.IsLogging ? undefined : 'IsLogging is false: the trail is stopped',
+    status.LatestDeliveryError ? `LatestDeliveryError: ${status.LatestDeliveryError}` : undefined,
+  ].filter((p): p is string => !!p);
+  task.item({
+    controlId: 'cloudtrail.account-trails',
+    title: "Account's own trail: multi-Region, validated, encrypted, to CloudWatch Logs, logging",
+    status: problems.length ? 'FAIL' : 'PASS',
+    reason: problems.length ? problems.join('; ') : `logging to ${trail.S3BucketName}/${trail.S3KeyPrefix} and ${accountTrailLogGroupName(config)}`,
+    resource: arn,
+    sources,
+  });
+}

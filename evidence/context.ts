@@ -1,0 +1,263 @@
+/**
+ * The collection run's shared state, and the unit of work the checks are written in: a `Task` covers
+ * some controls in one account and Region, records every API call it makes (the binder's raw
+ * evidence), and turns an error that escapes it into ERROR items for its controls, so that one
+ * account's refusal never stops the run.
+ */
+import type { BaselineConfig } from '../config/schema';
+import { describeError, type AwsAccess, type BaseClientConfig, type Limiter } from './aws';
+import { canonicalize } from './canonical';
+import { controlOf } from './controls';
+import type { EvidenceItem, EvidenceStatus, RawRecord } from './types';
+
+export interface CollectSettings {
+  /** Findings window (GuardDuty, Macie), days. */
+  readonly sinceDays: number;
+  /** Log-file validation window; absent when skipped. */
+  readonly logValidation?: { readonly start: Date; readonly end: Date };
+  /** The role that may read the log archive's objects (digest and log files). */
+  readonly logReaderRoleArn?: string;
+  /** Most findings read per account and Region and API (the counts say when this cap was reached). */
+  readonly maxFindings: number;
+  /** The Regions and accounts judged. */
+  readonly regions: readonly string[];
+  readonly accounts: readonly string[];
+}
+
+export interface CollectContext {
+  readonly config: BaselineConfig;
+  readonly settings: CollectSettings;
+  readonly now: () => Date;
+  readonly access: AwsAccess;
+  readonly limiter: Limiter;
+  readonly raw: Map<string, RawRecord>;
+  readonly items: EvidenceItem[];
+  /** The ids of `items`, for uniqueness. */
+  readonly itemIds: Set<string>;
+}
+
+interface Destroyable {
+  destroy(): void;
+}
+
+export interface ItemInput {
+  readonly controlId: string;
+  readonly title: string;
+  readonly status: EvidenceStatus;
+  readonly reason: string;
+  /** @default the task's account */
+  readonly accountId?: string;
+  /** @default the task's Region */
+  readonly region?: string;
+  /** @default the task's resource, if any */
+  readonly resource?: string;
+  /** @default the raw records made since the enclosing `guard` started (or by the whole task) */
+  readonly raw?: readonly string[];
+  readonly sources: readonly string[];
+  /** @default - none */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export interface CallOptions {
+  /**
+   * Distinguishes calls of the same operation in the same account and Region (a bucket name...).
+   * @default - none: the operation is called once there
+   */
+  readonly key?: string;
+  /** @default the task's account */
+  readonly accountId?: string;
+  /** @default the task's Region */
+  readonly region?: string;
+  /**
+   * Reduce each response page before it is recorded (large finding lists); says so in the record.
+   * @default - the pages as returned
+   */
+  readonly project?: { readonly describe: string; readonly fn: (page: unknown) => unknown };
+}
+
+const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
+
+export class Task {
+  readonly rawNames: string[] = [];
+  /** The items this task recorded. */
+  readonly produced: EvidenceItem[] = [];
+  private readonly clients: Destroyable[] = [];
+  /** Where each running `guard` started in `rawNames`: an item's evidence is its guard's calls. */
+  private readonly guardStarts: number[] = [];
+
+  readonly label: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** The controls this task judges: each gets an ERROR item if the task fails before judging it. */
+  readonly controls: readonly string[];
+  /** The resource its items are about, unless an item names another. */
+  readonly resource?: string;
+
+  constructor(
+    readonly ctx: CollectContext,
+    scope: {
+      /** What the progress display says. */
+      readonly label: string;
+      readonly accountId: string;
+      readonly region: string;
+      readonly controls: readonly string[];
+      /** @default - none: each item names its own, or none */
+      readonly resource?: string;
+    },
+    readonly run: (task: Task) => Promise<void>,
+  ) {
+    this.label = scope.label;
+    this.accountId = scope.accountId;
+    this.region = scope.region;
+    this.controls = scope.controls;
+    this.resource = scope.resource;
+  }
+
+  /** A client of the task's account (through its assumed role), destroyed when the task ends. */
+  client<T extends Destroyable>(Ctor: new (config: BaseClientConfig) => T, region = this.region, accountId = this.accountId): T {
+    const client = new Ctor(this.ctx.access.clientConfig(accountId, region, Ctor.name));
+    this.clients.push(client);
+    return client;
+  }
+
+  /** A client of another role (the log reader), destroyed when the task ends. */
+  clientForRole<T extends Destroyable>(Ctor: new (config: BaseClientConfig) => T, arn: string, region = this.region): T {
+    const client = new Ctor(this.ctx.access.clientConfigForRole(arn, region, Ctor.name));
+    this.clients.push(client);
+    return client;
+  }
+
+  /** One API call through the run's limiter, recorded as raw evidence (response or error). */
+  async call<T>(operation: string, request: unknown, send: () => Promise<T>, options: CallOptions = {}): Promise<T> {
+    const pages = await this.paginate<T>(operation, request, () => send(), () => undefined, options);
+    return pages[0];
+  }
+
+  /**
+   * Every page of a paginated call, recorded as one raw record. `send` gets the token of the page to
+   * fetch; `next` reads the following token from a page.
+   * @param maxPages stop after this many pages (the finding lists), so that a huge account cannot stall the run
+   */
+  async paginate<T>(
+    operation: string,
+    request: unknown,
+    send: (token: string | undefined) => Promise<T>,
+    next: (page: T) => string | undefined,
+    options: CallOptions = {},
+    maxPages = 10_000,
+  ): Promise<T[]> {
+    const accountId = options.accountId ?? this.accountId;
+    const region = options.region ?? this.region;
+    const pages: T[] = [];
+    const name = this.rawName(accountId, region, operation, options.key);
+    const base = { name, accountId, region, operation, request: canonicalize(request) };
+    try {
+      let token: string | undefined;
+      do {
+        const page = await this.ctx.limiter.run(() => send(token));
+        pages.push(page);
+        token = next(page);
+      } while (token && pages.length < maxPages);
+    } catch (e) {
+      this.record({ ...base, collectedAt: this.ctx.now().toISOString(), error: errorShape(e), ...(pages.length ? { responses: pages.map((p) => this.project(p, options)) } : {}) });
+      throw e;
+    }
+    this.record({
+      ...base,
+      collectedAt: this.ctx.now().toISOString(),
+      responses: pages.map((p) => this.project(p, options)),
+      ...(options.project ? { projection: options.project.describe } : {}),
+    });
+    return pages;
+  }
+
+  /** Records a judgement. */
+  item(input: ItemInput): void {
+    const control = controlOf(input.controlId);
+    const accountId = input.accountId ?? this.accountId;
+    const region = input.region ?? this.region;
+    const resource = input.resource ?? this.resource;
+    let id = [input.controlId, accountId, region, ...(resource ? [resource] : [])].join('/');
+    // Ids are unique by construction; a repeat is a check's bug, kept visible rather than lost.
+    for (let n = 2; this.ctx.itemIds.has(id); n++) id = `${id.replace(/~\d+$/, '')}~${n}`;
+    this.ctx.itemIds.add(id);
+    const item: EvidenceItem = {
+      id,
+      controlId: input.controlId,
+      tsc: [...control.tsc],
+      title: input.title,
+      status: input.status,
+      reason: input.reason,
+      accountId,
+      region,
+      ...(resource ? { resource } : {}),
+      collectedAt: this.ctx.now().toISOString(),
+      raw: [...new Set(input.raw ?? this.rawNames.slice(this.guardStarts.at(-1) ?? 0))].sort(),
+      sources: [...new Set(input.sources)].sort(),
+      ...(input.details ? { details: canonicalize(input.details) as Record<string, unknown> } : {}),
+    };
+    this.ctx.items.push(item);
+    this.produced.push(item);
+  }
+
+  /** Runs the task; an error becomes an ERROR item for every control it had not judged yet. */
+  async execute(): Promise<void> {
+    try {
+      await this.guard(this.controls, () => this.run(this));
+    } finally {
+      for (const client of this.clients) client.destroy();
+    }
+  }
+
+  /**
+   * Runs part of a task; if it throws, each of `controls` it had not judged yet gets an ERROR item
+   * (about `resource`, when given), and the rest of the task goes on: one refused call spoils only the
+   * controls that needed it.
+   */
+  async guard(controls: readonly string[], fn: () => Promise<void>, resource?: string): Promise<void> {
+    this.guardStarts.push(this.rawNames.length);
+    const itemsBefore = this.produced.length;
+    try {
+      await fn();
+    } catch (e) {
+      const judgedHere = new Set(this.produced.slice(itemsBefore).map((i) => i.controlId));
+      for (const controlId of controls) {
+        if (judgedHere.has(controlId)) continue;
+        this.item({
+          controlId,
+          title: `${this.label}: evidence not collected`,
+          status: 'ERROR',
+          reason: `could not collect: ${describeError(e)}`,
+          sources: [],
+          ...(resource ? { resource } : {}),
+        });
+      }
+    } finally {
+      this.guardStarts.pop();
+    }
+  }
+
+  private project(page: unknown, options: CallOptions): unknown {
+    return canonicalize(options.project ? options.project.fn(page) : page);
+  }
+
+  private rawName(accountId: string, region: string, operation: string, key?: string): string {
+    const base = `${accountId}.${region}.${operation.replace(':', '.')}${key ? `.${safe(key)}` : ''}`;
+    let name = `${base}.json`;
+    for (let n = 2; this.ctx.raw.has(name); n++) name = `${base}.${n}.json`;
+    // Reserve the name now: concurrent calls must not pick the same one.
+    this.ctx.raw.set(name, { name, accountId, region, operation, request: null, collectedAt: '' });
+    this.rawNames.push(name);
+    return name;
+  }
+
+  private record(record: RawRecord): void {
+    this.ctx.raw.set(record.name, record);
+  }
+}
+
+function errorShape(e: unknown): { name: string; message: string; attempts?: number } {
+  if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
+  const attempts = (e as { $metadata?: { attempts?: number } }).$metadata?.attempts;
+  return { name: e.name, message: e.message, ...(attempts ? { attempts } : {}) };
+}

@@ -1,0 +1,60 @@
+/**
+ * Progress of a collection run, on stderr: one line redrawn in place on a terminal; otherwise plain
+ * lines a CI log keeps readable (the start, every tenth of the tasks, each task that hit an error,
+ * and the end).
+ */
+import type { StatusCounts } from './types';
+
+export interface ProgressEvent {
+  readonly label: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** Errors this task recorded (ERROR items), for the plain display. */
+  readonly errors: readonly string[];
+}
+
+export interface Progress {
+  start(total: number, accounts: number, regions: number): void;
+  taskDone(event: ProgressEvent, done: number, counts: StatusCounts): void;
+  finish(counts: StatusCounts): void;
+}
+
+export const silentProgress: Progress = { start() {}, taskDone() {}, finish() {} };
+
+/** Redraws at most this often on a terminal: thousands of tasks must not flood it. */
+const REDRAW_MS = 100;
+
+export function progressReporter(write: (text: string) => void, isTTY: boolean, clock: () => number = Date.now): Progress {
+  let total = 0;
+  let lastDraw = -Infinity;
+  let lastTenth = 0;
+  const tally = (c: StatusCounts) => `PASS ${c.PASS}  FAIL ${c.FAIL}  ERROR ${c.ERROR}`;
+  return {
+    start(t, accounts, regions) {
+      total = t;
+      write(`evidence: ${t} tasks over ${accounts} account(s) and ${regions} Region(s)\n`);
+    },
+    taskDone(event, done, counts) {
+      if (isTTY) {
+        // Errors stay on the screen, above the redrawn line.
+        for (const error of event.errors) write(`\r\x1b[2Kevidence: ERROR ${event.label} ${event.accountId} ${event.region}: ${error}\n`);
+        const now = clock();
+        if (event.errors.length) lastDraw = -Infinity;
+        if (now - lastDraw < REDRAW_MS && done < total) return;
+        lastDraw = now;
+        const where = `${event.label} ${event.accountId} ${event.region}`;
+        write(`\r\x1b[2K[${done}/${total}] ${tally(counts)}  ${where}`.slice(0, 160));
+        return;
+      }
+      for (const error of event.errors) write(`evidence: ERROR ${event.label} ${event.accountId} ${event.region}: ${error}\n`);
+      const tenth = total ? Math.floor((done * 10) / total) : 10;
+      if (tenth > lastTenth) {
+        lastTenth = tenth;
+        write(`evidence: ${done}/${total} tasks (${tenth * 10}%)  ${tally(counts)}\n`);
+      }
+    },
+    finish(counts) {
+      write(`${isTTY ? '\r\x1b[2K' : ''}evidence: done  ${tally(counts)}\n`);
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The API reference pages of the response fields the judgements read. Each item of the binder lists
+ * the pages its judgement relies on, so an auditor can check what a field means.
+ */
+const CT = 'https://docs.aws.amazon.com/awscloudtrail/latest/APIReference';
+const S3 = 'https://docs.aws.amazon.com/AmazonS3/latest/API';
+const CFG = 'https://docs.aws.amazon.com/config/latest/APIReference';
+const EC2 = 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference';
+const LOGS = 'https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference';
+const CW = 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference';
+const GD = 'https://docs.aws.amazon.com/guardduty/latest/APIReference';
+const SH = 'https://docs.aws.amazon.com/securityhub/1.0/APIReference';
+const MACIE = 'https://docs.aws.amazon.com/macie/latest/APIReference';
+const AA = 'https://docs.aws.amazon.com/access-analyzer/latest/APIReference';
+const ORG = 'https://docs.aws.amazon.com/organizations/latest/APIReference';
+
+export const DOC = {
+  cloudTrail: {
+    /** Trail: IsOrganizationTrail, IsMultiRegionTrail, LogFileValidationEnabled, KmsKeyId, CloudWatchLogsLogGroupArn, S3BucketName. */
+    trail: `${CT}/API_Trail.html`,
+    describeTrails: `${CT}/API_DescribeTrails.html`,
+    /** IsLogging, LatestDeliveryTime/Error, LatestDigestDeliveryTime/Error, LatestCloudWatchLogsDeliveryTime/Error. */
+    getTrailStatus: `${CT}/API_GetTrailStatus.html`,
+    getEventSelectors: `${CT}/API_GetEventSelectors.html`,
+    /** FieldSelectors: Field, Equals, StartsWith. */
+    advancedEventSelector: `${CT}/API_AdvancedEventSelector.html`,
+    listPublicKeys: `${CT}/API_ListPublicKeys.html`,
+    digestStructure: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-digest-file-structure.html',
+    customValidation: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-custom-validation.html',
+    validationCli: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-cli.html',
+  },
+  s3: {
+    /** Status: Enabled | Suspended (absent: never enabled). */
+    getBucketVersioning: `${S3}/API_GetBucketVersioning.html`,
+    /** ObjectLockConfiguration.ObjectLockEnabled, Rule.DefaultRetention.Mode/Days/Years. */
+    getObjectLockConfiguration: `${S3}/API_GetObjectLockConfiguration.html`,
+    /** PublicAccessBlockConfiguration: BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets. */
+    getPublicAccessBlock: `${S3}/API_GetPublicAccessBlock.html`,
+    getBucketPolicy: `${S3}/API_GetBucketPolicy.html`,
+    /** ServerSideEncryptionConfiguration.Rules[].ApplyServerSideEncryptionByDefault.SSEAlgorithm, KMSMasterKeyID. */
+    getBucketEncryption: `${S3}/API_GetBucketEncryption.html`,
+    /** LoggingEnabled.TargetBucket, TargetPrefix. */
+    getBucketLogging: `${S3}/API_GetBucketLogging.html`,
+    /** Rules[].Status, Expiration.Days. */
+    getBucketLifecycleConfiguration: `${S3}/API_GetBucketLifecycleConfiguration.html`,
+    listObjectsV2: `${S3}/API_ListObjectsV2.html`,
+    /** Metadata (x-amz-meta-*): the digest file's signature. */
+    getObject: `${S3}/API_GetObject.html`,
+  },
+  config: {
+    /** ConfigurationRecorder.name, recordingGroup.allSupported, includeGlobalResourceTypes. */
+    describeConfigurationRecorders: `${CFG}/API_DescribeConfigurationRecorders.html`,
+    /** ConfigurationRecorderStatus.recording, lastStatus. */
+    describeConfigurationRecorderStatus: `${CFG}/API_DescribeConfigurationRecorderStatus.html`,
+    /** DeliveryChannel.name, s3BucketName. */
+    describeDeliveryChannels: `${CFG}/API_DescribeDeliveryChannels.html`,
+    /** DeliveryChannelStatus.configHistoryDeliveryInfo/configSnapshotDeliveryInfo.lastStatus. */
+    describeDeliveryChannelStatus: `${CFG}/API_DescribeDeliveryChannelStatus.html`,
+    describeConfigRules: `${CFG}/API_DescribeConfigRules.html`,
+    /** ComplianceByConfigRule.Compliance.ComplianceType, ComplianceContributorCount. */
+    describeComplianceByConfigRule: `${CFG}/API_DescribeComplianceByConfigRule.html`,
+    /** OrganizationAggregationSource.AwsRegions, AllAwsRegions. */
+    describeConfigurationAggregators: `${CFG}/API_DescribeConfigurationAggregators.html`,
+    /** AggregatedSourceStatus.LastUpdateStatus. */
+    describeConfigurationAggregatorSourcesStatus: `${CFG}/API_DescribeConfigurationAggregatorSourcesStatus.html`,
+    /** Results: JSON strings of the selected configuration item fields. */
+    selectAggregateResourceConfig: `${CFG}/API_SelectAggregateResourceConfig.html`,
+  },
+  ec2: {
+    describeVpcs: `${EC2}/API_DescribeVpcs.html`,
+    describeFlowLogs: `${EC2}/API_DescribeFlowLogs.html`,
+    /** FlowLog: ResourceId, TrafficType, FlowLogStatus, DeliverLogsStatus, LogDestinationType, LogDestination. */
+    flowLog: `${EC2}/API_FlowLog.html`,
+  },
+  logs: {
+    /** MetricFilter: filterName, filterPattern, logGroupName, metricTransformations. */
+    describeMetricFilters: `${LOGS}/API_DescribeMetricFilters.html`,
+    describeLogGroups: `${LOGS}/API_DescribeLogGroups.html`,
+    /** LogGroup: retentionInDays, kmsKeyId. */
+    logGroup: `${LOGS}/API_LogGroup.html`,
+  },
+  cloudWatch: {
+    describeAlarms: `${CW}/API_DescribeAlarms.html`,
+    /** MetricAlarm: ActionsEnabled, AlarmActions, MetricName, Namespace, Threshold, ComparisonOperator, Metrics. */
+    metricAlarm: `${CW}/API_MetricAlarm.html`,
+  },
+  guardDuty: {
+    listDetectors: `${GD}/API_ListDetectors.html`,
+    /** Status: ENABLED | DISABLED. */
+    getDetector: `${GD}/API_GetDetector.html`,
+    /** AutoEnableOrganizationMembers: NEW | ALL | NONE. */
+    describeOrganizationConfiguration: `${GD}/API_DescribeOrganizationConfiguration.html`,
+    /** Member.AccountId, RelationshipStatus. */
+    listMembers: `${GD}/API_ListMembers.html`,
+    listFindings: `${GD}/API_ListFindings.html`,
+    /** Finding.Severity, Type, AccountId, UpdatedAt. */
+    getFindings: `${GD}/API_GetFindings.html`,
+  },
+  securityHub: {
+    describeHub: `${SH}/API_DescribeHub.html`,
+    /** OrganizationConfiguration.ConfigurationType (CENTRAL | LOCAL), Status. */
+    describeOrganizationConfiguration: `${SH}/API_DescribeOrganizationConfiguration.html`,
+    /** Member.AccountId, MemberStatus. */
+    listMembers: `${SH}/API_ListMembers.html`,
+    /** StandardsSubscription.StandardsArn, StandardsStatus (READY...). */
+    getEnabledStandards: `${SH}/API_GetEnabledStandards.html`,
+    getFindings: `${SH}/API_GetFindings.html`,
+    /** AwsSecurityFinding.Compliance.Status, SecurityControlId, AssociatedStandards. */
+    compliance: `${SH}/API_Compliance.html`,
+  },
+  macie: {
+    /** GetMacieSession: status ENABLED | PAUSED. */
+    session: `${MACIE}/macie.html`,
+    /** DescribeOrganizationConfiguration: autoEnable. */
+    organizationConfiguration: `${MACIE}/admin-configuration.html`,
+    /** ListMembers: members[].accountId, relationshipStatus. */
+    members: `${MACIE}/members.html`,
+    /** ListClassificationJobs: items[].name, jobStatus, bucketDefinitions. */
+    jobs: `${MACIE}/jobs.html`,
+    listFindings: `${MACIE}/findings.html`,
+    /** GetFindings: findings[].severity.description, type, accountId. */
+    getFindings: `${MACIE}/findings-describe.html`,
+  },
+  accessAnalyzer: {
+    /** AnalyzerSummary.name, type, status. */
+    listAnalyzers: `${AA}/API_ListAnalyzers.html`,
+    /** FindingSummary.status, isPublic, resourceType. */
+    listFindings: `${AA}/API_ListFindings.html`,
+  },
+  organizations: {
+    /** Account.Id, Status / State. */
+    listAccounts: `${ORG}/API_ListAccounts.html`,
+  },
+} as const;
