@@ -72,9 +72,10 @@ typecheck: $(NODE_STAMP)
 jest: $(NODE_STAMP) $(VENV_STAMP) chromium
 	npx jest
 
-# Debian's Chromium, when missing (CI runs as root on Debian).
+# Debian's Chromium, when missing: the binder tests open it headless (CI runs as root on Debian;
+# elsewhere through sudo).
 chromium:
-	@command -v chromium >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium)
+	@command -v chromium >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends chromium; }
 
 # checkov judges the example org exactly as `make synth` writes it, from a clean output folder.
 # checkov exits 0 when it cannot parse a file (and then judges nothing in it), so a parsing error
