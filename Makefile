@@ -29,6 +29,7 @@ help:
 	@echo "  make schema     regenerate baseline.config.schema.json (the config's JSON Schema) from config/schema.ts"
 	@echo "  make evidence   collect the organization's audit evidence, read-only, into the binder EVIDENCE_OUT"
 	@echo "                  (default evidence-binder; EVIDENCE_ARGS adds options: bin/baseline evidence --help)"
+	@echo "  make chromium   install Debian's chromium when missing (the binder tests open it headless; make jest does it)"
 	@echo "  make clean      remove cdktf.out/ and dist/"
 	@echo "  make help       this list"
 	@echo ""
@@ -42,6 +43,8 @@ help:
 	@echo "  CDKTF_CONTEXT_JSON      cdktf's own setting (context values); a change rebuilds every stack"
 	@echo "  SYNTH_HCL_OUTPUT        cdktf's own setting (HCL output); a change rebuilds every stack"
 	@echo "  BENCH_SIZES             make bench's org sizes, accounts x Regions, comma-separated (default 5x3,100x17,1000x17)"
+	@echo "  EVIDENCE_OUT            make evidence's binder folder (default evidence-binder)"
+	@echo "  EVIDENCE_ARGS           more options for make evidence (bin/baseline evidence --help)"
 	@echo ""
 	@echo "The project's command line (vend, list, remove...): bin/baseline --help"
 
