@@ -217,6 +217,12 @@ export function buildControlMatrix(config: BaselineConfig, records: readonly Sta
   const exceptions = [...configExceptions(config), ...DESIGN_EXCEPTIONS];
   const exceptionOf = new Map<string, MatrixException>();
   for (const e of exceptions) if (!exceptionOf.has(e.control)) exceptionOf.set(e.control, e);
+  // What switches a whole control off: a controlExceptions entry or a disabled Config rule. A disabled
+  // Security Hub control or a design exception narrows a control that is still deployed.
+  const switchedOff = new Map<string, MatrixException>();
+  for (const e of exceptions) {
+    if (/^(controlExceptions|awsConfig\.disabledRules)\[/.test(e.configPath)) switchedOff.set(e.control, e);
+  }
   const controlTowerTrail = config.controlTower.enabled && config.controlTower.organizationTrail === 'control-tower';
 
   const controls: MatrixControl[] = CONTROL_CATALOG.map((c) => {
@@ -235,9 +241,10 @@ export function buildControlMatrix(config: BaselineConfig, records: readonly Sta
       } else if (exception) {
         statusNote = `Deployed, with exceptions: see exceptions (${exception.configPath}).`;
       }
-    } else if (exception && exception.control === c.id && !exception.item.startsWith('Security Hub control')) {
+    } else if (switchedOff.has(c.id)) {
+      const off = switchedOff.get(c.id)!;
       status = 'exception';
-      statusNote = `${exception.item}: ${exception.reason}`;
+      statusNote = `${off.item}: ${off.reason}`;
     } else if (controlTowerTrail && CONTROL_TOWER_TRAIL_CONTROLS.has(c.id)) {
       status = 'inherited';
       statusNote = `AWS Control Tower's organization trail provides it (controlTower.organizationTrail: control-tower); its log group ${config.controlTower.trailLogGroupName} feeds the CIS alarms.`;

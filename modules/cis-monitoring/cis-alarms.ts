@@ -140,33 +140,33 @@ export class CisAlarms extends Construct {
     const signInFilter = filter(CONSOLE_SIGNIN_SUCCESS_FILTER);
     const ids = { metric: 'signins', day: 'utcday', minute: 'utcminute' };
     const offHours = new CloudwatchMetricAlarm(this, 'console-signin-outside-business-hours-alarm', {
-        ...fireOnFirstEvent,
-        alarmName: `${props.namePrefix}-console-signin-outside-business-hours`,
-        alarmDescription: alarmDescription(
-          CONSOLE_SIGNIN_OUTSIDE_BUSINESS_HOURS,
-          props.logGroupName,
-          `business hours ${businessHours.days.join(', ')} ${businessHours.start}-${businessHours.end} UTC${businessHours.utcOffset}`,
-        ),
-        metricQuery: [
-          {
-            id: ids.metric,
-            returnData: false,
-            metric: {
-              namespace: metricNamespace,
-              metricName: CONSOLE_SIGNIN_SUCCESS_FILTER.metricName,
-              period: 60,
-              stat: 'Sum',
-            },
+      ...fireOnFirstEvent,
+      alarmName: `${props.namePrefix}-console-signin-outside-business-hours`,
+      alarmDescription: alarmDescription(
+        CONSOLE_SIGNIN_OUTSIDE_BUSINESS_HOURS,
+        props.logGroupName,
+        `business hours ${businessHours.days.join(', ')} ${businessHours.start}-${businessHours.end} UTC${businessHours.utcOffset}`,
+      ),
+      metricQuery: [
+        {
+          id: ids.metric,
+          returnData: false,
+          metric: {
+            namespace: metricNamespace,
+            metricName: CONSOLE_SIGNIN_SUCCESS_FILTER.metricName,
+            period: 60,
+            stat: 'Sum',
           },
-          { id: ids.day, returnData: false, expression: `DAY(${ids.metric})` },
-          { id: ids.minute, returnData: false, expression: `HOUR(${ids.metric})*60+MINUTE(${ids.metric})` },
-          {
-            id: 'outsidehours',
-            returnData: true,
-            label: 'Console sign-ins outside business hours',
-            expression: offHoursExpression(businessHoursUtc(businessHours), ids),
-          },
-        ],
+        },
+        { id: ids.day, returnData: false, expression: `DAY(${ids.metric})` },
+        { id: ids.minute, returnData: false, expression: `HOUR(${ids.metric})*60+MINUTE(${ids.metric})` },
+        {
+          id: 'outsidehours',
+          returnData: true,
+          label: 'Console sign-ins outside business hours',
+          expression: offHoursExpression(businessHoursUtc(businessHours), ids),
+        },
+      ],
     });
     this.alarms.push(offHours);
     recordControl(this, CONSOLE_SIGNIN_OUTSIDE_BUSINESS_HOURS, props.accountId, [
