@@ -479,6 +479,22 @@ export const configSchema = z.strictObject({
         })
         .prefault({})
         .describe('Amazon Macie, run by the audit account for the whole organization in every governed Region.'),
+      accessAnalyzer: z
+        .strictObject({
+          reviewedFindings: z
+            .array(
+              z.strictObject({
+                id: z.string().min(1).describe('The finding id (ListFindings `id`).'),
+                reason: z.string().min(10, { error: 'must say why the access is intended (at least 10 characters): this is the review record' }).describe('Why the access is intended, and who reviewed it.'),
+              }),
+            )
+            .default([])
+            .describe(
+              'Access Analyzer findings archived after a review, each with its reason: the review record an auditor samples. The evidence binder fails a finding archived in its window that is not listed here, and any archive rule (rules archive without review).',
+            ),
+        })
+        .prefault({})
+        .describe('IAM Access Analyzer, run by the audit account for the whole organization in every governed Region.'),
     })
     .describe('The delegated-admin security services: GuardDuty, Security Hub, Macie, IAM Access Analyzer and the AWS Config aggregator, run by the audit account.'),
   logArchive: z

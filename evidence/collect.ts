@@ -12,7 +12,8 @@ import { accountTrailTasks, orgTrailTasks } from './checks/cloudtrail';
 import { cisTasks } from './checks/cloudwatch';
 import { aggregatorTasks, configTasks, organizationCoverageTasks } from './checks/config-service';
 import { logArchiveTasks } from './checks/log-archive';
-import { inventoryTasks } from './checks/org-inventory';
+import { alertRouteTasks } from './checks/alerting';
+import { accountPublicAccessTasks } from './checks/s3-public-access';
 import { accessAnalyzerTasks, guardDutyTasks, macieTasks, securityHubOrganizationTasks, securityHubStandardsTasks } from './checks/security-services';
 import { flowLogTasks } from './checks/vpc';
 import { guardrailTasks } from './checks/guardrails';
@@ -160,6 +161,7 @@ export function createContext(options: CollectOptions): { ctx: CollectContext; s
     raw: new Map<string, RawRecord>(),
     items: [],
     itemIds: new Set<string>(),
+    memo: new Map<string, Promise<unknown>>(),
   };
   return { ctx, startedAt, roleName, concurrency };
 }
@@ -184,7 +186,7 @@ export function planTasks(ctx: CollectContext): Task[] {
           ...logArchiveTasks(ctx),
           ...aggregatorTasks(ctx),
           ...securityHubOrganizationTasks(ctx),
-          ...inventoryTasks(ctx),
+          ...accountPublicAccessTasks(ctx),
           ...accountTrailTasks(ctx),
           ...cisTasks(ctx),
           ...guardrailTasks(ctx),
@@ -193,6 +195,7 @@ export function planTasks(ctx: CollectContext): Task[] {
     ...guardDutyTasks(ctx),
     ...macieTasks(ctx),
     ...accessAnalyzerTasks(ctx),
+    ...alertRouteTasks(ctx),
     ...configTasks(ctx, pairs),
     ...flowLogTasks(ctx, pairs),
     ...securityHubStandardsTasks(ctx, pairs),

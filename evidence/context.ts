@@ -34,6 +34,26 @@ export interface CollectContext {
   readonly items: EvidenceItem[];
   /** The ids of `items`, for uniqueness. */
   readonly itemIds: Set<string>;
+  /**
+   * Answers several tasks need (the log archive's keys), read once by the first task that asks and
+   * awaited by the others: `shared(ctx, key, fn)`.
+   */
+  readonly memo: Map<string, Promise<unknown>>;
+}
+
+/**
+ * The value of `fn` for `key`, computed once per run in a task of its own (its calls are recorded
+ * as raw evidence, but in no caller's list: items name them explicitly, so the binder does not
+ * depend on which task asked first).
+ */
+export function shared<T>(ctx: CollectContext, key: string, scope: { readonly label: string; readonly accountId: string; readonly region: string }, fn: (task: Task) => Promise<T>): Promise<T> {
+  let p = ctx.memo.get(key) as Promise<T> | undefined;
+  if (!p) {
+    const task = new Task(ctx, { ...scope, controls: [] }, async () => undefined);
+    p = fn(task).finally(() => task.destroyClients());
+    ctx.memo.set(key, p);
+  }
+  return p;
 }
 
 interface Destroyable {
@@ -205,8 +225,13 @@ export class Task {
     try {
       await this.guard(this.controls, () => this.run(this));
     } finally {
-      for (const client of this.clients) client.destroy();
+      this.destroyClients();
     }
+  }
+
+  /** Destroys the task's clients (execute does it; a helper task used directly calls it). */
+  destroyClients(): void {
+    for (const client of this.clients.splice(0)) client.destroy();
   }
 
   /**

@@ -13,6 +13,11 @@ const SH = 'https://docs.aws.amazon.com/securityhub/1.0/APIReference';
 const MACIE = 'https://docs.aws.amazon.com/macie/latest/APIReference';
 const AA = 'https://docs.aws.amazon.com/access-analyzer/latest/APIReference';
 const ORG = 'https://docs.aws.amazon.com/organizations/latest/APIReference';
+const KMS = 'https://docs.aws.amazon.com/kms/latest/APIReference';
+const SNS = 'https://docs.aws.amazon.com/sns/latest/api';
+const SQS = 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference';
+const EVENTS = 'https://docs.aws.amazon.com/eventbridge/latest/APIReference';
+const S3CONTROL = 'https://docs.aws.amazon.com/AmazonS3/latest/API';
 
 export const DOC = {
   cloudTrail: {
@@ -124,8 +129,42 @@ export const DOC = {
   accessAnalyzer: {
     /** AnalyzerSummary.name, type, status. */
     listAnalyzers: `${AA}/API_ListAnalyzers.html`,
-    /** FindingSummary.status, isPublic, resourceType. */
+    /** FindingSummary.status, isPublic, resourceType, updatedAt. */
     listFindings: `${AA}/API_ListFindings.html`,
+    /** ArchiveRuleSummary.ruleName, filter: a rule archives every new and existing finding it matches. */
+    listArchiveRules: `${AA}/API_ListArchiveRules.html`,
+  },
+  kms: {
+    /** KeyMetadata.Arn, KeyId, KeyState; KeyId may be an alias name or alias ARN. */
+    describeKey: `${KMS}/API_DescribeKey.html`,
+    /** KeyRotationEnabled, RotationPeriodInDays. */
+    getKeyRotationStatus: `${KMS}/API_GetKeyRotationStatus.html`,
+  },
+  sns: {
+    /** Attributes: SubscriptionsConfirmed, SubscriptionsPending, KmsMasterKeyId. */
+    getTopicAttributes: `${SNS}/API_GetTopicAttributes.html`,
+    /** Subscription.SubscriptionArn ("PendingConfirmation" until confirmed), Protocol, Endpoint. */
+    listSubscriptionsByTopic: `${SNS}/API_ListSubscriptionsByTopic.html`,
+    /** Attributes.FilterPolicy: a subscription receives only the messages its filter policy matches. */
+    getSubscriptionAttributes: `${SNS}/API_GetSubscriptionAttributes.html`,
+  },
+  sqs: {
+    /** QueueUrls of the queues whose name starts with QueueNamePrefix. */
+    listQueues: `${SQS}/API_ListQueues.html`,
+    /** Attributes: ApproximateNumberOfMessages, ApproximateNumberOfMessagesNotVisible, ApproximateNumberOfMessagesDelayed. */
+    getQueueAttributes: `${SQS}/API_GetQueueAttributes.html`,
+  },
+  events: {
+    /** Name, Arn: the bus exists. */
+    describeEventBus: `${EVENTS}/API_DescribeEventBus.html`,
+    /** State: ENABLED | DISABLED | ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS; EventPattern. */
+    describeRule: `${EVENTS}/API_DescribeRule.html`,
+    /** Targets[].Arn, DeadLetterConfig.Arn. */
+    listTargetsByRule: `${EVENTS}/API_ListTargetsByRule.html`,
+  },
+  s3control: {
+    /** PublicAccessBlockConfiguration of the account: BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets. */
+    getPublicAccessBlock: `${S3CONTROL}/API_control_GetPublicAccessBlock.html`,
   },
   organizations: {
     /** Account.Id, Status / State. */

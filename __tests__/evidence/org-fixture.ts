@@ -9,7 +9,7 @@
  * What moto lacks is answered at the SDK level (aws-sdk-client-mock) with AWS's documented response
  * shapes: see `mockMissingApis`.
  */
-import { AccessAnalyzerClient, ListAnalyzersCommand, ListFindingsCommand as AaListFindingsCommand } from '@aws-sdk/client-accessanalyzer';
+import { AccessAnalyzerClient, ListAnalyzersCommand, ListArchiveRulesCommand, ListFindingsCommand as AaListFindingsCommand } from '@aws-sdk/client-accessanalyzer';
 import {
   CloudTrailClient,
   CreateTrailCommand,
@@ -36,10 +36,14 @@ import {
   PutConfigurationAggregatorCommand,
   PutConfigurationRecorderCommand,
   PutDeliveryChannelCommand,
-  SelectAggregateResourceConfigCommand,
   StartConfigurationRecorderCommand,
 } from '@aws-sdk/client-config-service';
 import { CreateFlowLogsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateEventBusCommand, EventBridgeClient, PutPermissionCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateAliasCommand, CreateKeyCommand, EnableKeyRotationCommand, KMSClient } from '@aws-sdk/client-kms';
+import { PutPublicAccessBlockCommand as PutAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
+import { CreateTopicCommand, SetTopicAttributesCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   DescribeOrganizationConfigurationCommand as GdDescribeOrganizationConfigurationCommand,
   GetDetectorCommand,
@@ -95,6 +99,8 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { HttpRequest } from '@smithy/types';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -103,10 +109,12 @@ import { parse } from 'yaml';
 import {
   accountTrailLogGroupName,
   accountTrailName,
+  alarmEventBusArn,
   alarmEventBusName,
+  alarmForwarderRoleName,
   alertTopicName,
-  centralAlertTopicArn,
   centralAlertTopicName,
+  kmsAliasName,
   LOG_BUCKET_KINDS,
   logBucketName,
   memberRegions,
@@ -121,7 +129,8 @@ import { breakGlassUsageFilter, CIS_METRIC_FILTERS, CONSOLE_SIGNIN_SUCCESS_FILTE
 import { expectedScps } from '../../evidence/checks/guardrails';
 import { cisTargets } from '../../evidence/checks/cloudwatch';
 import { recorderName } from '../../evidence/checks/config-service';
-import { forwardingRuleName } from '../../evidence/checks/org-inventory';
+import { centralRuleName, deadLetterQueueName, forwardingRuleName } from '../../evidence/checks/alerting';
+import { alarmStateChangePattern, GUARDDUTY_HIGH_SEVERITY_PATTERN, SECURITY_HUB_HIGH_CRITICAL_PATTERN } from '../../modules/alerting/event-patterns';
 import { jobName } from '../../evidence/checks/security-services';
 import type { DigestScope } from '../../evidence/digest';
 import { buildChain, testKey } from './digests';
@@ -130,10 +139,31 @@ import { RUNNER_CREDENTIALS } from './moto';
 export const ROLE_NAME = 'soc2-evidence-reader';
 
 /**
- * The CloudWatch client speaks AWS's JSON protocol since 2025; moto 5.1 answers CloudWatch in the
- * query protocol only, which the client still implements (AwsQueryProtocol).
+ * Client settings for moto. The CloudWatch client speaks AWS's JSON protocol since 2025; moto 5.1
+ * answers CloudWatch in the query protocol only, which the client still implements (AwsQueryProtocol).
+ * S3 Control's endpoint rules put the account id in front of the host (`<account>.s3-control...`),
+ * which an IP endpoint cannot take, and moto's server picks S3 Control by that host name: the client
+ * connects to moto and names the host moto expects.
  */
-export const CLIENT_SETTINGS: Record<string, Record<string, unknown>> = { CloudWatchClient: { protocol: AwsQueryProtocol } };
+export function clientSettings(endpoint: string): Record<string, Record<string, unknown>> {
+  const url = new URL(endpoint);
+  const inner = new NodeHttpHandler();
+  const s3control = {
+    handle: (request: HttpRequest, options?: object) => {
+      request.headers.host = `${request.headers['x-amz-account-id']}.s3-control.${HOME}.amazonaws.com`;
+      request.hostname = url.hostname;
+      request.port = Number(url.port);
+      return inner.handle(request as Parameters<NodeHttpHandler['handle']>[0], options);
+    },
+    updateHttpClientConfig: () => undefined,
+    httpHandlerConfigs: () => ({}),
+    destroy: () => inner.destroy(),
+  };
+  return {
+    CloudWatchClient: { protocol: AwsQueryProtocol },
+    S3ControlClient: { endpointProvider: () => ({ url: new URL(endpoint) }), requestHandler: s3control },
+  };
+}
 export const HOME = 'us-east-1';
 export const OTHER = 'eu-west-1';
 
@@ -167,7 +197,7 @@ export class MotoAccounts {
   }
 
   async client<T>(Ctor: new (config: any) => T, accountId: string, region = HOME): Promise<T> {
-    return new Ctor({ region, endpoint: this.endpoint, credentials: await this.credentials(accountId), forcePathStyle: true, ...CLIENT_SETTINGS[Ctor.name] });
+    return new Ctor({ region, endpoint: this.endpoint, credentials: await this.credentials(accountId), forcePathStyle: true, ...clientSettings(this.endpoint)[Ctor.name] });
   }
 }
 
@@ -236,11 +266,28 @@ export function bucketPolicy(bucket: string, extra: object[] = []): string {
   });
 }
 
+/** The log archive's keys, created in moto by seedLogArchive: the ARN behind each alias. */
+const KEYS = new Map<string, string>();
+
 export function keyArn(config: BaselineConfig, kind: string): string {
-  return `arn:aws:kms:${HOME}:${config.organization.logArchiveAccountId}:key/00000000-0000-0000-0000-${kind.padEnd(12, '0').slice(0, 12).replace(/[^0-9a-f]/g, 'a')}`;
+  const arn = KEYS.get(`${config.organization.logArchiveAccountId}/${kind}`);
+  if (!arn) throw new Error(`no key ${kind} seeded for ${config.organization.logArchiveAccountId}`);
+  return arn;
+}
+
+/** The keys the log archive encrypts with, behind the aliases config/naming.ts names, rotating. */
+async function seedKeys(moto: MotoAccounts, config: BaselineConfig): Promise<void> {
+  const kms = await moto.client(KMSClient, config.organization.logArchiveAccountId);
+  for (const kind of ['cloudtrail', 'config', 'flowlogs', 'guardduty']) {
+    const key = await kms.send(new CreateKeyCommand({ Description: `Encrypts the ${kind} logs in the log archive` }));
+    await kms.send(new CreateAliasCommand({ AliasName: kmsAliasName(config, kind), TargetKeyId: key.KeyMetadata!.KeyId }));
+    await kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyMetadata!.KeyId }));
+    KEYS.set(`${config.organization.logArchiveAccountId}/${kind}`, key.KeyMetadata!.Arn!);
+  }
 }
 
 export async function seedLogArchive(moto: MotoAccounts, config: BaselineConfig): Promise<void> {
+  await seedKeys(moto, config);
   const s3 = await moto.client(S3Client, config.organization.logArchiveAccountId);
   const accessLogs = logBucketName(config, 's3-server-logs');
   // The access-log bucket first: the others' logging needs its policy admitting the logging service.
@@ -427,6 +474,13 @@ export async function seedAccounts(moto: MotoAccounts, config: BaselineConfig): 
       );
     }
   }
+  for (const member of config.members) {
+    const s3control = await moto.client(S3ControlClient, member.id);
+    await s3control.send(
+      new PutAccountPublicAccessBlockCommand({ AccountId: member.id, PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }),
+    );
+  }
+  await seedAlertRoute(moto, config);
   const audit = config.organization.auditAccountId;
   const agg = await moto.client(ConfigServiceClient, audit);
   await agg.send(
@@ -435,6 +489,92 @@ export async function seedAccounts(moto: MotoAccounts, config: BaselineConfig): 
       OrganizationAggregationSource: { RoleArn: `arn:aws:iam::${audit}:role/acme-soc2-organization-aggregator`, AwsRegions: [...config.regions.governed] },
     }),
   );
+}
+
+/**
+ * The alert route as modules/alerting builds it: in each account with the CIS alarms, the rule that
+ * forwards them to the central bus, with its dead-letter queue; in the audit account, the bus and its
+ * policy, the rule to the central topic with its dead-letter queue, the topic with its policy and the
+ * configured subscriptions (moto confirms them at once), and the findings rules in every Region.
+ */
+export async function seedAlertRoute(moto: MotoAccounts, config: BaselineConfig): Promise<void> {
+  const audit = config.organization.auditAccountId;
+  const prefix = config.organization.namePrefix;
+  const queue = async (accountId: string, name: string) => {
+    const sqs = await moto.client(SQSClient, accountId);
+    await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    return `arn:aws:sqs:${HOME}:${accountId}:${name}`;
+  };
+  for (const target of cisTargets(config, config.members.map((m) => m.id))) {
+    const events = await moto.client(EventBridgeClient, target.accountId);
+    const name = forwardingRuleName(config, target.accountId);
+    await events.send(new PutRuleCommand({ Name: name, EventPattern: JSON.stringify(alarmStateChangePattern(`${target.namePrefix}-`)), State: 'ENABLED' }));
+    const dlq = await queue(target.accountId, deadLetterQueueName(name));
+    await events.send(
+      new PutTargetsCommand({
+        Rule: name,
+        Targets: [{ Id: 'central-alarm-bus', Arn: alarmEventBusArn(config), RoleArn: `arn:aws:iam::${target.accountId}:role/${alarmForwarderRoleName(config)}`, DeadLetterConfig: { Arn: dlq } }],
+      }),
+    );
+  }
+  const events = await moto.client(EventBridgeClient, audit);
+  const busName = alarmEventBusName(config);
+  await events.send(new CreateEventBusCommand({ Name: busName }));
+  await events.send(
+    new PutPermissionCommand({
+      EventBusName: busName,
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'ForwardingRolesOfTheOrganization',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: 'events:PutEvents',
+            Resource: alarmEventBusArn(config),
+            Condition: { StringEquals: { 'aws:PrincipalOrgID': config.organization.id }, ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::*:role/${alarmForwarderRoleName(config)}` } },
+          },
+        ],
+      }),
+    }),
+  );
+  const sns = await moto.client(SNSClient, audit);
+  const topicArn = (await sns.send(new CreateTopicCommand({ Name: centralAlertTopicName(config) }))).TopicArn!;
+  const central = centralRuleName(config);
+  await sns.send(
+    new SetTopicAttributesCommand({
+      TopicArn: topicArn,
+      AttributeName: 'Policy',
+      AttributeValue: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'EventBridgeRulesPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: topicArn,
+            Condition: { StringEquals: { 'aws:SourceAccount': audit }, ArnLike: { 'aws:SourceArn': `arn:aws:events:*:${audit}:rule/*` } },
+          },
+        ],
+      }),
+    }),
+  );
+  for (const sub of config.alerts.subscriptions) await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: sub.protocol, Endpoint: sub.endpoint }));
+  await events.send(new PutRuleCommand({ Name: central, EventBusName: busName, EventPattern: JSON.stringify(alarmStateChangePattern(`${prefix}-`)), State: 'ENABLED' }));
+  const dlq = await queue(audit, deadLetterQueueName(central));
+  await events.send(new PutTargetsCommand({ Rule: central, EventBusName: busName, Targets: [{ Id: 'central-alert-topic', Arn: topicArn, DeadLetterConfig: { Arn: dlq } }] }));
+  for (const region of config.regions.governed) {
+    const regional = await moto.client(EventBridgeClient, audit, region);
+    const gd = `${prefix}-guardduty-high-severity`;
+    await regional.send(new PutRuleCommand({ Name: gd, EventPattern: JSON.stringify(GUARDDUTY_HIGH_SEVERITY_PATTERN), State: 'ENABLED' }));
+    await regional.send(new PutTargetsCommand({ Rule: gd, Targets: [{ Id: 't', Arn: region === HOME ? topicArn : `arn:aws:events:${HOME}:${audit}:event-bus/default` }] }));
+    if (region === HOME) {
+      const sh = `${prefix}-securityhub-high-critical`;
+      await regional.send(new PutRuleCommand({ Name: sh, EventPattern: JSON.stringify(SECURITY_HUB_HIGH_CRITICAL_PATTERN), State: 'ENABLED' }));
+      await regional.send(new PutTargetsCommand({ Rule: sh, Targets: [{ Id: 'alert-topic', Arn: topicArn }] }));
+    }
+  }
 }
 
 /** Security Hub: the audit account administers the organization, centrally configured; control findings imported. */
@@ -475,7 +615,7 @@ export async function seedSecurityHub(moto: MotoAccounts, config: BaselineConfig
       Findings: [
         ...config.members.map((m) => finding(m.id, 'KMS.4', 'cis-aws-foundations-benchmark/v/3.0.0', 'PASSED', `arn:aws:kms:${HOME}:${m.id}:key/rotating`)),
         finding(audit, 'CloudTrail.1', 'aws-foundational-security-best-practices/v/1.0.0', 'PASSED', 'arn:aws:cloudtrail:trail'),
-        finding(audit, 'S3.5', 'aws-foundational-security-best-practices/v/1.0.0', 'FAILED', 'arn:aws:s3:::some-bucket'),
+        finding(audit, 'S3.5', 'aws-foundational-security-best-practices/v/1.0.0', 'PASSED', 'arn:aws:s3:::some-bucket'),
       ] as never,
     }),
   );
@@ -539,7 +679,8 @@ export interface MissingApiOptions {
   /** Findings GuardDuty returns (each page of ListFindings has up to 2 ids: pagination exercised). */
   readonly guardDutyFindings?: readonly { id: string; severity: number; accountId: string }[];
   readonly macieFindings?: readonly { id: string; severity: 'High' | 'Medium' | 'Low' }[];
-  readonly accessAnalyzerFindings?: readonly { id: string; resourceType: string; isPublic: boolean }[];
+  readonly accessAnalyzerFindings?: readonly { id: string; resourceType: string; resource?: string; isPublic: boolean; status?: 'ACTIVE' | 'ARCHIVED' | 'RESOLVED'; updatedAt?: Date }[];
+  readonly archiveRules?: readonly { ruleName: string; filter: Record<string, { eq?: string[] }> }[];
 }
 
 export interface MissingApiMocks {
@@ -619,9 +760,14 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
     analyzers: [{ name: `${prefix}-organization`, arn: `arn:aws:access-analyzer:${HOME}:${audit}:analyzer/${prefix}-organization`, type: 'ORGANIZATION', status: 'ACTIVE', createdAt: new Date('2026-01-01T00:00:00Z') }],
   }));
   const aaFindings = options.accessAnalyzerFindings ?? [];
-  accessAnalyzer.on(AaListFindingsCommand).callsFake(() => ({
-    findings: aaFindings.map((f) => ({ id: f.id, resourceType: f.resourceType, isPublic: f.isPublic, status: 'ACTIVE', resourceOwnerAccount: audit, condition: {}, createdAt: new Date(), updatedAt: new Date(), analyzedAt: new Date() })),
+  // ListFindings with filter.status.eq, as the collector asks (API_ListFindings.html, API_Criterion.html).
+  accessAnalyzer.on(AaListFindingsCommand).callsFake((input: { filter?: { status?: { eq?: string[] } } }) => ({
+    findings: aaFindings
+      .filter((f) => (input.filter?.status?.eq ?? [f.status ?? 'ACTIVE']).includes(f.status ?? 'ACTIVE'))
+      .map((f) => ({ id: f.id, resourceType: f.resourceType, resource: f.resource, isPublic: f.isPublic, status: f.status ?? 'ACTIVE', resourceOwnerAccount: audit, condition: {}, createdAt: new Date('2026-01-01T00:00:00Z'), updatedAt: f.updatedAt ?? new Date('2026-01-01T00:00:00Z'), analyzedAt: new Date('2026-01-01T00:00:00Z') })),
   }));
+  // ListArchiveRules: ArchiveRuleSummary (ruleName, filter, createdAt, updatedAt), API_ArchiveRuleSummary.html.
+  accessAnalyzer.on(ListArchiveRulesCommand).callsFake(() => ({ archiveRules: (options.archiveRules ?? []).map((r) => ({ ruleName: r.ruleName, filter: r.filter, createdAt: new Date('2026-01-01T00:00:00Z'), updatedAt: new Date('2026-01-01T00:00:00Z') })) }));
 
   // AWS Config: moto has recorders, channels, rules and aggregators; not compliance, the aggregator's
   // source status, nor advanced queries.
@@ -651,7 +797,6 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
   cfg.on(DescribeConfigurationAggregatorSourcesStatusCommand).resolves({
     AggregatedSourceStatusList: config.regions.governed.map((r) => ({ SourceId: config.organization.id, SourceType: 'ORGANIZATION', AwsRegion: r, LastUpdateStatus: 'SUCCEEDED' })),
   });
-  cfg.on(SelectAggregateResourceConfigCommand).callsFake((input: { Expression: string }) => ({ Results: inventoryFor(config, input.Expression).map((i) => JSON.stringify(i)) }));
 
   // CloudTrail: moto's GetTrailStatus has no digest or CloudWatch Logs delivery times (real trails
   // report them once delivered); ListPublicKeys is not in moto.
@@ -724,36 +869,4 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
       for (const m of [guardDuty, macie, accessAnalyzer, cfg, cloudTrail, securityHub, s3]) m.restore();
     },
   };
-}
-
-/**
- * What the aggregator's advanced queries return for a compliant organization: configuration items
- * as SelectAggregateResourceConfig documents (one JSON string per item).
- */
-export function inventoryFor(config: BaselineConfig, expression: string): object[] {
-  const audit = config.organization.auditAccountId;
-  const prefix = config.organization.namePrefix;
-  const item = (resourceType: string, accountId: string, awsRegion: string, resourceName: string, configuration: object) => ({ accountId, awsRegion, resourceName, resourceType, configuration });
-  if (expression.includes("'AWS::Events::Rule'")) {
-    const busArn = `arn:aws:events:${HOME}:${audit}:event-bus/${alarmEventBusName(config)}`;
-    return [
-      item('AWS::Events::Rule', audit, HOME, `${prefix}-alarms-to-central-topic`, { Name: `${prefix}-alarms-to-central-topic`, State: 'ENABLED', Targets: [{ Arn: centralAlertTopicArn(config), Id: 'central-topic' }] }),
-      item('AWS::Events::Rule', audit, HOME, `${prefix}-securityhub-high-critical`, { State: 'ENABLED', Targets: [{ Arn: centralAlertTopicArn(config), Id: 'alert-topic' }] }),
-      ...config.regions.governed.map((r) =>
-        item('AWS::Events::Rule', audit, r, `${prefix}-guardduty-high-severity`, {
-          State: 'ENABLED',
-          Targets: [{ Arn: r === HOME ? centralAlertTopicArn(config) : `arn:aws:events:${HOME}:${audit}:event-bus/default`, Id: 't' }],
-        }),
-      ),
-      ...config.members.map((m) => item('AWS::Events::Rule', m.id, HOME, forwardingRuleName(config, m.id), { State: 'ENABLED', Targets: [{ Arn: busArn, Id: 'central-bus' }] })),
-    ];
-  }
-  if (expression.includes("'AWS::SNS::Topic'")) return [item('AWS::SNS::Topic', audit, HOME, centralAlertTopicName(config), { TopicArn: centralAlertTopicArn(config) })];
-  if (expression.includes("'AWS::Events::EventBus'")) return [item('AWS::Events::EventBus', audit, HOME, alarmEventBusName(config), { Name: alarmEventBusName(config) })];
-  if (expression.includes("'AWS::S3::AccountPublicAccessBlock'")) {
-    return config.members.map((m) =>
-      item('AWS::S3::AccountPublicAccessBlock', m.id, HOME, m.id, { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true }),
-    );
-  }
-  return [];
 }

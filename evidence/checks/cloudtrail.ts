@@ -26,6 +26,7 @@ import type { BaselineConfig } from '../../config/schema';
 import { s3ObjectArnPrefix } from '../../modules/cloudtrail/event-selectors';
 import { Task, type CollectContext } from '../context';
 import { DOC } from '../sources';
+import { keyProblem, logArchiveKey } from './kms';
 
 /** A trail that delivered nothing for this long is not "delivering". */
 export const RECENT_DELIVERY_HOURS = 24;
@@ -49,10 +50,6 @@ function logGroupArn(region: string, accountId: string, name: string): string {
   return `arn:${PARTITION}:logs:${region}:${accountId}:log-group:${name}:*`;
 }
 
-/** The log-archive account's CloudTrail key: the trail's KmsKeyId must be a key of that account. */
-function isLogArchiveKey(config: BaselineConfig, keyId: string | undefined): boolean {
-  return !!keyId && keyId.startsWith(`arn:${PARTITION}:kms:${config.regions.home}:${config.organization.logArchiveAccountId}:key/`);
-}
 
 export function orgTrailTasks(ctx: CollectContext): Task[] {
   const { config } = ctx;
@@ -93,7 +90,7 @@ async function judgeOrgTrail(task: Task, config: BaselineConfig): Promise<void> 
   );
   const now = task.ctx.now();
   const statusSources = [...sources, DOC.cloudTrail.getTrailStatus];
-  const verdict = (controlId: string, title: string, problems: (string | undefined)[], ok: string, src: readonly string[], details?: Record<string, unknown>) => {
+  const verdict = (controlId: string, title: string, problems: (string | undefined)[], ok: string, src: readonly string[], details?: Record<string, unknown>, raw?: readonly string[]) => {
     const found = problems.filter((p): p is string => !!p);
     task.item({
       controlId,
@@ -103,6 +100,7 @@ async function judgeOrgTrail(task: Task, config: BaselineConfig): Promise<void> 
       resource: arn,
       sources: src,
       details,
+      ...(raw ? { raw } : {}),
     });
   };
 
@@ -134,18 +132,16 @@ async function judgeOrgTrail(task: Task, config: BaselineConfig): Promise<void> 
     `LogFileValidationEnabled, last digest delivered ${status.LatestDigestDeliveryTime?.toISOString()}`,
     statusSources,
   );
+  // The key the log archive's CloudTrail alias names (evidence/checks/kms.ts), not any key.
+  const key = await logArchiveKey(task, config, 'cloudtrail');
   verdict(
     'cloudtrail.kms-encryption',
     'Log files encrypted with the log archive CloudTrail key',
-    [
-      trail.KmsKeyId
-        ? isLogArchiveKey(config, trail.KmsKeyId)
-          ? undefined
-          : `KmsKeyId ${trail.KmsKeyId} is not a key of the log-archive account ${config.organization.logArchiveAccountId} in ${config.regions.home}`
-        : 'KmsKeyId is empty: log files are encrypted with SSE-S3 only',
-    ],
-    `SSE-KMS with ${trail.KmsKeyId}`,
-    sources,
+    [trail.KmsKeyId ? keyProblem(config, key, trail.KmsKeyId, 'KmsKeyId') : 'KmsKeyId is empty: log files are encrypted with SSE-S3 only'],
+    `SSE-KMS with the log-archive key ${key.alias} (${trail.KmsKeyId})`,
+    [...sources, DOC.kms.describeKey],
+    undefined,
+    [...task.rawNames, ...key.raw],
   );
   const wantedGroup = logGroupArn(config.regions.home, task.accountId, orgTrailLogGroupName(config));
   verdict(
@@ -260,13 +256,14 @@ async function judgeAccountTrail(task: Task, config: BaselineConfig): Promise<vo
     client.send(new GetTrailStatusCommand({ Name: arn })),
   );
   const wantedGroup = logGroupArn(config.regions.home, task.accountId, accountTrailLogGroupName(config));
+  const key = await logArchiveKey(task, config, 'cloudtrail');
   const problems = [
     trail.IsMultiRegionTrail ? undefined : 'IsMultiRegionTrail is false',
     trail.IncludeGlobalServiceEvents ? undefined : 'IncludeGlobalServiceEvents is false',
     trail.LogFileValidationEnabled ? undefined : 'LogFileValidationEnabled is false',
     trail.S3BucketName === logBucketName(config, 'cloudtrail') ? undefined : `delivers to bucket ${trail.S3BucketName}, not ${logBucketName(config, 'cloudtrail')}`,
     trail.S3KeyPrefix === ACCOUNT_TRAIL_S3_PREFIX ? undefined : `S3KeyPrefix is ${trail.S3KeyPrefix ?? '(none)'}, not ${ACCOUNT_TRAIL_S3_PREFIX}`,
-    isLogArchiveKey(config, trail.KmsKeyId) ? undefined : `KmsKeyId ${trail.KmsKeyId ?? '(none)'} is not the log archive's CloudTrail key`,
+    keyProblem(config, key, trail.KmsKeyId, 'KmsKeyId'),
     trail.CloudWatchLogsLogGroupArn === wantedGroup ? undefined : `CloudWatchLogsLogGroupArn is ${trail.CloudWatchLogsLogGroupArn ?? '(none)'}, not ${wantedGroup}`,
     status.IsLogging ? undefined : 'IsLogging is false: the trail is stopped',
     status.LatestDeliveryError ? `LatestDeliveryError: ${status.LatestDeliveryError}` : undefined,
@@ -275,8 +272,9 @@ async function judgeAccountTrail(task: Task, config: BaselineConfig): Promise<vo
     controlId: 'cloudtrail.account-trails',
     title: "Account's own trail: multi-Region, validated, encrypted, to CloudWatch Logs, logging",
     status: problems.length ? 'FAIL' : 'PASS',
-    reason: problems.length ? problems.join('; ') : `logging to ${trail.S3BucketName}/${trail.S3KeyPrefix} and ${accountTrailLogGroupName(config)}`,
+    reason: problems.length ? problems.join('; ') : `logging to ${trail.S3BucketName}/${trail.S3KeyPrefix}, encrypted with ${key.alias}, and to ${accountTrailLogGroupName(config)}`,
     resource: arn,
-    sources,
+    sources: [...sources, DOC.kms.describeKey],
+    raw: [...task.rawNames, ...key.raw],
   });
 }

@@ -13,12 +13,16 @@ import {
   GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
   S3Client,
+  type GetBucketLifecycleConfigurationCommandOutput,
 } from '@aws-sdk/client-s3';
-import { LOG_BUCKET_KINDS, logBucketName, type LogBucketKind } from '../../config/naming';
+import { LOG_BUCKET_KINDS, logBucketName, s3BucketArn, type LogBucketKind } from '../../config/naming';
+import { NONCURRENT_VERSION_DAYS } from '../../modules/log-archive/retention';
 import type { BaselineConfig } from '../../config/schema';
 import { isNotFound } from '../aws';
 import { Task, type CollectContext } from '../context';
+import { deniedInEveryContext } from '../policy-judge';
 import { DOC } from '../sources';
+import { judgeKeyRotation, keyProblem, logArchiveKey } from './kms';
 
 /** Buckets without Object Lock, by design: AWS Config and S3 server access logging refuse it. */
 export const BUCKETS_WITHOUT_OBJECT_LOCK: readonly LogBucketKind[] = ['config', 's3-server-logs'];
@@ -43,7 +47,7 @@ export function logArchiveTasks(ctx: CollectContext): Task[] {
         label: `log bucket ${kind}`,
         accountId: config.organization.logArchiveAccountId,
         region: config.regions.home,
-        controls: CONTROLS.filter((c) => kind !== 's3-server-logs' || c !== 'log-archive.access-logging'),
+        controls: kind === 's3-server-logs' ? CONTROLS.filter((c) => c !== 'log-archive.access-logging') : [...CONTROLS, 'kms.key-rotation'],
         resource: bucket,
       },
       (task) => judgeBucket(task, config, kind, bucket),
@@ -51,51 +55,99 @@ export function logArchiveTasks(ctx: CollectContext): Task[] {
   });
 }
 
-type Statement = {
-  Sid?: string;
-  Effect?: string;
-  Principal?: unknown;
-  Action?: string | string[];
-  Resource?: string | string[];
-  Condition?: Record<string, Record<string, unknown>>;
-};
-
-const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
-
-/** The statements of a bucket policy document (GetBucketPolicy returns it as a JSON string). */
-export function policyStatements(policy: string | undefined): Statement[] {
-  if (!policy) return [];
-  const doc = JSON.parse(policy) as { Statement?: Statement | Statement[] };
-  return Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
+/** The accounts whose admins a log bucket's denials must hold against: every account of the org config. */
+function orgAccounts(config: BaselineConfig): string[] {
+  return [...new Set([config.organization.logArchiveAccountId, config.organization.managementAccountId, config.organization.auditAccountId, ...config.members.map((m) => m.id)])].sort();
 }
 
-const conditionIs = (s: Statement, operator: string, key: string, value: string) =>
-  list(s.Condition?.[operator]?.[key]).some((v) => v.toLowerCase() === value);
+/** Sample objects a request may name: the delivery prefixes of the services and any other key. */
+function sampleObjects(bucket: string): string[] {
+  const arn = s3BucketArn(bucket);
+  return [`${arn}/AWSLogs/o-example/111122223333/CloudTrail/us-east-1/2026/01/01/log.json.gz`, `${arn}/${bucket}/2026-01-01-00-00-00-EXAMPLE`, `${arn}/any-key`];
+}
 
-const denies = (s: Statement, action: string, resource: string) =>
-  s.Effect === 'Deny' &&
-  list(s.Action).some((a) => a === action || a === 's3:*' || a === '*') &&
-  list(s.Resource).includes(resource) &&
-  (s.Principal === '*' || list((s.Principal as { AWS?: unknown } | undefined)?.AWS).includes('*'));
-
-/** Requests without TLS, and with TLS older than 1.2, are denied on the bucket and its objects. */
-export function tlsProblems(statements: Statement[], bucket: string): string[] {
-  const arn = `arn:aws:s3:::${bucket}`;
+/**
+ * Requests without TLS, and with TLS older than 1.2, are denied on the bucket and its objects, for
+ * every admin of the organization whatever else they send (evaluated: evidence/policy-judge.ts).
+ * `aws:SecureTransport` and `s3:TlsVersion`: IAM global condition keys and the S3 condition keys
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html).
+ */
+export function tlsProblems(policy: string, bucket: string, config: BaselineConfig): string[] {
+  const arn = s3BucketArn(bucket);
+  const question = {
+    actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket', 's3:PutBucketPolicy'],
+    resources: [arn, ...sampleObjects(bucket)],
+    accounts: orgAccounts(config),
+    organizationId: config.organization.id,
+  };
   const problems: string[] = [];
-  const covers = (s: Statement) => denies(s, 's3:*', arn) && denies(s, 's3:*', `${arn}/*`);
-  if (!statements.some((s) => covers(s) && conditionIs(s, 'Bool', 'aws:SecureTransport', 'false'))) {
-    problems.push('no Deny of s3:* on the bucket and its objects when aws:SecureTransport is false');
-  }
-  if (!statements.some((s) => covers(s) && conditionIs(s, 'NumericLessThan', 's3:TlsVersion', '1.2'))) {
-    problems.push('no Deny of s3:* when s3:TlsVersion is less than 1.2');
+  const plain = deniedInEveryContext(policy, { ...question, fixed: { 'aws:SecureTransport': 'false' } });
+  if (!plain.denied) problems.push(`requests without TLS are not always denied: ${plain.counterexample}`);
+  for (const version of ['1.0', '1.1']) {
+    const old = deniedInEveryContext(policy, { ...question, fixed: { 'aws:SecureTransport': 'true', 's3:TlsVersion': version } });
+    if (!old.denied) {
+      problems.push(`requests with TLS ${version} are not always denied: ${old.counterexample}`);
+      break;
+    }
   }
   return problems;
 }
 
-/** Nobody but AWS services may delete a log object or version. */
-export function deletionDenied(statements: Statement[], bucket: string): boolean {
-  const objects = `arn:aws:s3:::${bucket}/*`;
-  return ['s3:DeleteObject', 's3:DeleteObjectVersion'].every((action) => statements.some((s) => denies(s, action, objects)));
+/**
+ * Nobody but AWS services may delete a log object or version: the policy denies s3:DeleteObject and
+ * s3:DeleteObjectVersion to every admin of the organization in every context they could send
+ * (evaluated, evidence/policy-judge.ts). Returns why not, or undefined.
+ */
+export function deletionProblem(policy: string | undefined, bucket: string, config: BaselineConfig): string | undefined {
+  if (!policy) return 'the bucket has no policy, so nothing denies deleting log objects';
+  const answer = deniedInEveryContext(policy, {
+    actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+    resources: sampleObjects(bucket),
+    accounts: orgAccounts(config),
+    organizationId: config.organization.id,
+    fixed: { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.3' },
+  });
+  return answer.denied ? undefined : `log objects can be deleted: ${answer.counterexample}`;
+}
+
+type LifecycleRule = NonNullable<GetBucketLifecycleConfigurationCommandOutput['Rules']>[number];
+
+/** What a rule applies to, in words: the whole bucket, or its filter. */
+function scopeOf(rule: LifecycleRule): string {
+  const f = rule.Filter;
+  const parts = [
+    ...(rule.Prefix ? [`prefix ${rule.Prefix}`] : []),
+    ...(f?.Prefix ? [`prefix ${f.Prefix}`] : []),
+    ...(f?.Tag ? [`tag ${f.Tag.Key}=${f.Tag.Value}`] : []),
+    ...(f?.ObjectSizeGreaterThan !== undefined ? [`objects over ${f.ObjectSizeGreaterThan} bytes`] : []),
+    ...(f?.ObjectSizeLessThan !== undefined ? [`objects under ${f.ObjectSizeLessThan} bytes`] : []),
+    ...(f?.And?.Prefix ? [`prefix ${f.And.Prefix}`] : []),
+    ...(f?.And?.Tags ?? []).map((t) => `tag ${t.Key}=${t.Value}`),
+    ...(f?.And?.ObjectSizeGreaterThan !== undefined ? [`objects over ${f.And.ObjectSizeGreaterThan} bytes`] : []),
+    ...(f?.And?.ObjectSizeLessThan !== undefined ? [`objects under ${f.And.ObjectSizeLessThan} bytes`] : []),
+  ];
+  return parts.length ? `the objects with ${parts.join(' and ')}` : 'every object';
+}
+
+/**
+ * The lifecycle keeps every object at least `days` (retention.logArchiveDays): no enabled rule, of any
+ * filter, expires current objects sooner or on a date, nor drops an overwritten version sooner than
+ * the baseline does; and the baseline's expiry at `days` is there. Fields: S3 API reference,
+ * LifecycleRule, LifecycleExpiration (Date, Days), NoncurrentVersionExpiration (NoncurrentDays),
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_LifecycleRule.html.
+ */
+export function lifecycleProblems(rules: readonly LifecycleRule[], days: number, noncurrentDays: number): string[] {
+  const enabled = rules.filter((r) => r.Status === 'Enabled');
+  const name = (r: LifecycleRule) => `rule ${r.ID ?? '(unnamed)'}`;
+  const problems: string[] = [];
+  for (const r of enabled) {
+    if (r.Expiration?.Date) problems.push(`${name(r)} expires ${scopeOf(r)} on the date ${new Date(r.Expiration.Date).toISOString().slice(0, 10)}, whatever their age`);
+    if (r.Expiration?.Days !== undefined && r.Expiration.Days < days) problems.push(`${name(r)} expires ${scopeOf(r)} after ${r.Expiration.Days} days, before ${days}`);
+    const nc = r.NoncurrentVersionExpiration?.NoncurrentDays;
+    if (nc !== undefined && nc < noncurrentDays) problems.push(`${name(r)} deletes overwritten versions of ${scopeOf(r)} after ${nc} days, before ${noncurrentDays}`);
+  }
+  if (!enabled.some((r) => r.Expiration?.Days === days)) problems.push(`no enabled lifecycle rule expires objects after ${days} days (retention.logArchiveDays)`);
+  return problems;
 }
 
 async function judgeBucket(task: Task, config: BaselineConfig, kind: LogBucketKind, bucket: string): Promise<void> {
@@ -131,17 +183,19 @@ async function judgeBucket(task: Task, config: BaselineConfig, kind: LogBucketKi
     );
   });
 
-  let statements: Statement[] | undefined;
+  let policy: string | undefined;
+  let policyRead = false;
   let policyRaw: string[] = [];
   await task.guard(['log-archive.tls-only', 'log-archive.object-lock'], async () => {
     const r = await optional('s3:GetBucketPolicy', () => s3.send(new GetBucketPolicyCommand({ Bucket: bucket })), 'NoSuchBucketPolicy', 'NoSuchBucket');
-    statements = policyStatements(r.value?.Policy);
+    policy = r.value?.Policy;
+    policyRead = true;
     policyRaw = r.raw;
-    const problems = r.value ? tlsProblems(statements, bucket) : ['the bucket has no policy'];
+    const problems = policy ? tlsProblems(policy, bucket, config) : ['the bucket has no policy'];
     (problems.length ? fail : pass)(
       'log-archive.tls-only',
       'TLS 1.2+ only',
-      problems.length ? problems.join('; ') : 'policy denies every request without TLS and with TLS older than 1.2',
+      problems.length ? problems.join('; ') : 'the policy, evaluated for every admin of the organization in every context, denies each request without TLS or with TLS older than 1.2',
       [DOC.s3.getBucketPolicy],
       r.raw,
     );
@@ -149,15 +203,15 @@ async function judgeBucket(task: Task, config: BaselineConfig, kind: LogBucketKi
 
   await task.guard(['log-archive.object-lock'], async () => {
     if (BUCKETS_WITHOUT_OBJECT_LOCK.includes(kind)) {
-      if (statements === undefined) throw new Error('the bucket policy could not be read');
+      if (!policyRead) throw new Error('the bucket policy could not be read');
       // Overwritten objects are kept by versioning, judged on its own (log-archive.versioning).
-      const denied = deletionDenied(statements, bucket);
-      (denied ? pass : fail)(
+      const problem = deletionProblem(policy, bucket, config);
+      (problem ? fail : pass)(
         'log-archive.object-lock',
         'Log objects protected from deletion',
-        denied
-          ? `no Object Lock by design (${kind === 'config' ? 'AWS Config' : 'S3 server access logging'} refuses Object Lock buckets); the policy denies s3:DeleteObject and s3:DeleteObjectVersion to all but AWS services`
-          : 'no Object Lock (by design) and the policy does not deny s3:DeleteObject and s3:DeleteObjectVersion: log objects can be deleted',
+        problem
+          ? `no Object Lock (by design) and ${problem}`
+          : `no Object Lock by design (${kind === 'config' ? 'AWS Config' : 'S3 server access logging'} refuses Object Lock buckets); the policy, evaluated for every admin of the organization in every context, denies s3:DeleteObject and s3:DeleteObjectVersion`,
         [DOC.s3.getBucketPolicy],
         policyRaw,
       );
@@ -211,21 +265,25 @@ async function judgeBucket(task: Task, config: BaselineConfig, kind: LogBucketKi
       'ServerSideEncryptionConfigurationNotFoundError',
       'NoSuchBucket',
     );
-    const rule = r.value?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;
+    const rules = r.value?.ServerSideEncryptionConfiguration?.Rules ?? [];
+    const rule = rules[0]?.ApplyServerSideEncryptionByDefault;
     // S3 server access logs can only be delivered into an SSE-S3 bucket; the others use their own key.
     const wanted = kind === 's3-server-logs' ? 'AES256' : 'aws:kms';
+    const key = kind === 's3-server-logs' ? undefined : await logArchiveKey(task, config, kind);
     const problems = [
       rule?.SSEAlgorithm === wanted ? undefined : `default encryption is ${rule?.SSEAlgorithm ?? '(none)'}, not ${wanted}`,
-      wanted === 'aws:kms' && !rule?.KMSMasterKeyID ? 'no KMSMasterKeyID: the AWS managed key, not the log archive key' : undefined,
+      key ? keyProblem(config, key, rule?.KMSMasterKeyID, 'KMSMasterKeyID') : undefined,
     ].filter((p): p is string => !!p);
     (problems.length ? fail : pass)(
       'log-archive.encryption',
       'Default encryption',
-      problems.length ? problems.join('; ') : `default encryption ${rule?.SSEAlgorithm}${rule?.KMSMasterKeyID ? ` with ${rule.KMSMasterKeyID}` : ' (SSE-S3, which S3 requires of an access-log target)'}`,
-      [DOC.s3.getBucketEncryption],
-      r.raw,
+      problems.length ? problems.join('; ') : `default encryption ${rule?.SSEAlgorithm}${key ? ` with the log-archive key ${key.alias} (${key.keyArn})` : ' (SSE-S3, which S3 requires of an access-log target)'}`,
+      [DOC.s3.getBucketEncryption, ...(key ? [DOC.kms.describeKey] : [])],
+      [...r.raw, ...(key?.raw ?? [])],
     );
   });
+
+  if (kind !== 's3-server-logs') await task.guard(['kms.key-rotation'], () => judgeKeyRotation(task, config, kind));
 
   if (kind !== 's3-server-logs') {
     await task.guard(['log-archive.access-logging'], async () => {
@@ -254,17 +312,11 @@ async function judgeBucket(task: Task, config: BaselineConfig, kind: LogBucketKi
       'NoSuchBucket',
     );
     const days = config.retention.logArchiveDays;
-    const rules = (r.value?.Rules ?? []).filter((rule) => rule.Status === 'Enabled');
-    const expiring = rules.filter((rule) => rule.Expiration?.Days !== undefined);
-    const early = expiring.filter((rule) => (rule.Expiration?.Days ?? 0) < days);
-    const problems = [
-      expiring.some((rule) => rule.Expiration?.Days === days) ? undefined : `no enabled lifecycle rule expires objects after ${days} days (retention.logArchiveDays)`,
-      ...early.map((rule) => `rule ${rule.ID ?? '(unnamed)'} expires objects after ${rule.Expiration?.Days} days, before ${days}`),
-    ].filter((p): p is string => !!p);
+    const problems = lifecycleProblems(r.value?.Rules ?? [], days, NONCURRENT_VERSION_DAYS);
     (problems.length ? fail : pass)(
       'log-archive.retention',
       'Retention lifecycle',
-      problems.length ? problems.join('; ') : `objects expire after ${days} days, not before`,
+      problems.length ? problems.join('; ') : `objects expire after ${days} days and overwritten versions after ${NONCURRENT_VERSION_DAYS}, never sooner, by no rule of any filter`,
       [DOC.s3.getBucketLifecycleConfiguration],
       r.raw,
     );

@@ -23,19 +23,10 @@ import { CENTRAL_ALERT_ROUTING } from './controls';
 import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import { policyDocument, serviceTrustPolicy } from '../iam/policy-document';
+import { alarmStateChangePattern } from './event-patterns';
 import { ServiceQueue } from './service-queue';
 
-/** An EventBridge pattern for alarms whose names start with `alarmNamePrefix`, entering ALARM. */
-export function alarmStateChangePattern(alarmNamePrefix?: string): object {
-  return {
-    source: ['aws.cloudwatch'],
-    'detail-type': ['CloudWatch Alarm State Change'],
-    detail: {
-      ...(alarmNamePrefix ? { alarmName: [{ prefix: alarmNamePrefix }] } : {}),
-      state: { value: ['ALARM'] },
-    },
-  };
-}
+export { alarmStateChangePattern } from './event-patterns';
 
 export interface AlarmForwardingProps {
   readonly provider: AwsProvider;

@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import { policyDocument, serviceTrustPolicy } from '../iam/policy-document';
 import { FINDINGS_ALERTING } from './controls';
+import { GUARDDUTY_HIGH_SEVERITY_PATTERN, SECURITY_HUB_HIGH_CRITICAL_PATTERN } from './event-patterns';
 
 export interface FindingsRoutingProps {
   /** Provider of the audit (delegated administrator) account. */
@@ -32,24 +33,7 @@ export interface FindingsRoutingProps {
   readonly namePrefix: string;
 }
 
-export const GUARDDUTY_HIGH_SEVERITY_PATTERN = {
-  source: ['aws.guardduty'],
-  'detail-type': ['GuardDuty Finding'],
-  detail: { severity: [{ numeric: ['>=', 7] }] },
-};
-
-export const SECURITY_HUB_HIGH_CRITICAL_PATTERN = {
-  source: ['aws.securityhub'],
-  'detail-type': ['Security Hub Findings - Imported'],
-  detail: {
-    findings: {
-      Severity: { Label: ['HIGH', 'CRITICAL'] },
-      RecordState: ['ACTIVE'],
-      Workflow: { Status: ['NEW'] },
-      ProductName: [{ 'anything-but': 'GuardDuty' }],
-    },
-  },
-};
+export { GUARDDUTY_HIGH_SEVERITY_PATTERN, SECURITY_HUB_HIGH_CRITICAL_PATTERN };
 
 export class FindingsRouting extends Construct {
   readonly rules: CloudwatchEventRule[] = [];

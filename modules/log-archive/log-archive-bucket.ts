@@ -26,6 +26,7 @@ import {
 import { Construct } from 'constructs';
 import { s3BucketArn } from '../../config/naming';
 import { MIN_LOG_RETENTION_DAYS } from '../../config/schema';
+import { NONCURRENT_VERSION_DAYS } from './retention';
 import { denyArchiveTamperingStatement } from '../guardrails/resource-policy-denials';
 import { policyDocument, type PolicyStatement } from '../iam/policy-document';
 
@@ -66,7 +67,7 @@ export interface LogArchiveBucketProps {
   readonly transitionDays: number;
   /**
    * Days a noncurrent version is kept once superseded.
-   * @default - 30
+   * @default NONCURRENT_VERSION_DAYS
    */
   readonly noncurrentVersionDays?: number;
   /** Statements for the delivering services and readers; the TLS-only denials are added. */
@@ -160,7 +161,7 @@ export class LogArchiveBucket extends Construct {
           filter: [{ prefix: '' }],
           transition: [{ days: props.transitionDays, storageClass: 'GLACIER_IR' }],
           expiration: [{ days: props.retentionDays }],
-          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays ?? 30 }],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays ?? NONCURRENT_VERSION_DAYS }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
         },
       ],

@@ -1,0 +1,289 @@
+/**
+ * The alert route, read from the services themselves (not from a configuration inventory that can
+ * lag): in each account with the CIS alarms, the rule that forwards ALARM state changes to the
+ * central bus (enabled, its pattern still matching the baseline's alarms, its target the bus, with a
+ * dead-letter queue, and that queue empty); in the audit account, the central bus (its policy still
+ * admitting every account's forwarder), its rule to the central topic (same checks), the central
+ * topic (its policy admitting that rule, every configured subscription confirmed and unfiltered),
+ * and the GuardDuty and Security Hub finding rules in every governed Region.
+ *
+ * Patterns and policies are evaluated, not compared as text: a sample event of each kind must match
+ * the rule's pattern (modules/alerting/event-patterns.ts), and the bus and topic policies must allow
+ * the request the route makes (modules/iam/policy-evaluator.ts).
+ */
+import { DescribeEventBusCommand, DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, type Target } from '@aws-sdk/client-eventbridge';
+import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient, type Subscription } from '@aws-sdk/client-sns';
+import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { alarmEventBusArn, alarmEventBusName, alarmForwarderRoleName, centralAlertTopicArn, PARTITION } from '../../config/naming';
+import type { BaselineConfig } from '../../config/schema';
+import { eventMatches } from '../../modules/alerting/event-patterns';
+import { evaluatePolicy } from '../../modules/iam/policy-evaluator';
+import { isNotFound } from '../aws';
+import { Task, type CollectContext } from '../context';
+import { DOC } from '../sources';
+import { cisTargets } from './cloudwatch';
+
+export function forwardingRuleName(config: BaselineConfig, accountId: string): string {
+  const kind = accountId === config.organization.managementAccountId ? 'org' : 'account';
+  return `${config.organization.namePrefix}-${kind}-alarms-to-central-bus`;
+}
+
+export const centralRuleName = (config: BaselineConfig) => `${config.organization.namePrefix}-alarms-to-central-topic`;
+export const deadLetterQueueName = (ruleName: string) => `${ruleName}-undelivered`;
+
+/**
+ * Sample events the rules must match. CloudWatch: "Alarm events and EventBridge"
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html);
+ * GuardDuty: "EventBridge event format for GuardDuty" (https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings_eventbridge.html);
+ * Security Hub: "EventBridge event formats for Security Hub" (https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-cwe-event-formats.html).
+ */
+export function alarmEvent(accountId: string, region: string, alarmName: string): object {
+  return { source: 'aws.cloudwatch', 'detail-type': 'CloudWatch Alarm State Change', account: accountId, region, detail: { alarmName, state: { value: 'ALARM' }, previousState: { value: 'OK' } } };
+}
+const guardDutyEvent = (severity: number) => ({ source: 'aws.guardduty', 'detail-type': 'GuardDuty Finding', detail: { severity, type: 'UnauthorizedAccess:IAMUser/MaliciousIPCaller' } });
+const securityHubEvent = (label: string) => ({
+  source: 'aws.securityhub',
+  'detail-type': 'Security Hub Findings - Imported',
+  detail: { findings: [{ ProductName: 'Security Hub', RecordState: 'ACTIVE', Workflow: { Status: 'NEW' }, Severity: { Label: label } }] },
+});
+
+interface RouteRule {
+  readonly name: string;
+  /** @default - the account's default bus */
+  readonly busName?: string;
+  readonly target: string;
+  /** Events the rule must match (each is a case the route exists for). */
+  readonly mustMatch: readonly { readonly what: string; readonly event: object }[];
+  /** The rule's dead-letter queue (name), which must exist, be the target's, and be empty. @default - none */
+  readonly deadLetterQueue?: string;
+}
+
+/** Everything wrong with one rule of the route; each problem names the rule and what changed. */
+async function ruleProblems(task: Task, events: EventBridgeClient, sqs: SQSClient | undefined, rule: RouteRule): Promise<string[]> {
+  const where = `rule ${rule.name}${rule.busName ? ` on ${rule.busName}` : ''} in ${task.accountId} ${task.region}`;
+  const request = { Name: rule.name, ...(rule.busName ? { EventBusName: rule.busName } : {}) };
+  let described;
+  try {
+    described = await task.call('events:DescribeRule', request, () => events.send(new DescribeRuleCommand(request)), { key: rule.name });
+  } catch (e) {
+    if (isNotFound(e, 'ResourceNotFoundException')) return [`no ${where}`];
+    throw e;
+  }
+  const problems: string[] = [];
+  if (described.State !== 'ENABLED') problems.push(`${where} is ${described.State ?? '(no state)'}`);
+  const pattern = described.EventPattern ? (JSON.parse(described.EventPattern) as unknown) : undefined;
+  for (const { what, event } of rule.mustMatch) {
+    if (!pattern || !eventMatches(pattern, event)) problems.push(`${where} no longer matches ${what} (pattern ${described.EventPattern ?? 'none'})`);
+  }
+  const targetsRequest = { Rule: rule.name, ...(rule.busName ? { EventBusName: rule.busName } : {}) };
+  const pages = await task.paginate(
+    'events:ListTargetsByRule',
+    targetsRequest,
+    (token) => events.send(new ListTargetsByRuleCommand({ ...targetsRequest, NextToken: token })),
+    (p) => p.NextToken,
+    { key: rule.name },
+  );
+  const target: Target | undefined = pages.flatMap((p) => p.Targets ?? []).find((t) => t.Arn === rule.target);
+  if (!target) {
+    problems.push(`${where} does not target ${rule.target}`);
+    return problems;
+  }
+  if (rule.deadLetterQueue && sqs) {
+    const queueArn = `arn:${PARTITION}:sqs:${task.region}:${task.accountId}:${rule.deadLetterQueue}`;
+    if (target.DeadLetterConfig?.Arn !== queueArn) problems.push(`${where}: the target's dead-letter queue is ${target.DeadLetterConfig?.Arn ?? '(none: undelivered events are dropped)'}, not ${queueArn}`);
+    problems.push(...(await queueProblems(task, sqs, rule.deadLetterQueue)));
+  }
+  return problems;
+}
+
+/** A dead-letter queue exists and holds nothing: every message in it is an alert nobody received. */
+async function queueProblems(task: Task, sqs: SQSClient, name: string): Promise<string[]> {
+  const listRequest = { QueueNamePrefix: name };
+  const pages = await task.paginate(
+    'sqs:ListQueues',
+    listRequest,
+    (token) => sqs.send(new ListQueuesCommand({ ...listRequest, NextToken: token })),
+    (p) => p.NextToken,
+    { key: name },
+  );
+  const url = pages.flatMap((p) => p.QueueUrls ?? []).find((u) => u.split('/').at(-1) === name);
+  if (!url) return [`no dead-letter queue ${name} in ${task.accountId} ${task.region}`];
+  const AttributeNames = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
+  const out = await task.call('sqs:GetQueueAttributes', { QueueUrl: url, AttributeNames }, () => sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: [...AttributeNames] })), { key: name });
+  const count = AttributeNames.reduce((n, a) => n + Number(out.Attributes?.[a] ?? 0), 0);
+  return count > 0 ? [`dead-letter queue ${name} in ${task.accountId} ${task.region} holds ${count} undelivered event(s): alarms that never reached the next link`] : [];
+}
+
+export function alertRouteTasks(ctx: CollectContext): Task[] {
+  const { config } = ctx;
+  const home = config.regions.home;
+  const audit = config.organization.auditAccountId;
+  const tasks: Task[] = [];
+  // Each account with the CIS alarms forwards them to the central bus.
+  for (const target of cisTargets(config, ctx.settings.accounts)) {
+    tasks.push(
+      new Task(ctx, { label: 'alarm forwarding', accountId: target.accountId, region: home, controls: ['alerting.central-routing'], resource: forwardingRuleName(config, target.accountId) }, async (task) => {
+        const name = forwardingRuleName(config, target.accountId);
+        const problems = await ruleProblems(task, task.client(EventBridgeClient), task.client(SQSClient), {
+          name,
+          target: alarmEventBusArn(config),
+          mustMatch: [{ what: `a baseline alarm (${target.namePrefix}-root-account-usage) entering ALARM`, event: alarmEvent(target.accountId, home, `${target.namePrefix}-root-account-usage`) }],
+          deadLetterQueue: deadLetterQueueName(name),
+        });
+        task.item({
+          controlId: 'alerting.central-routing',
+          title: "Account's alarms forwarded to the central alarm bus",
+          status: problems.length ? 'FAIL' : 'PASS',
+          reason: problems.length ? problems.join('; ') : `rule ${name} ENABLED, matches the baseline's alarms entering ALARM, forwards to ${alarmEventBusArn(config)}; its dead-letter queue is empty`,
+          sources: [DOC.events.describeRule, DOC.events.listTargetsByRule, DOC.sqs.listQueues, DOC.sqs.getQueueAttributes],
+        });
+      }),
+    );
+  }
+  if (ctx.settings.regions.includes(home)) {
+    tasks.push(new Task(ctx, { label: 'central alert route', accountId: audit, region: home, controls: ['alerting.central-routing'], resource: 'central' }, (task) => judgeCentral(task, config)));
+  }
+  // GuardDuty: a rule in every governed Region; the home one publishes, the others forward home.
+  for (const region of config.regions.governed.filter((r) => ctx.settings.regions.includes(r))) {
+    tasks.push(
+      new Task(ctx, { label: 'findings alerting', accountId: audit, region, controls: ['guardduty.findings-alerting'] }, async (task) => {
+        const events = task.client(EventBridgeClient);
+        const homeBus = `arn:${PARTITION}:events:${home}:${audit}:event-bus/default`;
+        const rules: RouteRule[] = [
+          {
+            name: `${config.organization.namePrefix}-guardduty-high-severity`,
+            target: region === home ? centralAlertTopicArn(config) : homeBus,
+            mustMatch: [
+              { what: 'a GuardDuty finding of severity 7', event: guardDutyEvent(7) },
+              { what: 'a GuardDuty finding of severity 8.9', event: guardDutyEvent(8.9) },
+            ],
+          },
+          ...(region === home
+            ? [
+                {
+                  name: `${config.organization.namePrefix}-securityhub-high-critical`,
+                  target: centralAlertTopicArn(config),
+                  mustMatch: [
+                    { what: 'a new HIGH Security Hub finding', event: securityHubEvent('HIGH') },
+                    { what: 'a new CRITICAL Security Hub finding', event: securityHubEvent('CRITICAL') },
+                  ],
+                },
+              ]
+            : []),
+        ];
+        for (const rule of rules) {
+          await task.guard(['guardduty.findings-alerting'], async () => {
+            const problems = await ruleProblems(task, events, undefined, rule);
+            task.item({
+              controlId: 'guardduty.findings-alerting',
+              title: rule.name.endsWith('securityhub-high-critical') ? 'Security Hub HIGH/CRITICAL findings reach the central alert topic' : 'GuardDuty findings of severity 7+ reach the central alert topic',
+              status: problems.length ? 'FAIL' : 'PASS',
+              reason: problems.length ? problems.join('; ') : `rule ${rule.name} ENABLED, matches ${rule.mustMatch.map((m) => m.what).join(' and ')}, targets ${rule.target}`,
+              resource: rule.name,
+              sources: [DOC.events.describeRule, DOC.events.listTargetsByRule],
+            });
+          }, rule.name);
+        }
+      }),
+    );
+  }
+  return tasks;
+}
+
+async function judgeCentral(task: Task, config: BaselineConfig): Promise<void> {
+  const events = task.client(EventBridgeClient);
+  const sqs = task.client(SQSClient);
+  const sns = task.client(SNSClient);
+  const home = config.regions.home;
+  const audit = config.organization.auditAccountId;
+  const busName = alarmEventBusName(config);
+  const topicArn = centralAlertTopicArn(config);
+  const problems: string[] = [];
+
+  // The bus, and its policy admitting each forwarding account's role (cross-account PutEvents needs
+  // the bus policy to allow it: EventBridge User Guide, "Permissions for event buses").
+  let busPolicy: string | undefined;
+  try {
+    const bus = await task.call('events:DescribeEventBus', { Name: busName }, () => events.send(new DescribeEventBusCommand({ Name: busName })), { key: busName });
+    busPolicy = bus.Policy;
+  } catch (e) {
+    if (!isNotFound(e, 'ResourceNotFoundException')) throw e;
+    problems.push(`no event bus ${busName} in the audit account`);
+  }
+  if (busPolicy !== undefined || !problems.length) {
+    const refused = cisTargets(config, task.ctx.settings.accounts)
+      .map((t) => t.accountId)
+      .filter((accountId) => accountId !== audit)
+      .filter((accountId) => {
+        if (!busPolicy) return true;
+        const r = evaluatePolicy(busPolicy, {
+          principal: { kind: 'role', arn: `arn:${PARTITION}:iam::${accountId}:role/${alarmForwarderRoleName(config)}` },
+          action: 'events:PutEvents',
+          resource: alarmEventBusArn(config),
+          context: { 'aws:PrincipalOrgID': config.organization.id },
+        });
+        return r.deny || r.allow === 'none';
+      });
+    if (refused.length) problems.push(`the policy of ${busName} does not let the forwarding role of ${refused.length} account(s) put events: ${refused.slice(0, 20).join(', ')}${refused.length > 20 ? ', ...' : ''}`);
+  }
+
+  const central = centralRuleName(config);
+  problems.push(
+    ...(await ruleProblems(task, events, sqs, {
+      name: central,
+      busName,
+      target: topicArn,
+      mustMatch: [{ what: "an account's baseline alarm entering ALARM", event: alarmEvent(config.members[0]?.id ?? audit, home, `${config.organization.namePrefix}-account-root-account-usage`) }],
+      deadLetterQueue: deadLetterQueueName(central),
+    })),
+  );
+
+  // The central topic: its policy lets the central rule publish, and people are subscribed.
+  let topicAttributes: Record<string, string> | undefined;
+  try {
+    topicAttributes = (await task.call('sns:GetTopicAttributes', { TopicArn: topicArn }, () => sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn })))).Attributes;
+  } catch (e) {
+    if (!isNotFound(e, 'NotFoundException', 'NotFound')) throw e;
+    problems.push(`no central alert topic ${topicArn}`);
+  }
+  if (topicAttributes) {
+    const ruleArn = `arn:${PARTITION}:events:${home}:${audit}:rule/${busName}/${central}`;
+    // EventBridge publishes as events.amazonaws.com with aws:SourceArn (the rule): SNS Developer Guide,
+    // and EventBridge User Guide, "Amazon SNS permissions".
+    const publish = topicAttributes.Policy
+      ? evaluatePolicy(topicAttributes.Policy, { principal: { kind: 'service', service: 'events.amazonaws.com' }, action: 'sns:Publish', resource: topicArn, context: { 'aws:SourceArn': ruleArn, 'aws:SourceAccount': audit } })
+      : undefined;
+    if (!publish || publish.deny || publish.allow === 'none') problems.push(`the policy of ${topicArn} does not let the rule ${central} publish`);
+    const pages = await task.paginate(
+      'sns:ListSubscriptionsByTopic',
+      { TopicArn: topicArn },
+      (token) => sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: token })),
+      (p) => p.NextToken,
+    );
+    const subscriptions: Subscription[] = pages.flatMap((p) => p.Subscriptions ?? []);
+    // SubscriptionArn is "PendingConfirmation" until the endpoint confirms (API_Subscription.html).
+    const confirmed = subscriptions.filter((s) => s.SubscriptionArn && s.SubscriptionArn.startsWith('arn:'));
+    if (config.alerts.subscriptions.length === 0) problems.push('alerts.subscriptions is empty: the central alert topic reaches nobody');
+    for (const wanted of config.alerts.subscriptions) {
+      const sub = confirmed.find((s) => s.Protocol === wanted.protocol && s.Endpoint === wanted.endpoint);
+      if (!sub?.SubscriptionArn) {
+        const pending = subscriptions.some((s) => s.Protocol === wanted.protocol && s.Endpoint === wanted.endpoint);
+        problems.push(`${wanted.protocol} ${wanted.endpoint} is ${pending ? 'subscribed but not confirmed (PendingConfirmation)' : 'not subscribed'} to ${topicArn}`);
+        continue;
+      }
+      const arn = sub.SubscriptionArn;
+      const attributes = (await task.call('sns:GetSubscriptionAttributes', { SubscriptionArn: arn }, () => sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: arn })), { key: `${wanted.protocol}.${wanted.endpoint}` })).Attributes;
+      // A filter policy drops every message it does not match (SNS Developer Guide, "Amazon SNS message filtering").
+      if (attributes?.FilterPolicy) problems.push(`${wanted.protocol} ${wanted.endpoint} has a filter policy (${attributes.FilterPolicy}): alerts that do not match it are dropped`);
+    }
+  }
+  task.item({
+    controlId: 'alerting.central-routing',
+    title: 'Central alarm bus, its rule, the central topic and its confirmed subscriptions',
+    status: problems.length ? 'FAIL' : 'PASS',
+    reason: problems.length
+      ? problems.join('; ')
+      : `${busName} admits every account's forwarder; rule ${central} ENABLED, matching, targeting ${topicArn}, dead-letter queue empty; ${config.alerts.subscriptions.length} configured subscription(s) confirmed, none filtered`,
+    sources: [DOC.events.describeEventBus, DOC.events.describeRule, DOC.events.listTargetsByRule, DOC.sqs.listQueues, DOC.sqs.getQueueAttributes, DOC.sns.getTopicAttributes, DOC.sns.listSubscriptionsByTopic, DOC.sns.getSubscriptionAttributes],
+  });
+}

@@ -1,0 +1,155 @@
+/**
+ * Judges a resource policy by evaluating it, never by reading its text: "does this policy deny the
+ * request in every context an account admin could send?" A Deny that holds only under a condition
+ * the admin can avoid (a tag they can drop, a key they need not send, a role name they can pick, a
+ * never-true value) does not count.
+ *
+ * How "every context" is made finite: a condition can only tell requests apart through the values the
+ * policy itself names (IAM compares context values with the policy's values: IAM User Guide,
+ * "Condition operators", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+ * So for each condition key the policy uses that the requester controls, trying the key absent, each
+ * value the policy names (wildcards instantiated), and one value the policy does not name covers
+ * every outcome of every operator the evaluator implements. Keys the requester cannot choose (who
+ * they are, their account, their organization: the global condition keys page's "Properties of the
+ * principal", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html)
+ * are fixed by the principal tried; principals are an admin role in each account given, the account's
+ * root user, and every role ARN the policy names (so an exemption of one role name is found).
+ *
+ * The evaluation is `modules/iam/policy-evaluator.ts`; an element or operator it does not implement
+ * throws, and the evidence item is then ERROR, never PASS.
+ */
+import { evaluatePolicy, type ContextValue, type RequestPrincipal } from '../modules/iam/policy-evaluator';
+
+/** The keys a requester cannot set: they come from who the principal is (and its organization). */
+const PRINCIPAL_KEYS = new Set(['aws:principalarn', 'aws:principalaccount', 'aws:principalisawsservice', 'aws:principalservicename', 'aws:principalorgid', 'aws:principalorgpaths', 'aws:userid', 'aws:principaltype']);
+
+/** At most this many contexts per principal, action and resource; past it the judgement throws (ERROR). */
+const MAX_CONTEXTS = 4096;
+
+export interface DenialQuestion {
+  /** `service:Action` names, each must be denied. */
+  readonly actions: readonly string[];
+  /** Resource ARNs the actions are tried on (a bucket, sample object keys). */
+  readonly resources: readonly string[];
+  /** Accounts whose admins are tried (an admin role of each, and its root user). */
+  readonly accounts: readonly string[];
+  /** The organization of those accounts (aws:PrincipalOrgID). */
+  readonly organizationId: string;
+  /**
+   * Keys fixed by the question itself (e.g. `aws:SecureTransport: false` for "requests without TLS").
+   * @default - none
+   */
+  readonly fixed?: Readonly<Record<string, ContextValue>>;
+}
+
+export interface DenialAnswer {
+  readonly denied: boolean;
+  /** The first request found that the policy does not deny, in words. */
+  readonly counterexample?: string;
+  /** How many requests were evaluated. */
+  readonly evaluated: number;
+}
+
+type Statement = { Principal?: unknown; NotPrincipal?: unknown; Condition?: Record<string, Record<string, unknown>> };
+
+const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+
+function statementsOf(policy: string): Statement[] {
+  const doc = JSON.parse(policy) as { Statement?: Statement | Statement[] };
+  return Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
+}
+
+/** A value a wildcard pattern matches: `*` and `?` replaced by a letter. */
+const instantiate = (pattern: string) => pattern.replace(/\$\{[^}]*\}/g, 'x').replace(/[*?]/g, 'x');
+
+/** Every condition key the policy reads, lower-cased, with the values it names. */
+function conditionValues(statements: readonly Statement[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const s of statements) {
+    for (const keys of Object.values(s.Condition ?? {})) {
+      for (const [key, value] of Object.entries(keys)) {
+        const k = key.toLowerCase();
+        const set = out.get(k) ?? new Set<string>();
+        for (const v of asList(value)) {
+          set.add(v);
+          set.add(instantiate(v));
+        }
+        out.set(k, set);
+      }
+    }
+  }
+  return out;
+}
+
+/** The principals tried: an admin role and the root user of each account, and every role the policy names. */
+function principals(statements: readonly Statement[], accounts: readonly string[], values: Map<string, Set<string>>): RequestPrincipal[] {
+  const arns = new Set<string>();
+  for (const account of accounts) arns.add(`arn:aws:iam::${account}:role/account-admin`);
+  const named = [
+    ...(values.get('aws:principalarn') ?? []),
+    ...statements.flatMap((s) => [s.Principal, s.NotPrincipal].flatMap((p) => (p && typeof p === 'object' ? asList((p as { AWS?: unknown }).AWS) : []))),
+  ];
+  for (const v of named) {
+    const arn = instantiate(v);
+    const m = /^arn:aws:iam::([^:]*):role\/(.+)$/.exec(arn);
+    if (!m) continue;
+    // A pattern over any account (`arn:aws:iam::*:role/x`) names that role in every account tried.
+    for (const account of /^\d{12}$/.test(m[1]) ? [m[1]] : accounts) arns.add(`arn:aws:iam::${account}:role/${m[2]}`);
+  }
+  return [
+    ...[...arns].sort().map((arn) => ({ kind: 'role' as const, arn })),
+    ...accounts.map((accountId) => ({ kind: 'root' as const, accountId })),
+  ];
+}
+
+function* contexts(free: readonly [string, readonly (string | undefined)[]][], i = 0, acc: Record<string, string> = {}): Generator<Record<string, string>> {
+  if (i === free.length) {
+    yield { ...acc };
+    return;
+  }
+  const [key, candidates] = free[i];
+  for (const value of candidates) {
+    const next = { ...acc };
+    if (value === undefined) delete next[key];
+    else next[key] = value;
+    yield* contexts(free, i + 1, next);
+  }
+}
+
+/** Whether `policy` (a resource policy document, JSON) denies every request of the question. */
+export function deniedInEveryContext(policy: string, question: DenialQuestion): DenialAnswer {
+  const statements = statementsOf(policy);
+  const values = conditionValues(statements);
+  const fixed = Object.fromEntries(Object.entries(question.fixed ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const free: [string, (string | undefined)[]][] = [...values]
+    .filter(([key]) => !PRINCIPAL_KEYS.has(key) && !(key in fixed))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, named]) => [key, [undefined, ...[...named].sort(), 'value-the-policy-does-not-name']]);
+  const combinations = free.reduce((n, [, c]) => n * c.length, 1);
+  if (combinations > MAX_CONTEXTS) {
+    throw new Error(`the policy's conditions read ${free.length} keys the requester controls (${free.map(([k]) => k).join(', ')}): too many combinations to judge (${combinations} > ${MAX_CONTEXTS})`);
+  }
+  let evaluated = 0;
+  for (const principal of principals(statements, question.accounts, values)) {
+    const account = principal.kind === 'root' ? principal.accountId : principal.kind === 'role' ? principal.arn.split(':')[4] : '';
+    const own = { 'aws:principalorgid': question.organizationId, 'aws:userid': `AROAEXAMPLE:${account}` };
+    for (const action of question.actions) {
+      for (const resource of question.resources) {
+        for (const context of contexts(free)) {
+          evaluated += 1;
+          const { deny } = evaluatePolicy(policy, { principal, action, resource, context: { ...own, ...fixed, ...context } });
+          if (!deny) {
+            const who = principal.kind === 'root' ? `the root user of ${principal.accountId}` : principal.kind === 'role' ? principal.arn : principal.service;
+            const ctx = Object.entries(context).map(([k, v]) => `${k}=${v}`);
+            return {
+              denied: false,
+              evaluated,
+              counterexample: `${action} on ${resource} by ${who}${ctx.length ? ` with ${ctx.join(', ')}` : ''}${Object.keys(fixed).length ? ` (${Object.entries(fixed).map(([k, v]) => `${k}=${String(v)}`).join(', ')})` : ''} is not denied`,
+            };
+          }
+        }
+      }
+    }
+  }
+  return { denied: true, evaluated };
+}
