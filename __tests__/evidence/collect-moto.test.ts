@@ -19,55 +19,33 @@ import { logBucketName, orgTrailArn, orgTrailName, s3BucketArn } from '../../con
 import type { BaselineConfig } from '../../config/schema';
 import { writeBinder } from '../../evidence/binder';
 import { createEvidenceCommand } from '../../evidence/cli';
-import { collectEvidence, type CollectOptions } from '../../evidence/collect';
+import type { CollectOptions } from '../../evidence/collect';
 import { EVIDENCE_CONTROLS } from '../../evidence/controls';
 import type { EvidenceResult } from '../../evidence/types';
-import { clientSettings, HOME, mockMissingApis, unmocked, MotoAccounts, OTHER, orgConfig, orgConfigRaw, ROLE_NAME, seedAccounts, seedDigests, seedLogArchive, seedOrganization, seedSecurityHub, type MissingApiMocks, type OrgIds } from './org-fixture';
+import { clientSettings, HOME, unmocked, OTHER, orgConfigRaw, ROLE_NAME, type MotoAccounts, type OrgIds } from './org-fixture';
+import { startHealthyOrg, type HealthyOrg } from './healthy-org';
 import { dumpDom, screenshot } from './chromium';
-import { RUNNER_CREDENTIALS, startMoto, type Moto } from './moto';
+import { RUNNER_CREDENTIALS, type Moto } from './moto';
 
+let org: HealthyOrg;
 let moto: Moto;
 let accounts: MotoAccounts;
 let ids: OrgIds;
 let config: BaselineConfig;
-let mocks: MissingApiMocks;
 let clock: Date;
 let baseline: EvidenceResult;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  accounts = new MotoAccounts(moto.endpoint);
-  ids = await seedOrganization(accounts);
-  config = orgConfig(ids);
-  await seedLogArchive(accounts, config);
-  await seedAccounts(accounts, config);
-  await seedSecurityHub(accounts, config);
-  // After the seeding: the trails' deliveries are recent at this instant.
-  clock = new Date(Math.floor(Date.now() / 1000) * 1000);
-  await seedDigests(accounts, config, clock, 2);
-  mocks = mockMissingApis(config, { at: clock });
+  org = await startHealthyOrg();
+  ({ moto, accounts, ids, config, clock } = org);
   baseline = await collect();
 }, 120_000);
 
 afterAll(async () => {
-  mocks?.restore();
-  await moto?.stop();
+  await org?.stop();
 });
 
-function collect(extra: Partial<CollectOptions> = {}): Promise<EvidenceResult> {
-  return collectEvidence({
-    config,
-    endpoint: moto.endpoint,
-    credentials: RUNNER_CREDENTIALS,
-    roleName: ROLE_NAME,
-    now: () => clock,
-    validateLogsSince: new Date(clock.getTime() - 2 * 3_600_000),
-    history: false,
-    concurrency: 8,
-    clientSettings: clientSettings(moto.endpoint),
-    ...extra,
-  });
-}
+const collect = (extra: Partial<CollectOptions> = {}): Promise<EvidenceResult> => org.collect(extra);
 
 const notPassing = (r: EvidenceResult) => r.items.filter((i) => i.status !== 'PASS').map((i) => `${i.status} ${i.id}: ${i.reason}`);
 const failedIds = (r: EvidenceResult) => r.items.filter((i) => i.status !== 'PASS').map((i) => `${i.status} ${i.id}`);

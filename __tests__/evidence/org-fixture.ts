@@ -679,11 +679,29 @@ export interface MissingApiOptions {
   /** Findings GuardDuty returns (each page of ListFindings has up to 2 ids: pagination exercised). */
   readonly guardDutyFindings?: readonly { id: string; severity: number; accountId: string }[];
   readonly macieFindings?: readonly { id: string; severity: 'High' | 'Medium' | 'Low' }[];
-  readonly accessAnalyzerFindings?: readonly { id: string; resourceType: string; resource?: string; isPublic: boolean; status?: 'ACTIVE' | 'ARCHIVED' | 'RESOLVED'; updatedAt?: Date }[];
-  readonly archiveRules?: readonly { ruleName: string; filter: Record<string, { eq?: string[] }> }[];
+  /** Access Analyzer findings (in every Region unless `region`). */
+  readonly accessAnalyzerFindings?: readonly { id: string; resourceType: string; resource?: string; isPublic: boolean; status?: 'ACTIVE' | 'ARCHIVED' | 'RESOLVED'; updatedAt?: Date; region?: string }[];
+  readonly archiveRules?: readonly { ruleName: string; filter: Record<string, { eq?: string[] }>; region?: string }[];
+}
+
+/**
+ * What the mocked services hold, mutable: a tampering of an API moto lacks changes it (the mocks read
+ * it on every call), and puts it back after.
+ */
+export interface MockState {
+  /** GuardDuty detector Status by Region (API_GetDetector.html: ENABLED | DISABLED); absent: ENABLED. */
+  guardDutyDetectorStatus: Record<string, 'ENABLED' | 'DISABLED'>;
+  /** Member RelationshipStatus overrides by `<region>/<account>` (GuardDuty API_Member.html; Macie API_Member.html). */
+  guardDutyMemberStatus: Record<string, string>;
+  macieMemberStatus: Record<string, string>;
+  /** Standards the central configuration policy no longer enables, by Region. */
+  disabledStandards: Record<string, string[]>;
+  accessAnalyzerFindings: NonNullable<MissingApiOptions['accessAnalyzerFindings']>[number][];
+  archiveRules: NonNullable<MissingApiOptions['archiveRules']>[number][];
 }
 
 export interface MissingApiMocks {
+  readonly state: MockState;
   readonly guardDuty: AwsStub<any, any, any>;
   readonly macie: AwsStub<any, any, any>;
   readonly accessAnalyzer: AwsStub<any, any, any>;
@@ -702,17 +720,31 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
   const { auditAccountId: audit } = config.organization;
   const prefix = config.organization.namePrefix;
   const others = config.members.filter((m) => m.id !== audit);
+  const state: MockState = {
+    guardDutyDetectorStatus: {},
+    guardDutyMemberStatus: {},
+    macieMemberStatus: {},
+    disabledStandards: {},
+    accessAnalyzerFindings: [...(options.accessAnalyzerFindings ?? [])],
+    archiveRules: [...(options.archiveRules ?? [])],
+  };
 
   // GuardDuty: moto has detectors only. Shapes from the GuardDuty API reference.
   const guardDuty = mockClient(GuardDutyClient);
   guardDuty.on(ListDetectorsCommand).resolves({ DetectorIds: ['12abc34d567e8fa901bc2d34e56789f0'] });
-  guardDuty.on(GetDetectorCommand).resolves({ Status: 'ENABLED', FindingPublishingFrequency: 'FIFTEEN_MINUTES', ServiceRole: 'arn:aws:iam::role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty' });
+  const regionOf = (getClient: () => { config: { region: () => Promise<string> } }) => getClient().config.region();
+  guardDuty.on(GetDetectorCommand).callsFake(async (_input: unknown, getClient: () => any) => ({
+    Status: state.guardDutyDetectorStatus[await regionOf(getClient)] ?? 'ENABLED',
+    FindingPublishingFrequency: 'FIFTEEN_MINUTES',
+    ServiceRole: 'arn:aws:iam::role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty',
+  }));
   guardDuty.on(GdDescribeOrganizationConfigurationCommand).resolves({ AutoEnable: true, MemberAccountLimitReached: false, AutoEnableOrganizationMembers: 'ALL' });
   // Members over two pages.
-  const gdMember = (id: string) => ({ AccountId: id, DetectorId: 'd', MasterId: audit, Email: `${id}@example.com`, RelationshipStatus: 'Enabled', UpdatedAt: '2026-01-01T00:00:00Z' });
-  guardDuty.on(GdListMembersCommand).callsFake((input: { NextToken?: string }) =>
-    input.NextToken === 'page-2' ? { Members: others.slice(1).map((m) => gdMember(m.id)) } : { Members: others.slice(0, 1).map((m) => gdMember(m.id)), NextToken: 'page-2' },
-  );
+  guardDuty.on(GdListMembersCommand).callsFake(async (input: { NextToken?: string }, getClient: () => any) => {
+    const region = await regionOf(getClient);
+    const gdMember = (id: string) => ({ AccountId: id, DetectorId: 'd', MasterId: audit, Email: `${id}@example.com`, RelationshipStatus: state.guardDutyMemberStatus[`${region}/${id}`] ?? 'Enabled', UpdatedAt: '2026-01-01T00:00:00Z' });
+    return input.NextToken === 'page-2' ? { Members: others.slice(1).map((m) => gdMember(m.id)) } : { Members: others.slice(0, 1).map((m) => gdMember(m.id)), NextToken: 'page-2' };
+  });
   const gdFindings = options.guardDutyFindings ?? [
     { id: 'gd-1', severity: 8.5, accountId: others[0].id },
     { id: 'gd-2', severity: 5, accountId: others[0].id },
@@ -733,8 +765,9 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
   const macie = mockClient(Macie2Client);
   macie.on(GetMacieSessionCommand).resolves({ status: 'ENABLED', findingPublishingFrequency: 'FIFTEEN_MINUTES', serviceRole: 'arn:aws:iam::role/macie' });
   macie.on(MacieDescribeOrganizationConfigurationCommand).resolves({ autoEnable: true, maxAccountLimitReached: false });
-  macie.on(MacieListMembersCommand).callsFake((input: { nextToken?: string }) => {
-    const member = (id: string) => ({ accountId: id, administratorAccountId: audit, relationshipStatus: 'Enabled', arn: `arn:aws:macie2:${HOME}:${audit}:member/${id}` });
+  macie.on(MacieListMembersCommand).callsFake(async (input: { nextToken?: string }, getClient: () => any) => {
+    const region = await regionOf(getClient);
+    const member = (id: string) => ({ accountId: id, administratorAccountId: audit, relationshipStatus: state.macieMemberStatus[`${region}/${id}`] ?? 'Enabled', arn: `arn:aws:macie2:${HOME}:${audit}:member/${id}` });
     return input.nextToken ? { members: others.slice(2).map((m) => member(m.id)) } : { members: others.slice(0, 2).map((m) => member(m.id)), nextToken: 'next' };
   });
   const mcFindings = options.macieFindings ?? [{ id: 'mc-1', severity: 'High' as const }];
@@ -759,15 +792,21 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
   accessAnalyzer.on(ListAnalyzersCommand).callsFake(() => ({
     analyzers: [{ name: `${prefix}-organization`, arn: `arn:aws:access-analyzer:${HOME}:${audit}:analyzer/${prefix}-organization`, type: 'ORGANIZATION', status: 'ACTIVE', createdAt: new Date('2026-01-01T00:00:00Z') }],
   }));
-  const aaFindings = options.accessAnalyzerFindings ?? [];
   // ListFindings with filter.status.eq, as the collector asks (API_ListFindings.html, API_Criterion.html).
-  accessAnalyzer.on(AaListFindingsCommand).callsFake((input: { filter?: { status?: { eq?: string[] } } }) => ({
-    findings: aaFindings
+  accessAnalyzer.on(AaListFindingsCommand).callsFake(async (input: { filter?: { status?: { eq?: string[] } } }, getClient: () => any) => {
+    const region = await regionOf(getClient);
+    return {
+    findings: state.accessAnalyzerFindings
+      .filter((f) => !f.region || f.region === region)
       .filter((f) => (input.filter?.status?.eq ?? [f.status ?? 'ACTIVE']).includes(f.status ?? 'ACTIVE'))
       .map((f) => ({ id: f.id, resourceType: f.resourceType, resource: f.resource, isPublic: f.isPublic, status: f.status ?? 'ACTIVE', resourceOwnerAccount: audit, condition: {}, createdAt: new Date('2026-01-01T00:00:00Z'), updatedAt: f.updatedAt ?? new Date('2026-01-01T00:00:00Z'), analyzedAt: new Date('2026-01-01T00:00:00Z') })),
-  }));
+    };
+  });
   // ListArchiveRules: ArchiveRuleSummary (ruleName, filter, createdAt, updatedAt), API_ArchiveRuleSummary.html.
-  accessAnalyzer.on(ListArchiveRulesCommand).callsFake(() => ({ archiveRules: (options.archiveRules ?? []).map((r) => ({ ruleName: r.ruleName, filter: r.filter, createdAt: new Date('2026-01-01T00:00:00Z'), updatedAt: new Date('2026-01-01T00:00:00Z') })) }));
+  accessAnalyzer.on(ListArchiveRulesCommand).callsFake(async (_input: unknown, getClient: () => any) => {
+    const region = await regionOf(getClient);
+    return { archiveRules: state.archiveRules.filter((r) => !r.region || r.region === region).map((r) => ({ ruleName: r.ruleName, filter: r.filter, createdAt: new Date('2026-01-01T00:00:00Z'), updatedAt: new Date('2026-01-01T00:00:00Z') })) };
+  });
 
   // AWS Config: moto has recorders, channels, rules and aggregators; not compliance, the aggregator's
   // source status, nor advanced queries.
@@ -829,10 +868,12 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
     return getClient()
       .config.region()
       .then((region: string) => {
-        const arns = config.securityServices.securityHub.standards.map((s) => `arn:aws:securityhub:${region}::standards/${s}`);
+        const arns = config.securityServices.securityHub.standards
+          .filter((s) => !(state.disabledStandards[region] ?? []).includes(s))
+          .map((s) => `arn:aws:securityhub:${region}::standards/${s}`);
         const index = Number(input.NextToken ?? '0');
         return {
-          StandardsSubscriptions: [{ StandardsArn: arns[index], StandardsSubscriptionArn: `${arns[index]}/subscription`, StandardsStatus: 'READY', StandardsInput: {} }],
+          StandardsSubscriptions: arns[index] ? [{ StandardsArn: arns[index], StandardsSubscriptionArn: `${arns[index]}/subscription`, StandardsStatus: 'READY', StandardsInput: {} }] : [],
           ...(index + 1 < arns.length ? { NextToken: String(index + 1) } : {}),
         };
       });
@@ -858,6 +899,7 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
   );
 
   return {
+    state,
     guardDuty,
     macie,
     accessAnalyzer,

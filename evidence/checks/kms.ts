@@ -65,15 +65,17 @@ export async function judgeKeyRotation(task: Task, config: BaselineConfig, purpo
     return;
   }
   const keyArn = key.keyArn;
+  if (key.keyState !== 'Enabled') {
+    // A disabled key, or one pending deletion, fails whatever its rotation: it no longer protects the logs.
+    task.item({ controlId: 'kms.key-rotation', title, status: 'FAIL', reason: `${key.alias} (${keyArn}): KeyState is ${key.keyState ?? '(unknown)'}, not Enabled`, resource: key.alias, sources, raw: key.raw });
+    return;
+  }
   const accountId = config.organization.logArchiveAccountId;
   const region = config.regions.home;
   const kms = task.client(KMSClient, region, accountId);
   const start = task.rawNames.length;
   const rotation = await task.call('kms:GetKeyRotationStatus', { KeyId: keyArn }, () => kms.send(new GetKeyRotationStatusCommand({ KeyId: keyArn })), { accountId, region, key: purpose });
-  const problems = [
-    key.keyState === 'Enabled' ? undefined : `KeyState is ${key.keyState ?? '(unknown)'}, not Enabled`,
-    rotation.KeyRotationEnabled ? undefined : 'KeyRotationEnabled is false: automatic rotation is off',
-  ].filter((p): p is string => !!p);
+  const problems = rotation.KeyRotationEnabled ? [] : ['KeyRotationEnabled is false: automatic rotation is off'];
   task.item({
     controlId: 'kms.key-rotation',
     title,

@@ -1,0 +1,71 @@
+/**
+ * The tamper suite (issue 19): a healthy organization in moto passes every control; then each
+ * tampering of tamperings.ts, one API call an account admin could make, is applied alone, and the
+ * binder must FAIL exactly the items it breaks, with a reason naming the resource and the change,
+ * and PASS everything else; then it is undone. A check that passes on a broken control fails here.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EvidenceResult } from '../../evidence/types';
+import { startHealthyOrg, type HealthyOrg } from './healthy-org';
+import { seedOtherKey, TAMPERINGS, type Tampering } from './tamperings';
+
+let org: HealthyOrg;
+let healthy: EvidenceResult;
+
+const collect = () => org.collect({ validateLogsSince: false });
+const notPassing = (r: EvidenceResult) => r.items.filter((i) => i.status !== 'PASS').map((i) => `${i.status} ${i.id}: ${i.reason}`);
+
+beforeAll(async () => {
+  org = await startHealthyOrg();
+  await seedOtherKey(org);
+  healthy = await collect();
+}, 120_000);
+
+afterAll(async () => {
+  await org?.stop();
+});
+
+test('the healthy organization passes every item', () => {
+  expect(notPassing(healthy)).toEqual([]);
+  expect(healthy.items.length).toBeGreaterThan(100);
+});
+
+test(`at least 30 tamperings, each one API call, covering ${new Set(TAMPERINGS.flatMap((t) => t.controls)).size} controls`, () => {
+  expect(TAMPERINGS.length).toBeGreaterThanOrEqual(30);
+  expect(new Set(TAMPERINGS.map((t) => t.what)).size).toBe(TAMPERINGS.length);
+  for (const t of TAMPERINGS) expect(t.call).toMatch(/^[a-z0-9-]+:[A-Z][A-Za-z]+/);
+});
+
+describe.each(TAMPERINGS.map((t) => [t.what, t] as const))('%s', (_what, t: Tampering) => {
+  test(`${t.call} fails exactly ${t.controls.join(', ')}`, async () => {
+    const undo = await t.apply(org);
+    let result: EvidenceResult;
+    try {
+      result = await collect();
+    } finally {
+      await undo();
+    }
+    const notPass = result.items.filter((i) => i.status !== 'PASS');
+    expect(notPass.map((i) => `${i.status} ${i.id}`).sort()).toEqual(t.fails(org).map((id) => `FAIL ${id}`).sort());
+    for (const item of notPass) {
+      expect(t.controls).toContain(item.controlId);
+      expect(item.reason).toMatch(t.reason);
+    }
+  });
+});
+
+test('every tampering undone, the organization passes again', async () => {
+  expect(notPassing(await collect())).toEqual([]);
+});
+
+/** The table docs/evidence.md shows: tampering, call, control(s), and this file as the test. */
+export function tamperTable(): string {
+  const rows = TAMPERINGS.map((t) => `| ${t.what} | \`${t.call}\` | ${t.controls.map((c) => `\`${c}\``).join(', ')} |`);
+  return ['| Tampering (one call by an account admin) | Call | Fails exactly |', '|---|---|---|', ...rows].join('\n');
+}
+
+test('docs/evidence.md shows the tamper table as the suite declares it', () => {
+  const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'evidence.md'), 'utf8');
+  expect(doc).toContain(tamperTable());
+});
