@@ -35,6 +35,13 @@ export interface EvidenceItem {
   readonly command: string;
   /** What the response must show for the control to pass. */
   readonly lookFor: string;
+  /**
+   * What read-only evidence cannot see of this control: the tamperings it does not catch, and why. The
+   * binder prints it beside the control ("Not judged: ..."), so that a PASS is never read as more
+   * than what was judged.
+   * @default - nothing the evidence misses is known
+   */
+  readonly notJudged?: string;
 }
 
 export interface ControlDeclaration {

@@ -10,10 +10,14 @@ export interface EvidenceControl {
   readonly id: string;
   readonly title: string;
   readonly tsc: readonly string[];
+  /** What a PASS means: the declaration's `evidence.lookFor`. */
+  readonly lookFor: string;
+  /** What the evidence cannot see of the control (`evidence.notJudged`). */
+  readonly notJudged?: string;
 }
 
 export const EVIDENCE_CONTROLS: ReadonlyMap<string, EvidenceControl> = new Map(
-  CONTROL_CATALOG.map((c) => [c.id, { id: c.id, title: c.title, tsc: [...c.tsc] }] as const),
+  CONTROL_CATALOG.map((c) => [c.id, { id: c.id, title: c.title, tsc: [...c.tsc], lookFor: c.evidence.lookFor, ...(c.evidence.notJudged ? { notJudged: c.evidence.notJudged } : {}) }] as const),
 );
 
 export function configRuleControlId(ruleName: string): string {
@@ -29,4 +33,10 @@ export function controlOf(id: string): EvidenceControl {
   const control = EVIDENCE_CONTROLS.get(id);
   if (!control) throw new Error(`evidence: unknown control id "${id}" (not in controls/catalog.ts)`);
   return control;
+}
+
+/** The table of what the evidence does not judge, per control (docs/evidence.md shows it; a test keeps it in sync). */
+export function notJudgedTable(): string {
+  const rows = [...EVIDENCE_CONTROLS.values()].filter((c) => c.notJudged).map((c) => `| \`${c.id}\` | ${c.notJudged} |`);
+  return ['| Control | Not judged |', '|---|---|', ...rows].join('\n');
 }

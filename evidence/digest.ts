@@ -291,6 +291,12 @@ export async function validateLogs(store: ObjectStore, publicKeys: PublicKeySour
   return { digests, logs, chainBreaks, files, problems, ...(coveredStart && coveredEnd ? { covered: { start: coveredStart, end: coveredEnd } } : {}) };
 }
 
+/**
+ * The calls the `evidence:ValidateLogs` record stands for: one record per account and Region sums up
+ * every digest and log file read (the files and their verdicts are listed in it).
+ */
+export const VALIDATE_LOGS_CALLS = ['s3:ListObjectsV2', 's3:GetObject'] as const;
+
 /** Reads the log archive through S3, each request through the run's limiter. */
 export function s3ObjectStore(s3: S3Client, limit: <T>(fn: () => Promise<T>) => Promise<T>): ObjectStore {
   return {

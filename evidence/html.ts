@@ -132,7 +132,8 @@ ${controlIds
 ${controlIds
   .map(
     (id) => `<h3 id="control-${e(id)}"><code>${e(id)}</code> ${e(EVIDENCE_CONTROLS.get(id)?.title ?? '')}</h3>
-<table><thead><tr><th>Status</th><th>Account</th><th>Region</th><th>Resource</th><th>Judgement</th><th>Collected</th><th>Raw evidence and API reference</th></tr></thead><tbody>
+<p class="judged"><strong>Judged:</strong> ${e(EVIDENCE_CONTROLS.get(id)?.lookFor ?? '')}</p>
+${EVIDENCE_CONTROLS.get(id)?.notJudged ? `<p class="not-judged"><strong>Not judged:</strong> ${e(EVIDENCE_CONTROLS.get(id)?.notJudged ?? '')}</p>\n` : ''}<table><thead><tr><th>Status</th><th>Account</th><th>Region</th><th>Resource</th><th>Judgement</th><th>Collected</th><th>Raw evidence and API reference</th></tr></thead><tbody>
 ${(byControl.get(id) ?? []).map(itemRow).join('\n')}
 </tbody></table>`,
   )

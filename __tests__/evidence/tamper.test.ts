@@ -7,19 +7,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvidenceResult } from '../../evidence/types';
+import { CONTROL_CATALOG } from '../../controls/catalog';
+import { notJudgedTable } from '../../evidence/controls';
+import { VALIDATE_LOGS_CALLS } from '../../evidence/digest';
 import { startHealthyOrg, type HealthyOrg } from './healthy-org';
-import { seedOtherKey, TAMPERINGS, type Tampering } from './tamperings';
+import { seedOtherKey, TAMPERINGS, tamperTable, type Tampering } from './tamperings';
 
 let org: HealthyOrg;
 let healthy: EvidenceResult;
 
 const collect = () => org.collect({ validateLogsSince: false });
+const collectAll = () => org.collect();
 const notPassing = (r: EvidenceResult) => r.items.filter((i) => i.status !== 'PASS').map((i) => `${i.status} ${i.id}: ${i.reason}`);
 
 beforeAll(async () => {
   org = await startHealthyOrg();
   await seedOtherKey(org);
-  healthy = await collect();
+  healthy = await collectAll();
 }, 120_000);
 
 afterAll(async () => {
@@ -59,13 +63,34 @@ test('every tampering undone, the organization passes again', async () => {
   expect(notPassing(await collect())).toEqual([]);
 });
 
-/** The table docs/evidence.md shows: tampering, call, control(s), and this file as the test. */
-export function tamperTable(): string {
-  const rows = TAMPERINGS.map((t) => `| ${t.what} | \`${t.call}\` | ${t.controls.map((c) => `\`${c}\``).join(', ')} |`);
-  return ['| Tampering (one call by an account admin) | Call | Fails exactly |', '|---|---|---|', ...rows].join('\n');
-}
-
-test('docs/evidence.md shows the tamper table as the suite declares it', () => {
+test('docs/evidence.md shows the tamper table as the suite declares it, and what is not judged as the controls declare it', () => {
   const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'evidence.md'), 'utf8');
   expect(doc).toContain(tamperTable());
+  expect(doc).toContain(notJudgedTable());
+});
+
+/**
+ * Catalog and check agree: the calls a control's declaration lists (`evidence.api`) are the calls
+ * its items were judged on, in the healthy run (every branch that reads something).
+ */
+test('each control declares exactly the API calls its evidence check makes', () => {
+  const calls = new Map<string, Set<string>>();
+  for (const item of healthy.items) {
+    const set = calls.get(item.controlId) ?? new Set<string>();
+    for (const name of item.raw) {
+      const operation = healthy.raw.get(name)!.operation;
+      for (const op of operation === 'evidence:ValidateLogs' ? VALIDATE_LOGS_CALLS : [operation]) set.add(op);
+    }
+    calls.set(item.controlId, set);
+  }
+  const declared = new Map(CONTROL_CATALOG.map((c) => [c.id, new Set(c.evidence.api)]));
+  const differences = [...calls]
+    .map(([id, made]) => {
+      const listed = declared.get(id) ?? new Set<string>();
+      const undeclared = [...made].filter((op) => !listed.has(op)).sort();
+      const unmade = [...listed].filter((op) => !made.has(op)).sort();
+      return undeclared.length || unmade.length ? `${id}: made but not declared [${undeclared.join(', ')}]; declared but not made [${unmade.join(', ')}]` : undefined;
+    })
+    .filter(Boolean);
+  expect(differences).toEqual([]);
 });

@@ -763,3 +763,9 @@ function securityHubControlFinding(org: HealthyOrg, control: string, status: 'PA
     Resources: [{ Type: 'AwsS3Bucket', Id: resource }],
   };
 }
+
+/** The table docs/evidence.md shows (tamper.test.ts checks it is there, as declared here). */
+export function tamperTable(): string {
+  const rows = TAMPERINGS.map((t) => `| ${t.what} | \`${t.call}\` | ${t.controls.map((c) => `\`${c}\``).join(', ')} |`);
+  return ['| Tampering (one call by an account admin) | Call | Fails exactly |', '|---|---|---|', ...rows].join('\n');
+}

@@ -84,10 +84,15 @@ async function judgeOrgTrail(task: Task, config: BaselineConfig): Promise<void> 
     return;
   }
   const arn = trail.TrailARN;
+  // Each item names the calls its judgement read (the binder links them; the catalog declares them).
+  const [describeRaw] = task.rawNames;
   const status = await task.call('cloudtrail:GetTrailStatus', { Name: arn }, () => client.send(new GetTrailStatusCommand({ Name: arn })));
+  const statusRaw = task.rawNames.at(-1) as string;
   const selectors = await task.call('cloudtrail:GetEventSelectors', { TrailName: arn }, () =>
     client.send(new GetEventSelectorsCommand({ TrailName: arn })),
   );
+  const selectorsRaw = task.rawNames.at(-1) as string;
+  const trailAndStatus = [describeRaw, statusRaw];
   const now = task.ctx.now();
   const statusSources = [...sources, DOC.cloudTrail.getTrailStatus];
   const verdict = (controlId: string, title: string, problems: (string | undefined)[], ok: string, src: readonly string[], details?: Record<string, unknown>, raw?: readonly string[]) => {
@@ -120,6 +125,8 @@ async function judgeOrgTrail(task: Task, config: BaselineConfig): Promise<void> 
     ],
     `logging since ${status.StartLoggingTime?.toISOString() ?? '(unknown)'}, every account and Region, last log file delivered ${status.LatestDeliveryTime?.toISOString()} to ${trail.S3BucketName}`,
     statusSources,
+    undefined,
+    trailAndStatus,
   );
   verdict(
     'cloudtrail.log-file-validation',
@@ -131,6 +138,8 @@ async function judgeOrgTrail(task: Task, config: BaselineConfig): Promise<void> 
     ],
     `LogFileValidationEnabled, last digest delivered ${status.LatestDigestDeliveryTime?.toISOString()}`,
     statusSources,
+    undefined,
+    trailAndStatus,
   );
   // The key the log archive's CloudTrail alias names (evidence/checks/kms.ts), not any key.
   const key = await logArchiveKey(task, config, 'cloudtrail');
@@ -141,7 +150,7 @@ async function judgeOrgTrail(task: Task, config: BaselineConfig): Promise<void> 
     `SSE-KMS with the log-archive key ${key.alias} (${trail.KmsKeyId})`,
     [...sources, DOC.kms.describeKey],
     undefined,
-    [...task.rawNames, ...key.raw],
+    [describeRaw, ...key.raw],
   );
   const wantedGroup = logGroupArn(config.regions.home, task.accountId, orgTrailLogGroupName(config));
   verdict(
@@ -157,6 +166,8 @@ async function judgeOrgTrail(task: Task, config: BaselineConfig): Promise<void> 
     ],
     `delivering to ${trail.CloudWatchLogsLogGroupArn}, last at ${status.LatestCloudWatchLogsDeliveryTime?.toISOString()}`,
     statusSources,
+    undefined,
+    trailAndStatus,
   );
   const selectorProblems = judgeSelectors(config, selectors);
   verdict(
@@ -165,6 +176,8 @@ async function judgeOrgTrail(task: Task, config: BaselineConfig): Promise<void> 
     selectorProblems,
     `all management events${describeDataEvents(config)}`,
     [DOC.cloudTrail.getEventSelectors, DOC.cloudTrail.advancedEventSelector],
+    undefined,
+    [selectorsRaw],
   );
 }
 

@@ -126,6 +126,8 @@ export function guardDutyTasks(ctx: CollectContext): Task[] {
             reason: problems.length ? problems.join('; ') : `detector ${detectorId} ENABLED, auto-enable ${wantedAuto}, ${enabled.size} member account(s) enabled`,
             resource: 'detector',
             sources,
+            // The item's evidence is every call that led to it (the service on, its detector or hub, its members).
+            raw: [...task.rawNames],
           });
         });
         await task.guard(['guardduty.organization'], () => guardDutyFindings(task, gd, detectorId), 'findings');
@@ -230,6 +232,8 @@ export function securityHubOrganizationTasks(ctx: CollectContext): Task[] {
           reason: problems.length ? problems.join('; ') : `CENTRAL configuration, ${enabled.size} member account(s) enabled`,
           resource: 'hub',
           sources,
+          // The item's evidence is every call that led to it (the service on, its detector or hub, its members).
+          raw: [...task.rawNames],
         });
       });
       await task.guard(['securityhub.fsbp-standard', 'securityhub.cis-standard'], () => securityHubControlResults(task, sh));
@@ -437,6 +441,8 @@ export function macieTasks(ctx: CollectContext): Task[] {
           reason: problems.length ? problems.join('; ') : `Macie ENABLED, auto-enable on, ${enabled.size} member account(s) enabled`,
           resource: 'session',
           sources,
+          // The item's evidence is every call that led to it (the service on, its detector or hub, its members).
+          raw: [...task.rawNames],
         });
       });
       await task.guard(['macie.organization'], () => macieFindings(task, macie), 'findings');

@@ -18,9 +18,9 @@ function filterControl(f: CisMetricFilter): ControlDeclaration {
     awsConfigRules: ['cloudwatch-alarm-action-check'],
     prowler: f.prowler,
     evidence: {
-      api: ['logs:DescribeMetricFilters', 'cloudwatch:DescribeAlarmsForMetric', 'sns:ListSubscriptionsByTopic'],
-      command: `aws logs describe-metric-filters --log-group-name <trail log group> --filter-name-prefix <prefix>-${f.id} && aws cloudwatch describe-alarms-for-metric --metric-name ${f.metricName} --namespace <namespace>`,
-      lookFor: `The filter's pattern is exactly the CIS one, and its alarm (Sum >= 1 over 300 s) has the account's alert topic as its ALARM action.`,
+      api: ['logs:DescribeMetricFilters', 'cloudwatch:DescribeAlarms'],
+      command: `aws logs describe-metric-filters --log-group-name <trail log group> --filter-name-prefix <prefix>-${f.id} && aws cloudwatch describe-alarms --alarm-names <prefix>-${f.id}`,
+      lookFor: `The filter's pattern is exactly the CIS one and emits ${f.metricName} in the configured namespace; its alarm watches that metric (>= 1), its actions enabled, with the account's alert topic as its ALARM action.`,
     },
   });
 }

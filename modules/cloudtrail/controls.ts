@@ -15,7 +15,7 @@ export const ORGANIZATION_TRAIL = defineControl({
   awsConfigRules: ['multi-region-cloudtrail-enabled', 'cloudtrail-enabled'],
   prowler: ['cloudtrail_multi_region_enabled', 'cloudtrail_multi_region_enabled_logging_management_events'],
   evidence: {
-    api: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors'],
+    api: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus'],
     command: 'aws cloudtrail describe-trails --trail-name-list <trail> && aws cloudtrail get-trail-status --name <trail>',
     lookFor: 'IsOrganizationTrail, IsMultiRegionTrail and IncludeGlobalServiceEvents true; IsLogging true; LatestDeliveryTime recent and no LatestDeliveryError.',
   },
@@ -31,9 +31,9 @@ export const LOG_FILE_VALIDATION = defineControl({
   awsConfigRules: ['cloud-trail-log-file-validation-enabled'],
   prowler: ['cloudtrail_log_file_validation_enabled'],
   evidence: {
-    api: ['cloudtrail:DescribeTrails', 'cloudtrail:ListPublicKeys', 's3:GetObject'],
+    api: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:ListPublicKeys', 's3:ListObjectsV2', 's3:GetObject'],
     command: 'aws cloudtrail validate-logs --trail-arn <trail arn> --start-time <24 hours ago>',
-    lookFor: 'LogFileValidationEnabled true; every digest and log file of the period valid, none missing.',
+    lookFor: 'LogFileValidationEnabled true and a digest delivered within 24 hours; every digest of the period validly signed, every log file it lists unmodified, none missing, the chain unbroken.',
   },
 });
 
@@ -47,9 +47,9 @@ export const TRAIL_KMS_ENCRYPTION = defineControl({
   awsConfigRules: ['cloud-trail-encryption-enabled'],
   prowler: ['cloudtrail_kms_encryption_enabled'],
   evidence: {
-    api: ['cloudtrail:DescribeTrails', 'kms:GetKeyPolicy'],
+    api: ['cloudtrail:DescribeTrails', 'kms:DescribeKey'],
     command: 'aws cloudtrail describe-trails --trail-name-list <trail> --query "trailList[].KmsKeyId"',
-    lookFor: "KmsKeyId is the log-archive account's CloudTrail key.",
+    lookFor: "KmsKeyId is the key the log archive's CloudTrail alias (alias/<prefix>/cloudtrail) names, read with DescribeKey in the log-archive account, not any other key.",
   },
 });
 
@@ -63,9 +63,9 @@ export const TRAIL_CLOUDWATCH_LOGS = defineControl({
   awsConfigRules: ['cloud-trail-cloud-watch-logs-enabled'],
   prowler: ['cloudtrail_cloudwatch_logging_enabled'],
   evidence: {
-    api: ['cloudtrail:GetTrailStatus'],
+    api: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus'],
     command: 'aws cloudtrail get-trail-status --name <trail>',
-    lookFor: 'CloudWatchLogsLogGroupArn set on the trail; LatestCloudWatchLogsDeliveryTime within the last hour and no LatestCloudWatchLogsDeliveryError.',
+    lookFor: 'CloudWatchLogsLogGroupArn is the trail log group and a role is set; LatestCloudWatchLogsDeliveryTime within 24 hours and no LatestCloudWatchLogsDeliveryError.',
   },
 });
 
@@ -95,8 +95,8 @@ export const ACCOUNT_TRAILS = defineControl({
   securityHub: ['CloudTrail.1'],
   prowler: ['cloudtrail_multi_region_enabled'],
   evidence: {
-    api: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus'],
+    api: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'kms:DescribeKey'],
     command: 'aws cloudtrail describe-trails --no-include-shadow-trails (in each member account)',
-    lookFor: 'The account trail is multi-Region, logging, validating and delivering to its log group.',
+    lookFor: "The account trail is multi-Region with global events, validating, encrypted with the log archive's CloudTrail key, delivering to account-trails/ and its log group, and logging.",
   },
 });

@@ -11,9 +11,9 @@ export const CONFIG_RECORDER = defineControl({
   securityHub: ['Config.1'],
   prowler: ['config_recorder_all_regions_enabled'],
   evidence: {
-    api: ['config:DescribeConfigurationRecorders', 'config:DescribeConfigurationRecorderStatus'],
+    api: ['config:DescribeConfigurationRecorders', 'config:DescribeConfigurationRecorderStatus', 'organizations:ListAccounts'],
     command: 'aws configservice describe-configuration-recorder-status',
-    lookFor: 'recording true and lastStatus SUCCESS in every governed Region; recordingGroup.allSupported true.',
+    lookFor: 'recording true and lastStatus not Failure in every governed Region; recordingGroup.allSupported true (global types in the home Region); every active account of the organization is in the config.',
   },
 });
 
@@ -25,6 +25,6 @@ export const CONFIG_DELIVERY_CHANNEL = defineControl({
   evidence: {
     api: ['config:DescribeDeliveryChannels', 'config:DescribeDeliveryChannelStatus'],
     command: 'aws configservice describe-delivery-channel-status',
-    lookFor: "s3BucketName is the central Config bucket; configHistoryDeliveryInfo.lastStatus SUCCESS.",
+    lookFor: 's3BucketName is the central Config bucket; neither configHistoryDeliveryInfo nor configSnapshotDeliveryInfo has lastStatus Failure.',
   },
 });

@@ -22,9 +22,9 @@ function ruleControl(rule: ManagedRule): ControlDeclaration {
     awsConfigRules: [rule.name],
     prowler: rule.prowler,
     evidence: {
-      api: ['config:DescribeComplianceByConfigRule', 'config:GetComplianceDetailsByConfigRule'],
-      command: `aws configservice get-compliance-details-by-config-rule --config-rule-name ${rule.name}`,
-      lookFor: 'The rule exists in each account and Region; its evaluations are COMPLIANT, or each NON_COMPLIANT resource has a remediation ticket.',
+      api: ['config:DescribeConfigRules', 'config:DescribeComplianceByConfigRule'],
+      command: `aws configservice describe-compliance-by-config-rule --config-rule-names ${rule.name}`,
+      lookFor: 'The rule is deployed and ACTIVE in each account and Region it covers, and not NON_COMPLIANT (the count of noncompliant resources is given; each needs a remediation ticket).',
     },
   });
 }
@@ -39,7 +39,7 @@ export const ADDITIONAL_CONFIG_RULES = defineControl({
   description: 'AWS managed rules the organization adds to the baseline set (`awsConfig.additionalRules`), evaluated like the baseline rules.',
   tsc: ['CC4.1'],
   evidence: {
-    api: ['config:DescribeComplianceByConfigRule'],
+    api: ['config:DescribeConfigRules', 'config:DescribeComplianceByConfigRule'],
     command: 'aws configservice describe-compliance-by-config-rule --config-rule-names <rule>',
     lookFor: 'Each added rule exists in each account and Region and reports its compliance.',
   },

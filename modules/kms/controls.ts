@@ -11,8 +11,9 @@ export const KEY_ROTATION = defineControl({
   securityHub: ['KMS.4'],
   prowler: ['kms_cmk_rotation_enabled'],
   evidence: {
-    api: ['kms:GetKeyRotationStatus', 'kms:DescribeKey'],
+    api: ['kms:DescribeKey', 'kms:GetKeyRotationStatus', 'securityhub:GetFindings'],
     command: 'aws kms get-key-rotation-status --key-id <key>',
-    lookFor: 'KeyRotationEnabled true; KeyState "Enabled".',
+    lookFor: 'Each log-archive key behind its alias KeyState Enabled and KeyRotationEnabled true; in every account, no FAILED Security Hub KMS.4 result for its other customer managed keys.',
+    notJudged: 'Who may use or disable a key (its key policy) is not judged here: the guardrails deny key tampering and the CIS kms-key-disable-or-deletion alarm fires on DisableKey and ScheduleKeyDeletion.',
   },
 });

@@ -29,9 +29,10 @@ export const BUCKET_OBJECT_LOCK = defineControl({
   securityHub: ['S3.15'],
   prowler: ['s3_bucket_object_lock'],
   evidence: {
-    api: ['s3:GetObjectLockConfiguration'],
+    api: ['s3:GetObjectLockConfiguration', 's3:GetBucketPolicy'],
     command: 'aws s3api get-object-lock-configuration --bucket <bucket>',
-    lookFor: 'ObjectLockEnabled "Enabled" and a DefaultRetention of the configured mode and days.',
+    lookFor: 'ObjectLockEnabled "Enabled" with a DefaultRetention of the configured mode and days; for the Config and access-log buckets, a policy that, evaluated for every admin of the organization in every context, denies s3:DeleteObject and s3:DeleteObjectVersion.',
+    notJudged: "An overwrite in the Config and access-log buckets: their services refuse Object Lock, the policy does not deny s3:PutObject (the services deliver with it), and versioning keeps the previous version for 30 days; the evidence cannot tell an admin's overwrite from a delivery (the CIS s3-bucket-policy-changes alarm and the break-glass alarm watch who could). The bucket owner's root user can always rewrite the policy; the binder judges the policy in force when it is collected.",
   },
 });
 
@@ -44,9 +45,9 @@ export const BUCKET_PUBLIC_ACCESS_BLOCK = defineControl({
   securityHub: ['S3.8', 'CloudTrail.6'],
   prowler: ['s3_bucket_public_access', 's3_bucket_level_public_access_block', 'cloudtrail_logs_s3_bucket_is_not_publicly_accessible'],
   evidence: {
-    api: ['s3:GetPublicAccessBlock', 's3:GetBucketPolicyStatus'],
+    api: ['s3:GetPublicAccessBlock'],
     command: 'aws s3api get-public-access-block --bucket <bucket>',
-    lookFor: 'BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets all true; PolicyStatus.IsPublic false.',
+    lookFor: 'BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets all true.',
   },
 });
 
@@ -60,7 +61,8 @@ export const BUCKET_TLS_ONLY = defineControl({
   evidence: {
     api: ['s3:GetBucketPolicy'],
     command: 'aws s3api get-bucket-policy --bucket <bucket>',
-    lookFor: 'A Deny statement for all principals with Condition Bool aws:SecureTransport "false", and a Deny of s3:DeleteObject*.',
+    lookFor: 'A policy that, evaluated for every admin of the organization in every context, denies each request without TLS (aws:SecureTransport false) and each request with TLS older than 1.2.',
+    notJudged: 'Changes between two collections: the policy is judged as it is at collection time (the CIS s3-bucket-policy-changes alarm fires on every PutBucketPolicy in between).',
   },
 });
 
@@ -72,9 +74,9 @@ export const BUCKET_ENCRYPTION = defineControl({
   securityHub: ['S3.17'],
   prowler: ['s3_bucket_default_encryption', 's3_bucket_kms_encryption'],
   evidence: {
-    api: ['s3:GetBucketEncryption'],
+    api: ['s3:GetBucketEncryption', 'kms:DescribeKey'],
     command: 'aws s3api get-bucket-encryption --bucket <bucket>',
-    lookFor: 'SSEAlgorithm "aws:kms" with the bucket\'s key (AES256 for the access-log bucket).',
+    lookFor: "SSEAlgorithm \"aws:kms\" with the key the bucket's alias (alias/<prefix>/<bucket kind>) names in the log-archive account; AES256 for the access-log bucket.",
   },
 });
 
@@ -102,6 +104,6 @@ export const BUCKET_RETENTION = defineControl({
   evidence: {
     api: ['s3:GetBucketLifecycleConfiguration'],
     command: 'aws s3api get-bucket-lifecycle-configuration --bucket <bucket>',
-    lookFor: 'An enabled rule whose Expiration.Days is the configured retention.',
+    lookFor: 'An enabled rule expiring objects after retention.logArchiveDays; no enabled rule, whatever its filter, expiring objects sooner or on a date, nor deleting overwritten versions sooner than the baseline does (30 days).',
   },
 });

@@ -15,9 +15,10 @@ export const GUARDDUTY_ORGANIZATION = defineControl({
   awsConfigRules: ['guardduty-enabled-centralized'],
   prowler: ['guardduty_is_enabled', 'guardduty_centrally_managed'],
   evidence: {
-    api: ['guardduty:ListDetectors', 'guardduty:DescribeOrganizationConfiguration', 'guardduty:ListMembers'],
+    api: ['guardduty:ListDetectors', 'guardduty:GetDetector', 'guardduty:DescribeOrganizationConfiguration', 'guardduty:ListMembers', 'guardduty:ListFindings', 'guardduty:GetFindings'],
     command: 'aws guardduty list-members --detector-id <detector> (in the audit account, each Region)',
-    lookFor: 'Every member account with RelationshipStatus "Enabled"; AutoEnableOrganizationMembers ALL.',
+    lookFor: 'The detector ENABLED; AutoEnableOrganizationMembers as configured; every member account with RelationshipStatus "Enabled"; findings of the window counted by severity.',
+    notJudged: 'GuardDuty suppression rules (filters with the ARCHIVE action, guardduty:ListFilters) and trusted IP lists are not read yet: a finding they archive or never raise is invisible here (the guardrails deny creating them, issue 22).',
   },
 });
 
@@ -30,9 +31,9 @@ export const SECURITY_HUB_ORGANIZATION = defineControl({
   awsConfigRules: ['securityhub-enabled'],
   prowler: ['securityhub_enabled'],
   evidence: {
-    api: ['securityhub:DescribeHub', 'securityhub:DescribeOrganizationConfiguration', 'securityhub:ListFindingAggregators'],
+    api: ['securityhub:DescribeHub', 'securityhub:DescribeOrganizationConfiguration', 'securityhub:ListMembers'],
     command: 'aws securityhub describe-organization-configuration',
-    lookFor: 'OrganizationConfiguration.ConfigurationType CENTRAL; a finding aggregator with RegionLinkingMode covering the governed Regions.',
+    lookFor: 'Security Hub on in the audit account; OrganizationConfiguration.ConfigurationType CENTRAL and not failed; every member account enabled.',
   },
 });
 
@@ -45,7 +46,8 @@ export const SECURITY_HUB_FSBP = defineControl({
   evidence: {
     api: ['securityhub:GetEnabledStandards', 'securityhub:GetFindings'],
     command: 'aws securityhub get-enabled-standards',
-    lookFor: 'standards/aws-foundational-security-best-practices/v/1.0.0 with StandardsStatus READY; control pass/fail counts.',
+    lookFor: 'standards/aws-foundational-security-best-practices/v/1.0.0 READY in every account and Region; no control of it with a FAILED result (suppressed ones count) but those the config disables with a reason.',
+    notJudged: "Security Hub automation rules that lower a finding's severity or suppress it, and controls disabled outside the configuration policy, are not read; suppressed findings still count as failing.",
   },
 });
 
@@ -58,7 +60,8 @@ export const SECURITY_HUB_CIS = defineControl({
   evidence: {
     api: ['securityhub:GetEnabledStandards', 'securityhub:GetFindings'],
     command: 'aws securityhub get-enabled-standards',
-    lookFor: 'standards/cis-aws-foundations-benchmark/v/<version> with StandardsStatus READY; control pass/fail counts.',
+    lookFor: 'standards/cis-aws-foundations-benchmark/v/<version> READY in every account and Region; no control of it with a FAILED result (suppressed ones count) but those the config disables with a reason.',
+    notJudged: "Security Hub automation rules that lower a finding's severity or suppress it, and controls disabled outside the configuration policy, are not read; suppressed findings still count as failing.",
   },
 });
 
@@ -70,9 +73,10 @@ export const MACIE_ORGANIZATION = defineControl({
   securityHub: ['Macie.1'],
   prowler: ['macie_is_enabled'],
   evidence: {
-    api: ['macie2:GetMacieSession', 'macie2:ListMembers', 'macie2:DescribeOrganizationConfiguration'],
+    api: ['macie2:GetMacieSession', 'macie2:DescribeOrganizationConfiguration', 'macie2:ListMembers', 'macie2:ListFindings', 'macie2:GetFindings'],
     command: 'aws macie2 list-members (in the audit account, each Region)',
-    lookFor: 'Every member account with relationshipStatus "Enabled"; autoEnable true.',
+    lookFor: 'Macie ENABLED; autoEnable true; every member account with relationshipStatus "Enabled" where its baseline covers the Region; findings of the window counted by severity.',
+    notJudged: 'Macie suppression rules (findings filters with the ARCHIVE action) and allow lists are not read yet.',
   },
 });
 
@@ -82,9 +86,9 @@ export const MACIE_CLASSIFICATION_JOBS = defineControl({
   description: 'A weekly Macie classification job for the buckets the config lists (securityServices.macie.classificationJobs), in the account and Region that own them.',
   tsc: ['CC6.7'],
   evidence: {
-    api: ['macie2:ListClassificationJobs', 'macie2:ListFindings'],
+    api: ['macie2:ListClassificationJobs'],
     command: 'aws macie2 list-classification-jobs',
-    lookFor: 'A RUNNING or IDLE SCHEDULED job per listed bucket set; its findings reviewed.',
+    lookFor: 'A job per configured account and Region over its listed buckets, not CANCELLED or paused.',
   },
 });
 
@@ -97,9 +101,10 @@ export const ACCESS_ANALYZER = defineControl({
   tsc: ['CC6.1', 'CC6.6'],
   cis: { 'v3.0.0': '1.20', 'v1.4.0': '1.20' },
   evidence: {
-    api: ['access-analyzer:ListAnalyzers', 'access-analyzer:ListFindings'],
+    api: ['access-analyzer:ListAnalyzers', 'access-analyzer:ListArchiveRules', 'access-analyzer:ListFindings'],
     command: 'aws accessanalyzer list-analyzers --type ORGANIZATION',
-    lookFor: 'An ACTIVE analyzer in every governed Region; ACTIVE findings reviewed.',
+    lookFor: 'The ORGANIZATION analyzer ACTIVE in every governed Region; no ACTIVE finding; no archive rule; every finding archived in the window recorded as reviewed in securityServices.accessAnalyzer.reviewedFindings.',
+    notJudged: "Findings archived before the --since window are not judged again (each was judged in the binder of its own period); whether a finding listed as reviewed really was is the review record's to show, not AWS's.",
   },
 });
 
@@ -109,8 +114,8 @@ export const CONFIG_AGGREGATOR = defineControl({
   description: 'An organization Config aggregator in the audit account (delegated administrator) covering every governed Region.',
   tsc: ['CC4.1'],
   evidence: {
-    api: ['config:DescribeConfigurationAggregators', 'config:GetAggregateConfigRuleComplianceSummary'],
+    api: ['config:DescribeConfigurationAggregators', 'config:DescribeConfigurationAggregatorSourcesStatus'],
     command: 'aws configservice get-aggregate-config-rule-compliance-summary --configuration-aggregator-name <aggregator>',
-    lookFor: 'The aggregator covers the organization in all governed Regions; compliance per rule and account.',
+    lookFor: 'The aggregator covers the organization in every governed Region (or all Regions); no source whose LastUpdateStatus is FAILED.',
   },
 });
