@@ -18,7 +18,7 @@
  * The evaluation is `modules/iam/policy-evaluator.ts`; an element or operator it does not implement
  * throws, and the evidence item is then ERROR, never PASS.
  */
-import { evaluatePolicy, type ContextValue, type RequestPrincipal } from '../modules/iam/policy-evaluator';
+import { arnMatch, evaluatePolicy, globMatch, type ContextValue, type RequestPrincipal } from '../modules/iam/policy-evaluator';
 
 /** The keys a requester cannot set: they come from who the principal is (and its organization). */
 const PRINCIPAL_KEYS = new Set(['aws:principalarn', 'aws:principalaccount', 'aws:principalisawsservice', 'aws:principalservicename', 'aws:principalorgid', 'aws:principalorgpaths', 'aws:userid', 'aws:principaltype']);
@@ -50,7 +50,16 @@ export interface DenialAnswer {
   readonly evaluated: number;
 }
 
-type Statement = { Principal?: unknown; NotPrincipal?: unknown; Condition?: Record<string, Record<string, unknown>> };
+type Statement = {
+  Effect?: string;
+  Principal?: unknown;
+  NotPrincipal?: unknown;
+  Action?: unknown;
+  NotAction?: unknown;
+  Resource?: unknown;
+  NotResource?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+};
 
 const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
@@ -116,9 +125,45 @@ function* contexts(free: readonly [string, readonly (string | undefined)[]][], i
   }
 }
 
+/**
+ * The statements that could deny a request of the question: Deny statements whose actions and
+ * resources reach it. Only their conditions matter (an Allow never makes a request denied), which
+ * keeps the contexts to try few.
+ */
+function denialsReaching(statements: readonly Statement[], question: DenialQuestion): Statement[] {
+  const some = (patterns: unknown, values: readonly string[], match: (p: string, v: string) => boolean) => asList(patterns).some((p) => values.some((v) => match(p, v)));
+  const every = (patterns: unknown, values: readonly string[], match: (p: string, v: string) => boolean) => values.every((v) => asList(patterns).some((p) => match(p, v)));
+  const actionMatch = (p: string, v: string) => globMatch(p, v, true);
+  return statements.filter(
+    (s) =>
+      s.Effect === 'Deny' &&
+      (s.Action !== undefined ? some(s.Action, question.actions, actionMatch) : !every(s.NotAction, question.actions, actionMatch)) &&
+      (s.Resource !== undefined ? some(s.Resource, question.resources, arnMatch) : !every(s.NotResource, question.resources, arnMatch)),
+  );
+}
+
+/** Account ids the policy names anywhere (principals, conditions, ARNs): the only accounts it can tell apart. */
+function namedAccounts(policy: string): string[] {
+  return [...new Set(policy.match(/(?<![0-9])[0-9]{12}(?![0-9])/g) ?? [])];
+}
+
 /** Whether `policy` (a resource policy document, JSON) denies every request of the question. */
 export function deniedInEveryContext(policy: string, question: DenialQuestion): DenialAnswer {
-  const statements = statementsOf(policy);
+  const all = statementsOf(policy);
+  const statements = denialsReaching(all, question);
+  if (statements.length === 0) {
+    const action = question.actions[0];
+    return { denied: false, evaluated: 0, counterexample: `${action} on ${question.resources[0]}: no Deny statement of the policy reaches it, so it is not denied` };
+  }
+  // An account the policy does not name is indistinguishable, to its conditions, from any other it
+  // does not name: the accounts tried are the question's named ones, those the policy names, and one
+  // stand-in for the rest.
+  const named = new Set(namedAccounts(policy));
+  const unnamed = question.accounts.filter((a) => !named.has(a));
+  const accounts = [...new Set([...question.accounts.filter((a) => named.has(a)), ...unnamed.slice(0, 1), ...[...named].filter((a) => question.accounts.includes(a))])].sort();
+  question = { ...question, accounts };
+  // Only the Deny statements decide whether a request is denied; they are evaluated as one document.
+  const denials = { Version: '2012-10-17', Statement: statements } as unknown as Parameters<typeof evaluatePolicy>[0];
   const values = conditionValues(statements);
   const fixed = Object.fromEntries(Object.entries(question.fixed ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const free: [string, (string | undefined)[]][] = [...values]
@@ -130,14 +175,14 @@ export function deniedInEveryContext(policy: string, question: DenialQuestion): 
     throw new Error(`the policy's conditions read ${free.length} keys the requester controls (${free.map(([k]) => k).join(', ')}): too many combinations to judge (${combinations} > ${MAX_CONTEXTS})`);
   }
   let evaluated = 0;
-  for (const principal of principals(statements, question.accounts, values)) {
+  for (const principal of principals(all, question.accounts, conditionValues(all))) {
     const account = principal.kind === 'root' ? principal.accountId : principal.kind === 'role' ? principal.arn.split(':')[4] : '';
     const own = { 'aws:principalorgid': question.organizationId, 'aws:userid': `AROAEXAMPLE:${account}` };
     for (const action of question.actions) {
       for (const resource of question.resources) {
         for (const context of contexts(free)) {
           evaluated += 1;
-          const { deny } = evaluatePolicy(policy, { principal, action, resource, context: { ...own, ...fixed, ...context } });
+          const { deny } = evaluatePolicy(denials, { principal, action, resource, context: { ...own, ...fixed, ...context } });
           if (!deny) {
             const who = principal.kind === 'root' ? `the root user of ${principal.accountId}` : principal.kind === 'role' ? principal.arn : principal.service;
             const ctx = Object.entries(context).map(([k, v]) => `${k}=${v}`);

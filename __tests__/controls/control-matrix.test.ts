@@ -412,7 +412,7 @@ describe('the control declarations', () => {
       expect(c.title.length).toBeGreaterThan(10);
       expect(c.description.length).toBeGreaterThan(20);
       expect(c.evidence.api.length).toBeGreaterThan(0);
-      for (const api of c.evidence.api) expect(api).toMatch(/^[a-z0-9-]+:[A-Z][A-Za-z]+$/);
+      for (const api of c.evidence.api) expect(api).toMatch(/^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$/);
       expect(c.evidence.command).toMatch(/^aws /);
       expect(c.evidence.lookFor.length).toBeGreaterThan(10);
     }

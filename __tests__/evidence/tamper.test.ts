@@ -4,6 +4,8 @@
  * binder must FAIL exactly the items it breaks, with a reason naming the resource and the change,
  * and PASS everything else; then it is undone. A check that passes on a broken control fails here.
  */
+import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvidenceResult } from '../../evidence/types';
@@ -11,6 +13,7 @@ import { CONTROL_CATALOG } from '../../controls/catalog';
 import { notJudgedTable } from '../../evidence/controls';
 import { VALIDATE_LOGS_CALLS } from '../../evidence/digest';
 import { startHealthyOrg, type HealthyOrg } from './healthy-org';
+import { orgConfig } from './org-fixture';
 import { seedOtherKey, TAMPERINGS, tamperTable, type Tampering } from './tamperings';
 
 let org: HealthyOrg;
@@ -93,4 +96,35 @@ test('each control declares exactly the API calls its evidence check makes', () 
     })
     .filter(Boolean);
   expect(differences).toEqual([]);
+});
+
+describe('the central topic reaches people only through confirmed, configured subscriptions', () => {
+  const central = () => `alerting.central-routing/${org.ids.audit}/us-east-1/central`;
+
+  test('a subscription still PendingConfirmation fails the route (SNS API_Subscription: SubscriptionArn is "PendingConfirmation" until confirmed)', async () => {
+    const realSend = SNSClient.prototype.send as (...args: any[]) => Promise<any>;
+    const sns = mockClient(SNSClient);
+    for (const Command of [GetTopicAttributesCommand, GetSubscriptionAttributesCommand]) {
+      sns.on(Command as any).callsFake((input: unknown, getClient: () => unknown) => realSend.call(getClient(), new (Command as any)(input)));
+    }
+    // Shape: ListSubscriptionsByTopic response, Subscriptions[] of Subscription (API_ListSubscriptionsByTopic.html).
+    sns.on(ListSubscriptionsByTopicCommand).resolves({
+      Subscriptions: org.config.alerts.subscriptions.map((s) => ({ SubscriptionArn: 'PendingConfirmation', Owner: org.ids.audit, Protocol: s.protocol, Endpoint: s.endpoint, TopicArn: `arn:aws:sns:us-east-1:${org.ids.audit}:acme-soc2-security-findings` })),
+    });
+    try {
+      const result = await collect();
+      expect(result.items.filter((i) => i.status !== 'PASS').map((i) => i.id)).toEqual([central()]);
+      expect(result.items.find((i) => i.id === central())!.reason).toBe(
+        org.config.alerts.subscriptions.map((s) => `${s.protocol} ${s.endpoint} is subscribed but not confirmed (PendingConfirmation) to arn:aws:sns:us-east-1:${org.ids.audit}:acme-soc2-security-findings`).join('; '),
+      );
+    } finally {
+      sns.restore();
+    }
+  });
+
+  test('a config with no subscription fails the route: the central topic reaches nobody', async () => {
+    const result = await org.collect({ validateLogsSince: false, config: orgConfig(org.ids, (raw) => (raw.alerts.subscriptions = [])) });
+    expect(result.items.filter((i) => i.status !== 'PASS').map((i) => i.id)).toEqual([central()]);
+    expect(result.items.find((i) => i.id === central())!.reason).toBe('alerts.subscriptions is empty: the central alert topic reaches nobody');
+  });
 });
