@@ -292,6 +292,25 @@ export const configSchema = z.strictObject({
         .array(subscriptionSchema)
         .default([])
         .describe("Who is alerted: the subscriptions of the organization's one central alert topic (audit account, home Region), which every account's CIS alarms and the high-severity findings reach; each person confirms once. Each account's own alert topic is subscribed by a same-account SQS queue instead. None is allowed, with a warning: alerts then reach nobody."),
+      watchdogSubscriptions: z
+        .array(subscriptionSchema)
+        .optional()
+        .describe(
+          "Who hears that the central alert topic itself fails to deliver (its NumberOfNotificationsFailed alarm cannot use that topic): the subscriptions of the route's watchdog topic (audit account, home Region); each confirms once. Omitted: the same as `subscriptions`.",
+        ),
+      heartbeat: z
+        .strictObject({
+          everyMinutes: z.number().int().min(5, { error: 'must be at least 5' }).max(60, { error: 'must be at most 60' }).default(15).describe("How often each account with CIS alarms sends a heartbeat along its alarm route to the central bus."),
+          alarmAfterMinutes: z
+            .number()
+            .int()
+            .min(30, { error: 'must be at least 30' })
+            .max(120, { error: 'must be at most 120 (CloudWatch evaluates Metrics Insights alarms on the last 3 hours)' })
+            .default(60)
+            .describe('An account whose heartbeat has not reached the audit account for this long raises the heartbeat alarm; at least twice `everyMinutes`.'),
+        })
+        .prefault({})
+        .describe("The dead man's switch of the alert route: a scheduled heartbeat from every account with CIS alarms, travelling the route a real alarm takes to the central bus, counted in the audit account."),
       businessHours: z
         .strictObject({
           days: z
@@ -424,6 +443,10 @@ export const configSchema = z.strictObject({
             .enum(['ALL', 'NEW'])
             .default('ALL')
             .describe('Which member accounts GuardDuty turns on: ALL (existing and new) or NEW (new ones only).'),
+          managementServiceLinkedRoleExists: z
+            .boolean()
+            .default(false)
+            .describe('Whether `AWSServiceRoleForAmazonGuardDuty` already exists in the management account (GuardDuty was on there before, in any Region); when false `management` creates it, which the delegated administrator needs to enable and manage GuardDuty there. `aws iam get-role --role-name AWSServiceRoleForAmazonGuardDuty` in the management account tells.'),
           protection: z
             .strictObject({
               s3DataEvents: onOff('S3 Protection (S3 data events).'),
@@ -740,6 +763,12 @@ export function crossFieldIssues(config: BaselineConfig): Issue[] {
       issues.push({ path: ['securityServices', 'securityHub', 'policyTargets', i], message: `${target} is listed twice` });
     }
   });
+  if (config.alerts.heartbeat.alarmAfterMinutes < 2 * config.alerts.heartbeat.everyMinutes) {
+    issues.push({
+      path: ['alerts', 'heartbeat', 'alarmAfterMinutes'],
+      message: `must be at least twice alerts.heartbeat.everyMinutes (${2 * config.alerts.heartbeat.everyMinutes}): one late heartbeat must not raise the alarm`,
+    });
+  }
   config.alerts.subscriptions.forEach((sub, i) => {
     if (config.alerts.subscriptions.findIndex((o) => o.protocol === sub.protocol && o.endpoint === sub.endpoint) !== i) {
       issues.push({ path: ['alerts', 'subscriptions', i], message: `${sub.protocol} ${sub.endpoint} is listed twice` });

@@ -20,8 +20,14 @@
  */
 import { arnMatch, evaluatePolicy, globMatch, type ContextValue, type RequestPrincipal } from '../modules/iam/policy-evaluator';
 
-/** The keys a requester cannot set: they come from who the principal is (and its organization). */
-const PRINCIPAL_KEYS = new Set(['aws:principalarn', 'aws:principalaccount', 'aws:principalisawsservice', 'aws:principalservicename', 'aws:principalorgid', 'aws:principalorgpaths', 'aws:userid', 'aws:principaltype']);
+/**
+ * The keys a requester cannot set: who the principal is (tried through the principals themselves),
+ * its account and its organization. Everything else is the requester's to vary: its tags, the session
+ * name inside `aws:userid`, `aws:PrincipalType` (a user, a role session, a federated user, the root
+ * user), the OU path of its account (`aws:PrincipalOrgPaths`: accounts sit in any OU), where it calls
+ * from (IAM User Guide, "AWS global condition context keys").
+ */
+const PRINCIPAL_KEYS = new Set(['aws:principalarn', 'aws:principalaccount', 'aws:principalisawsservice', 'aws:principalservicename', 'aws:principalorgid']);
 
 /** At most this many contexts per principal, action and resource; past it the judgement throws (ERROR). */
 const MAX_CONTEXTS = 4096;
@@ -31,6 +37,13 @@ export interface DenialQuestion {
   readonly actions: readonly string[];
   /** Resource ARNs the actions are tried on (a bucket, sample object keys). */
   readonly resources: readonly string[];
+  /**
+   * ARN patterns of everything the question is about (`arn:aws:s3:::b/*`): every Resource or
+   * NotResource pattern of the policy inside them is tried too, instantiated, so that an exemption of
+   * a prefix the samples miss is found.
+   * @default - only `resources`
+   */
+  readonly within?: readonly string[];
   /** Accounts whose admins are tried (an admin role of each, and its root user). */
   readonly accounts: readonly string[];
   /** The organization of those accounts (aws:PrincipalOrgID). */
@@ -69,7 +82,13 @@ function statementsOf(policy: string): Statement[] {
 }
 
 /** A value a wildcard pattern matches: `*` and `?` replaced by a letter. */
-const instantiate = (pattern: string) => pattern.replace(/\$\{[^}]*\}/g, 'x').replace(/[*?]/g, 'x');
+const instantiate = (pattern: string) => pattern.replace(/[*?]/g, 'x');
+
+/** Policy variables (`${aws:username}`...) stand for request values the judge cannot enumerate: refused (ERROR). */
+function refuseVariables(policy: string): void {
+  const variable = /\$\{[^}]*\}/.exec(policy);
+  if (variable) throw new Error(`the policy uses the policy variable ${variable[0]}, which the evidence cannot evaluate: judge it by hand`);
+}
 
 /** Every condition key the policy reads, lower-cased, with the values it names. */
 function conditionValues(statements: readonly Statement[]): Map<string, Set<string>> {
@@ -90,20 +109,28 @@ function conditionValues(statements: readonly Statement[]): Map<string, Set<stri
   return out;
 }
 
-/** The principals tried: an admin role and the root user of each account, and every role the policy names. */
+/**
+ * The principals tried: in each account an admin role, an IAM user, a federated user and the root
+ * user; and every role, user or federated user the policy names (so an exemption of one name is found).
+ * A user or federated user is evaluated as its ARN, as a role is (what `aws:PrincipalArn` holds for it).
+ */
 function principals(statements: readonly Statement[], accounts: readonly string[], values: Map<string, Set<string>>): RequestPrincipal[] {
   const arns = new Set<string>();
-  for (const account of accounts) arns.add(`arn:aws:iam::${account}:role/account-admin`);
+  for (const account of accounts) {
+    arns.add(`arn:aws:iam::${account}:role/account-admin`);
+    arns.add(`arn:aws:iam::${account}:user/account-admin`);
+    arns.add(`arn:aws:sts::${account}:federated-user/account-admin`);
+  }
   const named = [
     ...(values.get('aws:principalarn') ?? []),
     ...statements.flatMap((s) => [s.Principal, s.NotPrincipal].flatMap((p) => (p && typeof p === 'object' ? asList((p as { AWS?: unknown }).AWS) : []))),
   ];
   for (const v of named) {
     const arn = instantiate(v);
-    const m = /^arn:aws:iam::([^:]*):role\/(.+)$/.exec(arn);
+    const m = /^arn:aws:(iam|sts)::([^:]*):(role|user|federated-user)\/(.+)$/.exec(arn);
     if (!m) continue;
-    // A pattern over any account (`arn:aws:iam::*:role/x`) names that role in every account tried.
-    for (const account of /^\d{12}$/.test(m[1]) ? [m[1]] : accounts) arns.add(`arn:aws:iam::${account}:role/${m[2]}`);
+    // A pattern over any account (`arn:aws:iam::*:role/x`) names that principal in every account tried.
+    for (const account of /^\d{12}$/.test(m[2]) ? [m[2]] : accounts) arns.add(`arn:aws:${m[1]}::${account}:${m[3]}/${m[4]}`);
   }
   return [
     ...[...arns].sort().map((arn) => ({ kind: 'role' as const, arn })),
@@ -149,7 +176,13 @@ function namedAccounts(policy: string): string[] {
 
 /** Whether `policy` (a resource policy document, JSON) denies every request of the question. */
 export function deniedInEveryContext(policy: string, question: DenialQuestion): DenialAnswer {
+  refuseVariables(policy);
   const all = statementsOf(policy);
+  if (question.within) {
+    const named = all.flatMap((s) => [...asList(s.Resource), ...asList(s.NotResource)]).map(instantiate);
+    const inside = named.filter((r) => question.within!.some((w) => arnMatch(w, r)));
+    question = { ...question, resources: [...new Set([...question.resources, ...inside])] };
+  }
   const statements = denialsReaching(all, question);
   if (statements.length === 0) {
     const action = question.actions[0];
@@ -176,8 +209,7 @@ export function deniedInEveryContext(policy: string, question: DenialQuestion): 
   }
   let evaluated = 0;
   for (const principal of principals(all, question.accounts, conditionValues(all))) {
-    const account = principal.kind === 'root' ? principal.accountId : principal.kind === 'role' ? principal.arn.split(':')[4] : '';
-    const own = { 'aws:principalorgid': question.organizationId, 'aws:userid': `AROAEXAMPLE:${account}` };
+    const own = { 'aws:principalorgid': question.organizationId };
     for (const action of question.actions) {
       for (const resource of question.resources) {
         for (const context of contexts(free)) {

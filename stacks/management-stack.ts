@@ -23,6 +23,7 @@ import { AlertTopic } from '../modules/alerting/alert-topic';
 import { CentralAlarmRouting } from '../modules/alerting/central-alarm-routing';
 import { FindingsRouting } from '../modules/alerting/findings-routing';
 import { CisAlarms } from '../modules/cis-monitoring/cis-alarms';
+import { routeTamperingExemptRole } from '../modules/cis-monitoring/cis-metric-filters';
 import { ServiceControlPolicies } from '../modules/guardrails/service-control-policies';
 import { eventSelectors } from '../modules/cloudtrail/event-selectors';
 import { MonitoredTrail } from '../modules/cloudtrail/monitored-trail';
@@ -32,6 +33,7 @@ import { ConfigAggregator } from '../modules/security-services/config-aggregator
 import { DELEGATED_SERVICE_PRINCIPALS, Delegation } from '../modules/security-services/delegation';
 import { OrganizationPrerequisites } from '../modules/prerequisites/organization-prerequisites';
 import { GuardDuty } from '../modules/security-services/guardduty';
+import { GuardDutyManagementAccount } from '../modules/security-services/guardduty-management-account';
 import { Macie } from '../modules/security-services/macie';
 import { SecurityHub } from '../modules/security-services/security-hub';
 import { accountProvider } from '../modules/providers/account-provider';
@@ -109,6 +111,8 @@ export class ManagementStack extends BaselineStack {
       namePrefix: `${org.namePrefix}-org`,
       // The guardrails' break-glass role: every use, in any account, alarms here (docs/guardrails.md).
       breakGlassRoleName: config.guardrails.enabled ? config.guardrails.breakGlassRoleName : undefined,
+      // Changes to the alert route and its watchers, in any account, alarm here too; the pipeline's are routine.
+      alertRouteTampering: { exemptRoleName: routeTamperingExemptRole(config.guardrails) },
     });
 
     // The organization's one central alert topic (named apart from the audit account's own CIS alert
@@ -145,6 +149,20 @@ export class ManagementStack extends BaselineStack {
       delegations: delegation.guardDuty,
       accountId: org.auditAccountId,
       exportDependsOn: [this.logArchive.buckets.get('guardduty')!.policy, this.logArchive.keys.get('guardduty')!.key],
+    });
+    // The management account is GuardDuty's one exception: it needs the service-linked role and
+    // GuardDuty on before the audit account can add it as a member (see the construct for the pages).
+    // Its root email comes from its own members[] entry: the same for 5 accounts or 1,000.
+    new GuardDutyManagementAccount(this, 'guardduty-management-account', {
+      managementProvider: management,
+      auditProvider: audit,
+      managementAccountId: org.managementAccountId,
+      managementAccountEmail: config.members.find((m) => m.id === org.managementAccountId)!.email,
+      regions,
+      homeRegion: home,
+      administratorDetectors: guardDuty.detectors,
+      organizationConfigurations: guardDuty.organizations,
+      createServiceLinkedRole: !services.guardDuty.managementServiceLinkedRoleExists,
     });
     const securityHub = new SecurityHub(this, 'security-hub', {
       provider: audit,

@@ -125,7 +125,14 @@ import {
 import { parseConfig } from '../../config/load';
 import type { BaselineConfig } from '../../config/schema';
 import { SOC2_LOGGING_PACK } from '../../config/managed-config-rules';
-import { breakGlassUsageFilter, CIS_METRIC_FILTERS, CONSOLE_SIGNIN_SUCCESS_FILTER } from '../../modules/cis-monitoring/cis-metric-filters';
+import {
+  alertRouteTamperingFilters,
+  breakGlassUsageFilter,
+  CIS_METRIC_FILTERS,
+  CONSOLE_SIGNIN_SUCCESS_FILTER,
+  ROUTE_TAMPERING_ALARM_ID,
+  ROUTE_TAMPERING_METRIC,
+} from '../../modules/cis-monitoring/cis-metric-filters';
 import { expectedScps } from '../../evidence/checks/guardrails';
 import { cisTargets } from '../../evidence/checks/cloudwatch';
 import { recorderName } from '../../evidence/checks/config-service';
@@ -416,6 +423,14 @@ async function seedTrail(moto: MotoAccounts, config: BaselineConfig, accountId: 
     );
     await cw.send(new PutMetricAlarmCommand({ ...common, AlarmName: `${target.namePrefix}-${f.id}`, Namespace: ns, MetricName: f.metricName, Statistic: 'Sum', Period: 300 }));
   }
+  if (target.alertRouteTampering) {
+    for (const f of alertRouteTamperingFilters(config.organization.namePrefix, target.alertRouteTampering.exemptRoleName)) {
+      await logs.send(
+        new PutMetricFilterCommand({ logGroupName: groupName, filterName: `${target.namePrefix}-${f.id}`, filterPattern: f.pattern, metricTransformations: [{ metricName: f.metricName, metricNamespace: ns, metricValue: '1' }] }),
+      );
+    }
+    await cw.send(new PutMetricAlarmCommand({ ...common, AlarmName: `${target.namePrefix}-${ROUTE_TAMPERING_ALARM_ID}`, Namespace: ns, MetricName: ROUTE_TAMPERING_METRIC, Statistic: 'Sum', Period: 300 }));
+  }
   await cw.send(
     new PutMetricAlarmCommand({
       ...common,
@@ -500,16 +515,22 @@ export async function seedAccounts(moto: MotoAccounts, config: BaselineConfig): 
 export async function seedAlertRoute(moto: MotoAccounts, config: BaselineConfig): Promise<void> {
   const audit = config.organization.auditAccountId;
   const prefix = config.organization.namePrefix;
-  const queue = async (accountId: string, name: string) => {
+  // A dead-letter queue with the policy ServiceQueue writes: EventBridge sends from these rules only.
+  const queue = async (accountId: string, name: string, ruleArns: string[]) => {
     const sqs = await moto.client(SQSClient, accountId);
-    await sqs.send(new CreateQueueCommand({ QueueName: name }));
-    return `arn:aws:sqs:${HOME}:${accountId}:${name}`;
+    const arn = `arn:aws:sqs:${HOME}:${accountId}:${name}`;
+    const Policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'UndeliveredEventsOfTheRule', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: arn, Condition: { ArnEquals: { 'aws:SourceArn': ruleArns } } }],
+    });
+    await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { Policy } }));
+    return arn;
   };
   for (const target of cisTargets(config, config.members.map((m) => m.id))) {
     const events = await moto.client(EventBridgeClient, target.accountId);
     const name = forwardingRuleName(config, target.accountId);
     await events.send(new PutRuleCommand({ Name: name, EventPattern: JSON.stringify(alarmStateChangePattern(`${target.namePrefix}-`)), State: 'ENABLED' }));
-    const dlq = await queue(target.accountId, deadLetterQueueName(name));
+    const dlq = await queue(target.accountId, deadLetterQueueName(name), [`arn:aws:events:${HOME}:${target.accountId}:rule/${name}`]);
     await events.send(
       new PutTargetsCommand({
         Rule: name,
@@ -562,7 +583,7 @@ export async function seedAlertRoute(moto: MotoAccounts, config: BaselineConfig)
   );
   for (const sub of config.alerts.subscriptions) await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: sub.protocol, Endpoint: sub.endpoint }));
   await events.send(new PutRuleCommand({ Name: central, EventBusName: busName, EventPattern: JSON.stringify(alarmStateChangePattern(`${prefix}-`)), State: 'ENABLED' }));
-  const dlq = await queue(audit, deadLetterQueueName(central));
+  const dlq = await queue(audit, deadLetterQueueName(central), [`arn:aws:events:${HOME}:${audit}:rule/${busName}/${central}`]);
   await events.send(new PutTargetsCommand({ Rule: central, EventBusName: busName, Targets: [{ Id: 'central-alert-topic', Arn: topicArn, DeadLetterConfig: { Arn: dlq } }] }));
   for (const region of config.regions.governed) {
     const regional = await moto.client(EventBridgeClient, audit, region);

@@ -90,7 +90,7 @@ describe('deniedInEveryContext', () => {
   const doc = (...Statement: object[]) => JSON.stringify({ Version: '2012-10-17', Statement });
   test('an unconditional deny to everyone holds; the count of requests evaluated is given', () => {
     const answer = deniedInEveryContext(doc({ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: 'arn:aws:s3:::b/*' }), base);
-    expect(answer).toEqual({ denied: true, evaluated: 2 });
+    expect(answer).toEqual({ denied: true, evaluated: 4 });
   });
   test('no Deny statement reaching the request: not denied, said so', () => {
     const answer = deniedInEveryContext(doc({ Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::b/*' }), base);
@@ -115,12 +115,36 @@ describe('lifecycle rules (S3 API reference, LifecycleRule: https://docs.aws.ama
   test('an expiry on a date, an early filtered expiry (tag, size), a short noncurrent expiry, and no expiry rule at all each fail', () => {
     expect(lifecycleProblems([{ ...healthy, Expiration: { Date: new Date('2027-01-01T00:00:00Z') } }], 365, 30)).toEqual([
       'rule log-retention expires every object on the date 2027-01-01, whatever their age',
-      'no enabled lifecycle rule expires objects after 365 days (retention.logArchiveDays)',
+      'no enabled lifecycle rule expires every object after 365 days (retention.logArchiveDays)',
     ]);
     expect(lifecycleProblems([healthy, { ID: 't', Status: 'Enabled' as const, Filter: { And: { Tags: [{ Key: 'x', Value: 'y' }], ObjectSizeGreaterThan: 10 } }, Expiration: { Days: 2 } }], 365, 30)).toEqual([
       'rule t expires the objects with tag x=y and objects over 10 bytes after 2 days, before 365',
     ]);
     expect(lifecycleProblems([{ ...healthy, NoncurrentVersionExpiration: { NoncurrentDays: 1 } }], 365, 30)).toEqual(['rule log-retention deletes overwritten versions of every object after 1 days, before 30']);
-    expect(lifecycleProblems([], 365, 30)).toEqual(['no enabled lifecycle rule expires objects after 365 days (retention.logArchiveDays)']);
+    expect(lifecycleProblems([], 365, 30)).toEqual(['no enabled lifecycle rule expires every object after 365 days (retention.logArchiveDays)']);
+  });
+});
+
+describe('what a requester controls is varied, not fixed (review findings)', () => {
+  const kind = 's3-server-logs';
+  const bucket = logBucketName(config, kind);
+  const policy = policies.get(kind)!;
+  test.each<[string, (s: Statement[]) => Statement[], RegExp]>([
+    // aws:PrincipalType, aws:userid, aws:PrincipalOrgPaths: IAM User Guide, "AWS global condition context keys".
+    ['role sessions exempted (aws:PrincipalType)', withSid('DenyLogDeletion', (s) => ({ ...s, Condition: { ...s.Condition, StringNotEquals: { 'aws:PrincipalType': 'AssumedRole' } } })), /is not denied/],
+    ['one session name exempted (aws:userid)', withSid('DenyLogDeletion', (s) => ({ ...s, Condition: { ...s.Condition, StringNotLike: { 'aws:userid': '*:breakglass' } } })), /aws:userid=(\*|x):breakglass/],
+    ['an IAM user exempted', withSid('DenyLogDeletion', (s) => ({ ...s, Condition: { ...s.Condition, ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:user/breakglass' } } })), /user\/breakglass/],
+    ['federated users exempted', withSid('DenyLogDeletion', (s) => ({ ...s, Condition: { ...s.Condition, ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:sts::*:federated-user/*' } } })), /federated-user/],
+    ['an OU exempted (aws:PrincipalOrgPaths)', withSid('DenyLogDeletion', (s) => ({ ...s, Condition: { ...s.Condition, 'ForAllValues:StringNotLike': { 'aws:PrincipalOrgPaths': 'o-x/r-x/ou-x-security/*' } } })), /aws:principalorgpaths/],
+    ['the prefix where access logs land exempted (NotResource)', withSid('DenyLogDeletion', (s) => ({ ...s, Resource: undefined, NotResource: `arn:aws:s3:::${bucket}/${logBucketName(config, 'config')}/*` })), /is not denied/],
+  ])('%s', (_what, change, reason) => {
+    const problem = deletionProblem(rewrite(policy, change), bucket, config);
+    expect(problem).toMatch(/^log objects can be deleted/);
+    expect(problem).toMatch(reason);
+  });
+
+  test('a policy variable is refused (ERROR), never evaluated as a literal', () => {
+    const variable = rewrite(policy, withSid('DenyLogDeletion', (s) => ({ ...s, Condition: { ...s.Condition, StringNotEquals: { 'aws:username': '${aws:username}' } } })));
+    expect(() => deletionProblem(variable, bucket, config)).toThrow(/policy variable \$\{aws:username\}/);
   });
 });

@@ -34,7 +34,7 @@ import {
 import { PutPublicAccessBlockCommand as PutAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SetSubscriptionAttributesCommand, SetTopicAttributesCommand, SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
-import { GetQueueUrlCommand, PurgeQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, PurgeQueueCommand, SendMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   accountTrailArn,
   accountTrailLogGroupName,
@@ -507,13 +507,59 @@ export const TAMPERINGS: readonly Tampering[] = [
     call: 'events:PutRule',
     controls: ['alerting.central-routing'],
     fails: forwardingItem(management),
-    reason: /rule acme-soc2-org-alarms-to-central-bus in \d+ us-east-1 no longer matches a baseline alarm \(acme-soc2-org-root-account-usage\) entering ALARM/,
+    reason: /rule acme-soc2-org-alarms-to-central-bus in \d+ us-east-1 no longer matches 18 of the 18 events it must route: the baseline alarm acme-soc2-org-unauthorized-api-calls entering ALARM/,
     apply: async (org) => {
       const events = await org.accounts.client(EventBridgeClient, management(org));
       const Name = forwardingRuleName(org.config, management(org));
       const before = await events.send(new DescribeRuleCommand({ Name }));
       await events.send(new PutRuleCommand({ Name, EventPattern: JSON.stringify({ source: ['aws.cloudwatch'], detail: { alarmName: [{ prefix: 'nothing-' }] } }), State: 'ENABLED' }));
       return () => events.send(new PutRuleCommand({ Name, EventPattern: before.EventPattern, State: 'ENABLED' }));
+    },
+  },
+  {
+    what: "Narrow a member's forwarding rule to the root-usage alarm only",
+    call: 'events:PutRule',
+    controls: ['alerting.central-routing'],
+    fails: forwardingItem(workload),
+    reason: /rule acme-soc2-account-alarms-to-central-bus in \d+ us-east-1 no longer matches 16 of the 17 events it must route/,
+    apply: async (org) => {
+      const events = await org.accounts.client(EventBridgeClient, workload(org));
+      const Name = forwardingRuleName(org.config, workload(org));
+      const before = await events.send(new DescribeRuleCommand({ Name }));
+      const narrowed = { source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'], detail: { alarmName: [`${PREFIX}-account-root-account-usage`], state: { value: ['ALARM'] } } };
+      await events.send(new PutRuleCommand({ Name, EventPattern: JSON.stringify(narrowed), State: 'ENABLED' }));
+      return () => events.send(new PutRuleCommand({ Name, EventPattern: before.EventPattern, State: 'ENABLED' }));
+    },
+  },
+  {
+    what: 'Cap the home GuardDuty rule below severity 9, dropping Critical findings',
+    call: 'events:PutRule',
+    controls: ['guardduty.findings-alerting'],
+    fails: (org) => [`guardduty.findings-alerting/${audit(org)}/${HOME}/${PREFIX}-guardduty-high-severity`],
+    reason: /no longer matches 3 of the 6 events it must route: a GuardDuty finding of severity 9, a GuardDuty finding of severity 9\.5, a GuardDuty finding of severity 10/,
+    apply: async (org) => {
+      const events = await org.accounts.client(EventBridgeClient, audit(org));
+      const Name = `${PREFIX}-guardduty-high-severity`;
+      const before = await events.send(new DescribeRuleCommand({ Name }));
+      const capped = { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'], detail: { severity: [{ numeric: ['>=', 7, '<', 9] }] } };
+      await events.send(new PutRuleCommand({ Name, EventPattern: JSON.stringify(capped), State: 'ENABLED' }));
+      return () => events.send(new PutRuleCommand({ Name, EventPattern: before.EventPattern, State: 'ENABLED' }));
+    },
+  },
+  {
+    what: "Deny EventBridge in a member's dead-letter queue policy (undelivered alarms are then dropped, the queue stays empty)",
+    call: 'sqs:SetQueueAttributes',
+    controls: ['alerting.central-routing'],
+    fails: forwardingItem(workload),
+    reason: /the policy of dead-letter queue acme-soc2-account-alarms-to-central-bus-undelivered in \d+ us-east-1 does not let EventBridge send the undelivered events/,
+    apply: async (org) => {
+      const sqs = await org.accounts.client(SQSClient, workload(org));
+      const QueueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: deadLetterQueueName(forwardingRuleName(org.config, workload(org))) }))).QueueUrl!;
+      const before = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['Policy'] }))).Attributes!.Policy!;
+      const deny = JSON.parse(before);
+      deny.Statement.push({ Sid: 'NoEventBridge', Effect: 'Deny', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: deny.Statement[0].Resource });
+      await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: JSON.stringify(deny) } }));
+      return () => sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: before } }));
     },
   },
   {

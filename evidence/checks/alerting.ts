@@ -17,6 +17,7 @@ import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sd
 import { alarmEventBusArn, alarmEventBusName, alarmForwarderRoleName, centralAlertTopicArn, PARTITION } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
 import { eventMatches } from '../../modules/alerting/event-patterns';
+import { CIS_METRIC_FILTERS } from '../../modules/cis-monitoring/cis-metric-filters';
 import { evaluatePolicy } from '../../modules/iam/policy-evaluator';
 import { isNotFound } from '../aws';
 import { Task, type CollectContext } from '../context';
@@ -40,12 +41,27 @@ export const deadLetterQueueName = (ruleName: string) => `${ruleName}-undelivere
 export function alarmEvent(accountId: string, region: string, alarmName: string): object {
   return { source: 'aws.cloudwatch', 'detail-type': 'CloudWatch Alarm State Change', account: accountId, region, detail: { alarmName, state: { value: 'ALARM' }, previousState: { value: 'OK' } } };
 }
+/**
+ * Every alarm name the baseline gives an account's alarms with this name prefix (`<prefix>-org` or
+ * `<prefix>-account`): each CIS filter's, the off-hours sign-in alarm, and the break-glass alarm.
+ * A rule that still matches one but not the others has been narrowed.
+ */
+export function baselineAlarmNames(namePrefix: string, breakGlass: boolean): string[] {
+  return [
+    ...CIS_METRIC_FILTERS.map((f) => `${namePrefix}-${f.id}`),
+    `${namePrefix}-console-signin-outside-business-hours`,
+    ...(breakGlass ? [`${namePrefix}-break-glass-role-used`] : []),
+  ];
+}
+
 const guardDutyEvent = (severity: number) => ({ source: 'aws.guardduty', 'detail-type': 'GuardDuty Finding', detail: { severity, type: 'UnauthorizedAccess:IAMUser/MaliciousIPCaller' } });
-const securityHubEvent = (label: string) => ({
+const securityHubEvent = (label: string, product: string) => ({
   source: 'aws.securityhub',
   'detail-type': 'Security Hub Findings - Imported',
-  detail: { findings: [{ ProductName: 'Security Hub', RecordState: 'ACTIVE', Workflow: { Status: 'NEW' }, Severity: { Label: label } }] },
+  detail: { findings: [{ ProductName: product, RecordState: 'ACTIVE', Workflow: { Status: 'NEW' }, Severity: { Label: label } }] },
 });
+/** Products whose findings Security Hub imports (Security Hub User Guide, "AWS service integrations"); GuardDuty's have their own rule. */
+const SECURITY_HUB_PRODUCTS = ['Security Hub', 'Macie', 'Inspector', 'IAM Access Analyzer', 'Config', 'Health'];
 
 interface RouteRule {
   readonly name: string;
@@ -72,8 +88,10 @@ async function ruleProblems(task: Task, events: EventBridgeClient, sqs: SQSClien
   const problems: string[] = [];
   if (described.State !== 'ENABLED') problems.push(`${where} is ${described.State ?? '(no state)'}`);
   const pattern = described.EventPattern ? (JSON.parse(described.EventPattern) as unknown) : undefined;
-  for (const { what, event } of rule.mustMatch) {
-    if (!pattern || !eventMatches(pattern, event)) problems.push(`${where} no longer matches ${what} (pattern ${described.EventPattern ?? 'none'})`);
+  const missed = rule.mustMatch.filter(({ event }) => !pattern || !eventMatches(pattern, event)).map((m) => m.what);
+  if (missed.length) {
+    const list = `${missed.slice(0, 5).join(', ')}${missed.length > 5 ? `, and ${missed.length - 5} more` : ''}`;
+    problems.push(`${where} no longer matches ${missed.length} of the ${rule.mustMatch.length} events it must route: ${list} (pattern ${described.EventPattern ?? 'none'})`);
   }
   const targetsRequest = { Rule: rule.name, ...(rule.busName ? { EventBusName: rule.busName } : {}) };
   const pages = await task.paginate(
@@ -91,13 +109,19 @@ async function ruleProblems(task: Task, events: EventBridgeClient, sqs: SQSClien
   if (rule.deadLetterQueue && sqs) {
     const queueArn = `arn:${PARTITION}:sqs:${task.region}:${task.accountId}:${rule.deadLetterQueue}`;
     if (target.DeadLetterConfig?.Arn !== queueArn) problems.push(`${where}: the target's dead-letter queue is ${target.DeadLetterConfig?.Arn ?? '(none: undelivered events are dropped)'}, not ${queueArn}`);
-    problems.push(...(await queueProblems(task, sqs, rule.deadLetterQueue)));
+    const ruleArn = described.Arn ?? `arn:${PARTITION}:events:${task.region}:${task.accountId}:rule/${rule.busName ? `${rule.busName}/` : ''}${rule.name}`;
+    problems.push(...(await queueProblems(task, sqs, rule.deadLetterQueue, ruleArn)));
   }
   return problems;
 }
 
-/** A dead-letter queue exists and holds nothing: every message in it is an alert nobody received. */
-async function queueProblems(task: Task, sqs: SQSClient, name: string): Promise<string[]> {
+/**
+ * A dead-letter queue exists, its policy (evaluated) still lets EventBridge send the rule's undelivered
+ * events to it (EventBridge User Guide, "Using dead-letter queues to process undelivered events":
+ * `sqs:SendMessage` by `events.amazonaws.com` with `aws:SourceArn` the rule), and it holds nothing:
+ * every message in it is an alert nobody received.
+ */
+async function queueProblems(task: Task, sqs: SQSClient, name: string, ruleArn: string): Promise<string[]> {
   const listRequest = { QueueNamePrefix: name };
   const pages = await task.paginate(
     'sqs:ListQueues',
@@ -108,10 +132,19 @@ async function queueProblems(task: Task, sqs: SQSClient, name: string): Promise<
   );
   const url = pages.flatMap((p) => p.QueueUrls ?? []).find((u) => u.split('/').at(-1) === name);
   if (!url) return [`no dead-letter queue ${name} in ${task.accountId} ${task.region}`];
-  const AttributeNames = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
+  const counts = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
+  const AttributeNames = [...counts, 'Policy'] as const;
   const out = await task.call('sqs:GetQueueAttributes', { QueueUrl: url, AttributeNames }, () => sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: [...AttributeNames] })), { key: name });
-  const count = AttributeNames.reduce((n, a) => n + Number(out.Attributes?.[a] ?? 0), 0);
-  return count > 0 ? [`dead-letter queue ${name} in ${task.accountId} ${task.region} holds ${count} undelivered event(s): alarms that never reached the next link`] : [];
+  const count = counts.reduce((n, a) => n + Number(out.Attributes?.[a] ?? 0), 0);
+  const queueArn = `arn:${PARTITION}:sqs:${task.region}:${task.accountId}:${name}`;
+  const policy = out.Attributes?.Policy;
+  const send = policy
+    ? evaluatePolicy(policy, { principal: { kind: 'service', service: 'events.amazonaws.com' }, action: 'sqs:SendMessage', resource: queueArn, context: { 'aws:SourceArn': ruleArn, 'aws:SourceAccount': task.accountId } })
+    : undefined;
+  return [
+    ...(!send || send.deny || send.allow === 'none' ? [`the policy of dead-letter queue ${name} in ${task.accountId} ${task.region} does not let EventBridge send the undelivered events of ${ruleArn}: they would be dropped`] : []),
+    ...(count > 0 ? [`dead-letter queue ${name} in ${task.accountId} ${task.region} holds ${count} undelivered event(s): alarms that never reached the next link`] : []),
+  ];
 }
 
 export function alertRouteTasks(ctx: CollectContext): Task[] {
@@ -127,7 +160,7 @@ export function alertRouteTasks(ctx: CollectContext): Task[] {
         const problems = await ruleProblems(task, task.client(EventBridgeClient), task.client(SQSClient), {
           name,
           target: alarmEventBusArn(config),
-          mustMatch: [{ what: `a baseline alarm (${target.namePrefix}-root-account-usage) entering ALARM`, event: alarmEvent(target.accountId, home, `${target.namePrefix}-root-account-usage`) }],
+          mustMatch: baselineAlarmNames(target.namePrefix, !!target.breakGlassRoleName).map((name) => ({ what: `the baseline alarm ${name} entering ALARM`, event: alarmEvent(target.accountId, home, name) })),
           deadLetterQueue: deadLetterQueueName(name),
         });
         task.item({
@@ -153,20 +186,15 @@ export function alertRouteTasks(ctx: CollectContext): Task[] {
           {
             name: `${config.organization.namePrefix}-guardduty-high-severity`,
             target: region === home ? centralAlertTopicArn(config) : homeBus,
-            mustMatch: [
-              { what: 'a GuardDuty finding of severity 7', event: guardDutyEvent(7) },
-              { what: 'a GuardDuty finding of severity 8.9', event: guardDutyEvent(8.9) },
-            ],
+            // GuardDuty severity levels: High 7.0-8.9, Critical 9.0-10.0 (GuardDuty User Guide, "Severity levels of GuardDuty findings").
+            mustMatch: [7, 7.5, 8.9, 9, 9.5, 10].map((severity) => ({ what: `a GuardDuty finding of severity ${severity}`, event: guardDutyEvent(severity) })),
           },
           ...(region === home
             ? [
                 {
                   name: `${config.organization.namePrefix}-securityhub-high-critical`,
                   target: centralAlertTopicArn(config),
-                  mustMatch: [
-                    { what: 'a new HIGH Security Hub finding', event: securityHubEvent('HIGH') },
-                    { what: 'a new CRITICAL Security Hub finding', event: securityHubEvent('CRITICAL') },
-                  ],
+                  mustMatch: ['HIGH', 'CRITICAL'].flatMap((label) => SECURITY_HUB_PRODUCTS.map((product) => ({ what: `a new ${label} finding of ${product}`, event: securityHubEvent(label, product) }))),
                 },
               ]
             : []),
@@ -233,7 +261,10 @@ async function judgeCentral(task: Task, config: BaselineConfig): Promise<void> {
       name: central,
       busName,
       target: topicArn,
-      mustMatch: [{ what: "an account's baseline alarm entering ALARM", event: alarmEvent(config.members[0]?.id ?? audit, home, `${config.organization.namePrefix}-account-root-account-usage`) }],
+      // Every baseline alarm of the organization trail's set and of the account trails' set.
+      mustMatch: cisTargets(config, task.ctx.settings.accounts)
+        .filter((t, i, all) => all.findIndex((o) => o.namePrefix === t.namePrefix) === i)
+        .flatMap((t) => baselineAlarmNames(t.namePrefix, !!t.breakGlassRoleName).map((name) => ({ what: `the baseline alarm ${name} entering ALARM`, event: alarmEvent(t.accountId, home, name) }))),
       deadLetterQueue: deadLetterQueueName(central),
     })),
   );
@@ -254,6 +285,14 @@ async function judgeCentral(task: Task, config: BaselineConfig): Promise<void> {
       ? evaluatePolicy(topicAttributes.Policy, { principal: { kind: 'service', service: 'events.amazonaws.com' }, action: 'sns:Publish', resource: topicArn, context: { 'aws:SourceArn': ruleArn, 'aws:SourceAccount': audit } })
       : undefined;
     if (!publish || publish.deny || publish.allow === 'none') problems.push(`the policy of ${topicArn} does not let the rule ${central} publish`);
+    // The findings rules of the home Region publish to it too (findings-routing.ts).
+    for (const name of [`${config.organization.namePrefix}-guardduty-high-severity`, `${config.organization.namePrefix}-securityhub-high-critical`]) {
+      const arn = `arn:${PARTITION}:events:${home}:${audit}:rule/${name}`;
+      const r = topicAttributes.Policy
+        ? evaluatePolicy(topicAttributes.Policy, { principal: { kind: 'service', service: 'events.amazonaws.com' }, action: 'sns:Publish', resource: topicArn, context: { 'aws:SourceArn': arn, 'aws:SourceAccount': audit } })
+        : undefined;
+      if (!r || r.deny || r.allow === 'none') problems.push(`the policy of ${topicArn} does not let the rule ${name} publish`);
+    }
     const pages = await task.paginate(
       'sns:ListSubscriptionsByTopic',
       { TopicArn: topicArn },
@@ -261,20 +300,24 @@ async function judgeCentral(task: Task, config: BaselineConfig): Promise<void> {
       (p) => p.NextToken,
     );
     const subscriptions: Subscription[] = pages.flatMap((p) => p.Subscriptions ?? []);
-    // SubscriptionArn is "PendingConfirmation" until the endpoint confirms (API_Subscription.html).
+    // SubscriptionArn is "PendingConfirmation" until the endpoint confirms (SNS API reference, Subscribe and ListSubscriptionsByTopic: https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html).
     const confirmed = subscriptions.filter((s) => s.SubscriptionArn && s.SubscriptionArn.startsWith('arn:'));
+    // SNS returns an HTTP/S endpoint's basic-auth password masked (SNS Developer Guide, "HTTP/S
+    // endpoint": credentials in the URL are shown as ****): compare endpoints with any password masked.
+    const same = (a: string | undefined, b: string) => maskPassword(a ?? '') === maskPassword(b);
     if (config.alerts.subscriptions.length === 0) problems.push('alerts.subscriptions is empty: the central alert topic reaches nobody');
     for (const wanted of config.alerts.subscriptions) {
-      const sub = confirmed.find((s) => s.Protocol === wanted.protocol && s.Endpoint === wanted.endpoint);
+      const sub = confirmed.find((s) => s.Protocol === wanted.protocol && same(s.Endpoint, wanted.endpoint));
       if (!sub?.SubscriptionArn) {
-        const pending = subscriptions.some((s) => s.Protocol === wanted.protocol && s.Endpoint === wanted.endpoint);
-        problems.push(`${wanted.protocol} ${wanted.endpoint} is ${pending ? 'subscribed but not confirmed (PendingConfirmation)' : 'not subscribed'} to ${topicArn}`);
+        const other = subscriptions.find((s) => s.Protocol === wanted.protocol && same(s.Endpoint, wanted.endpoint));
+        const state = other ? `subscribed but ${other.SubscriptionArn === 'PendingConfirmation' ? 'not confirmed (PendingConfirmation)' : `not active (${other.SubscriptionArn})`}` : 'not subscribed';
+        problems.push(`${wanted.protocol} ${maskPassword(wanted.endpoint)} is ${state} to ${topicArn}`);
         continue;
       }
       const arn = sub.SubscriptionArn;
       const attributes = (await task.call('sns:GetSubscriptionAttributes', { SubscriptionArn: arn }, () => sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: arn })), { key: `${wanted.protocol}.${wanted.endpoint}` })).Attributes;
       // A filter policy drops every message it does not match (SNS Developer Guide, "Amazon SNS message filtering").
-      if (attributes?.FilterPolicy) problems.push(`${wanted.protocol} ${wanted.endpoint} has a filter policy (${attributes.FilterPolicy}): alerts that do not match it are dropped`);
+      if (attributes?.FilterPolicy) problems.push(`${wanted.protocol} ${maskPassword(wanted.endpoint)} has a filter policy (${attributes.FilterPolicy}): alerts that do not match it are dropped`);
     }
   }
   task.item({
@@ -286,4 +329,9 @@ async function judgeCentral(task: Task, config: BaselineConfig): Promise<void> {
       : `${busName} admits every account's forwarder; rule ${central} ENABLED, matching, targeting ${topicArn}, dead-letter queue empty; ${config.alerts.subscriptions.length} configured subscription(s) confirmed, none filtered`,
     sources: [DOC.events.describeEventBus, DOC.events.describeRule, DOC.events.listTargetsByRule, DOC.sqs.listQueues, DOC.sqs.getQueueAttributes, DOC.sns.getTopicAttributes, DOC.sns.listSubscriptionsByTopic, DOC.sns.getSubscriptionAttributes],
   });
+}
+
+/** A URL's basic-auth password as SNS shows it (`****`); anything else unchanged. */
+export function maskPassword(endpoint: string): string {
+  return endpoint.replace(/^(https?:\/\/[^:/@]+):[^@/]*@/, '$1:****@');
 }

@@ -2,13 +2,22 @@
  * The CIS monitoring set on each trail log group the baseline owns (the org trail's in the management
  * account, each account trail's in the members), home Region: every metric filter with its exact
  * pattern, every alarm with its action on the account's alert topic, and the log group's retention
- * and encryption.
+ * and encryption. The org trail's group also carries the break-glass alarm (guardrails on) and the
+ * route-tampering filters and alarm, judged the same way.
  */
 import { CloudWatchClient, DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeMetricFiltersCommand, type MetricFilter } from '@aws-sdk/client-cloudwatch-logs';
 import { accountTrailLogGroupName, alertTopicName, orgTrailLogGroupName, PARTITION } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
-import { breakGlassUsageFilter, CIS_METRIC_FILTERS, CONSOLE_SIGNIN_SUCCESS_FILTER } from '../../modules/cis-monitoring/cis-metric-filters';
+import {
+  alertRouteTamperingFilters,
+  breakGlassUsageFilter,
+  CIS_METRIC_FILTERS,
+  CONSOLE_SIGNIN_SUCCESS_FILTER,
+  ROUTE_TAMPERING_ALARM_ID,
+  ROUTE_TAMPERING_METRIC,
+  routeTamperingExemptRole,
+} from '../../modules/cis-monitoring/cis-metric-filters';
 import { Task, type CollectContext } from '../context';
 import { cisControlId } from '../controls';
 import { DOC } from '../sources';
@@ -20,6 +29,8 @@ export const LOG_GROUP_CONTROLS = ['cloudwatch-logs.retention', 'cloudwatch-logs
 
 export const BREAK_GLASS_CONTROL = 'guardrails.break-glass-alarm';
 
+export const ROUTE_TAMPERING_CONTROL = 'alerting.route-tampering-alarm';
+
 export interface CisTarget {
   readonly accountId: string;
   readonly logGroupName: string;
@@ -27,7 +38,12 @@ export interface CisTarget {
   readonly namePrefix: string;
   /** The break-glass role whose use alarms here (the org trail's group, guardrails on). */
   readonly breakGlassRoleName?: string;
+  /** The route-tampering filters and alarm (the org trail's group), and the role they leave out. */
+  readonly alertRouteTampering?: { readonly exemptRoleName?: string };
 }
+
+/** The controls judged on a target's log group, beyond the CIS set. */
+const extraControls = (target: CisTarget): string[] => [...(target.breakGlassRoleName ? [BREAK_GLASS_CONTROL] : []), ...(target.alertRouteTampering ? [ROUTE_TAMPERING_CONTROL] : [])];
 
 /** The trail log groups the baseline puts the CIS set on, per account (names as the stacks build them). */
 export function cisTargets(config: BaselineConfig, accounts: readonly string[]): CisTarget[] {
@@ -36,7 +52,16 @@ export function cisTargets(config: BaselineConfig, accounts: readonly string[]):
   return accounts.flatMap((accountId): CisTarget[] => {
     if (accountId === management) {
       const breakGlassRoleName = config.guardrails.enabled ? config.guardrails.breakGlassRoleName : undefined;
-      return [{ accountId, logGroupName: orgTrailLogGroupName(config), namePrefix: `${prefix}-org`, ...(breakGlassRoleName ? { breakGlassRoleName } : {}) }];
+      const exemptRoleName = routeTamperingExemptRole(config.guardrails);
+      return [
+        {
+          accountId,
+          logGroupName: orgTrailLogGroupName(config),
+          namePrefix: `${prefix}-org`,
+          ...(breakGlassRoleName ? { breakGlassRoleName } : {}),
+          alertRouteTampering: exemptRoleName ? { exemptRoleName } : {},
+        },
+      ];
     }
     return config.monitoring.accountTrails ? [{ accountId, logGroupName: accountTrailLogGroupName(config), namePrefix: `${prefix}-account` }] : [];
   });
@@ -49,7 +74,7 @@ export function cisTasks(ctx: CollectContext): Task[] {
     (target) =>
       new Task(
         ctx,
-        { label: 'CIS alarms', accountId: target.accountId, region: config.regions.home, controls: [...controls, ...(target.breakGlassRoleName ? [BREAK_GLASS_CONTROL] : [])], resource: target.logGroupName },
+        { label: 'CIS alarms', accountId: target.accountId, region: config.regions.home, controls: [...controls, ...extraControls(target)], resource: target.logGroupName },
         (task) => judgeCis(task, config, target),
       ),
   );
@@ -62,7 +87,7 @@ async function judgeCis(task: Task, config: BaselineConfig, target: CisTarget): 
 
   await task.guard(LOG_GROUP_CONTROLS, () => judgeLogGroup(task, logs, config, group));
 
-  await task.guard([...CIS_METRIC_FILTERS.map((f) => cisControlId(f.id)), OFF_HOURS_CONTROL, ...(target.breakGlassRoleName ? [BREAK_GLASS_CONTROL] : [])], async () => {
+  await task.guard([...CIS_METRIC_FILTERS.map((f) => cisControlId(f.id)), OFF_HOURS_CONTROL, ...extraControls(target)], async () => {
     const filterPages = await task.paginate(
       'logs:DescribeMetricFilters',
       { logGroupName: group },
@@ -85,13 +110,13 @@ async function judgeCis(task: Task, config: BaselineConfig, target: CisTarget): 
     const namespace = config.monitoring.metricNamespace;
     const sources = [DOC.logs.describeMetricFilters, DOC.cloudWatch.describeAlarms, DOC.cloudWatch.metricAlarm];
 
-    const filterProblems = (f: { id: string; metricName: string; pattern: string }): string[] => {
+    const filterProblems = (f: { id: string; metricName: string; pattern: string }, expected = 'the CIS/Security Hub pattern'): string[] => {
       const name = `${target.namePrefix}-${f.id}`;
       const found = filters.get(name);
       if (!found) return [`no metric filter ${name} on ${group}`];
       const t = found.metricTransformations?.[0];
       return [
-        found.filterPattern === f.pattern ? undefined : `filter ${name} pattern differs from the CIS/Security Hub pattern (${found.filterPattern ?? 'none'})`,
+        found.filterPattern === f.pattern ? undefined : `filter ${name} pattern differs from ${expected} (${found.filterPattern ?? 'none'})`,
         t?.metricName === f.metricName && t.metricNamespace === namespace
           ? undefined
           : `filter ${name} emits ${t?.metricNamespace ?? '?'}/${t?.metricName ?? '?'}, not ${namespace}/${f.metricName}`,
@@ -146,6 +171,33 @@ async function judgeCis(task: Task, config: BaselineConfig, target: CisTarget): 
         title: `${f.title}: filter and alarm`,
         status: problems.length ? 'FAIL' : 'PASS',
         reason: problems.length ? problems.join('; ') : `filter ${name} (exact pattern) on ${group}; alarm ${name} acts on ${topic}`,
+        resource: name,
+        sources,
+      });
+    }
+
+    // Watching the watchers: every route-tampering filter with its exact pattern, all counting one
+    // metric, and the one alarm on it.
+    if (target.alertRouteTampering) {
+      const name = `${target.namePrefix}-${ROUTE_TAMPERING_ALARM_ID}`;
+      const alarm = alarms.get(name);
+      const problems = [
+        ...alertRouteTamperingFilters(config.organization.namePrefix, target.alertRouteTampering.exemptRoleName).flatMap((f) => filterProblems(f, "the baseline's pattern")),
+        ...(alarm
+          ? [
+              ...actionProblems(name, alarm),
+              alarm.MetricName === ROUTE_TAMPERING_METRIC && alarm.Namespace === namespace ? undefined : `alarm ${name} watches ${alarm.Namespace}/${alarm.MetricName}, not ${namespace}/${ROUTE_TAMPERING_METRIC}`,
+              alarm.ComparisonOperator === 'GreaterThanOrEqualToThreshold' && alarm.Threshold === 1
+                ? undefined
+                : `alarm ${name} fires on ${alarm.ComparisonOperator} ${alarm.Threshold}, not GreaterThanOrEqualToThreshold 1`,
+            ].filter((p): p is string => !!p)
+          : [`no alarm ${name}`]),
+      ];
+      task.item({
+        controlId: ROUTE_TAMPERING_CONTROL,
+        title: 'Changes to the alert route and its watchers: filters and alarm',
+        status: problems.length ? 'FAIL' : 'PASS',
+        reason: problems.length ? problems.join('; ') : `filters ${name}-* (exact patterns) on ${group}; alarm ${name} acts on ${topic}`,
         resource: name,
         sources,
       });

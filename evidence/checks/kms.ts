@@ -45,13 +45,16 @@ export function logArchiveKey(task: Task, config: BaselineConfig, purpose: strin
 }
 
 /**
- * Whether a key reference (a key ARN, key id, alias name or alias ARN, as S3 and CloudTrail return
- * what was set) names the log-archive key; a problem in words when not.
+ * Whether a key reference names the log-archive key; a problem in words when not. Only the key's ARN
+ * or the alias's ARN count: a bare key id or alias name resolves in the account of whoever writes
+ * (the services deliver from other accounts), so it may name another key there (S3 User Guide,
+ * "Specifying server-side encryption with AWS KMS (SSE-KMS)": use the key ARN for cross-account
+ * operations; KMS Developer Guide, "Key identifiers (KeyId)").
  */
 export function keyProblem(config: BaselineConfig, key: LogArchiveKey, reference: string | undefined, what: string): string | undefined {
   if (!key.keyArn) return `the log-archive key ${key.alias} does not exist (no such alias in ${config.organization.logArchiveAccountId})`;
   if (!reference) return `${what} names no KMS key, not ${key.alias} (${key.keyArn})`;
-  const accepted = [key.keyArn, key.keyId, key.alias, key.aliasArn];
+  const accepted = [key.keyArn, key.aliasArn];
   return accepted.includes(reference) ? undefined : `${what} is ${reference}, not the log-archive key ${key.alias} (${key.keyArn})`;
 }
 

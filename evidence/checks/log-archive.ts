@@ -60,10 +60,27 @@ function orgAccounts(config: BaselineConfig): string[] {
   return [...new Set([config.organization.logArchiveAccountId, config.organization.managementAccountId, config.organization.auditAccountId, ...config.members.map((m) => m.id)])].sort();
 }
 
-/** Sample objects a request may name: the delivery prefixes of the services and any other key. */
-function sampleObjects(bucket: string): string[] {
+/**
+ * Sample objects a request may name: where each service delivers (CloudTrail, its digests and the
+ * account trails; Config; flow logs; GuardDuty; S3 server access logs under the source bucket's name)
+ * and any other key. The policy's own Resource and NotResource patterns are tried as well
+ * (`within`), so an exemption of a prefix these miss is found.
+ */
+function sampleObjects(bucket: string, config: BaselineConfig): string[] {
   const arn = s3BucketArn(bucket);
-  return [`${arn}/AWSLogs/o-example/111122223333/CloudTrail/us-east-1/2026/01/01/log.json.gz`, `${arn}/${bucket}/2026-01-01-00-00-00-EXAMPLE`, `${arn}/any-key`];
+  const org = config.organization.id;
+  const account = config.organization.logArchiveAccountId;
+  const region = config.regions.home;
+  return [
+    `AWSLogs/${org}/${account}/CloudTrail/${region}/2026/01/01/${account}_CloudTrail_${region}_20260101T0000Z_x.json.gz`,
+    `AWSLogs/${org}/${account}/CloudTrail-Digest/${region}/2026/01/01/${account}_CloudTrail-Digest_${region}_x.json.gz`,
+    `account-trails/AWSLogs/${account}/CloudTrail/${region}/2026/01/01/x.json.gz`,
+    `AWSLogs/${account}/Config/${region}/2026/1/1/ConfigHistory/x.json.gz`,
+    `AWSLogs/${account}/vpcflowlogs/${region}/2026/01/01/x.log.gz`,
+    `AWSLogs/${account}/GuardDuty/${region}/2026/01/01/x.jsonl.gz`,
+    ...LOG_BUCKET_KINDS.map((k) => `${logBucketName(config, k)}/2026-01-01-00-00-00-EXAMPLE`),
+    'any-key',
+  ].map((key) => `${arn}/${key}`);
 }
 
 /**
@@ -76,7 +93,8 @@ export function tlsProblems(policy: string, bucket: string, config: BaselineConf
   const arn = s3BucketArn(bucket);
   const question = {
     actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket', 's3:PutBucketPolicy'],
-    resources: [arn, ...sampleObjects(bucket)],
+    resources: [arn, ...sampleObjects(bucket, config)],
+    within: [arn, `${arn}/*`],
     accounts: orgAccounts(config),
     organizationId: config.organization.id,
   };
@@ -102,7 +120,8 @@ export function deletionProblem(policy: string | undefined, bucket: string, conf
   if (!policy) return 'the bucket has no policy, so nothing denies deleting log objects';
   const answer = deniedInEveryContext(policy, {
     actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
-    resources: sampleObjects(bucket),
+    resources: sampleObjects(bucket, config),
+    within: [`${s3BucketArn(bucket)}/*`],
     accounts: orgAccounts(config),
     organizationId: config.organization.id,
     fixed: { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.3' },
@@ -146,7 +165,9 @@ export function lifecycleProblems(rules: readonly LifecycleRule[], days: number,
     const nc = r.NoncurrentVersionExpiration?.NoncurrentDays;
     if (nc !== undefined && nc < noncurrentDays) problems.push(`${name(r)} deletes overwritten versions of ${scopeOf(r)} after ${nc} days, before ${noncurrentDays}`);
   }
-  if (!enabled.some((r) => r.Expiration?.Days === days)) problems.push(`no enabled lifecycle rule expires objects after ${days} days (retention.logArchiveDays)`);
+  if (!enabled.some((r) => r.Expiration?.Days === days && scopeOf(r) === 'every object')) {
+    problems.push(`no enabled lifecycle rule expires every object after ${days} days (retention.logArchiveDays)`);
+  }
   return problems;
 }
 

@@ -242,56 +242,68 @@ export function securityHubOrganizationTasks(ctx: CollectContext): Task[] {
   ];
 }
 
-/** Pass/fail counts of the Security Hub controls, per standard, across the organization. */
+/**
+ * The Security Hub controls with a FAILED result, per configured standard, across the organization
+ * (the home Region's aggregated view). Only FAILED findings are read (`ComplianceStatus` filter,
+ * AwsSecurityFindingFilters: https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_AwsSecurityFindingFilters.html),
+ * so a healthy organization of any size is judged in a call or two, and every failure read counts
+ * whatever the cap; one page per standard (`ComplianceAssociatedStandardsId`) shows that it evaluates
+ * something at all.
+ */
 async function securityHubControlResults(task: Task, sh: SecurityHubClient): Promise<void> {
   const { config, settings } = task.ctx;
-  const Filters: AwsSecurityFindingFilters = { ProductName: eq('Security Hub'), RecordState: eq('ACTIVE') };
+  const project = { describe: 'each finding reduced to Id, AwsAccountId, Region, Compliance, Severity and resource ids', fn: (p: unknown) => ({ Findings: ((p as { Findings?: AwsSecurityFinding[] }).Findings ?? []).map(projectFinding) }) };
+  const base: AwsSecurityFindingFilters = { ProductName: eq('Security Hub'), RecordState: eq('ACTIVE') };
+  const failedFilters: AwsSecurityFindingFilters = { ...base, ComplianceStatus: eq('FAILED') };
   const pages = await task.paginate(
     'securityhub:GetFindings',
-    { Filters, MaxResults: 100 },
-    (token) => sh.send(new ShGetFindingsCommand({ Filters, MaxResults: 100, NextToken: token })),
+    { Filters: failedFilters, MaxResults: 100 },
+    (token) => sh.send(new ShGetFindingsCommand({ Filters: failedFilters, MaxResults: 100, NextToken: token })),
     (p) => p.NextToken,
-    { key: 'control-results', project: { describe: 'each finding reduced to Id, AwsAccountId, Region, Compliance, Severity and resource ids', fn: (p) => ({ Findings: ((p as { Findings?: AwsSecurityFinding[] }).Findings ?? []).map(projectFinding) }) } },
+    { key: 'failed-controls', project },
     Math.ceil(settings.maxFindings / 100),
   );
-  const findings = pages.flatMap((p) => p.Findings ?? []).filter((f) => f.Compliance?.Status && (f.ProductName ?? 'Security Hub') === 'Security Hub' && (f.RecordState ?? 'ACTIVE') === 'ACTIVE');
-  const standards = config.securityServices.securityHub.standards;
+  const active = (f: AwsSecurityFinding) => (f.ProductName ?? 'Security Hub') === 'Security Hub' && (f.RecordState ?? 'ACTIVE') === 'ACTIVE';
+  const failed = pages.flatMap((p) => p.Findings ?? []).filter((f) => active(f) && f.Compliance?.Status === 'FAILED');
   const capped = pages.length >= Math.ceil(settings.maxFindings / 100) && !!pages.at(-1)?.NextToken;
+  const standards = config.securityServices.securityHub.standards;
+  // A control the config disables on purpose (with its reason) is an exception, listed in the run.
+  const disabled = new Set(config.securityServices.securityHub.disabledControls.map((c) => c.id));
   for (const [controlId, wanted] of [
     ['securityhub.fsbp-standard', standards.filter((s) => s === FSBP)],
     ['securityhub.cis-standard', standards.filter((s) => s.startsWith('cis-aws-foundations-benchmark/'))],
   ] as const) {
-    if (wanted.length === 0) continue;
     for (const standard of wanted) {
-      const inStandard = findings.filter((f) => (f.Compliance?.AssociatedStandards ?? []).some((s) => s.StandardsId?.endsWith(standard)));
-      const byControl = new Map<string, { passed: number; failed: number }>();
-      for (const f of inStandard) {
+      const inStandard = (f: AwsSecurityFinding) => (f.Compliance?.AssociatedStandards ?? []).some((s) => s.StandardsId?.endsWith(standard));
+      const byControl = new Map<string, number>();
+      for (const f of failed.filter(inStandard)) {
         const id = f.Compliance?.SecurityControlId ?? 'unknown';
-        const c = byControl.get(id) ?? { passed: 0, failed: 0 };
-        if (f.Compliance?.Status === 'PASSED') c.passed += 1;
-        else if (f.Compliance?.Status === 'FAILED') c.failed += 1;
-        byControl.set(id, c);
+        if (!disabled.has(id)) byControl.set(id, (byControl.get(id) ?? 0) + 1);
       }
-      // A control the config disables on purpose (with its reason) is an exception, listed in the run.
-      const disabled = new Set(config.securityServices.securityHub.disabledControls.map((c) => c.id));
-      const failingControls = [...byControl].filter(([id, c]) => c.failed > 0 && !disabled.has(id)).map(([id]) => id).sort();
-      const passingControls = [...byControl].filter(([, c]) => c.failed === 0 && c.passed > 0).length;
-      const failedChecks = failingControls.reduce((n, id) => n + (byControl.get(id)?.failed ?? 0), 0);
+      const failingControls = [...byControl.keys()].sort();
+      const failedChecks = [...byControl.values()].reduce((a, b) => a + b, 0);
+      let evaluated = true;
+      if (failingControls.length === 0) {
+        const filters: AwsSecurityFindingFilters = { ...base, ComplianceAssociatedStandardsId: eq(`standards/${standard}`) };
+        const page = await task.call('securityhub:GetFindings', { Filters: filters, MaxResults: 100 }, () => sh.send(new ShGetFindingsCommand({ Filters: filters, MaxResults: 100 })), {
+          key: `evaluated.${standard}`,
+          project,
+        });
+        evaluated = (page.Findings ?? []).some((f) => active(f) && inStandard(f) && !!f.Compliance?.Status);
+      }
       task.item({
         controlId,
         title: `Security Hub control results: ${standard}`,
-        // Capped without a failure seen: the findings not read could hold one, so nothing is shown passing.
-        status: failingControls.length ? 'FAIL' : byControl.size && !capped ? 'PASS' : 'ERROR',
+        // Capped without a failure seen cannot happen (every finding read is a failure); no result at all is not a pass.
+        status: failingControls.length ? 'FAIL' : evaluated ? 'PASS' : 'ERROR',
         reason: failingControls.length
-          ? `${failingControls.length} control(s) with ${failedChecks} failed check(s) across the organization: ${failingControls.slice(0, 30).join(', ')}${failingControls.length > 30 ? ', ...' : ''} (${passingControls} of ${byControl.size} evaluated controls passing)${capped ? '; counted from the first findings only (cap reached)' : ''}`
-          : capped
-            ? `no failed check among the first ${settings.maxFindings} findings read (the cap): raise --max-findings to judge the rest`
-            : byControl.size
-            ? `all ${byControl.size} evaluated control(s) passing across the organization (suppressed findings count too)`
+          ? `${failingControls.length} control(s) with ${failedChecks}${capped ? '+' : ''} failed check(s) across the organization: ${failingControls.slice(0, 30).join(', ')}${failingControls.length > 30 ? ', ...' : ''}`
+          : evaluated
+            ? 'no control with a FAILED result across the organization (suppressed findings count too)'
             : `no control result of ${standard} in the findings: the standard evaluates nothing yet, or its findings do not reach the aggregator`,
         resource: `control-results/${standard}`,
         sources: [DOC.securityHub.getFindings, DOC.securityHub.compliance],
-        details: { capped, controls: Object.fromEntries([...byControl].sort(([a], [b]) => a.localeCompare(b))) },
+        details: { capped, failedControls: Object.fromEntries([...byControl].sort(([a], [b]) => a.localeCompare(b))) },
       });
     }
   }

@@ -18,12 +18,14 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { TerraformResource } from 'cdktf';
 import { controlRecorder } from '../../controls/record';
-import { CENTRAL_ALERT_ROUTING } from './controls';
+import { CENTRAL_ALERT_ROUTING, ROUTE_WATCHDOGS } from './controls';
 import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import { policyDocument, serviceTrustPolicy } from '../iam/policy-document';
 import { alarmStateChangePattern } from './event-patterns';
+import { queueDepthAlarm, ruleFailureAlarm } from './route-alarms';
 import { ServiceQueue } from './service-queue';
 
 export { alarmStateChangePattern } from './event-patterns';
@@ -41,6 +43,21 @@ export interface AlarmForwardingProps {
   readonly centralBusArn: string;
   /** Name of the forwarding role (the same in every account: the central bus policy names it). */
   readonly roleName: string;
+  /**
+   * The dead man's switch: a scheduled rule that sends a heartbeat to the central bus every
+   * `everyMinutes`, through the same role, target and dead-letter queue as the alarms (the audit
+   * account raises an alarm when an account's heartbeat stops: `route-watchdogs.ts`).
+   * @default - no heartbeat
+   */
+  readonly heartbeat?: { readonly ruleName: string; readonly everyMinutes: number };
+  /**
+   * The topic the route's own failure alarms act on (the account's alert topic): the dead-letter queue
+   * holding events, and the rules' failed deliveries. Named with `alarmNamePrefix`, so they are
+   * forwarded like every alarm when the failure was passing; when the link stays broken, the
+   * heartbeat's silence is what reaches people, from the audit account.
+   * @default - no failure alarms
+   */
+  readonly failureAlarmTopicArn?: string;
 }
 
 export class AlarmForwarding extends Construct {
@@ -54,6 +71,8 @@ export class AlarmForwarding extends Construct {
     super(scope, id);
     const regional = { provider: props.provider, region: props.region };
     const ruleArn = `arn:${PARTITION}:events:${props.region}:${props.accountId}:rule/${props.ruleName}`;
+    const heartbeatArn = props.heartbeat ? `arn:${PARTITION}:events:${props.region}:${props.accountId}:rule/${props.heartbeat.ruleName}` : undefined;
+    const ruleArns = heartbeatArn ? [ruleArn, heartbeatArn] : ruleArn;
     this.rule = new CloudwatchEventRule(this, 'rule', {
       ...regional,
       name: props.ruleName,
@@ -67,7 +86,7 @@ export class AlarmForwarding extends Construct {
       description: 'Lets EventBridge forward the SOC 2 baseline alarms of this account to the central alert bus',
       // EventBridge User Guide, "Preventing the confused deputy problem" (aws:SourceAccount, aws:SourceArn).
       assumeRolePolicy: serviceTrustPolicy('events.amazonaws.com', {
-        StringEquals: { 'aws:SourceAccount': props.accountId, 'aws:SourceArn': ruleArn },
+        StringEquals: { 'aws:SourceAccount': props.accountId, 'aws:SourceArn': ruleArns },
       }),
     });
     const policy = new IamRolePolicy(this, 'role-policy', {
@@ -81,7 +100,7 @@ export class AlarmForwarding extends Construct {
       accountId: props.accountId,
       queueName: `${props.ruleName}-undelivered`,
       service: 'events.amazonaws.com',
-      sourceArn: ruleArn,
+      sourceArn: ruleArns,
       sid: 'UndeliveredEventsOfTheRule',
     });
     this.target = new CloudwatchEventTarget(this, 'target', {
@@ -94,5 +113,61 @@ export class AlarmForwarding extends Construct {
       dependsOn: [policy, this.deadLetters.policy],
     });
     controlRecorder(this, props.accountId, props.region)(CENTRAL_ALERT_ROUTING, this.rule, this.target, this.deadLetters.queue);
+
+    const watchdogs: TerraformResource[] = [];
+    if (props.heartbeat) {
+      // A scheduled rule's event ("Scheduled Event", source aws.events, `resources` the rule's ARN) goes
+      // to its targets only (EventBridge User Guide, "Creating a rule that runs on a schedule"); this
+      // target is the central bus, like the alarms' (EventBridge User Guide, "Sending and receiving
+      // events between AWS accounts": the same role and bus policy).
+      this.heartbeatRule = new CloudwatchEventRule(this, 'heartbeat', {
+        ...regional,
+        name: props.heartbeat.ruleName,
+        description: "The alert route's heartbeat: proves every few minutes that this account's alarms can still reach the central bus",
+        scheduleExpression: `rate(${props.heartbeat.everyMinutes} minutes)`,
+        state: 'ENABLED',
+      });
+      const heartbeatTarget = new CloudwatchEventTarget(this, 'heartbeat-target', {
+        ...regional,
+        rule: this.heartbeatRule.name,
+        targetId: 'central-alarm-bus',
+        arn: props.centralBusArn,
+        roleArn: this.role.arn,
+        deadLetterConfig: { arn: this.deadLetters.queue.arn },
+        dependsOn: [policy, this.deadLetters.policy],
+      });
+      watchdogs.push(this.heartbeatRule, heartbeatTarget);
+    }
+    if (props.failureAlarmTopicArn) {
+      const common = { ...regional, actions: [props.failureAlarmTopicArn] };
+      watchdogs.push(
+        queueDepthAlarm(this, 'undelivered-alarm', {
+          ...common,
+          alarmName: `${props.alarmNamePrefix}alarm-route-undelivered`,
+          queueName: `${props.ruleName}-undelivered`,
+          description: `Alarms or heartbeats of this account that the central bus did not accept wait in ${props.ruleName}-undelivered (docs/monitoring.md, "When the alert route fails")`,
+        }),
+        ruleFailureAlarm(this, 'failed-alarm', {
+          ...common,
+          alarmName: `${props.alarmNamePrefix}alarm-route-failed`,
+          ruleName: props.ruleName,
+          description: `The rule ${props.ruleName} failed to forward an alarm to the central bus (docs/monitoring.md, "When the alert route fails")`,
+        }),
+        ...(props.heartbeat
+          ? [
+              ruleFailureAlarm(this, 'heartbeat-failed-alarm', {
+                ...common,
+                alarmName: `${props.alarmNamePrefix}heartbeat-failed`,
+                ruleName: props.heartbeat.ruleName,
+                description: `The heartbeat rule ${props.heartbeat.ruleName} failed to reach the central bus (docs/monitoring.md, "When the alert route fails")`,
+              }),
+            ]
+          : []),
+      );
+    }
+    if (watchdogs.length) controlRecorder(this, props.accountId, props.region)(ROUTE_WATCHDOGS, ...watchdogs);
   }
+
+  /** The heartbeat's scheduled rule, when `heartbeat` is set. */
+  heartbeatRule?: CloudwatchEventRule;
 }

@@ -45,8 +45,12 @@ export interface AlertTopicProps {
    * @default - no queue
    */
   readonly recordQueueName?: string;
-  /** Who publishes: CloudWatch alarms or EventBridge rules of this account. */
-  readonly publisher: 'cloudwatch-alarms' | 'eventbridge-rules';
+  /**
+   * Who publishes: CloudWatch alarms or EventBridge rules of this account, or both (the central topic:
+   * its rules carry every account's alarms, and the alert route's own failure alarms act on it
+   * directly, not through the rule they may be reporting on).
+   */
+  readonly publisher: 'cloudwatch-alarms' | 'eventbridge-rules' | readonly ('cloudwatch-alarms' | 'eventbridge-rules')[];
 }
 
 export class AlertTopic extends Construct {
@@ -61,16 +65,24 @@ export class AlertTopic extends Construct {
     super(scope, id);
     const regional = { provider: props.provider, region: props.region };
     this.topicArn = `arn:${PARTITION}:sns:${props.region}:${props.accountId}:${props.topicName}`;
-    const alarms = props.publisher === 'cloudwatch-alarms';
-    const service = alarms ? 'cloudwatch.amazonaws.com' : 'events.amazonaws.com';
-    const fromThisAccount = {
-      StringEquals: { 'aws:SourceAccount': props.accountId },
-      ArnLike: {
-        'aws:SourceArn': alarms
-          ? `arn:${PARTITION}:cloudwatch:${props.region}:${props.accountId}:alarm:*`
-          : `arn:${PARTITION}:events:${props.region}:${props.accountId}:rule/*`,
-      },
+    const publishers = typeof props.publisher === 'string' ? [props.publisher] : [...new Set(props.publisher)];
+    const publisherOf = (kind: 'cloudwatch-alarms' | 'eventbridge-rules') => {
+      const alarms = kind === 'cloudwatch-alarms';
+      return {
+        alarms,
+        sid: alarms ? 'CloudWatchAlarmsOfThisAccountPublish' : 'EventBridgeRulesOfThisAccountPublish',
+        service: alarms ? 'cloudwatch.amazonaws.com' : 'events.amazonaws.com',
+        fromThisAccount: {
+          StringEquals: { 'aws:SourceAccount': props.accountId },
+          ArnLike: {
+            'aws:SourceArn': alarms
+              ? `arn:${PARTITION}:cloudwatch:${props.region}:${props.accountId}:alarm:*`
+              : `arn:${PARTITION}:events:${props.region}:${props.accountId}:rule/*`,
+          },
+        },
+      };
     };
+    const kinds = publishers.map(publisherOf);
 
     this.key = new LogEncryptionKey(this, 'key', {
       ...regional,
@@ -79,19 +91,17 @@ export class AlertTopic extends Construct {
       description: `Encrypts the alert topic ${props.topicName}`,
       // A topic carries alerts, not evidence: its key may go with its stack.
       preventDestroy: false,
-      statements: [
-        {
-          Sid: alarms ? 'CloudWatchAlarmsOfThisAccountPublish' : 'EventBridgeRulesPublish',
-          Effect: 'Allow',
-          Principal: { Service: service },
-          Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-          Resource: '*',
-          // EventBridge's KMS requests for an encrypted topic carry no aws:Source* keys (AWS documents
-          // them as unsupported there): a condition would drop every finding. The topic policy below
-          // holds EventBridge to this account's rules, and this key encrypts this topic only.
-          ...(alarms ? { Condition: fromThisAccount } : {}),
-        },
-      ],
+      statements: kinds.map((k) => ({
+        Sid: k.alarms ? 'CloudWatchAlarmsOfThisAccountPublish' : 'EventBridgeRulesPublish',
+        Effect: 'Allow' as const,
+        Principal: { Service: k.service },
+        Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        Resource: '*',
+        // EventBridge's KMS requests for an encrypted topic carry no aws:Source* keys (AWS documents
+        // them as unsupported there): a condition would drop every finding. The topic policy below
+        // holds EventBridge to this account's rules, and this key encrypts this topic only.
+        ...(k.alarms ? { Condition: k.fromThisAccount } : {}),
+      })),
     });
 
     this.topic = new SnsTopic(this, 'topic', {
@@ -105,16 +115,16 @@ export class AlertTopic extends Construct {
     new SnsTopicPolicy(this, 'policy', {
       ...regional,
       arn: this.topic.arn,
-      policy: policyDocument([
-        {
-          Sid: alarms ? 'CloudWatchAlarmsOfThisAccountPublish' : 'EventBridgeRulesOfThisAccountPublish',
-          Effect: 'Allow',
-          Principal: { Service: service },
+      policy: policyDocument(
+        kinds.map((k) => ({
+          Sid: k.sid,
+          Effect: 'Allow' as const,
+          Principal: { Service: k.service },
           Action: 'SNS:Publish',
           Resource: this.topicArn,
-          Condition: fromThisAccount,
-        },
-      ]),
+          Condition: k.fromThisAccount,
+        })),
+      ),
     });
 
     (props.subscriptions ?? []).forEach((subscription, i) => {

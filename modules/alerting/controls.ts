@@ -28,3 +28,30 @@ export const CENTRAL_ALERT_ROUTING = defineControl({
     notJudged: "Whether a person reads what a confirmed subscription receives: AWS shows delivery to the configured endpoints, not that someone acts on an alert; the binder's period sections (alarm history, findings' workflow) are where that shows.",
   },
 });
+
+export const ROUTE_WATCHDOGS = defineControl({
+  id: 'alerting.route-watchdogs',
+  title: 'The alert route raises an alarm on its own failure, and a heartbeat proves it works',
+  description:
+    "Every link of the alert route has an alarm on its own failure, reaching people by a path that does not share the broken link: each account's dead-letter queue and forwarding failures; a heartbeat from every account with CIS alarms, counted in the audit account, whose silence raises an alarm there; the central rule's failures and dead-letter queue, acting on the central topic directly; the central topic's failed notifications, acting on a watchdog topic; and the organization trail's log group receiving no events.",
+  tsc: ['CC7.2', 'CC7.3', 'CC4.2'],
+  evidence: {
+    api: ['cloudwatch:DescribeAlarms'],
+    command: 'aws cloudwatch describe-alarms --alarm-name-prefix <prefix>-',
+    lookFor: 'Each failure alarm and the heartbeat alarm exists, acts on its topic(s) with its actions enabled, and is not in ALARM.',
+    notJudged: 'Whether the heartbeat really arrives is judged by its alarm, not by reading the heartbeat log: a heartbeat alarm that is OK means every account that sent a heartbeat in the last three hours sent one within the window (an account silent for longer leaves the query: docs/monitoring.md).',
+  },
+});
+
+export const ROUTE_TAMPERING_ALARM = defineControl({
+  id: 'alerting.route-tampering-alarm',
+  title: 'Alarm on changes to the alert route and its watchers',
+  description:
+    "Metric filters on the organization trail's log group, one per service, and one Sum >= 1 alarm on their metric AlertRouteTampering: deleting, disabling or rewriting the baseline's alert topics and their subscriptions, the route's queues, rules, targets and central bus, the CIS alarms and metric filters, or archiving the organization analyzer's findings, in any account and Region, pages through the route like a CIS alarm; the pipeline role's applies are left out.",
+  tsc: ['CC7.2', 'CC7.3'],
+  evidence: {
+    api: ['logs:DescribeMetricFilters', 'cloudwatch:DescribeAlarms'],
+    command: 'aws logs describe-metric-filters --log-group-name <org trail log group> --filter-name-prefix <prefix>-org-alert-route-tampering && aws cloudwatch describe-alarms --alarm-names <prefix>-org-alert-route-tampering',
+    lookFor: "Each filter has exactly the baseline's pattern and emits AlertRouteTampering in the configured namespace; the alarm watches that metric (>= 1), its actions enabled, with the account's alert topic as its ALARM action; each firing has an incident record.",
+  },
+});

@@ -27,8 +27,8 @@ export interface ServiceQueueProps {
   readonly queueName: string;
   /** The service principal that sends, e.g. `sns.amazonaws.com`. */
   readonly service: string;
-  /** The one resource it sends from (its ARN): the topic, or the rule. */
-  readonly sourceArn: string;
+  /** The resources it sends from (their ARNs): the topic, or the rules whose dead letters it keeps. */
+  readonly sourceArn: string | readonly string[];
   /** Sid of the policy statement: what the grant is for. */
   readonly sid: string;
 }
@@ -57,7 +57,7 @@ export class ServiceQueue extends Construct {
           Principal: { Service: props.service },
           Action: 'sqs:SendMessage',
           Resource: `arn:${PARTITION}:sqs:${props.region}:${props.accountId}:${props.queueName}`,
-          Condition: { ArnEquals: { 'aws:SourceArn': props.sourceArn } },
+          Condition: { ArnEquals: { 'aws:SourceArn': typeof props.sourceArn === 'string' ? props.sourceArn : [...props.sourceArn] } },
         },
       ]),
     });

@@ -15,8 +15,16 @@ import { AlarmForwarding } from '../alerting/alarm-forwarding';
 import { AlertTopic } from '../alerting/alert-topic';
 import { businessHoursUtc, offHoursExpression } from './business-hours';
 import { recordControl } from '../../controls/record';
-import { breakGlassUsageFilter, CIS_METRIC_FILTERS, CONSOLE_SIGNIN_SUCCESS_FILTER } from './cis-metric-filters';
+import {
+  alertRouteTamperingFilters,
+  breakGlassUsageFilter,
+  CIS_METRIC_FILTERS,
+  CONSOLE_SIGNIN_SUCCESS_FILTER,
+  ROUTE_TAMPERING_ALARM_ID,
+  ROUTE_TAMPERING_METRIC,
+} from './cis-metric-filters';
 import { BREAK_GLASS_ALARM } from '../guardrails/controls';
+import { ROUTE_TAMPERING_ALARM } from '../alerting/controls';
 import { alarmDescription, CIS_FILTER_CONTROLS, CONSOLE_SIGNIN_OUTSIDE_BUSINESS_HOURS } from './controls';
 
 export interface CisAlarmsProps {
@@ -36,6 +44,13 @@ export interface CisAlarmsProps {
    * @default - none: no break-glass alarm
    */
   readonly breakGlassRoleName?: string;
+  /**
+   * Watch the watchers: the route-tampering filters (one per service, see `alertRouteTamperingFilters`)
+   * and their one alarm, on the organization trail's log group, which sees every account. Changes made
+   * with a session of `exemptRoleName` (the pipeline role) are left out.
+   * @default - none: no route-tampering alarm
+   */
+  readonly alertRouteTampering?: { readonly exemptRoleName?: string };
 }
 
 /** A short period: an alarm fires within five minutes of the event reaching CloudWatch Logs. */
@@ -133,6 +148,23 @@ export class CisAlarms extends Construct {
         { resource: breakGlassFilter, region: home },
         { resource: alarm, region: home },
       ]);
+    }
+
+    // The alert route and its watchers are watched: a change to them, in any account, pages the same way.
+    if (props.alertRouteTampering) {
+      const exempt = props.alertRouteTampering.exemptRoleName;
+      const tamperingFilters = alertRouteTamperingFilters(config.organization.namePrefix, exempt).map((f) => filter(f));
+      const alarm = new CloudwatchMetricAlarm(this, `${ROUTE_TAMPERING_ALARM_ID}-alarm`, {
+        ...fireOnFirstEvent,
+        alarmName: `${props.namePrefix}-${ROUTE_TAMPERING_ALARM_ID}`,
+        alarmDescription: alarmDescription(ROUTE_TAMPERING_ALARM, props.logGroupName, exempt ? `the pipeline role ${exempt} left out` : undefined),
+        namespace: metricNamespace,
+        metricName: ROUTE_TAMPERING_METRIC,
+        statistic: 'Sum',
+        period: ALARM_PERIOD_SECONDS,
+      });
+      this.alarms.push(alarm);
+      recordControl(this, ROUTE_TAMPERING_ALARM, props.accountId, [...tamperingFilters.map((resource) => ({ resource, region: home })), { resource: alarm, region: home }]);
     }
 
     // Successful sign-ins outside business hours: metric math on a one-minute sum, so the boundary

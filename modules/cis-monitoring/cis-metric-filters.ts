@@ -8,6 +8,8 @@
  * `__tests__/modules/cis-monitoring.test.ts` runs both checkers' matching rules against these strings.
  */
 
+import { DEFAULT_ADMIN_ROLE_NAMES } from '../../config/guardrails-schema';
+
 export interface CisMetricFilter {
   /** Stable id: the logical id of the filter and alarm, and part of their names. */
   readonly id: string;
@@ -263,4 +265,212 @@ export function breakGlassUsageFilter(roleName: string): { id: string; metricNam
     title: `Use of the break-glass role ${roleName}`,
     pattern: `{ ($.userIdentity.sessionContext.sessionIssuer.userName = "${friendlyName}") || (($.eventSource = "sts.amazonaws.com") && ($.requestParameters.roleArn = "*:role/${roleName}")) }`,
   };
+}
+
+/**
+ * Tampering with the alert route and its watchers: one metric, `AlertRouteTampering`, counted by a few
+ * filters on the organization trail's log group (which sees every account and Region), one per service,
+ * with one `Sum >= 1` alarm on it. Each filter names the baseline's resources of its service, so a change
+ * to anyone else's topic, queue, rule, alarm or analyzer pages nobody; and a change by the pipeline role,
+ * a routine apply reviewed before it runs (`bin/baseline review`), is left out (`routeTamperingExemptRole`).
+ *
+ * **Which record field names the resource.** CloudTrail's `requestParameters` are "the parameters, if any,
+ * that were sent with the request ... documented in the API reference documentation for the appropriate
+ * AWS service" (CloudTrail User Guide, "CloudTrail record contents":
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html),
+ * named as the API names them with a lower-case first letter. Each service's "Logging ... API calls with
+ * AWS CloudTrail" page lists the actions it logs and shows example records:
+ * - SNS (`sns.amazonaws.com`; DeleteTopic, SetTopicAttributes, Subscribe, Unsubscribe,
+ *   SetSubscriptionAttributes, RemovePermission all listed; example DeleteTopic record with
+ *   `requestParameters.topicArn`): https://docs.aws.amazon.com/sns/latest/dg/sns-logging-using-cloudtrail.html.
+ *   Unsubscribe and SetSubscriptionAttributes carry `subscriptionArn` (API_Unsubscribe,
+ *   API_SetSubscriptionAttributes), `arn:aws:sns:<region>:<account>:<topic>:<id>` (SNS Developer Guide,
+ *   "Amazon SNS message and JSON formats", UnsubscribeURL). The page also says an unsubscribe through an
+ *   email's link is not logged: no filter sees it (docs/guardrails.md).
+ * - SQS (`sqs.amazonaws.com`; DeleteQueue, SetQueueAttributes, RemovePermission with example records
+ *   carrying `requestParameters.queueUrl`, `https://sqs.<region>.amazonaws.com/<account>/<queue>`;
+ *   PurgeQueue listed among the logged actions, which SQS counts as management events, unlike the
+ *   message-level data events such as SendMessage that a trail logs only when opted in):
+ *   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-logging-using-cloudtrail.html.
+ * - EventBridge (`events.amazonaws.com`; example PutRule record with `requestParameters.name`; DeleteRule,
+ *   DisableRule, PutTargets, RemoveTargets, PutPermission listed): https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-logging-monitoring.html.
+ *   Targets name their rule in `rule` (API_PutTargets, API_RemoveTargets), permissions their bus in
+ *   `eventBusName` (API_PutPermission, API_RemovePermission), DeleteEventBus its bus in `name`.
+ * - CloudWatch (`monitoring.amazonaws.com`, the record contents page's own example of an exception to the
+ *   naming convention; DeleteAlarms, DisableAlarmActions, PutMetricAlarm, SetAlarmState listed; example
+ *   PutMetricAlarm record with `requestParameters.alarmName`):
+ *   https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/logging_cw_api_calls.html. DeleteAlarms and
+ *   DisableAlarmActions take a list, `alarmNames` (API_DeleteAlarms, API_DisableAlarmActions).
+ * - CloudWatch Logs (`logs.amazonaws.com`; DeleteMetricFilter and PutMetricFilter listed; example record
+ *   with `requestParameters.logGroupName`): https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/logging_cw_api_calls_cwl.html.
+ *   A filter is named by `filterName` (API_PutMetricFilter, API_DeleteMetricFilter).
+ * - IAM Access Analyzer (`access-analyzer.amazonaws.com`; "All IAM Access Analyzer actions are logged";
+ *   example CreateAnalyzer record with `requestParameters.analyzerName`, analyzer ARN
+ *   `arn:aws:access-analyzer:<region>:<account>:analyzer/<name>`):
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/logging-using-cloudtrail.html. CreateArchiveRule,
+ *   UpdateArchiveRule and DeleteAnalyzer take `analyzerName`; ApplyArchiveRule and UpdateFindings
+ *   `analyzerArn` (IAM Access Analyzer API Reference).
+ *
+ * **Pattern syntax** (CloudWatch Logs User Guide, "Filter pattern syntax for metric filters":
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html): `$.a.b` property
+ * selectors, `[n]` for an array element ("If a property selector points to an array or object, the metric
+ * filter won't match", so a list is read by index), `=` and `!=`, `*` as a wildcard in a quoted string
+ * (Security Hub CloudWatch.2's own pattern leads with one), `NOT EXISTS` (Security Hub CloudWatch.1 uses it
+ * on `$.userIdentity.invokedBy`), `&&` and `||` under parentheses. A pattern is at most 1,024 characters
+ * (CloudWatch Logs API Reference, MetricFilter: filterPattern), hence a filter per service; no regular
+ * expression is used (at most five per log group). EventBridge takes three filters: its rules, their
+ * targets, and the bus. `__tests__/modules/route-tampering-alarm.test.ts` runs
+ * these patterns against records of each event, with the longest names the config allows.
+ *
+ * **Decisions.** Subscribe is matched: every subscription to the baseline's topics is declared in the
+ * config and made by the pipeline, so another one is drift, or someone reading the alerts to learn what is
+ * detected. SetAlarmState is not: it cannot silence an alarm, as "Metric alarms return to their actual
+ * state quickly, often within seconds", and setting ALARM notifies through the route by itself (CloudWatch
+ * API Reference, SetAlarmState: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_SetAlarmState.html);
+ * it is how the route is tested. A DeleteAlarms or DisableAlarmActions call naming two or more alarms
+ * matches whichever they are, because a filter reads a list by index only and a baseline alarm could hide
+ * behind a decoy in first place. Failed calls match too (an attempt on the route is news).
+ *
+ * **Unverified** against real records (no example record on the pages above): the field of every event
+ * but DeleteTopic, DeleteQueue, SetQueueAttributes, RemovePermission (SQS), PutRule and PutMetricAlarm is
+ * the API parameter's name, lower-cased first letter; `alarmNames` recorded as a JSON list; Access
+ * Analyzer's URI parameter `analyzerName` recorded in `requestParameters`; a quoted value with a `*` at both
+ * ends (`"*:<topic>:*"`), a lone `"*"` matching any string, and `!=` with a wildcard on a quoted string
+ * (the documentation shows `!=` with a wildcard on `123.123.*`); PurgeQueue on the current SQS page's
+ * list of management events (the page read lists it among the logged actions). Each is an error towards
+ * paging, except a field name, which the first apply should check with a test call per service.
+ */
+export interface RouteTamperingFilter {
+  readonly id: string;
+  readonly metricName: string;
+  readonly title: string;
+  readonly pattern: string;
+}
+
+export const ROUTE_TAMPERING_METRIC = 'AlertRouteTampering';
+
+/** Alarm id (name `<namePrefix>-alert-route-tampering`) of the one alarm on the filters' metric. */
+export const ROUTE_TAMPERING_ALARM_ID = 'alert-route-tampering';
+
+/**
+ * The names of the alert route and its watchers, as `config/naming.ts` and the alerting modules build
+ * them from the organization's `namePrefix`.
+ */
+export function alertRouteNames(prefix: string) {
+  const rules = [
+    `${prefix}-org-alarms-to-central-bus`, // each trail's forwarding rule (cis-alarms.ts): org trail
+    `${prefix}-account-alarms-to-central-bus`, // and account trails
+    `${prefix}-alarms-to-central-topic`, // the central rule (central-alarm-routing.ts)
+    `${prefix}-guardduty-high-severity`, // the findings rules (findings-routing.ts)
+    `${prefix}-securityhub-high-critical`,
+  ];
+  return {
+    /** Every account's alert topic, and the central one people subscribe to. */
+    topics: [`${prefix}-security-alerts`, `${prefix}-security-findings`],
+    /** The alert topics' record queues and each rule's dead-letter queue. */
+    queues: [`${prefix}-security-alerts-record`, ...rules.map((r) => `${r}-undelivered`)],
+    rules,
+    bus: `${prefix}-security-alarms`,
+    /** The CIS filters and alarms of the org trail and of the account trails. */
+    watcherPrefixes: [`${prefix}-org-`, `${prefix}-account-`],
+    analyzer: `${prefix}-organization`,
+  };
+}
+
+/**
+ * The role whose changes are routine: the guardrails' pipeline role, their only routine exemption. None
+ * when guardrails are off, or when it is an account's default administrator role (accepted by
+ * `guardrails.acceptDefaultAdminRole`), which every administrator works through.
+ */
+export function routeTamperingExemptRole(guardrails: { readonly enabled: boolean; readonly pipelineRoleName?: string }): string | undefined {
+  const name = guardrails.enabled ? guardrails.pipelineRoleName : undefined;
+  const friendly = name?.slice(name.lastIndexOf('/') + 1).toLowerCase();
+  return friendly && !DEFAULT_ADMIN_ROLE_NAMES.some((d) => d.toLowerCase() === friendly) ? name : undefined;
+}
+
+const term = (field: string, value: string, op: '=' | '!=' = '=') => `($.${field} ${op} "${value}")`;
+const anyOf = (terms: readonly string[]) => (terms.length === 1 ? terms[0] : `(${terms.join(' || ')})`);
+const events = (names: readonly string[]) => anyOf(names.map((n) => term('eventName', n)));
+const valueIn = (field: string, values: readonly string[]) => anyOf(values.map((v) => term(field, v)));
+
+/**
+ * The filters, one per service; `exemptRoleName` leaves out calls made with a session of that role, by
+ * its ARN as CloudTrail records the session's issuer (`userIdentity.sessionContext.sessionIssuer.arn`,
+ * CloudTrail User Guide, "CloudTrail userIdentity element"), path included, as the guardrails exempt it
+ * (`arn:aws:iam::*:role/<name>`). A record with no session issuer (root, an IAM user, an AWS service) is
+ * never left out, whether `!=` is true or false on a missing field.
+ */
+export function alertRouteTamperingFilters(prefix: string, exemptRoleName?: string): RouteTamperingFilter[] {
+  const n = alertRouteNames(prefix);
+  const issuer = 'userIdentity.sessionContext.sessionIssuer.arn';
+  const notExempt = exemptRoleName ? [`(($.${issuer} NOT EXISTS) || ${term(issuer, `*:role/${exemptRoleName}`, '!=')})`] : [];
+  const filter = (id: string, title: string, source: string, match: string): RouteTamperingFilter => ({
+    id: `${ROUTE_TAMPERING_ALARM_ID}-${id}`,
+    metricName: ROUTE_TAMPERING_METRIC,
+    title,
+    pattern: `{ ${[term('eventSource', source), match, ...notExempt].join(' && ')} }`,
+  });
+  const watchers = (field: string) => n.watcherPrefixes.map((p) => term(field, `${p}*`));
+  return [
+    filter(
+      'sns',
+      'Changes to the alert topics and their subscriptions',
+      'sns.amazonaws.com',
+      `${events(['DeleteTopic', 'SetTopicAttributes', 'Subscribe', 'RemovePermission', 'Unsubscribe', 'SetSubscriptionAttributes'])} && ${anyOf([
+        ...n.topics.map((t) => term('requestParameters.topicArn', `*:${t}`)),
+        ...n.topics.map((t) => term('requestParameters.subscriptionArn', `*:${t}:*`)),
+      ])}`,
+    ),
+    filter(
+      'sqs',
+      "Changes to the alert route's queues",
+      'sqs.amazonaws.com',
+      `${events(['DeleteQueue', 'SetQueueAttributes', 'PurgeQueue', 'RemovePermission'])} && ${valueIn('requestParameters.queueUrl', n.queues.map((q) => `*/${q}`))}`,
+    ),
+    filter(
+      'rules',
+      "Disabling, deleting or rewriting the alert route's rules",
+      'events.amazonaws.com',
+      `${events(['DisableRule', 'DeleteRule', 'PutRule'])} && ${valueIn('requestParameters.name', n.rules)}`,
+    ),
+    filter(
+      'targets',
+      "Changing the alert route's rule targets",
+      'events.amazonaws.com',
+      `${events(['RemoveTargets', 'PutTargets'])} && ${valueIn('requestParameters.rule', n.rules)}`,
+    ),
+    filter(
+      'bus',
+      'Deleting the central alarm bus or changing who may put events on it',
+      'events.amazonaws.com',
+      anyOf([
+        `(${term('eventName', 'DeleteEventBus')} && ${term('requestParameters.name', n.bus)})`,
+        `(${events(['RemovePermission', 'PutPermission'])} && ${term('requestParameters.eventBusName', n.bus)})`,
+      ]),
+    ),
+    filter(
+      'alarms',
+      'Deleting, disabling or rewriting the CIS alarms',
+      'monitoring.amazonaws.com',
+      anyOf([
+        `(${events(['DeleteAlarms', 'DisableAlarmActions'])} && ${anyOf([...watchers('requestParameters.alarmNames[0]'), term('requestParameters.alarmNames[1]', '*')])})`,
+        `(${term('eventName', 'PutMetricAlarm')} && ${anyOf(watchers('requestParameters.alarmName'))})`,
+      ]),
+    ),
+    filter(
+      'metric-filters',
+      'Deleting or rewriting the CIS metric filters',
+      'logs.amazonaws.com',
+      `${events(['DeleteMetricFilter', 'PutMetricFilter'])} && ${anyOf(watchers('requestParameters.filterName'))}`,
+    ),
+    filter(
+      'access-analyzer',
+      "Archiving or deleting the organization analyzer's findings",
+      'access-analyzer.amazonaws.com',
+      anyOf([
+        `(${events(['CreateArchiveRule', 'UpdateArchiveRule', 'DeleteAnalyzer'])} && ${term('requestParameters.analyzerName', n.analyzer)})`,
+        `(${events(['ApplyArchiveRule', 'UpdateFindings'])} && ${term('requestParameters.analyzerArn', `*:analyzer/${n.analyzer}`)})`,
+      ]),
+    ),
+  ];
 }

@@ -9,7 +9,7 @@ import { defineControl } from '../../controls/control';
 export const GUARDDUTY_ORGANIZATION = defineControl({
   id: 'guardduty.organization',
   title: 'GuardDuty threat detection for every account and Region',
-  description: 'A GuardDuty detector in the audit account (delegated administrator) in every governed Region, auto-enabling every member account with the configured protection plans.',
+  description: "A GuardDuty detector in the audit account (delegated administrator) in every governed Region, auto-enabling every member account with the configured protection plans; the management account, GuardDuty's exception, gets its service-linked role and its own detector and is added as a member.",
   tsc: ['CC7.1', 'CC7.2'],
   securityHub: ['GuardDuty.1'],
   awsConfigRules: ['guardduty-enabled-centralized'],

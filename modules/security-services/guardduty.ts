@@ -47,7 +47,10 @@ export interface GuardDutyProps {
 }
 
 export class GuardDuty extends Construct {
+  /** Region → the audit account's detector (the administrator's). */
   readonly detectors = new Map<string, GuarddutyDetector>();
+  /** Region → the organization configuration, made after the delegation (members wait for it). */
+  readonly organizations = new Map<string, GuarddutyOrganizationConfiguration>();
 
   constructor(scope: Construct, id: string, props: GuardDutyProps) {
     super(scope, id);
@@ -66,6 +69,7 @@ export class GuardDuty extends Construct {
         autoEnableOrganizationMembers: settings.autoEnableMembers,
         dependsOn: [props.delegations.get(region) as never],
       });
+      this.organizations.set(region, organization);
       controlRecorder(this, props.accountId, region)(GUARDDUTY_ORGANIZATION, detector, organization);
       for (const [plan, feature] of Object.entries(GUARDDUTY_FEATURES) as [keyof Protection, string][]) {
         const on = settings.protection[plan];
