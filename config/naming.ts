@@ -110,6 +110,11 @@ export function alarmEventBusArn(config: BaselineConfig): string {
   return `arn:${PARTITION}:events:${config.regions.home}:${config.organization.auditAccountId}:event-bus/${alarmEventBusName(config)}`;
 }
 
+/** The rule on the central alarm bus that publishes every account's alarms to the central topic. */
+export function centralAlarmRuleName(config: BaselineConfig): string {
+  return `${config.organization.namePrefix}-alarms-to-central-topic`;
+}
+
 /** The role, the same name in every account, through which EventBridge forwards alarms to that bus. */
 export function alarmForwarderRoleName(config: BaselineConfig): string {
   return `${config.organization.namePrefix}-forward-alarms`;

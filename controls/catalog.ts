@@ -29,7 +29,7 @@ import {
   SECURITY_HUB_FSBP,
   SECURITY_HUB_ORGANIZATION,
 } from '../modules/security-services/controls';
-import { CENTRAL_ALERT_ROUTING, FINDINGS_ALERTING, ROUTE_TAMPERING_ALARM } from '../modules/alerting/controls';
+import { CENTRAL_ALERT_ROUTING, FINDINGS_ALERTING, ROUTE_TAMPERING_ALARM, ROUTE_WATCHDOGS } from '../modules/alerting/controls';
 import { BREAK_GLASS_ALARM, GUARDRAIL_SCPS } from '../modules/guardrails/controls';
 import type { ControlDeclaration } from './control';
 
@@ -68,6 +68,7 @@ export const CONTROL_CATALOG: readonly ControlDeclaration[] = [
   ...CIS_FILTER_CONTROLS.values(),
   CONSOLE_SIGNIN_OUTSIDE_BUSINESS_HOURS,
   CENTRAL_ALERT_ROUTING,
+  ROUTE_WATCHDOGS,
   ROUTE_TAMPERING_ALARM,
   GUARDRAIL_SCPS,
   BREAK_GLASS_ALARM,

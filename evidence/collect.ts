@@ -13,6 +13,7 @@ import { cisTasks } from './checks/cloudwatch';
 import { aggregatorTasks, configTasks, organizationCoverageTasks } from './checks/config-service';
 import { logArchiveTasks } from './checks/log-archive';
 import { alertRouteTasks } from './checks/alerting';
+import { routeWatchdogTasks } from './checks/route-watchdogs';
 import { accountPublicAccessTasks } from './checks/s3-public-access';
 import { accessAnalyzerTasks, guardDutyTasks, macieTasks, securityHubOrganizationTasks, securityHubStandardsTasks } from './checks/security-services';
 import { flowLogTasks } from './checks/vpc';
@@ -187,6 +188,7 @@ export function planTasks(ctx: CollectContext): Task[] {
           ...aggregatorTasks(ctx),
           ...securityHubOrganizationTasks(ctx),
           ...accountPublicAccessTasks(ctx),
+          ...routeWatchdogTasks(ctx),
           ...accountTrailTasks(ctx),
           ...cisTasks(ctx),
           ...guardrailTasks(ctx),

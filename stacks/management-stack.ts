@@ -17,9 +17,11 @@ import {
   orgTrailLogGroupName,
   orgTrailName,
   s3BucketArn,
+  centralAlarmRuleName,
 } from '../config/naming';
 import type { BaselineConfig } from '../config/schema';
 import { AlertTopic } from '../modules/alerting/alert-topic';
+import { RouteWatchdogs } from '../modules/alerting/route-watchdogs';
 import { CentralAlarmRouting } from '../modules/alerting/central-alarm-routing';
 import { FindingsRouting } from '../modules/alerting/findings-routing';
 import { CisAlarms } from '../modules/cis-monitoring/cis-alarms';
@@ -45,6 +47,7 @@ export class ManagementStack extends BaselineStack {
   readonly organizationTrail?: MonitoredTrail;
   readonly cisAlarms: CisAlarms;
   readonly centralAlarms: CentralAlarmRouting;
+  readonly routeWatchdogs: RouteWatchdogs;
   /** The guardrails' service control policies; none when guardrails are off. */
   readonly guardrails?: ServiceControlPolicies;
 
@@ -111,6 +114,8 @@ export class ManagementStack extends BaselineStack {
       namePrefix: `${org.namePrefix}-org`,
       // The guardrails' break-glass role: every use, in any account, alarms here (docs/guardrails.md).
       breakGlassRoleName: config.guardrails.enabled ? config.guardrails.breakGlassRoleName : undefined,
+      // The org trail's delivery to CloudWatch Logs stopping silences every CIS alarm: watched.
+      watchLogGroupDelivery: true,
       // Changes to the alert route and its watchers, in any account, alarm here too; the pipeline's are routine.
       alertRouteTampering: { exemptRoleName: routeTamperingExemptRole(config.guardrails) },
     });
@@ -125,7 +130,8 @@ export class ManagementStack extends BaselineStack {
       topicName: centralAlertTopicName(config),
       keyAlias: kmsAliasName(config, 'findings-alerts'),
       subscriptions: config.alerts.subscriptions,
-      publisher: 'eventbridge-rules',
+      // EventBridge rules carry the alarms and findings; the route's own failure alarms publish directly.
+      publisher: ['eventbridge-rules', 'cloudwatch-alarms'],
     });
     this.centralAlarms = new CentralAlarmRouting(this, 'central-alarm-routing', {
       provider: audit,
@@ -136,6 +142,27 @@ export class ManagementStack extends BaselineStack {
       forwarderRoleName: alarmForwarderRoleName(config),
       topicArn: auditTopic.topicArn,
       namePrefix: org.namePrefix,
+    });
+    // Watch the watchers: the route's failure alarms and the heartbeat's audit-account end, the same
+    // for 5 accounts or 1,000 (docs/monitoring.md, "When the alert route fails").
+    this.routeWatchdogs = new RouteWatchdogs(this, 'route-watchdogs', {
+      provider: audit,
+      accountId: org.auditAccountId,
+      homeRegion: home,
+      namePrefix: org.namePrefix,
+      bus: this.centralAlarms.bus,
+      busName: alarmEventBusName(config),
+      centralRuleName: centralAlarmRuleName(config),
+      centralDeadLetterQueueName: `${centralAlarmRuleName(config)}-undelivered`,
+      centralTopicArn: auditTopic.topicArn,
+      centralTopicName: centralAlertTopicName(config),
+      findingsRuleNames: [`${org.namePrefix}-guardduty-high-severity`, `${org.namePrefix}-securityhub-high-critical`],
+      heartbeat: config.alerts.heartbeat,
+      watchdogSubscriptions: config.alerts.watchdogSubscriptions ?? config.alerts.subscriptions,
+      metricNamespace: config.monitoring.metricNamespace,
+      logRetentionDays: config.retention.cloudWatchLogsDays,
+      logKeyAlias: kmsAliasName(config, 'route-heartbeats'),
+      topicKeyAlias: kmsAliasName(config, 'route-watchdog'),
     });
     const regions = config.regions.governed;
     const services = config.securityServices;

@@ -137,6 +137,7 @@ import { expectedScps } from '../../evidence/checks/guardrails';
 import { cisTargets } from '../../evidence/checks/cloudwatch';
 import { recorderName } from '../../evidence/checks/config-service';
 import { centralRuleName, deadLetterQueueName, forwardingRuleName } from '../../evidence/checks/alerting';
+import { accountWatchdogAlarms, auditWatchdogAlarms } from '../../evidence/checks/route-watchdogs';
 import { alarmStateChangePattern, GUARDDUTY_HIGH_SEVERITY_PATTERN, SECURITY_HUB_HIGH_CRITICAL_PATTERN } from '../../modules/alerting/event-patterns';
 import { jobName } from '../../evidence/checks/security-services';
 import type { DigestScope } from '../../evidence/digest';
@@ -530,13 +531,17 @@ export async function seedAlertRoute(moto: MotoAccounts, config: BaselineConfig)
     const events = await moto.client(EventBridgeClient, target.accountId);
     const name = forwardingRuleName(config, target.accountId);
     await events.send(new PutRuleCommand({ Name: name, EventPattern: JSON.stringify(alarmStateChangePattern(`${target.namePrefix}-`)), State: 'ENABLED' }));
-    const dlq = await queue(target.accountId, deadLetterQueueName(name), [`arn:aws:events:${HOME}:${target.accountId}:rule/${name}`]);
-    await events.send(
-      new PutTargetsCommand({
-        Rule: name,
-        Targets: [{ Id: 'central-alarm-bus', Arn: alarmEventBusArn(config), RoleArn: `arn:aws:iam::${target.accountId}:role/${alarmForwarderRoleName(config)}`, DeadLetterConfig: { Arn: dlq } }],
-      }),
-    );
+    const heartbeat = `${target.namePrefix}-heartbeat`;
+    const dlq = await queue(target.accountId, deadLetterQueueName(name), [`arn:aws:events:${HOME}:${target.accountId}:rule/${name}`, `arn:aws:events:${HOME}:${target.accountId}:rule/${heartbeat}`]);
+    const busTarget = { Id: 'central-alarm-bus', Arn: alarmEventBusArn(config), RoleArn: `arn:aws:iam::${target.accountId}:role/${alarmForwarderRoleName(config)}`, DeadLetterConfig: { Arn: dlq } };
+    await events.send(new PutTargetsCommand({ Rule: name, Targets: [busTarget] }));
+    // The heartbeat (alarm-forwarding.ts): a scheduled rule on the same target.
+    await events.send(new PutRuleCommand({ Name: heartbeat, ScheduleExpression: `rate(${config.alerts.heartbeat.everyMinutes} minutes)`, State: 'ENABLED' }));
+    await events.send(new PutTargetsCommand({ Rule: heartbeat, Targets: [busTarget] }));
+    // The route's failure alarms of the account (route-watchdogs evidence: present, acting, not in ALARM).
+    const cw = await moto.client(CloudWatchClient, target.accountId);
+    const topic = `arn:aws:sns:${HOME}:${target.accountId}:${alertTopicName(config)}`;
+    for (const a of accountWatchdogAlarms(config, target.accountId, target.namePrefix)) await cw.send(new PutMetricAlarmCommand(watchdogAlarm(a.name, [topic])));
   }
   const events = await moto.client(EventBridgeClient, audit);
   const busName = alarmEventBusName(config);
@@ -585,6 +590,10 @@ export async function seedAlertRoute(moto: MotoAccounts, config: BaselineConfig)
   await events.send(new PutRuleCommand({ Name: central, EventBusName: busName, EventPattern: JSON.stringify(alarmStateChangePattern(`${prefix}-`)), State: 'ENABLED' }));
   const dlq = await queue(audit, deadLetterQueueName(central), [`arn:aws:events:${HOME}:${audit}:rule/${busName}/${central}`]);
   await events.send(new PutTargetsCommand({ Rule: central, EventBusName: busName, Targets: [{ Id: 'central-alert-topic', Arn: topicArn, DeadLetterConfig: { Arn: dlq } }] }));
+  // The watchdog topic and the audit account's route alarms (route-watchdogs.ts).
+  await sns.send(new CreateTopicCommand({ Name: `${prefix}-route-watchdog` }));
+  const auditCw = await moto.client(CloudWatchClient, audit);
+  for (const a of auditWatchdogAlarms(config)) await auditCw.send(new PutMetricAlarmCommand(watchdogAlarm(a.name, [...a.actions])));
   for (const region of config.regions.governed) {
     const regional = await moto.client(EventBridgeClient, audit, region);
     const gd = `${prefix}-guardduty-high-severity`;
@@ -596,6 +605,11 @@ export async function seedAlertRoute(moto: MotoAccounts, config: BaselineConfig)
       await regional.send(new PutTargetsCommand({ Rule: sh, Targets: [{ Id: 'alert-topic', Arn: topicArn }] }));
     }
   }
+}
+
+/** A watchdog alarm as moto keeps it: the judgement reads its name, actions, ActionsEnabled and state. */
+function watchdogAlarm(AlarmName: string, AlarmActions: string[]) {
+  return { AlarmName, AlarmActions, ActionsEnabled: true, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' as const, Namespace: 'AWS/Events', MetricName: 'FailedInvocations', Statistic: 'Sum' as const, Period: 300, TreatMissingData: 'notBreaching' };
 }
 
 /** Security Hub: the audit account administers the organization, centrally configured; control findings imported. */

@@ -9,7 +9,7 @@
  * shapes of AWS's API reference pages cited there.
  */
 import { CloudTrailClient, PutEventSelectorsCommand, StartLoggingCommand, StopLoggingCommand, UpdateTrailCommand } from '@aws-sdk/client-cloudtrail';
-import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DeleteMetricFilterCommand, PutMetricFilterCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ConfigServiceClient, DeleteConfigRuleCommand, PutConfigRuleCommand, PutConfigurationRecorderCommand, PutDeliveryChannelCommand } from '@aws-sdk/client-config-service';
 import { DisableRuleCommand, EnableRuleCommand, EventBridgeClient, PutPermissionCommand, PutRuleCommand, PutTargetsCommand, RemovePermissionCommand, RemoveTargetsCommand, ListTargetsByRuleCommand, DescribeRuleCommand, DescribeEventBusCommand } from '@aws-sdk/client-eventbridge';
@@ -657,6 +657,47 @@ export const TAMPERINGS: readonly Tampering[] = [
       const Name = `${PREFIX}-guardduty-high-severity`;
       await events.send(new DisableRuleCommand({ Name }));
       return () => events.send(new EnableRuleCommand({ Name }));
+    },
+  },
+  {
+    what: "Disable a member's heartbeat rule (its alarms still look routed)",
+    call: 'events:DisableRule',
+    controls: ['alerting.central-routing'],
+    fails: forwardingItem(workload),
+    reason: /rule acme-soc2-account-heartbeat in \d+ us-east-1 is DISABLED/,
+    apply: async (org) => {
+      const events = await org.accounts.client(EventBridgeClient, workload(org));
+      const Name = `${PREFIX}-account-heartbeat`;
+      await events.send(new DisableRuleCommand({ Name }));
+      return () => events.send(new EnableRuleCommand({ Name }));
+    },
+  },
+  {
+    what: 'Delete the audit account\'s heartbeat-missing alarm',
+    call: 'cloudwatch:DeleteAlarms',
+    controls: ['alerting.route-watchdogs'],
+    fails: (org) => [`alerting.route-watchdogs/${audit(org)}/${HOME}/central-route-watchdogs`],
+    reason: /no alarm acme-soc2-route-heartbeat-missing/,
+    apply: async (org) => {
+      const cw = await org.accounts.client(CloudWatchClient, audit(org));
+      const name = `${PREFIX}-route-heartbeat-missing`;
+      const before = (await cw.send(new DescribeAlarmsCommand({ AlarmNames: [name] }))).MetricAlarms![0];
+      await cw.send(new DeleteAlarmsCommand({ AlarmNames: [name] }));
+      return () =>
+        cw.send(new PutMetricAlarmCommand({ AlarmName: name, AlarmActions: before.AlarmActions, ActionsEnabled: true, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Namespace: before.Namespace, MetricName: before.MetricName, Statistic: 'Sum', Period: 300 }));
+    },
+  },
+  {
+    what: "A member's alarm route fails: its route-failed alarm is in ALARM",
+    call: 'cloudwatch:SetAlarmState (what CloudWatch does when the rule fails)',
+    controls: ['alerting.route-watchdogs'],
+    fails: (org) => [`alerting.route-watchdogs/${workload(org)}/${HOME}/route-watchdogs`],
+    reason: /alarm acme-soc2-account-alarm-route-failed is in ALARM since \S+: the central bus refused/,
+    apply: async (org) => {
+      const cw = await org.accounts.client(CloudWatchClient, workload(org));
+      const AlarmName = `${PREFIX}-account-alarm-route-failed`;
+      await cw.send(new SetAlarmStateCommand({ AlarmName, StateValue: 'ALARM', StateReason: 'the central bus refused 3 events' }));
+      return () => cw.send(new SetAlarmStateCommand({ AlarmName, StateValue: 'OK', StateReason: 'restored' }));
     },
   },
   // ---- The delegated services ---------------------------------------------------------------

@@ -60,8 +60,8 @@ const stacks: [string, string, Synth][] = [
 
 describe('the central end of the route, in the audit account', () => {
   const bus = oneResource(management, 'aws_cloudwatch_event_bus');
-  const rule = oneResource(management, 'aws_cloudwatch_event_rule', (r) => r.event_bus_name !== undefined);
-  const target = oneResource(management, 'aws_cloudwatch_event_target', (t) => t.event_bus_name !== undefined);
+  const rule = oneResource(management, 'aws_cloudwatch_event_rule', (r) => r.name === 'acme-soc2-alarms-to-central-topic');
+  const target = oneResource(management, 'aws_cloudwatch_event_target', (t) => t.event_bus_name !== undefined && t.arn === CENTRAL_TOPIC);
 
   test('a bus of its own, in the audit account and home Region', () => {
     expect(bus).toMatchObject({ provider: 'aws.audit', region: 'us-east-1', name: 'acme-soc2-security-alarms' });
@@ -134,10 +134,14 @@ describe('the central end of the route, in the audit account', () => {
 });
 
 describe.each(stacks)('the route from every alarm of %s', (stack, account, json) => {
-  const alarms = resourcesOf(json, 'aws_cloudwatch_metric_alarm').map(([, a]) => a);
+  // This account's alarms (the management stack also holds the audit account's route watchdogs:
+  // route-watchdogs.test.ts follows those).
+  const alarms = resourcesOf(json, 'aws_cloudwatch_metric_alarm')
+    .map(([, a]) => a)
+    .filter((a) => stack !== 'management' || a.provider === 'aws.management');
   const ownTopic = `arn:aws:sns:us-east-1:${account}:acme-soc2-security-alerts`;
   const forward = oneResource(json, 'aws_cloudwatch_event_rule', (r) => r.name.endsWith('-alarms-to-central-bus'));
-  const forwardTarget = oneResource(json, 'aws_cloudwatch_event_target', (t) => t.arn === BUS_ARN);
+  const forwardTarget = oneResource(json, 'aws_cloudwatch_event_target', (t) => t.arn === BUS_ARN && t.target_id === 'central-alarm-bus' && !String(t.rule).includes('heartbeat'));
   const provider = stack === 'management' ? 'aws.management' : 'aws';
 
   test('every alarm acts on its own account\'s topic, which a same-account queue subscribes to', () => {
@@ -171,7 +175,8 @@ describe.each(stacks)('the route from every alarm of %s', (stack, account, json)
         Effect: 'Allow',
         Principal: { Service: 'events.amazonaws.com' },
         Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': account, 'aws:SourceArn': `arn:aws:events:us-east-1:${account}:rule/${forward.name}` } },
+        // The forwarding rule and the heartbeat rule (route-watchdogs.test.ts) use the role.
+        Condition: { StringEquals: { 'aws:SourceAccount': account, 'aws:SourceArn': [`arn:aws:events:us-east-1:${account}:rule/${forward.name}`, `arn:aws:events:us-east-1:${account}:rule/${forward.name.replace('-alarms-to-central-bus', '-heartbeat')}`] } },
       },
     ]);
     const rolePolicy = oneResource(json, 'aws_iam_role_policy', (p) => p.name === 'put-events-on-central-alarm-bus');
@@ -179,7 +184,7 @@ describe.each(stacks)('the route from every alarm of %s', (stack, account, json)
     const busPolicy = statements(resourcesOf(management, 'aws_cloudwatch_event_bus_policy')[0][1].policy)[0];
     expect(arnLike(busPolicy.Condition.ArnLike['aws:PrincipalArn'], `arn:aws:iam::${account}:role/${role.name}`)).toBe(true);
     // At the bus, the central rule catches the forwarded event.
-    const central = JSON.parse(oneResource(management, 'aws_cloudwatch_event_rule', (r) => r.event_bus_name !== undefined).event_pattern);
+    const central = JSON.parse(oneResource(management, 'aws_cloudwatch_event_rule', (r) => r.name === 'acme-soc2-alarms-to-central-topic').event_pattern);
     for (const a of alarms) expect(matches(central, alarmEvent(account, a.alarm_name))).toBe(true);
   });
 
@@ -188,7 +193,9 @@ describe.each(stacks)('the route from every alarm of %s', (stack, account, json)
     const [queueId] = resourcesOf(json, 'aws_sqs_queue').find(([, q]) => q === queue)!;
     expect(forwardTarget.dead_letter_config).toEqual({ arn: `\${aws_sqs_queue.${queueId}.arn}` });
     const policy = oneResource(json, 'aws_sqs_queue_policy', (p) => p.policy.includes(`${forward.name}-undelivered`)).policy;
-    expect(statements(policy)[0].Condition).toEqual({ ArnEquals: { 'aws:SourceArn': `arn:aws:events:us-east-1:${account}:rule/${forward.name}` } });
+    expect(statements(policy)[0].Condition).toEqual({
+      ArnEquals: { 'aws:SourceArn': [`arn:aws:events:us-east-1:${account}:rule/${forward.name}`, `arn:aws:events:us-east-1:${account}:rule/${forward.name.replace('-alarms-to-central-bus', '-heartbeat')}`] },
+    });
   });
 
   test('no person subscribes in this account: no email or HTTPS subscription', () => {
@@ -198,10 +205,10 @@ describe.each(stacks)('the route from every alarm of %s', (stack, account, json)
   });
 });
 
-test('no member stack of the example org holds an email or HTTPS subscription; the central topic holds them once', () => {
+test('no member stack of the example org holds an email or HTTPS subscription; the central topic holds them once, and the route watchdog topic once', () => {
   const people = (json: Synth) => resourcesOf(json, 'aws_sns_topic_subscription').filter(([, s]) => ['email', 'https'].includes(s.protocol)).length;
   const counts = Object.fromEntries(allStackNames(config).map((name) => [name, people(name === 'management' ? management : synthStack(config, name))]));
-  expect(counts).toEqual(Object.fromEntries(allStackNames(config).map((name) => [name, name === 'management' ? 2 : 0])));
+  expect(counts).toEqual(Object.fromEntries(allStackNames(config).map((name) => [name, name === 'management' ? 4 : 0])));
 });
 
 test('with account trails off, the management account alarms still route centrally, and members have none', () => {
@@ -210,5 +217,6 @@ test('with account trails off, the management account alarms still route central
       raw.controlExceptions = [{ control: 'cloudtrail.account-trails', reason: 'CIS monitoring is evaluated on the organization trail only' }];
     });
   expect(resourcesOf(synthStack(off, 'member-444444444444'), 'aws_cloudwatch_event_rule')).toEqual([]);
-  expect(resourcesOf(synthStack(off, 'management'), 'aws_cloudwatch_event_target').filter(([, t]) => t.arn === BUS_ARN)).toHaveLength(1);
+  // The management account's forwarding and heartbeat targets.
+  expect(resourcesOf(synthStack(off, 'management'), 'aws_cloudwatch_event_target').filter(([, t]) => t.arn === BUS_ARN)).toHaveLength(2);
 });

@@ -209,6 +209,11 @@ const TAMPERING: [string, object, object][] = [
     sns('Subscribe', { topicArn: topicArn(AUDIT, `${PREFIX}-security-findings`), protocol: 'email', endpoint: 'someone@example.net', returnSubscriptionArn: false }),
     sns('Subscribe', { topicArn: topicArn(AUDIT, `not-${PREFIX}-security-findings`), protocol: 'email', endpoint: 'someone@example.net', returnSubscriptionArn: false }),
   ],
+  [
+    "SNS SetTopicAttributes on the route's watchdog topic",
+    sns('SetTopicAttributes', { topicArn: topicArn(AUDIT, `${PREFIX}-route-watchdog`), attributeName: 'KmsMasterKeyId', attributeValue: 'alias/aws/sns' }),
+    sns('SetTopicAttributes', { topicArn: topicArn(AUDIT, 'team-watchdog'), attributeName: 'KmsMasterKeyId', attributeValue: 'alias/aws/sns' }),
+  ],
   ['SNS RemovePermission on an alert topic', sns('RemovePermission', { topicArn: topicArn(MEMBER, `${PREFIX}-security-alerts`), label: 'x' }), sns('RemovePermission', { topicArn: topicArn(MEMBER, 'team-orders'), label: 'x' })],
   [
     'SNS Unsubscribe from the central topic',
@@ -229,6 +234,7 @@ const TAMPERING: [string, object, object][] = [
   ['SQS PurgeQueue of the central dead-letter queue', sqs('PurgeQueue', { queueUrl: queueUrl(AUDIT, `${PREFIX}-alarms-to-central-topic-undelivered`) }), sqs('PurgeQueue', { queueUrl: queueUrl(AUDIT, 'team-orders') })],
   ['SQS RemovePermission on a record queue', sqs('RemovePermission', { label: 'x', queueUrl: queueUrl(MEMBER, `${PREFIX}-security-alerts-record`) }), sqs('RemovePermission', { label: 'x', queueUrl: queueUrl(MEMBER, 'team-orders') })],
   ['EventBridge DisableRule of the org forwarding rule', events('DisableRule', { name: `${PREFIX}-org-alarms-to-central-bus` }), events('DisableRule', { name: 'team-nightly-job' })],
+  ["EventBridge DisableRule of an account's heartbeat", events('DisableRule', { name: `${PREFIX}-account-heartbeat` }), events('DisableRule', { name: 'team-heartbeat' })],
   [
     'EventBridge DeleteRule of the central rule, on its bus',
     events('DeleteRule', { name: `${PREFIX}-alarms-to-central-topic`, eventBusName: `${PREFIX}-security-alarms` }),
@@ -237,7 +243,7 @@ const TAMPERING: [string, object, object][] = [
   [
     'EventBridge PutRule rewriting an account forwarding rule',
     events('PutRule', { name: `${PREFIX}-account-alarms-to-central-bus`, eventPattern: '{"source":["nothing"]}', state: 'ENABLED' }),
-    events('PutRule', { name: `${PREFIX}-account-alarms-to-central-bus-test`, eventPattern: '{"source":["nothing"]}', state: 'ENABLED' }),
+    events('PutRule', { name: `team-${PREFIX}-account-alarms-to-central-bus`, eventPattern: '{"source":["nothing"]}', state: 'ENABLED' }),
   ],
   ['EventBridge RemoveTargets of the GuardDuty rule', events('RemoveTargets', { rule: `${PREFIX}-guardduty-high-severity`, ids: ['alert-topic'] }), events('RemoveTargets', { rule: 'team-nightly-job', ids: ['x'] })],
   [
@@ -251,12 +257,14 @@ const TAMPERING: [string, object, object][] = [
     events('RemovePermission', { eventBusName: 'team-bus', statementId: 'x' }),
   ],
   ["EventBridge PutPermission rewriting the central bus's policy", events('PutPermission', { eventBusName: `${PREFIX}-security-alarms`, policy: '{}' }), events('PutPermission', { eventBusName: 'team-bus', policy: '{}' })],
+  ["EventBridge DisableRule of the central bus's heartbeat rule", events('DisableRule', { name: `${PREFIX}-route-heartbeats`, eventBusName: `${PREFIX}-security-alarms` }), events('DisableRule', { name: 'team-heartbeats', eventBusName: 'team-bus' })],
   ['EventBridge DeleteEventBus of the central bus', events('DeleteEventBus', { name: `${PREFIX}-security-alarms` }), events('DeleteEventBus', { name: 'team-bus' })],
+  ["CloudWatch DeleteAlarms of one of the route's own failure alarms", cloudwatch('DeleteAlarms', { alarmNames: [`${PREFIX}-central-route-failed`] }), cloudwatch('DeleteAlarms', { alarmNames: ['team-route-failed'] })],
   ['CloudWatch DeleteAlarms of an account CIS alarm', cloudwatch('DeleteAlarms', { alarmNames: [`${PREFIX}-account-root-account-usage`] }), cloudwatch('DeleteAlarms', { alarmNames: ['team-cpu-high'] })],
   [
     'CloudWatch DisableAlarmActions of this very alarm',
     cloudwatch('DisableAlarmActions', { alarmNames: [`${PREFIX}-org-alert-route-tampering`] }),
-    cloudwatch('DisableAlarmActions', { alarmNames: [`${PREFIX}-orgchart-cpu-high`] }),
+    cloudwatch('DisableAlarmActions', { alarmNames: ['acme-soc2cpu-high'] }),
   ],
   [
     'CloudWatch PutMetricAlarm rewriting an org CIS alarm',
@@ -313,7 +321,7 @@ const ROUTINE: [string, object][] = [
 describe('the route-tampering filters', () => {
   test('watch the organization trail log group, in the management account, one per service, all counting one metric', () => {
     expect(filters.map((f) => f.name).sort()).toEqual(
-      ['access-analyzer', 'alarms', 'bus', 'metric-filters', 'rules', 'sns', 'sqs', 'targets'].map((s) => `${PREFIX}-org-alert-route-tampering-${s}`),
+      ['access-analyzer', 'alarms', 'events', 'metric-filters', 'sns', 'sqs'].map((s) => `${PREFIX}-org-alert-route-tampering-${s}`),
     );
     for (const f of filters) {
       expect(f).toMatchObject({ log_group_name: `/${PREFIX}/cloudtrail/organization`, provider: 'aws.management', region: HOME });
@@ -326,13 +334,11 @@ describe('the route-tampering filters', () => {
     const notPipeline =
       '(($.userIdentity.sessionContext.sessionIssuer.arn NOT EXISTS) || ($.userIdentity.sessionContext.sessionIssuer.arn != "*:role/soc2-baseline-pipeline"))';
     expect(Object.fromEntries(filters.map((f) => [f.name.replace(`${PREFIX}-org-alert-route-tampering-`, ''), f.pattern]))).toEqual({
-      sns: `{ ($.eventSource = "sns.amazonaws.com") && (($.eventName = "DeleteTopic") || ($.eventName = "SetTopicAttributes") || ($.eventName = "Subscribe") || ($.eventName = "RemovePermission") || ($.eventName = "Unsubscribe") || ($.eventName = "SetSubscriptionAttributes")) && (($.requestParameters.topicArn = "*:acme-soc2-security-alerts") || ($.requestParameters.topicArn = "*:acme-soc2-security-findings") || ($.requestParameters.subscriptionArn = "*:acme-soc2-security-alerts:*") || ($.requestParameters.subscriptionArn = "*:acme-soc2-security-findings:*")) && ${notPipeline} }`,
-      sqs: `{ ($.eventSource = "sqs.amazonaws.com") && (($.eventName = "DeleteQueue") || ($.eventName = "SetQueueAttributes") || ($.eventName = "PurgeQueue") || ($.eventName = "RemovePermission")) && (($.requestParameters.queueUrl = "*/acme-soc2-security-alerts-record") || ($.requestParameters.queueUrl = "*/acme-soc2-org-alarms-to-central-bus-undelivered") || ($.requestParameters.queueUrl = "*/acme-soc2-account-alarms-to-central-bus-undelivered") || ($.requestParameters.queueUrl = "*/acme-soc2-alarms-to-central-topic-undelivered") || ($.requestParameters.queueUrl = "*/acme-soc2-guardduty-high-severity-undelivered") || ($.requestParameters.queueUrl = "*/acme-soc2-securityhub-high-critical-undelivered")) && ${notPipeline} }`,
-      rules: `{ ($.eventSource = "events.amazonaws.com") && (($.eventName = "DisableRule") || ($.eventName = "DeleteRule") || ($.eventName = "PutRule")) && (($.requestParameters.name = "acme-soc2-org-alarms-to-central-bus") || ($.requestParameters.name = "acme-soc2-account-alarms-to-central-bus") || ($.requestParameters.name = "acme-soc2-alarms-to-central-topic") || ($.requestParameters.name = "acme-soc2-guardduty-high-severity") || ($.requestParameters.name = "acme-soc2-securityhub-high-critical")) && ${notPipeline} }`,
-      targets: `{ ($.eventSource = "events.amazonaws.com") && (($.eventName = "RemoveTargets") || ($.eventName = "PutTargets")) && (($.requestParameters.rule = "acme-soc2-org-alarms-to-central-bus") || ($.requestParameters.rule = "acme-soc2-account-alarms-to-central-bus") || ($.requestParameters.rule = "acme-soc2-alarms-to-central-topic") || ($.requestParameters.rule = "acme-soc2-guardduty-high-severity") || ($.requestParameters.rule = "acme-soc2-securityhub-high-critical")) && ${notPipeline} }`,
-      bus: `{ ($.eventSource = "events.amazonaws.com") && ((($.eventName = "DeleteEventBus") && ($.requestParameters.name = "acme-soc2-security-alarms")) || ((($.eventName = "RemovePermission") || ($.eventName = "PutPermission")) && ($.requestParameters.eventBusName = "acme-soc2-security-alarms"))) && ${notPipeline} }`,
-      alarms: `{ ($.eventSource = "monitoring.amazonaws.com") && (((($.eventName = "DeleteAlarms") || ($.eventName = "DisableAlarmActions")) && (($.requestParameters.alarmNames[0] = "acme-soc2-org-*") || ($.requestParameters.alarmNames[0] = "acme-soc2-account-*") || ($.requestParameters.alarmNames[1] = "*"))) || (($.eventName = "PutMetricAlarm") && (($.requestParameters.alarmName = "acme-soc2-org-*") || ($.requestParameters.alarmName = "acme-soc2-account-*")))) && ${notPipeline} }`,
-      'metric-filters': `{ ($.eventSource = "logs.amazonaws.com") && (($.eventName = "DeleteMetricFilter") || ($.eventName = "PutMetricFilter")) && (($.requestParameters.filterName = "acme-soc2-org-*") || ($.requestParameters.filterName = "acme-soc2-account-*")) && ${notPipeline} }`,
+      sns: `{ ($.eventSource = "sns.amazonaws.com") && (($.eventName = "DeleteTopic") || ($.eventName = "SetTopicAttributes") || ($.eventName = "Subscribe") || ($.eventName = "RemovePermission") || ($.eventName = "Unsubscribe") || ($.eventName = "SetSubscriptionAttributes")) && (($.requestParameters.topicArn = "*:acme-soc2-security-alerts") || ($.requestParameters.topicArn = "*:acme-soc2-security-findings") || ($.requestParameters.topicArn = "*:acme-soc2-route-watchdog") || ($.requestParameters.subscriptionArn = "*:acme-soc2-security-alerts:*") || ($.requestParameters.subscriptionArn = "*:acme-soc2-security-findings:*") || ($.requestParameters.subscriptionArn = "*:acme-soc2-route-watchdog:*")) && ${notPipeline} }`,
+      sqs: `{ ($.eventSource = "sqs.amazonaws.com") && (($.eventName = "DeleteQueue") || ($.eventName = "SetQueueAttributes") || ($.eventName = "PurgeQueue") || ($.eventName = "RemovePermission")) && ($.requestParameters.queueUrl = "*/acme-soc2-*") && ${notPipeline} }`,
+      events: `{ ($.eventSource = "events.amazonaws.com") && (((($.eventName = "DisableRule") || ($.eventName = "DeleteRule") || ($.eventName = "PutRule") || ($.eventName = "DeleteEventBus")) && ($.requestParameters.name = "acme-soc2-*")) || ((($.eventName = "RemoveTargets") || ($.eventName = "PutTargets")) && ($.requestParameters.rule = "acme-soc2-*")) || ((($.eventName = "RemovePermission") || ($.eventName = "PutPermission")) && ($.requestParameters.eventBusName = "acme-soc2-*"))) && ${notPipeline} }`,
+      alarms: `{ ($.eventSource = "monitoring.amazonaws.com") && (((($.eventName = "DeleteAlarms") || ($.eventName = "DisableAlarmActions")) && (($.requestParameters.alarmNames[0] = "acme-soc2-*") || ($.requestParameters.alarmNames[1] = "*"))) || (($.eventName = "PutMetricAlarm") && ($.requestParameters.alarmName = "acme-soc2-*"))) && ${notPipeline} }`,
+      'metric-filters': `{ ($.eventSource = "logs.amazonaws.com") && (($.eventName = "DeleteMetricFilter") || ($.eventName = "PutMetricFilter")) && ($.requestParameters.filterName = "acme-soc2-*") && ${notPipeline} }`,
       'access-analyzer': `{ ($.eventSource = "access-analyzer.amazonaws.com") && (((($.eventName = "CreateArchiveRule") || ($.eventName = "UpdateArchiveRule") || ($.eventName = "DeleteAnalyzer")) && ($.requestParameters.analyzerName = "acme-soc2-organization")) || ((($.eventName = "ApplyArchiveRule") || ($.eventName = "UpdateFindings")) && ($.requestParameters.analyzerArn = "*:analyzer/acme-soc2-organization"))) && ${notPipeline} }`,
     });
   });
@@ -393,7 +399,7 @@ describe('the route-tampering filters', () => {
         raw.guardrails = { enabled: false };
         raw.controlExceptions = [{ control: 'guardrails.service-control-policies', reason: 'a test of the stack without guardrails' }];
       });
-      expect(patterns).toHaveLength(8);
+      expect(patterns).toHaveLength(6);
       expect(patterns.join()).not.toContain('sessionIssuer');
       expect(counted(deleteTopic(PIPELINE), patterns)).toBe(true);
     });
@@ -443,7 +449,7 @@ describe('the route-tampering filters', () => {
   test("watch Control Tower's trail log group when that trail is used", () => {
     const ct = synthStack(configWith((raw) => (raw.controlTower = { enabled: true, organizationTrail: 'control-tower' })), 'management');
     const ctFilters = resourcesOf(ct, 'aws_cloudwatch_log_metric_filter').filter(([, f]) => f.metric_transformation.name === ROUTE_TAMPERING_METRIC);
-    expect(ctFilters).toHaveLength(8);
+    expect(ctFilters).toHaveLength(6);
     for (const [, f] of ctFilters) expect(f.log_group_name).toBe('aws-controltower/CloudTrailLogs');
   });
 
@@ -507,9 +513,10 @@ describe('the route-tampering alarm', () => {
     expect(eventMatches(JSON.parse(forward.event_pattern), stateChange)).toBe(true);
     const busArn = `arn:aws:events:${HOME}:${AUDIT}:event-bus/${PREFIX}-security-alarms`;
     expect(oneResource(management, 'aws_cloudwatch_event_target', (t) => t.rule === `\${aws_cloudwatch_event_rule.${resourcesOf(management, 'aws_cloudwatch_event_rule').find(([, r]) => r === forward)![0]}.name}`).arn).toBe(busArn);
-    const central = oneResource(management, 'aws_cloudwatch_event_rule', (r) => r.event_bus_name !== undefined);
+    const [centralId, central] = resourcesOf(management, 'aws_cloudwatch_event_rule').find(([, r]) => r.name === `${PREFIX}-alarms-to-central-topic`)!;
+    expect(central.event_bus_name).toBeDefined();
     expect(eventMatches(JSON.parse(central.event_pattern), stateChange)).toBe(true);
-    const centralTarget = oneResource(management, 'aws_cloudwatch_event_target', (t) => t.event_bus_name !== undefined);
+    const centralTarget = oneResource(management, 'aws_cloudwatch_event_target', (t) => t.rule === `\${aws_cloudwatch_event_rule.${centralId}.name}`);
     expect(centralTarget.arn).toBe(`arn:aws:sns:${HOME}:${AUDIT}:${PREFIX}-security-findings`);
   });
 });

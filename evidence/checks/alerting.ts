@@ -14,7 +14,7 @@
 import { DescribeEventBusCommand, DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, type Target } from '@aws-sdk/client-eventbridge';
 import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient, type Subscription } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { alarmEventBusArn, alarmEventBusName, alarmForwarderRoleName, centralAlertTopicArn, PARTITION } from '../../config/naming';
+import { alarmEventBusArn, alarmEventBusName, alarmForwarderRoleName, centralAlarmRuleName, centralAlertTopicArn, PARTITION } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
 import { eventMatches } from '../../modules/alerting/event-patterns';
 import { CIS_METRIC_FILTERS } from '../../modules/cis-monitoring/cis-metric-filters';
@@ -29,7 +29,7 @@ export function forwardingRuleName(config: BaselineConfig, accountId: string): s
   return `${config.organization.namePrefix}-${kind}-alarms-to-central-bus`;
 }
 
-export const centralRuleName = (config: BaselineConfig) => `${config.organization.namePrefix}-alarms-to-central-topic`;
+export const centralRuleName = (config: BaselineConfig) => centralAlarmRuleName(config);
 export const deadLetterQueueName = (ruleName: string) => `${ruleName}-undelivered`;
 
 /**
@@ -72,6 +72,8 @@ interface RouteRule {
   readonly mustMatch: readonly { readonly what: string; readonly event: object }[];
   /** The rule's dead-letter queue (name), which must exist, be the target's, and be empty. @default - none */
   readonly deadLetterQueue?: string;
+  /** The schedule of a scheduled rule (the heartbeat). @default - none: a rule with an event pattern */
+  readonly schedule?: string;
 }
 
 /** Everything wrong with one rule of the route; each problem names the rule and what changed. */
@@ -87,6 +89,7 @@ async function ruleProblems(task: Task, events: EventBridgeClient, sqs: SQSClien
   }
   const problems: string[] = [];
   if (described.State !== 'ENABLED') problems.push(`${where} is ${described.State ?? '(no state)'}`);
+  if (rule.schedule && described.ScheduleExpression !== rule.schedule) problems.push(`${where} runs on ${described.ScheduleExpression ?? '(no schedule)'}, not ${rule.schedule}`);
   const pattern = described.EventPattern ? (JSON.parse(described.EventPattern) as unknown) : undefined;
   const missed = rule.mustMatch.filter(({ event }) => !pattern || !eventMatches(pattern, event)).map((m) => m.what);
   if (missed.length) {
@@ -163,11 +166,22 @@ export function alertRouteTasks(ctx: CollectContext): Task[] {
           mustMatch: baselineAlarmNames(target.namePrefix, !!target.breakGlassRoleName).map((name) => ({ what: `the baseline alarm ${name} entering ALARM`, event: alarmEvent(target.accountId, home, name) })),
           deadLetterQueue: deadLetterQueueName(name),
         });
+        // The heartbeat: a scheduled rule on the same target, role and dead-letter queue.
+        const heartbeat = `${target.namePrefix}-heartbeat`;
+        problems.push(
+          ...(await ruleProblems(task, task.client(EventBridgeClient), task.client(SQSClient), {
+            name: heartbeat,
+            target: alarmEventBusArn(config),
+            mustMatch: [],
+            schedule: `rate(${config.alerts.heartbeat.everyMinutes} minutes)`,
+            deadLetterQueue: deadLetterQueueName(name),
+          })),
+        );
         task.item({
           controlId: 'alerting.central-routing',
           title: "Account's alarms forwarded to the central alarm bus",
           status: problems.length ? 'FAIL' : 'PASS',
-          reason: problems.length ? problems.join('; ') : `rule ${name} ENABLED, matches the baseline's alarms entering ALARM, forwards to ${alarmEventBusArn(config)}; its dead-letter queue is empty`,
+          reason: problems.length ? problems.join('; ') : `rule ${name} ENABLED, matches the baseline's alarms entering ALARM, forwards to ${alarmEventBusArn(config)}; the heartbeat rule ${heartbeat} runs every ${config.alerts.heartbeat.everyMinutes} minutes on the same target; their dead-letter queue is empty`,
           sources: [DOC.events.describeRule, DOC.events.listTargetsByRule, DOC.sqs.listQueues, DOC.sqs.getQueueAttributes],
         });
       }),

@@ -6,7 +6,7 @@
  *
  * Matching follows the EventBridge User Guide, "Event patterns" and "Content filtering in Amazon
  * EventBridge event patterns" (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-content-based-filtering.html):
- * a pattern's field holds an array of alternatives; a value matches exactly, `{prefix}`, `{suffix}`,
+ * a pattern's field holds an array of alternatives; a value matches exactly, `{prefix}`, `{suffix}`, `{wildcard}`,
  * `{numeric: [op, n, ...]}`, `{"anything-but": v | [v...] | {prefix}}` or `{exists}`; every field of the
  * pattern must match. An operator it does not know throws (the evidence is then ERROR, never PASS).
  */
@@ -60,6 +60,9 @@ function matchesValue(alternative: unknown, value: unknown): boolean {
       return typeof value === 'string' && value.endsWith(String(arg));
     case 'exists':
       return arg === (value !== undefined);
+    case 'wildcard':
+      // `*` matches any run of characters ("Wildcard matching", same page).
+      return typeof value === 'string' && new RegExp(`^${String(arg).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 's').test(value);
     case 'numeric': {
       if (typeof value !== 'number') return false;
       const terms = arg as unknown[];

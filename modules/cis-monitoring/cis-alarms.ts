@@ -12,6 +12,8 @@ import { Construct } from 'constructs';
 import { alarmEventBusArn, alarmForwarderRoleName, alertRecordQueueName, alertTopicName, kmsAliasName } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
 import { AlarmForwarding } from '../alerting/alarm-forwarding';
+import { ROUTE_WATCHDOGS } from '../alerting/controls';
+import { silenceAlarm } from '../alerting/route-alarms';
 import { AlertTopic } from '../alerting/alert-topic';
 import { businessHoursUtc, offHoursExpression } from './business-hours';
 import { recordControl } from '../../controls/record';
@@ -45,6 +47,13 @@ export interface CisAlarmsProps {
    */
   readonly breakGlassRoleName?: string;
   /**
+   * Raise an alarm when the log group receives no event for an hour (the trail's delivery to
+   * CloudWatch Logs stopped: the CIS alarms would then go quiet, which looks like a calm month). For
+   * the organization trail, which always has events (every account's AWS service calls).
+   * @default false
+   */
+  readonly watchLogGroupDelivery?: boolean;
+  /**
    * Watch the watchers: the route-tampering filters (one per service, see `alertRouteTamperingFilters`)
    * and their one alarm, on the organization trail's log group, which sees every account. Changes made
    * with a session of `exemptRoleName` (the pipeline role) are left out.
@@ -61,6 +70,8 @@ export class CisAlarms extends Construct {
   readonly forwarding: AlarmForwarding;
   readonly filters: CloudwatchLogMetricFilter[] = [];
   readonly alarms: CloudwatchMetricAlarm[] = [];
+  /** The alarm on the log group receiving no events, when `watchLogGroupDelivery`. */
+  deliveryAlarm?: CloudwatchMetricAlarm;
 
   constructor(scope: Construct, id: string, props: CisAlarmsProps) {
     super(scope, id);
@@ -84,7 +95,25 @@ export class CisAlarms extends Construct {
       ruleName: `${props.namePrefix}-alarms-to-central-bus`,
       centralBusArn: alarmEventBusArn(config),
       roleName: alarmForwarderRoleName(config),
+      // The dead man's switch and the route's own failure alarms (docs/monitoring.md, "When the alert route fails").
+      heartbeat: { ruleName: `${props.namePrefix}-heartbeat`, everyMinutes: config.alerts.heartbeat.everyMinutes },
+      failureAlarmTopicArn: this.topic.topicArn,
     });
+    if (props.watchLogGroupDelivery) {
+      // Its action is this account's topic, and its ALARM travels the alarm route: it does not depend
+      // on the trail's delivery to CloudWatch Logs, the link it watches.
+      this.deliveryAlarm = silenceAlarm(this, 'log-delivery-alarm', {
+        ...regional,
+        alarmName: `${props.namePrefix}-trail-delivery-stopped`,
+        description: `No event reached ${props.logGroupName} for an hour: the trail's delivery to CloudWatch Logs has stopped and the CIS alarms cannot fire (docs/monitoring.md, "When the alert route fails")`,
+        actions: [this.topic.topicArn],
+        namespace: 'AWS/Logs',
+        metricName: 'IncomingLogEvents',
+        dimensions: { LogGroupName: props.logGroupName },
+        periodSeconds: 3600,
+      });
+      recordControl(this, ROUTE_WATCHDOGS, props.accountId, [{ resource: this.deliveryAlarm, region: config.regions.home }]);
+    }
     // Every alarm: one event is enough, no data is not an alarm, and it tells the alert topic.
     const fireOnFirstEvent = {
       ...regional,

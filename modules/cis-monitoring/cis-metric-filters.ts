@@ -274,6 +274,13 @@ export function breakGlassUsageFilter(roleName: string): { id: string; metricNam
  * to anyone else's topic, queue, rule, alarm or analyzer pages nobody; and a change by the pipeline role,
  * a routine apply reviewed before it runs (`bin/baseline review`), is left out (`routeTamperingExemptRole`).
  *
+ * **Which names.** Every queue, EventBridge rule and bus, CloudWatch alarm and metric filter the baseline
+ * creates is part of the alert route or watches something, so those are matched by the baseline's
+ * namespace, `<namePrefix>-*`, as the guardrails' SCPs protect them (`ProtectBaselineAlarms`,
+ * `ProtectAlertRoutes`): a watcher added later (the route's failure alarms, its heartbeat rules) is covered
+ * without a change here. Topics are matched by name (`alertRouteNames`), because in an ARN a leading `*:`
+ * followed by the namespace could also match a Region (a prefix such as `us-east`); the analyzer by name.
+ *
  * **Which record field names the resource.** CloudTrail's `requestParameters` are "the parameters, if any,
  * that were sent with the request ... documented in the API reference documentation for the appropriate
  * AWS service" (CloudTrail User Guide, "CloudTrail record contents":
@@ -318,9 +325,10 @@ export function breakGlassUsageFilter(roleName: string): { id: string; metricNam
  * (Security Hub CloudWatch.2's own pattern leads with one), `NOT EXISTS` (Security Hub CloudWatch.1 uses it
  * on `$.userIdentity.invokedBy`), `&&` and `||` under parentheses. A pattern is at most 1,024 characters
  * (CloudWatch Logs API Reference, MetricFilter: filterPattern), hence a filter per service; no regular
- * expression is used (at most five per log group). EventBridge takes three filters: its rules, their
- * targets, and the bus. `__tests__/modules/route-tampering-alarm.test.ts` runs
- * these patterns against records of each event, with the longest names the config allows.
+ * expression is used (at most five per log group). `__tests__/modules/route-tampering-alarm.test.ts` runs
+ * these patterns against records of each event, checks the longest names the config allows, and checks
+ * that a change to every topic, queue, rule, bus, alarm, metric filter and analyzer the example org
+ * synthesizes is counted.
  *
  * **Decisions.** Subscribe is matched: every subscription to the baseline's topics is declared in the
  * config and made by the pipeline, so another one is drift, or someone reading the alerts to learn what is
@@ -335,10 +343,11 @@ export function breakGlassUsageFilter(roleName: string): { id: string; metricNam
  * but DeleteTopic, DeleteQueue, SetQueueAttributes, RemovePermission (SQS), PutRule and PutMetricAlarm is
  * the API parameter's name, lower-cased first letter; `alarmNames` recorded as a JSON list; Access
  * Analyzer's URI parameter `analyzerName` recorded in `requestParameters`; a quoted value with a `*` at both
- * ends (`"*:<topic>:*"`), a lone `"*"` matching any string, and `!=` with a wildcard on a quoted string
- * (the documentation shows `!=` with a wildcard on `123.123.*`); PurgeQueue on the current SQS page's
- * list of management events (the page read lists it among the logged actions). Each is an error towards
- * paging, except a field name, which the first apply should check with a test call per service.
+ * ends (a subscription's `"*:<topic>:*"`, a queue URL's `*` before `/<namePrefix>-*`), a lone `"*"`
+ * matching any string, and `!=` with a wildcard on a quoted string (the documentation shows `!=` with a
+ * wildcard on `123.123.*`); PurgeQueue on the current SQS page's list of management events (the page read
+ * lists it among the logged actions). A wrong guess misses that event, except `!=`, where the pipeline's
+ * applies would page: the first apply should check them with one call of each kind.
  */
 export interface RouteTamperingFilter {
   readonly id: string;
@@ -353,26 +362,17 @@ export const ROUTE_TAMPERING_METRIC = 'AlertRouteTampering';
 export const ROUTE_TAMPERING_ALARM_ID = 'alert-route-tampering';
 
 /**
- * The names of the alert route and its watchers, as `config/naming.ts` and the alerting modules build
- * them from the organization's `namePrefix`.
+ * The names the filters match, from the organization's `namePrefix`: its namespace, and the topics
+ * (`config/naming.ts`; the route's watchdog topic, modules/alerting/route-watchdogs.ts) and analyzer
+ * (stacks/management-stack.ts) by name.
  */
 export function alertRouteNames(prefix: string) {
-  const rules = [
-    `${prefix}-org-alarms-to-central-bus`, // each trail's forwarding rule (cis-alarms.ts): org trail
-    `${prefix}-account-alarms-to-central-bus`, // and account trails
-    `${prefix}-alarms-to-central-topic`, // the central rule (central-alarm-routing.ts)
-    `${prefix}-guardduty-high-severity`, // the findings rules (findings-routing.ts)
-    `${prefix}-securityhub-high-critical`,
-  ];
   return {
-    /** Every account's alert topic, and the central one people subscribe to. */
-    topics: [`${prefix}-security-alerts`, `${prefix}-security-findings`],
-    /** The alert topics' record queues and each rule's dead-letter queue. */
-    queues: [`${prefix}-security-alerts-record`, ...rules.map((r) => `${r}-undelivered`)],
-    rules,
-    bus: `${prefix}-security-alarms`,
-    /** The CIS filters and alarms of the org trail and of the account trails. */
-    watcherPrefixes: [`${prefix}-org-`, `${prefix}-account-`],
+    /** Every queue, rule, bus, alarm and metric filter of the baseline: `<namePrefix>-*`. */
+    namespace: `${prefix}-*`,
+    /** Every account's alert topic, the central one people subscribe to, and the route's watchdog topic. */
+    topics: [`${prefix}-security-alerts`, `${prefix}-security-findings`, `${prefix}-route-watchdog`],
+    /** The organization analyzer, in every governed Region of the audit account. */
     analyzer: `${prefix}-organization`,
   };
 }
@@ -391,7 +391,6 @@ export function routeTamperingExemptRole(guardrails: { readonly enabled: boolean
 const term = (field: string, value: string, op: '=' | '!=' = '=') => `($.${field} ${op} "${value}")`;
 const anyOf = (terms: readonly string[]) => (terms.length === 1 ? terms[0] : `(${terms.join(' || ')})`);
 const events = (names: readonly string[]) => anyOf(names.map((n) => term('eventName', n)));
-const valueIn = (field: string, values: readonly string[]) => anyOf(values.map((v) => term(field, v)));
 
 /**
  * The filters, one per service; `exemptRoleName` leaves out calls made with a session of that role, by
@@ -410,7 +409,6 @@ export function alertRouteTamperingFilters(prefix: string, exemptRoleName?: stri
     title,
     pattern: `{ ${[term('eventSource', source), match, ...notExempt].join(' && ')} }`,
   });
-  const watchers = (field: string) => n.watcherPrefixes.map((p) => term(field, `${p}*`));
   return [
     filter(
       'sns',
@@ -423,45 +421,34 @@ export function alertRouteTamperingFilters(prefix: string, exemptRoleName?: stri
     ),
     filter(
       'sqs',
-      "Changes to the alert route's queues",
+      "Deleting, purging or re-permissioning the alert route's queues",
       'sqs.amazonaws.com',
-      `${events(['DeleteQueue', 'SetQueueAttributes', 'PurgeQueue', 'RemovePermission'])} && ${valueIn('requestParameters.queueUrl', n.queues.map((q) => `*/${q}`))}`,
+      `${events(['DeleteQueue', 'SetQueueAttributes', 'PurgeQueue', 'RemovePermission'])} && ${term('requestParameters.queueUrl', `*/${n.namespace}`)}`,
     ),
     filter(
-      'rules',
-      "Disabling, deleting or rewriting the alert route's rules",
-      'events.amazonaws.com',
-      `${events(['DisableRule', 'DeleteRule', 'PutRule'])} && ${valueIn('requestParameters.name', n.rules)}`,
-    ),
-    filter(
-      'targets',
-      "Changing the alert route's rule targets",
-      'events.amazonaws.com',
-      `${events(['RemoveTargets', 'PutTargets'])} && ${valueIn('requestParameters.rule', n.rules)}`,
-    ),
-    filter(
-      'bus',
-      'Deleting the central alarm bus or changing who may put events on it',
+      'events',
+      "Disabling, rewriting or re-targeting the alert route's rules, or its central bus",
       'events.amazonaws.com',
       anyOf([
-        `(${term('eventName', 'DeleteEventBus')} && ${term('requestParameters.name', n.bus)})`,
-        `(${events(['RemovePermission', 'PutPermission'])} && ${term('requestParameters.eventBusName', n.bus)})`,
+        `(${events(['DisableRule', 'DeleteRule', 'PutRule', 'DeleteEventBus'])} && ${term('requestParameters.name', n.namespace)})`,
+        `(${events(['RemoveTargets', 'PutTargets'])} && ${term('requestParameters.rule', n.namespace)})`,
+        `(${events(['RemovePermission', 'PutPermission'])} && ${term('requestParameters.eventBusName', n.namespace)})`,
       ]),
     ),
     filter(
       'alarms',
-      'Deleting, disabling or rewriting the CIS alarms',
+      "Deleting, disabling or rewriting the baseline's alarms",
       'monitoring.amazonaws.com',
       anyOf([
-        `(${events(['DeleteAlarms', 'DisableAlarmActions'])} && ${anyOf([...watchers('requestParameters.alarmNames[0]'), term('requestParameters.alarmNames[1]', '*')])})`,
-        `(${term('eventName', 'PutMetricAlarm')} && ${anyOf(watchers('requestParameters.alarmName'))})`,
+        `(${events(['DeleteAlarms', 'DisableAlarmActions'])} && (${term('requestParameters.alarmNames[0]', n.namespace)} || ${term('requestParameters.alarmNames[1]', '*')}))`,
+        `(${term('eventName', 'PutMetricAlarm')} && ${term('requestParameters.alarmName', n.namespace)})`,
       ]),
     ),
     filter(
       'metric-filters',
-      'Deleting or rewriting the CIS metric filters',
+      "Deleting or rewriting the baseline's metric filters",
       'logs.amazonaws.com',
-      `${events(['DeleteMetricFilter', 'PutMetricFilter'])} && ${anyOf(watchers('requestParameters.filterName'))}`,
+      `${events(['DeleteMetricFilter', 'PutMetricFilter'])} && ${term('requestParameters.filterName', n.namespace)}`,
     ),
     filter(
       'access-analyzer',
