@@ -240,6 +240,9 @@ export function buildControlMatrix(config: BaselineConfig, records: readonly Sta
         statusNote = `AWS Control Tower records configuration in ${(config.controlTower.regions ?? config.regions.governed).join(', ')}; the baseline's recorders cover the other Regions.`;
       } else if (exception) {
         statusNote = `Deployed, with exceptions: see exceptions (${exception.configPath}).`;
+      } else if ((c.id === 'alerting.central-routing' || c.id === 'alerting.route-watchdogs') && config.alerts.subscriptions.length === 0) {
+        // Deployed, but nobody is at the end of the route: the synth warns, and the matrix says so.
+        statusNote = 'Deployed, but it reaches no person: alerts.subscriptions is empty, so the central alert topic has no subscriber.';
       }
     } else if (switchedOff.has(c.id)) {
       const off = switchedOff.get(c.id)!;

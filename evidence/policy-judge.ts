@@ -53,6 +53,12 @@ export interface DenialQuestion {
    * @default - none
    */
   readonly fixed?: Readonly<Record<string, ContextValue>>;
+  /**
+   * An action pattern (`s3:*`): every Action or NotAction pattern of the policy inside it is tried too,
+   * instantiated, so that an action the question's list misses but the policy singles out is found.
+   * @default - only `actions`
+   */
+  readonly actionsWithin?: string;
 }
 
 export interface DenialAnswer {
@@ -138,6 +144,15 @@ function principals(statements: readonly Statement[], accounts: readonly string[
   ];
 }
 
+/**
+ * The values to try for a key: absent, each value the policy names, one it does not name, and, for a
+ * number, each named number's neighbours (so `NumericLessThan 1.2` is tried with 1.1, 1.2 and 1.3).
+ */
+function candidatesFor(named: ReadonlySet<string>): (string | undefined)[] {
+  const numbers = [...named].filter((v) => /^-?\d+(\.\d+)?$/.test(v)).flatMap((v) => [String(Number(v) - 0.1), String(Number(v) + 0.1)].map((x) => String(Math.round(Number(x) * 1000) / 1000)));
+  return [undefined, ...[...new Set([...named, ...numbers])].sort(), 'value-the-policy-does-not-name'];
+}
+
 function* contexts(free: readonly [string, readonly (string | undefined)[]][], i = 0, acc: Record<string, string> = {}): Generator<Record<string, string>> {
   if (i === free.length) {
     yield { ...acc };
@@ -178,6 +193,11 @@ function namedAccounts(policy: string): string[] {
 export function deniedInEveryContext(policy: string, question: DenialQuestion): DenialAnswer {
   refuseVariables(policy);
   const all = statementsOf(policy);
+  if (question.actionsWithin) {
+    const named = all.flatMap((s) => [...asList(s.Action), ...asList(s.NotAction)]).map(instantiate);
+    const inside = named.filter((a) => globMatch(question.actionsWithin!, a, true));
+    question = { ...question, actions: [...new Set([...question.actions, ...inside])] };
+  }
   if (question.within) {
     const named = all.flatMap((s) => [...asList(s.Resource), ...asList(s.NotResource)]).map(instantiate);
     const inside = named.filter((r) => question.within!.some((w) => arnMatch(w, r)));
@@ -195,38 +215,85 @@ export function deniedInEveryContext(policy: string, question: DenialQuestion): 
   const unnamed = question.accounts.filter((a) => !named.has(a));
   const accounts = [...new Set([...question.accounts.filter((a) => named.has(a)), ...unnamed.slice(0, 1), ...[...named].filter((a) => question.accounts.includes(a))])].sort();
   question = { ...question, accounts };
-  // Only the Deny statements decide whether a request is denied; they are evaluated as one document.
-  const denials = { Version: '2012-10-17', Statement: statements } as unknown as Parameters<typeof evaluatePolicy>[0];
   const values = conditionValues(statements);
   const fixed = Object.fromEntries(Object.entries(question.fixed ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const free: [string, (string | undefined)[]][] = [...values]
     .filter(([key]) => !PRINCIPAL_KEYS.has(key) && !(key in fixed))
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, named]) => [key, [undefined, ...[...named].sort(), 'value-the-policy-does-not-name']]);
+    .map(([key, named]) => [key, candidatesFor(named)]);
   const combinations = free.reduce((n, [, c]) => n * c.length, 1);
   if (combinations > MAX_CONTEXTS) {
     throw new Error(`the policy's conditions read ${free.length} keys the requester controls (${free.map(([k]) => k).join(', ')}): too many combinations to judge (${combinations} > ${MAX_CONTEXTS})`);
   }
+  // Whether a Deny applies splits in two, both answered by the evaluator: does the statement reach the
+  // action and resource (whoever asks), and do its principal and conditions hold for this requester in
+  // this context (whatever the action). Each is computed once; their combinations are then lookups.
+  type Doc = Parameters<typeof evaluatePolicy>[0];
+  const doc = (statement: Statement) => ({ Version: '2012-10-17', Statement: [statement] }) as unknown as Doc;
+  const anyone: RequestPrincipal = { kind: 'root', accountId: '000000000000' };
+  const reaches = statements.map((st) => {
+    const shape = doc({ Effect: 'Deny', Principal: '*', Action: st.Action, NotAction: st.NotAction, Resource: st.Resource, NotResource: st.NotResource });
+    return question.actions.map((action) => question.resources.map((resource) => evaluatePolicy(shape, { principal: anyone, action, resource }).deny));
+  });
+  const holds = statements.map((st) => doc({ ...st, Action: '*', NotAction: undefined, Resource: '*', NotResource: undefined }));
   let evaluated = 0;
   for (const principal of principals(all, question.accounts, conditionValues(all))) {
     const own = { 'aws:principalorgid': question.organizationId };
-    for (const action of question.actions) {
-      for (const resource of question.resources) {
-        for (const context of contexts(free)) {
+    for (const context of contexts(free)) {
+      const applies = holds.map((d) => evaluatePolicy(d, { principal, action: question.actions[0], resource: question.resources[0], context: { ...own, ...fixed, ...context } }).deny);
+      for (let a = 0; a < question.actions.length; a++) {
+        for (let r = 0; r < question.resources.length; r++) {
           evaluated += 1;
-          const { deny } = evaluatePolicy(denials, { principal, action, resource, context: { ...own, ...fixed, ...context } });
-          if (!deny) {
-            const who = principal.kind === 'root' ? `the root user of ${principal.accountId}` : principal.kind === 'role' ? principal.arn : principal.service;
-            const ctx = Object.entries(context).map(([k, v]) => `${k}=${v}`);
-            return {
-              denied: false,
-              evaluated,
-              counterexample: `${action} on ${resource} by ${who}${ctx.length ? ` with ${ctx.join(', ')}` : ''}${Object.keys(fixed).length ? ` (${Object.entries(fixed).map(([k, v]) => `${k}=${String(v)}`).join(', ')})` : ''} is not denied`,
-            };
-          }
+          if (statements.some((_, i) => applies[i] && reaches[i][a][r])) continue;
+          const action = question.actions[a];
+          const resource = question.resources[r];
+          const who = principal.kind === 'root' ? `the root user of ${principal.accountId}` : principal.kind === 'role' ? principal.arn : principal.service;
+          const ctx = Object.entries(context).map(([k, v]) => `${k}=${v}`);
+          return {
+            denied: false,
+            evaluated,
+            counterexample: `${action} on ${resource} by ${who}${ctx.length ? ` with ${ctx.join(', ')}` : ''}${Object.keys(fixed).length ? ` (${Object.entries(fixed).map(([k, v]) => `${k}=${String(v)}`).join(', ')})` : ''} is not denied`,
+          };
         }
       }
     }
   }
   return { denied: true, evaluated };
+}
+
+export interface AllowQuestion {
+  /** Who makes the request (a service, or a role). */
+  readonly principal: RequestPrincipal;
+  readonly action: string;
+  readonly resource: string;
+  /** What is known of every such request (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID...). */
+  readonly fixed: Readonly<Record<string, ContextValue>>;
+}
+
+/**
+ * Whether a resource policy allows the request in every context it may come with: the keys the
+ * question fixes are what is known of the request; every other key the policy reads is tried absent,
+ * with each value it names and with one it does not. A Deny that can apply, or an Allow whose
+ * condition can fail, makes the answer no, with the context that shows it.
+ */
+export function allowedInEveryContext(policy: string, question: AllowQuestion): DenialAnswer {
+  refuseVariables(policy);
+  const all = statementsOf(policy);
+  const fixed = Object.fromEntries(Object.entries(question.fixed).map(([k, v]) => [k.toLowerCase(), v]));
+  const free: [string, (string | undefined)[]][] = [...conditionValues(all)]
+    .filter(([key]) => !PRINCIPAL_KEYS.has(key) && !(key in fixed))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, named]) => [key, candidatesFor(named)]);
+  const combinations = free.reduce((n, [, c]) => n * c.length, 1);
+  if (combinations > MAX_CONTEXTS) throw new Error(`the policy's conditions read ${free.length} keys of the request that are not known: too many combinations to judge (${combinations} > ${MAX_CONTEXTS})`);
+  let evaluated = 0;
+  for (const context of contexts(free)) {
+    evaluated += 1;
+    const r = evaluatePolicy(policy, { principal: question.principal, action: question.action, resource: question.resource, context: { ...fixed, ...context } });
+    if (r.deny || r.allow === 'none') {
+      const ctx = Object.entries(context).map(([k, v]) => `${k}=${v}`);
+      return { denied: true, evaluated, counterexample: `${question.action} on ${question.resource}${ctx.length ? ` with ${ctx.join(', ')}` : ''} is ${r.deny ? 'denied' : 'not allowed'}` };
+    }
+  }
+  return { denied: false, evaluated };
 }

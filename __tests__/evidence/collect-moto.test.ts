@@ -106,7 +106,7 @@ describe('baseline evidence against moto', () => {
       expect(result.items.find((i) => i.status === 'FAIL')!.reason).toMatch(/vpc-[0-9a-f]+: no flow log/);
     } finally {
       await ec2.send(
-        new CreateFlowLogsCommand({ ResourceIds: logs.map((l) => l.ResourceId!), ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 's3', LogDestination: s3BucketArn(logBucketName(config, 'flowlogs')) }),
+        new CreateFlowLogsCommand({ ResourceIds: logs.map((l) => l.ResourceId!), ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 's3', LogDestination: s3BucketArn(logBucketName(config, 'flowlogs')), LogFormat: logs[0].LogFormat }),
       );
     }
   });

@@ -133,12 +133,14 @@ import {
   ROUTE_TAMPERING_ALARM_ID,
   ROUTE_TAMPERING_METRIC,
 } from '../../modules/cis-monitoring/cis-metric-filters';
+import { businessHoursUtc, offHoursExpression } from '../../modules/cis-monitoring/business-hours';
+import { FLOW_LOG_FORMAT } from '../../modules/flow-logs/vpc-flow-logs';
 import { expectedScps } from '../../evidence/checks/guardrails';
 import { cisTargets } from '../../evidence/checks/cloudwatch';
 import { recorderName } from '../../evidence/checks/config-service';
 import { centralRuleName, deadLetterQueueName, forwardingRuleName } from '../../evidence/checks/alerting';
 import { accountWatchdogAlarms, auditWatchdogAlarms } from '../../evidence/checks/route-watchdogs';
-import { alarmStateChangePattern, GUARDDUTY_HIGH_SEVERITY_PATTERN, SECURITY_HUB_HIGH_CRITICAL_PATTERN } from '../../modules/alerting/event-patterns';
+import { ALARM_MESSAGE, alarmStateChangePattern, GUARDDUTY_HIGH_SEVERITY_PATTERN, MAX_SQS_RETENTION_SECONDS, SECURITY_HUB_HIGH_CRITICAL_PATTERN } from '../../modules/alerting/event-patterns';
 import { jobName } from '../../evidence/checks/security-services';
 import type { DigestScope } from '../../evidence/digest';
 import { buildChain, testKey } from './digests';
@@ -436,9 +438,18 @@ async function seedTrail(moto: MotoAccounts, config: BaselineConfig, accountId: 
     new PutMetricAlarmCommand({
       ...common,
       AlarmName: `${target.namePrefix}-console-signin-outside-business-hours`,
+      // The metric math cis-alarms.ts writes: the one-minute count, its UTC day and minute, and the
+      // expression business-hours.ts derives from alerts.businessHours.
       Metrics: [
         { Id: 'signins', ReturnData: false, MetricStat: { Metric: { Namespace: ns, MetricName: CONSOLE_SIGNIN_SUCCESS_FILTER.metricName }, Period: 60, Stat: 'Sum' } },
-        { Id: 'outsidehours', ReturnData: true, Expression: 'IF(HOUR(signins) < 13, signins, 0)', Label: 'Console sign-ins outside business hours' },
+        { Id: 'utcday', ReturnData: false, Expression: 'DAY(signins)' },
+        { Id: 'utcminute', ReturnData: false, Expression: 'HOUR(signins)*60+MINUTE(signins)' },
+        {
+          Id: 'outsidehours',
+          ReturnData: true,
+          Expression: offHoursExpression(businessHoursUtc(config.alerts.businessHours), { metric: 'signins', day: 'utcday', minute: 'utcminute' }),
+          Label: 'Console sign-ins outside business hours',
+        },
       ],
     }),
   );
@@ -486,6 +497,8 @@ export async function seedAccounts(moto: MotoAccounts, config: BaselineConfig): 
           TrafficType: 'ALL',
           LogDestinationType: 's3',
           LogDestination: s3BucketArn(logBucketName(config, 'flowlogs')),
+          // Every version-5 field, as VpcFlowLogs writes them (Terraform reads `$${` as a literal `${`).
+          LogFormat: FLOW_LOG_FORMAT.replaceAll('$${', '${'),
         }),
       );
     }
@@ -524,7 +537,7 @@ export async function seedAlertRoute(moto: MotoAccounts, config: BaselineConfig)
       Version: '2012-10-17',
       Statement: [{ Sid: 'UndeliveredEventsOfTheRule', Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: arn, Condition: { ArnEquals: { 'aws:SourceArn': ruleArns } } }],
     });
-    await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { Policy } }));
+    await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { Policy, MessageRetentionPeriod: String(MAX_SQS_RETENTION_SECONDS) } }));
     return arn;
   };
   for (const target of cisTargets(config, config.members.map((m) => m.id))) {
@@ -565,7 +578,8 @@ export async function seedAlertRoute(moto: MotoAccounts, config: BaselineConfig)
     }),
   );
   const sns = await moto.client(SNSClient, audit);
-  const topicArn = (await sns.send(new CreateTopicCommand({ Name: centralAlertTopicName(config) }))).TopicArn!;
+  // Encrypted with a key of the audit account, as AlertTopic makes it.
+  const topicArn = (await sns.send(new CreateTopicCommand({ Name: centralAlertTopicName(config), Attributes: { KmsMasterKeyId: `arn:aws:kms:${HOME}:${audit}:key/22222222-2222-2222-2222-222222222222` } }))).TopicArn!;
   const central = centralRuleName(config);
   await sns.send(
     new SetTopicAttributesCommand({
@@ -589,7 +603,13 @@ export async function seedAlertRoute(moto: MotoAccounts, config: BaselineConfig)
   for (const sub of config.alerts.subscriptions) await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: sub.protocol, Endpoint: sub.endpoint }));
   await events.send(new PutRuleCommand({ Name: central, EventBusName: busName, EventPattern: JSON.stringify(alarmStateChangePattern(`${prefix}-`)), State: 'ENABLED' }));
   const dlq = await queue(audit, deadLetterQueueName(central), [`arn:aws:events:${HOME}:${audit}:rule/${busName}/${central}`]);
-  await events.send(new PutTargetsCommand({ Rule: central, EventBusName: busName, Targets: [{ Id: 'central-alert-topic', Arn: topicArn, DeadLetterConfig: { Arn: dlq } }] }));
+  await events.send(
+    new PutTargetsCommand({
+      Rule: central,
+      EventBusName: busName,
+      Targets: [{ Id: 'central-alert-topic', Arn: topicArn, DeadLetterConfig: { Arn: dlq }, InputTransformer: { InputPathsMap: { ...ALARM_MESSAGE.inputPaths }, InputTemplate: ALARM_MESSAGE.inputTemplate } }],
+    }),
+  );
   // The watchdog topic and the audit account's route alarms (route-watchdogs.ts).
   await sns.send(new CreateTopicCommand({ Name: `${prefix}-route-watchdog` }));
   const auditCw = await moto.client(CloudWatchClient, audit);
@@ -598,7 +618,12 @@ export async function seedAlertRoute(moto: MotoAccounts, config: BaselineConfig)
     const regional = await moto.client(EventBridgeClient, audit, region);
     const gd = `${prefix}-guardduty-high-severity`;
     await regional.send(new PutRuleCommand({ Name: gd, EventPattern: JSON.stringify(GUARDDUTY_HIGH_SEVERITY_PATTERN), State: 'ENABLED' }));
-    await regional.send(new PutTargetsCommand({ Rule: gd, Targets: [{ Id: 't', Arn: region === HOME ? topicArn : `arn:aws:events:${HOME}:${audit}:event-bus/default` }] }));
+    await regional.send(
+      new PutTargetsCommand({
+        Rule: gd,
+        Targets: [region === HOME ? { Id: 't', Arn: topicArn } : { Id: 't', Arn: `arn:aws:events:${HOME}:${audit}:event-bus/default`, RoleArn: `arn:aws:iam::${audit}:role/${prefix}-forward-findings-to-${HOME}` }],
+      }),
+    );
     if (region === HOME) {
       const sh = `${prefix}-securityhub-high-critical`;
       await regional.send(new PutRuleCommand({ Name: sh, EventPattern: JSON.stringify(SECURITY_HUB_HIGH_CRITICAL_PATTERN), State: 'ENABLED' }));

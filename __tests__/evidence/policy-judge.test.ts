@@ -77,8 +77,10 @@ describe('a TLS-only deny that reads the same but does not hold fails', () => {
   test.each<[string, (s: Statement[]) => Statement[], RegExp]>([
     // s3:GetObject stays denied to all but the log readers by DenyReadsExceptLogReaders; s3:PutObject is not.
     ['the bucket only, not its objects', withSid('DenyInsecureTransport', (s) => ({ ...s, Resource: `arn:aws:s3:::${bucket}` })), /requests without TLS are not always denied: s3:(Get|Put)Object on arn:aws:s3:::\S+\/AWSLogs\//],
-    ['reads only', withSid('DenyInsecureTransport', (s) => ({ ...s, Action: 's3:GetObject' })), /requests without TLS are not always denied: s3:PutObject/],
+    ['reads only', withSid('DenyInsecureTransport', (s) => ({ ...s, Action: 's3:GetObject' })), /requests without TLS are not always denied: s3:(PutObject|GetObjectVersion)/],
     ['TLS version 1.0 only', withSid('DenyOutdatedTls', (s) => ({ ...s, Condition: { NumericLessThan: { 's3:TlsVersion': '1.1' } } })), /requests with TLS 1\.1 are not always denied/],
+    // The red team's P24: an action singled out by NotAction is tried.
+    ['one action left out with NotAction', withSid('DenyInsecureTransport', (s) => ({ ...s, Action: undefined, NotAction: 's3:GetObjectTagging' })), /requests without TLS are not always denied: s3:GetObjectTagging/],
     ['Bool value "true" (never matches a plain request)', withSid('DenyInsecureTransport', (s) => ({ ...s, Condition: { Bool: { 'aws:SecureTransport': 'true' } } })), /requests without TLS are not always denied/],
   ])('%s', (_what, change, reason) => {
     expect(tlsProblems(rewrite(policy, change), bucket, config).join('; ')).toMatch(reason);
@@ -136,6 +138,8 @@ describe('what a requester controls is varied, not fixed (review findings)', () 
     ['an IAM user exempted', withSid('DenyLogDeletion', (s) => ({ ...s, Condition: { ...s.Condition, ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:user/breakglass' } } })), /user\/breakglass/],
     ['federated users exempted', withSid('DenyLogDeletion', (s) => ({ ...s, Condition: { ...s.Condition, ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:sts::*:federated-user/*' } } })), /federated-user/],
     ['an OU exempted (aws:PrincipalOrgPaths)', withSid('DenyLogDeletion', (s) => ({ ...s, Condition: { ...s.Condition, 'ForAllValues:StringNotLike': { 'aws:PrincipalOrgPaths': 'o-x/r-x/ou-x-security/*' } } })), /aws:principalorgpaths/],
+    // The red team's P6: deletes over TLS 1.2 left open by a numeric condition the admin satisfies.
+    ['deletion denied only over TLS 1.3 (s3:TlsVersion, a number the requester picks)', withSid('DenyLogDeletion', (s) => ({ ...s, Condition: { ...s.Condition, NumericGreaterThanEquals: { 's3:TlsVersion': '1.3' } } })), /role\/account-admin.* is not denied/],
     ['the prefix where access logs land exempted (NotResource)', withSid('DenyLogDeletion', (s) => ({ ...s, Resource: undefined, NotResource: `arn:aws:s3:::${bucket}/${logBucketName(config, 'config')}/*` })), /is not denied/],
   ])('%s', (_what, change, reason) => {
     const problem = deletionProblem(rewrite(policy, change), bucket, config);

@@ -98,12 +98,15 @@ describe('AWS Config rule compliance (DescribeComplianceByConfigRule)', () => {
     cfg.on(DescribeConfigurationRecorderStatusCommand).resolves({ ConfigurationRecordersStatus: [{ name: 'acme-soc2-recorder', recording: true, lastStatus: 'Success' }] });
     cfg.on(DescribeDeliveryChannelsCommand).resolves({ DeliveryChannels: [{ name: 'acme-soc2-recorder', s3BucketName: 'acme-soc2-config-222222222222-us-east-1' }] });
     cfg.on(DescribeDeliveryChannelStatusCommand).resolves({ DeliveryChannelsStatus: [{ name: 'acme-soc2-recorder', configHistoryDeliveryInfo: { lastStatus: 'Success' } }] });
-    // Rules over two pages; one baseline rule is missing.
-    const deployed = SOC2_LOGGING_PACK.map((r) => r.name).filter((n) => n !== 'iam-user-mfa-enabled');
+    // Rules over two pages, as the baseline writes them (ConfigRule: Source, InputParameters, API_ConfigRule.html); one baseline rule is missing.
+    const deployed = SOC2_LOGGING_PACK.filter((r) => r.name !== 'iam-user-mfa-enabled').map((r) => ({
+      ConfigRuleName: r.name,
+      ConfigRuleState: 'ACTIVE',
+      Source: { Owner: 'AWS', SourceIdentifier: r.identifier },
+      InputParameters: JSON.stringify(r.parameters?.(config) ?? {}),
+    }));
     cfg.on(DescribeConfigRulesCommand).callsFake((input: { NextToken?: string }) =>
-      input.NextToken
-        ? { ConfigRules: deployed.slice(8).map((ConfigRuleName) => ({ ConfigRuleName, ConfigRuleState: 'ACTIVE' })) }
-        : { ConfigRules: deployed.slice(0, 8).map((ConfigRuleName) => ({ ConfigRuleName, ConfigRuleState: 'ACTIVE' })), NextToken: 'rules-2' },
+      input.NextToken ? { ConfigRules: deployed.slice(8) } : { ConfigRules: deployed.slice(0, 8), NextToken: 'rules-2' },
     );
     cfg.on(DescribeComplianceByConfigRuleCommand).callsFake((input: { ConfigRuleNames: string[]; NextToken?: string }) => {
       const compliance = (name: string) =>

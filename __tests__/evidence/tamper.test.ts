@@ -14,7 +14,11 @@ import { notJudgedTable } from '../../evidence/controls';
 import { VALIDATE_LOGS_CALLS } from '../../evidence/digest';
 import { startHealthyOrg, type HealthyOrg } from './healthy-org';
 import { orgConfig } from './org-fixture';
-import { seedOtherKey, TAMPERINGS, tamperTable, type Tampering } from './tamperings';
+import { seedOtherKey, TAMPERINGS as FIRST, tamperTable, type Tampering } from './tamperings';
+import { MORE_TAMPERINGS } from './tamperings-more';
+
+/** Every tampering: the first set, and those the red team found (tamperings-more.ts). */
+const TAMPERINGS: readonly Tampering[] = [...FIRST, ...MORE_TAMPERINGS];
 
 let org: HealthyOrg;
 let healthy: EvidenceResult;
@@ -68,7 +72,7 @@ test('every tampering undone, the organization passes again', async () => {
 
 test('docs/evidence.md shows the tamper table as the suite declares it, and what is not judged as the controls declare it', () => {
   const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'evidence.md'), 'utf8');
-  expect(doc).toContain(tamperTable());
+  expect(doc).toContain(tamperTable(TAMPERINGS));
   expect(doc).toContain(notJudgedTable());
 });
 

@@ -536,15 +536,30 @@ describe('its evidence (evidence/checks/cloudwatch.ts), answered in the shapes o
         filterPattern: f.pattern,
         metricTransformations: [{ metricName: f.metric_transformation.name, metricNamespace: f.metric_transformation.namespace, metricValue: '1' }],
       })),
+      // MetricAlarm (API_MetricAlarm.html) as CloudWatch reports the synthesized alarm.
       alarms: resourcesOf(management, 'aws_cloudwatch_metric_alarm').map(([, a]) => ({
         AlarmName: a.alarm_name,
         Namespace: a.namespace,
         MetricName: a.metric_name,
+        Statistic: a.statistic,
+        Period: a.period,
+        EvaluationPeriods: a.evaluation_periods,
+        DatapointsToAlarm: a.datapoints_to_alarm,
+        Unit: a.unit,
         ComparisonOperator: a.comparison_operator,
         Threshold: a.threshold,
         ActionsEnabled: a.actions_enabled,
         AlarmActions: a.alarm_actions,
-        ...(a.metric_query ? { Metrics: a.metric_query.map((q: any) => ({ Id: q.id, ...(q.metric ? { MetricStat: { Metric: { MetricName: q.metric.metric_name } } } : {}) })) } : {}),
+        ...(a.metric_query
+          ? {
+              Metrics: a.metric_query.map((q: any) => ({
+                Id: q.id,
+                ReturnData: q.return_data,
+                Expression: q.expression,
+                ...(q.metric ? { MetricStat: { Metric: { Namespace: q.metric.namespace, MetricName: q.metric.metric_name }, Period: q.metric.period, Stat: q.metric.stat } } : {}),
+              })),
+            }
+          : {}),
       })),
     };
   }

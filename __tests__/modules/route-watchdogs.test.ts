@@ -58,7 +58,7 @@ describe("the audit account's end: where the route's failures reach people", () 
     if (name.includes('topic-delivery-failed')) expect(a.alarm_actions).not.toContain(CENTRAL_TOPIC);
   });
 
-  test("the central rule's failed deliveries, and the findings rules', sum the three EventBridge failure metrics of that rule", () => {
+  test("the central rule's failed deliveries, and the findings rules', sum the two EventBridge failure metrics of that rule", () => {
     for (const [name, rule, bus] of [
       ['acme-soc2-central-route-failed', 'acme-soc2-alarms-to-central-topic', BUS],
       ['acme-soc2-guardduty-alerting-failed', 'acme-soc2-guardduty-high-severity', undefined],
@@ -70,10 +70,9 @@ describe("the audit account's end: where the route's failures reach people", () 
       const dimensions = bus ? { EventBusName: bus, RuleName: rule } : { RuleName: rule };
       expect(metrics).toEqual([
         ['AWS/Events', 'FailedInvocations', dimensions],
-        ['AWS/Events', 'InvocationsSentToDlq', dimensions],
         ['AWS/Events', 'InvocationsFailedToBeSentToDlq', dimensions],
       ]);
-      expect(a.metric_query.find((q: { return_data: boolean }) => q.return_data).expression).toBe('FILL(failed, 0) + FILL(todlq, 0) + FILL(dlqfailed, 0)');
+      expect(a.metric_query.find((q: { return_data: boolean }) => q.return_data).expression).toBe('FILL(failed, 0) + FILL(dlqfailed, 0)');
     }
   });
 
@@ -158,7 +157,6 @@ describe("each account's end: its forwarding failures, and the organization trai
   test.each([
     ['acme-soc2-account-alarm-route-undelivered', { namespace: 'AWS/SQS', metric_name: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: 'acme-soc2-account-alarms-to-central-bus-undelivered' } }],
     ['acme-soc2-account-alarm-route-failed', {}],
-    ['acme-soc2-account-heartbeat-failed', {}],
   ])("%s acts on the account's topic, and its name is forwarded like every alarm of the account", (name, metric) => {
     const a = alarm(memberStack, name);
     expect(a).toMatchObject({ alarm_actions: [`arn:aws:sns:${HOME}:${member}:acme-soc2-security-alerts`], actions_enabled: true, ...metric });

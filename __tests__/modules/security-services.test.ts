@@ -317,7 +317,8 @@ describe('the Control Tower switch', () => {
 
   test("uses Control Tower's organization trail: no trail, log group or trail role of the baseline's", () => {
     expect(all(json, 'aws_cloudtrail')).toEqual([]);
-    expect(all(json, 'aws_cloudwatch_log_group')).toEqual([]);
+    // None in the management account (the audit account keeps its route heartbeats log group: route-watchdogs.test.ts).
+    expect(all(json, 'aws_cloudwatch_log_group').filter((g) => g.provider !== 'aws.audit')).toEqual([]);
     expect(all(json, 'aws_iam_role').map((r) => r.name)).not.toContain('acme-soc2-org-trail-to-cloudwatch-logs');
     const policy = all(json, 'aws_s3_bucket_policy').map((p) => p.policy).join();
     expect(policy).not.toContain('CloudTrailWriteOrganizationTrail');
@@ -325,8 +326,10 @@ describe('the Control Tower switch', () => {
   });
 
   test("keeps the CIS alarms, on Control Tower's trail log group", () => {
-    const filters = all(json, 'aws_cloudwatch_log_metric_filter');
-    expect(filters).toHaveLength(18); // the CIS set and the guardrails' break-glass filter
+    // The CIS set, the guardrails' break-glass filter and the six route-tampering filters, on the
+    // organization trail's log group (the audit account's heartbeat filter is on its own log group).
+    const filters = all(json, 'aws_cloudwatch_log_metric_filter').filter((f) => f.provider === 'aws.management');
+    expect(filters).toHaveLength(24);
     for (const f of filters) {
       expect(f.log_group_name).toBe('aws-controltower/CloudTrailLogs');
       expect(f.depends_on).toBeUndefined();

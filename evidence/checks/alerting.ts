@@ -16,9 +16,11 @@ import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscr
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { alarmEventBusArn, alarmEventBusName, alarmForwarderRoleName, centralAlarmRuleName, centralAlertTopicArn, PARTITION } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
-import { eventMatches } from '../../modules/alerting/event-patterns';
+import { alarmStateChangePattern, eventMatches, GUARDDUTY_HIGH_SEVERITY_PATTERN, SECURITY_HUB_HIGH_CRITICAL_PATTERN } from '../../modules/alerting/event-patterns';
 import { CIS_METRIC_FILTERS } from '../../modules/cis-monitoring/cis-metric-filters';
-import { evaluatePolicy } from '../../modules/iam/policy-evaluator';
+import { ALARM_MESSAGE, MAX_SQS_RETENTION_SECONDS } from '../../modules/alerting/event-patterns';
+import { canonicalize } from '../canonical';
+import { allowedInEveryContext } from '../policy-judge';
 import { isNotFound } from '../aws';
 import { Task, type CollectContext } from '../context';
 import { DOC } from '../sources';
@@ -74,6 +76,12 @@ interface RouteRule {
   readonly deadLetterQueue?: string;
   /** The schedule of a scheduled rule (the heartbeat). @default - none: a rule with an event pattern */
   readonly schedule?: string;
+  /** The pattern the baseline writes: any other (canonically compared) fails. @default - none (a scheduled rule) */
+  readonly pattern?: object;
+  /** The role the target must use (cross-account and cross-Region targets). @default - none required */
+  readonly roleArn?: string;
+  /** The input transformer the target must have; any other Input, InputPath or transformer fails. @default - none */
+  readonly inputTransformer?: { readonly inputPaths: Readonly<Record<string, string>>; readonly inputTemplate: string };
 }
 
 /** Everything wrong with one rule of the route; each problem names the rule and what changed. */
@@ -91,6 +99,11 @@ async function ruleProblems(task: Task, events: EventBridgeClient, sqs: SQSClien
   if (described.State !== 'ENABLED') problems.push(`${where} is ${described.State ?? '(no state)'}`);
   if (rule.schedule && described.ScheduleExpression !== rule.schedule) problems.push(`${where} runs on ${described.ScheduleExpression ?? '(no schedule)'}, not ${rule.schedule}`);
   const pattern = described.EventPattern ? (JSON.parse(described.EventPattern) as unknown) : undefined;
+  // Compared whole with the baseline's pattern: a sample event cannot rule out a narrowed pattern
+  // (an added field, `exists: false`, a capped number); the samples then say what is lost.
+  if (rule.pattern && JSON.stringify(canonicalize(pattern ?? null)) !== JSON.stringify(canonicalize(rule.pattern))) {
+    problems.push(`${where} has the pattern ${described.EventPattern ?? '(none)'}, not the baseline's ${JSON.stringify(rule.pattern)}`);
+  }
   const missed = rule.mustMatch.filter(({ event }) => !pattern || !eventMatches(pattern, event)).map((m) => m.what);
   if (missed.length) {
     const list = `${missed.slice(0, 5).join(', ')}${missed.length > 5 ? `, and ${missed.length - 5} more` : ''}`;
@@ -109,6 +122,14 @@ async function ruleProblems(task: Task, events: EventBridgeClient, sqs: SQSClien
     problems.push(`${where} does not target ${rule.target}`);
     return problems;
   }
+  // What the target delivers: the event itself (or the baseline's message), through the baseline's role
+  // (Target: Input, InputPath, InputTransformer, RoleArn: https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Target.html).
+  if (target.Input !== undefined || target.InputPath !== undefined) problems.push(`${where}: its target replaces the event (${target.Input !== undefined ? `Input ${target.Input}` : `InputPath ${target.InputPath}`})`);
+  const transformer = target.InputTransformer ? { inputPaths: target.InputTransformer.InputPathsMap ?? {}, inputTemplate: target.InputTransformer.InputTemplate } : undefined;
+  if (JSON.stringify(canonicalize(transformer ?? null)) !== JSON.stringify(canonicalize(rule.inputTransformer ?? null))) {
+    problems.push(`${where}: its target's input transformer is ${transformer ? JSON.stringify(transformer) : '(none)'}, not ${rule.inputTransformer ? "the baseline's message" : 'none'}`);
+  }
+  if (rule.roleArn && target.RoleArn !== rule.roleArn) problems.push(`${where}: its target uses the role ${target.RoleArn ?? '(none)'}, not ${rule.roleArn}`);
   if (rule.deadLetterQueue && sqs) {
     const queueArn = `arn:${PARTITION}:sqs:${task.region}:${task.accountId}:${rule.deadLetterQueue}`;
     if (target.DeadLetterConfig?.Arn !== queueArn) problems.push(`${where}: the target's dead-letter queue is ${target.DeadLetterConfig?.Arn ?? '(none: undelivered events are dropped)'}, not ${queueArn}`);
@@ -136,16 +157,18 @@ async function queueProblems(task: Task, sqs: SQSClient, name: string, ruleArn: 
   const url = pages.flatMap((p) => p.QueueUrls ?? []).find((u) => u.split('/').at(-1) === name);
   if (!url) return [`no dead-letter queue ${name} in ${task.accountId} ${task.region}`];
   const counts = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
-  const AttributeNames = [...counts, 'Policy'] as const;
+  const AttributeNames = [...counts, 'Policy', 'MessageRetentionPeriod'] as const;
   const out = await task.call('sqs:GetQueueAttributes', { QueueUrl: url, AttributeNames }, () => sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: [...AttributeNames] })), { key: name });
   const count = counts.reduce((n, a) => n + Number(out.Attributes?.[a] ?? 0), 0);
   const queueArn = `arn:${PARTITION}:sqs:${task.region}:${task.accountId}:${name}`;
   const policy = out.Attributes?.Policy;
   const send = policy
-    ? evaluatePolicy(policy, { principal: { kind: 'service', service: 'events.amazonaws.com' }, action: 'sqs:SendMessage', resource: queueArn, context: { 'aws:SourceArn': ruleArn, 'aws:SourceAccount': task.accountId } })
+    ? allowedInEveryContext(policy, { principal: { kind: 'service', service: 'events.amazonaws.com' }, action: 'sqs:SendMessage', resource: queueArn, fixed: { 'aws:SourceArn': ruleArn, 'aws:SourceAccount': task.accountId, 'aws:RequestedRegion': task.region } })
     : undefined;
+  const retention = Number(out.Attributes?.MessageRetentionPeriod ?? 0);
   return [
-    ...(!send || send.deny || send.allow === 'none' ? [`the policy of dead-letter queue ${name} in ${task.accountId} ${task.region} does not let EventBridge send the undelivered events of ${ruleArn}: they would be dropped`] : []),
+    ...(!send || send.denied ? [`the policy of dead-letter queue ${name} in ${task.accountId} ${task.region} does not let EventBridge send the undelivered events of ${ruleArn}${send?.counterexample ? ` (${send.counterexample})` : ''}: they would be dropped`] : []),
+    ...(retention !== MAX_SQS_RETENTION_SECONDS ? [`dead-letter queue ${name} in ${task.accountId} ${task.region} keeps messages ${retention} seconds, not ${MAX_SQS_RETENTION_SECONDS} (14 days): undelivered alarms would expire unseen`] : []),
     ...(count > 0 ? [`dead-letter queue ${name} in ${task.accountId} ${task.region} holds ${count} undelivered event(s): alarms that never reached the next link`] : []),
   ];
 }
@@ -160,9 +183,12 @@ export function alertRouteTasks(ctx: CollectContext): Task[] {
     tasks.push(
       new Task(ctx, { label: 'alarm forwarding', accountId: target.accountId, region: home, controls: ['alerting.central-routing'], resource: forwardingRuleName(config, target.accountId) }, async (task) => {
         const name = forwardingRuleName(config, target.accountId);
+        const forwarder = `arn:${PARTITION}:iam::${target.accountId}:role/${alarmForwarderRoleName(config)}`;
         const problems = await ruleProblems(task, task.client(EventBridgeClient), task.client(SQSClient), {
           name,
           target: alarmEventBusArn(config),
+          pattern: alarmStateChangePattern(`${target.namePrefix}-`),
+          roleArn: forwarder,
           mustMatch: baselineAlarmNames(target.namePrefix, !!target.breakGlassRoleName).map((name) => ({ what: `the baseline alarm ${name} entering ALARM`, event: alarmEvent(target.accountId, home, name) })),
           deadLetterQueue: deadLetterQueueName(name),
         });
@@ -172,6 +198,7 @@ export function alertRouteTasks(ctx: CollectContext): Task[] {
           ...(await ruleProblems(task, task.client(EventBridgeClient), task.client(SQSClient), {
             name: heartbeat,
             target: alarmEventBusArn(config),
+            roleArn: forwarder,
             mustMatch: [],
             schedule: `rate(${config.alerts.heartbeat.everyMinutes} minutes)`,
             deadLetterQueue: deadLetterQueueName(name),
@@ -200,6 +227,9 @@ export function alertRouteTasks(ctx: CollectContext): Task[] {
           {
             name: `${config.organization.namePrefix}-guardduty-high-severity`,
             target: region === home ? centralAlertTopicArn(config) : homeBus,
+            pattern: GUARDDUTY_HIGH_SEVERITY_PATTERN,
+            // Outside the home Region the rule forwards through a role (findings-routing.ts).
+            ...(region === home ? {} : { roleArn: `arn:${PARTITION}:iam::${audit}:role/${config.organization.namePrefix}-forward-findings-to-${home}` }),
             // GuardDuty severity levels: High 7.0-8.9, Critical 9.0-10.0 (GuardDuty User Guide, "Severity levels of GuardDuty findings").
             mustMatch: [7, 7.5, 8.9, 9, 9.5, 10].map((severity) => ({ what: `a GuardDuty finding of severity ${severity}`, event: guardDutyEvent(severity) })),
           },
@@ -208,21 +238,34 @@ export function alertRouteTasks(ctx: CollectContext): Task[] {
                 {
                   name: `${config.organization.namePrefix}-securityhub-high-critical`,
                   target: centralAlertTopicArn(config),
+                  pattern: SECURITY_HUB_HIGH_CRITICAL_PATTERN,
                   mustMatch: ['HIGH', 'CRITICAL'].flatMap((label) => SECURITY_HUB_PRODUCTS.map((product) => ({ what: `a new ${label} finding of ${product}`, event: securityHubEvent(label, product) }))),
                 },
               ]
             : []),
         ];
+        // In the home Region the rules publish to the central topic: its policy and key must let them.
+        let topic: Record<string, string> | undefined;
+        const topicRaw: string[] = [];
+        if (region === home) {
+          const sns = task.client(SNSClient);
+          const topicArn = centralAlertTopicArn(config);
+          topic = (await task.call('sns:GetTopicAttributes', { TopicArn: topicArn }, () => sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn })))).Attributes ?? {};
+          topicRaw.push(task.rawNames.at(-1) as string);
+        }
         for (const rule of rules) {
           await task.guard(['guardduty.findings-alerting'], async () => {
+            const start = task.rawNames.length;
             const problems = await ruleProblems(task, events, undefined, rule);
+            if (topic && rule.target === centralAlertTopicArn(config)) problems.push(...topicPolicyProblems(config, topic, [`arn:${PARTITION}:events:${home}:${audit}:rule/${rule.name}`]));
             task.item({
               controlId: 'guardduty.findings-alerting',
               title: rule.name.endsWith('securityhub-high-critical') ? 'Security Hub HIGH/CRITICAL findings reach the central alert topic' : 'GuardDuty findings of severity 7+ reach the central alert topic',
               status: problems.length ? 'FAIL' : 'PASS',
               reason: problems.length ? problems.join('; ') : `rule ${rule.name} ENABLED, matches ${rule.mustMatch.map((m) => m.what).join(' and ')}, targets ${rule.target}`,
               resource: rule.name,
-              sources: [DOC.events.describeRule, DOC.events.listTargetsByRule],
+              sources: [DOC.events.describeRule, DOC.events.listTargetsByRule, ...(topic ? [DOC.sns.getTopicAttributes] : [])],
+              raw: [...task.rawNames.slice(start), ...(topic && rule.target === centralAlertTopicArn(config) ? topicRaw : [])],
             });
           }, rule.name);
         }
@@ -258,13 +301,12 @@ async function judgeCentral(task: Task, config: BaselineConfig): Promise<void> {
       .filter((accountId) => accountId !== audit)
       .filter((accountId) => {
         if (!busPolicy) return true;
-        const r = evaluatePolicy(busPolicy, {
+        return allowedInEveryContext(busPolicy, {
           principal: { kind: 'role', arn: `arn:${PARTITION}:iam::${accountId}:role/${alarmForwarderRoleName(config)}` },
           action: 'events:PutEvents',
           resource: alarmEventBusArn(config),
-          context: { 'aws:PrincipalOrgID': config.organization.id },
-        });
-        return r.deny || r.allow === 'none';
+          fixed: { 'aws:PrincipalOrgID': config.organization.id, 'aws:PrincipalType': 'AssumedRole', 'aws:RequestedRegion': config.regions.home },
+        }).denied;
       });
     if (refused.length) problems.push(`the policy of ${busName} does not let the forwarding role of ${refused.length} account(s) put events: ${refused.slice(0, 20).join(', ')}${refused.length > 20 ? ', ...' : ''}`);
   }
@@ -275,6 +317,8 @@ async function judgeCentral(task: Task, config: BaselineConfig): Promise<void> {
       name: central,
       busName,
       target: topicArn,
+      pattern: alarmStateChangePattern(`${config.organization.namePrefix}-`),
+      inputTransformer: ALARM_MESSAGE,
       // Every baseline alarm of the organization trail's set and of the account trails' set.
       mustMatch: cisTargets(config, task.ctx.settings.accounts)
         .filter((t, i, all) => all.findIndex((o) => o.namePrefix === t.namePrefix) === i)
@@ -295,18 +339,7 @@ async function judgeCentral(task: Task, config: BaselineConfig): Promise<void> {
     const ruleArn = `arn:${PARTITION}:events:${home}:${audit}:rule/${busName}/${central}`;
     // EventBridge publishes as events.amazonaws.com with aws:SourceArn (the rule): SNS Developer Guide,
     // and EventBridge User Guide, "Amazon SNS permissions".
-    const publish = topicAttributes.Policy
-      ? evaluatePolicy(topicAttributes.Policy, { principal: { kind: 'service', service: 'events.amazonaws.com' }, action: 'sns:Publish', resource: topicArn, context: { 'aws:SourceArn': ruleArn, 'aws:SourceAccount': audit } })
-      : undefined;
-    if (!publish || publish.deny || publish.allow === 'none') problems.push(`the policy of ${topicArn} does not let the rule ${central} publish`);
-    // The findings rules of the home Region publish to it too (findings-routing.ts).
-    for (const name of [`${config.organization.namePrefix}-guardduty-high-severity`, `${config.organization.namePrefix}-securityhub-high-critical`]) {
-      const arn = `arn:${PARTITION}:events:${home}:${audit}:rule/${name}`;
-      const r = topicAttributes.Policy
-        ? evaluatePolicy(topicAttributes.Policy, { principal: { kind: 'service', service: 'events.amazonaws.com' }, action: 'sns:Publish', resource: topicArn, context: { 'aws:SourceArn': arn, 'aws:SourceAccount': audit } })
-        : undefined;
-      if (!r || r.deny || r.allow === 'none') problems.push(`the policy of ${topicArn} does not let the rule ${name} publish`);
-    }
+    problems.push(...topicPolicyProblems(config, topicAttributes, [ruleArn]));
     const pages = await task.paginate(
       'sns:ListSubscriptionsByTopic',
       { TopicArn: topicArn },
@@ -330,6 +363,8 @@ async function judgeCentral(task: Task, config: BaselineConfig): Promise<void> {
       }
       const arn = sub.SubscriptionArn;
       const attributes = (await task.call('sns:GetSubscriptionAttributes', { SubscriptionArn: arn }, () => sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: arn })), { key: `${wanted.protocol}.${wanted.endpoint}` })).Attributes;
+      // Raw delivery strips the SNS envelope an HTTP/S or SQS endpoint parses (SNS Developer Guide, "Amazon SNS raw message delivery").
+      if (attributes?.RawMessageDelivery === 'true') problems.push(`${wanted.protocol} ${maskPassword(wanted.endpoint)} has RawMessageDelivery on: the endpoint receives the message without the envelope it expects`);
       // A filter policy drops every message it does not match (SNS Developer Guide, "Amazon SNS message filtering").
       if (attributes?.FilterPolicy) problems.push(`${wanted.protocol} ${maskPassword(wanted.endpoint)} has a filter policy (${attributes.FilterPolicy}): alerts that do not match it are dropped`);
     }
@@ -348,4 +383,28 @@ async function judgeCentral(task: Task, config: BaselineConfig): Promise<void> {
 /** A URL's basic-auth password as SNS shows it (`****`); anything else unchanged. */
 export function maskPassword(endpoint: string): string {
   return endpoint.replace(/^(https?:\/\/[^:/@]+):[^@/]*@/, '$1:****@');
+}
+
+/**
+ * The central topic lets the given rules publish in every context (its policy, evaluated with what is
+ * known of EventBridge's request: the rule, the account, the Region), and is encrypted with a customer
+ * managed key of the audit account, not the AWS managed `alias/aws/sns` key, whose policy EventBridge
+ * cannot use (SNS Developer Guide, "Encryption at rest": publishers of an encrypted topic need the key's
+ * permission; Topic attributes: KmsMasterKeyId, Policy: https://docs.aws.amazon.com/sns/latest/api/API_GetTopicAttributes.html).
+ */
+export function topicPolicyProblems(config: BaselineConfig, attributes: Readonly<Record<string, string>>, ruleArns: readonly string[]): string[] {
+  const topicArn = centralAlertTopicArn(config);
+  const audit = config.organization.auditAccountId;
+  const problems: string[] = [];
+  for (const ruleArn of ruleArns) {
+    const answer = attributes.Policy
+      ? allowedInEveryContext(attributes.Policy, { principal: { kind: 'service', service: 'events.amazonaws.com' }, action: 'sns:Publish', resource: topicArn, fixed: { 'aws:SourceArn': ruleArn, 'aws:SourceAccount': audit, 'aws:RequestedRegion': config.regions.home } })
+      : undefined;
+    if (!answer || answer.denied) problems.push(`the policy of ${topicArn} does not let the rule ${ruleArn.split('/').at(-1)} publish${answer?.counterexample ? ` (${answer.counterexample})` : ''}`);
+  }
+  const key = attributes.KmsMasterKeyId;
+  if (!key || !key.startsWith(`arn:${PARTITION}:kms:${config.regions.home}:${audit}:key/`)) {
+    problems.push(`${topicArn} is encrypted with ${key ?? '(no key)'}, not a customer managed key of the audit account`);
+  }
+  return problems;
 }

@@ -16,10 +16,12 @@ import {
   ACCOUNT_TRAIL_S3_PREFIX,
   accountTrailArn,
   accountTrailLogGroupName,
+  accountTrailName,
   baselineOwnsOrgTrail,
   logBucketName,
   orgTrailArn,
   orgTrailLogGroupName,
+  orgTrailName,
   PARTITION,
 } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
@@ -48,6 +50,28 @@ export function staleness(label: string, time: Date | undefined, now: Date, hour
 
 function logGroupArn(region: string, accountId: string, name: string): string {
   return `arn:${PARTITION}:logs:${region}:${accountId}:log-group:${name}:*`;
+}
+
+/** The role CloudTrail writes to the trail's log group with, as modules/cloudtrail/monitored-trail.ts names it. */
+export function trailLogsRoleArn(accountId: string, trailName: string): string {
+  return `arn:${PARTITION}:iam::${accountId}:role/${trailName}-to-cloudwatch-logs`;
+}
+
+/** The trail's CloudWatch Logs delivery: its log group and role (Trail, API_Trail.html) and its last delivery (API_GetTrailStatus.html). */
+function logsDeliveryProblems(trail: Trail, status: GetTrailStatusCommandOutput, wantedGroup: string, wantedRole: string | undefined, now: Date): (string | undefined)[] {
+  return [
+    // Trail.CloudWatchLogsLogGroupArn (API_Trail.html).
+    trail.CloudWatchLogsLogGroupArn === wantedGroup ? undefined : `CloudWatchLogsLogGroupArn is ${trail.CloudWatchLogsLogGroupArn ?? '(none)'}, not ${wantedGroup}`,
+    // Trail.CloudWatchLogsRoleArn (API_Trail.html): "the role for the CloudWatch Logs endpoint to assume to write to a user's log group".
+    !trail.CloudWatchLogsRoleArn
+      ? 'CloudWatchLogsRoleArn is empty'
+      : wantedRole && trail.CloudWatchLogsRoleArn !== wantedRole
+        ? `CloudWatchLogsRoleArn is ${trail.CloudWatchLogsRoleArn}, not the baseline's ${wantedRole}`
+        : undefined,
+    // GetTrailStatus LatestCloudWatchLogsDeliveryError, LatestCloudWatchLogsDeliveryTime (API_GetTrailStatus.html).
+    status.LatestCloudWatchLogsDeliveryError ? `LatestCloudWatchLogsDeliveryError: ${status.LatestCloudWatchLogsDeliveryError}` : undefined,
+    staleness('LatestCloudWatchLogsDeliveryTime', status.LatestCloudWatchLogsDeliveryTime, now),
+  ];
 }
 
 
@@ -119,6 +143,9 @@ async function judgeOrgTrail(task: Task, config: BaselineConfig): Promise<void> 
       trail.S3BucketName === logBucketName(config, 'cloudtrail')
         ? undefined
         : `delivers to bucket ${trail.S3BucketName ?? '(none)'}, not ${logBucketName(config, 'cloudtrail')}`,
+      // Trail.S3KeyPrefix (API_Trail.html): the baseline's organization trail has none (AWSLogs/ at
+      // the bucket root, where the bucket policy lets CloudTrail write and the digests are looked for).
+      owned && trail.S3KeyPrefix ? `S3KeyPrefix is ${trail.S3KeyPrefix}, not none (the baseline writes to AWSLogs/ at the bucket root)` : undefined,
       status.IsLogging ? undefined : 'IsLogging is false: the trail is stopped',
       status.LatestDeliveryError ? `LatestDeliveryError: ${status.LatestDeliveryError}` : undefined,
       staleness('LatestDeliveryTime', status.LatestDeliveryTime, now),
@@ -156,14 +183,8 @@ async function judgeOrgTrail(task: Task, config: BaselineConfig): Promise<void> 
   verdict(
     'cloudtrail.cloudwatch-logs-delivery',
     'Events delivered to the trail log group',
-    [
-      trail.CloudWatchLogsLogGroupArn === wantedGroup
-        ? undefined
-        : `CloudWatchLogsLogGroupArn is ${trail.CloudWatchLogsLogGroupArn ?? '(none)'}, not ${wantedGroup}`,
-      trail.CloudWatchLogsRoleArn ? undefined : 'CloudWatchLogsRoleArn is empty',
-      status.LatestCloudWatchLogsDeliveryError ? `LatestCloudWatchLogsDeliveryError: ${status.LatestCloudWatchLogsDeliveryError}` : undefined,
-      staleness('LatestCloudWatchLogsDeliveryTime', status.LatestCloudWatchLogsDeliveryTime, now),
-    ],
+    // With Control Tower's trail, its role is Control Tower's: any role then.
+    logsDeliveryProblems(trail, status, wantedGroup, owned ? trailLogsRoleArn(task.accountId, orgTrailName(config)) : undefined, now),
     `delivering to ${trail.CloudWatchLogsLogGroupArn}, last at ${status.LatestCloudWatchLogsDeliveryTime?.toISOString()}`,
     statusSources,
     undefined,
@@ -191,21 +212,67 @@ function describeDataEvents(config: BaselineConfig): string {
   return parts.length ? `, and data events: ${parts.join(', ')}` : '';
 }
 
-type FieldSelectorOut = { Field?: string; Equals?: string[]; StartsWith?: string[] };
+/** The operators of an advanced field selector (API_AdvancedFieldSelector.html). */
+const OPERATORS = ['Equals', 'StartsWith', 'EndsWith', 'NotEquals', 'NotStartsWith', 'NotEndsWith'] as const;
+type FieldSelectorOut = { Field?: string } & { [op in (typeof OPERATORS)[number]]?: string[] };
+
+/**
+ * The fields, and their operators, modules/cloudtrail/event-selectors.ts writes in a data-event
+ * selector: the category, the resource type, and the resources by ARN or ARN prefix. Anything else
+ * (readOnly, eventName, a Not* or EndsWith operator) leaves events of the listed resources out.
+ */
+const DATA_SELECTOR_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  eventCategory: ['Equals'],
+  'resources.type': ['Equals'],
+  'resources.ARN': ['Equals', 'StartsWith'],
+};
+
+/** `readOnly Equals [true]`: a field selector's conditions, in words. */
+function conditions(f: FieldSelectorOut, only?: readonly string[]): string {
+  return OPERATORS.filter((op) => (f[op] ?? []).length > 0 && !only?.includes(op))
+    .map((op) => `${f.Field ?? '(no field)'} ${op} [${(f[op] ?? []).join(', ')}]`)
+    .join(' and ');
+}
 
 /**
  * The selectors must record every management event (read and write) and the data events the config
- * lists. Advanced selectors (what the baseline writes) and basic ones are both understood.
+ * lists, and be no narrower than the baseline writes them: the management selector exactly
+ * `eventCategory = Management`, data selectors on the category, resource type and resource ARNs only.
+ * Advanced selectors (what the baseline writes) and basic ones are both understood.
  */
-export function judgeSelectors(config: BaselineConfig, out: GetEventSelectorsCommandOutput): string[] {
+export function judgeSelectors(config: BaselineConfig, out: GetEventSelectorsCommandOutput, dataEvents: BaselineConfig['trail']['dataEvents'] = config.trail.dataEvents): string[] {
   const problems: string[] = [];
-  const advanced = (out.AdvancedEventSelectors ?? []).map((s) => (s.FieldSelectors ?? []) as FieldSelectorOut[]);
+  // GetEventSelectors AdvancedEventSelectors (API_GetEventSelectors.html): AdvancedEventSelector Name,
+  // FieldSelectors (API_AdvancedEventSelector.html); AdvancedFieldSelector Field, Equals, StartsWith,
+  // EndsWith, NotEquals, NotStartsWith, NotEndsWith (API_AdvancedFieldSelector.html).
+  const selectors = (out.AdvancedEventSelectors ?? []).map((s) => ({ name: s.Name ?? '(unnamed)', fs: (s.FieldSelectors ?? []) as FieldSelectorOut[] }));
+  const advanced = selectors.map((s) => s.fs);
   const field = (fs: FieldSelectorOut[], name: string) => fs.find((f) => f.Field === name);
+  // GetEventSelectors EventSelectors (API_GetEventSelectors.html): EventSelector ReadWriteType,
+  // IncludeManagementEvents, ExcludeManagementEventSources, DataResources (API_EventSelector.html).
   const basic = out.EventSelectors ?? [];
+  const readsAndWrites = (s: (typeof basic)[number]) => (s.ReadWriteType ?? 'All') === 'All';
+
+  for (const { name, fs } of selectors) {
+    if (field(fs, 'eventCategory')?.Equals?.includes('Management')) {
+      // The baseline's management selector: `eventCategory Equals [Management]`, nothing else.
+      const extra = fs.map((f) => (f.Field === 'eventCategory' ? conditions(f, ['Equals']) : conditions(f))).filter(Boolean);
+      const category = field(fs, 'eventCategory')!.Equals!;
+      if (category.length !== 1) extra.push(`eventCategory Equals [${category.join(', ')}]`);
+      if (extra.length) problems.push(`management selector "${name}" also filters on ${extra.join(' and ')}: the events it leaves out are not logged`);
+    } else {
+      const extra = fs.map((f) => (f.Field && DATA_SELECTOR_FIELDS[f.Field] ? conditions(f, DATA_SELECTOR_FIELDS[f.Field]) : conditions(f))).filter(Boolean);
+      if (extra.length) problems.push(`selector "${name}" filters on ${extra.join(' and ')}: the events it leaves out are not logged`);
+    }
+  }
+  for (const s of basic) {
+    const excluded = s.ExcludeManagementEventSources ?? [];
+    if (excluded.length) problems.push(`a basic selector excludes the management events of ${excluded.join(', ')} (ExcludeManagementEventSources): they are not logged`);
+  }
 
   const management =
-    advanced.some((fs) => field(fs, 'eventCategory')?.Equals?.includes('Management') && !field(fs, 'readOnly') && !field(fs, 'eventSource')) ||
-    basic.some((s) => s.IncludeManagementEvents && (s.ReadWriteType ?? 'All') === 'All');
+    advanced.some((fs) => fs.length === 1 && field(fs, 'eventCategory')?.Equals?.length === 1 && field(fs, 'eventCategory')?.Equals?.[0] === 'Management' && !conditions(fs[0], ['Equals'])) ||
+    basic.some((s) => s.IncludeManagementEvents && readsAndWrites(s) && (s.ExcludeManagementEventSources ?? []).length === 0);
   if (!management) problems.push('no selector records every management event (read and write)');
 
   const dataSelectors = advanced.filter((fs) => field(fs, 'eventCategory')?.Equals?.includes('Data'));
@@ -216,12 +283,14 @@ export function judgeSelectors(config: BaselineConfig, out: GetEventSelectorsCom
       if (arn === 'all') return !arns;
       return !arns || (arns[match] ?? []).includes(arn);
     }) ||
-    basic.some((s) =>
-      (s.DataResources ?? []).some(
-        (r) => r.Type === type && (arn === 'all' ? (r.Values ?? []).some((v) => /^arn:aws:[a-z0-9]+$|:::?$/.test(v)) : (r.Values ?? []).includes(arn)),
-      ),
+    basic.some(
+      (s) =>
+        readsAndWrites(s) &&
+        (s.DataResources ?? []).some(
+          (r) => r.Type === type && (arn === 'all' ? (r.Values ?? []).some((v) => /^arn:aws:[a-z0-9]+$|:::?$/.test(v)) : (r.Values ?? []).includes(arn)),
+        ),
     );
-  const d = config.trail.dataEvents;
+  const d = dataEvents;
   for (const arn of d.s3) {
     if (!covers('AWS::S3::Object', s3ObjectArnPrefix(arn), 'StartsWith')) problems.push(`no data-event selector for S3 objects under ${s3ObjectArnPrefix(arn)}`);
   }
@@ -268,6 +337,7 @@ async function judgeAccountTrail(task: Task, config: BaselineConfig): Promise<vo
   const status: GetTrailStatusCommandOutput = await task.call('cloudtrail:GetTrailStatus', { Name: arn }, () =>
     client.send(new GetTrailStatusCommand({ Name: arn })),
   );
+  const selectors = await task.call('cloudtrail:GetEventSelectors', { TrailName: arn }, () => client.send(new GetEventSelectorsCommand({ TrailName: arn })));
   const wantedGroup = logGroupArn(config.regions.home, task.accountId, accountTrailLogGroupName(config));
   const key = await logArchiveKey(task, config, 'cloudtrail');
   const problems = [
@@ -277,17 +347,21 @@ async function judgeAccountTrail(task: Task, config: BaselineConfig): Promise<vo
     trail.S3BucketName === logBucketName(config, 'cloudtrail') ? undefined : `delivers to bucket ${trail.S3BucketName}, not ${logBucketName(config, 'cloudtrail')}`,
     trail.S3KeyPrefix === ACCOUNT_TRAIL_S3_PREFIX ? undefined : `S3KeyPrefix is ${trail.S3KeyPrefix ?? '(none)'}, not ${ACCOUNT_TRAIL_S3_PREFIX}`,
     keyProblem(config, key, trail.KmsKeyId, 'KmsKeyId'),
-    trail.CloudWatchLogsLogGroupArn === wantedGroup ? undefined : `CloudWatchLogsLogGroupArn is ${trail.CloudWatchLogsLogGroupArn ?? '(none)'}, not ${wantedGroup}`,
+    // Its CloudWatch Logs copy, which the account's CIS alarms watch: the log group, the role the
+    // baseline creates for it, and a recent delivery without error.
+    ...logsDeliveryProblems(trail, status, wantedGroup, trailLogsRoleArn(task.accountId, accountTrailName(config)), task.ctx.now()),
     status.IsLogging ? undefined : 'IsLogging is false: the trail is stopped',
     status.LatestDeliveryError ? `LatestDeliveryError: ${status.LatestDeliveryError}` : undefined,
+    // Its selectors, as the member stack writes them: every management event, read and write (no data events).
+    ...judgeSelectors(config, selectors, { s3: [] }),
   ].filter((p): p is string => !!p);
   task.item({
     controlId: 'cloudtrail.account-trails',
-    title: "Account's own trail: multi-Region, validated, encrypted, to CloudWatch Logs, logging",
+    title: "Account's own trail: multi-Region, validated, encrypted, to CloudWatch Logs, logging every management event",
     status: problems.length ? 'FAIL' : 'PASS',
-    reason: problems.length ? problems.join('; ') : `logging to ${trail.S3BucketName}/${trail.S3KeyPrefix}, encrypted with ${key.alias}, and to ${accountTrailLogGroupName(config)}`,
+    reason: problems.length ? problems.join('; ') : `logging to ${trail.S3BucketName}/${trail.S3KeyPrefix}, encrypted with ${key.alias}, and to ${accountTrailLogGroupName(config)}; every management event recorded`,
     resource: arn,
-    sources: [...sources, DOC.kms.describeKey],
+    sources: [...sources, DOC.cloudTrail.getEventSelectors, DOC.cloudTrail.advancedEventSelector, DOC.kms.describeKey],
     raw: [...task.rawNames, ...key.raw],
   });
 }

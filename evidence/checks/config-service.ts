@@ -46,6 +46,10 @@ export const ADDITIONAL_RULES_CONTROL = 'config-rule.additional-rules';
 export interface ExpectedRule {
   readonly name: string;
   readonly controlId: string;
+  /** The AWS managed rule it evaluates (Source.SourceIdentifier, with Source.Owner AWS). */
+  readonly identifier: string;
+  /** Its input parameters as the baseline writes them; none when empty. */
+  readonly parameters: Readonly<Record<string, string>>;
 }
 
 /**
@@ -56,8 +60,15 @@ export function rulesFor(config: BaselineConfig, region: string): ExpectedRule[]
   const disabled = new Set(config.awsConfig.disabledRules.map((r) => r.name));
   const here = (scope: 'home' | 'regional') => scope === 'regional' || region === config.regions.home;
   return [
-    ...SOC2_LOGGING_PACK.filter((r) => here(r.scope) && !disabled.has(r.name)).map((r) => ({ name: r.name, controlId: configRuleControlId(r.name) })),
-    ...config.awsConfig.additionalRules.filter((r) => here(r.scope)).map((r) => ({ name: r.name, controlId: ADDITIONAL_RULES_CONTROL })),
+    ...SOC2_LOGGING_PACK.filter((r) => here(r.scope) && !disabled.has(r.name)).map((r) => ({
+      name: r.name,
+      controlId: configRuleControlId(r.name),
+      identifier: r.identifier,
+      parameters: r.parameters?.(config) ?? {},
+    })),
+    ...config.awsConfig.additionalRules
+      .filter((r) => here(r.scope))
+      .map((r) => ({ name: r.name, controlId: ADDITIONAL_RULES_CONTROL, identifier: r.identifier, parameters: r.parameters ?? {} })),
   ];
 }
 
@@ -104,6 +115,7 @@ async function judgeRecorder(task: Task, client: ConfigServiceClient, config: Ba
   const home = task.region === config.regions.home;
   const ownedByBaseline = !controlTowerRegions(config).has(task.region);
   const group = recorder.recordingGroup;
+  const overrides = recorder.recordingMode?.recordingModeOverrides ?? [];
   const problems = [
     status?.recording ? undefined : 'not recording (recording is false: StartConfigurationRecorder was not called or it was stopped)',
     status?.lastStatus === 'Failure' ? `lastStatus is Failure: ${status.lastErrorCode ?? ''} ${status.lastErrorMessage ?? ''}`.trim() : undefined,
@@ -111,6 +123,11 @@ async function judgeRecorder(task: Task, client: ConfigServiceClient, config: Ba
     ownedByBaseline && home && !group?.includeGlobalResourceTypes ? 'includeGlobalResourceTypes is false in the home Region: IAM resources are not recorded' : undefined,
     ownedByBaseline && recorder.recordingMode?.recordingFrequency && recorder.recordingMode.recordingFrequency !== config.awsConfig.recordingFrequency
       ? `recordingFrequency is ${recorder.recordingMode.recordingFrequency}, not ${config.awsConfig.recordingFrequency}`
+      : undefined,
+    // RecordingMode.recordingModeOverrides (API_RecordingMode.html, API_RecordingModeOverride.html):
+    // the baseline writes none; an override records its resource types at another frequency.
+    ownedByBaseline && overrides.length
+      ? `recordingModeOverrides: ${overrides.map((o) => `${(o.resourceTypes ?? []).join(', ')} recorded ${o.recordingFrequency ?? '?'}${o.description ? ` ("${o.description}")` : ''}`).join('; ')}, not ${config.awsConfig.recordingFrequency} as every other type`
       : undefined,
   ].filter((p): p is string => !!p);
   task.item({
@@ -151,8 +168,15 @@ async function judgeChannel(task: Task, client: ConfigServiceClient, config: Bas
   )
     .filter(([, info]) => info?.lastStatus === 'Failure')
     .map(([label, info]) => `${label}.lastStatus is Failure: ${info?.lastErrorCode ?? ''} ${info?.lastErrorMessage ?? ''}`.trim());
+  // As modules/config-recorder writes the channel: the bucket, no key prefix (AWSLogs/ at the bucket
+  // root), no KMS key of its own (the bucket's default encryption, the log-archive key, applies).
   const problems = [
+    // DeliveryChannel.s3BucketName (API_DeliveryChannel.html).
     ownedByBaseline && channel.s3BucketName !== bucket ? `delivers to ${channel.s3BucketName ?? '(no bucket)'}, not ${bucket}` : undefined,
+    // DeliveryChannel.s3KeyPrefix (API_DeliveryChannel.html).
+    ownedByBaseline && channel.s3KeyPrefix ? `s3KeyPrefix is ${channel.s3KeyPrefix}, not none: files go to ${channel.s3KeyPrefix}/AWSLogs/, outside the baseline's AWSLogs/` : undefined,
+    // DeliveryChannel.s3KmsKeyArn (API_DeliveryChannel.html).
+    ownedByBaseline && channel.s3KmsKeyArn ? `s3KmsKeyArn is ${channel.s3KmsKeyArn}, not none: files are encrypted with that key, not the bucket's log-archive key` : undefined,
     ...failures,
   ].filter((p): p is string => !!p);
   task.item({
@@ -191,9 +215,10 @@ async function judgeRules(task: Task, client: ConfigServiceClient, expected: rea
     );
     for (const page of out) for (const c of page.ComplianceByConfigRules ?? []) if (c.ConfigRuleName) compliance.set(c.ConfigRuleName, c);
   }
-  const sources = [DOC.config.describeConfigRules, DOC.config.describeComplianceByConfigRule];
-  for (const { name, controlId } of expected) {
+  const sources = [DOC.config.describeConfigRules, CONFIG_RULE_DOC.configRule, CONFIG_RULE_DOC.source, CONFIG_RULE_DOC.scope, DOC.config.describeComplianceByConfigRule];
+  for (const { name, controlId, identifier, parameters } of expected) {
     const rule = deployed.get(name);
+    const redefined = rule ? definitionProblems(name, rule, identifier, parameters) : [];
     const c = compliance.get(name)?.Compliance;
     const type = c?.ComplianceType ?? 'INSUFFICIENT_DATA';
     const count = c?.ComplianceContributorCount;
@@ -202,6 +227,10 @@ async function judgeRules(task: Task, client: ConfigServiceClient, expected: rea
     if (!rule) {
       status = 'FAIL';
       reason = `rule ${name} is not deployed`;
+    } else if (redefined.length) {
+      // Another rule under the baseline's name: its compliance says nothing of what the baseline checks.
+      status = 'FAIL';
+      reason = redefined.join('; ');
     } else if (rule.ConfigRuleState && rule.ConfigRuleState !== 'ACTIVE') {
       status = 'FAIL';
       reason = `rule state is ${rule.ConfigRuleState}`;
@@ -224,6 +253,54 @@ async function judgeRules(task: Task, client: ConfigServiceClient, expected: rea
       details: { complianceType: rule ? type : 'NOT_DEPLOYED', noncompliantResources: count?.CappedCount ?? 0 },
     });
   }
+}
+
+const CONFIG_API = 'https://docs.aws.amazon.com/config/latest/APIReference';
+/** The reference pages of the ConfigRule fields compared, beyond evidence/sources.ts. */
+const CONFIG_RULE_DOC = {
+  /** ConfigRule: Source, InputParameters, Scope, ConfigRuleState. */
+  configRule: `${CONFIG_API}/API_ConfigRule.html`,
+  /** Source: Owner (AWS for a managed rule), SourceIdentifier. */
+  source: `${CONFIG_API}/API_Source.html`,
+  /** Scope: ComplianceResourceTypes, ComplianceResourceId, TagKey, TagValue. */
+  scope: `${CONFIG_API}/API_Scope.html`,
+};
+
+/** `{"a":"1"}`: parameters as canonical JSON (keys sorted); none and `{}` alike. */
+function canonicalParameters(parameters: Readonly<Record<string, unknown>>): string {
+  return JSON.stringify(Object.fromEntries(Object.keys(parameters).sort().map((k) => [k, parameters[k]])));
+}
+
+/**
+ * What differs between a deployed rule and the rule the baseline writes under that name
+ * (modules/config-rules/config-rules.ts): the AWS managed rule `identifier`, its input parameters,
+ * and no scope (every resource of the rule's types).
+ */
+export function definitionProblems(name: string, rule: ConfigRule, identifier: string, parameters: Readonly<Record<string, string>>): string[] {
+  const problems: string[] = [];
+  // ConfigRule.Source (API_ConfigRule.html): Source.Owner AWS for an AWS managed rule, whose
+  // SourceIdentifier is the rule's identifier (API_Source.html).
+  const source = rule.Source;
+  if (source?.Owner !== 'AWS' || source.SourceIdentifier !== identifier) {
+    problems.push(`rule ${name} evaluates ${source?.Owner ?? '(no owner)'} ${source?.SourceIdentifier ?? '(no source)'}, not the AWS managed rule ${identifier}`);
+  }
+  // ConfigRule.InputParameters (API_ConfigRule.html): a JSON string; none written when the baseline has none.
+  let deployed: Record<string, unknown> | undefined;
+  try {
+    const parsed: unknown = rule.InputParameters ? JSON.parse(rule.InputParameters) : {};
+    deployed = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    deployed = undefined;
+  }
+  const wanted = canonicalParameters(parameters);
+  if (!deployed) problems.push(`rule ${name} InputParameters ${rule.InputParameters} is not a JSON object, not ${wanted}`);
+  else if (canonicalParameters(deployed) !== wanted) problems.push(`rule ${name} InputParameters are ${canonicalParameters(deployed)}, not ${wanted}`);
+  // ConfigRule.Scope (API_ConfigRule.html, API_Scope.html): the baseline writes none, so the rule
+  // evaluates every resource of its types; a scope narrows it to some of them.
+  const scope = rule.Scope;
+  const narrowed = scope && ((scope.ComplianceResourceTypes ?? []).length > 0 || scope.ComplianceResourceId || scope.TagKey || scope.TagValue);
+  if (narrowed) problems.push(`rule ${name} is scoped to ${JSON.stringify(scope)}: the baseline's evaluates every resource of its types`);
+  return problems;
 }
 
 /** The organization's accounts against the config's members: an account left out has no baseline. */

@@ -92,7 +92,25 @@ function sampleObjects(bucket: string, config: BaselineConfig): string[] {
 export function tlsProblems(policy: string, bucket: string, config: BaselineConfig): string[] {
   const arn = s3BucketArn(bucket);
   const question = {
-    actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket', 's3:PutBucketPolicy'],
+    actions: [
+      's3:GetObject',
+      's3:GetObjectVersion',
+      's3:PutObject',
+      's3:DeleteObject',
+      's3:DeleteObjectVersion',
+      's3:ListBucket',
+      's3:ListBucketVersions',
+      's3:GetBucketPolicy',
+      's3:PutBucketPolicy',
+      's3:DeleteBucketPolicy',
+      's3:PutLifecycleConfiguration',
+      's3:PutBucketVersioning',
+      's3:PutEncryptionConfiguration',
+      's3:PutObjectRetention',
+      's3:BypassGovernanceRetention',
+      's3:RestoreObject',
+    ],
+    actionsWithin: 's3:*',
     resources: [arn, ...sampleObjects(bucket, config)],
     within: [arn, `${arn}/*`],
     accounts: orgAccounts(config),
@@ -122,9 +140,9 @@ export function deletionProblem(policy: string | undefined, bucket: string, conf
     actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
     resources: sampleObjects(bucket, config),
     within: [`${s3BucketArn(bucket)}/*`],
+    actionsWithin: 's3:DeleteObject*',
     accounts: orgAccounts(config),
     organizationId: config.organization.id,
-    fixed: { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.3' },
   });
   return answer.denied ? undefined : `log objects can be deleted: ${answer.counterexample}`;
 }
@@ -207,11 +225,12 @@ async function judgeBucket(task: Task, config: BaselineConfig, kind: LogBucketKi
   let policy: string | undefined;
   let policyRead = false;
   let policyRaw: string[] = [];
-  await task.guard(['log-archive.tls-only', 'log-archive.object-lock'], async () => {
+  // Only tls-only here: the object-lock guard below reports its own error once (no duplicate item).
+  await task.guard(['log-archive.tls-only'], async () => {
     const r = await optional('s3:GetBucketPolicy', () => s3.send(new GetBucketPolicyCommand({ Bucket: bucket })), 'NoSuchBucketPolicy', 'NoSuchBucket');
     policy = r.value?.Policy;
-    policyRead = true;
     policyRaw = r.raw;
+    policyRead = true;
     const problems = policy ? tlsProblems(policy, bucket, config) : ['the bucket has no policy'];
     (problems.length ? fail : pass)(
       'log-archive.tls-only',

@@ -28,7 +28,6 @@ export function accountWatchdogAlarms(config: BaselineConfig, accountId: string,
   return [
     { name: `${namePrefix}-alarm-route-undelivered`, actions: [topic] },
     { name: `${namePrefix}-alarm-route-failed`, actions: [topic] },
-    { name: `${namePrefix}-heartbeat-failed`, actions: [topic] },
     ...(accountId === config.organization.managementAccountId ? [{ name: `${namePrefix}-trail-delivery-stopped`, actions: [topic] }] : []),
   ];
 }

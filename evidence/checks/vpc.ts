@@ -11,6 +11,23 @@ import { Task, type CollectContext } from '../context';
 import { DOC } from '../sources';
 import { judgeLogGroup, LOG_GROUP_CONTROLS } from './cloudwatch';
 
+/**
+ * The version-5 fields modules/flow-logs/vpc-flow-logs.ts lists (`FLOW_LOG_FIELDS`; not imported:
+ * that module loads the AWS provider bindings), in AWS's order.
+ */
+const FLOW_LOG_FIELDS = [
+  'version', 'account-id', 'interface-id', 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'protocol', 'packets',
+  'bytes', 'start', 'end', 'action', 'log-status', 'vpc-id', 'subnet-id', 'instance-id', 'tcp-flags', 'type',
+  'pkt-srcaddr', 'pkt-dstaddr', 'region', 'az-id', 'sublocation-type', 'sublocation-id', 'pkt-src-aws-service',
+  'pkt-dst-aws-service', 'flow-direction', 'traffic-path',
+];
+
+/**
+ * The LogFormat the baseline's flow logs have, as DescribeFlowLogs reports it: `FLOW_LOG_FORMAT`
+ * once Terraform has read its `$${` escapes as a literal `${` (FlowLog.LogFormat, API_FlowLog.html).
+ */
+export const BASELINE_FLOW_LOG_FORMAT = FLOW_LOG_FIELDS.map((f) => `\${${f}}`).join(' ');
+
 export function flowLogGroupName(config: BaselineConfig): string {
   return `/${config.organization.namePrefix}/vpc-flow-logs`;
 }
@@ -27,24 +44,28 @@ export function flowLogTasks(ctx: CollectContext, pairs: readonly (readonly [str
   );
 }
 
-/** What is wrong with a VPC's flow logs; empty when one of them is as the baseline makes it. */
+/** What is wrong with a VPC's flow logs; empty when one of them is as the baseline makes it (destination, traffic, LogFormat). */
 export function flowLogProblems(config: BaselineConfig, vpcId: string, logs: readonly FlowLog[]): string | undefined {
   const mine = logs.filter((l) => l.ResourceId === vpcId);
   if (mine.length === 0) return `${vpcId}: no flow log`;
   const s3 = config.flowLogs.destination === 's3';
   const wantedDestination = s3 ? s3BucketArn(logBucketName(config, 'flowlogs')) : flowLogGroupName(config);
-  const good = mine.find(
-    (l) =>
-      l.TrafficType === 'ALL' &&
-      l.FlowLogStatus === 'ACTIVE' &&
-      (l.DeliverLogsStatus === undefined || l.DeliverLogsStatus === 'SUCCESS') &&
-      (s3
-        ? l.LogDestinationType === 's3' && (l.LogDestination === wantedDestination || l.LogDestination?.startsWith(`${wantedDestination}/`))
-        : (l.LogDestinationType ?? 'cloud-watch-logs') === 'cloud-watch-logs' && l.LogGroupName === wantedDestination),
-  );
-  if (good) return undefined;
-  const l = mine[0];
-  return `${vpcId}: flow log ${l.FlowLogId} is ${l.FlowLogStatus}/${l.DeliverLogsStatus ?? '-'}, traffic ${l.TrafficType}, to ${l.LogDestinationType} ${l.LogDestination ?? l.LogGroupName ?? ''}, not ACTIVE ALL traffic to ${wantedDestination}`;
+  const delivering = (l: FlowLog) =>
+    // FlowLog.TrafficType, FlowLogStatus, DeliverLogsStatus, LogDestinationType, LogDestination, LogGroupName (API_FlowLog.html).
+    l.TrafficType === 'ALL' &&
+    l.FlowLogStatus === 'ACTIVE' &&
+    (l.DeliverLogsStatus === undefined || l.DeliverLogsStatus === 'SUCCESS') &&
+    (s3
+      ? l.LogDestinationType === 's3' && (l.LogDestination === wantedDestination || l.LogDestination?.startsWith(`${wantedDestination}/`))
+      : (l.LogDestinationType ?? 'cloud-watch-logs') === 'cloud-watch-logs' && l.LogGroupName === wantedDestination);
+  // FlowLog.LogFormat (API_FlowLog.html): the fields of each record; the baseline's has every field
+  // through version 5 (addresses, ports, action...), a custom one may leave them out.
+  const fullFormat = (l: FlowLog) => l.LogFormat === BASELINE_FLOW_LOG_FORMAT;
+  if (mine.some((l) => delivering(l) && fullFormat(l))) return undefined;
+  const l = mine.find(delivering);
+  if (l) return `${vpcId}: flow log ${l.FlowLogId} LogFormat is '${l.LogFormat ?? '(none)'}', not the baseline's version-5 format '${BASELINE_FLOW_LOG_FORMAT}'`;
+  const first = mine[0];
+  return `${vpcId}: flow log ${first.FlowLogId} is ${first.FlowLogStatus}/${first.DeliverLogsStatus ?? '-'}, traffic ${first.TrafficType}, to ${first.LogDestinationType} ${first.LogDestination ?? first.LogGroupName ?? ''}, not ACTIVE ALL traffic to ${wantedDestination}`;
 }
 
 async function judgeFlowLogs(task: Task, config: BaselineConfig): Promise<void> {
@@ -88,7 +109,7 @@ async function judgeFlowLogs(task: Task, config: BaselineConfig): Promise<void> 
     status: problems.length ? 'FAIL' : 'PASS',
     reason: problems.length
       ? `${problems.length} of ${vpcs.length} VPC(s) not logged as configured: ${problems.join('; ')}`
-      : `all ${vpcs.length} VPC(s) (${vpcs.join(', ')}) have an ACTIVE flow log of ALL traffic`,
+      : `all ${vpcs.length} VPC(s) (${vpcs.join(', ')}) have an ACTIVE flow log of ALL traffic, every version-5 field`,
     sources,
     details: { vpcs: vpcs.length, notLogged: problems.length },
   });

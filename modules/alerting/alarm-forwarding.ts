@@ -52,7 +52,8 @@ export interface AlarmForwardingProps {
   readonly heartbeat?: { readonly ruleName: string; readonly everyMinutes: number };
   /**
    * The topic the route's own failure alarms act on (the account's alert topic): the dead-letter queue
-   * holding events, and the rules' failed deliveries. Named with `alarmNamePrefix`, so they are
+   * holding events (the alarms' and the heartbeat's), and the forwarding rule's failed deliveries (the
+   * heartbeat's own are the audit account's heartbeat alarm's to report). Named with `alarmNamePrefix`, so they are
    * forwarded like every alarm when the failure was passing; when the link stays broken, the
    * heartbeat's silence is what reaches people, from the audit account.
    * @default - no failure alarms
@@ -153,16 +154,6 @@ export class AlarmForwarding extends Construct {
           ruleName: props.ruleName,
           description: `The rule ${props.ruleName} failed to forward an alarm to the central bus (docs/monitoring.md, "When the alert route fails")`,
         }),
-        ...(props.heartbeat
-          ? [
-              ruleFailureAlarm(this, 'heartbeat-failed-alarm', {
-                ...common,
-                alarmName: `${props.alarmNamePrefix}heartbeat-failed`,
-                ruleName: props.heartbeat.ruleName,
-                description: `The heartbeat rule ${props.heartbeat.ruleName} failed to reach the central bus (docs/monitoring.md, "When the alert route fails")`,
-              }),
-            ]
-          : []),
       );
     }
     if (watchdogs.length) controlRecorder(this, props.accountId, props.region)(ROUTE_WATCHDOGS, ...watchdogs);

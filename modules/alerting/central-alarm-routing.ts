@@ -20,19 +20,10 @@ import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import { policyDocument } from '../iam/policy-document';
 import { alarmStateChangePattern } from './alarm-forwarding';
+import { ALARM_MESSAGE } from './event-patterns';
 import { ServiceQueue } from './service-queue';
 
-/**
- * What a subscriber reads: an alarm state change event's `account`, `region`, `time` and
- * `detail.alarmName` (CloudWatch User Guide, "Alarm events and EventBridge"), all without quotes
- * (alarm names are the baseline's own), so the template stays a valid JSON string.
- */
-export const ALARM_MESSAGE = {
-  inputPaths: { account: '$.account', region: '$.region', alarm: '$.detail.alarmName', time: '$.time' },
-  inputTemplate:
-    '"SOC 2 baseline alarm <alarm> is in ALARM in account <account>, Region <region>, at <time>. ' +
-    'Console: https://<region>.console.aws.amazon.com/cloudwatch/home?region=<region>#alarmsV2:alarm/<alarm> (sign in to account <account>)."',
-};
+export { ALARM_MESSAGE } from './event-patterns';
 
 export interface CentralAlarmRoutingProps {
   /** Provider of the audit account. */

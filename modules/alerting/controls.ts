@@ -7,7 +7,7 @@ export const FINDINGS_ALERTING = defineControl({
   description: 'EventBridge rules in the audit account send GuardDuty findings of severity 7 or more (every governed Region) and Security Hub HIGH/CRITICAL findings to the central alert topic.',
   tsc: ['CC7.3', 'CC7.2', 'CC4.2'],
   evidence: {
-    api: ['events:DescribeRule', 'events:ListTargetsByRule'],
+    api: ['events:DescribeRule', 'events:ListTargetsByRule', 'sns:GetTopicAttributes'],
     command: 'aws events list-targets-by-rule --rule <prefix>-guardduty-high-findings (audit account)',
     lookFor: 'In every governed Region the GuardDuty rule, and in the home Region the Security Hub rule, ENABLED, its pattern still matching a finding of severity 7 (HIGH/CRITICAL), targeting the central topic (or the home bus).',
   },
@@ -52,6 +52,6 @@ export const ROUTE_TAMPERING_ALARM = defineControl({
   evidence: {
     api: ['logs:DescribeMetricFilters', 'cloudwatch:DescribeAlarms'],
     command: 'aws logs describe-metric-filters --log-group-name <org trail log group> --filter-name-prefix <prefix>-org-alert-route-tampering && aws cloudwatch describe-alarms --alarm-names <prefix>-org-alert-route-tampering',
-    lookFor: "Each filter has exactly the baseline's pattern and emits AlertRouteTampering in the configured namespace; the alarm watches that metric (>= 1), its actions enabled, with the account's alert topic as its ALARM action; each firing has an incident record.",
+    lookFor: "Each filter has exactly the baseline's pattern and emits AlertRouteTampering in the configured namespace as the baseline writes it (one transformation emitting 1, with no dimensions, unit or default value, and no applyOnTransformedLogs, fieldSelectionCriteria or emitSystemFieldDimensions); the alarm watches that metric exactly as the baseline writes it (Statistic Sum over 300 s, EvaluationPeriods 1 (DatapointsToAlarm unset or 1), no Dimensions or Unit, GreaterThanOrEqualToThreshold 1), its actions enabled, with the account's alert topic as its ALARM action; each firing has an incident record.",
   },
 });

@@ -42,6 +42,21 @@ export const SECURITY_HUB_HIGH_CRITICAL_PATTERN = {
   },
 };
 
+/**
+ * What a subscriber reads: an alarm state change event's `account`, `region`, `time` and
+ * `detail.alarmName` (CloudWatch User Guide, "Alarm events and EventBridge"), all without quotes
+ * (alarm names are the baseline's own), so the template stays a valid JSON string.
+ */
+export const ALARM_MESSAGE = {
+  inputPaths: { account: '$.account', region: '$.region', alarm: '$.detail.alarmName', time: '$.time' },
+  inputTemplate:
+    '"SOC 2 baseline alarm <alarm> is in ALARM in account <account>, Region <region>, at <time>. ' +
+    'Console: https://<region>.console.aws.amazon.com/cloudwatch/home?region=<region>#alarmsV2:alarm/<alarm> (sign in to account <account>)."',
+};
+
+/** SQS's longest message retention, 14 days, which the route's queues keep (SQS Developer Guide, "Amazon SQS quotas"). */
+export const MAX_SQS_RETENTION_SECONDS = 1_209_600;
+
 const NUMERIC: Record<string, (a: number, b: number) => boolean> = {
   '=': (a, b) => a === b,
   '<': (a, b) => a < b,

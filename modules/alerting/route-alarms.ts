@@ -5,8 +5,8 @@
  * - a dead-letter queue holding messages: `AWS/SQS` `ApproximateNumberOfMessagesVisible`, dimension
  *   `QueueName` (SQS Developer Guide, "Available CloudWatch metrics for Amazon SQS":
  *   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html);
- * - an EventBridge rule failing to deliver: `AWS/Events` `FailedInvocations`, `InvocationsSentToDlq`
- *   and `InvocationsFailedToBeSentToDlq`, dimension `RuleName` (default bus) or `EventBusName` and
+ * - an EventBridge rule failing to deliver: `AWS/Events` `FailedInvocations` and
+ *   `InvocationsFailedToBeSentToDlq`, dimension `RuleName` (default bus) or `EventBusName` and
  *   `RuleName` (a custom bus); EventBridge sends them only when they are not zero (EventBridge User
  *   Guide, "Monitoring Amazon EventBridge": https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-monitoring.html);
  * - an SNS topic failing to deliver: `AWS/SNS` `NumberOfNotificationsFailed`, dimension `TopicName` (SNS
@@ -58,8 +58,9 @@ export function queueDepthAlarm(scope: Construct, id: string, c: RouteAlarmCommo
 }
 
 /**
- * A rule's deliveries failed, went to its dead-letter queue, or could not even reach that queue: the
- * three metrics summed (each absent when zero, hence FILL with 0).
+ * A rule's deliveries failed for good, or could not even reach its dead-letter queue: the two metrics
+ * summed (each absent when zero, hence FILL with 0). Deliveries that reached the dead-letter queue are
+ * the queue-depth alarm's; two metrics keep the alarm at two billed alarm metrics.
  */
 export function ruleFailureAlarm(scope: Construct, id: string, c: RouteAlarmCommon & { readonly ruleName: string; readonly busName?: string }): CloudwatchMetricAlarm {
   const dimensions: Record<string, string> = c.busName ? { EventBusName: c.busName, RuleName: c.ruleName } : { RuleName: c.ruleName };
@@ -75,9 +76,8 @@ export function ruleFailureAlarm(scope: Construct, id: string, c: RouteAlarmComm
     treatMissingData: 'notBreaching',
     metricQuery: [
       metric('failed', 'FailedInvocations'),
-      metric('todlq', 'InvocationsSentToDlq'),
       metric('dlqfailed', 'InvocationsFailedToBeSentToDlq'),
-      { id: 'undelivered', returnData: true, label: `Undelivered events of ${c.ruleName}`, expression: 'FILL(failed, 0) + FILL(todlq, 0) + FILL(dlqfailed, 0)' },
+      { id: 'undelivered', returnData: true, label: `Undelivered events of ${c.ruleName}`, expression: 'FILL(failed, 0) + FILL(dlqfailed, 0)' },
     ],
   });
 }

@@ -16,8 +16,9 @@ import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import { policyDocument } from '../iam/policy-document';
 
-/** SQS's longest message retention: 14 days. */
-export const MAX_SQS_RETENTION_SECONDS = 1_209_600;
+import { MAX_SQS_RETENTION_SECONDS } from './event-patterns';
+
+export { MAX_SQS_RETENTION_SECONDS };
 
 export interface ServiceQueueProps {
   readonly provider: AwsProvider;

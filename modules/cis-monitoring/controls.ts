@@ -20,7 +20,7 @@ function filterControl(f: CisMetricFilter): ControlDeclaration {
     evidence: {
       api: ['logs:DescribeMetricFilters', 'cloudwatch:DescribeAlarms'],
       command: `aws logs describe-metric-filters --log-group-name <trail log group> --filter-name-prefix <prefix>-${f.id} && aws cloudwatch describe-alarms --alarm-names <prefix>-${f.id}`,
-      lookFor: `The filter's pattern is exactly the CIS one and emits ${f.metricName} in the configured namespace; its alarm watches that metric (>= 1), its actions enabled, with the account's alert topic as its ALARM action.`,
+      lookFor: `The filter's pattern is exactly the CIS one and it emits ${f.metricName} in the configured namespace as the baseline writes it (one transformation emitting 1, with no dimensions, unit or default value, and no applyOnTransformedLogs, fieldSelectionCriteria or emitSystemFieldDimensions); its alarm watches that metric exactly as the baseline writes it (Statistic Sum over 300 s, EvaluationPeriods 1 (DatapointsToAlarm unset or 1), no Dimensions or Unit, GreaterThanOrEqualToThreshold 1), its actions enabled, with the account's alert topic as its ALARM action.`,
     },
   });
 }
@@ -36,7 +36,7 @@ export const CONSOLE_SIGNIN_OUTSIDE_BUSINESS_HOURS = defineControl({
   evidence: {
     api: ['logs:DescribeMetricFilters', 'cloudwatch:DescribeAlarms'],
     command: 'aws cloudwatch describe-alarms --alarm-names <prefix>-console-signin-outside-business-hours',
-    lookFor: "The alarm's metric math expression encodes the business hours, and its ALARM action is the account's alert topic.",
+    lookFor: "The sign-in filter as the baseline writes it (exact pattern, one transformation emitting 1, nothing more); the alarm's metric math exactly as the baseline derives it from alerts.businessHours: the one-minute Sum of ConsoleSignInSuccess in the configured namespace (no dimensions or unit), its UTC day and minute, and the business hours' expression returning the alarm's data; EvaluationPeriods 1, GreaterThanOrEqualToThreshold 1; its actions enabled, with the account's alert topic as its ALARM action.",
   },
 });
 

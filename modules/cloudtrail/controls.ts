@@ -17,7 +17,7 @@ export const ORGANIZATION_TRAIL = defineControl({
   evidence: {
     api: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus'],
     command: 'aws cloudtrail describe-trails --trail-name-list <trail> && aws cloudtrail get-trail-status --name <trail>',
-    lookFor: 'IsOrganizationTrail, IsMultiRegionTrail and IncludeGlobalServiceEvents true; IsLogging true; LatestDeliveryTime recent and no LatestDeliveryError.',
+    lookFor: 'IsOrganizationTrail, IsMultiRegionTrail and IncludeGlobalServiceEvents true; the log-archive CloudTrail bucket with no S3KeyPrefix (the baseline writes none); IsLogging true; LatestDeliveryTime recent and no LatestDeliveryError.',
   },
 });
 
@@ -65,7 +65,7 @@ export const TRAIL_CLOUDWATCH_LOGS = defineControl({
   evidence: {
     api: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus'],
     command: 'aws cloudtrail get-trail-status --name <trail>',
-    lookFor: 'CloudWatchLogsLogGroupArn is the trail log group and a role is set; LatestCloudWatchLogsDeliveryTime within 24 hours and no LatestCloudWatchLogsDeliveryError.',
+    lookFor: 'CloudWatchLogsLogGroupArn is the trail log group and CloudWatchLogsRoleArn the role the baseline creates for it (<trail name>-to-cloudwatch-logs; any role with Control Tower\'s trail); LatestCloudWatchLogsDeliveryTime within 24 hours and no LatestCloudWatchLogsDeliveryError.',
   },
 });
 
@@ -82,7 +82,7 @@ export const DATA_EVENTS = defineControl({
   evidence: {
     api: ['cloudtrail:GetEventSelectors'],
     command: 'aws cloudtrail get-event-selectors --trail-name <trail>',
-    lookFor: 'An advanced event selector per data-event type with the configured resources.',
+    lookFor: 'The management selector exactly eventCategory Equals [Management] (no readOnly, eventSource or other condition; for basic selectors, ReadWriteType All and no ExcludeManagementEventSources), and an advanced event selector per data-event type with the configured resources, using only eventCategory and resources.type (Equals) and resources.ARN (Equals or StartsWith): any other field or operator (readOnly, eventName, Not*, EndsWith) fails.',
   },
 });
 
@@ -95,8 +95,8 @@ export const ACCOUNT_TRAILS = defineControl({
   securityHub: ['CloudTrail.1'],
   prowler: ['cloudtrail_multi_region_enabled'],
   evidence: {
-    api: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'kms:DescribeKey'],
-    command: 'aws cloudtrail describe-trails --no-include-shadow-trails (in each member account)',
-    lookFor: "The account trail is multi-Region with global events, validating, encrypted with the log archive's CloudTrail key, delivering to account-trails/ and its log group, and logging.",
+    api: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors', 'kms:DescribeKey'],
+    command: 'aws cloudtrail describe-trails --no-include-shadow-trails && aws cloudtrail get-event-selectors --trail-name <account trail> (in each member account)',
+    lookFor: "The account trail is multi-Region with global events, validating, encrypted with the log archive's CloudTrail key, delivering to account-trails/ and to its log group with the role the baseline creates (<trail name>-to-cloudwatch-logs), its last CloudWatch Logs delivery within 24 hours and without error, and logging; its selectors record every management event, read and write (exactly eventCategory Equals [Management], as for the organization trail).",
   },
 });

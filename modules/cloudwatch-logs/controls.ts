@@ -30,5 +30,6 @@ export const LOG_GROUP_ENCRYPTION = defineControl({
     api: ['logs:DescribeLogGroups'],
     command: 'aws logs describe-log-groups --log-group-name-prefix <log group>',
     lookFor: 'kmsKeyId set on each baseline log group.',
+    notJudged: 'Whether the key kmsKeyId names exists and is enabled is not read (a deleted key leaves the group unreadable): the CIS kms-key-disable-or-deletion alarm fires on DisableKey and ScheduleKeyDeletion.',
   },
 });

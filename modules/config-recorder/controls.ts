@@ -13,7 +13,7 @@ export const CONFIG_RECORDER = defineControl({
   evidence: {
     api: ['config:DescribeConfigurationRecorders', 'config:DescribeConfigurationRecorderStatus', 'organizations:ListAccounts'],
     command: 'aws configservice describe-configuration-recorder-status',
-    lookFor: 'recording true and lastStatus not Failure in every governed Region; recordingGroup.allSupported true (global types in the home Region); every active account of the organization is in the config.',
+    lookFor: 'recording true and lastStatus not Failure in every governed Region; recordingGroup.allSupported true (global types in the home Region); recordingMode at the configured frequency with no recordingModeOverrides; every active account of the organization is in the config.',
   },
 });
 
@@ -25,6 +25,6 @@ export const CONFIG_DELIVERY_CHANNEL = defineControl({
   evidence: {
     api: ['config:DescribeDeliveryChannels', 'config:DescribeDeliveryChannelStatus'],
     command: 'aws configservice describe-delivery-channel-status',
-    lookFor: 's3BucketName is the central Config bucket; neither configHistoryDeliveryInfo nor configSnapshotDeliveryInfo has lastStatus Failure.',
+    lookFor: 's3BucketName is the central Config bucket, with no s3KeyPrefix and no s3KmsKeyArn (the baseline writes neither); neither configHistoryDeliveryInfo nor configSnapshotDeliveryInfo has lastStatus Failure.',
   },
 });

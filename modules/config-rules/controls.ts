@@ -24,7 +24,7 @@ function ruleControl(rule: ManagedRule): ControlDeclaration {
     evidence: {
       api: ['config:DescribeConfigRules', 'config:DescribeComplianceByConfigRule'],
       command: `aws configservice describe-compliance-by-config-rule --config-rule-names ${rule.name}`,
-      lookFor: 'The rule is deployed and ACTIVE in each account and Region it covers, and not NON_COMPLIANT (the count of noncompliant resources is given; each needs a remediation ticket).',
+      lookFor: `The rule is deployed as the baseline writes it (Source Owner AWS and SourceIdentifier ${rule.identifier}, InputParameters as the config derives them, no Scope) and ACTIVE in each account and Region it covers, and not NON_COMPLIANT (the count of noncompliant resources is given; each needs a remediation ticket).`,
     },
   });
 }
@@ -41,6 +41,6 @@ export const ADDITIONAL_CONFIG_RULES = defineControl({
   evidence: {
     api: ['config:DescribeConfigRules', 'config:DescribeComplianceByConfigRule'],
     command: 'aws configservice describe-compliance-by-config-rule --config-rule-names <rule>',
-    lookFor: 'Each added rule exists in each account and Region and reports its compliance.',
+    lookFor: 'Each added rule exists in each account and Region as the config lists it (Source Owner AWS and its identifier, its parameters, no Scope) and reports its compliance.',
   },
 });

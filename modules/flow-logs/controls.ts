@@ -14,6 +14,6 @@ export const VPC_FLOW_LOGS = defineControl({
   evidence: {
     api: ['ec2:DescribeVpcs', 'ec2:DescribeFlowLogs'],
     command: 'aws ec2 describe-flow-logs --filter Name=resource-id,Values=<vpc ids>',
-    lookFor: 'Every VPC has an ACTIVE flow log with TrafficType ALL to the configured destination.',
+    lookFor: 'Every VPC has an ACTIVE flow log with TrafficType ALL to the configured destination, its LogFormat the baseline\'s (every field through version 5): a custom format leaving fields out fails.',
   },
 });

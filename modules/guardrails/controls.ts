@@ -22,6 +22,6 @@ export const BREAK_GLASS_ALARM = defineControl({
   evidence: {
     api: ['logs:DescribeMetricFilters', 'cloudwatch:DescribeAlarms'],
     command: 'aws cloudwatch describe-alarms --alarm-names <prefix>-org-break-glass-role-used',
-    lookFor: "The alarm exists with the account's alert topic as its ALARM action; each firing has an incident record.",
+    lookFor: "The filter has exactly the baseline's pattern and emits its metric as the baseline writes it (one transformation emitting 1, with no dimensions, unit or default value, and no applyOnTransformedLogs, fieldSelectionCriteria or emitSystemFieldDimensions); the alarm watches that metric exactly as the baseline writes it (Statistic Sum over 300 s, EvaluationPeriods 1 (DatapointsToAlarm unset or 1), no Dimensions or Unit, GreaterThanOrEqualToThreshold 1), its actions enabled, with the account's alert topic as its ALARM action; each firing has an incident record.",
   },
 });

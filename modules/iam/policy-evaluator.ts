@@ -87,10 +87,19 @@ function parse(policy: PolicyInput): readonly Statement[] {
   return asList(doc.Statement);
 }
 
-/** `*` (any run of characters) and `?` (one character); everything else literal. */
+const REGEXPS = new Map<string, RegExp>();
+
+/** `*` (any run of characters) and `?` (one character); everything else literal. Compiled once per pattern. */
 function globToRegExp(pattern: string, flags = ''): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, `s${flags}`);
+  const key = `${flags}:${pattern}`;
+  let re = REGEXPS.get(key);
+  if (!re) {
+    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    re = new RegExp(`^${body}$`, `s${flags}`);
+    if (REGEXPS.size > 10_000) REGEXPS.clear();
+    REGEXPS.set(key, re);
+  }
+  return re;
 }
 
 export function globMatch(pattern: string, value: string, caseInsensitive = false): boolean {

@@ -14,6 +14,6 @@ export const KEY_ROTATION = defineControl({
     api: ['kms:DescribeKey', 'kms:GetKeyRotationStatus', 'securityhub:GetFindings'],
     command: 'aws kms get-key-rotation-status --key-id <key>',
     lookFor: 'Each log-archive key behind its alias KeyState Enabled and KeyRotationEnabled true; in every account, no FAILED Security Hub KMS.4 result for its other customer managed keys.',
-    notJudged: 'Who may use or disable a key (its key policy) is not judged here: the guardrails deny key tampering and the CIS kms-key-disable-or-deletion alarm fires on DisableKey and ScheduleKeyDeletion.',
+    notJudged: "Who may use or disable a key (its key policy) is not judged here: the guardrails deny key tampering and the CIS kms-key-disable-or-deletion alarm fires on DisableKey and ScheduleKeyDeletion. An alias moved to another key (UpdateAlias) and the buckets re-pointed to it are judged as the baseline's (the binder follows the alias); the old key scheduled for deletion afterwards is not seen, though older objects need it.",
   },
 });
