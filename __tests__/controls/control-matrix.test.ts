@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../config/load';
+import { configWarnings } from '../../config/warnings';
 import { SOC2_LOGGING_PACK } from '../../config/managed-config-rules';
 import { allStackNames, logBucketName } from '../../config/naming';
 import { SWITCHABLE_CONTROLS, type BaselineConfig } from '../../config/schema';
@@ -426,4 +427,19 @@ describe('the control declarations', () => {
     const grep = spawnSync('grep', ['-rlE', "from '\\.\\./(modules|controls)/", join(REPO_ROOT, 'config')], { encoding: 'utf8' });
     expect(grep.stdout.trim()).toBe('');
   });
+});
+
+test('with alerts.subscriptions empty, synth warns naming the field and the matrix says the central route reaches no person', () => {
+  const config = configWith((raw) => (raw.alerts = { ...raw.alerts, subscriptions: [] }));
+  expect(configWarnings(config)).toContain(
+    'alerts.subscriptions is empty: every CIS alarm and high-severity finding reaches the central alert topic, which nobody is subscribed to',
+  );
+  const { matrix, outdir } = synthMatrix(config, 'no-subscribers');
+  rmSync(outdir, { recursive: true, force: true });
+  for (const id of ['alerting.central-routing', 'alerting.route-watchdogs']) {
+    const control = matrix.controls.find((c) => c.id === id)!;
+    expect(control).toMatchObject({ status: 'deployed', statusNote: 'Deployed, but it reaches no person: alerts.subscriptions is empty, so the central alert topic has no subscriber.' });
+  }
+  // With subscribers, no such note.
+  expect(synthMatrix(exampleConfig(), 'with-subscribers').matrix.controls.find((c) => c.id === 'alerting.central-routing')!.statusNote).toBeUndefined();
 });

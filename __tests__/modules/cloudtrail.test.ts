@@ -162,10 +162,10 @@ describe('the organization trail', () => {
   });
 
   test('delivers to a KMS-encrypted log group with the configured retention', () => {
-    const logGroup = oneResource(json, 'aws_cloudwatch_log_group');
+    const logGroup = oneResource(json, 'aws_cloudwatch_log_group', (g) => g.provider !== 'aws.audit');
     expect(logGroup).toMatchObject({ provider: 'aws.management', region: 'us-east-1', name: LOG_GROUP, retention_in_days: 365 });
     expect(logGroup.kms_key_id).toBe(refTo(json, 'aws_kms_key', (k) => k.description.includes('CloudWatch Logs copy'), 'arn'));
-    expect(trail.cloud_watch_logs_group_arn).toBe(`${refTo(json, 'aws_cloudwatch_log_group', () => true, 'arn')}:*`);
+    expect(trail.cloud_watch_logs_group_arn).toBe(`${refTo(json, 'aws_cloudwatch_log_group', (g) => g.provider !== 'aws.audit', 'arn')}:*`);
   });
 
   test('the log group key lets CloudWatch Logs use it for that log group only', () => {

@@ -115,10 +115,10 @@ describe('the heartbeat: from every account with CIS alarms, along its alarm rou
   });
 
   test('it lands in one log group (whose policy lets only that rule write), one metric per account, one alarm for all of them', () => {
-    const group = oneResource(management, 'aws_cloudwatch_log_group', (g) => g.name === '/aws/events/acme-soc2/route-heartbeats');
+    const group = oneResource(management, 'aws_cloudwatch_log_group', (g) => g.name === '/acme-soc2/route-heartbeats');
     expect(group).toMatchObject({ provider: 'aws.audit', retention_in_days: config.retention.cloudWatchLogsDays, kms_key_id: expect.stringContaining('aws_kms_key.') });
     const logPolicy = oneResource(management, 'aws_cloudwatch_log_resource_policy', (p) => p.policy_name === 'acme-soc2-route-heartbeats');
-    const groupArn = `arn:aws:logs:${HOME}:${AUDIT}:log-group:/aws/events/acme-soc2/route-heartbeats`;
+    const groupArn = `arn:aws:logs:${HOME}:${AUDIT}:log-group:/acme-soc2/route-heartbeats`;
     const write = (sourceArn: string) =>
       evaluatePolicy(logPolicy.policy_document, { principal: { kind: 'service', service: 'events.amazonaws.com' }, action: 'logs:PutLogEvents', resource: `${groupArn}:log-stream:x`, context: { 'aws:SourceArn': sourceArn } }).allow;
     expect(write(`arn:aws:events:${HOME}:${AUDIT}:rule/${BUS}/acme-soc2-route-heartbeats`)).toBe('direct');

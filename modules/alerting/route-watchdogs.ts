@@ -121,8 +121,12 @@ export class RouteWatchdogs extends Construct {
       publisher: 'cloudwatch-alarms',
     });
 
-    // The heartbeats: bus -> rule -> log group -> metric (Account dimension).
-    const logGroupName = `/aws/events/${props.namePrefix}/route-heartbeats`;
+    // The heartbeats: bus -> rule -> log group -> metric (Account dimension). Under the baseline's
+    // `/<prefix>/` log groups, which the guardrails protect; the `/aws/events/` prefix is the EventBridge
+    // console's convention for the groups it lists, not a requirement of PutTargets (AWS Knowledge Center,
+    // "add an Amazon CloudWatch log group as a target to an Amazon EventBridge rule"; Unverified on a
+    // live account: docs/monitoring.md).
+    const logGroupName = `/${props.namePrefix}/route-heartbeats`;
     const logGroupArn = `arn:${PARTITION}:logs:${home}:${props.accountId}:log-group:${logGroupName}`;
     const ruleName = `${props.namePrefix}-route-heartbeats`;
     const ruleArn = `arn:${PARTITION}:events:${home}:${props.accountId}:rule/${props.busName}/${ruleName}`;
