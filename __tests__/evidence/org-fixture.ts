@@ -140,6 +140,7 @@ import { cisTargets } from '../../evidence/checks/cloudwatch';
 import { recorderName } from '../../evidence/checks/config-service';
 import { centralRuleName, deadLetterQueueName, forwardingRuleName } from '../../evidence/checks/alerting';
 import { accountWatchdogAlarms, auditWatchdogAlarms } from '../../evidence/checks/route-watchdogs';
+import { GUARDDUTY_FEATURES } from '../../modules/security-services/guardduty-features';
 import { ALARM_MESSAGE, alarmStateChangePattern, GUARDDUTY_HIGH_SEVERITY_PATTERN, MAX_SQS_RETENTION_SECONDS, SECURITY_HUB_HIGH_CRITICAL_PATTERN } from '../../modules/alerting/event-patterns';
 import { jobName } from '../../evidence/checks/security-services';
 import type { DigestScope } from '../../evidence/digest';
@@ -751,6 +752,8 @@ export interface MissingApiOptions {
 export interface MockState {
   /** GuardDuty detector Status by Region (API_GetDetector.html: ENABLED | DISABLED); absent: ENABLED. */
   guardDutyDetectorStatus: Record<string, 'ENABLED' | 'DISABLED'>;
+  /** GuardDuty detector changes by Region: a publishing frequency, features turned off (API_UpdateDetector.html). */
+  guardDutyDetector: Record<string, { frequency?: string; disabledFeatures?: string[] }>;
   /** Member RelationshipStatus overrides by `<region>/<account>` (GuardDuty API_Member.html; Macie API_Member.html). */
   guardDutyMemberStatus: Record<string, string>;
   macieMemberStatus: Record<string, string>;
@@ -782,6 +785,7 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
   const others = config.members.filter((m) => m.id !== audit);
   const state: MockState = {
     guardDutyDetectorStatus: {},
+    guardDutyDetector: {},
     guardDutyMemberStatus: {},
     macieMemberStatus: {},
     disabledStandards: {},
@@ -793,12 +797,30 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
   const guardDuty = mockClient(GuardDutyClient);
   guardDuty.on(ListDetectorsCommand).resolves({ DetectorIds: ['12abc34d567e8fa901bc2d34e56789f0'] });
   const regionOf = (getClient: () => { config: { region: () => Promise<string> } }) => getClient().config.region();
-  guardDuty.on(GetDetectorCommand).callsFake(async (_input: unknown, getClient: () => any) => ({
-    Status: state.guardDutyDetectorStatus[await regionOf(getClient)] ?? 'ENABLED',
-    FindingPublishingFrequency: 'FIFTEEN_MINUTES',
-    ServiceRole: 'arn:aws:iam::role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty',
-  }));
-  guardDuty.on(GdDescribeOrganizationConfigurationCommand).resolves({ AutoEnable: true, MemberAccountLimitReached: false, AutoEnableOrganizationMembers: 'ALL' });
+  const protection = config.securityServices.guardDuty.protection;
+  // Features as the baseline sets them (modules/security-services/guardduty.ts), shapes of GetDetector's
+  // DetectorFeatureConfigurationResult and the organization's OrganizationFeatureConfigurationResult.
+  const features = (region: string) =>
+    Object.entries(GUARDDUTY_FEATURES).map(([plan, Name]) => ({
+      Name,
+      Status: protection[plan as keyof typeof protection] && !(state.guardDutyDetector[region]?.disabledFeatures ?? []).includes(Name) ? 'ENABLED' : 'DISABLED',
+      UpdatedAt: new Date('2026-01-01T00:00:00Z'),
+    }));
+  guardDuty.on(GetDetectorCommand).callsFake(async (_input: unknown, getClient: () => any) => {
+    const region = await regionOf(getClient);
+    return {
+      Status: state.guardDutyDetectorStatus[region] ?? 'ENABLED',
+      FindingPublishingFrequency: state.guardDutyDetector[region]?.frequency ?? 'FIFTEEN_MINUTES',
+      ServiceRole: 'arn:aws:iam::role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty',
+      Features: features(region),
+    };
+  });
+  guardDuty.on(GdDescribeOrganizationConfigurationCommand).resolves(<any>{
+    AutoEnable: true,
+    MemberAccountLimitReached: false,
+    AutoEnableOrganizationMembers: 'ALL',
+    Features: Object.entries(GUARDDUTY_FEATURES).map(([plan, Name]) => ({ Name, AutoEnable: protection[plan as keyof typeof protection] ? config.securityServices.guardDuty.autoEnableMembers : 'NONE' })),
+  });
   // Members over two pages.
   guardDuty.on(GdListMembersCommand).callsFake(async (input: { NextToken?: string }, getClient: () => any) => {
     const region = await regionOf(getClient);

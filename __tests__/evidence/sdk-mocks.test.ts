@@ -42,6 +42,7 @@ import {
   ListMembersCommand as ShListMembersCommand,
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
+import { GUARDDUTY_FEATURES } from '../../modules/security-services/guardduty-features';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parse } from 'yaml';
 import { parseConfig } from '../../config/load';
@@ -156,8 +157,10 @@ describe('GuardDuty', () => {
   function mockGuardDuty() {
     const gd = mock(GuardDutyClient);
     gd.on(ListDetectorsCommand).resolves({ DetectorIds: ['det-1'] });
-    gd.on(GetDetectorCommand).resolves({ Status: 'ENABLED', ServiceRole: 'r', FindingPublishingFrequency: 'FIFTEEN_MINUTES' });
-    gd.on(GdDescribeOrganizationConfigurationCommand).resolves({ AutoEnable: true, MemberAccountLimitReached: false, AutoEnableOrganizationMembers: 'ALL' });
+    // Every protection plan on, as the example config has them (API_GetDetector.html Features, API_DescribeOrganizationConfiguration.html Features).
+    const names = Object.values(GUARDDUTY_FEATURES);
+    gd.on(GetDetectorCommand).resolves(<any>{ Status: 'ENABLED', ServiceRole: 'r', FindingPublishingFrequency: 'FIFTEEN_MINUTES', Features: names.map((Name) => ({ Name, Status: 'ENABLED' })) });
+    gd.on(GdDescribeOrganizationConfigurationCommand).resolves(<any>{ AutoEnable: true, MemberAccountLimitReached: false, AutoEnableOrganizationMembers: 'ALL', Features: names.map((Name) => ({ Name, AutoEnable: 'ALL' })) });
     gd.on(GdListMembersCommand).callsFake((input: { NextToken?: string }) => {
       const member = (id: string, status = 'Enabled') => ({ AccountId: id, MasterId: audit, Email: 'x@example.com', RelationshipStatus: status, UpdatedAt: '2026-01-01' });
       return input.NextToken

@@ -714,6 +714,28 @@ export const TAMPERINGS: readonly Tampering[] = [
     },
   },
   {
+    what: "Turn off S3 Protection on the audit account's GuardDuty detector in eu-west-1",
+    call: 'guardduty:UpdateDetector',
+    controls: ['guardduty.organization'],
+    fails: (org) => [`guardduty.organization/${audit(org)}/${OTHER}/detector`],
+    reason: /feature S3_DATA_EVENTS is DISABLED on detector \w+, not ENABLED \(securityServices\.guardDuty\.protection\.s3DataEvents\)/,
+    apply: async (org) => {
+      org.mocks.state.guardDutyDetector[OTHER] = { disabledFeatures: ['S3_DATA_EVENTS'] };
+      return async () => delete org.mocks.state.guardDutyDetector[OTHER];
+    },
+  },
+  {
+    what: 'Slow GuardDuty finding updates to every six hours in the home Region',
+    call: 'guardduty:UpdateDetector',
+    controls: ['guardduty.organization'],
+    fails: (org) => [`guardduty.organization/${audit(org)}/${HOME}/detector`],
+    reason: /FindingPublishingFrequency is SIX_HOURS, not FIFTEEN_MINUTES/,
+    apply: async (org) => {
+      org.mocks.state.guardDutyDetector[HOME] = { frequency: 'SIX_HOURS' };
+      return async () => delete org.mocks.state.guardDutyDetector[HOME];
+    },
+  },
+  {
     what: 'Disassociate a member from GuardDuty in one Region',
     call: 'guardduty:DisassociateMembers',
     controls: ['guardduty.organization'],

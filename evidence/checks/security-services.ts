@@ -43,6 +43,7 @@ import {
   type StandardsSubscription,
 } from '@aws-sdk/client-securityhub';
 import { memberRegions } from '../../config/naming';
+import { FINDING_PUBLISHING_FREQUENCY, GUARDDUTY_FEATURES } from '../../modules/security-services/guardduty-features';
 import type { BaselineConfig } from '../../config/schema';
 import { isNotFound } from '../aws';
 import { Task, type CollectContext } from '../context';
@@ -114,8 +115,24 @@ export function guardDutyTasks(ctx: CollectContext): Task[] {
               .map((m) => m.AccountId as string),
           );
           const wantedAuto = ctx.config.securityServices.guardDuty.autoEnableMembers;
+          // The protection plans the config turns on, on the administrator's detector and auto-enabled
+          // for the members (GetDetector Features[].Status, DescribeOrganizationConfiguration
+          // Features[].AutoEnable: API_GetDetector.html, API_DescribeOrganizationConfiguration.html);
+          // and findings published every 15 minutes (FindingPublishingFrequency).
+          const protection = ctx.config.securityServices.guardDuty.protection;
+          const on = (Object.entries(GUARDDUTY_FEATURES) as [keyof typeof protection, string][]).filter(([plan]) => protection[plan]);
+          const featureProblems = on.flatMap(([plan, feature]) => {
+            const status = (detector.Features ?? []).find((f) => f.Name === feature)?.Status;
+            const auto = (org.Features ?? []).find((f) => f.Name === feature)?.AutoEnable;
+            return [
+              status === 'ENABLED' ? undefined : `feature ${feature} is ${status ?? 'absent'} on detector ${detectorId}, not ENABLED (securityServices.guardDuty.protection.${plan})`,
+              auto === wantedAuto ? undefined : `feature ${feature} auto-enables ${auto ?? 'nothing'} for members, not ${wantedAuto}`,
+            ];
+          });
           const problems = [
             detector.Status === 'ENABLED' ? undefined : `detector ${detectorId} Status is ${detector.Status}`,
+            detector.FindingPublishingFrequency === FINDING_PUBLISHING_FREQUENCY ? undefined : `FindingPublishingFrequency is ${detector.FindingPublishingFrequency ?? '(unset)'}, not ${FINDING_PUBLISHING_FREQUENCY}: updated findings reach the alert route late`,
+            ...featureProblems,
             org.AutoEnableOrganizationMembers === wantedAuto ? undefined : `AutoEnableOrganizationMembers is ${org.AutoEnableOrganizationMembers ?? '(unset)'}, not ${wantedAuto}`,
             membershipProblem('GuardDuty', expectedMembers(ctx, region, false), enabled),
           ].filter((p): p is string => !!p);

@@ -17,8 +17,8 @@ export const GUARDDUTY_ORGANIZATION = defineControl({
   evidence: {
     api: ['guardduty:ListDetectors', 'guardduty:GetDetector', 'guardduty:DescribeOrganizationConfiguration', 'guardduty:ListMembers', 'guardduty:ListFindings', 'guardduty:GetFindings'],
     command: 'aws guardduty list-members --detector-id <detector> (in the audit account, each Region)',
-    lookFor: 'The detector ENABLED; AutoEnableOrganizationMembers as configured; every member account with RelationshipStatus "Enabled"; findings of the window counted by severity.',
-    notJudged: "GuardDuty suppression rules (filters with the ARCHIVE action, guardduty:ListFilters) and trusted IP lists are not read yet: a finding they archive or never raise is invisible here (the guardrails deny creating them, issue 22). Nor are the detector's protection plans (features), its finding publishing frequency, or its findings export destination (ListPublishingDestinations).",
+    lookFor: 'The detector ENABLED, publishing findings every 15 minutes, with each protection plan the config turns on ENABLED and auto-enabled for members as configured; AutoEnableOrganizationMembers as configured; every member account with RelationshipStatus "Enabled"; findings of the window counted by severity.',
+    notJudged: "GuardDuty suppression rules (filters with the ARCHIVE action, guardduty:ListFilters) and trusted IP lists are not read yet: a finding they archive or never raise is invisible here (the guardrails deny creating them, issue 22). Nor is its findings export destination (ListPublishingDestinations).",
   },
 });
 

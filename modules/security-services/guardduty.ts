@@ -14,21 +14,11 @@ import { controlRecorder } from '../../controls/record';
 import { GUARDDUTY_ORGANIZATION } from './controls';
 import { Construct, type IConstruct } from 'constructs';
 import type { BaselineConfig } from '../../config/schema';
+import { FINDING_PUBLISHING_FREQUENCY, GUARDDUTY_FEATURES, RUNTIME_AGENTS } from './guardduty-features';
 
 type Protection = BaselineConfig['securityServices']['guardDuty']['protection'];
 
-/** Config protection plan → GuardDuty feature name. */
-export const GUARDDUTY_FEATURES: Record<keyof Protection, string> = {
-  s3DataEvents: 'S3_DATA_EVENTS',
-  eksAuditLogs: 'EKS_AUDIT_LOGS',
-  ebsMalwareProtection: 'EBS_MALWARE_PROTECTION',
-  rdsLoginEvents: 'RDS_LOGIN_EVENTS',
-  lambdaNetworkLogs: 'LAMBDA_NETWORK_LOGS',
-  runtimeMonitoring: 'RUNTIME_MONITORING',
-};
-
-/** Runtime Monitoring's agents, managed by GuardDuty when the plan is on. */
-export const RUNTIME_AGENTS = ['EKS_ADDON_MANAGEMENT', 'ECS_FARGATE_AGENT_MANAGEMENT', 'EC2_AGENT_MANAGEMENT'];
+export { GUARDDUTY_FEATURES, RUNTIME_AGENTS } from './guardduty-features';
 
 export interface GuardDutyProps {
   /** Provider of the audit account. */
@@ -60,7 +50,7 @@ export class GuardDuty extends Construct {
       const detector = new GuarddutyDetector(this, `detector-${region}`, {
         ...regional,
         enable: true,
-        findingPublishingFrequency: 'FIFTEEN_MINUTES',
+        findingPublishingFrequency: FINDING_PUBLISHING_FREQUENCY,
       });
       this.detectors.set(region, detector);
       const organization = new GuarddutyOrganizationConfiguration(this, `organization-${region}`, {
