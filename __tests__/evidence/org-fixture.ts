@@ -638,6 +638,34 @@ function watchdogAlarm(AlarmName: string, AlarmActions: string[]) {
   return { AlarmName, AlarmActions, ActionsEnabled: true, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' as const, Namespace: 'AWS/Events', MetricName: 'FailedInvocations', Statistic: 'Sum' as const, Period: 300, TreatMissingData: 'notBreaching' };
 }
 
+/**
+ * A Security Hub control finding as Security Hub imports it (AWS Security Finding Format,
+ * https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_AwsSecurityFinding.html); the same
+ * resource and control give the same Id, so a later import replaces the finding.
+ */
+export function controlFinding(f: { accountId: string; control: string; standard: string; status: 'PASSED' | 'FAILED'; resource: string; resourceType: string; at: Date }) {
+  const at = f.at.toISOString();
+  return {
+    SchemaVersion: '2018-10-08',
+    Id: `arn:aws:securityhub:${HOME}:${f.accountId}:security-control/${f.control}/finding/${f.resource.replace(/[^a-z0-9]/gi, '')}`,
+    ProductArn: `arn:aws:securityhub:${HOME}::product/aws/securityhub`,
+    ProductName: 'Security Hub',
+    GeneratorId: `security-control/${f.control}`,
+    AwsAccountId: f.accountId,
+    Region: HOME,
+    Types: ['Software and Configuration Checks/Industry and Regulatory Standards'],
+    CreatedAt: at,
+    UpdatedAt: at,
+    Severity: { Label: f.status === 'PASSED' ? 'INFORMATIONAL' : 'MEDIUM' },
+    Title: f.control,
+    Description: f.control,
+    RecordState: 'ACTIVE',
+    Workflow: { Status: f.status === 'PASSED' ? 'RESOLVED' : 'NEW' },
+    Compliance: { Status: f.status, SecurityControlId: f.control, AssociatedStandards: [{ StandardsId: `standards/${f.standard}` }] },
+    Resources: [{ Type: f.resourceType, Id: f.resource }],
+  };
+}
+
 /** Security Hub: the audit account administers the organization, centrally configured; control findings imported. */
 export async function seedSecurityHub(moto: MotoAccounts, config: BaselineConfig): Promise<void> {
   const { managementAccountId: management, auditAccountId: audit } = config.organization;
@@ -651,26 +679,8 @@ export async function seedSecurityHub(moto: MotoAccounts, config: BaselineConfig
   );
   const others = config.members.filter((m) => m.id !== audit);
   await hub.send(new CreateMembersCommand({ AccountDetails: others.map((m) => ({ AccountId: m.id, Email: m.email })) }));
-  const now = new Date().toISOString();
-  const finding = (accountId: string, control: string, standard: string, status: 'PASSED' | 'FAILED', resource: string) => ({
-    SchemaVersion: '2018-10-08',
-    Id: `arn:aws:securityhub:${HOME}:${accountId}:security-control/${control}/finding/${resource.replace(/[^a-z0-9]/gi, '')}`,
-    ProductArn: `arn:aws:securityhub:${HOME}::product/aws/securityhub`,
-    ProductName: 'Security Hub',
-    GeneratorId: `security-control/${control}`,
-    AwsAccountId: accountId,
-    Region: HOME,
-    Types: ['Software and Configuration Checks/Industry and Regulatory Standards'],
-    CreatedAt: now,
-    UpdatedAt: now,
-    Severity: { Label: status === 'PASSED' ? 'INFORMATIONAL' : 'MEDIUM' },
-    Title: control,
-    Description: control,
-    RecordState: 'ACTIVE',
-    Workflow: { Status: status === 'PASSED' ? 'RESOLVED' : 'NEW' },
-    Compliance: { Status: status, SecurityControlId: control, AssociatedStandards: [{ StandardsId: `standards/${standard}` }] },
-    Resources: [{ Type: 'AwsKmsKey', Id: resource }],
-  });
+  const now = new Date();
+  const finding = (accountId: string, control: string, standard: string, status: 'PASSED' | 'FAILED', resource: string) => controlFinding({ accountId, control, standard, status, resource, resourceType: 'AwsKmsKey', at: now });
   await hub.send(
     new BatchImportFindingsCommand({
       Findings: [

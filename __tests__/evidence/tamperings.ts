@@ -51,7 +51,7 @@ import {
 import { centralRuleName, deadLetterQueueName, forwardingRuleName } from '../../evidence/checks/alerting';
 import { CIS_METRIC_FILTERS } from '../../modules/cis-monitoring/cis-metric-filters';
 import type { HealthyOrg } from './healthy-org';
-import { HOME, keyArn, OTHER, unmocked } from './org-fixture';
+import { controlFinding, HOME, keyArn, OTHER, unmocked } from './org-fixture';
 
 export interface Tampering {
   /** What the admin does, in words (the docs table's first column). */
@@ -778,7 +778,8 @@ export const TAMPERINGS: readonly Tampering[] = [
     reason: /1 control\(s\) with 1 failed check\(s\) across the organization: S3\.5/,
     apply: async (org) => {
       const sh = await org.accounts.client(SecurityHubClient, audit(org));
-      const finding = (status: 'PASSED' | 'FAILED') => securityHubControlFinding(org, 'S3.5', status, `arn:aws:s3:::member-bucket-${workload(org)}`);
+      const finding = (status: 'PASSED' | 'FAILED') =>
+        controlFinding({ accountId: workload(org), control: 'S3.5', standard: 'aws-foundational-security-best-practices/v/1.0.0', status, resource: `arn:aws:s3:::member-bucket-${workload(org)}`, resourceType: 'AwsS3Bucket', at: org.clock });
       await unmocked(sh, new BatchImportFindingsCommand({ Findings: [finding('FAILED')] as never }));
       return () => unmocked(sh, new BatchImportFindingsCommand({ Findings: [finding('PASSED')] as never }));
     },
@@ -847,31 +848,6 @@ export async function seedOtherKey(org: HealthyOrg): Promise<void> {
   const kms = await org.accounts.client(KMSClient, la(org));
   const { CreateKeyCommand } = await import('@aws-sdk/client-kms');
   OTHER_KEYS.set('other', (await kms.send(new CreateKeyCommand({ Description: "An admin's own key" }))).KeyMetadata!.Arn!);
-}
-
-/** A Security Hub control finding (AWS Security Finding Format, API_AwsSecurityFinding.html). */
-function securityHubControlFinding(org: HealthyOrg, control: string, status: 'PASSED' | 'FAILED', resource: string) {
-  const now = org.clock.toISOString();
-  const accountId = org.ids.workload;
-  return {
-    SchemaVersion: '2018-10-08',
-    Id: `arn:aws:securityhub:${HOME}:${accountId}:security-control/${control}/finding/tampered`,
-    ProductArn: `arn:aws:securityhub:${HOME}::product/aws/securityhub`,
-    ProductName: 'Security Hub',
-    GeneratorId: `security-control/${control}`,
-    AwsAccountId: accountId,
-    Region: HOME,
-    Types: ['Software and Configuration Checks/Industry and Regulatory Standards'],
-    CreatedAt: now,
-    UpdatedAt: now,
-    Severity: { Label: status === 'PASSED' ? 'INFORMATIONAL' : 'MEDIUM' },
-    Title: control,
-    Description: control,
-    RecordState: 'ACTIVE',
-    Workflow: { Status: status === 'PASSED' ? 'RESOLVED' : 'NEW' },
-    Compliance: { Status: status, SecurityControlId: control, AssociatedStandards: [{ StandardsId: 'standards/aws-foundational-security-best-practices/v/1.0.0' }] },
-    Resources: [{ Type: 'AwsS3Bucket', Id: resource }],
-  };
 }
 
 /** The table docs/evidence.md shows (tamper.test.ts checks it is there, as declared). */
