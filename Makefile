@@ -1,7 +1,8 @@
-# The two commands a fresh clone needs (Node.js >= 20, Python >= 3.9 and make; nothing else):
+# The two commands a fresh clone needs (Python >= 3.9, make, and npm with any Node.js; nothing else):
 #   make synth   synthesizes the example org (or BASELINE_CONFIG) into cdktf.out/
 #   make test    lint, typecheck, jest, then checkov on the synthesized example
-# Each installs what it needs: node_modules from package-lock.json, checkov into .venv.
+# Each installs what it needs: the project's Node.js when the one on PATH is older, node_modules from
+# package-lock.json, checkov into .venv; and says so, with why and roughly how long, before it does.
 # `make help` (the default goal) lists every target and the environment variables the project reads.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -11,6 +12,18 @@ VENV_STAMP := $(VENV)/.install-stamp
 
 # cdktf's CLI checks for updates over the network unless told not to.
 export CHECKPOINT_DISABLE := 1
+
+# The Node.js the project runs and tests on is pinned in .nvmrc (an LTS line: README, "Working on the
+# project"). When `node` on PATH is older, bin/ensure-node installs the pinned version from the npm
+# registry into .tools/ (once, checked against its recorded sha512; it says so on stderr) and every
+# target runs with it first on PATH. Targets that run no Node (help, clean, chromium) skip this.
+ifneq ($(filter-out help clean chromium,$(or $(MAKECMDGOALS),$(.DEFAULT_GOAL))),)
+PROJECT_NODE_BIN := $(shell bin/ensure-node --verbose)
+ifneq ($(.SHELLSTATUS),0)
+$(error bin/ensure-node found no supported Node.js (it said why, above))
+endif
+export PATH := $(if $(PROJECT_NODE_BIN),$(PROJECT_NODE_BIN):)$(PATH)
+endif
 
 .PHONY: help synth build bench test jest lint typecheck checkov clean schema chromium evidence
 
@@ -22,7 +35,7 @@ help:
 	@echo "  make lint       eslint over the tree, no warning allowed"
 	@echo "  make typecheck  tsc over the tree"
 	@echo "  make jest       the jest tests"
-	@echo "  make checkov    synth the example org into a clean cdktf.out/ and judge it with checkov (installed into .venv)"
+	@echo "  make checkov    synth the example org into a clean .checkov.out/ (never cdktf.out/) and judge it with checkov (installed into .venv)"
 	@echo "  make build      compile the synth code to dist/ (make synth does it)"
 	@echo "  make bench      time full, incremental and one-stack synth and a vend at 5x3, 100x17 and 1,000x17"
 	@echo "                  accounts x Regions (BENCH_SIZES=100x17 to choose; takes a few minutes)"
@@ -30,7 +43,7 @@ help:
 	@echo "  make evidence   collect the organization's audit evidence, read-only, into the binder EVIDENCE_OUT"
 	@echo "                  (default evidence-binder; EVIDENCE_ARGS adds options: bin/baseline evidence --help)"
 	@echo "  make chromium   install Debian's chromium when missing (the binder tests open it headless; make jest does it)"
-	@echo "  make clean      remove cdktf.out/ and dist/"
+	@echo "  make clean      remove .checkov.out/ and dist/ (not cdktf.out/: it holds the local state, cdktf.out/state/, and may hold stacks still to destroy)"
 	@echo "  make help       this list"
 	@echo ""
 	@echo "Environment variables:"
@@ -48,13 +61,17 @@ help:
 	@echo ""
 	@echo "The project's command line (vend, list, remove...): bin/baseline --help"
 
+# Each long step says first what runs, why, and roughly how long and how big
+# (__tests__/bin/make-steps.test.ts keeps every one announced).
 $(NODE_STAMP): package.json package-lock.json
+	@echo "make: installing node_modules from package-lock.json (npm ci: ~1.1 GB, 1-2 min; again only when package.json or the lock changes)"
 	npm ci --no-audit --no-fund
 	@touch $@
 
 $(VENV_STAMP): requirements-dev.txt
+	@echo "make: installing checkov into $(VENV) from requirements-dev.txt (pip: ~500 MB, about a minute; the tests' moto comes with it)"
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(VENV)/bin/pip install --progress-bar off --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
 # Synth runs compiled JavaScript: it starts faster than tsx, and its stack traces skip source maps.
@@ -66,28 +83,36 @@ synth: build
 	node dist/main.js
 
 lint: $(NODE_STAMP)
+	@echo "make: linting the tree (eslint, no warning allowed: ~30 s)"
 	npx eslint --max-warnings 0 .
 
 typecheck: $(NODE_STAMP)
+	@echo "make: typechecking the tree (tsc: ~30 s, silent until it finds an error)"
 	npx tsc -p .
 
 # The evidence tests start moto (requirements-dev.txt, in .venv) and render the binder in Chromium.
 jest: $(NODE_STAMP) $(VENV_STAMP) chromium
+	@echo "make: running the jest tests (several minutes; a summary of the slowest files at the end)"
 	npx jest
 
 # Debian's Chromium, when missing: the binder tests open it headless (CI runs as root on Debian;
 # elsewhere through sudo).
 chromium:
-	@command -v chromium >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends chromium; }
+	@command -v chromium >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "make: chromium is missing: installing Debian's chromium with apt-get (~400 MB, 1-2 min; the evidence binder tests render it headless)"; \
+	  $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends chromium; }
 
 # checkov judges the example org exactly as `make synth` writes it, from a clean output folder.
 # checkov exits 0 when it cannot parse a file (and then judges nothing in it), so a parsing error
 # fails here too: every stack must be judged.
+# It synthesizes into its own folder, .checkov.out/, never into cdktf.out/: that is the user's org, whose
+# folders may hold stacks still to destroy.
+CHECKOV_OUT := .checkov.out
 checkov: build $(VENV_STAMP)
-	rm -rf cdktf.out
-	BASELINE_CONFIG= BASELINE_STACKS= node dist/main.js
-	set -o pipefail; $(VENV)/bin/checkov --config-file .checkov.yaml -d cdktf.out 2>&1 | tee cdktf.out/checkov.log
-	@! grep -q 'Parsing errors: [1-9]' cdktf.out/checkov.log || { echo 'checkov could not parse a stack (see above): it judged nothing in it' >&2; exit 1; }
+	rm -rf $(CHECKOV_OUT)
+	BASELINE_CONFIG= BASELINE_STACKS= CDKTF_OUTDIR=$(CHECKOV_OUT) node dist/main.js
+	set -o pipefail; $(VENV)/bin/checkov --config-file .checkov.yaml -d $(CHECKOV_OUT) 2>&1 | tee $(CHECKOV_OUT)/checkov.log
+	@! grep -q 'Parsing errors: [1-9]' $(CHECKOV_OUT)/checkov.log || { echo 'checkov could not parse a stack (see above): it judged nothing in it' >&2; exit 1; }
 
 test: lint typecheck jest checkov
 
@@ -104,5 +129,7 @@ EVIDENCE_OUT ?= evidence-binder
 evidence: $(NODE_STAMP)
 	bin/baseline evidence --out $(EVIDENCE_OUT) $(EVIDENCE_ARGS)
 
+# cdktf.out/ is not removed: it holds the local state (cdktf.out/state/) and may hold stacks of removed
+# accounts still to destroy (removed-stacks.json).
 clean:
-	rm -rf cdktf.out dist
+	rm -rf $(CHECKOV_OUT) dist

@@ -53,7 +53,10 @@ describe('main.ts', () => {
   test('a missing config file is an error naming the file', () => {
     const result = run(dir, { BASELINE_CONFIG: 'nope.yaml' });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`${join(dir, 'nope.yaml')} is not a valid baseline config:\n  cannot read the file: ENOENT`);
+    // A sentence, not the system's ENOENT: which file, and what names it.
+    expect(result.stderr).toBe(
+      `error: ${join(dir, 'nope.yaml')}: no such file (BASELINE_CONFIG or --config names the config file; when neither is given it is baseline.config.yaml in the current folder)\n`,
+    );
     expect(existsSync(join(dir, 'cdktf.out'))).toBe(false);
   });
 
@@ -85,7 +88,7 @@ describe('main.ts', () => {
     expect(result.stdout).toContain('synthesized 2 stack(s): management, member-444444444444');
   });
 
-  test('a second synth rewrites only the stack whose member changed, removes a dropped one, and lists both', () => {
+  test('a second synth rewrites only the stack whose member changed, keeps the folder of a dropped one with a warning, and lists both', () => {
     const stacks = join(dir, 'cdktf.out', 'stacks');
     const example = readFileSync(EXAMPLE_CONFIG_FILE, 'utf8');
     writeFileSync(join(dir, 'org.yaml'), example);
@@ -96,20 +99,50 @@ describe('main.ts', () => {
     const dropped = example.slice(0, example.indexOf('  - id: "555555555555"'));
     writeFileSync(join(dir, 'org.yaml'), dropped.replace('environment: production', 'environment: prod'));
     const result = run(dir, { BASELINE_CONFIG: 'org.yaml' });
-    expect(result.stderr).toBe('');
+    // The folder may hold a stack whose resources still exist: kept, and the warning says what to do.
+    expect(result.stderr).toBe(
+      'warning: cdktf.out/stacks/member-555555555555 is kept though no stack of the config is named member-555555555555 (it is in neither members nor removedMembers): if account 555555555555 left the baseline, move its entry to removedMembers (with removedOn: YYYY-MM-DD and reason: why it left; or run baseline remove) so that the pipeline destroys member-555555555555; delete the folder once its resources are destroyed\n',
+    );
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^changed member-444444444444; removed member-555555555555; 4 unchanged \(built \d+ of 5, the others reused; see cdktf\.out\/changed-stacks\.json\)$/m);
-    expect(JSON.parse(readFileSync(join(dir, 'cdktf.out', 'changed-stacks.json'), 'utf8'))).toEqual({
-      changed: ['member-444444444444'],
+    // management reads the member list (its output may change with it); no other stack does.
+    const changed = JSON.parse(readFileSync(join(dir, 'cdktf.out', 'changed-stacks.json'), 'utf8'));
+    const withManagement = changed.changed.includes('management');
+    expect(result.stdout).toMatch(/^changed (management, )?member-444444444444; [34] unchanged \(built \d+ of 5, the others reused; see cdktf\.out\/changed-stacks\.json\)$/m);
+    expect(changed).toEqual({
+      changed: [...(withManagement ? ['management'] : []), 'member-444444444444'],
       added: [],
-      removed: ['member-555555555555'],
-      unchanged: 4,
+      removed: [],
+      orphaned: ['member-555555555555'],
+      unchanged: withManagement ? 3 : 4,
     });
     const after = mtimes();
-    expect(Object.keys(after).sort()).toEqual(Object.keys(before).filter((s) => s !== 'member-555555555555').sort());
+    expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
     for (const stack of Object.keys(after)) {
-      if (stack === 'member-444444444444') expect(after[stack]).not.toBe(before[stack]);
+      if (changed.changed.includes(stack)) expect(after[stack]).not.toBe(before[stack]);
       else expect(after[stack]).toBe(before[stack]);
     }
+  });
+
+  test("a config of another organization is refused (exit 1) before anything in the output folder changes, naming the folder's organization and config", () => {
+    const example = readFileSync(EXAMPLE_CONFIG_FILE, 'utf8');
+    writeFileSync(join(dir, 'org.yaml'), example);
+    writeFileSync(join(dir, 'other.yaml'), example.replace('o-exampleorg01', 'o-otherorg0001'));
+    expect(run(dir, { BASELINE_CONFIG: 'org.yaml', BASELINE_STACKS: 'member-555555555555' }).status).toBe(0);
+    const out = join(dir, 'cdktf.out');
+    const files = () =>
+      (readdirSync(out, { recursive: true, encoding: 'utf8' }) as string[]).map((f) => `${f} ${statSync(join(out, f)).mtimeMs}`).sort();
+    const before = files();
+    const result = run(dir, { BASELINE_CONFIG: 'other.yaml' });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'error: cdktf.out holds the stacks of organization o-exampleorg01 (management account 111111111111, config org.yaml), not of o-otherorg0001 (management account 111111111111) (config other.yaml); nothing was written. ' +
+        'Choose another output folder (CDKTF_OUTDIR for make synth, --outdir for baseline commands), or delete cdktf.out once nothing in it needs destroying (its removed-stacks.json and changed-stacks.json "orphaned" list those that may)\n',
+    );
+    expect(files()).toEqual(before);
+    // Another config file of the same organization may synthesize into it.
+    writeFileSync(join(dir, 'copy.yaml'), example);
+    expect(run(dir, { BASELINE_CONFIG: 'copy.yaml', BASELINE_STACKS: 'member-555555555555' }).status).toBe(0);
+    expect(run(dir, { BASELINE_CONFIG: 'other.yaml', CDKTF_OUTDIR: 'other.out', BASELINE_STACKS: 'member-555555555555' }).status).toBe(0);
   });
 });

@@ -7,7 +7,9 @@
  * - one-stack synth: `BASELINE_STACKS=member-<id>` into an empty output folder;
  * - vend: `bin/baseline vend` of a new account, into the output folder of the full synth;
  *
- * each with its wall time, the peak RSS of the largest process of its tree (sampled from /proc, so
+ * each with its wall time, its CPU time (user + system seconds of the command and every process it
+ * waited for, from bash's `times`: unlike wall time, it does not depend on what else the machine is
+ * doing), the peak RSS of the largest process of its tree (sampled from /proc, so
  * Linux only), the stacks written and the resources per second (resources in the stacks written ÷
  * wall time). Prints a Markdown table and the machine it ran on.
  *
@@ -26,6 +28,8 @@ const SAMPLE_MS = 50;
 
 interface Measurement {
   readonly wallSeconds: number;
+  /** User + system CPU seconds of the command and its descendants (all reaped before it exits). */
+  readonly cpuSeconds: number;
   readonly peakRssBytes: number;
   readonly stdout: string;
 }
@@ -51,10 +55,35 @@ function highWaterMark(pid: number): number {
   }
 }
 
+/** `0m1.234s` (bash's `times` format) in seconds. */
+function bashSeconds(text: string): number {
+  const m = /^(\d+)m([\d.]+)s$/.exec(text);
+  if (!m) throw new Error(`bench: cannot read the CPU time "${text}" (bash times)`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+/**
+ * The children's CPU time bash's `times` printed: its second line, "<user> <system>" of the processes
+ * it waited for (bash manual, "Bourne Shell Builtins": "Print out the user and system times used by
+ * the shell and its children"). A process's children count once it has waited for them, so worker
+ * processes the synth reaps are included.
+ */
+function childrenCpuSeconds(timesOutput: string): number {
+  const lines = timesOutput.trim().split('\n');
+  const [user, system] = (lines[1] ?? '').trim().split(/\s+/);
+  return bashSeconds(user ?? '') + bashSeconds(system ?? '');
+}
+
 function measure(command: string, args: readonly string[], cwd: string, env: Record<string, string>): Promise<Measurement> {
   return new Promise((done, fail) => {
     const started = process.hrtime.bigint();
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const timesFile = join(cwd, `.bench-times-${process.pid}`);
+    // bash runs the command, waits for it, then writes the CPU time of what it waited for.
+    const child = spawn('bash', ['-c', '"$@"; status=$?; times > "$BENCH_TIMES_FILE"; exit $status', 'bench', command, ...args], {
+      cwd,
+      env: { ...process.env, ...env, BENCH_TIMES_FILE: timesFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -68,8 +97,10 @@ function measure(command: string, args: readonly string[], cwd: string, env: Rec
     child.on('exit', (code) => {
       clearInterval(timer);
       const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code !== 0) fail(new Error(`${command} ${args.join(' ')} exited ${code}:\n${stderr}`));
-      else done({ wallSeconds, peakRssBytes: peak, stdout });
+      if (code !== 0) return fail(new Error(`${command} ${args.join(' ')} exited ${code}:\n${stderr}`));
+      const cpuSeconds = childrenCpuSeconds(readFileSync(timesFile, 'utf8'));
+      rmSync(timesFile, { force: true });
+      done({ wallSeconds, cpuSeconds, peakRssBytes: peak, stdout });
     });
   });
 }
@@ -140,13 +171,13 @@ async function benchOrg(accounts: number, regions: number): Promise<Row[]> {
 
 function table(rows: readonly Row[]): string {
   const lines = [
-    '| Org (accounts × Regions) | Operation | Wall time | Peak RSS, largest process | Stacks written | Resources/s |',
-    '| --- | --- | ---: | ---: | ---: | ---: |',
+    '| Org (accounts × Regions) | Operation | Wall time | CPU time | Peak RSS, largest process | Stacks written | Resources/s |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
-    const { wallSeconds, peakRssBytes } = r.measurement;
+    const { wallSeconds, cpuSeconds, peakRssBytes } = r.measurement;
     lines.push(
-      `| ${r.org} | ${r.operation} | ${wallSeconds.toFixed(1)} s | ${(peakRssBytes / 2 ** 20).toFixed(0)} MB | ${r.stacksWritten.toLocaleString('en-US')} | ${Math.round(r.resources / wallSeconds).toLocaleString('en-US')} |`,
+      `| ${r.org} | ${r.operation} | ${wallSeconds.toFixed(1)} s | ${cpuSeconds.toFixed(1)} s | ${(peakRssBytes / 2 ** 20).toFixed(0)} MB | ${r.stacksWritten.toLocaleString('en-US')} | ${Math.round(r.resources / wallSeconds).toLocaleString('en-US')} |`,
     );
   }
   return lines.join('\n');

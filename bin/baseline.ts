@@ -7,12 +7,13 @@
  *   baseline help <command>                a command's usage and options, one line each
  *   baseline <command> --help | -h         the same
  *
- * Help goes to stdout and exits 0. stdout carries a command's result, stderr its messages. Exit codes:
- * 0 done, 1 refused (CommandError: bad input, conflict, invalid config, failed check), 2 usage
- * (UsageError, unknown command or option: the message names it, followed by the command's usage).
+ * Help goes to stdout and exits 0. stdout carries a command's result, stderr its messages. Exit codes
+ * (EXIT_CODES): 0 done, 1 refused (CommandError: bad input, conflict, invalid config, failed check), 2
+ * usage (UsageError, unknown command or option: the message names it, followed by the command's usage),
+ * 3 evidence incomplete (`evidence` only).
  */
 import { parseArgs } from 'node:util';
-import { CommandError, UsageError, type CliCommand, type CliIo, type CliOption, type CliValues } from './cli-command';
+import { CommandError, EXIT_CODES, UsageError, type CliCommand, type CliIo, type CliOption, type CliValues } from './cli-command';
 import { listCommand, removeCommand, vendCommand } from '../vending/cli';
 import { reviewCommand } from '../review/cli';
 import { pipelineCommand } from '../pipeline/cli';
@@ -55,7 +56,10 @@ export function mainHelp(commands: readonly CliCommand[] = COMMANDS): string {
     ...columns([...commands.map((c) => [c.name, c.summary] as const), ['help', 'Print this help, or a command\'s help (same as <command> --help).']]),
     '',
     'Run "baseline <command> --help" for a command\'s usage and options.',
-    'stdout carries a command\'s result, stderr its messages. Exit codes: 0 done, 1 refused, 2 usage error.',
+    'stdout carries a command\'s result, stderr its messages.',
+    '',
+    'exit codes:',
+    ...columns(Object.entries(EXIT_CODES)),
     '',
   ].join('\n');
 }

@@ -49,3 +49,14 @@ export class UsageError extends Error {}
 
 /** The command was understood but refused (bad input file, invalid config, failed check): exit 1. */
 export class CommandError extends Error {}
+
+/**
+ * Every exit code `baseline` uses, and what it means: `baseline --help` prints this list and a test
+ * (__tests__/bin/exit-codes.test.ts) keeps the README's list and the commands' codes equal to it.
+ */
+export const EXIT_CODES: Readonly<Record<number, string>> = {
+  0: 'done',
+  1: 'refused (bad input, conflict, invalid config, lock timeout; for evidence, a control failed)',
+  2: 'usage error (the message names the option)',
+  3: 'evidence incomplete (evidence only: no control failed, but some evidence could not be collected)',
+};

@@ -17,6 +17,33 @@ export function allStackNames(config: BaselineConfig): string[] {
   return [MANAGEMENT_STACK, ...config.members.map((m) => memberStackName(m.id))];
 }
 
+/**
+ * The stacks of removed accounts (`removedMembers`) that the pipeline must still destroy: synthesized,
+ * so their folders stay where the pipeline finds them, but never planned for apply.
+ */
+export function removedStackNames(config: BaselineConfig): string[] {
+  return config.removedMembers.map((m) => memberStackName(m.id));
+}
+
+/**
+ * Every stack a synth writes: the org's stacks (`allStackNames`), then the removed accounts' stacks
+ * awaiting destroy (`removedStackNames`). `BASELINE_STACKS` selects among these.
+ */
+export function synthStackNames(config: BaselineConfig): string[] {
+  return [...allStackNames(config), ...removedStackNames(config)];
+}
+
+/**
+ * The member entry a stack is built from: a live account's, or a removed account's as it was saved
+ * (without `removedOn` and `reason`, so that its stack is byte for byte the one that was applied).
+ */
+export function stackMembers(config: BaselineConfig): Map<string, MemberAccount> {
+  return new Map<string, MemberAccount>([
+    ...config.members.map((m): [string, MemberAccount] => [memberStackName(m.id), m]),
+    ...config.removedMembers.map(({ removedOn: _removedOn, reason: _reason, ...m }): [string, MemberAccount] => [memberStackName(m.id), m]),
+  ]);
+}
+
 /** The Regions a member's baseline covers, home Region first. */
 export function memberRegions(config: BaselineConfig, member: MemberAccount): string[] {
   const regions = member.regions ?? config.regions.governed;

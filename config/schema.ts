@@ -6,7 +6,11 @@
 import { z } from 'zod';
 import { BASELINE_CONFIG_RULE_NAMES } from './managed-config-rules';
 import { guardrailsIssues, guardrailsSchema } from './guardrails-schema';
+import { planRoleIssues } from './plan-role';
 import { LOG_BUCKET_KINDS, logBucketName } from './naming';
+import { organizationalUnitRef, ouSchema } from './organizational-unit';
+import { BINDINGS_PROVIDER_VERSION, providerConstraintSchema } from './provider-version';
+import { AWS_REGIONS, isKnownRegion, unknownRegionMessage } from './regions';
 
 /** CloudWatch Logs only accepts these retention values (days). */
 export const CLOUDWATCH_RETENTION_DAYS = [
@@ -163,7 +167,9 @@ export const memberSchema = z.strictObject({
     .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, { error: 'may hold only letters, digits, spaces and _ . : / = + - @ (it becomes a tag value)' })
     .describe('A human name for the account, used in tags and listings.'),
   email: z.email({ error: 'must be an email address' }).describe("The account's root email address, as in AWS Organizations."),
-  ou: z.string().min(1).describe('Its organizational unit: an OU id (`ou-xxxx-xxxxxxxx`), `Root`, or an OU path such as `Workloads/Prod`.'),
+  ou: ouSchema.describe(
+    'Its organizational unit: `Root` (or the root id `r-...`), an OU id (`ou-` then 4-32 and 8-32 lowercase letters or digits, as AWS Organizations forms them), or an OU path of OU names from the root such as `Workloads/Prod` (names of letters, digits, spaces and `_ . : = + - @`; an OU named otherwise is given by its id). The management plan fails when an OU id, or a name of a path, does not exist in the organization (docs/architecture.md).',
+  ),
   regions: z
     .array(regionSchema)
     .min(1)
@@ -181,7 +187,9 @@ export const memberSchema = z.strictObject({
 });
 
 const localStateSchema = z.strictObject({
-  backend: z.literal('local').describe('Local state (`terraform.<stack>.tfstate` in the project folder): synth and plan need no AWS.'),
+  backend: z
+    .literal('local')
+    .describe('Local state: `<output folder>/state/terraform.<stack>.tfstate` (`cdktf.out/state/`), by a path relative to the stack\'s folder, never an absolute one; synth and plan need no AWS.'),
 });
 
 const s3StateSchema = z.strictObject({
@@ -209,6 +217,13 @@ const s3StateSchema = z.strictObject({
     .describe("Role to assume for state access. Omitted: the pipeline's own credentials."),
 });
 
+/** `removedMembers[].reason`, and `baseline remove --reason`: why an account leaves the baseline. */
+export const removalReasonSchema = z
+  .string({ error: 'is required: say why the account leaves the baseline (at least 10 characters): auditors will ask' })
+  .trim()
+  .min(10, { error: 'must say why the account leaves the baseline (at least 10 characters): auditors will ask' })
+  .describe('Why the account leaves the baseline (`baseline remove --reason`), at least 10 characters: auditors will ask. The control matrix lists it beside the account until its stack is destroyed.');
+
 export const configSchema = z.strictObject({
   organization: z
     .strictObject({
@@ -235,11 +250,30 @@ export const configSchema = z.strictObject({
     .strictObject({
       home: regionSchema.describe('Where the org trail, its log group and the log archive live. Must be governed.'),
       governed: z.array(regionSchema).min(1, { error: 'must list at least one Region' }).describe('Every Region the baseline covers.'),
+      additionalKnownRegions: z
+        .array(
+          z.strictObject({
+            region: regionSchema.describe('The Region code, such as `xx-east-1`.'),
+            reason: z
+              .string()
+              .min(10, { error: 'must say why (at least 10 characters), e.g. the AWS announcement of the Region' })
+              .describe('Why it is a real Region: the AWS announcement or documentation page that lists it.'),
+          }),
+        )
+        .default([])
+        .describe(
+          `Regions AWS launched after this baseline's list of commercial Regions (config/regions.ts, ${AWS_REGIONS.length} Regions) was written, each with the reason: every Region the config names elsewhere must be in that list or here, so that a misspelled Region is refused instead of deployed to. Treated as opt-in Regions (launched after March 2019). Omitted: none.`,
+        ),
     })
     .describe('Regions.'),
   deployment: z
     .strictObject({
       roleName: roleNameSchema.default('OrganizationAccountAccessRole').describe('The role the pipeline assumes in each account.'),
+      planRoleName: roleNameSchema
+        .optional()
+        .describe(
+          "The read-only role in every account that plans of unmerged code (pull and merge requests, other branches) assume instead of `roleName`: CI runs that only plan set `TF_VAR_deployment_role_name` to it, and every stack's providers accept no name but these two. No guardrail exempts it; it must differ from `roleName`, `guardrails.pipelineRoleName` and `guardrails.breakGlassRoleName`, and may not be a default administrator role. Where `pipelineAccountId` is set, the plan runs' own credentials there must be a role of this name. How to create it: docs/guardrails.md. Omitted: `bin/baseline pipeline` refuses to generate CI that plans unmerged code.",
+        ),
       pipelineAccountId: accountIdSchema
         .optional()
         .describe("The account whose credentials the pipeline runs with: its provider assumes no role. Omitted: the role is assumed in every account."),
@@ -249,6 +283,11 @@ export const configSchema = z.strictObject({
         .default('soc2-baseline')
         .describe('Session name of the assumed-role sessions, as CloudTrail shows it.'),
       externalId: z.string().min(2).max(1224).optional().describe("External id the role's trust policy requires. Omitted: none."),
+      awsProviderVersion: providerConstraintSchema
+        .default(BINDINGS_PROVIDER_VERSION)
+        .describe(
+          `The AWS provider version constraint every stack declares, a Terraform version constraint such as \`~> 6.25\` that admits nothing below ${BINDINGS_PROVIDER_VERSION} and nothing from 7.0.0 on. Widening it lets \`terraform init\` pick a later 6.x release for its fixes; the stacks still use only what provider ${BINDINGS_PROVIDER_VERSION} has (the cdktf bindings are frozen there), and the version chosen is the one \`.terraform.lock.hcl\` records (docs/operations.md, "AWS provider version"). Omitted: exactly ${BINDINGS_PROVIDER_VERSION}.`,
+        ),
     })
     .prefault({})
     .describe('How the pipeline reaches each account.'),
@@ -584,19 +623,79 @@ export const configSchema = z.strictObject({
     .array(memberSchema)
     .min(1, { error: 'must list at least one account' })
     .describe('Every account of the organization, the management, log-archive and audit accounts included; each gets a `member-<id>` stack.'),
+  removedMembers: z
+    .array(
+      memberSchema.extend({
+        removedOn: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' })
+          .describe('When `baseline remove` took the account out of `members` (UTC date).'),
+        reason: removalReasonSchema,
+      }),
+    )
+    .default([])
+    .describe("Accounts taken out of the baseline (`baseline remove`) whose `member-<id>` stack the pipeline has still to destroy: each entry is the account's `members` entry as it was, plus `removedOn` and `reason`. The stack is still synthesized, so the pipeline finds it and runs its destroy job; no other stack counts the account. `baseline remove --account-id ID --destroyed` drops the entry once the destroy has run. Omitted: none."),
 });
 
 export type BaselineConfigInput = z.input<typeof configSchema>;
 export type BaselineConfig = z.output<typeof configSchema>;
 export type MemberAccount = BaselineConfig['members'][number];
+/** An account `baseline remove` took out, whose stack is still to be destroyed. */
+export type RemovedMember = BaselineConfig['removedMembers'][number];
 
 type Issue = { path: (string | number)[]; message: string };
+
+/**
+ * Every field of the config that holds a Region (built from `regionSchema`), as a path where `*` is
+ * each element of a list. `regions.additionalKnownRegions[].region` is the way in for a new Region,
+ * not a use of one. A test walks the JSON Schema for fields with the Region pattern and compares.
+ */
+export const REGION_FIELDS: readonly (readonly string[])[] = [
+  ['regions', 'home'],
+  ['regions', 'governed', '*'],
+  ['state', 'region'],
+  ['members', '*', 'regions', '*'],
+  ['members', '*', 'macieAutoEnabledRegions', '*'],
+  ['removedMembers', '*', 'regions', '*'],
+  ['removedMembers', '*', 'macieAutoEnabledRegions', '*'],
+  ['controlTower', 'regions', '*'],
+  ['securityServices', 'macie', 'classificationJobs', '*', 'region'],
+];
+
+/** The values at a `REGION_FIELDS` path in `data`, each with its concrete path. */
+function valuesAt(data: unknown, template: readonly string[], at: (string | number)[] = []): { path: (string | number)[]; value: unknown }[] {
+  if (template.length === 0) return data === undefined ? [] : [{ path: at, value: data }];
+  const [head, ...rest] = template;
+  if (head === '*') return Array.isArray(data) ? data.flatMap((item, i) => valuesAt(item, rest, [...at, i])) : [];
+  if (!data || typeof data !== 'object') return [];
+  return valuesAt((data as Record<string, unknown>)[head], rest, [...at, head]);
+}
+
+/** Every Region the config names must be a real one: in config/regions.ts or `regions.additionalKnownRegions`. */
+function regionIssues(config: BaselineConfig): Issue[] {
+  const issues: Issue[] = [];
+  const additional = config.regions.additionalKnownRegions.map((r) => r.region);
+  config.regions.additionalKnownRegions.forEach(({ region }, i) => {
+    if (isKnownRegion(region)) {
+      issues.push({ path: ['regions', 'additionalKnownRegions', i, 'region'], message: `${region} is already a known Region (config/regions.ts): remove the entry` });
+    } else if (additional.indexOf(region) !== i) {
+      issues.push({ path: ['regions', 'additionalKnownRegions', i, 'region'], message: `${region} is listed twice` });
+    }
+  });
+  for (const template of REGION_FIELDS) {
+    for (const { path, value } of valuesAt(config, template)) {
+      if (typeof value === 'string' && !isKnownRegion(value, additional)) issues.push({ path, message: unknownRegionMessage(value, additional) });
+    }
+  }
+  return issues;
+}
 
 /** Cross-field rules that a per-field schema cannot express. */
 export function crossFieldIssues(config: BaselineConfig): Issue[] {
   const issues: Issue[] = [];
   const { regions, organization: org, members } = config;
   const governed = new Set(regions.governed);
+  issues.push(...regionIssues(config));
 
   regions.governed.forEach((region, i) => {
     if (regions.governed.indexOf(region) !== i) {
@@ -614,6 +713,10 @@ export function crossFieldIssues(config: BaselineConfig): Issue[] {
       issues.push({ path: ['members', i, 'id'], message: `duplicate account id ${member.id} (also members[${seen}])` });
     } else {
       firstIndex.set(member.id, i);
+    }
+    const ou = organizationalUnitRef(member.ou);
+    if (ou.kind === 'root' && ou.rootId !== undefined && ou.rootId !== org.rootId) {
+      issues.push({ path: ['members', i, 'ou'], message: `${ou.rootId} is not the organization root (organization.rootId is ${org.rootId}): write Root, or the root id` });
     }
     member.regions?.forEach((region, j) => {
       if (!governed.has(region)) {
@@ -664,6 +767,27 @@ export function crossFieldIssues(config: BaselineConfig): Issue[] {
       });
     }
   }
+  // A removed account awaits the destroy of its stack: it is out of the baseline, once, and never a
+  // core account (those cannot leave it).
+  const removedIndex = new Map<string, number>();
+  config.removedMembers.forEach((removed, i) => {
+    const path = ['removedMembers', i, 'id'];
+    const seen = removedIndex.get(removed.id);
+    const coreRole = core.find(([field]) => org[field] === removed.id);
+    if (seen !== undefined) {
+      issues.push({ path, message: `duplicate account id ${removed.id} (also removedMembers[${seen}])` });
+    } else {
+      removedIndex.set(removed.id, i);
+    }
+    if (firstIndex.has(removed.id)) {
+      issues.push({
+        path,
+        message: `account ${removed.id} is also in members (members[${firstIndex.get(removed.id)}]): keep it in one list, members to keep its baseline, removedMembers while its stack awaits destroy`,
+      });
+    } else if (coreRole) {
+      issues.push({ path, message: `${removed.id} is the ${coreRole[1]} account (organization.${coreRole[0]}): it cannot leave the baseline` });
+    }
+  });
   if (org.logArchiveAccountId === org.managementAccountId) {
     issues.push({
       path: ['organization', 'logArchiveAccountId'],
@@ -796,6 +920,7 @@ export function crossFieldIssues(config: BaselineConfig): Issue[] {
   });
 
   issues.push(...guardrailsIssues(config));
+  issues.push(...planRoleIssues(config));
   const r = config.retention;
   if (r.transitionToColdStorageDays >= r.logArchiveDays) {
     issues.push({

@@ -52,6 +52,18 @@ export function controlMatrixMarkdown(m: ControlMatrix): string {
     lines.push('| Control | What is off | Reason | Config |', '| --- | --- | --- | --- |');
     for (const e of m.exceptions) lines.push(`| ${code(e.control)} | ${cell(e.item)} | ${cell(e.reason)} | ${code(e.configPath)} |`);
   }
+  lines.push('', '## Accounts removed from the baseline', '');
+  if (m.removedAccounts.length === 0) {
+    lines.push('None: every account of the config keeps the baseline.');
+  } else {
+    lines.push(
+      'Taken out by `baseline remove`: no control above covers them. Each stays listed until `baseline remove --destroyed` records the destroy of its stack.',
+      '',
+      '| Account | Name | Removed on | Reason | Status | Config |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
+    for (const r of m.removedAccounts) lines.push(`| ${code(r.accountId)} | ${cell(r.name)} | ${r.removedOn} | ${cell(r.reason)} | ${r.status} (${code(r.stack)}) | ${code(r.configPath)} |`);
+  }
   lines.push('', '## Controls', '', '| Control | TSC | Status | Where | Verified by | Evidence |', '| --- | --- | --- | --- | --- | --- |');
   for (const c of m.controls) {
     lines.push(

@@ -2,12 +2,14 @@
  * The SOC 2 control matrix of a synthesized organization (`cdktf.out/evidence/control-matrix.json`):
  * for each Trust Services Criterion its controls; for each control where it is deployed (stack,
  * resource address, account, Region, read from each stack's `controls.json`) and how to evidence it;
- * the controls the config switches off, as exceptions with the config's reason; and the coverage of
+ * the controls the config switches off, as exceptions with the config's reason; the accounts taken out
+ * of the baseline whose stacks await destroy (`removedMembers`), with the reason; and the coverage of
  * Prowler's SOC 2 framework and of the AWS Config rules the SOC 2 guides name.
  *
  * The JSON is stable: keys and lists in a fixed order, no timestamps, so the same config gives the
  * same bytes. `schemaVersion` changes when a field changes meaning or goes away (docs/control-matrix.md).
  */
+import { memberStackName } from '../config/naming';
 import type { BaselineConfig } from '../config/schema';
 import { switchedOffControls } from '../config/schema';
 import { configRuleControlId } from '../modules/config-rules/controls';
@@ -108,11 +110,43 @@ export interface ControlMatrix {
   readonly criteria: readonly CriterionEntry[];
   readonly controls: readonly MatrixControl[];
   readonly exceptions: readonly MatrixException[];
+  /**
+   * The accounts `baseline remove` took out of the baseline whose stacks the pipeline has still to
+   * destroy (`removedMembers`): no control of the matrix covers them any more.
+   */
+  readonly removedAccounts: readonly RemovedAccount[];
   readonly frameworks: {
     readonly prowlerSoc2Aws: { readonly source: string; readonly commit: string; readonly requirements: readonly RequirementCoverage[] };
   };
   /** The AWS Config rules the SOC 2 guides name, and the control of the baseline that deploys each. */
   readonly guideConfigRules: readonly { readonly guideName: string; readonly awsRuleName: string; readonly control: string; readonly status: ControlStatus }[];
+}
+
+/** One account of `removedMembers`, as the matrix lists it. */
+export interface RemovedAccount {
+  readonly accountId: string;
+  readonly name: string;
+  readonly stack: string;
+  /** `removedMembers[].removedOn`: when it left the baseline (UTC date). */
+  readonly removedOn: string;
+  /** `removedMembers[].reason`: why. */
+  readonly reason: string;
+  /** Until `baseline remove --destroyed` drops the entry, its stack awaits the pipeline's destroy job. */
+  readonly status: 'stack awaiting destroy';
+  readonly configPath: string;
+}
+
+/** The matrix's `removedAccounts` for `config`. */
+export function removedAccounts(config: BaselineConfig): RemovedAccount[] {
+  return config.removedMembers.map((m, i) => ({
+    accountId: m.id,
+    name: m.name,
+    stack: memberStackName(m.id),
+    removedOn: m.removedOn,
+    reason: m.reason,
+    status: 'stack awaiting destroy',
+    configPath: `removedMembers[${i}]`,
+  }));
 }
 
 /** Optional controls: why a control has no deployment when the config asks for none of it. */
@@ -274,6 +308,7 @@ export function buildControlMatrix(config: BaselineConfig, records: readonly Sta
     criteria,
     controls,
     exceptions,
+    removedAccounts: removedAccounts(config),
     frameworks: {
       prowlerSoc2Aws: {
         source: PROWLER_SOC2_FRAMEWORK.source,

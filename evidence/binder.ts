@@ -5,8 +5,8 @@
  * but the run's clock is printed, so the same result always gives the same bytes.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { canonicalJson } from './canonical';
 import { renderIndex } from './html';
 import type { EvidenceItem, EvidenceResult } from './types';
@@ -62,15 +62,35 @@ export interface WriteBinderOptions {
 }
 
 /**
+ * Whether a binder may be written into `dir`: a new folder (its nearest existing parent a folder this
+ * process may write to), an empty one, or an earlier binder; anything else throws BinderError, naming
+ * the reason. `baseline evidence` checks it before collecting anything, `writeBinder` again.
+ */
+export function checkBinderFolder(dir: string): void {
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) throw new BinderError(`${dir} is a file, not a folder`);
+    const foreign = readdirSync(dir).filter((f) => !BINDER_ENTRIES.includes(f));
+    if (foreign.length) throw new BinderError(`${dir} holds files that are not part of a binder (${foreign.slice(0, 5).join(', ')}): choose an empty or new folder`);
+    return;
+  }
+  let parent = dirname(resolve(dir));
+  while (!existsSync(parent)) parent = dirname(parent);
+  if (!statSync(parent).isDirectory()) throw new BinderError(`${dir} cannot be created: ${parent} is a file, not a folder`);
+  try {
+    accessSync(parent, constants.W_OK);
+  } catch {
+    throw new BinderError(`${dir} cannot be created: ${parent} is not writable by this user`);
+  }
+}
+
+/**
  * Writes the binder into `dir` and returns the files written (relative, sorted). An existing binder
  * there is replaced; a folder holding anything else is refused, so no unrelated file is deleted or
  * listed in SHA256SUMS.
  */
 export function writeBinder(result: EvidenceResult, dir: string, options: WriteBinderOptions = {}): string[] {
+  checkBinderFolder(dir);
   if (existsSync(dir)) {
-    if (!statSync(dir).isDirectory()) throw new BinderError(`${dir} is a file, not a folder`);
-    const foreign = readdirSync(dir).filter((f) => !BINDER_ENTRIES.includes(f));
-    if (foreign.length) throw new BinderError(`${dir} holds files that are not part of a binder (${foreign.slice(0, 5).join(', ')}): choose an empty or new folder`);
     for (const entry of BINDER_ENTRIES) rmSync(join(dir, entry), { recursive: true, force: true });
   }
   mkdirSync(join(dir, 'raw'), { recursive: true });

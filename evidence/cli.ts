@@ -18,6 +18,7 @@ import {
   EvidenceOptionError,
 } from './options';
 import { progressReporter } from './progress';
+import { readerRoleTemplate } from './reader-policy';
 import { countStatuses, exitCodeOf } from './types';
 
 const OPTIONS: readonly CliOption[] = [
@@ -34,6 +35,7 @@ const OPTIONS: readonly CliOption[] = [
   { name: 'concurrency', type: 'string', placeholder: 'N', description: `Requests in flight at once, across all accounts and Regions. Default: ${DEFAULT_CONCURRENCY}.` },
   { name: 'max-findings', type: 'string', placeholder: 'N', description: `Most findings read per service and Region (counts say when the cap was reached). Default: ${DEFAULT_MAX_FINDINGS}.` },
   { name: 'endpoint-url', type: 'string', placeholder: 'URL', description: 'Send every request to this endpoint (a local emulator such as moto), not to AWS. Default: AWS.' },
+  { name: 'print-reader-policy', type: 'boolean', description: "Print the read-only role's permissions and trust policies (JSON, every API call the collector makes) and exit; nothing is collected." },
 ];
 
 function str(values: CliValues, name: string): string | undefined {
@@ -94,10 +96,11 @@ export function createEvidenceCommand(deps: EvidenceCommandDeps = {}): CliComman
     usage: [
       'baseline evidence --out DIR [--config FILE] [--accounts ID,ID] [--regions R1,R2] [--role-name NAME]',
       'baseline evidence --out DIR [--since DAYS] [--validate-logs-since 24h|7d|TIME | --skip-log-validation]',
+      'baseline evidence --print-reader-policy',
     ],
     options: OPTIONS,
     details: [
-      'In every account it assumes --role-name (read-only: the AWS managed policy SecurityAudit suffices) from the',
+      'In every account it assumes --role-name (read-only: --print-reader-policy prints its policies) from the',
       "caller's own credentials, and reads the log archive's digest and log files through --log-reader-role-arn.",
       'A refused or failed call is an ERROR item in the binder, never the end of the run.',
       'The binder (--out): index.html, items.csv, items.json, raw/*.json, org-config.yaml, config-history.*, SHA256SUMS.',
@@ -106,8 +109,21 @@ export function createEvidenceCommand(deps: EvidenceCommandDeps = {}): CliComman
       'collected (ERROR items); 2 usage error.',
     ],
     async run(values, _positionals, io) {
+      if (values['print-reader-policy'] === true) {
+        io.stdout(readerRoleTemplate());
+        return 0;
+      }
+      // Every option is checked before any AWS client exists: a run collects for minutes (hours on a
+      // large org), and an option that cannot be used must not be found only when it is over.
       const out = str(values, 'out');
       if (!out) throw new UsageError('--out: required (the folder the binder is written to)');
+      const { BinderError, checkBinderFolder, writeBinder } = await import('./binder');
+      try {
+        checkBinderFolder(out);
+      } catch (e) {
+        if (e instanceof BinderError) throw new UsageError(`--out: ${e.message}`);
+        throw e;
+      }
       const now = deps.now ?? (() => new Date());
       const accounts = list(values, 'accounts', (v) => accountIdSchema.safeParse(v).success, 'account id');
       const regions = list(values, 'regions', (v) => regionSchema.safeParse(v).success, 'Region code');
@@ -115,6 +131,9 @@ export function createEvidenceCommand(deps: EvidenceCommandDeps = {}): CliComman
       const sinceText = str(values, 'validate-logs-since');
       if (skip && sinceText !== undefined) throw new UsageError('--validate-logs-since: cannot be combined with --skip-log-validation');
       const validateLogsSince = skip ? false : sinceText !== undefined ? parseSince(sinceText, now()) : undefined;
+      const sinceDays = positive(values, 'since');
+      const concurrency = positive(values, 'concurrency');
+      const maxFindings = positive(values, 'max-findings');
       const configFile = resolve(str(values, 'config') ?? configPath());
       let config;
       try {
@@ -123,9 +142,15 @@ export function createEvidenceCommand(deps: EvidenceCommandDeps = {}): CliComman
         if (e instanceof ConfigError) throw new CommandError(e.message);
         throw e;
       }
+      // The checks the collector makes against the config (collect.ts, createContext), made here too,
+      // so that they also come before any AWS client or call.
+      const members = config.members.map((m) => m.id);
+      const stranger = accounts?.find((id) => !members.includes(id));
+      if (stranger !== undefined) throw new CommandError(`--accounts: ${stranger} is not a member of the config`);
+      const ungoverned = regions?.find((r) => !config.regions.governed.includes(r));
+      if (ungoverned !== undefined) throw new CommandError(`--regions: ${ungoverned} is not a governed Region (regions.governed)`);
       // Loaded here: the AWS SDK clients are for this command only, not for every `baseline` run.
       const { collectEvidence } = await import('./collect');
-      const { BinderError, writeBinder } = await import('./binder');
       const collect = deps.collect ?? collectEvidence;
       let result;
       try {
@@ -138,10 +163,10 @@ export function createEvidenceCommand(deps: EvidenceCommandDeps = {}): CliComman
           roleName: str(values, 'role-name'),
           externalId: str(values, 'external-id'),
           logReaderRoleArn: str(values, 'log-reader-role-arn'),
-          sinceDays: positive(values, 'since'),
+          sinceDays,
           validateLogsSince,
-          concurrency: positive(values, 'concurrency'),
-          maxFindings: positive(values, 'max-findings'),
+          concurrency,
+          maxFindings,
           endpoint: str(values, 'endpoint-url'),
           now,
           progress: progressReporter(io.stderr, io.stderrIsTTY),

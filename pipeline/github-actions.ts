@@ -7,17 +7,26 @@
  * GITHUB_MATRIX_MAX_JOBS): the stacks are spread over `min(max-parallel, 256)` shard jobs, each
  * running its share one after another, so 1,000 stacks still use `--max-parallel` runners at once.
  */
+import { CommandError } from '../bin/cli-command';
 import { GITHUB_JOB_MAX_MINUTES, GITHUB_MATRIX_MAX_JOBS } from './limits';
-import { LOCK_TIMEOUT, type GeneratedCi, type PipelineOptions } from './options';
-import { oneStackScript, stackListScript, synthScript } from './script';
+import { LOCK_TIMEOUT, NODE_MAJOR_VERSION, type GeneratedCi, type PipelineOptions } from './options';
+import { destroyScript, oneStackScript, stackListScript, synthScript, trackedOutputCheck } from './script';
 import type { PipelineStack, PipelineStacks } from './stacks';
 
 type Step = Record<string, unknown>;
 
+/** The GitHub environment of the destroy jobs: give it required reviewers (docs/pipeline.md). */
+export const DESTROY_ENVIRONMENT = 'baseline-destroy';
+
+/** The condition of a run that applies: a push (or manual run) of the apply branch, never with local state. */
+function applyCondition(o: PipelineOptions): string {
+  return o.planOnly ? 'false' : `github.event_name != 'pull_request' && github.ref == 'refs/heads/${o.branch}'`;
+}
+
 function setupSteps(o: PipelineOptions, terraform: boolean): Step[] {
   return [
     { uses: 'actions/checkout@v4' },
-    { uses: 'actions/setup-node@v4', with: { 'node-version': 20, cache: 'npm' } },
+    { uses: 'actions/setup-node@v4', with: { 'node-version': NODE_MAJOR_VERSION, cache: 'npm' } },
     // Dependencies are installed before any credentials exist, without their install scripts.
     { run: 'npm ci --no-audit --no-fund --ignore-scripts' },
     ...(terraform
@@ -33,7 +42,7 @@ function setupSteps(o: PipelineOptions, terraform: boolean): Step[] {
             name: 'AWS credentials (OIDC)',
             uses: 'aws-actions/configure-aws-credentials@v4',
             with: {
-              'role-to-assume': `\${{ (github.event_name != 'pull_request' && github.ref == 'refs/heads/${o.branch}') && vars.BASELINE_ROLE_ARN || vars.BASELINE_PLAN_ROLE_ARN }}`,
+              'role-to-assume': o.planOnly ? '${{ vars.BASELINE_PLAN_ROLE_ARN }}' : `\${{ (${applyCondition(o)}) && vars.BASELINE_ROLE_ARN || vars.BASELINE_PLAN_ROLE_ARN }}`,
               'aws-region': '${{ vars.BASELINE_AWS_REGION }}',
             },
           },
@@ -63,7 +72,7 @@ export function shards<T>(items: readonly T[], n: number): T[][] {
 }
 
 export function githubActionsWorkflow(stacks: PipelineStacks, o: PipelineOptions): GeneratedCi {
-  const script = { outdir: o.outdir, allowFile: o.allowFile, lockTimeout: LOCK_TIMEOUT };
+  const script = { outdir: o.outdir, allowFile: o.allowFile, lockTimeout: LOCK_TIMEOUT, planRoleName: o.planRoleName };
   const notes: string[] = [];
   const jobs: Record<string, unknown> = {
     synth: {
@@ -71,6 +80,7 @@ export function githubActionsWorkflow(stacks: PipelineStacks, o: PipelineOptions
       'runs-on': 'ubuntu-latest',
       steps: [
         ...setupSteps(o, false),
+        { name: 'Refuse committed synth output', run: trackedOutputCheck(o.outdir) },
         { name: 'Synthesize every stack', run: 'npm run --silent synth' },
         ...(o.checkCommand ? [{ name: 'Check this workflow is current', run: o.checkCommand }] : []),
       ],
@@ -138,6 +148,39 @@ export function githubActionsWorkflow(stacks: PipelineStacks, o: PipelineOptions
       };
     }
   }
+  if (stacks.destroy.length > 0 && !o.planOnly) {
+    // One matrix job per removed member's stack (GitHub's 256-job matrix bound applies: removed accounts
+    // wait for their destroy one pipeline at a time, so more than 256 at once is refused, not cut short).
+    if (stacks.destroy.length > GITHUB_MATRIX_MAX_JOBS) {
+      throw new CommandError(
+        `removedMembers lists ${stacks.destroy.length} accounts: one GitHub matrix runs at most ${GITHUB_MATRIX_MAX_JOBS} destroy jobs; destroy and record (baseline remove --destroyed) some before removing more`,
+      );
+    }
+    notes.push(`${stacks.destroy.length} removed member stack(s) are destroyed after management (job destroy); record each with baseline remove --account-id ID --destroyed once destroyed.`);
+    jobs.destroy = {
+      name: 'destroy ${{ matrix.stack }}',
+      needs: stacks.management ? ['synth', 'management'] : 'synth',
+      'runs-on': 'ubuntu-latest',
+      // A human approves each destroy: the job waits for the environment's required reviewers
+      // (GitHub, "Managing environments for deployment", deployment protection rules: "All deployment
+      // protection rules must pass before a job referencing the environment is sent to a runner",
+      // https://docs.github.com/en/actions/deployment/targeting-different-environments/using-environments-for-deployment;
+      // `jobs.<job_id>.environment`, workflow syntax). Configure required reviewers on baseline-destroy.
+      environment: DESTROY_ENVIRONMENT,
+      'timeout-minutes': GITHUB_JOB_MAX_MINUTES,
+      strategy: {
+        'fail-fast': false,
+        'max-parallel': o.maxParallel,
+        matrix: { include: stacks.destroy.map((s) => ({ ...stackEntry(s), 'account-id': s.accountId })) },
+      },
+      env: { STACK: '${{ matrix.stack }}', ACCOUNT_ID: "${{ matrix['account-id'] }}", TF_STATE_KEY: "${{ matrix['state-key'] }}" },
+      steps: [
+        ...setupSteps(o, true),
+        { name: 'Synthesize ${{ matrix.stack }}', run: synthScript('STACK') },
+        { name: 'Plan the destroy, review, apply', run: destroyScript(script) },
+      ],
+    };
+  }
   if (Object.keys(jobs).length === 1 && !o.checkCommand) notes.push('No stack to run: the workflow only synthesizes.');
 
   const document: Record<string, unknown> = {
@@ -154,9 +197,10 @@ export function githubActionsWorkflow(stacks: PipelineStacks, o: PipelineOptions
     env: {
       TF_IN_AUTOMATION: 'true',
       CDKTF_OUTDIR: o.outdir,
-      ...(o.config ? { BASELINE_CONFIG: o.config } : {}),
+      // The org this workflow was generated for: every job synthesizes it, never another.
+      BASELINE_CONFIG: o.config,
       // Plans on pull requests; plans, reviews and applies on pushes to the branch (and manual runs of it).
-      BASELINE_APPLY: `\${{ github.event_name != 'pull_request' && github.ref == 'refs/heads/${o.branch}' }}`,
+      BASELINE_APPLY: o.planOnly ? 'false' : `\${{ ${applyCondition(o)} }}`,
     },
     jobs,
   };

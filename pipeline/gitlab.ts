@@ -10,10 +10,21 @@
  * stacks, the member jobs share N resource groups ("lanes"), a stack always in the same lane (a hash of
  * its name), so at most N run at once and two pipelines never run one stack at the same time. With
  * more lanes than stacks, each stack has its own resource group.
+ *
+ * Credentials, as the GitHub Actions output does it: dependencies are installed without their lifecycle
+ * scripts (`npm ci --ignore-scripts`) before any AWS credential exists; then the job exchanges its GitLab
+ * ID token (`id_tokens`, https://docs.gitlab.com/ci/secrets/id_token_authentication/) for a role by
+ * AssumeRoleWithWebIdentity (GitLab, "Configure OpenID Connect in AWS to retrieve temporary credentials",
+ * https://docs.gitlab.com/ci/cloud_services/aws/). Only a push pipeline of the apply branch that is
+ * protected (`$CI_COMMIT_REF_PROTECTED == "true"`) assumes BASELINE_ROLE_ARN and applies, and not while
+ * a variable that would bend the run (TF_CLI_ARGS*, NODE_OPTIONS, another BASELINE_CONFIG) is set; every
+ * other pipeline assumes the read-only BASELINE_PLAN_ROLE_ARN and only plans, with the providers on
+ * `deployment.planRoleName` (pipeline/script.ts). With local state every pipeline only plans. The
+ * destroy jobs of a pipeline that applies are manual.
  */
-import { LOCK_TIMEOUT, type GeneratedCi, type PipelineOptions } from './options';
-import { oneStackScript, shellQuote, synthScript } from './script';
-import type { PipelineStack, PipelineStacks } from './stacks';
+import { LOCK_TIMEOUT, NODE_MAJOR_VERSION, type GeneratedCi, type PipelineOptions } from './options';
+import { destroyScript, oneStackScript, shellQuote, synthScript, trackedOutputCheck } from './script';
+import type { DestroyStack, PipelineStack, PipelineStacks } from './stacks';
 
 /** FNV-1a (32 bit) of the stack name: a lane that does not move when other stacks come and go. */
 export function laneOf(name: string, lanes: number): number {
@@ -27,9 +38,86 @@ export function laneOf(name: string, lanes: number): number {
 
 const TEMPLATE = '.baseline-stack';
 
+/** The `rules:if` of a pipeline that applies: a push to the protected apply branch (credentialsScript). */
+export const APPLY_RULE = (branch: string) => `$CI_PIPELINE_SOURCE == "push" && $CI_COMMIT_BRANCH == "${branch}" && $CI_COMMIT_REF_PROTECTED == "true"`;
+const DESTROY_TEMPLATE = '.baseline-destroy';
+
+/** The variable GitLab puts the job's ID token in (`id_tokens`). */
+export const ID_TOKEN_VARIABLE = 'BASELINE_ID_TOKEN';
+
+/** Installs dependencies without running any package's install scripts: no credential exists yet. */
+export const GITLAB_INSTALL = 'npm ci --no-audit --no-fund --ignore-scripts';
+
+/**
+ * The shell that picks the role and hands Terraform the ID token, after the install. Terraform's AWS
+ * provider and S3 backend read a web identity from `AWS_ROLE_ARN` and `AWS_WEB_IDENTITY_TOKEN_FILE`
+ * (the AWS SDKs' assume-role-with-web-identity credential provider,
+ * https://docs.aws.amazon.com/sdkref/latest/guide/feature-assume-role-credentials.html; Terraform AWS
+ * provider, "assume_role_with_web_identity", https://registry.terraform.io/providers/hashicorp/aws/latest/docs#assume-role-with-web-identity-configuration-reference;
+ * S3 backend, https://developer.hashicorp.com/terraform/language/backend/s3#assume-role-with-web-identity-configuration),
+ * so the image needs no AWS CLI. Static keys a runner or a CI/CD variable might set would come first in
+ * the SDKs' credential chain: they are unset.
+ *
+ * `$CI_PIPELINE_SOURCE`, `$CI_COMMIT_BRANCH` (unset in merge-request pipelines) and `$CI_COMMIT_REF_PROTECTED`
+ * ("true" if the job is running for a protected reference) are predefined variables
+ * (https://docs.gitlab.com/ci/variables/predefined_variables/). A merge-request pipeline is excluded by
+ * its source as well, since GitLab can mark one from a protected source branch as protected.
+ */
+export function credentialsScript(branch: string, config: string, planOnly = false): string {
+  // Only a push to the protected apply branch applies: not a merge request, a schedule, a manual
+  // "Run pipeline" (source `web`), an API or trigger call, or a child pipeline (`parent_pipeline`),
+  // whose variables the person starting it may set (`$CI_PIPELINE_SOURCE` values: predefined variables).
+  const apply = planOnly
+    ? 'false'
+    : `[ "\${CI_PIPELINE_SOURCE:-}" = push ] && [ "\${CI_COMMIT_BRANCH:-}" = ${shellQuote(branch)} ] && [ "\${CI_COMMIT_REF_PROTECTED:-false}" = true ]`;
+  return [
+    `if ${apply}; then`,
+    '  export BASELINE_APPLY=true; role_variable=BASELINE_ROLE_ARN; role="${BASELINE_ROLE_ARN:-}"',
+    // Pipeline variables (and trigger, scheduled and manual-run variables) override the YAML's
+    // `variables` (GitLab, "CI/CD variable precedence", https://docs.gitlab.com/ci/variables/#cicd-variable-precedence):
+    // whoever can set them could add Terraform arguments (TF_CLI_ARGS, TF_CLI_ARGS_<command>: Terraform
+    // CLI, "Environment Variables", https://developer.hashicorp.com/terraform/cli/config/environment-variables#tf_cli_args-and-tf_cli_args_name),
+    // code Node.js preloads (NODE_OPTIONS, https://nodejs.org/api/cli.html#node_optionsoptions), or another
+    // org config. The apply role is refused while any is set.
+    "  bad=$(env | grep -oE '^(TF_CLI_ARGS[A-Za-z0-9_]*|NODE_OPTIONS)=' | tr -d '=' | sort | tr '\\n' ' ')",
+    `  if [ "\${BASELINE_CONFIG:-}" != ${shellQuote(config)} ]; then bad="\${bad}BASELINE_CONFIG=\${BASELINE_CONFIG:-} "; fi`,
+    '  if [ -n "$bad" ]; then echo "refusing the apply role: $bad is set (a pipeline, trigger or project variable?): the apply branch runs only with the generated variables; remove it" >&2; exit 1; fi',
+    'else',
+    '  export BASELINE_APPLY=false; role_variable=BASELINE_PLAN_ROLE_ARN; role="${BASELINE_PLAN_ROLE_ARN:-}"',
+    'fi',
+    'if [ -z "$role" ]; then echo "$role_variable is not set: set it as a CI/CD variable (BASELINE_ROLE_ARN protected, for the apply branch only; see docs/pipeline.md)" >&2; exit 1; fi',
+    `if [ -z "\${${ID_TOKEN_VARIABLE}:-}" ]; then echo "no ID token in ${ID_TOKEN_VARIABLE} (id_tokens): GitLab 15.7 or later is needed" >&2; exit 1; fi`,
+    'unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE',
+    'AWS_WEB_IDENTITY_TOKEN_FILE="$(mktemp)"',
+    `printf '%s' "$${ID_TOKEN_VARIABLE}" > "$AWS_WEB_IDENTITY_TOKEN_FILE"`,
+    'export AWS_WEB_IDENTITY_TOKEN_FILE AWS_ROLE_ARN="$role" AWS_ROLE_SESSION_NAME="gitlab-${CI_PROJECT_ID}-${CI_JOB_ID}"',
+    'echo "AWS credentials: $role_variable (apply: $BASELINE_APPLY)"',
+  ].join('\n');
+}
+
+/**
+ * Installs Terraform from HashiCorp's releases when the image has none, for the runner's architecture
+ * (`uname -m`: x86_64 → amd64, aarch64/arm64 → arm64; others refused), and checks the zip against
+ * `terraform_<version>_SHA256SUMS` of the same release (HashiCorp, "Official release channels",
+ * https://www.hashicorp.com/en/trust/security/official-release-channels, and the release folder layout of
+ * https://releases.hashicorp.com/terraform/). The GPG signature of the SHA256SUMS file
+ * (`terraform_<version>_SHA256SUMS.sig`) is not checked: the sums come over the same TLS connection to
+ * releases.hashicorp.com as the zip (docs/pipeline.md says so).
+ */
+export const TERRAFORM_INSTALL = [
+  'if ! command -v terraform >/dev/null; then',
+  '  case "$(uname -m)" in x86_64|amd64) tf_arch=amd64 ;; aarch64|arm64) tf_arch=arm64 ;; *) echo "terraform: no linux release for $(uname -m) here (amd64, arm64)" >&2; exit 1 ;; esac',
+  '  tf_base="https://releases.hashicorp.com/terraform/${TERRAFORM_VERSION}"; tf_zip="terraform_${TERRAFORM_VERSION}_linux_${tf_arch}.zip"; tf_sums="terraform_${TERRAFORM_VERSION}_SHA256SUMS"',
+  '  curl -fsSL -o "/tmp/$tf_zip" "$tf_base/$tf_zip" && curl -fsSL -o "/tmp/$tf_sums" "$tf_base/$tf_sums" || exit 1',
+  '  (cd /tmp && grep "  $tf_zip\$" "$tf_sums" | sha256sum -c -) || { echo "terraform: $tf_zip does not match its checksum in $tf_sums: not installed" >&2; exit 1; }',
+  '  python3 -m zipfile -e "/tmp/$tf_zip" /usr/local/bin && chmod +x /usr/local/bin/terraform || exit 1',
+  'fi',
+].join('\n');
+
 export function gitlabCi(stacks: PipelineStacks, o: PipelineOptions): GeneratedCi {
   const notes: string[] = [];
-  const script = { outdir: o.outdir, allowFile: o.allowFile, lockTimeout: LOCK_TIMEOUT };
+  const script = { outdir: o.outdir, allowFile: o.allowFile, lockTimeout: LOCK_TIMEOUT, planRoleName: o.planRoleName };
+  const destroy = o.planOnly ? [] : stacks.destroy;
   const lanes = o.maxParallel < stacks.members.length ? o.maxParallel : 0;
   if (lanes > 0) notes.push(`At most ${lanes} member stacks run at once: member jobs share ${lanes} resource groups (baseline/lane-N).`);
   else notes.push('Each member stack has its own resource group; how many run at once is the runners\' concurrency.');
@@ -41,14 +129,25 @@ export function gitlabCi(stacks: PipelineStacks, o: PipelineOptions): GeneratedC
     variables: { STACK: s.name, ...(s.backend.key ? { TF_STATE_KEY: s.backend.key } : {}) },
     resource_group: resourceGroup,
   });
+  const destroyJob = (s: DestroyStack, needs: string[]) => ({
+    extends: DESTROY_TEMPLATE,
+    stage: 'destroy',
+    needs,
+    variables: { STACK: s.name, ACCOUNT_ID: s.accountId, ...(s.backend.key ? { TF_STATE_KEY: s.backend.key } : {}) },
+    resource_group: `baseline/${s.name}`,
+  });
+  if (destroy.length > 0) {
+    notes.push(`${destroy.length} removed member stack(s) are destroyed after management (stage destroy); record each with baseline remove --account-id ID --destroyed once destroyed.`);
+  }
 
   const document: Record<string, unknown> = {
-    stages: ['synth', 'management', 'members'],
+    stages: ['synth', 'management', 'members', ...(destroy.length > 0 ? ['destroy'] : [])],
     variables: {
       TF_IN_AUTOMATION: 'true',
       TERRAFORM_VERSION: o.terraformVersion,
       CDKTF_OUTDIR: o.outdir,
-      ...(o.config ? { BASELINE_CONFIG: o.config } : {}),
+      // The org this file was generated for: every job synthesizes it, never another.
+      BASELINE_CONFIG: o.config,
     },
     // Merge request pipelines plan and review; pipelines of the branch also apply; a parent pipeline
     // may run this file as a child (generated with --changed-only).
@@ -59,23 +158,45 @@ export function gitlabCi(stacks: PipelineStacks, o: PipelineOptions): GeneratedC
         { if: '$CI_PIPELINE_SOURCE == "parent_pipeline"' },
       ],
     },
-    default: { image: 'node:20-bookworm' },
+    // The official Node.js image of the LTS line the project runs on (NODE_MAJOR_VERSION).
+    default: { image: `node:${NODE_MAJOR_VERSION}-bookworm` },
     [TEMPLATE]: {
       // An apply cut short by a newer pipeline would leave a stack half-applied.
       interruptible: false,
+      // The job's OIDC token for AWS: its audience is the instance's address, as the IAM OIDC provider
+      // for GitLab is set up (GitLab, "Configure OpenID Connect in AWS"; `id_tokens`,
+      // https://docs.gitlab.com/ci/yaml/#id_tokens). `aud` expands CI/CD variables since GitLab 16.1
+      // (https://gitlab.com/gitlab-org/gitlab/-/merge_requests/122668).
+      id_tokens: { [ID_TOKEN_VARIABLE]: { aud: '$CI_SERVER_URL' } },
       before_script: [
-        // Terraform from HashiCorp's releases (the image has Node.js and Python, not Terraform).
-        'if ! command -v terraform >/dev/null; then curl -fsSL -o /tmp/terraform.zip "https://releases.hashicorp.com/terraform/${TERRAFORM_VERSION}/terraform_${TERRAFORM_VERSION}_linux_amd64.zip" && python3 -m zipfile -e /tmp/terraform.zip /usr/local/bin && chmod +x /usr/local/bin/terraform; fi',
-        'npm ci --no-audit --no-fund',
-        `if [ "\${CI_COMMIT_BRANCH:-}" = ${shellQuote(o.branch)} ]; then export BASELINE_APPLY=true; else export BASELINE_APPLY=false; fi`,
+        // Terraform from HashiCorp's releases (the image has Node.js and Python, not Terraform), checksummed.
+        TERRAFORM_INSTALL,
+        GITLAB_INSTALL,
+        credentialsScript(o.branch, o.config, o.planOnly),
       ],
       script: [synthScript('STACK'), oneStackScript(script)],
-      after_script: [`mkdir -p baseline-review && cp ${shellQuote(o.outdir)}/stacks/"$STACK"/plan.json ${shellQuote(o.outdir)}/stacks/"$STACK"/review.md baseline-review/ 2>/dev/null || true`],
-      artifacts: { when: 'always', paths: ['baseline-review/'], expire_in: '30 days', expose_as: 'plan review' },
+      // Only the review: plan.json (and tfplan) carry the values of sensitive attributes in clear
+      // (Terraform, "Sensitive Data in State", https://developer.hashicorp.com/terraform/language/state/sensitive-data).
+      after_script: [`mkdir -p baseline-review && cp ${shellQuote(o.outdir)}/stacks/"$STACK"/review.md baseline-review/ 2>/dev/null || true`],
+      artifacts: { when: 'always', paths: ['baseline-review/review.md'], expire_in: '30 days', expose_as: 'plan review' },
     },
+    ...(destroy.length > 0
+      ? {
+          [DESTROY_TEMPLATE]: {
+            extends: TEMPLATE,
+            script: [synthScript('STACK'), destroyScript(script)],
+            // A human starts each destroy that applies: on a push to the apply branch the job is manual
+            // (`rules:when: manual`, https://docs.gitlab.com/ci/yaml/#when; a manual job in `rules` blocks
+            // the pipeline, `allow_failure: false`: https://docs.gitlab.com/ci/jobs/job_control/#types-of-manual-jobs).
+            // Protect the apply branch's environment or branch to choose who may start it.
+            rules: [{ if: APPLY_RULE(o.branch), when: 'manual' }, { when: 'on_success' }],
+          },
+        }
+      : {}),
+    // Synthesizes and checks the file without any AWS credential.
     synth: {
       stage: 'synth',
-      script: ['npm ci --no-audit --no-fund', 'npm run --silent synth', ...(o.checkCommand ? [o.checkCommand] : [])],
+      script: [trackedOutputCheck(o.outdir), GITLAB_INSTALL, 'npm run --silent synth', ...(o.checkCommand ? [o.checkCommand] : [])],
     },
   };
   if (stacks.management) document.management = stackJob(stacks.management, 'management', ['synth'], 'baseline/management');
@@ -83,5 +204,6 @@ export function gitlabCi(stacks: PipelineStacks, o: PipelineOptions): GeneratedC
   for (const s of stacks.members) {
     document[s.name] = stackJob(s, 'members', memberNeeds, lanes > 0 ? `baseline/lane-${laneOf(s.name, lanes)}` : `baseline/${s.name}`);
   }
+  for (const s of destroy) document[`destroy-${s.name}`] = destroyJob(s, memberNeeds);
   return { document, notes };
 }

@@ -6,6 +6,14 @@ export type PipelineFormat = (typeof PIPELINE_FORMATS)[number];
 /** Terraform >= 1.10: S3-native state locking (`use_lockfile`), which the stacks' S3 backend sets. */
 export const DEFAULT_TERRAFORM_VERSION = '1.10.5';
 
+/**
+ * The Node.js major version every generated job runs (GitHub `actions/setup-node` `node-version`, GitLab's
+ * `node:<major>-bookworm` image, the Atlantis server): the supported LTS line the project is developed
+ * and tested on, `.nvmrc` (__tests__/pipeline checks they agree). Node.js 20 reached end of life on
+ * 2026-04-30 (https://nodejs.org/en/about/previous-releases).
+ */
+export const NODE_MAJOR_VERSION = 26;
+
 /** How many member stacks run at once when `--max-parallel` is left out. */
 export const DEFAULT_MAX_PARALLEL = 20;
 
@@ -24,8 +32,21 @@ export interface PipelineOptions {
   readonly terraformVersion: string;
   /** Reviewed exceptions the jobs pass to `baseline review --allow-file`. @default - none */
   readonly allowFile?: string;
-  /** The org config the jobs synthesize (BASELINE_CONFIG), relative to the repository root. @default - baseline.config.yaml */
-  readonly config?: string;
+  /**
+   * The org config the pipeline was generated from, relative to the repository root: every job
+   * synthesizes it (BASELINE_CONFIG in the jobs' environment), so a job never synthesizes another org.
+   */
+  readonly config: string;
+  /**
+   * `deployment.planRoleName` of the config: the role every provider assumes in runs that only plan
+   * (`TF_VAR_deployment_role_name`, pipeline/script.ts). `baseline pipeline` refuses a config without it.
+   */
+  readonly planRoleName: string;
+  /**
+   * The config keeps state locally (`state.backend: local`): a CI runner would start from an empty state
+   * and lose what it applied, so every job only plans and reviews (no apply, no destroy). @default false
+   */
+  readonly planOnly?: boolean;
   /** The command line that regenerates the file, quoted in its header. */
   readonly command: string;
   /**

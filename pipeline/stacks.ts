@@ -1,13 +1,20 @@
 /**
- * The stacks a pipeline runs, from the synth's output folder: `manifest.json` (cdktf's format,
- * `{version, stacks: {<name>: {workingDirectory, synthesizedStackPath, ...}}}`), `changed-stacks.json`
- * (synth/output-tree.ts) for `--changed-only`, and each stack's backend from its `cdk.tf.json`
- * (`terraform.backend`: the state key and lock Terraform will use in that working directory).
+ * The stacks a pipeline runs, from the org config (not from the last synth's output, which a partial
+ * synth or a vend leaves with only some stacks): `management` first, then one `member-<id>` per
+ * `members` entry (config/naming.ts `allStackNames`), and a destroy job per `removedMembers` entry
+ * (`removedStackNames`). Each stack's working directory is `<outdir>/stacks/<name>` (cdktf's layout,
+ * which synth/output-tree.ts keeps) and its backend is derived from the config's `state` exactly as
+ * stacks/baseline-stack.ts writes it (__tests__/pipeline compares the two on a synthesized stack).
+ *
+ * `--changed-only` narrows that list with `changed-stacks.json` (synth/output-tree.ts) of the output
+ * folder, and refuses an output folder synthesized for another organization (its `organization.json`,
+ * synth/outdir-owner.ts) or holding stacks the config does not have (its `manifest.json`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { CommandError } from '../bin/cli-command';
-import { MANAGEMENT_STACK } from '../config/naming';
+import { allStackNames, MANAGEMENT_STACK, memberStackName, removedStackNames, stateKey } from '../config/naming';
+import type { BaselineConfig } from '../config/schema';
 import type { ChangedStacks } from '../synth/output-tree';
 
 /**
@@ -17,10 +24,12 @@ import type { ChangedStacks } from '../synth/output-tree';
  */
 export const MANIFEST_FILE = 'manifest.json';
 export const CHANGED_STACKS_FILE = 'changed-stacks.json';
+/** The organization an output folder was synthesized for (synth/outdir-owner.ts `OWNER_FILE`). */
+export const OWNER_FILE = 'organization.json';
 
 export interface StackBackend {
-  /** `s3`, `local`, or another backend type cdktf wrote. */
-  readonly type: string;
+  /** `s3` or `local` (config `state.backend`). */
+  readonly type: 's3' | 'local';
   /** The S3 state key (`<keyPrefix>/<stack>.tfstate`, config/naming.ts `stateKey`). @default - not an S3 backend */
   readonly key?: string;
   /** The S3 state bucket. @default - not an S3 backend */
@@ -36,24 +45,60 @@ export interface PipelineStack {
   readonly backend: StackBackend;
 }
 
+/** A stack of `removedMembers`: the pipeline plans its destroy, reviews it and applies it on the branch. */
+export interface DestroyStack extends PipelineStack {
+  /** The removed account, for `baseline remove --account-id ID --destroyed` once the destroy ran. */
+  readonly accountId: string;
+  /** When `baseline remove` took it out of `members`. */
+  readonly removedOn: string;
+}
+
 export interface PipelineStacks {
   /** `management`, when this pipeline runs it: it goes first. */
   readonly management?: PipelineStack;
-  /** Every other stack, in manifest order: they run in parallel once `management` is done. */
+  /** Every member stack of the config (or the changed ones), in config order: in parallel once `management` is done. */
   readonly members: readonly PipelineStack[];
-  /** Stacks `changed-stacks.json` lists as removed (with --changed-only): destroyed elsewhere, not run here. */
-  readonly removed: readonly string[];
+  /** Every stack of `removedMembers`: destroyed after `management`, one job each. */
+  readonly destroy: readonly DestroyStack[];
   /** Problems worth a line on stderr and a comment in the generated file. */
   readonly warnings: readonly string[];
 }
 
-export interface ReadStacksOptions {
-  /** The synth's output folder, as a path to read from. */
-  readonly outdir: string;
-  /** The same folder as the generated CI file names it: relative to the repository root. */
+/**
+ * The backend stacks/baseline-stack.ts writes into a stack of `config`: with `state.backend: s3`, the
+ * bucket, the key `stateKey(config, stack)` and S3-native locking (`use_lockfile`); else local state.
+ */
+export function stackBackend(config: BaselineConfig, stackName: string): StackBackend {
+  const state = config.state;
+  if (state.backend === 's3') return { type: 's3', key: stateKey(config, stackName), bucket: state.bucket, lockfile: true };
+  return { type: 'local', lockfile: false };
+}
+
+export interface StacksOptions {
+  /** The synth's output folder as the generated CI file names it: relative to the repository root. */
   readonly ciOutdir: string;
-  /** Only the stacks changed-stacks.json lists as added or changed. @default false */
-  readonly changedOnly?: boolean;
+}
+
+function stackOf(config: BaselineConfig, name: string, o: StacksOptions): PipelineStack {
+  return { name, dir: posix.join(o.ciOutdir, 'stacks', name), backend: stackBackend(config, name) };
+}
+
+/** Local state is said by generate.ts (PLAN_ONLY_NOTE): the pipeline then only plans. */
+function warningsOf(config: BaselineConfig, count: number): string[] {
+  void config;
+  void count;
+  return [];
+}
+
+function destroyStacks(config: BaselineConfig, o: StacksOptions): DestroyStack[] {
+  return config.removedMembers.map((m) => ({ ...stackOf(config, memberStackName(m.id), o), accountId: m.id, removedOn: m.removedOn }));
+}
+
+/** Every stack of the org config: management, every member, and a destroy job per removed member. */
+export function pipelineStacks(config: BaselineConfig, o: StacksOptions): PipelineStacks {
+  const [management, ...members] = allStackNames(config).map((name) => stackOf(config, name, o));
+  const destroy = destroyStacks(config, o);
+  return { management, members, destroy, warnings: warningsOf(config, 1 + members.length + destroy.length) };
 }
 
 function readJson(file: string, what: string): unknown {
@@ -74,70 +119,76 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function backendOf(file: string, name: string): StackBackend {
-  const stack = readJson(file, `stack ${name}:`);
-  const backends = isObject(stack) && isObject(stack.terraform) && isObject(stack.terraform.backend) ? stack.terraform.backend : {};
-  const [type, settings] = Object.entries(backends)[0] ?? ['local', {}];
-  const s = isObject(settings) ? settings : {};
-  return {
-    type,
-    ...(typeof s.key === 'string' ? { key: s.key } : {}),
-    ...(typeof s.bucket === 'string' ? { bucket: s.bucket } : {}),
-    lockfile: s.use_lockfile === true,
-  };
+function listed(names: readonly string[], max = 5): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')}, … (${names.length} in all)`;
 }
 
-/** The stacks of the manifest (or the changed ones), management first, with their working directories and backends. */
-export function readPipelineStacks(options: ReadStacksOptions): PipelineStacks {
-  const manifestFile = join(options.outdir, MANIFEST_FILE);
-  if (!existsSync(manifestFile)) throw new CommandError(`--outdir ${options.outdir}: no ${MANIFEST_FILE}: synthesize first (make synth)`);
-  const manifest = readJson(manifestFile, 'manifest');
-  if (!isObject(manifest) || !isObject(manifest.stacks)) throw new CommandError(`manifest ${manifestFile}: expected {"stacks": {<name>: {...}}} (cdktf's manifest format)`);
+export interface ChangedStacksOptions extends StacksOptions {
+  /** The synth's output folder, as a path to read from. */
+  readonly outdir: string;
+  /** The config file, for messages. */
+  readonly configFile: string;
+}
 
-  let names = Object.keys(manifest.stacks);
-  let removed: string[] = [];
-  if (options.changedOnly) {
-    const file = join(options.outdir, CHANGED_STACKS_FILE);
-    const changed = readJson(file, '--changed-only:') as Partial<ChangedStacks>;
-    if (!isObject(changed) || !Array.isArray(changed.added) || !Array.isArray(changed.changed)) {
-      throw new CommandError(`--changed-only: ${file}: expected {"added": [...], "changed": [...], "removed": [...]}`);
+/**
+ * The stacks of `config` that the last synth into `outdir` added or changed (`changed-stacks.json`),
+ * management first, plus every destroy job (a removed member stays pending until its destroy is
+ * recorded, whatever the last synth changed). Refuses an output folder synthesized from another
+ * config: its manifest or its changed stacks name stacks this config does not have.
+ */
+export function changedPipelineStacks(config: BaselineConfig, o: ChangedStacksOptions): PipelineStacks {
+  const known = new Set([...allStackNames(config), ...removedStackNames(config)]);
+  const ownerFile = join(o.outdir, OWNER_FILE);
+  if (existsSync(ownerFile)) {
+    const owner = readJson(ownerFile, '--changed-only:');
+    const org = config.organization;
+    if (!isObject(owner) || owner.organizationId !== org.id || owner.managementAccountId !== org.managementAccountId) {
+      const theirs = isObject(owner) ? `organization ${String(owner.organizationId)} (management account ${String(owner.managementAccountId)})` : 'an unreadable organization';
+      throw new CommandError(
+        `--changed-only: ${o.outdir} was synthesized for ${theirs}, not for ${org.id} (management account ${org.managementAccountId}) of ${o.configFile}: synthesize ${o.configFile} into its own output folder and pass it with --outdir`,
+      );
     }
-    const wanted = new Set<string>([...changed.added, ...changed.changed]);
-    const unknown = [...wanted].filter((n) => !names.includes(n));
-    if (unknown.length > 0) throw new CommandError(`--changed-only: ${file} lists ${unknown.join(', ')}, which ${MANIFEST_FILE} does not: synthesize again`);
-    names = names.filter((n) => wanted.has(n));
-    removed = Array.isArray(changed.removed) ? changed.removed.filter((n): n is string => typeof n === 'string') : [];
   }
-
-  const warnings: string[] = [];
-  const stacks = names.map((name): PipelineStack => {
-    const entry = (manifest.stacks as Record<string, unknown>)[name];
-    if (!isObject(entry) || typeof entry.workingDirectory !== 'string' || typeof entry.synthesizedStackPath !== 'string') {
-      throw new CommandError(`manifest ${manifestFile}: stack ${name} has no workingDirectory or synthesizedStackPath`);
-    }
-    // The generated jobs derive a stack's folder from its name (a shard runs several): hold cdktf to its layout.
-    if (entry.workingDirectory !== `stacks/${name}`) {
-      throw new CommandError(`manifest ${manifestFile}: stack ${name} has workingDirectory ${entry.workingDirectory}, expected stacks/${name}`);
-    }
-    const backend = backendOf(join(options.outdir, entry.synthesizedStackPath), name);
-    if (backend.type === 's3' && !backend.lockfile) warnings.push(`${name}: the S3 backend has no use_lockfile: parallel runs of one stack are not locked`);
-    return { name, dir: posix.join(options.ciOutdir, entry.workingDirectory), backend };
-  });
-
-  const local = stacks.filter((s) => s.backend.type === 'local').map((s) => s.name);
-  if (local.length > 0) {
-    warnings.push(
-      `${local.length === stacks.length ? 'every stack uses' : `${local.length} stack(s) use`} local state: each CI runner starts from an empty state and loses it afterwards; set state.backend: s3 in the config (one state key and lock file per stack) before applying from CI`,
+  const manifestFile = join(o.outdir, MANIFEST_FILE);
+  if (!existsSync(manifestFile)) throw new CommandError(`--changed-only: --outdir ${o.outdir} has no ${MANIFEST_FILE}: synthesize first (make synth)`);
+  const manifest = readJson(manifestFile, '--changed-only: manifest');
+  if (!isObject(manifest) || !isObject(manifest.stacks)) throw new CommandError(`--changed-only: ${manifestFile}: expected {"stacks": {<name>: {...}}} (cdktf's manifest format)`);
+  const foreign = Object.keys(manifest.stacks).filter((n) => !known.has(n));
+  if (foreign.length > 0) {
+    throw new CommandError(
+      `--changed-only: ${o.outdir} was synthesized from another config: its ${MANIFEST_FILE} has ${listed(foreign)}, which ${o.configFile} does not; synthesize ${o.configFile} (BASELINE_CONFIG=${o.configFile} make synth) or pass --outdir of its output`,
     );
   }
-  if (options.changedOnly && stacks.length === 0) warnings.push('--changed-only: no stack was added or changed by the last synth: the pipeline runs no stack');
-  if (removed.length > 0) {
-    warnings.push(`removed stacks are not in this pipeline: destroy ${removed.join(', ')} from a checkout that still has them (see baseline remove)`);
+  const file = join(o.outdir, CHANGED_STACKS_FILE);
+  const changed = readJson(file, '--changed-only:') as Partial<ChangedStacks>;
+  if (!isObject(changed) || !Array.isArray(changed.added) || !Array.isArray(changed.changed)) {
+    throw new CommandError(`--changed-only: ${file}: expected {"added": [...], "changed": [...], "removed": [...]}`);
   }
+  const wanted = new Set<string>([...changed.added, ...changed.changed]);
+  const unknown = [...wanted].filter((n) => !known.has(n));
+  if (unknown.length > 0) {
+    throw new CommandError(`--changed-only: ${file} lists ${listed(unknown)}, which ${o.configFile} does not have: synthesize ${o.configFile} again (make synth) before generating`);
+  }
+  const removed = new Set(removedStackNames(config));
+  const names = allStackNames(config).filter((n) => wanted.has(n));
+  const stacks = names.map((name) => stackOf(config, name, o));
+  const destroy = destroyStacks(config, o);
+  const warnings = warningsOf(config, stacks.length + destroy.length);
+  if (stacks.length === 0) warnings.push('--changed-only: no stack was added or changed by the last synth: the pipeline runs no plan or apply');
+  // A stack whose folder the synth deleted and that removedMembers does not list has no destroy job:
+  // its state is still in the backend, and nothing in this pipeline destroys it.
+  const gone = (Array.isArray(changed.removed) ? changed.removed : []).filter((n): n is string => typeof n === 'string' && !removed.has(n));
+  if (gone.length > 0) {
+    warnings.push(`the last synth deleted ${listed(gone)}, which removedMembers does not list: no destroy job; take accounts out with baseline remove, which keeps the stack until the pipeline destroyed it`);
+  }
+  // Folders no stack of the config claims (synth/output-tree.ts `orphaned`): kept, as their resources may still exist.
+  const orphaned = (changed as { orphaned?: unknown }).orphaned;
+  const orphans = Array.isArray(orphaned) ? orphaned.filter((n): n is string => typeof n === 'string') : [];
+  if (orphans.length > 0) warnings.push(`${o.outdir} has stack folders no stack of ${o.configFile} claims (${listed(orphans)}): no job plans or destroys them`);
   return {
     management: stacks.find((s) => s.name === MANAGEMENT_STACK),
     members: stacks.filter((s) => s.name !== MANAGEMENT_STACK),
-    removed,
+    destroy,
     warnings,
   };
 }

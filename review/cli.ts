@@ -2,8 +2,12 @@
  * `baseline review PLAN.json...`: summarizes `terraform show -json` plans for a pull-request comment
  * and fails (exit 1) when a change weakens a SOC 2 control, unless it is a reviewed exception.
  */
-import { UsageError, type CliCommand, type CliValues } from '../bin/cli-command';
+import { resolve } from 'node:path';
+import { CommandError, UsageError, type CliCommand, type CliValues } from '../bin/cli-command';
+import { ConfigError, configPath, DEFAULT_CONFIG_FILE, loadConfig } from '../config/load';
+import { memberStackName } from '../config/naming';
 import { parseAllowOption, readAllowFile, type AllowEntry } from './allow';
+import { destroyAllowances, destroyedAccountLine } from './destroy';
 import { reviewPlans } from './guard';
 import { readPlan } from './plan';
 import { REVIEW_FORMATS, reviewJson, reviewMarkdown, type ReviewFormat } from './report';
@@ -26,6 +30,7 @@ export const reviewCommand: CliCommand = {
   usage: [
     'baseline review PLAN.json... [--format markdown|json] [--allow ADDRESS[=REASON] ...] [--allow-file FILE]',
     'baseline review cdktf.out/stacks/member-111111111111/plan.json --stack member-111111111111',
+    'baseline review cdktf.out/stacks/member-555555555555/plan.json --destroy',
   ],
   positionals: 'PLAN.json...',
   options: [
@@ -54,10 +59,21 @@ export const reviewCommand: CliCommand = {
       placeholder: 'FILE',
       description: 'YAML or JSON list of reviewed exceptions {address, reason, stack?}, each with its reason. Default: none.',
     },
+    {
+      name: 'destroy',
+      type: 'boolean',
+      description: 'The plan is the destroy plan of a stack of removedMembers: the deletion of its controls is accepted. Refused for any other stack or plan.',
+    },
+    {
+      name: 'config',
+      type: 'string',
+      placeholder: 'FILE',
+      description: 'With --destroy: the org config whose removedMembers list the stack. Default: BASELINE_CONFIG, else baseline.config.yaml.',
+    },
   ],
   details: [
     'Reads the JSON of `terraform show -json PLANFILE` (Terraform\'s JSON output format), one plan per stack.',
-    'Exit codes: 0 no change weakens a control (reviewed exceptions aside), 1 a change does or a plan file is unreadable, 2 usage.',
+    'Exit codes: 0 no change weakens a control (reviewed exceptions aside), 1 a change does, a plan file is unreadable or --destroy is refused, 2 usage.',
   ],
   async run(values, positionals, io) {
     if (positionals.length === 0) throw new UsageError('review needs at least one PLAN.json: the output of `terraform show -json PLANFILE`');
@@ -71,9 +87,30 @@ export const reviewCommand: CliCommand = {
     const allowFile = stringValue(values, 'allow-file');
     if (allowFile !== undefined) allows.push(...readAllowFile(allowFile));
 
+    const destroy = values.destroy === true;
+    const configGiven = stringValue(values, 'config');
+    if (configGiven !== undefined && !destroy) throw new UsageError('--config: only with --destroy (the review reads no config otherwise)');
+    if (destroy && positionals.length > 1) throw new UsageError('--destroy: reviews the destroy plan of one stack; pass a single PLAN.json');
+
     const plans = positionals.map((file) => readPlan(file, stack));
+    let header = '';
+    if (destroy) {
+      const configFile = configGiven !== undefined ? resolve(configGiven) : configPath();
+      let config;
+      try {
+        config = loadConfig(configFile);
+      } catch (e) {
+        if (e instanceof ConfigError) throw new CommandError(e.message);
+        throw e;
+      }
+      const named = configGiven ?? (process.env.BASELINE_CONFIG?.trim() || DEFAULT_CONFIG_FILE);
+      allows.push(...destroyAllowances(plans[0], config, named));
+      // destroyAllowances refused any plan that does not delete from the removed account.
+      const removed = config.removedMembers.find((m) => memberStackName(m.id) === plans[0].stack)!;
+      header = format === 'json' ? '' : destroyedAccountLine(plans[0], removed.id);
+    }
     const review = reviewPlans(plans, allows);
-    io.stdout(format === 'json' ? reviewJson(review) : reviewMarkdown(review));
+    io.stdout(format === 'json' ? reviewJson(review) : header + reviewMarkdown(review));
     for (const allow of review.unusedAllows) {
       io.stderr(`warning: ${allow.source} ${allow.stack ? `${allow.stack}:` : ''}${allow.address} matches no weakening change in these plans\n`);
     }

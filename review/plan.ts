@@ -44,6 +44,26 @@ export interface StackPlan {
   /** `terraform_version` of the plan. @default - not recorded */
   readonly terraformVersion?: string;
   readonly changes: readonly PlannedChange[];
+  /**
+   * The plan's provider configurations (`configuration.provider_config`, keyed `aws` or `aws.<alias>`),
+   * and the key of the provider each configured resource uses (`configuration.root_module.resources[]`
+   * `provider_config_key`, by address without instance key): what `baseline review --destroy` checks
+   * the accounts of. @default - none in the plan
+   */
+  readonly configuration?: PlanConfiguration;
+}
+
+export interface ProviderConfiguration {
+  /** `allowed_account_ids`, when a constant list of strings. */
+  readonly allowedAccountIds?: readonly string[];
+  /** Each `assume_role[].role_arn`: its constant value, or null when an expression (a variable). */
+  readonly roleArns: readonly (string | null)[];
+}
+
+export interface PlanConfiguration {
+  readonly providers: Readonly<Record<string, ProviderConfiguration>>;
+  /** Resource address (no instance key) → `provider_config_key`. */
+  readonly resourceProviders: Readonly<Record<string, string>>;
 }
 
 /** The action lists the format documents, and what each one does. */
@@ -113,7 +133,55 @@ export function parsePlan(data: unknown, file: string, stack: string): StackPlan
       afterUnknown: rc.change.after_unknown ?? {},
     };
   });
-  return { stack, file, terraformVersion: typeof data.terraform_version === 'string' ? data.terraform_version : undefined, changes };
+  return {
+    stack,
+    file,
+    terraformVersion: typeof data.terraform_version === 'string' ? data.terraform_version : undefined,
+    changes,
+    configuration: planConfiguration(data.configuration),
+  };
+}
+
+/** `constant_value` of a configuration expression (JSON output format, "Expression Representation"). */
+function constantOf(expression: JsonValue | undefined): JsonValue | undefined {
+  return isObject(expression) ? expression.constant_value : undefined;
+}
+
+/**
+ * The provider configurations and resource → provider keys of a plan's `configuration` (JSON output
+ * format, "Configuration Representation": `provider_config` entries with `expressions`, and
+ * `root_module.resources[]` with `provider_config_key`; an expression that is not a constant has only
+ * `references`). Resources of child modules are read too.
+ */
+function planConfiguration(configuration: JsonValue | undefined): PlanConfiguration | undefined {
+  if (!isObject(configuration)) return undefined;
+  const providers: Record<string, ProviderConfiguration> = {};
+  const providerConfig = isObject(configuration.provider_config) ? configuration.provider_config : {};
+  for (const [key, entry] of Object.entries(providerConfig)) {
+    const expressions = isObject(entry) && isObject(entry.expressions) ? entry.expressions : {};
+    const allowed = constantOf(expressions.allowed_account_ids);
+    const assume = Array.isArray(expressions.assume_role) ? expressions.assume_role : [];
+    providers[key] = {
+      allowedAccountIds: Array.isArray(allowed) && allowed.every((a) => typeof a === 'string') ? (allowed as string[]) : undefined,
+      roleArns: assume.map((a) => {
+        const arn = isObject(a) ? constantOf(a.role_arn) : undefined;
+        return typeof arn === 'string' ? arn : null;
+      }),
+    };
+  }
+  const resourceProviders: Record<string, string> = {};
+  const visit = (module: JsonValue | undefined, prefix: string): void => {
+    if (!isObject(module)) return;
+    for (const r of Array.isArray(module.resources) ? module.resources : []) {
+      if (isObject(r) && typeof r.address === 'string' && typeof r.provider_config_key === 'string') {
+        resourceProviders[`${prefix}${r.address}`] = r.provider_config_key;
+      }
+    }
+    const calls = isObject(module.module_calls) ? module.module_calls : {};
+    for (const [name, call] of Object.entries(calls)) if (isObject(call)) visit(call.module, `${prefix}module.${name}.`);
+  };
+  visit(configuration.root_module, '');
+  return { providers, resourceProviders };
 }
 
 /** Reads and validates one plan file. */

@@ -1,9 +1,11 @@
 /**
- * Builds the CDKTF app for an org config: the `management` stack and one `member-<id>` stack per
- * account, or only the selected ones.
+ * Builds the CDKTF app for an org config: the `management` stack, one `member-<id>` stack per
+ * account, and one per removed account awaiting destroy (from its saved entry), or only the selected
+ * ones. (The synth, synth/build-stacks.ts, builds them the same way, and leaves the removed ones out of
+ * manifest.json.)
  */
 import { App } from 'cdktf';
-import { allStackNames, MANAGEMENT_STACK, memberStackName } from '../config/naming';
+import { MANAGEMENT_STACK, stackMembers, synthStackNames } from '../config/naming';
 import type { BaselineConfig } from '../config/schema';
 import { ManagementStack } from './management-stack';
 import { MemberStack } from './member-stack';
@@ -30,12 +32,12 @@ export interface BaselineApp {
 
 export function buildApp(config: BaselineConfig, options: BuildAppOptions = {}): BaselineApp {
   // Selection is resolved before anything is constructed, so a bad selection writes nothing.
-  const stackNames = selectStacks(allStackNames(config), options.stacks);
+  const stackNames = selectStacks(synthStackNames(config), options.stacks);
   const wanted = new Set(stackNames);
   const app = new App({ outdir: options.outdir, skipValidation: false });
   if (wanted.has(MANAGEMENT_STACK)) new ManagementStack(app, config);
-  for (const member of config.members) {
-    if (wanted.has(memberStackName(member.id))) new MemberStack(app, config, member);
+  for (const [name, member] of stackMembers(config)) {
+    if (wanted.has(name)) new MemberStack(app, config, member);
   }
   return { app, stackNames };
 }

@@ -33,13 +33,29 @@ import { LogArchive } from '../modules/log-archive/log-archive';
 import { AccessAnalyzer } from '../modules/security-services/access-analyzer';
 import { ConfigAggregator } from '../modules/security-services/config-aggregator';
 import { DELEGATED_SERVICE_PRINCIPALS, Delegation } from '../modules/security-services/delegation';
-import { OrganizationPrerequisites } from '../modules/prerequisites/organization-prerequisites';
+import { OrganizationPrerequisites, type OrganizationalUnitCheck } from '../modules/prerequisites/organization-prerequisites';
+import { organizationalUnitRef } from '../config/organizational-unit';
 import { GuardDuty } from '../modules/security-services/guardduty';
 import { GuardDutyManagementAccount } from '../modules/security-services/guardduty-management-account';
 import { Macie } from '../modules/security-services/macie';
 import { SecurityHub } from '../modules/security-services/security-hub';
 import { accountProvider } from '../modules/providers/account-provider';
 import { BaselineStack } from './baseline-stack';
+
+/**
+ * The OUs the accounts name, each once and in order, checked at plan time: the set changes when an
+ * account names a new OU, not when an account joins one already named. The root (`Root`, or its id)
+ * is checked with the organization.
+ */
+function organizationalUnitChecks(config: BaselineConfig): OrganizationalUnitCheck[] {
+  const byOu = new Map<string, OrganizationalUnitCheck>();
+  for (const member of config.members) {
+    const ref = organizationalUnitRef(member.ou);
+    if (ref.kind === 'id') byOu.set(ref.id, { id: ref.id });
+    else if (ref.kind === 'path') byOu.set(ref.names.join('/'), { names: ref.names });
+  }
+  return [...byOu.keys()].sort().map((key) => byOu.get(key)!);
+}
 
 export class ManagementStack extends BaselineStack {
   readonly logArchive: LogArchive;
@@ -74,12 +90,14 @@ export class ManagementStack extends BaselineStack {
       const provider = byAccount.get(arn.split(':')[4]);
       if (provider) readerRoles.set(arn, provider);
     }
-    new OrganizationPrerequisites(this, 'prerequisites', {
+    const prerequisites = new OrganizationPrerequisites(this, 'prerequisites', {
       managementProvider: management,
       organizationId: org.id,
       rootId: org.rootId,
       trustedAccess: [...(baselineOwnsOrgTrail(config) ? ['cloudtrail.amazonaws.com'] : []), ...DELEGATED_SERVICE_PRINCIPALS],
       readerRoles,
+      serviceControlPolicies: config.guardrails.enabled,
+      organizationalUnits: organizationalUnitChecks(config),
     });
 
     this.logArchive = new LogArchive(this, 'log-archive', { config, provider: logArchiveProvider });
@@ -237,7 +255,7 @@ export class ManagementStack extends BaselineStack {
     // Guardrails: SCPs that keep every account's administrators from switching the baseline off
     // (the key and bucket policies carry their own denials: LogEncryptionKey, LogArchiveBucket).
     if (config.guardrails.enabled) {
-      this.guardrails = new ServiceControlPolicies(this, 'guardrails', { config, provider: management });
+      this.guardrails = new ServiceControlPolicies(this, 'guardrails', { config, provider: management, organization: prerequisites.organization });
     }
   }
 }

@@ -6,9 +6,9 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, type StackManifest } from 'cdktf';
-import { MANAGEMENT_STACK, memberStackName } from '../config/naming';
+import { MANAGEMENT_STACK, stackMembers } from '../config/naming';
 import { STACK_CONTROLS_FILE, stackControls } from '../controls/record';
-import type { BaselineConfig, MemberAccount } from '../config/schema';
+import type { BaselineConfig } from '../config/schema';
 import { ManagementStack } from '../stacks/management-stack';
 import { MemberStack } from '../stacks/member-stack';
 import { skipCrossStackPass } from './cross-stack-pass';
@@ -51,7 +51,8 @@ function readOrNull(file: string): Buffer | null {
  * The construction mirrors `buildApp` (stacks/app.ts), which tests compare it with byte for byte.
  */
 export function buildStacks(config: BaselineConfig, names: readonly string[], stagingDir: string, outdir: string): BuiltStack[] {
-  const members = new Map<string, MemberAccount>(config.members.map((m) => [memberStackName(m.id), m]));
+  // Removed accounts' stacks too, from their saved entries: the pipeline destroys them from these files.
+  const members = stackMembers(config);
   return names.map((name) => {
     let readsMembers = false;
     const view = trackedConfig(config, () => {

@@ -6,11 +6,13 @@
  * selected, by the caller, once, before this runs.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { allStackNames, MANAGEMENT_STACK } from '../config/naming';
+import { allStackNames, MANAGEMENT_STACK, memberStackName, stateKey, synthStackNames } from '../config/naming';
 import type { BaselineConfig } from '../config/schema';
+import { LOCAL_STATE_DIR } from '../stacks/baseline-stack';
+import { removedAccounts } from '../controls/matrix';
 import { CONTROL_MATRIX_JSON, EVIDENCE_DIR, writeControlMatrix } from '../controls/write-matrix';
 import { buildStacks, type BuiltStack } from './build-stacks';
 import {
@@ -20,19 +22,27 @@ import {
   filesIntact,
   readSynthCache,
   type ChangedStacks,
+  type RemovedStack,
   type SynthCache,
 } from './output-tree';
+import { checkOutdirOwner, recordOutdirOwner } from './outdir-owner';
 import { codeFingerprint, configDigest, stackInputsHash, type ConfigDigest } from './stack-inputs';
 import { debugTokensRequested, setTokenStackTraces, tokenStackTracesEnabled } from './token-stack-traces';
 import type { FromWorker, ToWorker } from './worker';
 
 export interface SynthOptions {
   /**
-   * The stacks to synthesize (names, already selected). Stacks not named are left as they are, and
-   * none is removed.
-   * @default - every stack of the config; folders of stacks no longer in it are removed
+   * The stacks to synthesize (names, already selected, from `synthStackNames`). Stacks not named are
+   * left as they are. No synth deletes a stack folder.
+   * @default - every stack of the config, the removed accounts' stacks awaiting destroy included
    */
   readonly stacks?: readonly string[];
+  /**
+   * The config file the config was read from, recorded in the output folder with its organization
+   * (`outdir-owner.ts`) and named when another organization's synth is refused.
+   * @default - not recorded (the one recorded before stays)
+   */
+  readonly configFile?: string;
   /**
    * The output folder.
    * @default - `CDKTF_OUTDIR` (set by the cdktf CLI), else "cdktf.out"
@@ -56,8 +66,10 @@ export interface SynthOptions {
 }
 
 export interface SynthReport extends ChangedStacks {
-  /** The stacks of this synth, as manifest.json lists them. */
+  /** The stacks of this synth to apply, as manifest.json lists them (removed accounts' stacks are not). */
   readonly stacks: readonly string[];
+  /** The removed accounts' stacks this synth wrote (for their destroy), a part of `removed`. */
+  readonly removedSynthesized: readonly string[];
   /** How many of them were built; the others were reused from the last synth. */
   readonly built: number;
   readonly outdir: string;
@@ -114,10 +126,11 @@ function cacheWanted(option: boolean | undefined, env: NodeJS.ProcessEnv): boole
 
 interface Plan {
   readonly config: BaselineConfig;
+  readonly configFile: string | undefined;
   readonly outdir: string;
   readonly stacks: readonly string[];
+  /** Every stack of the config, removed accounts' included (`synthStackNames`). */
   readonly allStacks: readonly string[];
-  readonly full: boolean;
   readonly digest: ConfigDigest;
   readonly cache: SynthCache | null;
   /** The stacks whose inputs or files changed since the last synth (all of them without a cache). */
@@ -126,7 +139,9 @@ interface Plan {
 
 function plan(config: BaselineConfig, options: SynthOptions, env: NodeJS.ProcessEnv): Plan {
   const outdir = resolve(options.outdir ?? (env.CDKTF_OUTDIR || 'cdktf.out'));
-  const allStacks = allStackNames(config);
+  // Before anything is built or written: the folder may hold another organization's stacks.
+  checkOutdirOwner(config, outdir, options.configFile);
+  const allStacks = synthStackNames(config);
   const stacks = options.stacks ?? allStacks;
   const digest = configDigest(config, codeFingerprint(env));
   const cache = readSynthCache(outdir);
@@ -135,12 +150,30 @@ function plan(config: BaselineConfig, options: SynthOptions, env: NodeJS.Process
     const entry = usable?.stacks[name];
     return !(entry && entry.inputs === stackInputsHash(digest, name, entry.readsMembers) && filesIntact(outdir, name, entry));
   });
-  return { config, outdir, stacks, allStacks, full: options.stacks === undefined, digest, cache, toBuild };
+  return { config, configFile: options.configFile, outdir, stacks, allStacks, digest, cache, toBuild };
+}
+
+/** The config's stacks awaiting destroy, as `removed-stacks.json` lists them. */
+export function removedStacks(config: BaselineConfig): RemovedStack[] {
+  return config.removedMembers.map((m) => {
+    const name = memberStackName(m.id);
+    return { name, accountId: m.id, removedOn: m.removedOn, workingDirectory: `stacks/${name}`, stateKey: stateKey(config, name) ?? null };
+  });
+}
+
+/** Whether the control matrix in `outdir` lists other removed accounts than `config`'s (or cannot be read). */
+function matrixRemovedAccountsStale(config: BaselineConfig, outdir: string): boolean {
+  try {
+    const written = JSON.parse(readFileSync(join(outdir, EVIDENCE_DIR, CONTROL_MATRIX_JSON), 'utf8')) as { removedAccounts?: unknown };
+    return JSON.stringify(written.removedAccounts) !== JSON.stringify(removedAccounts(config));
+  } catch {
+    return true;
+  }
 }
 
 function commit(p: Plan, built: readonly (BuiltStack & { stagedIn: string })[], probed: readonly BuiltStack[] = []): SynthReport {
   const inConfig = new Set(p.allStacks);
-  const removed = p.full ? existingStackFolders(p.outdir).filter((name) => !inConfig.has(name)) : [];
+  const removed = removedStacks(p.config);
   const report = commitOutput({
     outdir: p.outdir,
     cdktfVersion: CDKTF_VERSION,
@@ -148,14 +181,35 @@ function commit(p: Plan, built: readonly (BuiltStack & { stagedIn: string })[], 
     built: built.map((b) => ({ ...b, inputs: stackInputsHash(p.digest, b.name, b.readsMembers) })),
     probed: probed.map((b) => ({ ...b, inputs: stackInputsHash(p.digest, b.name, b.readsMembers) })),
     removed,
+    orphaned: existingStackFolders(p.outdir).filter((name) => !inConfig.has(name)),
     cache: p.cache,
     allStacks: p.allStacks,
+    liveStacks: allStackNames(p.config),
   });
-  // The matrix reads every stack's controls.json: rebuilt whenever a stack's files changed.
-  if (report.added.length + report.changed.length + report.removed.length > 0 || !existsSync(join(p.outdir, EVIDENCE_DIR, CONTROL_MATRIX_JSON))) {
-    writeControlMatrix(p.config, p.outdir, p.allStacks);
+  recordOutdirOwner(p.config, p.outdir, p.configFile);
+  // Where every stack's local state file goes (stacks/baseline-stack.ts `localStatePath`), made before any
+  // `terraform init`. Unverified: whether Terraform creates a missing parent folder of the backend's `path`
+  // (https://developer.hashicorp.com/terraform/language/backend/local does not say), so synth makes it.
+  if (p.config.state.backend === 'local') mkdirSync(join(p.outdir, LOCAL_STATE_DIR), { recursive: true });
+  // The matrix reads every live stack's controls.json: rebuilt whenever one's files or the list of them
+  // changed, or the removed accounts it lists (a reason edited by hand changes no stack).
+  if (
+    report.added.length + report.changed.length > 0 ||
+    report.liveStacksChanged ||
+    !existsSync(join(p.outdir, EVIDENCE_DIR, CONTROL_MATRIX_JSON)) ||
+    matrixRemovedAccountsStale(p.config, p.outdir)
+  ) {
+    writeControlMatrix(p.config, p.outdir, allStackNames(p.config));
   }
-  return { ...report, stacks: p.stacks, built: built.length, outdir: p.outdir };
+  const removedNames = new Set(removed.map((r) => r.name));
+  const { liveStacksChanged: _changed, ...changes } = report;
+  return {
+    ...changes,
+    stacks: p.stacks.filter((name) => !removedNames.has(name)),
+    removedSynthesized: p.stacks.filter((name) => removedNames.has(name)),
+    built: built.length,
+    outdir: p.outdir,
+  };
 }
 
 const WORKER_SCRIPT = join(__dirname, `worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
@@ -310,7 +364,7 @@ export function synthesizeInProcess(config: BaselineConfig, options: InProcessSy
  */
 export function membersReaders(config: BaselineConfig, outdir: string): { readonly readers: string[]; readonly unknown: string[] } {
   const cache = readSynthCache(resolve(outdir));
-  const all = allStackNames(config);
+  const all = synthStackNames(config);
   return {
     readers: all.filter((name) => cache?.stacks[name]?.readsMembers === true),
     unknown: all.filter((name) => cache?.stacks[name] === undefined),

@@ -1,7 +1,9 @@
 /**
  * What a stack's synthesized output depends on, hashed, so that an unchanged stack is not built
- * again: the code that builds it, the environment cdktf reads, the config without its member list,
- * the stack's own member entry, and the member list only for a stack that read it.
+ * again: the code that builds it, the environment cdktf reads, the config without its member lists
+ * (`members`, `removedMembers`), the stack's own member entry (a removed account's as saved), and the
+ * member lists only for a stack that read them. So `baseline remove`, which moves an entry from one
+ * list to the other, rebuilds only the stacks that read the lists.
  *
  * Whether a stack reads the member list is observed, not declared: stacks are built from a view of
  * the config whose `members` records the read (`trackedConfig`). With the same code, the same config
@@ -11,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { MANAGEMENT_STACK, memberStackName } from '../config/naming';
+import { MANAGEMENT_STACK, stackMembers } from '../config/naming';
 import type { BaselineConfig, MemberAccount } from '../config/schema';
 
 /** The environment variables that change what cdktf writes. */
@@ -48,35 +50,39 @@ function lockfile(): string {
 
 /**
  * A hash of the code that builds stacks (the running `main` and its folders, the dependency lockfile),
- * the Node.js version, the working directory (local state paths are absolute) and cdktf's environment.
+ * the Node.js version and cdktf's environment. Not the working directory nor the output folder: no
+ * synthesized file holds a path of the machine (local state paths are relative to the stack's folder,
+ * __tests__/stacks/state-and-provider.test.ts), so the same inputs build the same files anywhere.
  */
-export function codeFingerprint(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+export function codeFingerprint(env: NodeJS.ProcessEnv = process.env): string {
   const files = [
     ...['main.ts', 'main.js'].map((f) => join(CODE_ROOT, f)).filter((f) => existsSync(f)),
     ...CODE_FOLDERS.flatMap((folder) => filesUnder(join(CODE_ROOT, folder))),
   ];
   const hash = createHash('sha256');
   for (const file of files) hash.update(file.slice(CODE_ROOT.length)).update('\0').update(readFileSync(file)).update('\0');
-  return sha256(hash.digest('hex'), sha256(lockfile()), process.version, cwd, ...OUTPUT_ENV.map((name) => `${name}=${env[name] ?? ''}`));
+  return sha256(hash.digest('hex'), sha256(lockfile()), process.version, ...OUTPUT_ENV.map((name) => `${name}=${env[name] ?? ''}`));
 }
 
 /** Hashes of the parts of one config that stacks' inputs are made of, computed once per synth. */
 export interface ConfigDigest {
   readonly code: string;
-  /** The config without `members`. */
+  /** The config without `members` and `removedMembers`. */
   readonly shared: string;
-  /** `members`, the whole list. */
+  /** `members` and `removedMembers`, the whole lists. */
   readonly roster: string;
+  /** The entry each member stack is built from, removed accounts' included (`stackMembers`). */
   readonly members: ReadonlyMap<string, MemberAccount>;
 }
 
 export function configDigest(config: BaselineConfig, code: string): ConfigDigest {
-  const { members, ...shared } = config;
+  // A removal moves an entry between the two lists: it must not change the inputs of every stack.
+  const { members, removedMembers, ...shared } = config;
   return {
     code,
     shared: sha256(JSON.stringify(shared)),
-    roster: sha256(JSON.stringify(members)),
-    members: new Map(members.map((m) => [memberStackName(m.id), m])),
+    roster: sha256(JSON.stringify({ members, removedMembers })),
+    members: stackMembers(config),
   };
 }
 
@@ -88,18 +94,23 @@ export function stackInputsHash(digest: ConfigDigest, stackName: string, readsMe
 }
 
 /**
- * The config as stacks see it, with every read of `members` reported to `onMembersRead`. The view is
- * shallow: every other field is the config's own object.
+ * The config as stacks see it, with every read of `members` or `removedMembers` reported to
+ * `onMembersRead`. The view is shallow: every other field is the config's own object.
  */
 export function trackedConfig(config: BaselineConfig, onMembersRead: () => void): BaselineConfig {
-  const { members, ...shared } = config;
+  const { members, removedMembers, ...shared } = config;
   const view = { ...shared } as BaselineConfig;
-  Object.defineProperty(view, 'members', {
-    enumerable: true,
-    get: () => {
-      onMembersRead();
-      return members;
-    },
-  });
+  for (const [key, value] of [
+    ['members', members],
+    ['removedMembers', removedMembers],
+  ] as const) {
+    Object.defineProperty(view, key, {
+      enumerable: true,
+      get: () => {
+        onMembersRead();
+        return value;
+      },
+    });
+  }
   return view;
 }

@@ -33,7 +33,7 @@ function fail(e: unknown): void {
 process.on('uncaughtException', (e) => {
   fail(e);
   process.exitCode = 1;
-  process.disconnect();
+  process.disconnect?.();
 });
 
 process.on('message', (message: ToWorker) => {
@@ -53,5 +53,5 @@ process.on('message', (message: ToWorker) => {
   }
   const retiring = process.memoryUsage().heapUsed > init.heapBudgetBytes;
   send({ type: 'built', stacks: built, retiring });
-  if (retiring) process.disconnect();
+  if (retiring) process.disconnect?.();
 });

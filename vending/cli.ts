@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline/promises';
 import type { z } from 'zod';
 import { CommandError, UsageError, type CliCommand, type CliOption, type CliValues } from '../bin/cli-command';
 import { configPath } from '../config/load';
-import { accountIdSchema, memberSchema, regionSchema } from '../config/schema';
+import { accountIdSchema, memberSchema, regionSchema, removalReasonSchema } from '../config/schema';
 import {
   fromAftRequest,
   fromControlTowerEvent,
@@ -23,7 +23,7 @@ import {
   type AccountRequest,
 } from './account-sources';
 import { DEFAULT_LOCK_TIMEOUT_SECONDS } from './config-lock';
-import { listAccounts, removeAccount, vendAccount } from './vend';
+import { commandLine, listAccounts, MissingFieldError, recordDestroyed, removeAccount, vendAccount } from './vend';
 
 const CONFIG: CliOption = {
   name: 'config',
@@ -195,17 +195,26 @@ export const vendCommand: CliCommand = {
     LOCK_TIMEOUT,
   ],
   details: [
-    'stdout: one JSON line {status: "added"|"updated"|"unchanged", accountId, stack, workingDirectory, stateKey, changedStacks};',
+    'stdout: one JSON line {status: "added"|"updated"|"unchanged"|"restored", accountId, stack, workingDirectory, stateKey, changedStacks};',
+    '"restored": the account was in removedMembers (its stack not yet destroyed) and is back in members, with the data given.',
     'the pipeline plans and applies changedStacks. The same account again is "unchanged" (Regions compare as a set).',
     'Concurrent vends and removes of one config wait for each other (the lock <config>.lock), so none is lost.',
   ],
   async run(values, _positionals, io) {
     const request = requestOf(values);
     const configFile = configFileOf(values);
-    const result = refusing(() =>
-      vendAccount({ configFile, request, update: values.update === true, outdir: outdirOf(values), lockTimeoutSeconds: lockTimeoutOf(values) }),
-    );
-    const said = { added: 'added to', updated: 'updated in', unchanged: 'already in' }[result.status];
+    const lockTimeoutSeconds = lockTimeoutOf(values);
+    const result = refusing(() => {
+      try {
+        return vendAccount({ configFile, request, update: values.update === true, outdir: outdirOf(values), lockTimeoutSeconds });
+      } catch (e) {
+        // A new account without --name, --email or --ou: the command line lacks an option (exit 2, as a
+        // bad value is); a field missing from an AFT request or event stays a refusal of that file.
+        if (e instanceof MissingFieldError && e.label.startsWith('--')) throw new UsageError(e.message);
+        throw e;
+      }
+    });
+    const said = { added: 'added to', updated: 'updated in', unchanged: 'already in', restored: 'moved back from removedMembers to members in' }[result.status];
     io.stderr(
       `account ${result.accountId} ${said} ${configFile}${result.changes.length ? ` (${result.changes.join('; ')})` : ''}; stacks changed: ${result.changedStacks.join(', ') || 'none'}\n`,
     );
@@ -221,7 +230,7 @@ export const listCommand: CliCommand = {
   summary: 'List the accounts of the org config, with their stacks, Regions and roles.',
   usage: ['baseline list [--json]'],
   options: [
-    { name: 'json', type: 'boolean', description: 'Print a JSON array (shape below) instead of one line per account.' },
+    { name: 'json', type: 'boolean', description: 'Print a JSON array (shape below) instead of a table (a header line, then one line per account).' },
     CONFIG,
   ],
   details: [
@@ -235,10 +244,13 @@ export const listCommand: CliCommand = {
     if (values.json === true) {
       io.stdout(`${JSON.stringify(accounts)}\n`);
     } else {
-      for (const a of accounts) {
-        const regions = `${a.regions.join(',')}${a.allGovernedRegions ? ' (all governed)' : ''}`;
-        io.stdout(`${a.id}  ${a.stack}  ${a.name}  ${a.ou}  ${regions}${a.role === 'member' ? '' : `  (${a.role})`}\n`);
-      }
+      // A header line, then one line per account, columns aligned (two spaces apart; the last unpadded).
+      const rows = [
+        ['ID', 'STACK', 'NAME', 'OU', 'ROLE', 'REGIONS'],
+        ...accounts.map((a) => [a.id, a.stack, a.name, a.ou, a.role, `${a.regions.join(',')}${a.allGovernedRegions ? ' (all governed)' : ''}`]),
+      ];
+      const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+      for (const row of rows) io.stdout(`${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')}\n`);
     }
     return 0;
   },
@@ -254,43 +266,114 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
+/** `--reason` or `--unchecked-reason`: checked with the schema's rule for `removedMembers[].reason`. */
+function reasonOf(values: CliValues, option: 'reason' | 'unchecked-reason'): string | undefined {
+  const given = str(values, option);
+  if (given === undefined) return undefined;
+  const result = removalReasonSchema.safeParse(given);
+  if (!result.success) {
+    const why = option === 'reason' ? 'why the account leaves the baseline' : 'why the destroy may be recorded though its state cannot be checked';
+    throw new UsageError(`--${option}: must say ${why}, at least 10 characters: auditors will ask (got ${JSON.stringify(given)})`);
+  }
+  return result.data;
+}
+
+/** The options a printed command must repeat to act on the same config and output folder, as given. */
+function hintOptionsOf(values: CliValues): string[] {
+  return (['config', 'outdir'] as const).flatMap((name) => {
+    const value = str(values, name);
+    return value === undefined ? [] : [`--${name}`, value];
+  });
+}
+
 export const removeCommand: CliCommand = {
   name: 'remove',
-  summary: 'Take an account out of the org config, after synthesizing the stack the pipeline must destroy.',
-  usage: ['baseline remove --account-id ID [--yes]'],
+  summary: "Take an account out of the baseline (its stack stays synthesized for the pipeline's destroy job), or record that destroy.",
+  usage: [
+    'baseline remove --account-id ID --reason "WHY" [--yes]',
+    'baseline remove --account-id ID --destroyed [--unchecked-reason "WHY"] [--yes]',
+  ],
   options: [
     { name: 'account-id', type: 'string', placeholder: 'ID', description: 'The account to remove (not the management, log-archive or audit account).' },
+    {
+      name: 'reason',
+      type: 'string',
+      placeholder: 'WHY',
+      description: 'Why the account leaves the baseline (at least 10 characters; required to remove): written to its removedMembers entry and listed in the control matrix.',
+    },
+    {
+      name: 'destroyed',
+      type: 'boolean',
+      description:
+        "Record that its stack was destroyed: drop its removedMembers entry and delete its folder, once its state holds no resource (local state: the state file; S3 state: terraform init and terraform state list, with your credentials).",
+    },
+    {
+      name: 'unchecked-reason',
+      type: 'string',
+      placeholder: 'WHY',
+      description:
+        'With --destroyed: record it though the state cannot be checked (no terraform, init failing, no local state file), for this reason (at least 10 characters), which the output records. A state listing resources is refused all the same.',
+    },
     { name: 'yes', type: 'boolean', description: 'Do not ask for confirmation (required when no one is at a terminal).' },
     CONFIG,
     OUTDIR,
     LOCK_TIMEOUT,
   ],
   details: [
-    'stdout: one JSON line {status: "removed", accountId, stack, workingDirectory, stateKey, destroy: true, centralLogsKept: true};',
-    'the pipeline runs terraform destroy in workingDirectory. The central logs of the account are kept.',
+    'remove moves the account from members to removedMembers (removedOn: today, UTC; reason: --reason); every synth keeps its stack in',
+    'stacks/member-<id> (listed in removed-stacks.json, never in manifest.json) for the destroy job baseline pipeline generates.',
+    'stdout: one JSON line {status: "removed", accountId, stack, workingDirectory, stateKey, removedOn, reason, destroy: true, centralLogsKept: true}.',
+    'remove --destroyed, after the destroy: {status: "destroyed", accountId, stack, workingDirectory, backend: "local"|"s3", stateChecked, state,',
+    'stateFileExists, uncheckedBecause, uncheckedReason}. It refuses (exit 1) while the state lists a resource, and when the state cannot',
+    'be checked unless --unchecked-reason is given. The central logs of the account are kept.',
   ],
   async run(values, _positionals, io) {
     const id = accountIdOf(values);
     if (id === undefined) throw new UsageError('--account-id: is required');
     const configFile = configFileOf(values);
     const lockTimeoutSeconds = lockTimeoutOf(values);
+    const outdir = outdirOf(values);
+    const hintOptions = hintOptionsOf(values);
+    const again = (...words: string[]) => commandLine(['baseline', 'remove', '--account-id', id, ...words, ...hintOptions]);
+    if (values.destroyed === true) {
+      if (values.reason !== undefined) throw new UsageError('--reason: not with --destroyed (the reason was given at the removal; --unchecked-reason says why an unchecked destroy may be recorded)');
+      const uncheckedReason = reasonOf(values, 'unchecked-reason');
+      if (values.yes !== true && !(await confirm(`Record that the stack of account ${id} was destroyed, and delete its folder? [y/N] `))) {
+        io.stderr('nothing recorded\n');
+        return 1;
+      }
+      const done = refusing(() => recordDestroyed({ configFile, accountId: id, outdir, lockTimeoutSeconds, hintOptions, uncheckedReason }));
+      const checked = done.stateChecked
+        ? done.backend === 'local'
+          ? `its local state ${done.state} holds no resource.`
+          : `its S3 state (${done.state}) lists no resource (terraform state list).`
+        : `its state was NOT checked (${done.uncheckedBecause}); recorded for the reason given: ${done.uncheckedReason}`;
+      io.stderr(`account ${id}: destroy recorded; removedMembers entry dropped from ${configFile} and ${done.workingDirectory} deleted; ${checked}\n`);
+      io.stdout(`${JSON.stringify({ status: 'destroyed', ...done })}\n`);
+      return 0;
+    }
+    if (values['unchecked-reason'] !== undefined) throw new UsageError('--unchecked-reason: only with --destroyed');
+    const reason = reasonOf(values, 'reason');
+    if (reason === undefined) throw new UsageError('--reason: is required: say why the account leaves the baseline (at least 10 characters): auditors will ask');
     if (values.yes !== true && !(await confirm(`Remove account ${id} from ${configFile}? [y/N] `))) {
       io.stderr('not removed\n');
       return 1;
     }
-    const location = refusing(() => removeAccount({ configFile, accountId: id, outdir: outdirOf(values), lockTimeoutSeconds }));
+    const location = refusing(() => removeAccount({ configFile, accountId: id, reason, outdir, lockTimeoutSeconds, hintOptions }));
+    const dir = location.workingDirectory;
     io.stderr(
       [
-        `account ${id} removed from ${configFile}.`,
-        `The pipeline must now destroy its stack, from the directory synthesized before the removal:`,
-        `  terraform -chdir=${location.workingDirectory} init && terraform -chdir=${location.workingDirectory} destroy`,
+        `account ${id} moved to removedMembers in ${configFile} (removedOn ${location.removedOn}, reason: ${reason}); its stack stays in ${dir}, synthesized by every synth, applied by none.`,
+        `The pipeline's destroy job (generated by baseline pipeline) destroys it; by hand: ${commandLine(['terraform', `-chdir=${dir}`, 'init'])} && ${commandLine(['terraform', `-chdir=${dir}`, 'destroy'])}`,
         `This removes the account's Config recorders and rules, flow logs, account trail, alarms and alert topic.`,
+        `Once it has run, record it: ${again('--destroyed')}`,
         `The central logs of account ${id} are kept: they live in the log-archive buckets (under AWSLogs/${id}/ and`,
         `account-trails/AWSLogs/${id}/), which the member stack does not own, until their retention expires.`,
+        ...(location.changedStacks.length > 0 ? [`Stacks changed (plan and apply them): ${location.changedStacks.join(', ')}`] : []),
       ].join('\n') + '\n',
     );
     io.stdout(
-      `${JSON.stringify({ status: 'removed', accountId: id, stack: location.stack, workingDirectory: location.workingDirectory, stateKey: location.stateKey, destroy: true, centralLogsKept: true })}\n`,
+      `${JSON.stringify({ status: 'removed', accountId: id, stack: location.stack, workingDirectory: dir, stateKey: location.stateKey, removedOn: location.removedOn, reason, destroy: true, centralLogsKept: true })}\n`,
     );
     return 0;
   },

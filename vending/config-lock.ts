@@ -11,13 +11,21 @@
  *
  * Waiting is synchronous (the vending API is synchronous, like the in-process synth it runs).
  */
-import { closeSync, existsSync, openSync, readFileSync, realpathSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, realpathSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { VendingError } from './account-sources';
 
 /** How long a vend waits for another vend of the same config by default: a vend takes seconds. */
 export const DEFAULT_LOCK_TIMEOUT_SECONDS = 120;
+
+/**
+ * How long a lock file may hold no lock record (empty, garbage, unreadable) before the waiter says so
+ * and stops waiting. A holder writes its record right after creating the file (two system calls), so
+ * a lock being taken at this moment is read whole well within this; one still unreadable after it is
+ * no holder's, and waiting the whole timeout for it would only delay the advice to delete it.
+ */
+export const UNREADABLE_LOCK_GRACE_MS = 2000;
 
 export interface LockHolder {
   readonly pid: number;
@@ -64,16 +72,37 @@ function sleep(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
 }
 
-function readHolder(lockFile: string): LockHolder | undefined {
+/** What a lock file holds: its holder, nothing (it is gone), or a problem (empty, garbage, unreadable). */
+type LockRecord = { readonly holder: LockHolder } | { readonly gone: true } | { readonly problem: string; readonly version: string };
+
+function readLockRecord(lockFile: string): LockRecord {
+  let text: string;
+  let version: string;
   try {
-    const data = JSON.parse(readFileSync(lockFile, 'utf8')) as Partial<LockHolder>;
+    const stat = statSync(lockFile);
+    // Which file it is: a new lock taken in its place restarts the grace for an unreadable one.
+    version = `${stat.ino}:${stat.mtimeMs}:${stat.size}`;
+    text = readFileSync(lockFile, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { gone: true };
+    return { problem: `it cannot be read: ${code ?? String(e)}`, version: code ?? 'unreadable' };
+  }
+  if (text.trim() === '') return { problem: 'it is empty', version };
+  try {
+    const data = JSON.parse(text) as Partial<LockHolder>;
     if (typeof data.pid === 'number' && typeof data.host === 'string' && typeof data.since === 'string' && typeof data.token === 'string') {
-      return data as LockHolder;
+      return { holder: data as LockHolder };
     }
   } catch {
-    // Gone, or being written (created but not yet filled): not stale, the caller waits.
+    // Reported below, as any other content that is not a lock record.
   }
-  return undefined;
+  return { problem: `it holds no lock record (${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}...` : text)})`, version };
+}
+
+function readHolder(lockFile: string): LockHolder | undefined {
+  const record = readLockRecord(lockFile);
+  return 'holder' in record ? record.holder : undefined;
 }
 
 function processAlive(pid: number): boolean {
@@ -163,11 +192,26 @@ export function withConfigLock<T>(configFile: string, options: LockOptions, fn: 
   const token = randomBytes(8).toString('hex');
   const deadline = Date.now() + timeoutSeconds * 1000;
   let delay = 20;
+  let unreadable: { version: string; since: number } | undefined;
   for (;;) {
     const mine: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), token };
     if (createExclusive(lockFile, `${JSON.stringify(mine)}\n`)) break;
-    const holder = readHolder(lockFile);
+    const record = readLockRecord(lockFile);
+    const holder = 'holder' in record ? record.holder : undefined;
     if (isStale(holder) && breakStale(lockFile, holder)) continue;
+    if ('problem' in record) {
+      if (unreadable?.version !== record.version) unreadable = { version: record.version, since: Date.now() };
+      if (Date.now() - unreadable.since >= Math.min(UNREADABLE_LOCK_GRACE_MS, timeoutSeconds * 1000)) {
+        throw new ConfigLockError(
+          `${configFile} is locked by the file ${lockFile}, but ${record.problem}: vend and remove write their pid, host and ` +
+            `start time into it as they create it, so no vend or remove holds it. Delete the lock file ${lockFile} and run again`,
+          lockFile,
+          undefined,
+        );
+      }
+    } else {
+      unreadable = undefined;
+    }
     const left = deadline - Date.now();
     if (left <= 0) {
       throw new ConfigLockError(

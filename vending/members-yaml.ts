@@ -1,10 +1,11 @@
 /**
- * Edits of the `members` list of the org config as text splices at the node ranges the YAML parser
- * reports, so that every other byte of the file (comments, alignment, quoting, flow lists, line
- * endings) stays as its authors wrote it. Only the entry that is added, replaced or removed is
- * (re)written, with the file's own line ending.
+ * Edits of the `members` and `removedMembers` lists of the org config as text splices at the node
+ * ranges the YAML parser reports, so that every other byte of the file (comments, alignment, quoting,
+ * flow lists, line endings) stays as its authors wrote it. Only the entry that is added, replaced,
+ * moved or removed is (re)written, with the file's own line ending; an entry moved between the lists
+ * keeps its own lines (its comments included) where the two lists are indented alike.
  */
-import { Document, isMap, isSeq, parseDocument, Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, isMap, isScalar, isSeq, parseDocument, Scalar, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { VendingError } from './account-sources';
 
 /** A member entry as the config file holds it. */
@@ -70,6 +71,9 @@ export function renderEntry(entry: MemberEntry, indent: { first: string; rest: s
   const doc = new Document(entry);
   const map = doc.contents as YAMLMap;
   (map.get('id', true) as Scalar).type = Scalar.QUOTE_DOUBLE;
+  // A date reads back as a date under YAML 1.1 schemas: quoted, as `baseline remove` writes it.
+  const removedOn = map.get('removedOn', true);
+  if (removedOn instanceof Scalar) removedOn.type = Scalar.QUOTE_DOUBLE;
   // Region lists read best on one line, as the example config writes them.
   for (const key of ['regions', 'macieAutoEnabledRegions']) {
     const list = map.get(key, true);
@@ -100,9 +104,125 @@ export function replaceMember(text: string, id: string, entry: MemberEntry): str
   return text.slice(0, start) + renderEntry(entry, indentation(text, items[i]), lineEnding(text)) + text.slice(entryEnd(text, items[i]));
 }
 
-export function removeMember(text: string, id: string): string {
+
+/** The key of the list of removed accounts awaiting the destroy of their stacks. */
+const REMOVED = 'removedMembers';
+
+/** The `removedMembers` list: its key's pair and entries, or null when the file has none (or an empty flow `[]`). */
+function locateRemoved(text: string): { pair: Pair; seq: YAMLSeq | null; items: YAMLMap[] } | null {
+  const doc = parseDocument(text);
+  if (!isMap(doc.contents)) return null;
+  const pair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === REMOVED);
+  if (!pair) return null;
+  const seq: unknown = pair.value;
+  if (isSeq(seq) && seq.flow && seq.items.length === 0) return { pair, seq: null, items: [] };
+  if (!isSeq(seq) || seq.flow || !seq.range) throw new VendingError(`${REMOVED} must be a block sequence ("- id: ...") in the config file`);
+  const items = seq.items.filter((item): item is YAMLMap => isMap(item) && Boolean(item.range));
+  if (items.length !== seq.items.length) throw new VendingError(`every entry of ${REMOVED} must be a mapping`);
+  return { pair, seq, items };
+}
+
+/** An entry's own lines, from its "- " line to the end of its last value's line. */
+function entryLines(text: string, item: YAMLMap): string {
+  const end = entryEnd(text, item);
+  const lines = text.slice(lineStart(text, item.range![0]), end);
+  return end === text.length && !lines.endsWith('\n') ? `${lines}${lineEnding(text)}` : lines;
+}
+
+/**
+ * The entry's lines for a list indented as `target`: its own lines when the indentation is the same
+ * and it is a block mapping, else rendered anew from its data (`extra` keys appended either way,
+ * `drop` keys left out).
+ */
+function movedEntry(text: string, item: YAMLMap, target: { first: string; rest: string }, extra: Record<string, string>, drop: readonly string[]): string {
+  const eol = lineEnding(text);
+  const own = item.flow ? null : indentation(text, item);
+  const dropped = item.items.filter((p) => isScalar(p.key) && drop.includes(String(p.key.value)));
+  // A dropped key is cut by whole lines: only when it has lines of its own (not the "- " line).
+  const cuttable = dropped.every((p) => {
+    const start = (p.key as Scalar).range![0];
+    return lineStart(text, start) > lineStart(text, item.range![0]) && /^ *$/.test(text.slice(lineStart(text, start), start));
+  });
+  if (own && own.first === target.first && cuttable) {
+    let lines = entryLines(text, item);
+    const base = lineStart(text, item.range![0]);
+    for (const p of [...dropped].reverse()) {
+      const from = lineStart(text, (p.key as Scalar).range![0]) - base;
+      const valueEnd = (p.value as Scalar).range![1];
+      const to = Math.min(lineEnd(text, Math.max((p.key as Scalar).range![0], valueEnd - 1)) - base, lines.length);
+      lines = lines.slice(0, from) + lines.slice(to);
+    }
+    return lines + Object.entries(extra).map(([key, value]) => `${target.rest}${key}: ${JSON.stringify(value)}${eol}`).join('');
+  }
+  const data = Object.fromEntries(Object.entries(item.toJSON() as Record<string, unknown>).filter(([key]) => !drop.includes(key)));
+  return renderEntry({ ...(data as MemberEntry), ...extra }, target, eol);
+}
+
+/** `text` without the entry `item` of a list; the list's key too when the entry was its last. */
+function cutEntry(text: string, item: YAMLMap, whole: { pair: Pair; items: YAMLMap[] } | null): string {
+  if (whole && whole.items.length === 1) {
+    return text.slice(0, lineStart(text, (whole.pair.key as Scalar).range![0])) + text.slice(entryEnd(text, item));
+  }
+  return text.slice(0, lineStart(text, item.range![0])) + text.slice(entryEnd(text, item));
+}
+
+/** Appends an entry's lines to `removedMembers`, creating the list after `members` when the file has none. */
+function appendRemoved(text: string, render: (indent: { first: string; rest: string }) => string): string {
+  const removed = locateRemoved(text);
+  const eol = lineEnding(text);
+  if (removed && removed.seq) {
+    const last = removed.items[removed.items.length - 1];
+    const at = entryEnd(text, last);
+    const before = at === text.length && !text.endsWith('\n') ? `${text}${eol}` : text.slice(0, at);
+    return before + render(indentation(text, last)) + text.slice(at);
+  }
+  const { items } = locate(text);
+  const last = items[items.length - 1];
+  const block = `${REMOVED}:${eol}${render(indentation(text, last))}`;
+  if (removed) {
+    // `removedMembers: []`: its line becomes the block list.
+    const start = lineStart(text, (removed.pair.key as Scalar).range![0]);
+    return text.slice(0, start) + block + text.slice(lineEnd(text, (removed.pair.value as YAMLSeq).range![1] - 1));
+  }
+  const at = entryEnd(text, last);
+  const before = at === text.length && !text.endsWith('\n') ? `${text}${eol}` : text.slice(0, at);
+  return before + block + text.slice(at);
+}
+
+/**
+ * Moves the account from `members` to `removedMembers`, adding `removedOn` and `reason`: its own lines move when
+ * the lists are indented alike (they are when this creates `removedMembers`).
+ */
+export function moveToRemoved(text: string, id: string, removedOn: string, reason: string): string {
   const { items } = locate(text);
   const i = indexOf(items, id);
-  if (i < 0) throw new VendingError(`account ${id} is not in the config`);
-  return text.slice(0, lineStart(text, items[i].range![0])) + text.slice(entryEnd(text, items[i]));
+  if (i < 0) throw new VendingError(`account ${id} is not in members`);
+  const item = items[i];
+  const own = item.flow ? { first: '  - ', rest: '    ' } : indentation(text, item);
+  const cut = cutEntry(text, item, null);
+  // The target's indentation is known only once the list is found in the text without the entry.
+  return appendRemoved(cut, (indent) => movedEntry(text, item, own.first === indent.first ? own : indent, { removedOn, reason }, []));
+}
+
+/** Takes the account out of `removedMembers` (the list's key too when it was the last). */
+export function dropRemoved(text: string, id: string): string {
+  const removed = locateRemoved(text);
+  const i = removed ? indexOf(removed.items, id) : -1;
+  if (!removed || i < 0) throw new VendingError(`account ${id} is not in ${REMOVED}`);
+  return cutEntry(text, removed.items[i], removed);
+}
+
+/** Moves the account from `removedMembers` back to the end of `members`, without its `removedOn` and `reason`. */
+export function restoreRemoved(text: string, id: string): string {
+  const removed = locateRemoved(text);
+  const i = removed ? indexOf(removed.items, id) : -1;
+  if (!removed || i < 0) throw new VendingError(`account ${id} is not in ${REMOVED}`);
+  const item = removed.items[i];
+  const cut = cutEntry(text, item, removed);
+  const { items } = locate(cut);
+  const last = items[items.length - 1];
+  const at = entryEnd(cut, last);
+  const eol = lineEnding(cut);
+  const before = at === cut.length && !cut.endsWith('\n') ? `${cut}${eol}` : cut.slice(0, at);
+  return before + movedEntry(text, item, indentation(cut, last), {}, ['removedOn', 'reason']) + cut.slice(at);
 }

@@ -5,17 +5,26 @@
  * and the write is atomic (temporary file, then rename). Vend and remove hold the config's lock
  * (config-lock.ts) from the read to the end of the synth, so concurrent runs apply one after another.
  * The result names every stack whose files changed.
+ *
+ * Removal has two steps: `remove` moves the account's entry to `removedMembers` (its stack is still
+ * synthesized, for the pipeline's destroy job, and applied by nothing), and `remove --destroyed`, once
+ * the destroy has run, drops the entry and deletes the stack's folder. A vend of a removed account
+ * moves it back to `members`.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ConfigError, parseConfigYaml } from '../config/load';
-import { allStackNames, memberStackName, stateKey } from '../config/naming';
+import { allStackNames, memberStackName, stateKey, synthStackNames } from '../config/naming';
 import type { BaselineConfig, MemberAccount } from '../config/schema';
-import { membersReaders, synthesizeInProcess } from '../synth/parallel-synth';
+import { CONTROL_MATRIX_JSON, EVIDENCE_DIR, writeControlMatrix } from '../controls/write-matrix';
+import { CHANGED_STACKS_FILE, writeIfChanged, writeRemovedStacks } from '../synth/output-tree';
+import { checkOutdirOwner, OutdirOwnerError, recordOutdirOwner } from '../synth/outdir-owner';
+import { membersReaders, removedStacks, synthesizeInProcess } from '../synth/parallel-synth';
 import { labelOf, VendingError, type AccountRequest, type RequestField } from './account-sources';
 import { withConfigLock } from './config-lock';
-import { appendMember, removeMember, replaceMember, type MemberEntry } from './members-yaml';
+import { appendMember, dropRemoved, moveToRemoved, replaceMember, restoreRemoved, type MemberEntry } from './members-yaml';
 
 export interface StackLocation {
   readonly accountId: string;
@@ -35,7 +44,8 @@ export interface SynthesizedLocation extends StackLocation {
 }
 
 export interface VendResult extends SynthesizedLocation {
-  readonly status: 'added' | 'updated' | 'unchanged';
+  /** `restored`: the account was in `removedMembers` (its stack not destroyed yet) and is back in `members`. */
+  readonly status: 'added' | 'updated' | 'unchanged' | 'restored';
   /** What changed for an existing account, as `field: old → new`. */
   readonly changes: readonly string[];
 }
@@ -62,14 +72,36 @@ export interface VendOptions {
 
 const FIELDS = ['name', 'email', 'ou', 'regions', 'tags'] as const;
 
-function readConfig(configFile: string): { text: string; config: BaselineConfig } {
+/**
+ * A new account lacks a field its source must give. `label` names where it should have come from: an
+ * option (`--ou`: the command line is wrong, a usage error) or a field of the input file.
+ */
+export class MissingFieldError extends VendingError {
+  constructor(
+    readonly label: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MissingFieldError';
+  }
+}
+
+/** `readConfig`'s refusal of an invalid config says what cannot be done until it is fixed. */
+type ConfigUse = 'vend' | 'list' | 'remove';
+const INVALID_CONFIG: Readonly<Record<ConfigUse, string>> = {
+  vend: 'the config is invalid before vending; fix it first',
+  list: 'the config is invalid, so its accounts cannot be listed; fix it first',
+  remove: 'the config is invalid, so no account can be removed; fix it first',
+};
+
+function readConfig(configFile: string, use: ConfigUse): { text: string; config: BaselineConfig } {
   let text: string;
   try {
     text = readFileSync(configFile, 'utf8');
   } catch (e) {
     throw new VendingError(`${configFile}: cannot read the config: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  return { text, config: validated(text, configFile, 'the config is invalid before vending; fix it first') };
+  return { text, config: validated(text, configFile, INVALID_CONFIG[use]) };
 }
 
 function validated(text: string, file: string, context: string, describe: (problem: string) => string = (p) => p): BaselineConfig {
@@ -134,6 +166,29 @@ function same(field: (typeof FIELDS)[number], a: unknown, b: unknown): boolean {
 }
 
 /**
+ * Refuses (before the config is written) an output folder that holds another organization's stacks
+ * (synth/outdir-owner.ts).
+ */
+function checkOutdir(config: BaselineConfig, outdir: string, configFile?: string): void {
+  try {
+    checkOutdirOwner(config, outdir, configFile);
+  } catch (e) {
+    if (e instanceof OutdirOwnerError) throw new VendingError(e.message);
+    throw e;
+  }
+}
+
+/** `words` as a shell command line, each quoted when the shell would split or expand it. */
+export function commandLine(words: readonly string[]): string {
+  return words.map((w) => (/^[\w./:=@%+,-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/** Today's date in UTC, YYYY-MM-DD: a removal's `removedOn`. */
+function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/**
  * Replaces the file's content in one step (a reader never sees half a file), keeping its mode; a
  * symbolic link is followed, so the link stays a link to the edited file.
  */
@@ -163,21 +218,17 @@ function writeAtomically(configFile: string, text: string): void {
  * (`management`, in a fresh output folder) is built to find out, and kept only if it reads the list.
  * Says where the account's stack is and which stacks changed.
  */
-export function synthesizeAccountStack(
-  config: BaselineConfig,
-  accountId: string,
-  outdir = 'cdktf.out',
-  /** Whether the stacks that read the member list are synthesized too (not for a stack about to be destroyed). */
-  withReaders = true,
-): SynthesizedLocation {
+export function synthesizeAccountStack(config: BaselineConfig, accountId: string, outdir = 'cdktf.out', configFile?: string): SynthesizedLocation {
   const stack = memberStackName(accountId);
-  const { readers, unknown } = withReaders ? membersReaders(config, outdir) : { readers: [], unknown: [] };
+  checkOutdir(config, outdir, configFile);
+  const { readers, unknown } = membersReaders(config, outdir);
   const wanted = new Set([stack, ...readers]);
   const report = synthesizeInProcess(config, {
-    stacks: allStackNames(config).filter((name) => wanted.has(name)),
+    stacks: synthStackNames(config).filter((name) => wanted.has(name)),
     // Probing every member's stack would cost as much as a full synth; `make synth` observes them.
     probe: unknown.filter((name) => !name.startsWith(memberStackName(''))),
     outdir,
+    configFile,
   });
   const { stacks } = report;
   const changed = new Set([...report.added, ...report.changed]);
@@ -200,7 +251,14 @@ export function vendAccount(options: VendOptions): VendResult {
 
 function vendLocked(options: VendOptions): VendResult {
   const { request } = options;
-  const { text, config } = readConfig(options.configFile);
+  const read = readConfig(options.configFile, 'vend');
+  let { text, config } = read;
+  // A removed account whose stack is not destroyed yet comes back: its state still exists.
+  const restored = config.removedMembers.some((m) => m.id === request.id);
+  if (restored) {
+    text = restoreRemoved(text, request.id);
+    config = validated(text, options.configFile, `account ${request.id} cannot be vended`, requestProblem(request, config.members.length));
+  }
   const index = config.members.findIndex((m) => m.id === request.id);
   const existing = index < 0 ? undefined : config.members[index];
   // Only what differs is written: a known account keeps its own order of Regions and tags.
@@ -215,7 +273,7 @@ function vendLocked(options: VendOptions): VendResult {
     for (const field of ['name', 'email', 'ou'] as const) {
       if (request[field] === undefined) {
         const hint = request.source === 'control-tower' && field === 'email' ? ' (the Control Tower event carries none: pass --email)' : '';
-        throw new VendingError(`${labelOf(request, field)}: is required for a new account${hint}`);
+        throw new MissingFieldError(labelOf(request, field), `${labelOf(request, field)}: is required for a new account${hint}`);
       }
     }
     // A newly created account joined after the baseline turned Macie's auto-enable on in every governed
@@ -235,7 +293,7 @@ function vendLocked(options: VendOptions): VendResult {
     }
     if (changes.length === 0) {
       status = 'unchanged';
-    } else if (!options.update) {
+    } else if (!options.update && !restored) {
       throw new VendingError(
         `account ${request.id} is already in the config with other data (${changes.join('; ')}); pass --update to change it`,
       );
@@ -253,9 +311,13 @@ function vendLocked(options: VendOptions): VendResult {
       `account ${request.id} cannot be vended`,
       requestProblem(request, existing ? index : config.members.length),
     );
+  }
+  const outdir = options.outdir ?? 'cdktf.out';
+  if (updated !== read.text) {
+    checkOutdir(next, outdir, options.configFile);
     writeAtomically(options.configFile, updated);
   }
-  return { ...synthesizeAccountStack(next, request.id, options.outdir), status, changes };
+  return { ...synthesizeAccountStack(next, request.id, outdir, options.configFile), status: restored ? 'restored' : status, changes };
 }
 
 /** One account as `list` gives it: every field always present, each with one type (`list --json`). */
@@ -274,7 +336,7 @@ export interface AccountListing {
 }
 
 export function listAccounts(configFile: string): AccountListing[] {
-  const { config } = readConfig(configFile);
+  const { config } = readConfig(configFile, 'list');
   const org = config.organization;
   const roles: Record<string, AccountListing['role']> = {
     [org.managementAccountId]: 'management',
@@ -296,37 +358,248 @@ export function listAccounts(configFile: string): AccountListing[] {
 export interface RemoveOptions {
   readonly configFile: string;
   readonly accountId: string;
+  /** Why the account leaves the baseline (`removedMembers[].reason`, at least 10 characters). */
+  readonly reason: string;
   /** @default "cdktf.out" */
   readonly outdir?: string;
   /** @default DEFAULT_LOCK_TIMEOUT_SECONDS (120) */
   readonly lockTimeoutSeconds?: number;
+  /**
+   * The options a command this prints must repeat to act on the same config and output folder
+   * (`--config FILE --outdir DIR`, as the user gave them).
+   * @default none
+   */
+  readonly hintOptions?: readonly string[];
+}
+
+export interface RemoveResult extends SynthesizedLocation {
+  /** The `removedOn` date written to its `removedMembers` entry (UTC, YYYY-MM-DD). */
+  readonly removedOn: string;
+}
+
+function coreRole(config: BaselineConfig, accountId: string): string | undefined {
+  const org = config.organization;
+  const roles: Record<string, string> = { [org.managementAccountId]: 'management', [org.logArchiveAccountId]: 'log-archive', [org.auditAccountId]: 'audit' };
+  return roles[accountId];
 }
 
 /**
- * Takes an account out of the config. Its stack is synthesized first, from the config that still has
- * it, so the pipeline can `terraform destroy` in that directory; the core accounts cannot be removed.
+ * Takes an account out of the baseline: moves its entry from `members` to `removedMembers` (with
+ * today's date), then synthesizes its stack, which the pipeline's destroy job destroys, and the stacks
+ * that read the member list. The core accounts cannot be removed.
  */
-export function removeAccount(options: RemoveOptions): StackLocation {
+export function removeAccount(options: RemoveOptions): RemoveResult {
   return withConfigLock(options.configFile, { timeoutSeconds: options.lockTimeoutSeconds }, () => removeLocked(options));
 }
 
-function removeLocked(options: RemoveOptions): StackLocation {
-  const { text, config } = readConfig(options.configFile);
-  if (!config.members.some((m) => m.id === options.accountId)) {
-    throw new VendingError(`account ${options.accountId} is not in the config`);
+function removeLocked(options: RemoveOptions): RemoveResult {
+  const { accountId: id, configFile } = options;
+  const outdir = options.outdir ?? 'cdktf.out';
+  const { text, config } = readConfig(configFile, 'remove');
+  if (!config.members.some((m) => m.id === id)) {
+    const removed = config.removedMembers.find((m) => m.id === id);
+    if (removed) {
+      throw new VendingError(
+        `account ${id} was removed on ${removed.removedOn} (it is in removedMembers): its stack awaits the pipeline's destroy job; once that has run, record it with: ${commandLine(['baseline', 'remove', '--account-id', id, '--destroyed', ...(options.hintOptions ?? [])])}`,
+      );
+    }
+    throw new VendingError(`account ${id} is not in the config`);
   }
-  const org = config.organization;
-  const core: Record<string, string> = {
-    [org.managementAccountId]: 'management',
-    [org.logArchiveAccountId]: 'log-archive',
-    [org.auditAccountId]: 'audit',
+  const role = coreRole(config, id);
+  if (role) throw new VendingError(`account ${id} is the ${role} account: it cannot leave the baseline`);
+  const removedOn = todayUtc();
+  const updated = moveToRemoved(text, id, removedOn, options.reason.trim());
+  const next = validated(updated, configFile, `account ${id} cannot be removed`);
+  checkOutdir(next, outdir, configFile);
+  writeAtomically(configFile, updated);
+  return { ...synthesizeAccountStack(next, id, outdir, configFile), removedOn };
+}
+
+export interface DestroyedResult {
+  readonly accountId: string;
+  readonly stack: string;
+  /** The stack's folder, now deleted (relative to the current directory). */
+  readonly workingDirectory: string;
+  /** The config's state backend. */
+  readonly backend: 'local' | 's3';
+  /**
+   * Whether the stack's state was read and holds no managed resource: local state, its file; S3
+   * state, `terraform init` and `terraform state list` in the stack's folder. False only with
+   * `uncheckedReason`.
+   */
+  readonly stateChecked: boolean;
+  /** The local state file (relative to the current directory), or the S3 state key. */
+  readonly state: string;
+  /** Whether the local state file exists; null with S3. */
+  readonly stateFileExists: boolean | null;
+  /** Why the state could not be checked, when it could not (then `uncheckedReason` let the record through). */
+  readonly uncheckedBecause: string | null;
+  /** The operator's `--unchecked-reason`, when the state could not be checked; else null. */
+  readonly uncheckedReason: string | null;
+}
+
+export interface DestroyedOptions extends Omit<RemoveOptions, 'reason'> {
+  /**
+   * Records the destroy though the state cannot be checked (no terraform, `terraform init` failing, no
+   * local state file), for this reason (at least 10 characters). A state that lists resources is
+   * refused all the same.
+   * @default none: a state that cannot be checked is refused
+   */
+  readonly uncheckedReason?: string;
+}
+
+/**
+ * Where a stack's local state is: the path its `cdk.tf.json` gives the local backend, resolved from
+ * the stack's folder (where Terraform runs), or Terraform's default `terraform.tfstate` there when it
+ * names none ("path - (Optional) The path to the tfstate file. This defaults to "terraform.tfstate"
+ * relative to the root module by default.": https://developer.hashicorp.com/terraform/language/backend/local).
+ */
+function localStatePath(stackDir: string): string {
+  const json = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as { terraform?: { backend?: { local?: { path?: string } } } };
+  return resolve(stackDir, json.terraform?.backend?.local?.path ?? 'terraform.tfstate');
+}
+
+/**
+ * The managed resources a state file still holds. Unverified: the state file's format is internal to
+ * Terraform and undocumented; version 4 files list `resources`, each with its `mode` ("managed" or
+ * "data") and `instances`, and a destroyed stack's state has no managed instance left.
+ */
+function managedResources(stateFile: string): string[] {
+  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { resources?: { mode?: string; type?: string; name?: string; instances?: unknown[] }[] };
+  return (state.resources ?? []).filter((r) => r.mode !== 'data' && (r.instances ?? []).length > 0).map((r) => `${r.type}.${r.name}`);
+}
+
+/** The state could not be read: why, for the refusal and the record. */
+class UncheckedState extends Error {}
+
+/** The last lines of a command's output, on one line: enough to say why it failed. */
+function tail(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return lines.slice(-3).join(' / ').slice(0, 400);
+}
+
+/**
+ * The managed resources the stack's state lists, read by Terraform itself with the operator's
+ * credentials (those the pipeline's destroy job uses): `terraform -chdir=<folder> init -input=false`,
+ * then `terraform -chdir=<folder> state list`, which "lists resources within a Terraform state ... If
+ * no addresses are given, all resources are listed", one address a line
+ * (https://developer.hashicorp.com/terraform/cli/commands/state/list). `-chdir` runs the command in
+ * the stack's folder (https://developer.hashicorp.com/terraform/cli/commands#switching-working-directory-with-chdir);
+ * `-input=false` fails instead of asking (https://developer.hashicorp.com/terraform/cli/commands/init#general-options).
+ * Data sources (`data.<type>.<name>`, inside modules too) are not resources left to destroy. Unverified:
+ * whether `state list` lists data sources at all (the page does not say); they are left out either way.
+ * Throws `UncheckedState` when terraform is missing or either command fails.
+ */
+function listedResources(folder: string, shownFolder: string): string[] {
+  const run = (args: string[]) => spawnSync('terraform', [`-chdir=${folder}`, ...args], { encoding: 'utf8', env: { ...process.env, TF_INPUT: '0' }, maxBuffer: 64 * 1024 * 1024 });
+  const init = run(['init', '-input=false', '-no-color']);
+  if (init.error) {
+    const code = (init.error as NodeJS.ErrnoException).code;
+    throw new UncheckedState(code === 'ENOENT' ? 'terraform is not on PATH' : `terraform could not be run (${code ?? init.error.message})`);
+  }
+  if (init.status !== 0) throw new UncheckedState(`terraform -chdir=${shownFolder} init -input=false failed (exit ${init.status}): ${tail(init.stderr || init.stdout)}`);
+  const list = run(['state', 'list', '-no-color']);
+  if (list.error || list.status !== 0) {
+    throw new UncheckedState(`terraform -chdir=${shownFolder} state list failed (exit ${list.status ?? 'none'}): ${tail(list.stderr || list.stdout || String(list.error ?? ''))}`);
+  }
+  return list.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((address) => address !== '' && !address.replace(/^(module\.[^.[]+(\[[^\]]*\])?\.)*/, '').startsWith('data.'));
+}
+
+/**
+ * Records that the pipeline destroyed a removed account's stack: drops its `removedMembers` entry,
+ * deletes its folder and rewrites `removed-stacks.json` and `changed-stacks.json`, once the stack's
+ * state holds no managed resource (local state: its file; S3 state: `terraform state list`). A state
+ * that cannot be checked is refused unless `uncheckedReason` says why the record may go ahead.
+ */
+export function recordDestroyed(options: DestroyedOptions): DestroyedResult {
+  return withConfigLock(options.configFile, { timeoutSeconds: options.lockTimeoutSeconds }, () => destroyedLocked(options));
+}
+
+function destroyedLocked(options: DestroyedOptions): DestroyedResult {
+  const { accountId: id, configFile } = options;
+  const outdir = resolve(options.outdir ?? 'cdktf.out');
+  const { text, config } = readConfig(configFile, 'remove');
+  const hint = options.hintOptions ?? [];
+  if (!config.removedMembers.some((m) => m.id === id)) {
+    const still = config.members.some((m) => m.id === id);
+    throw new VendingError(
+      still
+        ? `account ${id} is not in removedMembers: it is still in members; remove it first (${commandLine(['baseline', 'remove', '--account-id', id, '--reason', 'WHY', ...hint])}), let the pipeline's destroy job destroy its stack, then record that`
+        : `account ${id} is not in removedMembers: there is no removal of it to record`,
+    );
+  }
+  const stack = memberStackName(id);
+  const folder = join(outdir, 'stacks', stack);
+  const shown = (path: string) => relative(process.cwd(), path) || '.';
+  checkOutdir(config, outdir, configFile);
+  // The state is where the synthesized stack's backend says: synthesize the stack when missing.
+  if (!existsSync(join(folder, 'cdk.tf.json'))) synthesizeInProcess(config, { stacks: [stack], outdir, configFile });
+  let state: string;
+  let stateFileExists: boolean | null = null;
+  let left: string[] = [];
+  let uncheckedBecause: string | null = null;
+  if (config.state.backend === 'local') {
+    const stateFile = localStatePath(folder);
+    state = shown(stateFile);
+    stateFileExists = existsSync(stateFile);
+    if (stateFileExists) left = managedResources(stateFile);
+    else uncheckedBecause = `there is no local state file ${state}: the state of ${stack} is elsewhere (another checkout, a state file not moved into the output folder), or nothing was ever applied from here`;
+  } else {
+    state = stateKey(config, stack)!;
+    try {
+      left = listedResources(folder, shown(folder));
+    } catch (e) {
+      if (!(e instanceof UncheckedState)) throw e;
+      uncheckedBecause = e.message;
+    }
+  }
+  if (left.length > 0) {
+    throw new VendingError(
+      `${state} (the ${config.state.backend === 'local' ? 'local ' : 'S3 '}state of ${stack}) still holds ${left.length} resource(s) (${left.slice(0, 3).join(', ')}${left.length > 3 ? ', …' : ''}): destroy the stack first (terraform -chdir=${shown(folder)} destroy, or the pipeline's destroy job), then record it; nothing was changed`,
+    );
+  }
+  const uncheckedReason = uncheckedBecause === null ? null : (options.uncheckedReason?.trim() ?? null);
+  if (uncheckedBecause !== null && uncheckedReason === null) {
+    throw new VendingError(
+      `cannot check that the stack ${stack} was destroyed: ${uncheckedBecause}. Fix that and run this again, or, if you know the destroy ran (the pipeline's destroy job log), record it unchecked with ${commandLine(['baseline', 'remove', '--account-id', id, '--destroyed', '--unchecked-reason', 'WHY', ...hint])}; nothing was changed`,
+    );
+  }
+  const updated = dropRemoved(text, id);
+  const next = validated(updated, configFile, `the destroy of account ${id}'s stack cannot be recorded`);
+  writeAtomically(configFile, updated);
+  rmSync(folder, { recursive: true, force: true });
+  recordOutdir(next, outdir, configFile, stack);
+  return {
+    accountId: id,
+    stack,
+    workingDirectory: shown(folder),
+    backend: config.state.backend,
+    stateChecked: uncheckedBecause === null,
+    state,
+    stateFileExists,
+    uncheckedBecause,
+    uncheckedReason,
   };
-  if (core[options.accountId]) {
-    throw new VendingError(`account ${options.accountId} is the ${core[options.accountId]} account: it cannot leave the baseline`);
-  }
-  const updated = removeMember(text, options.accountId);
-  validated(updated, options.configFile, `account ${options.accountId} cannot be removed`);
-  const location = synthesizeAccountStack(config, options.accountId, options.outdir, false);
-  writeAtomically(options.configFile, updated);
-  return location;
+}
+
+/** After a recorded destroy: `removed-stacks.json`, `changed-stacks.json` and the control matrix without the stack. */
+function recordOutdir(config: BaselineConfig, outdir: string, configFile: string, stack: string): void {
+  if (!existsSync(outdir)) return;
+  recordOutdirOwner(config, outdir, configFile);
+  const removed = removedStacks(config);
+  writeRemovedStacks(outdir, removed);
+  // The matrix lists the removed accounts: this one is gone from it.
+  if (existsSync(join(outdir, EVIDENCE_DIR, CONTROL_MATRIX_JSON))) writeControlMatrix(config, outdir, allStackNames(config));
+  const file = join(outdir, CHANGED_STACKS_FILE);
+  if (!existsSync(file)) return;
+  const changed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const report = {
+    ...changed,
+    removed: removed.map((r) => r.name),
+    orphaned: Array.isArray(changed.orphaned) ? changed.orphaned.filter((name) => name !== stack) : [],
+  };
+  writeIfChanged(file, `${JSON.stringify(report, null, 2)}\n`);
 }

@@ -10,8 +10,8 @@ import { REPO_ROOT } from '../helpers';
 
 const MAKEFILE = readFileSync(join(REPO_ROOT, 'Makefile'), 'utf8');
 
-/** Folders that hold no project code: dependencies, build and synth output, tests (which set variables for the code). */
-const SKIPPED = new Set(['node_modules', 'dist', 'cdktf.out', '.venv', '.git', 'coverage', '__tests__']);
+/** Folders that hold no project code: dependencies, the installed Node.js, build and synth output, tests (which set variables for the code). */
+const SKIPPED = new Set(['node_modules', 'dist', 'cdktf.out', '.venv', '.git', 'coverage', '__tests__', '.tools']);
 const CODE = /\.(ts|mts|cts|js|mjs|cjs|sh)$/;
 
 function codeFiles(dir: string): string[] {

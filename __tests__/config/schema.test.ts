@@ -40,7 +40,8 @@ describe('the example org config', () => {
       cloudWatchLogsDays: 365,
       objectLockMode: 'GOVERNANCE',
     });
-    expect(config.deployment).toEqual({ roleName: 'OrganizationAccountAccessRole', sessionName: 'soc2-baseline' });
+    // The provider constraint stays exactly what the bindings were generated for, unless widened.
+    expect(config.deployment).toEqual({ roleName: 'OrganizationAccountAccessRole', sessionName: 'soc2-baseline', awsProviderVersion: '6.25.0' });
     expect(config.state).toEqual({ backend: 'local' });
   });
 

@@ -3,6 +3,7 @@
  * option (exit 2), refusals (exit 1), the exit code from the judgements (0, 1 on a failed control,
  * 3 on evidence not collected), and the progress display (plain lines, or one redrawn line on a TTY).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,7 +74,7 @@ describe('baseline evidence', () => {
     expect(r.err.join('')).toContain(message);
   });
 
-  test('refusals name the option (exit 1): an account outside the config, an invalid config, a folder that is not a binder', async () => {
+  test('refusals name the option (exit 1): an account outside the config, an invalid config', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'evidence-cli-'));
     const accounts = await run(['--out', join(dir, 'b'), '--config', EXAMPLE, '--accounts', '999999999999'], createEvidenceCommand({ git: noGit }));
     expect(accounts.code).toBe(1);
@@ -84,10 +85,43 @@ describe('baseline evidence', () => {
     expect(bad.code).toBe(1);
     expect(bad.err.join('')).toContain('is not a valid baseline config');
 
+  });
+
+  test('an --out that cannot hold the binder is a usage error (exit 2) found before anything is collected', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'evidence-cli-'));
     writeFileSync(join(dir, 'notes.txt'), 'mine');
-    const foreign = await run(['--out', dir, '--config', EXAMPLE], createEvidenceCommand({ collect: fakeCollect(['PASS']), git: noGit }));
-    expect(foreign.code).toBe(1);
-    expect(foreign.err.join('')).toMatch(/error: --out: .* holds files that are not part of a binder \(.*notes\.txt.*\): choose an empty or new folder/);
+    const seen: CollectOptions[] = [];
+    const foreign = await run(['--out', dir, '--config', EXAMPLE], createEvidenceCommand({ collect: fakeCollect(['PASS'], seen), git: noGit }));
+    expect(foreign.code).toBe(2);
+    expect(foreign.err.join('')).toMatch(/^error: --out: .* holds files that are not part of a binder \(.*notes\.txt.*\): choose an empty or new folder\nusage:/);
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+    const file = await run(['--out', join(dir, 'notes.txt'), '--config', EXAMPLE], createEvidenceCommand({ collect: fakeCollect(['PASS'], seen), git: noGit }));
+    expect(file.code).toBe(2);
+    expect(file.err.join('')).toContain('is a file, not a folder');
+    const under = await run(['--out', join(dir, 'notes.txt', 'binder'), '--config', EXAMPLE], createEvidenceCommand({ collect: fakeCollect(['PASS'], seen), git: noGit }));
+    expect(under.code).toBe(2);
+    expect(under.err.join('')).toContain(`cannot be created: ${join(dir, 'notes.txt')} is a file, not a folder`);
+    expect(seen).toHaveLength(0);
+  });
+
+  test('through bin/baseline: a bad --out, --accounts or --regions is refused in seconds, before any AWS call', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'evidence-cli-'));
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    // An endpoint that never answers (TEST-NET-1, RFC 5737) and no credentials: any call would hang
+    // through every retry, so exiting fast proves that nothing was called.
+    const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'x', AWS_EC2_METADATA_DISABLED: 'true' };
+    delete env.BASELINE_CONFIG;
+    const cases: [string[], number, string][] = [
+      [['--out', dir], 2, `error: --out: ${dir} holds files that are not part of a binder (notes.txt): choose an empty or new folder`],
+      [['--out', join(dir, 'b'), '--accounts', '999999999999'], 1, 'error: --accounts: 999999999999 is not a member of the config'],
+      [['--out', join(dir, 'b'), '--regions', 'ap-south-2'], 1, 'error: --regions: ap-south-2 is not a governed Region (regions.governed)'],
+    ];
+    for (const [argv, code, message] of cases) {
+      const started = Date.now();
+      const r = spawnSync(join(REPO, 'bin', 'baseline'), ['evidence', ...argv, '--config', EXAMPLE, '--endpoint-url', 'http://192.0.2.1:9'], { cwd: dir, env, encoding: 'utf8', timeout: 50_000 });
+      expect({ argv, status: r.status, first: r.stderr.split('\n')[0] }).toEqual({ argv, status: code, first: message });
+      expect(Date.now() - started).toBeLessThan(20_000);
+    }
     expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
   });
 

@@ -223,7 +223,8 @@ describe("Macie membership, from each account's member stack", () => {
   test('the audit provider in a member stack assumes the role in the audit account, pinned to it', () => {
     const providers = synthStack(config, 'member-444444444444').provider!.aws;
     const audit = providers.find((p: Record<string, any>) => p.alias === 'audit');
-    expect(audit).toMatchObject({ allowed_account_ids: [AUDIT], assume_role: [{ role_arn: `arn:aws:iam::${AUDIT}:role/soc2-baseline-pipeline` }] });
+    // The role name is the stacks' variable, default deployment.roleName (modules/providers/account-provider.ts).
+    expect(audit).toMatchObject({ allowed_account_ids: [AUDIT], assume_role: [{ role_arn: `arn:aws:iam::${AUDIT}:role/\${var.deployment_role_name}` }] });
     expect(synthStack(config, `member-${AUDIT}`).provider!.aws).toHaveLength(1);
   });
 

@@ -1,8 +1,10 @@
 /**
- * `baseline pipeline`: the GitHub Actions, GitLab CI and Atlantis files generated for the example org
- * (synthesized into a temporary folder) and for a 1,000-member manifest are valid against the pinned
- * public schemas (__tests__/fixtures/ci-schemas), run `management` before the members, give each
- * stack its own folder, state key and lock, and respect the CI systems' limits.
+ * `baseline pipeline`: the GitHub Actions, GitLab CI and Atlantis files generated from the org config
+ * (the example, an org with removed members, and a 1,000-member org) are valid against the pinned
+ * public schemas (__tests__/fixtures/ci-schemas), run `management` before the members, give each stack
+ * its own folder, state key and lock, destroy each removed member's stack after management, pin the
+ * config they were generated for, and respect the CI systems' limits. The command is run through the
+ * real `bin/baseline` on temporary copies of the config.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,22 +12,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { parse } from 'yaml';
-import { generatedAccountId } from '../../bench/generate-org';
-import { CommandError, UsageError, type CliValues } from '../../bin/cli-command';
+import { parse, stringify } from 'yaml';
+import { generatedAccountId, generateOrgYaml } from '../../bench/generate-org';
+import { parseConfigYaml } from '../../config/load';
+import { allStackNames } from '../../config/naming';
+import type { BaselineConfig } from '../../config/schema';
+import { atlantisServerConfig, atlantisWorkflows, REVIEW_SOURCES, SYNTH_SOURCES, whenModified } from '../../pipeline/atlantis';
+import { pipelineCommand } from '../../pipeline/cli';
+import { reviewCommand } from '../../review/cli';
 import { generatePipeline } from '../../pipeline/generate';
 import { shards } from '../../pipeline/github-actions';
-import { laneOf } from '../../pipeline/gitlab';
+import { credentialsScript, GITLAB_INSTALL, ID_TOKEN_VARIABLE, laneOf, TERRAFORM_INSTALL } from '../../pipeline/gitlab';
 import { GITHUB_MATRIX_MAX_JOBS, GITHUB_WORKFLOW_FILE_MAX_BYTES } from '../../pipeline/limits';
-import { pipelineCommand } from '../../pipeline/cli';
-import { DEFAULT_TERRAFORM_VERSION, type PipelineFormat, type PipelineOptions } from '../../pipeline/options';
-import { oneStackScript, stackListScript } from '../../pipeline/script';
-import { CHANGED_STACKS_FILE, MANIFEST_FILE, readPipelineStacks, type PipelineStacks } from '../../pipeline/stacks';
+import { DEFAULT_TERRAFORM_VERSION, NODE_MAJOR_VERSION, type PipelineFormat, type PipelineOptions } from '../../pipeline/options';
+import { destroyScript, oneStackScript, stackListScript, trackedOutputCheck } from '../../pipeline/script';
+import { CHANGED_STACKS_FILE, MANIFEST_FILE, OWNER_FILE, pipelineStacks, stackBackend, type PipelineStacks } from '../../pipeline/stacks';
+import { OWNER_FILE as SYNTH_OWNER_FILE } from '../../synth/outdir-owner';
 import { CHANGED_STACKS_FILE as SYNTH_CHANGED_STACKS_FILE, MANIFEST_FILE as SYNTH_MANIFEST_FILE } from '../../synth/output-tree';
 import { synthesize } from '../../synth/parallel-synth';
-import { configWith, exampleConfig, REPO_ROOT } from '../helpers';
+import { configWith, EXAMPLE_CONFIG_FILE, exampleConfig, exampleRaw, REPO_ROOT, synthStack } from '../helpers';
 
 const SCHEMAS = join(__dirname, '..', 'fixtures', 'ci-schemas');
+const PLANS = join(__dirname, '..', 'fixtures', 'plans');
+const BIN = join(REPO_ROOT, 'bin', 'baseline');
 
 function validator(file: string): ValidateFunction {
   const ajv = new Ajv({ strict: false, allErrors: true });
@@ -52,6 +61,8 @@ function options(format: PipelineFormat, extra: Partial<PipelineOptions> = {}): 
     outdir: 'cdktf.out',
     branch: 'main',
     terraformVersion: DEFAULT_TERRAFORM_VERSION,
+    config: 'baseline.config.yaml',
+    planRoleName: PLAN_ROLE,
     command: `baseline pipeline --format ${format}`,
     ...extra,
   };
@@ -69,34 +80,77 @@ function gitlabJobs(doc: Record<string, any>): Record<string, any> {
   return Object.fromEntries(Object.entries(doc).filter(([k]) => !global.has(k) && !k.startsWith('.')));
 }
 
+const REMOVED = ['666666666666', '777777777777'];
+
+/** deployment.planRoleName of the test configs: the read-only role plan-only runs assume. */
+const PLAN_ROLE = 'soc2-baseline-plan';
+
+/** The example's raw config with a plan role (`baseline pipeline` refuses a config without one). */
+function orgRaw(): Record<string, any> {
+  const raw = exampleRaw();
+  raw.deployment = { ...raw.deployment, planRoleName: PLAN_ROLE };
+  return raw;
+}
+
+/** S3 state, as a config that applies from CI needs. */
+const S3_STATE = { backend: 's3', bucket: 'acme-soc2-tfstate', region: 'us-east-1', keyPrefix: 'soc2' };
+
+/** The example's raw config with two accounts taken out by `baseline remove`, awaiting their destroy. */
+function withRemovedRaw(): Record<string, any> {
+  const raw = orgRaw();
+  const template = raw.members[4];
+  raw.removedMembers = REMOVED.map((id, i) => ({ ...template, id, name: `retired-${i}`, email: `aws-retired-${i}@example.com`, removedOn: '2026-11-30', reason: 'CHG-2001: account closed by its owner' }));
+  return raw;
+}
+
+const withRemoved = (): BaselineConfig => configWith((raw) => Object.assign(raw, { removedMembers: withRemovedRaw().removedMembers }));
+
 let dir: string;
-let exampleOut: string;
-let s3Out: string;
-
-beforeAll(async () => {
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'baseline-pipeline-'));
-  exampleOut = join(dir, 'example');
-  await synthesize(exampleConfig(), { outdir: exampleOut, workers: 1 });
-  // The same org with S3 state, two of its stacks: the state keys and lock files the jobs use.
-  s3Out = join(dir, 's3');
-  const s3 = configWith((raw) => {
-    raw.state = { backend: 's3', bucket: 'acme-soc2-tfstate', region: 'us-east-1', keyPrefix: 'soc2' };
-  });
-  await synthesize(s3, { outdir: s3Out, workers: 1, stacks: ['management', 'member-444444444444'] });
-}, 120_000);
-
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('the example org (baseline.config.yaml, 5 members)', () => {
-  const example = () => readPipelineStacks({ outdir: exampleOut, ciOutdir: 'cdktf.out' });
-
-  test('reads management and the 5 member stacks, and warns that local state does not survive a CI runner', () => {
-    const stacks = example();
-    expect(stacks.management?.name).toBe('management');
-    expect(stacks.management?.dir).toBe('cdktf.out/stacks/management');
+describe('the stacks come from the org config', () => {
+  test('management first, then every member of the config, each in <outdir>/stacks/<name>', () => {
+    const stacks = pipelineStacks(exampleConfig(), { ciOutdir: 'cdktf.out' });
+    expect(stacks.management).toEqual({ name: 'management', dir: 'cdktf.out/stacks/management', backend: { type: 'local', lockfile: false } });
     expect(stacks.members.map((s) => s.name)).toEqual(['111111111111', '222222222222', '333333333333', '444444444444', '555555555555'].map((id) => `member-${id}`));
-    expect(stacks.warnings).toEqual([expect.stringContaining('every stack uses local state')]);
+    expect(stacks.destroy).toEqual([]);
+    expect(stacks.warnings).toEqual([]);
   });
+
+  test('each removed member is a destroy stack, with its account id', () => {
+    const stacks = pipelineStacks(withRemoved(), { ciOutdir: 'build/out' });
+    expect(stacks.destroy.map((s) => [s.name, s.dir, s.accountId, s.removedOn])).toEqual(
+      REMOVED.map((id) => [`member-${id}`, `build/out/stacks/member-${id}`, id, '2026-11-30']),
+    );
+    expect(stacks.members.map((s) => s.name)).not.toContain('member-666666666666');
+  });
+
+  test('the backend the jobs assume is the one a synthesized stack holds (S3 key, bucket, lock file; local)', () => {
+    const s3 = configWith((raw) => {
+      raw.state = { backend: 's3', bucket: 'acme-soc2-tfstate', region: 'us-east-1', keyPrefix: 'soc2' };
+    });
+    for (const name of ['management', 'member-444444444444']) {
+      const written = synthStack(s3, name).terraform?.backend;
+      const assumed = stackBackend(s3, name);
+      expect(Object.keys(written ?? {})).toEqual([assumed.type]);
+      expect({ key: written?.s3.key, bucket: written?.s3.bucket, lockfile: written?.s3.use_lockfile === true }).toEqual({
+        key: assumed.key,
+        bucket: assumed.bucket,
+        lockfile: assumed.lockfile,
+      });
+    }
+    expect(stackBackend(s3, 'management').key).toBe('soc2/management.tfstate');
+    // Local state (cdktf's local backend); the jobs warn about it.
+    expect(Object.keys(synthStack(exampleConfig(), 'management').terraform?.backend ?? { local: {} })).toEqual(['local']);
+    expect(stackBackend(exampleConfig(), 'management')).toEqual({ type: 'local', lockfile: false });
+  }, 120_000);
+});
+
+describe('the example org (baseline.config.yaml, 5 members)', () => {
+  const example = () => pipelineStacks(exampleConfig(), { ciOutdir: 'cdktf.out' });
 
   test('GitHub Actions: schema-valid; management needs synth, the member matrix needs management', () => {
     const doc = generated(example(), options('github-actions', { maxParallel: 3, checkCommand: 'bin/baseline pipeline --format github-actions --max-parallel 3 --out .github/workflows/baseline.yml --check' }));
@@ -107,6 +161,7 @@ describe('the example org (baseline.config.yaml, 5 members)', () => {
     expect(doc.jobs.members.strategy).toMatchObject({ 'fail-fast': false, 'max-parallel': 3 });
     expect(doc.jobs.members.strategy.matrix.include.map((e: any) => e.stack)).toEqual(example().members.map((s) => s.name));
     expect(doc.jobs.synth.steps.at(-1).run).toContain('--check');
+    expect(doc.env.BASELINE_CONFIG).toBe('baseline.config.yaml');
     // Each job plans, shows the plan as JSON, reviews it, and applies that saved plan only on the branch.
     const run = doc.jobs.members.steps.at(-1).run as string;
     expect(run).toMatch(/plan .*-out=tfplan/);
@@ -124,6 +179,7 @@ describe('the example org (baseline.config.yaml, 5 members)', () => {
         "${{ (github.event_name != 'pull_request' && github.ref == 'refs/heads/main') && vars.BASELINE_ROLE_ARN || vars.BASELINE_PLAN_ROLE_ARN }}",
       );
       expect(steps.findIndex((st) => st.run === 'npm ci --no-audit --no-fund --ignore-scripts')).toBeLessThan(credentials);
+      expect(steps.find((st) => st.uses?.startsWith('actions/setup-node')).with['node-version']).toBe(NODE_MAJOR_VERSION);
     }
   });
 
@@ -131,6 +187,8 @@ describe('the example org (baseline.config.yaml, 5 members)', () => {
     const doc = generated(example(), options('gitlab'));
     expectValid('gitlab', doc);
     expect(doc.stages).toEqual(['synth', 'management', 'members']);
+    expect(doc.default.image).toBe(`node:${NODE_MAJOR_VERSION}-bookworm`);
+    expect(doc.variables.BASELINE_CONFIG).toBe('baseline.config.yaml');
     const jobs = gitlabJobs(doc);
     expect(jobs.management).toMatchObject({ stage: 'management', needs: ['synth'], resource_group: 'baseline/management', variables: { STACK: 'management' } });
     for (const member of example().members) {
@@ -139,54 +197,130 @@ describe('the example org (baseline.config.yaml, 5 members)', () => {
     expect(doc['.baseline-stack'].interruptible).toBe(false);
   });
 
-  test('Atlantis: structurally valid; management in execution order group 0, every member in group 1', () => {
+  test('GitLab CI: dependencies are installed without scripts before any credential; the synth job has none', () => {
+    const doc = generated(example(), options('gitlab', { branch: 'release' }));
+    const template = doc['.baseline-stack'];
+    // The job's OIDC token, for AWS (id_tokens): the only credential the job gets.
+    expect(template.id_tokens).toEqual({ [ID_TOKEN_VARIABLE]: { aud: '$CI_SERVER_URL' } });
+    const before = template.before_script as string[];
+    const install = before.indexOf(GITLAB_INSTALL);
+    const credentials = before.indexOf(credentialsScript('release', 'baseline.config.yaml'));
+    expect(install).toBeGreaterThanOrEqual(0);
+    expect(credentials).toBeGreaterThan(install);
+    expect(before.slice(0, install).join('\n')).not.toMatch(/AWS_|BASELINE_ROLE/);
+    expect(JSON.stringify(doc)).not.toContain('npm ci --no-audit --no-fund"');
+    expect(doc.synth.script[0]).toBe(trackedOutputCheck('cdktf.out'));
+    expect(doc.synth.script[1]).toBe(GITLAB_INSTALL);
+    expect(doc.synth.id_tokens).toBeUndefined();
+  });
+
+  test('Atlantis: structurally valid; management in group 0, every member in group 1; autoplan on the config and the source', () => {
     const doc = generated(example(), options('atlantis'));
     expectValid('atlantis', doc);
     expect(doc.abort_on_execution_order_fail).toBe(true);
     expect(doc.projects.map((p: any) => [p.name, p.execution_order_group])).toEqual([['management', 0], ...example().members.map((s) => [s.name, 1])]);
-    for (const p of doc.projects) expect(p).toMatchObject({ dir: `cdktf.out/stacks/${p.name}`, workflow: 'baseline', autoplan: { when_modified: ['cdk.tf.json'] } });
-    const steps = doc.workflows.baseline.plan.steps;
+    for (const p of doc.projects) {
+      expect(p).toMatchObject({ dir: `cdktf.out/stacks/${p.name}`, workflow: 'baseline' });
+      // Paths are relative to the project's dir: three folders up is the repository root.
+      expect(p.autoplan.when_modified).toEqual([
+        '../../../baseline.config.yaml',
+        ...['main.ts', 'config/**', 'controls/**', 'stacks/**', 'modules/**', 'synth/**', 'package.json', 'package-lock.json'].map((f) => `../../../${f}`),
+        ...['bin/**', 'review/**', 'pipeline/**', 'vending/**', 'evidence/**', 'cdktf.json', 'tsconfig.json'].map((f) => `../../../${f}`),
+      ]);
+      expect(JSON.stringify(p.autoplan)).not.toContain('cdk.tf.json');
+    }
+    // The workflows are server-side (allow_custom_workflows: false): atlantis.yaml only names them.
+    expect(doc.workflows).toBeUndefined();
+    const steps = (atlantisWorkflows(options('atlantis')) as any).baseline.plan.steps;
+    expect(steps[0].run).toContain('holds Terraform files the synth did not write');
+    steps.shift();
     expect(steps.slice(0, 2)).toEqual(['init', { plan: { extra_args: ['-lock-timeout=10m'] } }]);
-    expect(steps[3].run).toContain('bin/baseline" review "$SHOWFILE" --stack "$PROJECT_NAME"');
+    expect(steps[3].run).toContain('bin/baseline review "$SHOWFILE" --stack "$PROJECT_NAME"');
+    expect(doc.projects.filter((p: any) => p.workflow === 'baseline-destroy')).toEqual([]);
   });
 
-  test('with S3 state, each stack has its own state key and lock file, which the jobs name', () => {
-    const stacks = readPipelineStacks({ outdir: s3Out, ciOutdir: 'cdktf.out' });
-    expect(stacks.warnings).toEqual([]);
-    expect(stacks.management?.backend).toEqual({ type: 's3', key: 'soc2/management.tfstate', bucket: 'acme-soc2-tfstate', lockfile: true });
-    expect(stacks.members[0].backend.key).toBe('soc2/member-444444444444.tfstate');
-    const gh = generated(stacks, options('github-actions'));
-    expectValid('github-actions', gh);
-    expect(gh.jobs.members.strategy.matrix.include).toEqual([{ stack: 'member-444444444444', 'state-key': 'soc2/member-444444444444.tfstate' }]);
-    expect(gh.jobs.management.env.TF_STATE_KEY).toBe('soc2/management.tfstate');
-    const gl = generated(stacks, options('gitlab'));
-    expectValid('gitlab', gl);
-    expect(gl['member-444444444444'].variables.TF_STATE_KEY).toBe('soc2/member-444444444444.tfstate');
+  test('Atlantis: the synth sources cover what synth/compile.mjs compiles, less the CLI', () => {
+    const compiled = /const SOURCES = \[([^\]]*)\]/.exec(readFileSync(join(REPO_ROOT, 'synth', 'compile.mjs'), 'utf8'))![1].match(/'[^']+'/g)!.map((s) => s.slice(1, -1));
+    expect(compiled.filter((s) => !['vending', 'bin'].includes(s)).filter((s) => !(SYNTH_SOURCES as readonly string[]).includes(s))).toEqual([]);
+    for (const source of SYNTH_SOURCES) expect(existsSync(join(REPO_ROOT, source))).toBe(true);
+    expect(whenModified('out/cdktf/stacks/member-1', 'orgs/acme.yaml')[0]).toBe('../../../../orgs/acme.yaml');
+    expect(whenModified('cdktf.out/stacks/member-1', 'baseline.config.yaml', 'baseline.allow.yaml')[1]).toBe('../../../baseline.allow.yaml');
+    // What bin/baseline (the review, the hook's regeneration) loads: every folder it imports a command from.
+    const imported = [...readFileSync(join(REPO_ROOT, 'bin', 'baseline.ts'), 'utf8').matchAll(/from '\.\.\/([\w-]+)\//g)].map((m) => m[1]);
+    expect(imported.length).toBeGreaterThan(3);
+    expect(imported.filter((f) => !(REVIEW_SOURCES as readonly string[]).includes(f))).toEqual([]);
+    for (const source of REVIEW_SOURCES) expect(existsSync(join(REPO_ROOT, source))).toBe(true);
   });
 });
 
-/** A synthesized-looking output folder of management and `members` member stacks with S3 state. */
-function writeManifest(outdir: string, members: number): string[] {
-  const names = ['management', ...Array.from({ length: members }, (_, i) => `member-${generatedAccountId(i)}`)];
-  const stacks: Record<string, unknown> = {};
-  for (const name of names) {
-    mkdirSync(join(outdir, 'stacks', name), { recursive: true });
-    const path = `stacks/${name}/cdk.tf.json`;
-    writeFileSync(join(outdir, path), JSON.stringify({ terraform: { backend: { s3: { bucket: 'acme-soc2-tfstate', key: `soc2/${name}.tfstate`, region: 'us-east-1', encrypt: true, use_lockfile: true } } } }));
-    stacks[name] = { annotations: [], constructPath: name, dependencies: [], name, stackMetadataPath: `stacks/${name}/metadata.json`, synthesizedStackPath: path, workingDirectory: `stacks/${name}` };
-  }
-  writeFileSync(join(outdir, MANIFEST_FILE), JSON.stringify({ stacks, version: '0.21.0' }, null, 2));
-  return names;
-}
+describe('removed members: a destroy job per stack of removedMembers, after management', () => {
+  const stacks = () => pipelineStacks(withRemoved(), { ciOutdir: 'cdktf.out' });
+
+  test('GitHub Actions: a destroy matrix job that needs management, planning -destroy and reviewing with --destroy', () => {
+    const doc = generated(stacks(), options('github-actions'));
+    expectValid('github-actions', doc);
+    const destroy = doc.jobs.destroy;
+    expect(destroy.needs).toEqual(['synth', 'management']);
+    // A human approves each destroy: the environment's required reviewers.
+    expect(destroy.environment).toBe('baseline-destroy');
+    expect(doc.jobs.members.environment).toBeUndefined();
+    expect(destroy.strategy.matrix.include).toEqual(REMOVED.map((id) => ({ stack: `member-${id}`, 'account-id': id })));
+    expect(destroy.env).toMatchObject({ STACK: '${{ matrix.stack }}', ACCOUNT_ID: "${{ matrix['account-id'] }}" });
+    expect(destroy.steps.at(-2).run).toBe('BASELINE_STACKS="$STACK" npm run --silent synth');
+    const run = destroy.steps.at(-1).run as string;
+    expect(run).toContain('plan -destroy');
+    expect(run).toContain('--destroy > "$dir/review.md"');
+    expect(run).toContain('bin/baseline remove --account-id $account --destroyed');
+    expect(doc.jobs.members.strategy.matrix.include.map((e: any) => e.stack)).not.toContain('member-666666666666');
+  });
+
+  test('GitLab CI: a destroy stage with one job per removed stack, needing management', () => {
+    const doc = generated(stacks(), options('gitlab'));
+    expectValid('gitlab', doc);
+    expect(doc.stages).toEqual(['synth', 'management', 'members', 'destroy']);
+    for (const id of REMOVED) {
+      expect(doc[`destroy-member-${id}`]).toEqual({
+        extends: '.baseline-destroy',
+        stage: 'destroy',
+        needs: ['synth', 'management'],
+        variables: { STACK: `member-${id}`, ACCOUNT_ID: id },
+        resource_group: `baseline/member-${id}`,
+      });
+    }
+    expect(doc['.baseline-destroy'].script[1]).toContain('plan -destroy');
+    // Manual on a push to the protected apply branch (the run that applies); automatic plans elsewhere.
+    expect(doc['.baseline-destroy'].rules).toEqual([
+      { if: '$CI_PIPELINE_SOURCE == "push" && $CI_COMMIT_BRANCH == "main" && $CI_COMMIT_REF_PROTECTED == "true"', when: 'manual' },
+      { when: 'on_success' },
+    ]);
+    expect(doc['.baseline-stack'].rules).toBeUndefined();
+    // Only the review is published: plan JSON carries sensitive values.
+    expect(doc['.baseline-stack'].artifacts.paths).toEqual(['baseline-review/review.md']);
+    expect(JSON.stringify(doc)).not.toContain('plan.json baseline-review');
+  });
+
+  test('Atlantis: a baseline-destroy project per removed stack, in group 1, reviewed with --destroy', () => {
+    const doc = generated(stacks(), options('atlantis'));
+    expectValid('atlantis', doc);
+    const destroy = doc.projects.filter((p: any) => p.workflow === 'baseline-destroy');
+    expect(destroy.map((p: any) => [p.name, p.dir, p.execution_order_group])).toEqual(REMOVED.map((id) => [`member-${id}`, `cdktf.out/stacks/member-${id}`, 1]));
+    const workflow = (atlantisWorkflows(options('atlantis')) as any)['baseline-destroy'];
+    const steps = workflow.plan.steps;
+    expect(steps.slice(1, 2)).toEqual(['init']);
+    expect(steps[2].run).toContain('its state is empty: nothing to destroy');
+    expect(steps[3]).toEqual({ plan: { extra_args: ['-destroy', '-lock-timeout=10m'] } });
+    expect(steps[5].run).toContain('review "$SHOWFILE" --stack "$PROJECT_NAME" --destroy --config "${DIR%$REPO_REL_DIR}"baseline.config.yaml');
+    expect(workflow.apply.steps[1].run).toContain('bin/baseline remove --account-id ${PROJECT_NAME#member-} --destroyed');
+  });
+});
 
 describe('a generated org of 1,000 member stacks', () => {
-  let out: string;
-  let names: string[];
+  let config: BaselineConfig;
   beforeAll(() => {
-    out = join(dir, 'thousand');
-    names = writeManifest(out, 1000);
+    config = parseConfigYaml(generateOrgYaml(1000, 1), 'org-1000.yaml');
   });
-  const stacks = () => readPipelineStacks({ outdir: out, ciOutdir: 'cdktf.out' });
+  const stacks = () => pipelineStacks(config, { ciOutdir: 'cdktf.out' });
+  const names = () => allStackNames(config);
 
   test('GitHub Actions: beyond the 256-job matrix, 1,000 stacks are spread over max-parallel shards, each stack once', () => {
     const { text } = generatePipeline(stacks(), options('github-actions', { maxParallel: 40 }));
@@ -198,8 +332,7 @@ describe('a generated org of 1,000 member stacks', () => {
     const include = doc.jobs.members.strategy.matrix.include as { shard: string; stacks: string }[];
     expect(include).toHaveLength(40);
     expect(doc.jobs.members.strategy['max-parallel']).toBe(40);
-    const all = include.flatMap((e) => e.stacks.split(' '));
-    expect(all).toEqual(names.slice(1));
+    expect(include.flatMap((e) => e.stacks.split(' '))).toEqual(names().slice(1));
     expect(new Set(include.map((e) => e.stacks.split(' ').length))).toEqual(new Set([25]));
     expect(text).toContain('1000 member stacks are more than one matrix holds (256 jobs): 40 shard jobs run 25-25 stacks each');
     expect(text).toContain('A shard has 360 minutes: about 14 minutes a stack at most');
@@ -213,15 +346,14 @@ describe('a generated org of 1,000 member stacks', () => {
   });
 
   test('GitLab CI: one job per stack (no parallel:matrix, so no 200-job limit), at most max-parallel at once through resource-group lanes', () => {
-    const { text, warnings } = generatePipeline(stacks(), options('gitlab', { maxParallel: 50 }));
-    expect(warnings).toEqual([]);
+    const { text } = generatePipeline(stacks(), options('gitlab', { maxParallel: 50 }));
     const doc = parse(text);
     expectValid('gitlab', doc);
     const jobs = gitlabJobs(doc);
     expect(Object.keys(jobs)).toHaveLength(1 + 1001);
     expect(jobs.management.stage).toBe('management');
     const lanes = new Set<string>();
-    for (const name of names.slice(1)) {
+    for (const name of names().slice(1)) {
       expect(jobs[name].needs).toEqual(['synth', 'management']);
       expect(jobs[name].resource_group).toBe(`baseline/lane-${laneOf(name, 50)}`);
       lanes.add(jobs[name].resource_group);
@@ -237,24 +369,6 @@ describe('a generated org of 1,000 member stacks', () => {
     expect(doc.projects).toHaveLength(1001);
     expect(doc.projects[0]).toMatchObject({ name: 'management', execution_order_group: 0 });
     expect(doc.projects.slice(1).every((p: any) => p.execution_order_group === 1)).toBe(true);
-  });
-
-  test('--changed-only keeps the added and changed stacks; without management, members only need synth', () => {
-    const changedOut = join(dir, 'changed');
-    writeManifest(changedOut, 300);
-    const member = (i: number) => `member-${generatedAccountId(i)}`;
-    writeFileSync(join(changedOut, CHANGED_STACKS_FILE), JSON.stringify({ changed: [member(7)], added: [member(299)], removed: ['member-999999999999'], unchanged: 299 }));
-    const changed = readPipelineStacks({ outdir: changedOut, ciOutdir: 'cdktf.out', changedOnly: true });
-    expect(changed.management).toBeUndefined();
-    expect(changed.members.map((s) => s.name)).toEqual([member(7), member(299)]);
-    expect(changed.warnings).toEqual([expect.stringContaining('destroy member-999999999999 from a checkout that still has them')]);
-    const gh = generated(changed, options('github-actions'));
-    expectValid('github-actions', gh);
-    expect(gh.jobs.management).toBeUndefined();
-    expect(gh.jobs.members.needs).toBe('synth');
-    const gl = generated(changed, options('gitlab'));
-    expectValid('gitlab', gl);
-    expect(gl[member(7)].needs).toEqual(['synth']);
   });
 });
 
@@ -282,35 +396,129 @@ describe('helpers', () => {
     expect(laneOf('member-111111111111', 1)).toBe(0);
   });
 
-  test('the output file names agree with synth/output-tree.ts', () => {
+  test('docs/pipeline.md documents every option of the command and keeps no leftover README draft', () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs', 'pipeline.md'), 'utf8');
+    const missing = (names: string[]) => names.map((n) => `--${n}`).filter((flag) => !new RegExp(`${flag}(?![\\w-])`).test(doc));
+    expect(missing(pipelineCommand.options.map((o) => o.name))).toEqual([]);
+    expect(missing(reviewCommand.options.map((o) => o.name))).toEqual([]);
+    expect(doc).not.toContain('For the README');
+    expect(doc).toContain('`NODE_MAJOR_VERSION` of `pipeline/options.ts`');
+  });
+
+  test('the output file names agree with synth/output-tree.ts and synth/outdir-owner.ts', () => {
     expect(MANIFEST_FILE).toBe(SYNTH_MANIFEST_FILE);
     expect(CHANGED_STACKS_FILE).toBe(SYNTH_CHANGED_STACKS_FILE);
+    expect(OWNER_FILE).toBe(SYNTH_OWNER_FILE);
+  });
+
+  test('the jobs run the Node.js major of .nvmrc, the one the project is tested on', () => {
+    expect(NODE_MAJOR_VERSION).toBe(Number(readFileSync(join(REPO_ROOT, '.nvmrc'), 'utf8').trim().replace(/^v/, '').split('.')[0]));
+  });
+});
+
+describe('GitLab credentials, run in sh: the apply role only on the protected apply branch', () => {
+  function credentials(env: Record<string, string>) {
+    const r = spawnSync('sh', ['-c', `${credentialsScript('main', 'baseline.config.yaml')}\necho "role=$AWS_ROLE_ARN apply=$BASELINE_APPLY key=\${AWS_ACCESS_KEY_ID:-none} token=$(cat "$AWS_WEB_IDENTITY_TOKEN_FILE")"`], {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH!,
+        BASELINE_ROLE_ARN: 'arn:aws:iam::111111111111:role/pipeline',
+        BASELINE_PLAN_ROLE_ARN: 'arn:aws:iam::111111111111:role/plan',
+        [ID_TOKEN_VARIABLE]: 'jwt-of-the-job',
+        AWS_ACCESS_KEY_ID: 'AKIA-runner-key',
+        CI_PROJECT_ID: '7',
+        CI_JOB_ID: '9',
+        BASELINE_CONFIG: 'baseline.config.yaml',
+        ...env,
+      },
+    });
+    return { status: r.status, line: r.stdout.trim().split('\n').at(-1), stderr: r.stderr };
+  }
+  const plan = 'role=arn:aws:iam::111111111111:role/plan apply=false key=none token=jwt-of-the-job';
+  const apply = 'role=arn:aws:iam::111111111111:role/pipeline apply=true key=none token=jwt-of-the-job';
+
+  test('a push to the protected apply branch assumes BASELINE_ROLE_ARN and applies; the runner\'s static keys are dropped', () => {
+    expect(credentials({ CI_PIPELINE_SOURCE: 'push', CI_COMMIT_BRANCH: 'main', CI_COMMIT_REF_PROTECTED: 'true' }).line).toBe(apply);
+  });
+
+  test('merge requests (even from a protected branch), an unprotected apply branch and other branches plan with BASELINE_PLAN_ROLE_ARN', () => {
+    expect(credentials({ CI_PIPELINE_SOURCE: 'merge_request_event', CI_COMMIT_REF_PROTECTED: 'true' }).line).toBe(plan);
+    expect(credentials({ CI_PIPELINE_SOURCE: 'merge_request_event', CI_COMMIT_BRANCH: 'main', CI_COMMIT_REF_PROTECTED: 'true' }).line).toBe(plan);
+    expect(credentials({ CI_PIPELINE_SOURCE: 'push', CI_COMMIT_BRANCH: 'main', CI_COMMIT_REF_PROTECTED: 'false' }).line).toBe(plan);
+    expect(credentials({ CI_PIPELINE_SOURCE: 'push', CI_COMMIT_BRANCH: 'feature', CI_COMMIT_REF_PROTECTED: 'true' }).line).toBe(plan);
+  });
+
+  test('only a push applies: a manual run, a schedule, a trigger, an API call or a child pipeline of the protected branch plans', () => {
+    for (const source of ['web', 'schedule', 'trigger', 'api', 'pipeline', 'parent_pipeline', 'chat']) {
+      expect(credentials({ CI_PIPELINE_SOURCE: source, CI_COMMIT_BRANCH: 'main', CI_COMMIT_REF_PROTECTED: 'true' }).line).toBe(plan);
+    }
+  });
+
+  test('the apply role is refused while TF_CLI_ARGS, TF_CLI_ARGS_<command>, NODE_OPTIONS or another BASELINE_CONFIG is set (pipeline variables override the YAML)', () => {
+    const push = { CI_PIPELINE_SOURCE: 'push', CI_COMMIT_BRANCH: 'main', CI_COMMIT_REF_PROTECTED: 'true' };
+    for (const [name, value] of [
+      ['TF_CLI_ARGS', '-var=x=y'],
+      ['TF_CLI_ARGS_apply', '-replace=aws_cloudtrail.x'],
+      ['TF_CLI_ARGS_plan', '-destroy'],
+      ['NODE_OPTIONS', '--require=/tmp/x.js'],
+      ['BASELINE_CONFIG', 'other.yaml'],
+    ]) {
+      const r = credentials({ ...push, [name]: value });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`refusing the apply role: ${name}`);
+      // A plan-only run is not refused: it gets the read-only role anyway.
+      expect(credentials({ CI_PIPELINE_SOURCE: 'merge_request_event', [name]: value }).line).toBe(plan);
+    }
+    const unset = credentials({ ...push, BASELINE_CONFIG: '' });
+    expect(unset.stderr).toContain('refusing the apply role: BASELINE_CONFIG=');
+  });
+
+  test('with local state (plan only) even a push to the protected branch plans with the plan role', () => {
+    const r = spawnSync('sh', ['-c', `${credentialsScript('main', 'baseline.config.yaml', true)}\necho "role=$AWS_ROLE_ARN apply=$BASELINE_APPLY"`], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH!, BASELINE_ROLE_ARN: 'arn:aws:iam::111111111111:role/pipeline', BASELINE_PLAN_ROLE_ARN: 'arn:aws:iam::111111111111:role/plan', [ID_TOKEN_VARIABLE]: 't', CI_PIPELINE_SOURCE: 'push', CI_COMMIT_BRANCH: 'main', CI_COMMIT_REF_PROTECTED: 'true' },
+    });
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('role=arn:aws:iam::111111111111:role/plan apply=false');
+  });
+
+  test('a missing role variable fails the job, naming it', () => {
+    const r = credentials({ CI_PIPELINE_SOURCE: 'merge_request_event', BASELINE_PLAN_ROLE_ARN: '' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('BASELINE_PLAN_ROLE_ARN is not set');
   });
 });
 
 describe('the jobs\' shell, run with a stub terraform and the real bin/baseline review', () => {
   let repo: string;
-  const PLANS = join(__dirname, '..', 'fixtures', 'plans');
 
   beforeAll(() => {
     repo = join(dir, 'shell');
     const bin = join(repo, 'stub-bin');
     mkdirSync(join(repo, 'bin'), { recursive: true });
     mkdirSync(bin, { recursive: true });
-    // terraform -chdir=DIR <command>: `show` prints the stack's fixture plan, `apply` leaves a mark.
+    // terraform -chdir=DIR <command> ARGS: `plan` records its arguments, `show` prints the stack's fixture plan, `apply` leaves a mark.
     writeFileSync(
       join(bin, 'terraform'),
-      '#!/bin/sh\ndir="${1#-chdir=}"\ncase "$2" in\n  plan) echo plan > "$dir/tfplan" ;;\n  show) cat "$dir/fixture.json" ;;\n  apply) echo applied > "$dir/applied" ;;\nesac\n',
+      // `init` leaves a mark, `plan` also records the role variable, `state list` prints the stack's `state` file.
+      '#!/bin/sh\ndir="${1#-chdir=}"\ncase "$2" in\n  init) touch "$dir/initialized" ;;\n  plan) echo "$@ role=${TF_VAR_deployment_role_name:-default}" > "$dir/tfplan" ;;\n  show) cat "$dir/fixture.json" ;;\n  state) cat "$dir/state" 2>/dev/null || true ;;\n  apply) echo applied > "$dir/applied" ;;\nesac\n',
       { mode: 0o755 },
     );
     writeFileSync(join(repo, 'bin', 'baseline'), `#!/bin/sh\nexec "${join(REPO_ROOT, 'node_modules', '.bin', 'tsx')}" "${join(REPO_ROOT, 'bin', 'baseline.ts')}" "$@"\n`, { mode: 0o755 });
+    writeFileSync(join(repo, 'org.yaml'), stringify(withRemovedRaw()));
     for (const [stack, fixture] of [
       ['member-a', 'only-adds'],
       ['member-b', 'trail-logging-off'],
+      ['member-666666666666', 'member-stack-destroyed'],
+      ['member-444444444444', 'member-stack-destroyed'],
+      ['member-777777777777', 'member-stack-destroyed'],
+      ['member-c', 'only-adds'],
     ]) {
       mkdirSync(join(repo, 'cdktf.out', 'stacks', stack), { recursive: true });
       writeFileSync(join(repo, 'cdktf.out', 'stacks', stack, 'fixture.json'), readFileSync(join(PLANS, `${fixture}.json`)));
+      writeFileSync(join(repo, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), '{}');
     }
+    // What `terraform state list` prints for the removed stacks that still have resources (777… has none).
+    for (const stack of ['member-666666666666', 'member-444444444444']) writeFileSync(join(repo, 'cdktf.out', 'stacks', stack, 'state'), 'aws_cloudtrail.account-trail_EA23C7B9\n');
   });
 
   function sh(script: string, env: Record<string, string>) {
@@ -320,12 +528,12 @@ describe('the jobs\' shell, run with a stub terraform and the real bin/baseline 
       encoding: 'utf8',
       env: { ...process.env, PATH: `${join(repo, 'stub-bin')}:${process.env.PATH}`, GITHUB_STEP_SUMMARY: summary, ...env },
     });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr, summary: readFileSync(summary, 'utf8') };
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr, summary: existsSync(summary) ? readFileSync(summary, 'utf8') : '' };
   }
   const applied = (stack: string) => existsSync(join(repo, 'cdktf.out', 'stacks', stack, 'applied'));
+
   test('a plan that passes the review is applied on the branch, from the saved plan', () => {
-    const run = oneStackScript({ outdir: 'cdktf.out', lockTimeout: '10m' });
-    const r = sh(run, { STACK: 'member-a', BASELINE_APPLY: 'true' });
+    const r = sh(oneStackScript({ outdir: 'cdktf.out', lockTimeout: '10m', planRoleName: PLAN_ROLE }), { STACK: 'member-a', BASELINE_APPLY: 'true' });
     expect(r.status).toBe(0);
     expect(applied('member-a')).toBe(true);
     expect(r.summary).toContain('### `member-a`');
@@ -334,7 +542,7 @@ describe('the jobs\' shell, run with a stub terraform and the real bin/baseline 
 
   test('a plan that weakens a control fails the job and is not applied; a shard still runs its other stacks', () => {
     rmSync(join(repo, 'cdktf.out', 'stacks', 'member-a', 'applied'), { force: true });
-    const r = sh(stackListScript({ outdir: 'cdktf.out', lockTimeout: '10m', logGroups: true }), { STACKS: 'member-b member-a', BASELINE_APPLY: 'true' });
+    const r = sh(stackListScript({ outdir: 'cdktf.out', lockTimeout: '10m', logGroups: true, planRoleName: PLAN_ROLE }), { STACKS: 'member-b member-a', BASELINE_APPLY: 'true' });
     expect(r.status).toBe(1);
     expect(applied('member-b')).toBe(false);
     expect(applied('member-a')).toBe(true);
@@ -343,57 +551,379 @@ describe('the jobs\' shell, run with a stub terraform and the real bin/baseline 
     expect(r.stdout).toContain('::group::member-a');
     expect(r.summary).toContain('`trail-logging-off`');
   }, 60_000);
+
+  test('a destroy job of a removed member plans -destroy, passes review --destroy, applies, and says to record it', () => {
+    const r = sh(destroyScript({ outdir: 'cdktf.out', lockTimeout: '10m', planRoleName: PLAN_ROLE }), { STACK: 'member-666666666666', ACCOUNT_ID: '666666666666', BASELINE_APPLY: 'true', BASELINE_CONFIG: 'org.yaml' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(repo, 'cdktf.out', 'stacks', 'member-666666666666', 'tfplan'), 'utf8')).toContain('plan -destroy');
+    expect(applied('member-666666666666')).toBe(true);
+    expect(r.summary).toContain('Accepted exceptions');
+    expect(r.stdout).toContain('member-666666666666 destroyed. Now record it: run bin/baseline remove --account-id 666666666666 --destroyed --config org.yaml and commit the config.');
+  }, 60_000);
+
+  test('the same destroy of a live stack is refused by the review and not applied', () => {
+    const r = sh(destroyScript({ outdir: 'cdktf.out', lockTimeout: '10m', planRoleName: PLAN_ROLE }), { STACK: 'member-444444444444', ACCOUNT_ID: '444444444444', BASELINE_APPLY: 'true', BASELINE_CONFIG: 'org.yaml' });
+    expect(r.status).toBe(1);
+    expect(applied('member-444444444444')).toBe(false);
+    expect(r.stderr).toContain('--destroy: member-444444444444 is a live stack of org.yaml');
+    expect(r.stderr).toContain('member-444444444444: baseline review refused the destroy plan (exit 1): not destroyed');
+  }, 60_000);
+  const stackFile = (stack: string, file: string) => join(repo, 'cdktf.out', 'stacks', stack, file);
+
+  test('a destroy whose state is empty applies nothing and does not say destroyed: it says to record it, or that the key is wrong', () => {
+    const r = sh(destroyScript({ outdir: 'cdktf.out', lockTimeout: '10m', planRoleName: PLAN_ROLE }), { STACK: 'member-777777777777', ACCOUNT_ID: '777777777777', BASELINE_APPLY: 'true', BASELINE_CONFIG: 'org.yaml' });
+    expect(r.status).toBe(1);
+    expect(applied('member-777777777777')).toBe(false);
+    expect(existsSync(stackFile('member-777777777777', 'tfplan'))).toBe(false);
+    expect(r.stdout).not.toContain('destroyed.');
+    expect(r.stderr).toContain('member-777777777777: its state is empty: nothing to destroy, nothing applied. If account 777777777777 was destroyed already, record it: bin/baseline remove --account-id 777777777777 --destroyed --config org.yaml');
+    expect(r.stderr).toContain('otherwise the backend (state key)');
+  }, 60_000);
+
+  test.each([
+    ['backend_override.tf.json', 'an override redirecting the backend'],
+    ['main.tf', 'an extra configuration file'],
+    ['x.auto.tfvars', 'variables'],
+    ['terraform.tfvars.json', 'variables (JSON)'],
+    ['.terraformrc', 'CLI configuration'],
+  ])('a stack folder holding %s (%s) is refused before terraform init, naming the file', (file) => {
+    for (const [script, env] of [
+      [oneStackScript({ outdir: 'cdktf.out', lockTimeout: '10m', planRoleName: PLAN_ROLE }), { STACK: 'member-c', BASELINE_APPLY: 'true' }],
+      [destroyScript({ outdir: 'cdktf.out', lockTimeout: '10m', planRoleName: PLAN_ROLE }), { STACK: 'member-c', ACCOUNT_ID: '666666666666', BASELINE_APPLY: 'true' }],
+    ] as const) {
+      rmSync(stackFile('member-c', 'initialized'), { force: true });
+      writeFileSync(stackFile('member-c', file), '{}');
+      writeFileSync(stackFile('member-c', 'extra_override.tf'), '');
+      const r = sh(script, env);
+      rmSync(stackFile('member-c', file));
+      rmSync(stackFile('member-c', 'extra_override.tf'));
+      expect(r.status).toBe(1);
+      expect(existsSync(stackFile('member-c', 'initialized'))).toBe(false);
+      expect(r.stderr).toContain('member-c: "$dir" holds Terraform files the synth did not write: '.replace('"$dir"', 'cdktf.out/stacks/member-c'));
+      const named = /did not write: (.*) - refusing/.exec(r.stderr)![1].split(' ');
+      expect(named.sort()).toEqual([file, 'extra_override.tf'].sort());
+    }
+  }, 60_000);
+
+  test('runs that only plan assume deployment.planRoleName (TF_VAR_deployment_role_name); runs that apply unset it', () => {
+    const script = oneStackScript({ outdir: 'cdktf.out', lockTimeout: '10m', planRoleName: PLAN_ROLE });
+    expect(sh(script, { STACK: 'member-a', BASELINE_APPLY: 'false' }).status).toBe(0);
+    expect(readFileSync(stackFile('member-a', 'tfplan'), 'utf8')).toContain(`role=${PLAN_ROLE}`);
+    // An inherited value never bends an apply: the providers keep the default, deployment.roleName.
+    expect(sh(script, { STACK: 'member-a', BASELINE_APPLY: 'true', TF_VAR_deployment_role_name: 'someone-else' }).status).toBe(0);
+    expect(readFileSync(stackFile('member-a', 'tfplan'), 'utf8')).toContain('role=default');
+    const destroy = destroyScript({ outdir: 'cdktf.out', lockTimeout: '10m', planRoleName: PLAN_ROLE });
+    sh(destroy, { STACK: 'member-666666666666', ACCOUNT_ID: '666666666666', BASELINE_CONFIG: 'org.yaml' });
+    expect(readFileSync(stackFile('member-666666666666', 'tfplan'), 'utf8')).toContain(`role=${PLAN_ROLE}`);
+  }, 60_000);
 });
 
-describe('the command', () => {
-  const cwd = process.cwd();
+describe('committed synth output is refused (git ls-files)', () => {
+  test('the check fails naming the tracked files, and passes when none is tracked; every format runs it before the synth', () => {
+    const repo = mkdtempSync(join(dir, 'git-'));
+    const git = (...args: string[]) => spawnSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: repo, encoding: 'utf8' });
+    git('init', '-q');
+    mkdirSync(join(repo, 'cdktf.out', 'stacks', 'member-1'), { recursive: true });
+    writeFileSync(join(repo, 'cdktf.out', 'stacks', 'member-1', 'cdk.tf.json'), '{}');
+    const check = () => spawnSync('sh', ['-c', trackedOutputCheck('cdktf.out')], { cwd: repo, encoding: 'utf8' });
+    expect(check().status).toBe(0);
+    git('add', '-f', 'cdktf.out');
+    git('commit', '-q', '-m', 'output');
+    const r = check();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('cdktf.out has files tracked by git: cdktf.out/stacks/member-1/cdk.tf.json - refusing');
+    const gh = generated(pipelineStacks(exampleConfig(), { ciOutdir: 'cdktf.out' }), options('github-actions'));
+    const synthSteps = gh.jobs.synth.steps.map((st: any) => st.run);
+    expect(synthSteps.indexOf(trackedOutputCheck('cdktf.out'))).toBeLessThan(synthSteps.indexOf('npm run --silent synth'));
+    expect(synthSteps.indexOf(trackedOutputCheck('cdktf.out'))).toBeGreaterThan(-1);
+  });
+});
+
+describe('bin/baseline pipeline, on temporary copies of the config', () => {
   let repo: string;
-  beforeAll(() => {
-    repo = join(dir, 'repo');
-    writeManifest(join(repo, 'cdktf.out'), 3);
+  beforeEach(() => {
+    repo = mkdtempSync(join(dir, 'repo-'));
+    writeFileSync(join(repo, 'baseline.config.yaml'), stringify(orgRaw()));
   });
-  beforeEach(() => process.chdir(repo));
-  afterEach(() => process.chdir(cwd));
 
-  async function run(values: CliValues) {
-    let stdout = '';
-    let stderr = '';
-    const code = await pipelineCommand.run(values, [], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stderrIsTTY: false });
-    return { code, stdout, stderr };
+  function run(args: string[], env: Record<string, string> = {}) {
+    const base = { ...process.env };
+    delete base.BASELINE_CONFIG;
+    const r = spawnSync(BIN, ['pipeline', ...args], { cwd: repo, env: { ...base, ...env }, encoding: 'utf8' });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   }
+  const read = (file: string) => readFileSync(join(repo, file), 'utf8');
+  const exampleMembers = ['111111111111', '222222222222', '333333333333', '444444444444', '555555555555'].map((id) => `member-${id}`);
 
-  test('writes the file, quotes the command in its header, and --check passes until the stacks change', async () => {
-    const written = await run({ format: 'github-actions', 'max-parallel': '5', out: '.github/workflows/baseline.yml' });
-    expect(written.code).toBe(0);
-    expect(written.stderr).toBe('wrote .github/workflows/baseline.yml (github-actions, 4 stack(s))\n');
-    const text = readFileSync(join(repo, '.github/workflows/baseline.yml'), 'utf8');
-    expect(text).toContain('# Generated by `baseline pipeline --format github-actions --max-parallel 5 --out .github/workflows/baseline.yml`');
-    expect(parse(text).jobs.synth.steps.at(-1).run).toBe('bin/baseline pipeline --format github-actions --max-parallel 5 --out .github/workflows/baseline.yml --check');
-    expect((await run({ format: 'github-actions', 'max-parallel': '5', out: '.github/workflows/baseline.yml', check: true })).code).toBe(0);
-    writeManifest(join(repo, 'cdktf.out'), 4);
-    await expect(run({ format: 'github-actions', 'max-parallel': '5', out: '.github/workflows/baseline.yml', check: true })).rejects.toThrow(
-      new CommandError('.github/workflows/baseline.yml is out of date: run `baseline pipeline --format github-actions --max-parallel 5 --out .github/workflows/baseline.yml` and commit it'),
+  test('after a partial synth, the pipeline still has every stack of the config, and --check passes without any synth', async () => {
+    // What `BASELINE_STACKS='management,member-4444*' make synth` leaves: two stacks in the output folder.
+    await synthesize(exampleConfig(), { outdir: join(repo, 'cdktf.out'), workers: 1, stacks: ['management', 'member-444444444444'] });
+    expect(Object.keys(JSON.parse(read('cdktf.out/manifest.json')).stacks)).toEqual(['management', 'member-444444444444']);
+    const written = run(['--format', 'github-actions', '--max-parallel', '5', '--out', '.github/workflows/baseline.yml']);
+    expect(written.stderr).toContain('\nwrote .github/workflows/baseline.yml (github-actions, 6 stack(s) of baseline.config.yaml)\n');
+    expect(written.status).toBe(0);
+    const text = read('.github/workflows/baseline.yml');
+    expect(text).toContain('# Generated by `baseline pipeline --format github-actions --max-parallel 5 --config baseline.config.yaml --out .github/workflows/baseline.yml` from the org config baseline.config.yaml');
+    const doc = parse(text);
+    expect(doc.jobs.members.strategy.matrix.include.map((e: any) => e.stack)).toEqual(exampleMembers);
+    expect(doc.jobs.synth.steps.at(-1).run).toBe('bin/baseline pipeline --format github-actions --max-parallel 5 --config baseline.config.yaml --out .github/workflows/baseline.yml --check');
+    // CI checks the file with no synth at all.
+    rmSync(join(repo, 'cdktf.out'), { recursive: true, force: true });
+    const check = run(['--format', 'github-actions', '--max-parallel', '5', '--config', 'baseline.config.yaml', '--out', '.github/workflows/baseline.yml', '--check']);
+    expect(check.stderr).toContain('\n.github/workflows/baseline.yml is current\n');
+    expect(check.status).toBe(0);
+    // A vend changes the config: the committed file is out of date.
+    const raw = orgRaw();
+    raw.members.push({ ...raw.members[4], id: '888888888888', email: 'aws-new@example.com', name: 'new' });
+    writeFileSync(join(repo, 'baseline.config.yaml'), stringify(raw));
+    const stale = run(['--format', 'github-actions', '--max-parallel', '5', '--out', '.github/workflows/baseline.yml', '--check']);
+    expect(stale.status).toBe(1);
+    expect(stale.stderr).toContain(
+      'error: .github/workflows/baseline.yml is out of date: run `baseline pipeline --format github-actions --max-parallel 5 --config baseline.config.yaml --out .github/workflows/baseline.yml` and commit it\n',
     );
+  }, 120_000);
+
+  test('BASELINE_CONFIG=other.yaml: the jobs carry BASELINE_CONFIG=other.yaml and every stack of other.yaml', () => {
+    const raw = orgRaw();
+    // Another org: the example's first four accounts (the Macie job names 444444444444) and one of its own.
+    raw.members = raw.members.slice(0, 4).concat([{ ...raw.members[4], id: '999999999999', email: 'aws-other@example.com', name: 'other' }]);
+    writeFileSync(join(repo, 'other.yaml'), stringify(raw));
+    const stacks = ['management', 'member-111111111111', 'member-222222222222', 'member-333333333333', 'member-444444444444', 'member-999999999999'];
+    const gl = run(['--format', 'gitlab'], { BASELINE_CONFIG: 'other.yaml' });
+    expect(gl.stderr).not.toContain('error');
+    expect(gl.status).toBe(0);
+    const doc = parse(gl.stdout);
+    expectValid('gitlab', doc);
+    expect(doc.variables.BASELINE_CONFIG).toBe('other.yaml');
+    expect(Object.keys(gitlabJobs(doc)).filter((j) => j !== 'synth')).toEqual(stacks);
+    expect(gl.stdout).toContain('--config other.yaml');
+    const gh = parse(run(['--format', 'github-actions'], { BASELINE_CONFIG: join(repo, 'other.yaml') }).stdout);
+    expect(gh.env.BASELINE_CONFIG).toBe('other.yaml');
+    expect(gh.jobs.members.strategy.matrix.include.map((e: any) => e.stack)).toEqual(stacks.slice(1));
+    const at = parse(run(['--format', 'atlantis', '--config', 'other.yaml']).stdout);
+    expect(at.projects.map((p: any) => p.name)).toEqual(stacks);
+    expect(at.projects[0].autoplan.when_modified[0]).toBe('../../../other.yaml');
+  }, 60_000);
+
+  test('a bad config is refused with its ConfigError text; a config outside the repository names where it came from', () => {
+    writeFileSync(join(repo, 'bad.yaml'), 'members: []\n');
+    const bad = run(['--format', 'gitlab', '--config', 'bad.yaml']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^error: .*bad\.yaml is not a valid baseline config:\n/);
+    const outside = run(['--format', 'gitlab'], { BASELINE_CONFIG: EXAMPLE_CONFIG_FILE });
+    expect(outside.status).toBe(2);
+    expect(outside.stderr).toContain(`error: BASELINE_CONFIG: ${EXAMPLE_CONFIG_FILE} is not inside the current directory`);
+  }, 60_000);
+
+  test('removed members get destroy jobs in all three formats, and the message counts them', () => {
+    // S3 state: with local state the pipeline only plans, and destroys nothing.
+    writeFileSync(join(repo, 'baseline.config.yaml'), stringify({ ...withRemovedRaw(), state: S3_STATE }));
+    const gh = run(['--format', 'github-actions', '--out', 'ci/gh.yml']);
+    expect(gh.stderr).toContain('wrote ci/gh.yml (github-actions, 8 stack(s) of baseline.config.yaml, 2 to destroy)');
+    expect(parse(read('ci/gh.yml')).jobs.destroy.strategy.matrix.include.map((e: any) => e.stack)).toEqual(REMOVED.map((id) => `member-${id}`));
+    expect(read('ci/gh.yml')).toContain('# 2 removed member stack(s) to destroy (removedMembers): member-666666666666, member-777777777777.');
+    const gl = parse(run(['--format', 'gitlab']).stdout);
+    expect(Object.keys(gl).filter((k) => k.startsWith('destroy-'))).toEqual(REMOVED.map((id) => `destroy-member-${id}`));
+    const at = parse(run(['--format', 'atlantis']).stdout);
+    expect(at.projects.filter((p: any) => p.workflow === 'baseline-destroy').map((p: any) => p.name)).toEqual(REMOVED.map((id) => `member-${id}`));
+  }, 60_000);
+
+  test('Atlantis --server-config writes the server-side repo config whose pre-workflow hook synthesizes the config', () => {
+    const r = run(['--format', 'atlantis', '--config', 'baseline.config.yaml', '--out', 'atlantis.yaml', '--server-config', 'atlantis/repos.yaml', '--repo-id', 'github.com/acme/soc2-baseline']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('wrote atlantis/repos.yaml (Atlantis server-side repo config');
+    const server = parse(read('atlantis/repos.yaml'));
+    const noAws =
+      'env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE -u AWS_ROLE_ARN -u AWS_WEB_IDENTITY_TOKEN_FILE -u AWS_CONTAINER_CREDENTIALS_RELATIVE_URI -u AWS_CONTAINER_CREDENTIALS_FULL_URI -u AWS_CONTAINER_AUTHORIZATION_TOKEN -u AWS_SHARED_CREDENTIALS_FILE -u AWS_CONFIG_FILE AWS_EC2_METADATA_DISABLED=true';
+    expect(server.repos).toHaveLength(1);
+    const [entry] = server.repos;
+    expect(entry).toMatchObject({
+      id: 'github.com/acme/soc2-baseline',
+      // approved: by someone other than the author; mergeable: the VCS's merge checks pass (Atlantis, "Command Requirements").
+      apply_requirements: ['approved', 'mergeable'],
+      workflow: 'baseline',
+      allowed_overrides: ['workflow'],
+      allowed_workflows: ['baseline', 'baseline-destroy'],
+      allow_custom_workflows: false,
+    });
+    const hook = entry.pre_workflow_hooks[0];
+    expect(hook).toMatchObject({ description: 'baseline: synthesize baseline.config.yaml', commands: 'plan' });
+    expect(hook.run).toContain(`${noAws} npm ci --no-audit --no-fund --ignore-scripts`);
+    expect(hook.run).toContain(`${noAws} BASELINE_CONFIG=baseline.config.yaml npm run --silent synth`);
+    // It regenerates atlantis.yaml, so a vend never leaves it stale.
+    expect(hook.run).toContain(`${noAws} bin/baseline pipeline --format atlantis --max-parallel 20 --config baseline.config.yaml --out atlantis.yaml`);
+    expect(hook.run).toContain('git ls-files -- cdktf.out');
+    expect(Object.keys(server.workflows)).toEqual(['baseline', 'baseline-destroy']);
+    expect(read('atlantis.yaml')).not.toMatch(/^workflows:/m);
+    expect(read('atlantis.yaml')).toContain("# Atlantis runs a pull request's code");
+    expect(r.stderr).toContain("note: Atlantis runs a pull request's code (the synth, terraform plan of its stacks, bin/baseline review) on the server with the server's own AWS credentials");
+    expect(read('atlantis.yaml')).toContain('--fail-on-pre-workflow-hook-error');
+    const check = run(['--format', 'atlantis', '--out', 'atlantis.yaml', '--server-config', 'atlantis/repos.yaml', '--repo-id', 'github.com/acme/soc2-baseline', '--check']);
+    expect(check.status).toBe(0);
+    const usage = run(['--format', 'gitlab', '--server-config', 'repos.yaml']);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain('error: --server-config: only with --format atlantis');
+    expect(run(['--format', 'atlantis', '--server-config', 'repos.yaml']).stderr).toContain('error: --server-config: needs --repo-id ID');
+  }, 60_000);
+
+  test('--changed-only refuses stacks the config does not have, and an output folder of another config', () => {
+    const out = join(repo, 'cdktf.out');
+    mkdirSync(out, { recursive: true });
+    const manifest = (names: string[]) =>
+      writeFileSync(join(out, MANIFEST_FILE), JSON.stringify({ version: '0.21.0', stacks: Object.fromEntries(names.map((n) => [n, { workingDirectory: `stacks/${n}` }])) }));
+    const changed = (added: string[], removed: string[] = [], orphaned: string[] = []) =>
+      writeFileSync(join(out, CHANGED_STACKS_FILE), JSON.stringify({ added, changed: [], removed, orphaned, unchanged: 0 }));
+    // An output folder recorded for another organization (synth/outdir-owner.ts).
+    writeFileSync(join(out, OWNER_FILE), JSON.stringify({ version: 1, organizationId: 'o-other12345', managementAccountId: '123456789012', config: null }));
+    changed(['member-444444444444']);
+    const otherOrg = run(['--format', 'gitlab', '--changed-only']);
+    expect(otherOrg.status).toBe(1);
+    expect(otherOrg.stderr).toContain('error: --changed-only: cdktf.out was synthesized for organization o-other12345 (management account 123456789012), not for');
+    rmSync(join(out, OWNER_FILE));
+    manifest(['management', 'member-444444444444', `member-${generatedAccountId(1)}`]);
+    changed(['member-444444444444']);
+    const foreign = run(['--format', 'gitlab', '--changed-only']);
+    expect(foreign.status).toBe(1);
+    expect(foreign.stderr).toContain(`error: --changed-only: cdktf.out was synthesized from another config: its manifest.json has member-${generatedAccountId(1)}, which baseline.config.yaml does not`);
+    manifest(['management', 'member-444444444444']);
+    changed(['member-444444444444', 'member-123412341234']);
+    const unknown = run(['--format', 'gitlab', '--changed-only']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain('lists member-123412341234, which baseline.config.yaml does not have');
+    changed(['member-444444444444'], ['member-999999999999'], ['member-101010101010']);
+    const ok = run(['--format', 'gitlab', '--changed-only']);
+    expect(ok.status).toBe(0);
+    const doc = parse(ok.stdout);
+    expect(Object.keys(gitlabJobs(doc))).toEqual(['synth', 'member-444444444444']);
+    expect(doc['member-444444444444'].needs).toEqual(['synth']);
+    expect(ok.stderr).toContain('the last synth deleted member-999999999999, which removedMembers does not list');
+    expect(ok.stderr).toContain('cdktf.out has stack folders no stack of baseline.config.yaml claims (member-101010101010): no job plans or destroys them');
+  }, 60_000);
+
+  test('a config without deployment.planRoleName is refused, naming the field', () => {
+    const raw = exampleRaw();
+    delete raw.deployment.planRoleName;
+    writeFileSync(join(repo, 'baseline.config.yaml'), stringify(raw));
+    const r = run(['--format', 'github-actions']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('error: baseline.config.yaml: deployment.planRoleName is not set');
+  }, 60_000);
+
+  test('local state: every format only plans (no apply, no destroy), said in the header and on stderr', () => {
+    writeFileSync(join(repo, 'baseline.config.yaml'), stringify(withRemovedRaw()));
+    const gh = run(['--format', 'github-actions']);
+    expect(gh.status).toBe(0);
+    expect(gh.stderr).toContain('warning: state.backend is local: PLAN ONLY.');
+    expect(gh.stdout).toContain('# state.backend is local: PLAN ONLY.');
+    const ghDoc = parse(gh.stdout);
+    expectValid('github-actions', ghDoc);
+    expect(ghDoc.env.BASELINE_APPLY).toBe('false');
+    expect(ghDoc.jobs.destroy).toBeUndefined();
+    expect(JSON.stringify(ghDoc)).not.toContain('BASELINE_ROLE_ARN');
+    const gl = parse(run(['--format', 'gitlab']).stdout);
+    expect(Object.keys(gl).filter((k) => k.startsWith('destroy-'))).toEqual([]);
+    expect(gl['.baseline-stack'].before_script).toContain(credentialsScript('main', 'baseline.config.yaml', true));
+    const at = run(['--format', 'atlantis', '--out', 'atlantis.yaml', '--server-config', 'repos.yaml', '--repo-id', 'github.com/acme/soc2-baseline']);
+    expect(at.status).toBe(0);
+    expect(parse(read('atlantis.yaml')).projects.filter((p: any) => p.workflow === 'baseline-destroy')).toEqual([]);
+    const server = parse(read('repos.yaml'));
+    for (const w of ['baseline', 'baseline-destroy']) expect(server.workflows[w].apply.steps).toEqual([{ run: expect.stringContaining('this pipeline only plans') }]);
+    // With S3 state the same config applies.
+    writeFileSync(join(repo, 'baseline.config.yaml'), stringify({ ...withRemovedRaw(), state: S3_STATE }));
+    const s3 = run(['--format', 'github-actions']);
+    expect(s3.stderr).not.toContain('PLAN ONLY');
+    expect(parse(s3.stdout).env.BASELINE_APPLY).toBe("${{ github.event_name != 'pull_request' && github.ref == 'refs/heads/main' }}");
+  }, 60_000);
+
+  test('usage errors name the option', () => {
+    expect(run([]).stderr).toContain('error: --format: required, one of github-actions, gitlab, atlantis');
+    expect(run(['--format', 'jenkins']).stderr).toContain('--format: must be one of github-actions, gitlab, atlantis (got "jenkins")');
+    expect(run(['--format', 'gitlab', '--max-parallel', '0']).stderr).toContain('--max-parallel: must be a whole number of at least 1 (got "0")');
+    expect(run(['--format', 'gitlab', '--check']).stderr).toContain('--check: needs --out FILE');
+    expect(run(['--format', 'gitlab', '--outdir', tmpdir()]).stderr).toContain(`--outdir: ${tmpdir()} is not inside the current directory`);
+    expect(run(['--format', 'gitlab', '--branch', 'main; rm -rf /']).status).toBe(2);
+  }, 60_000);
+});
+
+describe('install and hook scripts, run in sh with stubs', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(dir, 'scripts-'));
   });
 
-  test('stdout when --out is left out', async () => {
-    const { code, stdout } = await run({ format: 'atlantis' });
-    expect(code).toBe(0);
-    expect(parse(stdout).version).toBe(3);
+  test('GitLab installs Terraform only when its zip matches terraform_<v>_SHA256SUMS, for the runner\'s architecture', () => {
+    const releases = join(root, 'releases');
+    const install = join(root, 'bin');
+    const tmp = join(root, 'tmp');
+    for (const d of [releases, install, tmp, join(root, 'stub')]) mkdirSync(d, { recursive: true });
+    writeFileSync(join(releases, 'terraform'), '#!/bin/sh\necho terraform-stub\n', { mode: 0o755 });
+    spawnSync('python3', ['-m', 'zipfile', '-c', 'terraform_1.10.5_linux_arm64.zip', 'terraform'], { cwd: releases });
+    const sha = spawnSync('sha256sum', ['terraform_1.10.5_linux_arm64.zip'], { cwd: releases, encoding: 'utf8' }).stdout;
+    // curl -fsSL -o FILE URL: copies the file named by the URL's last part from `releases`; uname -m says aarch64.
+    writeFileSync(join(root, 'stub', 'curl'), `#!/bin/sh\ncp "${releases}/$(basename "$4")" "$3"\n`, { mode: 0o755 });
+    writeFileSync(join(root, 'stub', 'uname'), '#!/bin/sh\necho aarch64\n', { mode: 0o755 });
+    const script = TERRAFORM_INSTALL.replaceAll('/tmp', tmp).replaceAll('/usr/local/bin', install).replace('command -v terraform', 'command -v terraform-not-here');
+    const runInstall = () => spawnSync('sh', ['-c', script], { encoding: 'utf8', env: { PATH: `${join(root, 'stub')}:${process.env.PATH}`, TERRAFORM_VERSION: '1.10.5' } });
+    writeFileSync(join(releases, 'terraform_1.10.5_SHA256SUMS'), `${'0'.repeat(64)}  terraform_1.10.5_linux_arm64.zip\n${sha}`.replace(/^0{64}.*\n/, `${'0'.repeat(64)}  terraform_1.10.5_linux_amd64.zip\n`));
+    const ok = runInstall();
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    expect(existsSync(join(install, 'terraform'))).toBe(true);
+    rmSync(join(install, 'terraform'));
+    writeFileSync(join(releases, 'terraform_1.10.5_SHA256SUMS'), `${'1'.repeat(64)}  terraform_1.10.5_linux_arm64.zip\n`);
+    const bad = runInstall();
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('terraform: terraform_1.10.5_linux_arm64.zip does not match its checksum in terraform_1.10.5_SHA256SUMS: not installed');
+    expect(existsSync(join(install, 'terraform'))).toBe(false);
   });
 
-  test('usage errors name the option', async () => {
-    await expect(run({})).rejects.toThrow(new UsageError('--format: required, one of github-actions, gitlab, atlantis'));
-    await expect(run({ format: 'jenkins' })).rejects.toThrow('--format: must be one of github-actions, gitlab, atlantis (got "jenkins")');
-    await expect(run({ format: 'gitlab', 'max-parallel': '0' })).rejects.toThrow('--max-parallel: must be a whole number of at least 1 (got "0")');
-    await expect(run({ format: 'gitlab', check: true })).rejects.toThrow('--check: needs --out FILE');
-    await expect(run({ format: 'gitlab', 'terraform-version': '1.9.8' })).rejects.toThrow('--terraform-version: must be a release X.Y.Z of at least 1.10.0');
-    await expect(run({ format: 'gitlab', outdir: tmpdir() })).rejects.toThrow(`--outdir: ${tmpdir()} is not inside the current directory`);
-    await expect(run({ format: 'gitlab', branch: 'main; rm -rf /' })).rejects.toThrow('--branch: must be a branch name');
+  test('the Atlantis hook synthesizes and regenerates atlantis.yaml with no AWS credential in its environment', () => {
+    const repo = join(root, 'repo');
+    mkdirSync(join(repo, 'bin'), { recursive: true });
+    spawnSync('git', ['init', '-q'], { cwd: repo });
+    const stub = join(root, 'hook-stub');
+    mkdirSync(stub, { recursive: true });
+    // npm and bin/baseline record the AWS variables they see.
+    const record = '#!/bin/sh\necho "$(basename "$0") $*: $(env | grep -E \'^AWS_\' | sort | tr \'\\n\' \' \')" >> "$DIR/seen"\n';
+    writeFileSync(join(stub, 'npm'), record, { mode: 0o755 });
+    writeFileSync(join(repo, 'bin', 'baseline'), record, { mode: 0o755 });
+    const o = options('atlantis', { command: 'baseline pipeline --format atlantis --max-parallel 20 --config baseline.config.yaml --out atlantis.yaml --server-config repos.yaml --repo-id x/y/z' });
+    const hook = (atlantisServerConfig({ repoId: 'github.com/acme/soc2-baseline', pipeline: o }) as any).repos[0].pre_workflow_hooks[0].run as string;
+    const r = spawnSync('sh', ['-c', hook], {
+      encoding: 'utf8',
+      env: {
+        PATH: `${stub}:${process.env.PATH}`,
+        DIR: repo,
+        AWS_ACCESS_KEY_ID: 'AKIA-server',
+        AWS_SECRET_ACCESS_KEY: 's',
+        AWS_SESSION_TOKEN: 't',
+        AWS_PROFILE: 'p',
+        AWS_ROLE_ARN: 'arn:aws:iam::111111111111:role/atlantis',
+        AWS_WEB_IDENTITY_TOKEN_FILE: '/var/run/token',
+        AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/credentials',
+      },
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const seen = readFileSync(join(repo, 'seen'), 'utf8').trim().split('\n').map((l) => l.trimEnd());
+    expect(seen).toEqual([
+      'npm ci --no-audit --no-fund --ignore-scripts: AWS_EC2_METADATA_DISABLED=true',
+      'npm run --silent synth: AWS_EC2_METADATA_DISABLED=true',
+      'baseline pipeline --format atlantis --max-parallel 20 --config baseline.config.yaml --out atlantis.yaml: AWS_EC2_METADATA_DISABLED=true',
+    ]);
   });
 
-  test('a folder without a synth is refused, naming the option', async () => {
-    await expect(run({ format: 'gitlab', outdir: 'nowhere' })).rejects.toThrow(new CommandError('--outdir nowhere: no manifest.json: synthesize first (make synth)'));
-    await expect(run({ format: 'gitlab', 'changed-only': true })).rejects.toThrow(/--changed-only: .*changed-stacks\.json: cannot read it \(ENOENT\)/);
+  test('the Atlantis workflows refuse a stray Terraform file in the project folder before init ($DIR)', () => {
+    const project = join(root, 'project');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(join(project, 'cdk.tf.json'), '{}');
+    const step = (atlantisWorkflows(options('atlantis')) as any)['baseline-destroy'].plan.steps[0].run as string;
+    const go = () => spawnSync('sh', ['-c', step], { encoding: 'utf8', env: { PATH: process.env.PATH!, DIR: project, PROJECT_NAME: 'member-666666666666' } });
+    expect(go().status).toBe(0);
+    writeFileSync(join(project, 'provider_override.tf'), '');
+    const r = go();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('member-666666666666: "$DIR" holds Terraform files the synth did not write: provider_override.tf -'.replace('"$DIR"', project));
   });
 });

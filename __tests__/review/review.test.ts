@@ -3,6 +3,7 @@
  * Terraform's JSON plan format (__tests__/fixtures/plans), passes plans that only add or strengthen,
  * and accepts reviewed exceptions with their reason.
  */
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ import { reviewCommand } from '../../review/cli';
 import { findWeakenings, reviewPlans } from '../../review/guard';
 import { parsePlan, readPlan, stackNameOf } from '../../review/plan';
 import { REVIEW_RULES } from '../../review/rules';
+import { stringify } from 'yaml';
+import { exampleRaw, REPO_ROOT } from '../helpers';
 
 // "../../bin/baseline" is, at run time, the shell wrapper beside baseline.ts: name the module's file.
 const { main } = require('../../bin/baseline.ts') as typeof Baseline;
@@ -304,4 +307,110 @@ describe('plans and the command line', () => {
     }
     expect(new Set(REVIEW_RULES.map((r) => r.id)).size).toBe(REVIEW_RULES.length);
   });
+});
+
+describe('baseline review --destroy: the destroy plan of a removed member, and nothing else', () => {
+  const BIN = join(REPO_ROOT, 'bin', 'baseline');
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'baseline-review-destroy-'));
+    const raw = exampleRaw();
+    raw.removedMembers = [{ ...raw.members[4], id: '666666666666', email: 'aws-retired@example.com', name: 'retired', removedOn: '2026-11-30', reason: 'CHG-2001: account closed by its owner' }];
+    writeFileSync(join(dir, 'org.yaml'), stringify(raw));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function review(args: string[]) {
+    const env = { ...process.env };
+    delete env.BASELINE_CONFIG;
+    const r = spawnSync(BIN, ['review', ...args], { cwd: dir, env, encoding: 'utf8' });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+  const destroyPlan = plan('member-stack-destroyed');
+
+  test('a plan deleting a stack\'s controls fails for a live stack, and without --destroy for a removed one too', () => {
+    const live = review([destroyPlan, '--stack', 'member-444444444444']);
+    expect(live.status).toBe(1);
+    expect(live.stdout).toContain('`trail-destroyed`');
+    expect(live.stdout).toContain('`config-recorder-destroyed`');
+    expect(live.stderr).toMatch(/error: \d+ changes weaken a SOC 2 control/);
+    expect(review([destroyPlan, '--stack', 'member-666666666666']).status).toBe(1);
+  }, 60_000);
+
+  test('the destroy plan of a stack of removedMembers passes with --destroy, each deletion accepted with the removal as reason', () => {
+    const r = review([destroyPlan, '--stack', 'member-666666666666', '--destroy', '--config', 'org.yaml']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('**SOC 2 guard: passed.**');
+    expect(r.stdout).toContain('destroy of member-666666666666: account 666666666666 removed from the baseline on 2026-11-30 (removedMembers of org.yaml)');
+    // BASELINE_CONFIG names the config as well (what the generated jobs set).
+    const env = spawnSync(BIN, ['review', destroyPlan, '--stack', 'member-666666666666', '--destroy'], { cwd: dir, env: { ...process.env, BASELINE_CONFIG: 'org.yaml' }, encoding: 'utf8' });
+    expect(env.status).toBe(0);
+  }, 60_000);
+
+  test('--destroy is refused for a live stack, a stack the config does not name, and a plan that is not a destroy', () => {
+    const live = review([destroyPlan, '--stack', 'member-444444444444', '--destroy', '--config', 'org.yaml']);
+    expect(live.status).toBe(1);
+    expect(live.stderr).toBe(
+      'error: --destroy: member-444444444444 is a live stack of org.yaml (not in removedMembers): a plan that deletes its controls fails the review; take the account out with baseline remove first\n',
+    );
+    expect(review([destroyPlan, '--stack', 'member-123412341234', '--destroy', '--config', 'org.yaml']).stderr).toContain(
+      'error: --destroy: member-123412341234 is not a stack of removedMembers in org.yaml',
+    );
+    const notDestroy = review([plan('only-adds'), '--stack', 'member-666666666666', '--destroy', '--config', 'org.yaml']);
+    expect(notDestroy.status).toBe(1);
+    expect(notDestroy.stderr).toMatch(/^error: --destroy: .*only-adds\.json is not a destroy plan of member-666666666666: \S+ is create/);
+    expect(review([destroyPlan, '--config', 'org.yaml']).status).toBe(2);
+  }, 60_000);
+  /** The fixture, rewritten: `edit` gets its JSON text; written to a temporary file. */
+  function variant(name: string, edit: (text: string) => string): string {
+    const file = join(dir, `${name}.json`);
+    writeFileSync(file, edit(readFileSync(destroyPlan, 'utf8')));
+    return file;
+  }
+
+  test('the review says which account the destroy plan deletes from', () => {
+    const r = review([destroyPlan, '--stack', 'member-666666666666', '--destroy', '--config', 'org.yaml']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.startsWith('**Destroy plan of `member-666666666666`: it deletes from AWS account 666666666666**')).toBe(true);
+  }, 60_000);
+
+  test('a destroy plan of the live account 444444444444 labelled as the removed stack is refused (provider and ARNs rewritten)', () => {
+    // The red team's plan: an Atlantis project dir pointed at member-444444444444, or an override file
+    // in the removed stack's folder, plans the live account under the removed stack's name.
+    const relabelled = variant('relabelled', (t) => t.replaceAll('666666666666', '444444444444'));
+    const r = review([relabelled, '--stack', 'member-666666666666', '--destroy', '--config', 'org.yaml']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('provider aws allows account(s) 444444444444, not only 666666666666');
+    expect(r.stdout).toBe('');
+  }, 60_000);
+
+  test('a plan whose provider names the removed account but whose deleted resources are in another account is refused, naming the resource', () => {
+    // e.g. a backend override reading the live account's state: the provider still says 666666666666.
+    const plan = JSON.parse(readFileSync(destroyPlan, 'utf8'));
+    const trail = plan.resource_changes.find((rc: any) => rc.type === 'aws_cloudtrail');
+    trail.change.before.arn = trail.change.before.arn.replace('666666666666', '444444444444');
+    const file = join(dir, 'foreign-arn.json');
+    writeFileSync(file, JSON.stringify(plan));
+    const r = review([file, '--stack', 'member-666666666666', '--destroy', '--config', 'org.yaml']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${trail.address} is in account 444444444444 (arn), not 666666666666`);
+    // An assume_role into another account, an extra provider, or no provider configuration: refused too.
+    const role = variant('role', (t) => t.replace('arn:aws:iam::666666666666:role/soc2-baseline-pipeline', 'arn:aws:iam::444444444444:role/soc2-baseline-pipeline'));
+    expect(review([role, '--stack', 'member-666666666666', '--destroy', '--config', 'org.yaml']).stderr).toContain('provider aws assumes arn:aws:iam::444444444444:role/soc2-baseline-pipeline, a role of account 444444444444, not 666666666666');
+    const extra = JSON.parse(readFileSync(destroyPlan, 'utf8'));
+    extra.configuration.provider_config['aws.live'] = { ...extra.configuration.provider_config.aws, alias: 'live' };
+    writeFileSync(join(dir, 'extra.json'), JSON.stringify(extra));
+    expect(review([join(dir, 'extra.json'), '--stack', 'member-666666666666', '--destroy', '--config', 'org.yaml']).stderr).toContain('provider aws.live is not one a member stack has');
+    delete extra.configuration;
+    writeFileSync(join(dir, 'none.json'), JSON.stringify(extra));
+    expect(review([join(dir, 'none.json'), '--stack', 'member-666666666666', '--destroy', '--config', 'org.yaml']).stderr).toContain('has no "configuration"');
+  }, 60_000);
+
+  test('the audit provider\'s Macie membership of the removed account passes; one of another member is refused', () => {
+    const other = variant('macie', (t) => t.replace('"account_id": "666666666666"', '"account_id": "444444444444"'));
+    const r = review([other, '--stack', 'member-666666666666', '--destroy', '--config', 'org.yaml']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('aws_macie2_member.macie-membership_member-us-east-1_5D2B0C11 is in account 444444444444 (account_id), not 666666666666');
+  }, 60_000);
 });

@@ -1,9 +1,9 @@
 /**
  * Synth with worker processes and the synth cache (synth/parallel-synth.ts): each stack's file is
- * byte for byte what a synth of that stack alone writes, a second synth rewrites only what changed and
- * removes stacks no longer in the config, and a failing stack changes nothing.
+ * byte for byte what a synth of that stack alone writes, a second synth rewrites only what changed,
+ * never deletes a stack folder, and a failing stack changes nothing.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -12,6 +12,7 @@ import { parseConfig } from '../../config/load';
 import { allStackNames } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
 import { buildApp } from '../../stacks/app';
+import { OutdirOwnerError } from '../../synth/outdir-owner';
 import { synthesize, SynthError } from '../../synth/parallel-synth';
 import { exampleConfig, exampleRaw } from '../helpers';
 
@@ -75,7 +76,7 @@ describe('synth in worker processes', () => {
     const cdktfOut = join(dir, 'cdktf');
     buildApp(config, { outdir: cdktfOut }).app.synth();
     expect(readJson(join(outdir, 'manifest.json'))).toEqual(readJson(join(cdktfOut, 'manifest.json')));
-    expect(readJson(join(outdir, 'changed-stacks.json'))).toEqual({ changed: [], added: allStackNames(config), removed: [], unchanged: 0 });
+    expect(readJson(join(outdir, 'changed-stacks.json'))).toEqual({ changed: [], added: allStackNames(config), removed: [], orphaned: [], unchanged: 0 });
   });
 });
 
@@ -113,7 +114,7 @@ describe('incremental synth', () => {
       }
     }
     expect(statSync(join(outdir, 'manifest.json')).mtimeMs).toBe(manifestBefore);
-    expect(readJson(join(outdir, 'changed-stacks.json'))).toEqual({ changed: ['member-444444444444'], added: [], removed: [], unchanged: 5 });
+    expect(readJson(join(outdir, 'changed-stacks.json'))).toEqual({ changed: ['member-444444444444'], added: [], removed: [], orphaned: [], unchanged: 5 });
 
     // Nothing changed: nothing is built, nothing is rewritten.
     const again = await synthesize(config, { outdir });
@@ -132,22 +133,22 @@ describe('incremental synth', () => {
     expect(readFileSync(file, 'utf8')).toBe(bytes);
   });
 
-  test('a stack no longer in the config is removed and listed as removed; a selective synth removes nothing', async () => {
+  test('a stack folder no stack of the config claims is kept, byte for byte, and listed as orphaned by every synth, full or selective', async () => {
     const outdir = join(dir, 'out');
     await synthesize(exampleConfig(), { outdir });
+    const bytes = readFileSync(stackFile(outdir, 'member-555555555555'), 'utf8');
     const config = withMembers((members) => {
       members.splice(4, 1);
     });
 
     const selective = await synthesize(config, { outdir, stacks: ['member-111111111111'] });
-    expect(selective.removed).toEqual([]);
-    expect(existsSync(join(outdir, 'stacks', 'member-555555555555'))).toBe(true);
+    expect(selective).toMatchObject({ removed: [], orphaned: ['member-555555555555'] });
     expect(Object.keys(readJson(join(outdir, 'manifest.json')).stacks)).toEqual(['member-111111111111']);
 
     const full = await synthesize(config, { outdir });
-    expect(full.removed).toEqual(['member-555555555555']);
-    expect(existsSync(join(outdir, 'stacks', 'member-555555555555'))).toBe(false);
-    expect(readJson(join(outdir, 'changed-stacks.json')).removed).toEqual(['member-555555555555']);
+    expect(full).toMatchObject({ removed: [], orphaned: ['member-555555555555'] });
+    expect(readFileSync(stackFile(outdir, 'member-555555555555'), 'utf8')).toBe(bytes);
+    expect(readJson(join(outdir, 'changed-stacks.json'))).toMatchObject({ removed: [], orphaned: ['member-555555555555'] });
     expect(Object.keys(readJson(join(outdir, 'manifest.json')).stacks)).toEqual(allStackNames(config));
   });
 
@@ -169,5 +170,92 @@ describe('incremental synth', () => {
     expect(snapshot(outdir)).toEqual(before);
     expect(readFileSync(join(outdir, 'changed-stacks.json'), 'utf8')).toBe(reportBefore);
     expect(readdirSync(dir).filter((f) => f.includes('staging'))).toEqual([]);
+  });
+});
+
+describe('removed accounts awaiting destroy (removedMembers)', () => {
+  /** The example org with the account moved from `members` to `removedMembers`, as `baseline remove` does. */
+  function removing(id: string): BaselineConfig {
+    const raw = exampleRaw();
+    const [entry] = raw.members.splice(
+      raw.members.findIndex((m: { id: string }) => m.id === id),
+      1,
+    );
+    raw.removedMembers = [{ ...entry, removedOn: '2026-12-01', reason: 'workloads-dev decommissioned' }];
+    return parseConfig(raw, 'test');
+  }
+  const readers = (outdir: string) => {
+    const cache = readJson(join(outdir, '.synth-cache.json')).stacks as Record<string, { readsMembers: boolean }>;
+    return Object.keys(cache).filter((name) => cache[name].readsMembers);
+  };
+
+  test('every synth keeps the stack byte for byte as applied, lists it as removed and in removed-stacks.json, and never in manifest.json, added or changed', async () => {
+    const outdir = join(dir, 'out');
+    await synthesize(exampleConfig(), { outdir });
+    const applied = readFileSync(stackFile(outdir, 'member-555555555555'), 'utf8');
+    const config = removing('555555555555');
+
+    const full = await synthesize(config, { outdir });
+    expect(full).toMatchObject({ removed: ['member-555555555555'], orphaned: [], removedSynthesized: ['member-555555555555'] });
+    expect([...full.added, ...full.changed, ...full.stacks]).not.toContain('member-555555555555');
+    // Moving an entry between the lists changes no other stack's inputs: only the member-list readers are built.
+    expect(full.built).toBe(readers(outdir).length);
+    expect(readFileSync(stackFile(outdir, 'member-555555555555'), 'utf8')).toBe(applied);
+    expect(Object.keys(readJson(join(outdir, 'manifest.json')).stacks)).toEqual(allStackNames(config));
+    expect(readJson(join(outdir, 'removed-stacks.json'))).toEqual({
+      version: 1,
+      stacks: [{ name: 'member-555555555555', accountId: '555555555555', removedOn: '2026-12-01', workingDirectory: 'stacks/member-555555555555', stateKey: null }],
+    });
+    expect(readJson(join(outdir, 'changed-stacks.json'))).toMatchObject({ removed: ['member-555555555555'], orphaned: [] });
+
+    // A synth of other stacks leaves it; the destroy job synthesizes it alone, even into a folder without it.
+    await synthesize(config, { outdir, stacks: ['management'] });
+    expect(readFileSync(stackFile(outdir, 'member-555555555555'), 'utf8')).toBe(applied);
+    rmSync(join(outdir, 'stacks', 'member-555555555555'), { recursive: true });
+    const alone = await synthesize(config, { outdir, stacks: ['member-555555555555'] });
+    expect(alone).toMatchObject({ stacks: [], removedSynthesized: ['member-555555555555'], added: [], changed: [], built: 1 });
+    expect(readFileSync(stackFile(outdir, 'member-555555555555'), 'utf8')).toBe(applied);
+    expect(readJson(join(outdir, 'manifest.json')).stacks).toEqual({});
+  });
+
+  test('with S3 state, removed-stacks.json gives each stack its state key', async () => {
+    const raw = exampleRaw();
+    const [entry] = raw.members.splice(4, 1);
+    raw.removedMembers = [{ ...entry, removedOn: '2026-12-01', reason: 'workloads-dev decommissioned' }];
+    raw.state = { backend: 's3', bucket: 'example-tfstate', region: 'us-east-1', keyPrefix: 'soc2-baseline' };
+    const outdir = join(dir, 'out');
+    await synthesize(parseConfig(raw, 'test'), { outdir, stacks: ['member-555555555555'] });
+    expect(readJson(join(outdir, 'removed-stacks.json')).stacks[0].stateKey).toBe('soc2-baseline/member-555555555555.tfstate');
+    expect(readJson(stackFile(outdir, 'member-555555555555')).terraform.backend.s3.key).toBe('soc2-baseline/member-555555555555.tfstate');
+  });
+});
+
+describe('the output folder belongs to one organization', () => {
+  /** Every file under `root` with its bytes and mtime. */
+  function tree(root: string): Record<string, string> {
+    return Object.fromEntries(
+      (readdirSync(root, { recursive: true, encoding: 'utf8' }) as string[])
+        .filter((f) => statSync(join(root, f)).isFile())
+        .map((f) => [f, `${statSync(join(root, f)).mtimeMs} ${readFileSync(join(root, f), 'utf8')}`]),
+    );
+  }
+
+  test("a synth of another organization's config is refused before anything is written; another config file of the same organization is fine", async () => {
+    const outdir = join(dir, 'out');
+    await synthesize(exampleConfig(), { outdir, configFile: join(dir, 'org.yaml') });
+    expect(readJson(join(outdir, 'organization.json'))).toEqual({ version: 1, organizationId: 'o-exampleorg01', managementAccountId: '111111111111', config: '../org.yaml' });
+    const before = tree(outdir);
+
+    const other = parseConfig({ ...exampleRaw(), organization: { ...exampleRaw().organization, id: 'o-otherorg0001' } }, 'other');
+    const refused = synthesize(other, { outdir, configFile: join(dir, 'other.yaml') });
+    await expect(refused).rejects.toBeInstanceOf(OutdirOwnerError);
+    await expect(refused).rejects.toThrow(
+      /out holds the stacks of organization o-exampleorg01 \(management account 111111111111, config .*org\.yaml\), not of o-otherorg0001 .*nothing was written\. Choose another output folder \(CDKTF_OUTDIR.*or delete .*out once nothing in it needs destroying/,
+    );
+    expect(tree(outdir)).toEqual(before);
+    expect(readdirSync(dir).filter((f) => f.includes('staging'))).toEqual([]);
+
+    await synthesize(exampleConfig(), { outdir, configFile: join(dir, 'copy.yaml') });
+    expect(readJson(join(outdir, 'organization.json')).config).toBe('../copy.yaml');
   });
 });

@@ -105,7 +105,7 @@ describe('a lock held by another process', () => {
 
   test('remove takes the lock too', () => {
     holdLock({ pid: process.pid, host: hostname() });
-    const r = run(['remove', '--account-id', '555555555555', '--yes', '--lock-timeout', '0']);
+    const r = run(['remove', '--account-id', '555555555555', '--reason', 'workloads-dev is decommissioned', '--yes', '--lock-timeout', '0']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^error: .*org\.yaml is locked by process \d+ on /);
     expect(readFileSync(configFile, 'utf8')).toBe(ORIGINAL);
@@ -125,6 +125,50 @@ describe('a lock held by another process', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`on not-${hostname()}`);
     expect(readFileSync(configFile, 'utf8')).toBe(ORIGINAL);
+  });
+
+  test.each([
+    ['empty', '', 'it is empty'],
+    ['garbage', 'not a lock\n', 'it holds no lock record ("not a lock\\n")'],
+    ['a record without a pid', '{"host":"h"}', 'it holds no lock record ("{\\"host\\":\\"h\\"}")'],
+  ])('a lock file that is %s is reported at once (after a 2 s grace), naming it, not after the whole --lock-timeout', (_what, content, problem) => {
+    const lockFile = `${configFile}.lock`;
+    writeFileSync(lockFile, content);
+    const started = Date.now();
+    const r = run([...vendArgs('666666666666'), '--lock-timeout', '120']);
+    const seconds = (Date.now() - started) / 1000;
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      `error: ${configFile} is locked by the file ${lockFile}, but ${problem}: vend and remove write their pid, host and ` +
+        `start time into it as they create it, so no vend or remove holds it. Delete the lock file ${lockFile} and run again\n`,
+    );
+    // UNREADABLE_LOCK_GRACE_MS (2 s), plus starting bin/baseline; not 120 s.
+    expect(seconds).toBeGreaterThanOrEqual(2);
+    expect(seconds).toBeLessThan(30);
+    expect(readFileSync(lockFile, 'utf8')).toBe(content);
+    expect(readFileSync(configFile, 'utf8')).toBe(ORIGINAL);
+  });
+
+  test('a lock file being written as it is read (empty for a moment) is waited for, not reported', () => {
+    const lockFile = `${configFile}.lock`;
+    writeFileSync(lockFile, '');
+    // The "holder" fills its record 0.5 s later, then releases the lock 0.5 s after that.
+    const filler = spawn(process.execPath, [
+      '-e',
+      `const fs = require('fs'); setTimeout(() => { fs.writeFileSync(${JSON.stringify(lockFile)}, JSON.stringify({ pid: process.pid, host: require('os').hostname(), since: 'now', token: 't' })); setTimeout(() => fs.rmSync(${JSON.stringify(lockFile)}), 500); }, 500);`,
+    ]);
+    const r = run([...vendArgs('666666666666'), '--lock-timeout', '60']);
+    filler.kill();
+    expect(r.stderr).not.toContain('error');
+    expect(r.status).toBe(0);
+    expect(memberIds()).toContain('666666666666');
+  });
+
+  test('with --lock-timeout 0, an unreadable lock file is reported at once', () => {
+    writeFileSync(`${configFile}.lock`, 'garbage');
+    const r = run([...vendArgs('666666666666'), '--lock-timeout', '0']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('but it holds no lock record ("garbage")');
   });
 
   test('--lock-timeout must be a number of seconds', () => {

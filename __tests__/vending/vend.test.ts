@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { loadConfig } from '../../config/load';
 import { synthesize } from '../../synth/parallel-synth';
 import { fromAftRequest, fromControlTowerEvent, OPTION_LABELS, VendingError } from '../../vending/account-sources';
-import { listAccounts, removeAccount, vendAccount } from '../../vending/vend';
+import { listAccounts, recordDestroyed, removeAccount, vendAccount } from '../../vending/vend';
 import { configWith, EXAMPLE_CONFIG_FILE, REPO_ROOT } from '../helpers';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
@@ -151,7 +151,9 @@ describe('vending from plain arguments', () => {
     vendAccount({ configFile, request: { ...request, name: 'payments' }, update: true, outdir });
     expect(text()).toBe(added.replace('name: payments-prod', 'name: payments'));
     expect(text().replace(/\r\n/g, '')).not.toContain('\n');
-    removeAccount({ configFile, accountId: '666666666666', outdir });
+    removeAccount({ configFile, accountId: '666666666666', reason: 'payments moved to a new org', outdir });
+    expect(text()).toMatch(/\r\nremovedMembers:\r\n {2}- id: "666666666666"\r\n[^]*\r\n {4}removedOn: "\d{4}-\d{2}-\d{2}"\r\n {4}reason: "payments moved to a new org"\r\n$/);
+    recordDestroyed({ configFile, accountId: '666666666666', outdir, uncheckedReason: 'never applied: a unit test' });
     expect(text()).toBe(crlf);
   });
 
@@ -179,7 +181,8 @@ describe('root emails are unique in the config, as AWS Organizations requires', 
 });
 
 describe('what a vend reports', () => {
-  const request = { id: '666666666666', name: 'payments-prod', email: 'aws-payments@example.com', ou: 'Workloads', source: 'arguments' as const };
+  // An OU the example already names: an account naming a new OU adds its plan-time check to management.
+  const request = { id: '666666666666', name: 'payments-prod', email: 'aws-payments@example.com', ou: 'Workloads/Prod', source: 'arguments' as const };
   const mtimes = () =>
     Object.fromEntries(synthesized().map((name) => [name, statSync(join(outdir, 'stacks', name, 'cdk.tf.json')).mtimeMs]));
   const changedStacksFile = () => JSON.parse(readFileSync(join(outdir, 'changed-stacks.json'), 'utf8'));
@@ -191,12 +194,12 @@ describe('what a vend reports', () => {
     const added = vendAccount({ configFile, request, outdir });
     expect(added.changedStacks).toEqual(['member-666666666666']);
     // Stacks that read the member list are synthesized too; they are reported only if their bytes change.
-    expect(changedStacksFile()).toEqual({ changed: [], added: ['member-666666666666'], removed: [], unchanged: expect.any(Number) });
+    expect(changedStacksFile()).toEqual({ changed: [], added: ['member-666666666666'], removed: [], orphaned: [], unchanged: expect.any(Number) });
     expect(mtimes()).toEqual({ ...before, 'member-666666666666': expect.any(Number) });
 
     const updated = vendAccount({ configFile, request: { ...request, name: 'payments' }, update: true, outdir });
     expect(updated.changedStacks).toEqual(['member-666666666666']);
-    expect(changedStacksFile()).toEqual({ changed: ['member-666666666666'], added: [], removed: [], unchanged: expect.any(Number) });
+    expect(changedStacksFile()).toEqual({ changed: ['member-666666666666'], added: [], removed: [], orphaned: [], unchanged: expect.any(Number) });
 
     expect(vendAccount({ configFile, request: { ...request, name: 'payments' }, outdir }).changedStacks).toEqual([]);
   });
@@ -356,16 +359,18 @@ describe('list and remove', () => {
     expect(accounts[4]).toMatchObject({ regions: ['us-east-1'], allGovernedRegions: false, role: 'member' });
   });
 
-  test('remove takes the entry out, after synthesizing the stack the pipeline must destroy', () => {
-    const location = removeAccount({ configFile, accountId: '555555555555', outdir });
-    expect(location.stack).toBe('member-555555555555');
-    expect(synthesized()).toEqual(['member-555555555555']);
+  test('remove moves the entry, its own lines, to removedMembers with today\'s date, and synthesizes the stack the pipeline must destroy', () => {
+    const location = removeAccount({ configFile, accountId: '555555555555', reason: 'workloads-dev is decommissioned', outdir });
+    const today = new Date().toISOString().slice(0, 10);
+    expect(location).toMatchObject({ stack: 'member-555555555555', removedOn: today });
+    expect(synthesized()).toEqual(vended('member-555555555555'));
     const start = ORIGINAL.indexOf('  - id: "555555555555"');
-    expect(text()).toBe(ORIGINAL.slice(0, start));
+    expect(text()).toBe(`${ORIGINAL.slice(0, start)}removedMembers:\n${ORIGINAL.slice(start)}    removedOn: "${today}"\n    reason: "workloads-dev is decommissioned"\n`);
+    expect(loadConfig(configFile).removedMembers).toEqual([{ ...loadConfig(EXAMPLE_CONFIG_FILE).members[4], removedOn: today, reason: 'workloads-dev is decommissioned' }]);
   });
 
   test('an account other settings still name cannot be removed until they stop naming it', () => {
-    expect(refused(() => removeAccount({ configFile, accountId: '444444444444', outdir }))).toMatch(
+    expect(refused(() => removeAccount({ configFile, accountId: '444444444444', reason: 'test of a refusal', outdir }))).toMatch(
       /^account 444444444444 cannot be removed:\n {2}securityServices\.macie\.classificationJobs\[0\]\.accountId: 444444444444 is not listed in members/,
     );
     expect(text()).toBe(ORIGINAL);
@@ -373,10 +378,10 @@ describe('list and remove', () => {
   });
 
   test('the core accounts cannot be removed, nor an unknown one', () => {
-    expect(refused(() => removeAccount({ configFile, accountId: '222222222222', outdir }))).toBe(
+    expect(refused(() => removeAccount({ configFile, accountId: '222222222222', reason: 'test of a refusal', outdir }))).toBe(
       'account 222222222222 is the log-archive account: it cannot leave the baseline',
     );
-    expect(refused(() => removeAccount({ configFile, accountId: '999999999999', outdir }))).toBe('account 999999999999 is not in the config');
+    expect(refused(() => removeAccount({ configFile, accountId: '999999999999', reason: 'test of a refusal', outdir }))).toBe('account 999999999999 is not in the config');
     expect(text()).toBe(ORIGINAL);
   });
 });
@@ -416,7 +421,7 @@ describe('the baseline command', () => {
     expect(conflict.stderr).toMatch(/^error: account 444444444444 is already in the config with other data/);
     expect(run(['vend', '--name', 'x']).status).toBe(2);
     expect(run(['frobnicate']).stderr).toMatch(/^error: unknown command "frobnicate"; the commands are vend, list, remove, .*help\nusage:\n/);
-    const remove = run(['remove', '--account-id', '444444444444']);
+    const remove = run(['remove', '--account-id', '444444444444', '--reason', 'workloads-prod is retired']);
     expect(remove.status).toBe(2);
     expect(remove.stderr).toMatch(/pass --yes when no one is at a terminal/);
     expect(text()).toBe(ORIGINAL);
@@ -492,12 +497,15 @@ describe('the baseline command', () => {
       ['555555555555', ['us-east-1'], false, 'member'],
     ]);
     const plain = run(['list']);
-    expect(plain.stdout.split('\n')[0]).toBe('111111111111  member-111111111111  management  Root  us-east-1,us-west-2,eu-west-1 (all governed)  (management)');
-    expect(plain.stdout.split('\n')[4]).toBe('555555555555  member-555555555555  workloads-dev  Workloads/NonProd  us-east-1');
+    expect(plain.stdout.split('\n').slice(0, 2)).toEqual([
+      'ID            STACK                NAME            OU                 ROLE         REGIONS',
+      '111111111111  member-111111111111  management      Root               management   us-east-1,us-west-2,eu-west-1 (all governed)',
+    ]);
+    expect(plain.stdout.split('\n')[5]).toBe('555555555555  member-555555555555  workloads-dev   Workloads/NonProd  member       us-east-1');
   });
 
-  test('remove --yes says what to destroy and that the central logs are kept', () => {
-    const r = run(['remove', '--account-id', '555555555555', '--yes']);
+  test('remove --yes says what to destroy, how to record it, and that the central logs are kept', () => {
+    const r = run(['remove', '--account-id', '555555555555', '--reason', 'workloads-dev is decommissioned', '--yes']);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       status: 'removed',
@@ -505,10 +513,14 @@ describe('the baseline command', () => {
       stack: 'member-555555555555',
       workingDirectory: 'out/stacks/member-555555555555',
       stateKey: null,
+      removedOn: new Date().toISOString().slice(0, 10),
+      reason: 'workloads-dev is decommissioned',
       destroy: true,
       centralLogsKept: true,
     });
+    expect(r.stderr).toContain("The pipeline's destroy job (generated by baseline pipeline) destroys it");
     expect(r.stderr).toContain('terraform -chdir=out/stacks/member-555555555555 init && terraform -chdir=out/stacks/member-555555555555 destroy');
+    expect(r.stderr).toContain('Once it has run, record it: baseline remove --account-id 555555555555 --destroyed');
     expect(r.stderr).toContain('The central logs of account 555555555555 are kept');
   });
 });

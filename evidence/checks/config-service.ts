@@ -323,10 +323,18 @@ export function organizationCoverageTasks(ctx: CollectContext): Task[] {
           .filter((a: Account) => (a.State ?? a.Status) === 'ACTIVE' && a.Id)
           .map((a) => a.Id as string);
         const members = new Set(config.members.map((m) => m.id));
-        const missing = active.filter((id) => !members.has(id)).sort();
+        // An account `baseline remove` took out is no member: while it is still ACTIVE in the organization
+        // it is an ungoverned account all the same, and the item says when and why it was taken out.
+        const removed = new Map(config.removedMembers.map((m) => [m.id, m]));
+        const outside = active.filter((id) => !members.has(id)).sort();
+        const missing = outside.filter((id) => !removed.has(id));
+        const removedButActive = outside.filter((id) => removed.has(id)).map((id) => removed.get(id)!);
         const gone = [...members].filter((id) => !active.includes(id)).sort();
         const problems = [
           ...(missing.length ? [`${missing.length} active account(s) of the organization are not in the config, so have no member baseline (no recorder, flow logs, alarms): ${missing.join(', ')}`] : []),
+          ...removedButActive.map(
+            (m) => `account ${m.id} was removed from the baseline on ${m.removedOn} (${m.reason}) but is still an ACTIVE account of the organization: close it or move it out of the organization`,
+          ),
           ...(gone.length ? [`${gone.length} account(s) of the config are not active accounts of the organization: ${gone.join(', ')}`] : []),
         ];
         task.item({
@@ -336,7 +344,12 @@ export function organizationCoverageTasks(ctx: CollectContext): Task[] {
           reason: problems.length ? problems.join('; ') : `all ${active.length} active accounts of the organization are in the config`,
           region: 'global',
           sources: [DOC.organizations.listAccounts],
-          details: { activeAccounts: active.length, notInConfig: missing, notInOrganization: gone },
+          details: {
+            activeAccounts: active.length,
+            notInConfig: missing,
+            removedButActive: removedButActive.map((m) => ({ accountId: m.id, removedOn: m.removedOn, reason: m.reason })),
+            notInOrganization: gone,
+          },
         });
       },
     ),

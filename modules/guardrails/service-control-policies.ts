@@ -21,7 +21,7 @@
  * Nothing here lists accounts: the documents are byte for byte the same for 5 accounts or 1,000
  * (a test asserts it), and attachments are per target (root or OU), not per account.
  */
-import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
+import type { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
 import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
 import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -76,6 +76,11 @@ export interface ServiceControlPoliciesProps {
   readonly config: BaselineConfig;
   /** Provider of the management account. */
   readonly provider: AwsProvider;
+  /**
+   * The stack's one read of the organization, whose postcondition checks that SCPs are an enabled
+   * policy type of the root (OrganizationPrerequisites `serviceControlPolicies`): the policies wait for it.
+   */
+  readonly organization: DataAwsOrganizationsOrganization;
 }
 
 export class ServiceControlPolicies extends Construct {
@@ -86,27 +91,16 @@ export class ServiceControlPolicies extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceControlPoliciesProps) {
     super(scope, id);
-    const { config, provider } = props;
+    const { config, provider, organization } = props;
     const prefix = config.organization.namePrefix;
     const targets = config.guardrails.targets ?? [config.organization.rootId];
     this.documents = packScps(scpStatements(config));
 
     // SCPs must be an enabled policy type of the root before a policy of that type can be created
     // (Organizations API Reference, CreatePolicy:
-    // https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreatePolicy.html), so the
-    // plan stops here, with the command to run, instead of the apply failing half-way.
-    const organization = new DataAwsOrganizationsOrganization(this, 'organization', {
-      provider,
-      lifecycle: {
-        postcondition: [
-          {
-            condition: `\${contains(flatten([for root in self.roots : [for t in root.policy_types : t.type if t.status == "ENABLED"]]), "SERVICE_CONTROL_POLICY")}`,
-            errorMessage: `Service control policies are not enabled in the organization, which guardrails need: run "aws organizations enable-policy-type --root-id ${config.organization.rootId} --policy-type SERVICE_CONTROL_POLICY" from the management account, or set guardrails.enabled: false (docs/guardrails.md).`,
-          },
-        ],
-      },
-    });
-
+    // https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreatePolicy.html): the
+    // organization's read checks it at plan time (OrganizationPrerequisites), and the policies wait
+    // for that read, so the plan stops with the command to run instead of the apply failing half-way.
     this.policies = this.documents.map(
       (content, i) =>
         new OrganizationsPolicy(this, `policy-${i + 1}`, {

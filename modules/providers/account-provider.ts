@@ -1,10 +1,30 @@
 /**
  * One `AwsProvider` per account a stack touches. Regions are chosen per resource (AWS provider 6's
  * `region` argument), so a stack that covers ten Regions still starts one provider process per account.
+ *
+ * The role a provider assumes is named by the stack's Terraform variable `deployment_role_name`, not
+ * written into the provider: its default is `deployment.roleName`, the pipeline role that applies (and
+ * that the guardrails exempt), and a run that only plans unmerged code sets it to
+ * `deployment.planRoleName`, the read-only role no guardrail exempts, through the environment
+ * (`TF_VAR_deployment_role_name`: Terraform CLI, "Environment variables", TF_VAR_name, "Environment
+ * variables can be used to set variables. The environment variables must be in the format TF_VAR_name",
+ * https://developer.hashicorp.com/terraform/cli/config/environment-variables#tf_var_name). Its
+ * `validation` accepts those two names and nothing else (Terraform language, "Custom conditions",
+ * input variable validation, https://developer.hashicorp.com/terraform/language/expressions/custom-conditions#input-variable-validation),
+ * so no run can point the providers at another role. Only the providers read it: the guardrails'
+ * exemptions (SCPs, key and bucket policies) name `guardrails.pipelineRoleName` literally.
+ *
+ * A saved plan records the variable values it was made with, and `terraform apply <plan>` takes no
+ * other ("When using a saved plan, you cannot specify any additional planning modes or options":
+ * https://developer.hashicorp.com/terraform/cli/commands/apply#saved-plan-mode): a plan made with the
+ * plan role would be applied with it. Only plans of the apply branch, made with the variable unset, are
+ * ever applied (docs/pipeline.md).
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { roleArn } from '../../config/naming';
+import { DEPLOYMENT_ROLE_VARIABLE, deploymentRoleNames } from '../../config/plan-role';
 import type { BaselineConfig } from '../../config/schema';
 
 export const BASELINE_TAG_PREFIX = 'soc2-baseline';
@@ -27,15 +47,46 @@ export interface AccountProviderProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/**
+ * The stack's `deployment_role_name` variable, declared once per stack (by its first provider), so that
+ * every stack has it, the ones whose providers assume no role included (a run sets it for all alike).
+ */
+export function deploymentRoleVariable(scope: Construct, config: BaselineConfig): TerraformVariable {
+  const stack = TerraformStack.of(scope);
+  const existing = stack.node.tryFindChild(DEPLOYMENT_ROLE_VARIABLE);
+  if (existing) return existing as TerraformVariable;
+  const names = deploymentRoleNames(config);
+  const variable = new TerraformVariable(stack, DEPLOYMENT_ROLE_VARIABLE, {
+    type: 'string',
+    nullable: false,
+    default: config.deployment.roleName,
+    description:
+      'The role every AWS provider of this stack assumes in its account: deployment.roleName (the default; the pipeline role, for runs that apply) or deployment.planRoleName (the read-only role, for runs that only plan unmerged code: TF_VAR_deployment_role_name).',
+    validation: [
+      {
+        // The names are IAM role names ([\w+=,.@/-]): nothing in them needs escaping in an HCL string.
+        condition: `\${contains(${JSON.stringify(names)}, var.${DEPLOYMENT_ROLE_VARIABLE})}`,
+        errorMessage:
+          names.length === 1
+            ? `The variable ${DEPLOYMENT_ROLE_VARIABLE} must be deployment.roleName (${names[0]}): the config names no deployment.planRoleName, so the providers assume no other role.`
+            : `The variable ${DEPLOYMENT_ROLE_VARIABLE} must be deployment.roleName (${names[0]}) or deployment.planRoleName (${names[1]}): the providers assume no other role.`,
+      },
+    ],
+  });
+  variable.overrideLogicalId(DEPLOYMENT_ROLE_VARIABLE);
+  return variable;
+}
+
 export function accountProvider(scope: Construct, id: string, props: AccountProviderProps): AwsProvider {
   const { config, accountId } = props;
   const deployment = config.deployment;
+  const roleName = deploymentRoleVariable(scope, config).stringValue;
   const assumeRole =
     deployment.pipelineAccountId === accountId
       ? undefined
       : [
           {
-            roleArn: roleArn(accountId, deployment.roleName),
+            roleArn: roleArn(accountId, roleName),
             sessionName: deployment.sessionName,
             ...(deployment.externalId ? { externalId: deployment.externalId } : {}),
           },

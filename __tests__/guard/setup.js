@@ -1,0 +1,2 @@
+// Jest globalSetup: see repo-outdir.js.
+module.exports = require('./repo-outdir').setup;

@@ -1,0 +1,2 @@
+// Jest globalTeardown: see repo-outdir.js.
+module.exports = require('./repo-outdir').teardown;

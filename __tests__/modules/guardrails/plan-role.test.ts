@@ -1,0 +1,165 @@
+/**
+ * The read-only plan role (`deployment.planRoleName`), which plans of unmerged code assume, is exempt
+ * from no guardrail: judged with the project's IAM policy evaluator on the synthesized SCPs, key
+ * policies and log-archive bucket policies, every protected action is denied to it (even if someone
+ * gave it AdministratorAccess), while the pipeline role, `deployment.roleName`, stays the exemption.
+ * The role's reads that a plan needs are left alone.
+ */
+import { allStackNames } from '../../../config/naming';
+import { KEY_TAMPERING_ACTIONS, ARCHIVE_TAMPERING_ACTIONS } from '../../../modules/guardrails/resource-policy-denials';
+import { evaluate, type ContextValue, type RequestPrincipal } from '../../../modules/iam/policy-evaluator';
+import { configWith, resourcesOf, synthStack, type Synth } from '../../helpers';
+import { ADMINISTRATOR_ACCESS, AUDIT, LOG_ARCHIVE, MANAGEMENT, MEMBER, PIPELINE_ROLE, roleIn, scpDocuments, underScps } from './fixtures';
+
+const PLAN_ROLE = 'soc2-baseline-plan';
+const config = configWith((raw) => (raw.deployment.planRoleName = PLAN_ROLE));
+const stacks = new Map(allStackNames(config).map((name) => [name, synthStack(config, name)]));
+const management = stacks.get('management')!;
+const scps = scpDocuments(management);
+
+interface ScpStatement {
+  Sid: string;
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/** A concrete ARN a pattern matches (`*` and `?` filled in). */
+const instance = (pattern: string) => (pattern === '*' ? '*' : pattern.replace(/[*?]/g, 'x'));
+
+/** The request context that meets a statement's conditions other than its exemption. */
+function meeting(condition: ScpStatement['Condition']): Record<string, ContextValue> {
+  const context: Record<string, ContextValue> = {};
+  for (const [operator, keys] of Object.entries(condition ?? {})) {
+    if (operator === 'ArnNotLike') continue; // the exemption itself: what is under test
+    for (const [key, value] of Object.entries(keys)) {
+      const first = instance(([] as string[]).concat(value)[0]);
+      if (operator === 'StringEquals' || operator === 'StringLike') context[key] = first;
+      else if (operator.startsWith('ForAnyValue:')) context[key] = [first];
+      else throw new Error(`no value meeting ${operator} ${key}: add it here`);
+    }
+  }
+  return context;
+}
+
+/** One request per protected action and resource pattern of every SCP statement but leaving the organization (nobody may). */
+const scpCases = scps
+  .flatMap((doc) => JSON.parse(doc).Statement as ScpStatement[])
+  .filter((s) => s.Sid !== 'DenyLeavingTheOrganization')
+  .flatMap((s) =>
+    ([] as string[]).concat(s.Action).flatMap((action) =>
+      ([] as string[]).concat(s.Resource).map((pattern) => ({ sid: s.Sid, action, resource: instance(pattern), context: meeting(s.Condition) })),
+    ),
+  );
+
+describe('the service control policies', () => {
+  test('there are protected actions to test on (every statement of the example org)', () => {
+    expect(new Set(scpCases.map((c) => c.sid)).size).toBeGreaterThanOrEqual(12);
+    expect(scpCases.map((c) => c.action)).toEqual(expect.arrayContaining(['cloudtrail:StopLogging', 'config:StopConfigurationRecorder', 'kms:ScheduleKeyDeletion', 's3:PutBucketPolicy']));
+  });
+
+  test('deny every protected action to the plan role, in every account they apply to, as to any administrator', () => {
+    for (const c of scpCases) {
+      for (const account of [MEMBER, LOG_ARCHIVE, AUDIT]) {
+        const decision = underScps(scps, roleIn(account, PLAN_ROLE), c.action, c.resource, c.context);
+        expect({ sid: c.sid, action: c.action, account, decision }).toEqual({ sid: c.sid, action: c.action, account, decision: 'ExplicitDeny' });
+      }
+    }
+  });
+
+  test('leave every one of them to the pipeline role, deployment.roleName: the exemption the plan role is not', () => {
+    expect(config.deployment.roleName).toBe(PIPELINE_ROLE);
+    for (const c of scpCases) {
+      const decision = underScps(scps, roleIn(MEMBER, PIPELINE_ROLE), c.action, c.resource, c.context);
+      expect({ sid: c.sid, action: c.action, decision }).toEqual({ sid: c.sid, action: c.action, decision: 'Allow' });
+    }
+  });
+
+  test('name the pipeline role literally, never the Terraform variable the providers read', () => {
+    for (const doc of scps) {
+      expect(doc).toContain(`arn:aws:iam::*:role/${PIPELINE_ROLE}`);
+      expect(doc).not.toContain('deployment_role_name');
+      expect(doc).not.toContain(PLAN_ROLE);
+    }
+  });
+});
+
+/** Every key of every stack, with its owning account. */
+function keys(json: Synth) {
+  const accounts = new Map((json.provider?.aws ?? []).map((p: any) => [p.alias ? `aws.${p.alias}` : 'aws', p.allowed_account_ids[0] as string]));
+  return resourcesOf(json, 'aws_kms_key').map(([id, k]) => ({
+    id,
+    account: accounts.get(k.provider ?? 'aws')!,
+    policy: k.policy as string,
+    aliases: resourcesOf(json, 'aws_kms_alias')
+      .filter(([, a]) => a.target_key_id === `\${aws_kms_key.${id}.key_id}`)
+      .map(([, a]) => a.name as string),
+  }));
+}
+const allKeys = [...stacks.values()].flatMap(keys);
+const bucketPolicies = resourcesOf(management, 'aws_s3_bucket_policy').map(([, p]) => {
+  const bucketId = /^\$\{aws_s3_bucket\.([^.]+)\.id\}$/.exec(p.bucket)![1];
+  return { bucket: management.resource!.aws_s3_bucket[bucketId].bucket as string, policy: p.policy as string };
+});
+
+/**
+ * The KMS and S3 reads of the AWS managed policy ReadOnlyAccess that refreshing these resources takes
+ * (AWS Managed Policy Reference, ReadOnlyAccess, https://docs.aws.amazon.com/aws-managed-policy/latest/reference/ReadOnlyAccess.html).
+ * Unverified: only these wildcards of its action list are modelled here.
+ */
+const READ_ONLY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: ['kms:Describe*', 'kms:Get*', 'kms:List*', 's3:Get*', 's3:List*'], Resource: '*' }],
+});
+
+const onKey = (key: (typeof allKeys)[number], principal: RequestPrincipal, action: string, identity: string) =>
+  evaluate(
+    { principal, action, resource: `arn:aws:kms:us-east-1:${key.account}:key/1234abcd`, context: { 'kms:ResourceAliases': key.aliases } },
+    { resource: key.policy, identity: [identity], resourceAccount: key.account, resourceModel: 'kms' },
+  );
+const TLS = { 'aws:SecureTransport': true, 's3:TlsVersion': '1.3' };
+const onBucket = (b: (typeof bucketPolicies)[number], principal: RequestPrincipal, action: string, identity: string) =>
+  evaluate(
+    { principal, action, resource: action === 's3:BypassGovernanceRetention' ? `arn:aws:s3:::${b.bucket}/AWSLogs/x.gz` : `arn:aws:s3:::${b.bucket}`, context: TLS },
+    { resource: b.policy, identity: [identity], resourceAccount: LOG_ARCHIVE },
+  );
+
+describe('the key policies of every stack', () => {
+  test('there are keys in the management account (no SCP there), the log-archive, audit and member accounts', () => {
+    expect(new Set(allKeys.map((k) => k.account))).toEqual(new Set([MANAGEMENT, LOG_ARCHIVE, AUDIT, MEMBER, '555555555555']));
+  });
+
+  test.each(KEY_TAMPERING_ACTIONS)('deny %s to the plan role of the key\'s account, even holding AdministratorAccess; the pipeline role keeps it', (action) => {
+    for (const key of allKeys) {
+      expect({ key: key.id, decision: onKey(key, roleIn(key.account, PLAN_ROLE), action, ADMINISTRATOR_ACCESS) }).toEqual({ key: key.id, decision: 'ExplicitDeny' });
+      expect({ key: key.id, decision: onKey(key, roleIn(key.account, PIPELINE_ROLE), action, ADMINISTRATOR_ACCESS) }).toEqual({ key: key.id, decision: 'Allow' });
+    }
+  });
+
+  test('let the plan role read what a plan refreshes (DescribeKey, GetKeyPolicy, GetKeyRotationStatus, ListResourceTags)', () => {
+    for (const key of allKeys) {
+      for (const action of ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags']) {
+        expect({ key: key.id, action, decision: onKey(key, roleIn(key.account, PLAN_ROLE), action, READ_ONLY) }).toEqual({ key: key.id, action, decision: 'Allow' });
+      }
+    }
+  });
+});
+
+describe('the log-archive bucket policies', () => {
+  test('there are five', () => expect(bucketPolicies).toHaveLength(5));
+
+  test.each(ARCHIVE_TAMPERING_ACTIONS)('deny %s to the plan role, even holding AdministratorAccess; the pipeline role keeps it', (action) => {
+    for (const b of bucketPolicies) {
+      expect({ bucket: b.bucket, decision: onBucket(b, roleIn(LOG_ARCHIVE, PLAN_ROLE), action, ADMINISTRATOR_ACCESS) }).toEqual({ bucket: b.bucket, decision: 'ExplicitDeny' });
+      expect({ bucket: b.bucket, decision: onBucket(b, roleIn(LOG_ARCHIVE, PIPELINE_ROLE), action, ADMINISTRATOR_ACCESS) }).toEqual({ bucket: b.bucket, decision: 'Allow' });
+    }
+  });
+
+  test('let the plan role read the bucket configuration a plan refreshes', () => {
+    for (const b of bucketPolicies) {
+      for (const action of ['s3:GetBucketPolicy', 's3:GetBucketObjectLockConfiguration', 's3:GetLifecycleConfiguration', 's3:GetBucketVersioning']) {
+        expect({ bucket: b.bucket, action, decision: onBucket(b, roleIn(LOG_ARCHIVE, PLAN_ROLE), action, READ_ONLY) }).toEqual({ bucket: b.bucket, action, decision: 'Allow' });
+      }
+    }
+  });
+});
