@@ -21,6 +21,13 @@ import type { BaselineConfig } from './schema';
  * one AWS Control Tower creates (Control Tower User Guide, "Roles and accounts"). Exempting either
  * from the guardrails exempts every administrator.
  */
+/**
+ * The name prefix of CloudFormation StackSets' execution roles (`stacksets-exec-*`), which the guardrails'
+ * role statement exempts (modules/guardrails/scp-statements.ts, STACKSETS_EXECUTION_ROLE): a role the
+ * config names as exempt from nothing (the plan role) must not match it.
+ */
+export const STACKSETS_EXECUTION_ROLE_PREFIX = 'stacksets-exec-';
+
 export const DEFAULT_ADMIN_ROLE_NAMES = ['OrganizationAccountAccessRole', 'AWSControlTowerExecution'] as const;
 
 /** An IAM role name, optionally behind a path (`ops/pipeline`), as in the role's ARN; no wildcards. */

@@ -27,7 +27,8 @@ export function removedStackNames(config: BaselineConfig): string[] {
 
 /**
  * Every stack a synth writes: the org's stacks (`allStackNames`), then the removed accounts' stacks
- * awaiting destroy (`removedStackNames`). `BASELINE_STACKS` selects among these.
+ * awaiting destroy (`removedStackNames`). `BASELINE_STACKS` selects among these. `destroyedMembers`
+ * is history only: no stack is synthesized for it (an account vended again has its stack through `members`).
  */
 export function synthStackNames(config: BaselineConfig): string[] {
   return [...allStackNames(config), ...removedStackNames(config)];

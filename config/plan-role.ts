@@ -13,7 +13,7 @@
  * the path is not part of the friendly name: "IAM identifiers", friendly names and paths,
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html).
  */
-import { DEFAULT_ADMIN_ROLE_NAMES } from './guardrails-schema';
+import { DEFAULT_ADMIN_ROLE_NAMES, STACKSETS_EXECUTION_ROLE_PREFIX } from './guardrails-schema';
 import type { BaselineConfig } from './schema';
 
 /** The Terraform variable every stack declares; its value names the role every provider assumes. */
@@ -45,6 +45,9 @@ export function planRoleIssues(config: BaselineConfig): Issue[] {
     if (name !== undefined && friendly(name) === friendly(plan)) {
       return [{ path, message: `must differ from ${field} (${name}; IAM role names are unique regardless of case and path): ${why}. ${how[0].toUpperCase()}${how.slice(1)}` }];
     }
+  }
+  if (friendly(plan).startsWith(STACKSETS_EXECUTION_ROLE_PREFIX)) {
+    return [{ path, message: `${plan} matches ${STACKSETS_EXECUTION_ROLE_PREFIX}*, the StackSets execution roles the guardrails' role statement exempts: ${how}` }];
   }
   if (DEFAULT_ADMIN_ROLE_NAMES.some((d) => d.toLowerCase() === friendly(plan))) {
     return [{ path, message: `${plan} is the default administrator role of every account, not a read-only role: ${how}` }];

@@ -634,7 +634,32 @@ export const configSchema = z.strictObject({
       }),
     )
     .default([])
-    .describe("Accounts taken out of the baseline (`baseline remove`) whose `member-<id>` stack the pipeline has still to destroy: each entry is the account's `members` entry as it was, plus `removedOn` and `reason`. The stack is still synthesized, so the pipeline finds it and runs its destroy job; no other stack counts the account. `baseline remove --account-id ID --destroyed` drops the entry once the destroy has run. Omitted: none."),
+    .describe("Accounts taken out of the baseline (`baseline remove`) whose `member-<id>` stack the pipeline has still to destroy: each entry is the account's `members` entry as it was, plus `removedOn` and `reason`. The stack is still synthesized, so the pipeline finds it and runs its destroy job; no other stack counts the account. `baseline remove --account-id ID --destroyed` moves the entry to `destroyedMembers` once the destroy has run. Omitted: none."),
+  destroyedMembers: z
+    .array(
+      z
+        .strictObject({
+          id: accountIdSchema.describe('The account id: 12 digits, quoted.'),
+          name: memberSchema.shape.name.describe("The account's name when it was removed."),
+          removedOn: z
+            .string()
+            .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' })
+            .describe('When `baseline remove` took the account out of `members` (UTC date), from its `removedMembers` entry.'),
+          reason: removalReasonSchema,
+          destroyedOn: z
+            .string()
+            .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' })
+            .describe('When `baseline remove --destroyed` recorded the destroy of its stack (UTC date).'),
+          stateChecked: z
+            .boolean({ error: 'is required: true when the stack\'s state was read and held no resource, false when the destroy was recorded unchecked' })
+            .describe("Whether the stack's state was read and held no managed resource when the destroy was recorded; false: recorded with `--unchecked-reason`, the destroy is not verified."),
+          uncheckedReason: removalReasonSchema
+            .optional()
+            .describe('Why the destroy was recorded though its state could not be checked (`--unchecked-reason`); required when `stateChecked` is false, absent when true.'),
+        }),
+    )
+    .default([])
+    .describe("History of the accounts whose stacks were destroyed after `baseline remove` (`baseline remove --destroyed` moves the `removedMembers` entry here): id, name, `removedOn` and `reason` as removed, `destroyedOn`, and whether the stack's state was checked (`stateChecked`, with `uncheckedReason` when not). No stack is synthesized for them; the control matrix lists them (`destroyedAccounts`), flagging the unverified ones. An account vended again keeps its entries here. Omitted: none."),
 });
 
 export type BaselineConfigInput = z.input<typeof configSchema>;
@@ -642,6 +667,8 @@ export type BaselineConfig = z.output<typeof configSchema>;
 export type MemberAccount = BaselineConfig['members'][number];
 /** An account `baseline remove` took out, whose stack is still to be destroyed. */
 export type RemovedMember = BaselineConfig['removedMembers'][number];
+/** An account whose stack `baseline remove --destroyed` recorded as destroyed: history, no stack. */
+export type DestroyedMember = BaselineConfig['destroyedMembers'][number];
 
 type Issue = { path: (string | number)[]; message: string };
 
@@ -786,6 +813,38 @@ export function crossFieldIssues(config: BaselineConfig): Issue[] {
       });
     } else if (coreRole) {
       issues.push({ path, message: `${removed.id} is the ${coreRole[1]} account (organization.${coreRole[0]}): it cannot leave the baseline` });
+    }
+  });
+  // A destroyed account is history: its entries (one per removal, an account vended again may be
+  // removed again) are in time order, each destroy recorded after its removal, and an unchecked
+  // destroy says why. The same account may be in members (vended again) or removedMembers (removed again).
+  const lastDestroy = new Map<string, { index: number; destroyedOn: string }>();
+  config.destroyedMembers.forEach((d, i) => {
+    const at = (field: string) => ['destroyedMembers', i, field];
+    if (d.destroyedOn < d.removedOn) {
+      issues.push({ path: at('destroyedOn'), message: `${d.destroyedOn} is before removedOn ${d.removedOn}: a stack is destroyed after its account is removed` });
+    }
+    if (!d.stateChecked && d.uncheckedReason === undefined) {
+      issues.push({ path: at('uncheckedReason'), message: 'is required when stateChecked is false: say why the destroy was recorded though its state could not be checked' });
+    } else if (d.stateChecked && d.uncheckedReason !== undefined) {
+      issues.push({ path: at('uncheckedReason'), message: 'must be absent when stateChecked is true (the state was checked)' });
+    }
+    const before = lastDestroy.get(d.id);
+    if (before && d.removedOn < before.destroyedOn) {
+      issues.push({
+        path: at('removedOn'),
+        message: `account ${d.id} was destroyed on ${before.destroyedOn} (destroyedMembers[${before.index}]): a later entry must be removed on or after that date`,
+      });
+    }
+    lastDestroy.set(d.id, { index: i, destroyedOn: d.destroyedOn });
+  });
+  config.removedMembers.forEach((removed, i) => {
+    const before = lastDestroy.get(removed.id);
+    if (before && removed.removedOn < before.destroyedOn) {
+      issues.push({
+        path: ['removedMembers', i, 'removedOn'],
+        message: `account ${removed.id} was destroyed on ${before.destroyedOn} (destroyedMembers[${before.index}]): it can only have been removed again on or after that date`,
+      });
     }
   });
   if (org.logArchiveAccountId === org.managementAccountId) {

@@ -64,6 +64,21 @@ export function controlMatrixMarkdown(m: ControlMatrix): string {
     );
     for (const r of m.removedAccounts) lines.push(`| ${code(r.accountId)} | ${cell(r.name)} | ${r.removedOn} | ${cell(r.reason)} | ${r.status} (${code(r.stack)}) | ${code(r.configPath)} |`);
   }
+  lines.push('', '## Accounts whose stacks were destroyed', '');
+  if (m.destroyedAccounts.length === 0) {
+    lines.push('None recorded.');
+  } else {
+    lines.push(
+      'Recorded by `baseline remove --destroyed`: no stack, no control. A destroy recorded without checking the stack\'s state is flagged "destroy not verified": confirm it in the pipeline\'s destroy job log or the account.',
+      '',
+      '| Account | Name | Removed on | Reason | Destroyed on | Status | Config |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const d of m.destroyedAccounts) {
+      const status = d.stateChecked ? d.status : `**${cell(d.status)}**`;
+      lines.push(`| ${code(d.accountId)} | ${cell(d.name)} | ${d.removedOn} | ${cell(d.reason)} | ${d.destroyedOn} | ${status} | ${code(d.configPath)} |`);
+    }
+  }
   lines.push('', '## Controls', '', '| Control | TSC | Status | Where | Verified by | Evidence |', '| --- | --- | --- | --- | --- | --- |');
   for (const c of m.controls) {
     lines.push(

@@ -3,7 +3,8 @@
  * for each Trust Services Criterion its controls; for each control where it is deployed (stack,
  * resource address, account, Region, read from each stack's `controls.json`) and how to evidence it;
  * the controls the config switches off, as exceptions with the config's reason; the accounts taken out
- * of the baseline whose stacks await destroy (`removedMembers`), with the reason; and the coverage of
+ * of the baseline whose stacks await destroy (`removedMembers`), with the reason; those whose stacks were
+ * destroyed (`destroyedMembers`), the unverified destroys flagged; and the coverage of
  * Prowler's SOC 2 framework and of the AWS Config rules the SOC 2 guides name.
  *
  * The JSON is stable: keys and lists in a fixed order, no timestamps, so the same config gives the
@@ -115,6 +116,11 @@ export interface ControlMatrix {
    * destroy (`removedMembers`): no control of the matrix covers them any more.
    */
   readonly removedAccounts: readonly RemovedAccount[];
+  /**
+   * The accounts whose stacks `baseline remove --destroyed` recorded as destroyed (`destroyedMembers`):
+   * no stack, no control; listed so that an offboarding stays on record, the unverified ones flagged.
+   */
+  readonly destroyedAccounts: readonly DestroyedAccount[];
   readonly frameworks: {
     readonly prowlerSoc2Aws: { readonly source: string; readonly commit: string; readonly requirements: readonly RequirementCoverage[] };
   };
@@ -131,7 +137,7 @@ export interface RemovedAccount {
   readonly removedOn: string;
   /** `removedMembers[].reason`: why. */
   readonly reason: string;
-  /** Until `baseline remove --destroyed` drops the entry, its stack awaits the pipeline's destroy job. */
+  /** Until `baseline remove --destroyed` moves the entry to `destroyedMembers`, its stack awaits the pipeline's destroy job. */
   readonly status: 'stack awaiting destroy';
   readonly configPath: string;
 }
@@ -146,6 +152,40 @@ export function removedAccounts(config: BaselineConfig): RemovedAccount[] {
     reason: m.reason,
     status: 'stack awaiting destroy',
     configPath: `removedMembers[${i}]`,
+  }));
+}
+
+/** One entry of `destroyedMembers`, as the matrix lists it. */
+export interface DestroyedAccount {
+  readonly accountId: string;
+  readonly name: string;
+  /** `destroyedMembers[].removedOn`: when it left the baseline (UTC date). */
+  readonly removedOn: string;
+  /** `destroyedMembers[].reason`: why. */
+  readonly reason: string;
+  /** `destroyedMembers[].destroyedOn`: when the destroy of its stack was recorded (UTC date). */
+  readonly destroyedOn: string;
+  /** Whether the stack's state was read and held no resource when the destroy was recorded. */
+  readonly stateChecked: boolean;
+  /** `destroyedMembers[].uncheckedReason`: why it was recorded unchecked; null when checked. */
+  readonly uncheckedReason: string | null;
+  /** `destroyed`, or `destroy not verified: <uncheckedReason>` when its state was not checked. */
+  readonly status: string;
+  readonly configPath: string;
+}
+
+/** The matrix's `destroyedAccounts` for `config`. */
+export function destroyedAccounts(config: BaselineConfig): DestroyedAccount[] {
+  return config.destroyedMembers.map((m, i) => ({
+    accountId: m.id,
+    name: m.name,
+    removedOn: m.removedOn,
+    reason: m.reason,
+    destroyedOn: m.destroyedOn,
+    stateChecked: m.stateChecked,
+    uncheckedReason: m.uncheckedReason ?? null,
+    status: m.stateChecked ? 'destroyed' : `destroy not verified: ${m.uncheckedReason ?? 'no reason recorded'}`,
+    configPath: `destroyedMembers[${i}]`,
   }));
 }
 
@@ -309,6 +349,7 @@ export function buildControlMatrix(config: BaselineConfig, records: readonly Sta
     controls,
     exceptions,
     removedAccounts: removedAccounts(config),
+    destroyedAccounts: destroyedAccounts(config),
     frameworks: {
       prowlerSoc2Aws: {
         source: PROWLER_SOC2_FRAMEWORK.source,

@@ -20,7 +20,7 @@
 import { posix } from 'node:path';
 import { ATLANTIS_DEFAULT_PARALLEL_POOL_SIZE } from './limits';
 import { LOCK_TIMEOUT, type GeneratedCi, type PipelineOptions } from './options';
-import { shellQuote, strayFilesCheck, trackedOutputCheck } from './script';
+import { providersCheck, shellQuote, strayFilesCheck, trackedOutputCheck } from './script';
 import type { PipelineStack, PipelineStacks } from './stacks';
 
 const WORKFLOW = 'baseline';
@@ -104,24 +104,32 @@ export function atlantisWorkflows(o: PipelineOptions): Record<string, unknown> {
   const lock = `-lock-timeout=${LOCK_TIMEOUT}`;
   // Before init: no Terraform file but cdk.tf.json in the project's folder ($DIR in a run step).
   const stray = { run: strayFilesCheck('"$DIR"', '$PROJECT_NAME') };
+  // Before init: cdk.tf.json declares only the aws provider and its types (no `data "external"`, which
+  // would run a program at plan time). Inline, not the pull request's bin/baseline.
+  const providers = { run: providersCheck('"$DIR/cdk.tf.json"', '$PROJECT_NAME') };
   // $PLANFILE and $SHOWFILE: where Atlantis keeps the plan and its JSON (custom workflows, "Native Environment Variables").
-  const show = { run: 'terraform show -json "$PLANFILE" > "$SHOWFILE"' };
+  // Run steps call the project's Terraform (terraform_version), which Atlantis keeps as
+  // terraform<version> and names in $ATLANTIS_TERRAFORM_VERSION (custom workflows, "Native Environment
+  // Variables"; a maintainer in runatlantis/atlantis#910: "run: terraform$ATLANTIS_TERRAFORM_VERSION"):
+  // a plain `terraform` is the server's default, which may not read this version's saved plan.
+  const show = { run: 'terraform$ATLANTIS_TERRAFORM_VERSION show -json "$PLANFILE" > "$SHOWFILE"' };
   const review = (extra: string) => ({ run: `${root}bin/baseline review "$SHOWFILE" --stack "$PROJECT_NAME"${extra}${allow}` });
   // With local state, an apply on the server would write state no later run finds: refused.
   const noApply = { run: 'echo "state.backend is local: this pipeline only plans; set state.backend: s3 to apply" >&2; exit 1' };
   return {
     [WORKFLOW]: {
-      plan: { steps: [stray, 'init', { plan: { extra_args: [lock] } }, show, review('')] },
+      plan: { steps: [stray, providers, 'init', { plan: { extra_args: [lock] } }, show, review('')] },
       apply: { steps: o.planOnly ? [noApply] : [{ apply: { extra_args: [lock] } }] },
     },
     [DESTROY_WORKFLOW]: {
       plan: {
         steps: [
           stray,
+          providers,
           'init',
           // An empty state: nothing to destroy (destroyed already, or the wrong state key): fail, saying so.
           {
-            run: `if [ -z "$(terraform state list)" ]; then echo "$PROJECT_NAME: its state is empty: nothing to destroy. If it was destroyed already, record it: bin/baseline remove --account-id \${PROJECT_NAME#member-} --destroyed --config ${shellQuote(o.config)}; otherwise its state key is wrong" >&2; exit 1; fi`,
+            run: `if [ -z "$(terraform$ATLANTIS_TERRAFORM_VERSION state list)" ]; then echo "$PROJECT_NAME: its state is empty: nothing to destroy. If it was destroyed already, record it: bin/baseline remove --account-id \${PROJECT_NAME#member-} --destroyed --config ${shellQuote(o.config)}; otherwise its state key is wrong" >&2; exit 1; fi`,
           },
           { plan: { extra_args: ['-destroy', lock] } },
           show,

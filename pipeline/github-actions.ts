@@ -6,6 +6,10 @@
  * Up to 256 member stacks, the matrix has one job per stack. Above, a matrix cannot hold them (256 jobs,
  * GITHUB_MATRIX_MAX_JOBS): the stacks are spread over `min(max-parallel, 256)` shard jobs, each
  * running its share one after another, so 1,000 stacks still use `--max-parallel` runners at once.
+ *
+ * The stacks of `removedMembers` have two matrix jobs: `destroy-apply`, only on a push or manual run of
+ * the apply branch, in the environment `baseline-destroy` (required reviewers), and `destroy-plan`, on
+ * every other run, which plans and reviews the destroy with the plan role in no environment.
  */
 import { CommandError } from '../bin/cli-command';
 import { GITHUB_JOB_MAX_MINUTES, GITHUB_MATRIX_MAX_JOBS } from './limits';
@@ -23,7 +27,13 @@ function applyCondition(o: PipelineOptions): string {
   return o.planOnly ? 'false' : `github.event_name != 'pull_request' && github.ref == 'refs/heads/${o.branch}'`;
 }
 
-function setupSteps(o: PipelineOptions, terraform: boolean): Step[] {
+/**
+ * The role a job's credentials step assumes: `auto` the pipeline role on a run that applies and the plan
+ * role otherwise; `plan` always the plan role (a job that never applies).
+ */
+type RoleChoice = 'auto' | 'plan';
+
+function setupSteps(o: PipelineOptions, terraform: boolean, role: RoleChoice = 'auto'): Step[] {
   return [
     { uses: 'actions/checkout@v4' },
     { uses: 'actions/setup-node@v4', with: { 'node-version': NODE_MAJOR_VERSION, cache: 'npm' } },
@@ -37,12 +47,13 @@ function setupSteps(o: PipelineOptions, terraform: boolean): Step[] {
             // The guardrails exempt the pipeline role (docs/guardrails.md): only a run of the apply
             // branch, never a pull request's code, gets it. Every other run plans with a read-only
             // role that no guardrail exempts (docs/pipeline.md, "Credentials"); the exempt role's
-            // trust policy must also pin the OIDC subject to the apply branch (GitHub, "Configuring
-            // OpenID Connect in Amazon Web Services").
+            // trust policy must also pin the OIDC subject to the apply branch and to the environment
+            // of destroy-apply, whose deployment branches are the apply branch alone (GitHub,
+            // "Configuring OpenID Connect in Amazon Web Services"; docs/pipeline.md).
             name: 'AWS credentials (OIDC)',
             uses: 'aws-actions/configure-aws-credentials@v4',
             with: {
-              'role-to-assume': o.planOnly ? '${{ vars.BASELINE_PLAN_ROLE_ARN }}' : `\${{ (${applyCondition(o)}) && vars.BASELINE_ROLE_ARN || vars.BASELINE_PLAN_ROLE_ARN }}`,
+              'role-to-assume': o.planOnly || role === 'plan' ? '${{ vars.BASELINE_PLAN_ROLE_ARN }}' : `\${{ (${applyCondition(o)}) && vars.BASELINE_ROLE_ARN || vars.BASELINE_PLAN_ROLE_ARN }}`,
               'aws-region': '${{ vars.BASELINE_AWS_REGION }}',
             },
           },
@@ -156,24 +167,50 @@ export function githubActionsWorkflow(stacks: PipelineStacks, o: PipelineOptions
         `removedMembers lists ${stacks.destroy.length} accounts: one GitHub matrix runs at most ${GITHUB_MATRIX_MAX_JOBS} destroy jobs; destroy and record (baseline remove --destroyed) some before removing more`,
       );
     }
-    notes.push(`${stacks.destroy.length} removed member stack(s) are destroyed after management (job destroy); record each with baseline remove --account-id ID --destroyed once destroyed.`);
-    jobs.destroy = {
-      name: 'destroy ${{ matrix.stack }}',
-      needs: stacks.management ? ['synth', 'management'] : 'synth',
+    notes.push(
+      `${stacks.destroy.length} removed member stack(s) are destroyed after management (job destroy-apply, on the apply branch, in environment ${DESTROY_ENVIRONMENT}; job destroy-plan plans them elsewhere); record each with baseline remove --account-id ID --destroyed once destroyed.`,
+    );
+    const destroyMatrix = {
+      'fail-fast': false,
+      'max-parallel': o.maxParallel,
+      matrix: { include: stacks.destroy.map((s) => ({ ...stackEntry(s), 'account-id': s.accountId })) },
+    };
+    const destroyEnv = { STACK: '${{ matrix.stack }}', ACCOUNT_ID: "${{ matrix['account-id'] }}", TF_STATE_KEY: "${{ matrix['state-key'] }}" };
+    const needs = stacks.management ? ['synth', 'management'] : 'synth';
+    // Runs that do not apply (pull requests, other branches) plan and review each destroy with the plan
+    // role, in no environment: a pull request never waits for, nor gets, the destroy approval.
+    jobs['destroy-plan'] = {
+      name: 'destroy plan ${{ matrix.stack }}',
+      needs,
+      if: `\${{ !(${applyCondition(o)}) }}`,
       'runs-on': 'ubuntu-latest',
-      // A human approves each destroy: the job waits for the environment's required reviewers
-      // (GitHub, "Managing environments for deployment", deployment protection rules: "All deployment
-      // protection rules must pass before a job referencing the environment is sent to a runner",
-      // https://docs.github.com/en/actions/deployment/targeting-different-environments/using-environments-for-deployment;
-      // `jobs.<job_id>.environment`, workflow syntax). Configure required reviewers on baseline-destroy.
+      'timeout-minutes': GITHUB_JOB_MAX_MINUTES,
+      strategy: destroyMatrix,
+      env: { ...destroyEnv, BASELINE_APPLY: 'false', TF_VAR_deployment_role_name: o.planRoleName },
+      steps: [
+        ...setupSteps(o, true, 'plan'),
+        { name: 'Synthesize ${{ matrix.stack }}', run: synthScript('STACK') },
+        { name: 'Plan the destroy, review', run: destroyScript(script) },
+      ],
+    };
+    // Only a push or manual run of the apply branch destroys, once a person approves: the job waits for
+    // the environment's required reviewers (GitHub, "Managing environments for deployment", deployment
+    // protection rules: "All deployment protection rules must pass before a job referencing the
+    // environment is sent to a runner",
+    // https://docs.github.com/en/actions/deployment/targeting-different-environments/using-environments-for-deployment;
+    // `jobs.<job_id>.environment`, workflow syntax). With an environment the OIDC subject is
+    // `repo:<org>/<repo>:environment:baseline-destroy`, not the branch's (GitHub, "OpenID Connect
+    // reference"): the exempt role must trust that subject, and the environment's deployment branches
+    // must be the apply branch alone (docs/pipeline.md).
+    jobs['destroy-apply'] = {
+      name: 'destroy ${{ matrix.stack }}',
+      needs,
+      if: `\${{ ${applyCondition(o)} }}`,
+      'runs-on': 'ubuntu-latest',
       environment: DESTROY_ENVIRONMENT,
       'timeout-minutes': GITHUB_JOB_MAX_MINUTES,
-      strategy: {
-        'fail-fast': false,
-        'max-parallel': o.maxParallel,
-        matrix: { include: stacks.destroy.map((s) => ({ ...stackEntry(s), 'account-id': s.accountId })) },
-      },
-      env: { STACK: '${{ matrix.stack }}', ACCOUNT_ID: "${{ matrix['account-id'] }}", TF_STATE_KEY: "${{ matrix['state-key'] }}" },
+      strategy: destroyMatrix,
+      env: destroyEnv,
       steps: [
         ...setupSteps(o, true),
         { name: 'Synthesize ${{ matrix.stack }}', run: synthScript('STACK') },

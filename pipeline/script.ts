@@ -51,6 +51,76 @@ export function strayFilesCheck(dirExpr: string, label: string): string {
 }
 
 
+/**
+ * The providers a synthesized stack may use: every stack of the baseline declares `aws` alone (its
+ * `terraform.required_providers` and `provider`; checked on a synthesized stack by __tests__/pipeline).
+ * Each `resource` and `data` type must start with one of them and `_`.
+ */
+export const ALLOWED_PROVIDERS = ['aws'] as const;
+
+/** The registry sources `required_providers` may give an allowed provider (Terraform's short and full forms). */
+export function allowedSources(provider: string): string[] {
+  return [provider, `hashicorp/${provider}`, `registry.terraform.io/hashicorp/${provider}`];
+}
+
+/** The top-level blocks a stack's cdk.tf.json may hold; `module`, `check`, `ephemeral`, ... are refused. */
+export const ALLOWED_TOP_LEVEL_BLOCKS = ['//', 'terraform', 'provider', 'resource', 'data', 'variable', 'output', 'locals'] as const;
+
+/**
+ * The JavaScript of the providers check, run with `node -e SCRIPT FILE LABEL`: it refuses (exit 1,
+ * naming them) a cdk.tf.json that declares a provider other than ALLOWED_PROVIDERS (in
+ * `terraform.required_providers`, or with another registry source, or in `provider`), a `resource` or
+ * `data` type of another provider (`data "external"` runs a program during `terraform plan`) or of
+ * another provider configuration (`provider = "external"`, which Terraform would install), a
+ * provisioner (`local-exec` runs a command during apply), a top-level block outside
+ * ALLOWED_TOP_LEVEL_BLOCKS (a `module` could bring any of these), a value of another shape than the
+ * synth writes (HCL's JSON syntax also reads arrays of blocks), or a duplicated object key (JSON.parse
+ * keeps the last; HCL's JSON syntax reads every one). Inline, so it does not run the pull request's
+ * own `bin/`: in Atlantis only the workflow is server-side. No single quote: it is single-quoted for sh.
+ */
+export function providersCheckJs(): string {
+  const allowed = JSON.stringify(ALLOWED_PROVIDERS);
+  const sources = JSON.stringify(Object.fromEntries(ALLOWED_PROVIDERS.map((p) => [p, allowedSources(p)])));
+  const top = JSON.stringify(ALLOWED_TOP_LEVEL_BLOCKS);
+  return [
+    'const [f, label] = process.argv.slice(1); const bad = [];',
+    `const ok = ${allowed}, sources = ${sources}, top = ${top};`,
+    'const obj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);',
+    'let text = ""; try { text = require("fs").readFileSync(f, "utf8"); } catch (e) { bad.push("cannot read it: " + e.message); }',
+    // Duplicate keys, which JSON.parse would hide: a scan of the tokens, one key set per open object.
+    'const stack = []; for (const m of text.matchAll(/"(?:[^"\\\\]|\\\\.)*"|[{}\\[\\]:,]/g)) { const t = m[0], o = stack[stack.length - 1];',
+    '  if (t === "{") stack.push({ keys: new Set(), key: true }); else if (t === "[") stack.push(null); else if (t === "}" || t === "]") stack.pop();',
+    '  else if (t === ":") { if (o) o.key = false; } else if (t === ",") { if (o) o.key = true; }',
+    '  else if (o && o.key) { const k = JSON.parse(t); if (o.keys.has(k)) bad.push("duplicate key " + k); o.keys.add(k); } }',
+    'let j = {}; try { j = JSON.parse(text); } catch (e) { bad.push("not JSON: " + e.message); }',
+    'if (!obj(j)) { bad.push("not a JSON object"); j = {}; }',
+    'for (const k of Object.keys(j)) if (!top.includes(k)) bad.push("block " + k);',
+    'for (const k of ["terraform", "provider", "resource", "data"]) if (j[k] !== undefined && !obj(j[k])) bad.push(k + " is not an object");',
+    'const tf = obj(j.terraform) ? j.terraform : {}, rp = tf.required_providers === undefined ? {} : tf.required_providers;',
+    'if (!obj(rp)) bad.push("terraform.required_providers is not an object");',
+    'for (const [n, v] of Object.entries(obj(rp) ? rp : {})) { if (!ok.includes(n)) bad.push("provider " + n + " (required_providers)");',
+    '  else if (!obj(v) && typeof v !== "string") bad.push("provider " + n + " (required_providers) is not an object");',
+    '  else if (obj(v) && v.source !== undefined && (typeof v.source !== "string" || !sources[n].includes(v.source.toLowerCase()))) bad.push("provider " + n + " with source " + JSON.stringify(v.source)); }',
+    'for (const n of Object.keys(obj(j.provider) ? j.provider : {})) if (!ok.includes(n)) bad.push("provider " + n);',
+    'for (const kind of ["resource", "data"]) for (const [type, all] of Object.entries(obj(j[kind]) ? j[kind] : {})) {',
+    '  if (!ok.some((p) => type.startsWith(p + "_"))) bad.push(kind + " " + type);',
+    '  if (!obj(all)) { bad.push(kind + " " + type + " is not an object"); continue; }',
+    '  for (const [name, body] of Object.entries(all)) if (!obj(body)) bad.push(kind + " " + type + "." + name + " is not an object"); else {',
+    '    if (body.provisioner !== undefined) bad.push("provisioner of " + kind + " " + type + "." + name);',
+    '    const pv = body.provider; if (pv !== undefined && !(typeof pv === "string" && ok.some((p) => pv === p || pv.startsWith(p + ".")))) bad.push("provider " + JSON.stringify(pv) + " of " + kind + " " + type + "." + name); } }',
+    'if (bad.length > 0) { console.error(label + ": " + f + " declares what no stack of the baseline does: " + [...new Set(bad)].join(", ") + " - refusing to run terraform; a stack uses only the providers " + ok.join(", ")); process.exit(1); }',
+  ].join('\n');
+}
+
+/**
+ * Shell that fails (exit 1) when `$fileExpr` (a stack's cdk.tf.json) declares another provider than
+ * ALLOWED_PROVIDERS, or a resource or data source of one (providersCheckJs): before `terraform init`,
+ * which would download it, and `plan`, which would run it.
+ */
+export function providersCheck(fileExpr: string, label: string): string {
+  return `node -e '${providersCheckJs()}' ${fileExpr} "${label}" || { return 1 2>/dev/null || exit 1; }`;
+}
+
 /** Single-quotes a value for sh: safe for any stack name or path. */
 export function shellQuote(value: string): string {
   return /^[A-Za-z0-9_./:=@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
@@ -80,6 +150,7 @@ export function stackFunction(o: StackScriptOptions): string {
     '  stack="$1"',
     `  dir=${shellQuote(o.outdir)}/stacks/"$stack"`,
     strayFilesCheck('"$dir"', '$stack').replace(/^/gm, '  '),
+    providersCheck('"$dir/cdk.tf.json"', '$stack').replace(/^/gm, '  '),
     ...roleLines(o),
     '  terraform -chdir="$dir" init -input=false -no-color || return $?',
     `  terraform -chdir="$dir" plan -input=false -no-color ${lock} -out=tfplan || return $?`,
@@ -117,6 +188,7 @@ export function destroyFunction(o: StackScriptOptions): string {
     '  account="$2"',
     `  dir=${shellQuote(o.outdir)}/stacks/"$stack"`,
     strayFilesCheck('"$dir"', '$stack').replace(/^/gm, '  '),
+    providersCheck('"$dir/cdk.tf.json"', '$stack').replace(/^/gm, '  '),
     ...roleLines(o),
     '  terraform -chdir="$dir" init -input=false -no-color || return $?',
     '  resources=$(terraform -chdir="$dir" state list) || return $?',

@@ -23,7 +23,7 @@ import { allStackNames, memberStackName } from '../config/naming';
 import type { BaselineConfig } from '../config/schema';
 import type { AllowEntry } from './allow';
 import { findWeakenings } from './guard';
-import type { JsonObject, StackPlan } from './plan';
+import type { JsonObject, JsonValue, StackPlan } from './plan';
 
 export const DESTROY_SOURCE = '--destroy';
 
@@ -83,6 +83,28 @@ function identityAccounts(before: JsonObject): { field: string; account: string;
   return out;
 }
 
+/** The objects of a nested block in a plan's `before` (blocks are lists of objects in `terraform show -json`). */
+function blocks(value: JsonValue | undefined): JsonObject[] {
+  if (Array.isArray(value)) return value.filter((v): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v));
+  return typeof value === 'object' && value !== null ? [value as JsonObject] : [];
+}
+
+/**
+ * What a member stack creates with the `aws.audit` provider, in the audit account, and the member
+ * accounts each concerns: a Macie membership (`account_id`, Terraform registry, aws_macie2_member) and
+ * the member's classification jobs (`s3_job_definition.bucket_definitions.account_id`,
+ * aws_macie2_classification_job). A destroy plan may delete only these there, and only for the removed
+ * account: anything else in the audit account is refused.
+ */
+const AUDIT_RESOURCES: Readonly<Partial<Record<string, (before: JsonObject) => string[]>>> = {
+  aws_macie2_member: (b) => (typeof b.account_id === 'string' ? [b.account_id] : []),
+  aws_macie2_classification_job: (b) =>
+    blocks(b.s3_job_definition)
+      .flatMap((d) => blocks(d.bucket_definitions))
+      .map((d) => d.account_id)
+      .filter((a): a is string => typeof a === 'string'),
+};
+
 /** The account a provider configuration pins, or a refusal naming what is wrong. */
 function providerAccount(plan: StackPlan, key: string, expected: string): void {
   const provider = plan.configuration?.providers[key];
@@ -123,9 +145,30 @@ export function checkAccounts(plan: StackPlan, accountId: string, auditAccountId
   }
   for (const change of plan.changes) {
     if (change.mode !== 'managed' || change.kind !== 'delete' || !change.before) continue;
+    // A member stack holds AWS resources only (terraform_data, null_resource... would go unchecked).
+    if (!change.type.startsWith('aws_')) {
+      throw new CommandError(`--destroy: ${plan.file}: ${change.address} is a ${change.type}, not an AWS resource a member stack has: refusing`);
+    }
     const configured = plan.configuration.resourceProviders[change.address.replace(/\[[^\]]*\]$/, '')];
-    const audit = configured === 'aws.audit';
-    for (const { field, account, kind } of identityAccounts(change.before)) {
+    if (configured !== undefined && configured !== 'aws' && configured !== 'aws.audit') {
+      throw new CommandError(`--destroy: ${plan.file}: ${change.address} uses provider ${configured}, not one a member stack has (aws, aws.audit): refusing`);
+    }
+    const identities = identityAccounts(change.before);
+    const concerns = AUDIT_RESOURCES[change.type];
+    // A resource only in the state (its construct renamed since) has no provider in the configuration:
+    // a Macie resource whose ARN is in the audit account is then the audit provider's.
+    const audit =
+      configured === 'aws.audit' ||
+      (configured === undefined && concerns !== undefined && identities.some((i) => i.kind === 'arn' && i.account === auditAccountId && accountId !== auditAccountId));
+    if (audit) {
+      const members = concerns ? concerns(change.before) : [];
+      if (!concerns || members.length === 0 || members.some((m) => m !== accountId)) {
+        throw new CommandError(
+          `--destroy: ${plan.file}: ${change.address} is deleted from the audit account ${auditAccountId} but ${concerns ? `concerns account(s) ${members.join(', ') || '(none)'}` : `is not a resource a member stack has there (${Object.keys(AUDIT_RESOURCES).join(', ')})`}, not only ${accountId}: refusing`,
+        );
+      }
+    }
+    for (const { field, account, kind } of identities) {
       // The audit provider's resources live in the audit account and concern the member (account_id).
       const expected = audit && kind === 'arn' ? auditAccountId : accountId;
       if (account !== expected) {
@@ -139,5 +182,5 @@ export function checkAccounts(plan: StackPlan, accountId: string, auditAccountId
 
 /** The account a destroy plan deletes from, for the review's first line (after `checkAccounts`). */
 export function destroyedAccountLine(plan: StackPlan, accountId: string): string {
-  return `**Destroy plan of \`${plan.stack}\`: it deletes from AWS account ${accountId}** (provider \`aws\` pins allowed_account_ids [${accountId}]; every deleted resource's ARN or account id checked).\n\n`;
+  return `**Destroy plan of \`${plan.stack}\`: it deletes from AWS account ${accountId}** (provider \`aws\` pins allowed_account_ids [${accountId}]; every deleted resource's ARN or account id checked, and in the audit account only the removed account's Macie membership and jobs).\n\n`;
 }

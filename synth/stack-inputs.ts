@@ -67,21 +67,22 @@ export function codeFingerprint(env: NodeJS.ProcessEnv = process.env): string {
 /** Hashes of the parts of one config that stacks' inputs are made of, computed once per synth. */
 export interface ConfigDigest {
   readonly code: string;
-  /** The config without `members` and `removedMembers`. */
+  /** The config without `members`, `removedMembers` and `destroyedMembers`. */
   readonly shared: string;
-  /** `members` and `removedMembers`, the whole lists. */
+  /** `members`, `removedMembers` and `destroyedMembers`, the whole lists. */
   readonly roster: string;
   /** The entry each member stack is built from, removed accounts' included (`stackMembers`). */
   readonly members: ReadonlyMap<string, MemberAccount>;
 }
 
 export function configDigest(config: BaselineConfig, code: string): ConfigDigest {
-  // A removal moves an entry between the two lists: it must not change the inputs of every stack.
-  const { members, removedMembers, ...shared } = config;
+  // A removal, or the record of a destroy, moves an entry between these lists: it must not change the
+  // inputs of every stack, only of those that read the lists.
+  const { members, removedMembers, destroyedMembers, ...shared } = config;
   return {
     code,
     shared: sha256(JSON.stringify(shared)),
-    roster: sha256(JSON.stringify({ members, removedMembers })),
+    roster: sha256(JSON.stringify({ members, removedMembers, destroyedMembers })),
     members: stackMembers(config),
   };
 }
@@ -94,15 +95,16 @@ export function stackInputsHash(digest: ConfigDigest, stackName: string, readsMe
 }
 
 /**
- * The config as stacks see it, with every read of `members` or `removedMembers` reported to
+ * The config as stacks see it, with every read of `members`, `removedMembers` or `destroyedMembers` reported to
  * `onMembersRead`. The view is shallow: every other field is the config's own object.
  */
 export function trackedConfig(config: BaselineConfig, onMembersRead: () => void): BaselineConfig {
-  const { members, removedMembers, ...shared } = config;
+  const { members, removedMembers, destroyedMembers, ...shared } = config;
   const view = { ...shared } as BaselineConfig;
   for (const [key, value] of [
     ['members', members],
     ['removedMembers', removedMembers],
+    ['destroyedMembers', destroyedMembers],
   ] as const) {
     Object.defineProperty(view, key, {
       enumerable: true,

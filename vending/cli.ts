@@ -305,14 +305,14 @@ export const removeCommand: CliCommand = {
       name: 'destroyed',
       type: 'boolean',
       description:
-        "Record that its stack was destroyed: drop its removedMembers entry and delete its folder, once its state holds no resource (local state: the state file; S3 state: terraform init and terraform state list, with your credentials).",
+        "Record that its stack was destroyed: move its removedMembers entry to destroyedMembers (destroyedOn: today, UTC; stateChecked) and delete its folder, once its state holds no resource (local state: the state file; S3 state: terraform init and terraform state list, with your credentials).",
     },
     {
       name: 'unchecked-reason',
       type: 'string',
       placeholder: 'WHY',
       description:
-        'With --destroyed: record it though the state cannot be checked (no terraform, init failing, no local state file), for this reason (at least 10 characters), which the output records. A state listing resources is refused all the same.',
+        'With --destroyed: record it though the state cannot be checked (no terraform, init failing, no local state file), for this reason (at least 10 characters), which its destroyedMembers entry keeps (stateChecked: false) and the control matrix flags. A state listing resources is refused all the same.',
     },
     { name: 'yes', type: 'boolean', description: 'Do not ask for confirmation (required when no one is at a terminal).' },
     CONFIG,
@@ -323,9 +323,10 @@ export const removeCommand: CliCommand = {
     'remove moves the account from members to removedMembers (removedOn: today, UTC; reason: --reason); every synth keeps its stack in',
     'stacks/member-<id> (listed in removed-stacks.json, never in manifest.json) for the destroy job baseline pipeline generates.',
     'stdout: one JSON line {status: "removed", accountId, stack, workingDirectory, stateKey, removedOn, reason, destroy: true, centralLogsKept: true}.',
-    'remove --destroyed, after the destroy: {status: "destroyed", accountId, stack, workingDirectory, backend: "local"|"s3", stateChecked, state,',
-    'stateFileExists, uncheckedBecause, uncheckedReason}. It refuses (exit 1) while the state lists a resource, and when the state cannot',
-    'be checked unless --unchecked-reason is given. The central logs of the account are kept.',
+    'remove --destroyed, after the destroy, moves the entry to destroyedMembers {id, name, removedOn, reason, destroyedOn, stateChecked,',
+    'uncheckedReason?}, which the control matrix lists (destroyedAccounts); stdout: {status: "destroyed", accountId, stack, workingDirectory,',
+    'backend: "local"|"s3", stateChecked, destroyedOn, state, stateFileExists, uncheckedBecause, uncheckedReason}. It refuses (exit 1) while',
+    'the state lists a resource, and when the state cannot be checked unless --unchecked-reason is given. The central logs of the account are kept.',
   ],
   async run(values, _positionals, io) {
     const id = accountIdOf(values);
@@ -348,7 +349,7 @@ export const removeCommand: CliCommand = {
           ? `its local state ${done.state} holds no resource.`
           : `its S3 state (${done.state}) lists no resource (terraform state list).`
         : `its state was NOT checked (${done.uncheckedBecause}); recorded for the reason given: ${done.uncheckedReason}`;
-      io.stderr(`account ${id}: destroy recorded; removedMembers entry dropped from ${configFile} and ${done.workingDirectory} deleted; ${checked}\n`);
+      io.stderr(`account ${id}: destroy recorded; its entry moved from removedMembers to destroyedMembers in ${configFile} (destroyedOn ${done.destroyedOn}, stateChecked: ${done.stateChecked}) and ${done.workingDirectory} deleted; ${checked}\n`);
       io.stdout(`${JSON.stringify({ status: 'destroyed', ...done })}\n`);
       return 0;
     }

@@ -1,5 +1,5 @@
 /**
- * Edits of the `members` and `removedMembers` lists of the org config as text splices at the node
+ * Edits of the `members`, `removedMembers` and `destroyedMembers` lists of the org config as text splices at the node
  * ranges the YAML parser reports, so that every other byte of the file (comments, alignment, quoting,
  * flow lists, line endings) stays as its authors wrote it. Only the entry that is added, replaced,
  * moved or removed is (re)written, with the file's own line ending; an entry moved between the lists
@@ -72,8 +72,10 @@ export function renderEntry(entry: MemberEntry, indent: { first: string; rest: s
   const map = doc.contents as YAMLMap;
   (map.get('id', true) as Scalar).type = Scalar.QUOTE_DOUBLE;
   // A date reads back as a date under YAML 1.1 schemas: quoted, as `baseline remove` writes it.
-  const removedOn = map.get('removedOn', true);
-  if (removedOn instanceof Scalar) removedOn.type = Scalar.QUOTE_DOUBLE;
+  for (const key of ['removedOn', 'destroyedOn']) {
+    const date = map.get(key, true);
+    if (date instanceof Scalar) date.type = Scalar.QUOTE_DOUBLE;
+  }
   // Region lists read best on one line, as the example config writes them.
   for (const key of ['regions', 'macieAutoEnabledRegions']) {
     const list = map.get(key, true);
@@ -108,18 +110,26 @@ export function replaceMember(text: string, id: string, entry: MemberEntry): str
 /** The key of the list of removed accounts awaiting the destroy of their stacks. */
 const REMOVED = 'removedMembers';
 
-/** The `removedMembers` list: its key's pair and entries, or null when the file has none (or an empty flow `[]`). */
-function locateRemoved(text: string): { pair: Pair; seq: YAMLSeq | null; items: YAMLMap[] } | null {
+/** The key of the history of accounts whose stacks were destroyed. */
+const DESTROYED = 'destroyedMembers';
+
+/** A top-level list (`removedMembers`, `destroyedMembers`): its key's pair and entries, or null when the file has none (or an empty flow `[]`). */
+function locateList(text: string, key: string): { pair: Pair; seq: YAMLSeq | null; items: YAMLMap[] } | null {
   const doc = parseDocument(text);
   if (!isMap(doc.contents)) return null;
-  const pair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === REMOVED);
+  const pair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === key);
   if (!pair) return null;
   const seq: unknown = pair.value;
   if (isSeq(seq) && seq.flow && seq.items.length === 0) return { pair, seq: null, items: [] };
-  if (!isSeq(seq) || seq.flow || !seq.range) throw new VendingError(`${REMOVED} must be a block sequence ("- id: ...") in the config file`);
+  if (!isSeq(seq) || seq.flow || !seq.range) throw new VendingError(`${key} must be a block sequence ("- id: ...") in the config file`);
   const items = seq.items.filter((item): item is YAMLMap => isMap(item) && Boolean(item.range));
-  if (items.length !== seq.items.length) throw new VendingError(`every entry of ${REMOVED} must be a mapping`);
+  if (items.length !== seq.items.length) throw new VendingError(`every entry of ${key} must be a mapping`);
   return { pair, seq, items };
+}
+
+/** The `removedMembers` list: its key's pair and entries, or null when the file has none (or an empty flow `[]`). */
+function locateRemoved(text: string): { pair: Pair; seq: YAMLSeq | null; items: YAMLMap[] } | null {
+  return locateList(text, REMOVED);
 }
 
 /** An entry's own lines, from its "- " line to the end of its last value's line. */
@@ -166,27 +176,35 @@ function cutEntry(text: string, item: YAMLMap, whole: { pair: Pair; items: YAMLM
   return text.slice(0, lineStart(text, item.range![0])) + text.slice(entryEnd(text, item));
 }
 
-/** Appends an entry's lines to `removedMembers`, creating the list after `members` when the file has none. */
-function appendRemoved(text: string, render: (indent: { first: string; rest: string }) => string): string {
-  const removed = locateRemoved(text);
+/**
+ * Appends an entry's lines to the top-level list `key`, creating the list when the file has none:
+ * after the last entry of the first of `after` that the file has as a block list (`members` last).
+ */
+function appendToList(text: string, key: string, after: readonly string[], render: (indent: { first: string; rest: string }) => string): string {
+  const list = locateList(text, key);
   const eol = lineEnding(text);
-  if (removed && removed.seq) {
-    const last = removed.items[removed.items.length - 1];
+  if (list && list.seq) {
+    const last = list.items[list.items.length - 1];
     const at = entryEnd(text, last);
     const before = at === text.length && !text.endsWith('\n') ? `${text}${eol}` : text.slice(0, at);
     return before + render(indentation(text, last)) + text.slice(at);
   }
-  const { items } = locate(text);
-  const last = items[items.length - 1];
-  const block = `${REMOVED}:${eol}${render(indentation(text, last))}`;
-  if (removed) {
-    // `removedMembers: []`: its line becomes the block list.
-    const start = lineStart(text, (removed.pair.key as Scalar).range![0]);
-    return text.slice(0, start) + block + text.slice(lineEnd(text, (removed.pair.value as YAMLSeq).range![1] - 1));
+  const anchor = after.map((k) => locateList(text, k)).find((l) => l !== null && l.items.length > 0) ?? locate(text);
+  const last = anchor.items[anchor.items.length - 1];
+  const block = `${key}:${eol}${render(indentation(text, last))}`;
+  if (list) {
+    // `<key>: []`: its line becomes the block list.
+    const start = lineStart(text, (list.pair.key as Scalar).range![0]);
+    return text.slice(0, start) + block + text.slice(lineEnd(text, (list.pair.value as YAMLSeq).range![1] - 1));
   }
   const at = entryEnd(text, last);
   const before = at === text.length && !text.endsWith('\n') ? `${text}${eol}` : text.slice(0, at);
   return before + block + text.slice(at);
+}
+
+/** Appends an entry's lines to `removedMembers`, creating the list after `members` when the file has none. */
+function appendRemoved(text: string, render: (indent: { first: string; rest: string }) => string): string {
+  return appendToList(text, REMOVED, [], render);
 }
 
 /**
@@ -210,6 +228,39 @@ export function dropRemoved(text: string, id: string): string {
   const i = removed ? indexOf(removed.items, id) : -1;
   if (!removed || i < 0) throw new VendingError(`account ${id} is not in ${REMOVED}`);
   return cutEntry(text, removed.items[i], removed);
+}
+
+/** What `baseline remove --destroyed` records of the destroy. */
+export interface DestroyRecord {
+  /** UTC date, YYYY-MM-DD. */
+  readonly destroyedOn: string;
+  readonly stateChecked: boolean;
+  /** Why the destroy is recorded unchecked: with `stateChecked: false` only. */
+  readonly uncheckedReason?: string;
+}
+
+/**
+ * Moves the account from `removedMembers` (the list's key too when it was the last) to the end of
+ * `destroyedMembers` (created after `removedMembers`, or `members`, when the file has none), as
+ * `{ id, name, removedOn, reason, destroyedOn, stateChecked, uncheckedReason? }`: the entry is
+ * written anew, in the indentation of the list it joins.
+ */
+export function moveToDestroyed(text: string, id: string, record: DestroyRecord): string {
+  const removed = locateRemoved(text);
+  const i = removed ? indexOf(removed.items, id) : -1;
+  if (!removed || i < 0) throw new VendingError(`account ${id} is not in ${REMOVED}`);
+  const data = removed.items[i].toJSON() as Record<string, unknown>;
+  const entry: MemberEntry = {
+    id,
+    name: String(data.name),
+    removedOn: String(data.removedOn),
+    reason: String(data.reason).trim(),
+    destroyedOn: record.destroyedOn,
+    stateChecked: record.stateChecked,
+    ...(record.uncheckedReason === undefined ? {} : { uncheckedReason: record.uncheckedReason }),
+  } as unknown as MemberEntry;
+  const cut = cutEntry(text, removed.items[i], removed);
+  return appendToList(cut, DESTROYED, [REMOVED], (indent) => renderEntry(entry, indent, lineEnding(text)));
 }
 
 /** Moves the account from `removedMembers` back to the end of `members`, without its `removedOn` and `reason`. */

@@ -8,8 +8,9 @@
  *
  * Removal has two steps: `remove` moves the account's entry to `removedMembers` (its stack is still
  * synthesized, for the pipeline's destroy job, and applied by nothing), and `remove --destroyed`, once
- * the destroy has run, drops the entry and deletes the stack's folder. A vend of a removed account
- * moves it back to `members`.
+ * the destroy has run, moves the entry to `destroyedMembers` (a history: id, name, removal date and
+ * reason, destroy date, whether the state was checked) and deletes the stack's folder. A vend of a
+ * removed account moves it back to `members`; a vend of a destroyed one adds it anew, its history kept.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -24,7 +25,7 @@ import { checkOutdirOwner, OutdirOwnerError, recordOutdirOwner } from '../synth/
 import { membersReaders, removedStacks, synthesizeInProcess } from '../synth/parallel-synth';
 import { labelOf, VendingError, type AccountRequest, type RequestField } from './account-sources';
 import { withConfigLock } from './config-lock';
-import { appendMember, dropRemoved, moveToRemoved, replaceMember, restoreRemoved, type MemberEntry } from './members-yaml';
+import { appendMember, moveToDestroyed, moveToRemoved, replaceMember, restoreRemoved, type MemberEntry } from './members-yaml';
 
 export interface StackLocation {
   readonly accountId: string;
@@ -428,6 +429,8 @@ export interface DestroyedResult {
    * `uncheckedReason`.
    */
   readonly stateChecked: boolean;
+  /** The `destroyedOn` date written to its `destroyedMembers` entry (UTC, YYYY-MM-DD). */
+  readonly destroyedOn: string;
   /** The local state file (relative to the current directory), or the S3 state key. */
   readonly state: string;
   /** Whether the local state file exists; null with S3. */
@@ -509,8 +512,8 @@ function listedResources(folder: string, shownFolder: string): string[] {
 }
 
 /**
- * Records that the pipeline destroyed a removed account's stack: drops its `removedMembers` entry,
- * deletes its folder and rewrites `removed-stacks.json` and `changed-stacks.json`, once the stack's
+ * Records that the pipeline destroyed a removed account's stack: moves its `removedMembers` entry to
+ * `destroyedMembers` (with today's date and whether the state was checked), deletes its folder and rewrites `removed-stacks.json` and `changed-stacks.json`, once the stack's
  * state holds no managed resource (local state: its file; S3 state: `terraform state list`). A state
  * that cannot be checked is refused unless `uncheckedReason` says why the record may go ahead.
  */
@@ -567,7 +570,8 @@ function destroyedLocked(options: DestroyedOptions): DestroyedResult {
       `cannot check that the stack ${stack} was destroyed: ${uncheckedBecause}. Fix that and run this again, or, if you know the destroy ran (the pipeline's destroy job log), record it unchecked with ${commandLine(['baseline', 'remove', '--account-id', id, '--destroyed', '--unchecked-reason', 'WHY', ...hint])}; nothing was changed`,
     );
   }
-  const updated = dropRemoved(text, id);
+  const destroyedOn = todayUtc();
+  const updated = moveToDestroyed(text, id, { destroyedOn, stateChecked: uncheckedBecause === null, ...(uncheckedReason === null ? {} : { uncheckedReason }) });
   const next = validated(updated, configFile, `the destroy of account ${id}'s stack cannot be recorded`);
   writeAtomically(configFile, updated);
   rmSync(folder, { recursive: true, force: true });
@@ -578,6 +582,7 @@ function destroyedLocked(options: DestroyedOptions): DestroyedResult {
     workingDirectory: shown(folder),
     backend: config.state.backend,
     stateChecked: uncheckedBecause === null,
+    destroyedOn,
     state,
     stateFileExists,
     uncheckedBecause,
@@ -591,7 +596,7 @@ function recordOutdir(config: BaselineConfig, outdir: string, configFile: string
   recordOutdirOwner(config, outdir, configFile);
   const removed = removedStacks(config);
   writeRemovedStacks(outdir, removed);
-  // The matrix lists the removed accounts: this one is gone from it.
+  // The matrix lists the removed and destroyed accounts: this one moves from the one list to the other.
   if (existsSync(join(outdir, EVIDENCE_DIR, CONTROL_MATRIX_JSON))) writeControlMatrix(config, outdir, allStackNames(config));
   const file = join(outdir, CHANGED_STACKS_FILE);
   if (!existsSync(file)) return;

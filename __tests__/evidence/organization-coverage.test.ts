@@ -7,7 +7,8 @@
  * the deprecated Status, JoinedMethod and JoinedTimestamp
  * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html).
  * An account taken out of the baseline (`removedMembers`) that is still ACTIVE is no member: the
- * item fails and says when and why it was removed.
+ * item fails and says when and why it was removed; one whose stack was recorded destroyed
+ * (`destroyedMembers`) fails the same, saying when it was destroyed and whether the state was checked.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,6 +75,7 @@ test('a removed account still ACTIVE in the organization fails the item, with it
     activeAccounts: 5,
     notInConfig: [],
     removedButActive: [{ accountId: '555555555555', removedOn: '2026-11-30', reason: 'workloads-dev decommissioned, ticket OPS-42' }],
+    destroyedButActive: [],
     notInOrganization: [],
   });
   expect(orgs.commandCalls(ListAccountsCommand)).toHaveLength(2);
@@ -94,4 +96,40 @@ test('once the removed account is closed (SUSPENDED, PENDING_CLOSURE or CLOSED),
     const item = await coverage(configWithRemoved(), [...LIVE.map((id) => account(id)), account('555555555555', state)]);
     expect({ state, status: item.status, reason: item.reason }).toEqual({ state, status: 'PASS', reason: 'all 4 active accounts of the organization are in the config' });
   }
+});
+
+/** The example config with account 555555555555 removed and its destroy recorded, as `baseline remove --destroyed` writes it. */
+function configWithDestroyed(record: { stateChecked: boolean; uncheckedReason?: string }) {
+  const raw = structuredClone(RAW);
+  raw.members = raw.members.filter((m: { id: string }) => m.id !== '555555555555');
+  raw.destroyedMembers = [
+    { id: '555555555555', name: 'workloads-dev', removedOn: '2026-11-30', reason: 'workloads-dev decommissioned, ticket OPS-42', destroyedOn: '2026-12-01', ...record },
+  ];
+  return parseConfig(raw, 'baseline.config.yaml');
+}
+
+test('a destroyed account still ACTIVE in the organization fails the item, with its dates, reason and whether the state was checked', async () => {
+  const checked = await coverage(configWithDestroyed({ stateChecked: true }), [...LIVE, '555555555555'].map((id) => account(id)));
+  expect(checked.status).toBe('FAIL');
+  expect(checked.reason).toBe(
+    'account 555555555555 was removed from the baseline on 2026-11-30 and destroyed on 2026-12-01 (workloads-dev decommissioned, ticket OPS-42; state checked) but is still an ACTIVE account of the organization: close it or move it out of the organization',
+  );
+  expect(checked.details).toMatchObject({
+    notInConfig: [],
+    removedButActive: [],
+    destroyedButActive: [
+      { accountId: '555555555555', removedOn: '2026-11-30', reason: 'workloads-dev decommissioned, ticket OPS-42', destroyedOn: '2026-12-01', stateChecked: true, uncheckedReason: null },
+    ],
+  });
+
+  orgs.reset();
+  const unchecked = await coverage(configWithDestroyed({ stateChecked: false, uncheckedReason: 'no credentials for the state bucket here' }), [...LIVE, '555555555555'].map((id) => account(id)));
+  expect(unchecked.status).toBe('FAIL');
+  expect(unchecked.reason).toBe(
+    'account 555555555555 was removed from the baseline on 2026-11-30 and destroyed on 2026-12-01 (workloads-dev decommissioned, ticket OPS-42; state not checked: no credentials for the state bucket here) but is still an ACTIVE account of the organization: close it or move it out of the organization',
+  );
+
+  orgs.reset();
+  const closed = await coverage(configWithDestroyed({ stateChecked: true }), [...LIVE.map((id) => account(id)), account('555555555555', 'CLOSED')]);
+  expect(closed.status).toBe('PASS');
 });

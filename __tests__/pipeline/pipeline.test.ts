@@ -25,7 +25,7 @@ import { shards } from '../../pipeline/github-actions';
 import { credentialsScript, GITLAB_INSTALL, ID_TOKEN_VARIABLE, laneOf, TERRAFORM_INSTALL } from '../../pipeline/gitlab';
 import { GITHUB_MATRIX_MAX_JOBS, GITHUB_WORKFLOW_FILE_MAX_BYTES } from '../../pipeline/limits';
 import { DEFAULT_TERRAFORM_VERSION, NODE_MAJOR_VERSION, type PipelineFormat, type PipelineOptions } from '../../pipeline/options';
-import { destroyScript, oneStackScript, stackListScript, trackedOutputCheck } from '../../pipeline/script';
+import { ALLOWED_PROVIDERS, destroyScript, oneStackScript, providersCheck, stackListScript, trackedOutputCheck } from '../../pipeline/script';
 import { CHANGED_STACKS_FILE, MANIFEST_FILE, OWNER_FILE, pipelineStacks, stackBackend, type PipelineStacks } from '../../pipeline/stacks';
 import { OWNER_FILE as SYNTH_OWNER_FILE } from '../../synth/outdir-owner';
 import { CHANGED_STACKS_FILE as SYNTH_CHANGED_STACKS_FILE, MANIFEST_FILE as SYNTH_MANIFEST_FILE } from '../../synth/output-tree';
@@ -234,6 +234,10 @@ describe('the example org (baseline.config.yaml, 5 members)', () => {
     const steps = (atlantisWorkflows(options('atlantis')) as any).baseline.plan.steps;
     expect(steps[0].run).toContain('holds Terraform files the synth did not write');
     steps.shift();
+    // Before init: cdk.tf.json declares only the aws provider (an inline check, not the pull request's bin/).
+    expect(steps[0].run).toBe(providersCheck('"$DIR/cdk.tf.json"', '$PROJECT_NAME'));
+    expect(steps[0].run).not.toContain('bin/baseline');
+    steps.shift();
     expect(steps.slice(0, 2)).toEqual(['init', { plan: { extra_args: ['-lock-timeout=10m'] } }]);
     expect(steps[3].run).toContain('bin/baseline review "$SHOWFILE" --stack "$PROJECT_NAME"');
     expect(doc.projects.filter((p: any) => p.workflow === 'baseline-destroy')).toEqual([]);
@@ -259,19 +263,46 @@ describe('removed members: a destroy job per stack of removedMembers, after mana
   test('GitHub Actions: a destroy matrix job that needs management, planning -destroy and reviewing with --destroy', () => {
     const doc = generated(stacks(), options('github-actions'));
     expectValid('github-actions', doc);
-    const destroy = doc.jobs.destroy;
-    expect(destroy.needs).toEqual(['synth', 'management']);
-    // A human approves each destroy: the environment's required reviewers.
-    expect(destroy.environment).toBe('baseline-destroy');
+    expect(doc.jobs.destroy).toBeUndefined();
+    for (const destroy of [doc.jobs['destroy-plan'], doc.jobs['destroy-apply']]) {
+      expect(destroy.needs).toEqual(['synth', 'management']);
+      expect(destroy.strategy.matrix.include).toEqual(REMOVED.map((id) => ({ stack: `member-${id}`, 'account-id': id })));
+      expect(destroy.env).toMatchObject({ STACK: '${{ matrix.stack }}', ACCOUNT_ID: "${{ matrix['account-id'] }}" });
+      expect(destroy.steps.at(-2).run).toBe('BASELINE_STACKS="$STACK" npm run --silent synth');
+      const run = destroy.steps.at(-1).run as string;
+      expect(run).toContain('plan -destroy');
+      expect(run).toContain('--destroy > "$dir/review.md"');
+      expect(run).toContain('bin/baseline remove --account-id $account --destroyed');
+    }
     expect(doc.jobs.members.environment).toBeUndefined();
-    expect(destroy.strategy.matrix.include).toEqual(REMOVED.map((id) => ({ stack: `member-${id}`, 'account-id': id })));
-    expect(destroy.env).toMatchObject({ STACK: '${{ matrix.stack }}', ACCOUNT_ID: "${{ matrix['account-id'] }}" });
-    expect(destroy.steps.at(-2).run).toBe('BASELINE_STACKS="$STACK" npm run --silent synth');
-    const run = destroy.steps.at(-1).run as string;
-    expect(run).toContain('plan -destroy');
-    expect(run).toContain('--destroy > "$dir/review.md"');
-    expect(run).toContain('bin/baseline remove --account-id $account --destroyed');
     expect(doc.jobs.members.strategy.matrix.include.map((e: any) => e.stack)).not.toContain('member-666666666666');
+  });
+
+  test('GitHub Actions: only the apply branch\'s destroy job references the environment; pull requests plan the destroy with the plan role, in no environment', () => {
+    const doc = generated(stacks(), options('github-actions'));
+    expectValid('github-actions', doc);
+    const apply = "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'";
+    const credentials = (job: any) => job.steps.find((s: any) => s.uses?.startsWith('aws-actions/configure-aws-credentials')).with['role-to-assume'];
+    // A person approves each destroy of the apply branch: the environment's required reviewers. Its OIDC
+    // subject is repo:<org>/<repo>:environment:baseline-destroy (docs/pipeline.md).
+    const destroyApply = doc.jobs['destroy-apply'];
+    expect(destroyApply.if).toBe(`\${{ ${apply} }}`);
+    expect(destroyApply.environment).toBe('baseline-destroy');
+    expect(destroyApply.env.BASELINE_APPLY).toBeUndefined(); // the workflow's: true only on the apply condition
+    expect(credentials(destroyApply)).toBe(`\${{ (${apply}) && vars.BASELINE_ROLE_ARN || vars.BASELINE_PLAN_ROLE_ARN }}`);
+    // Every other run (pull requests, other branches) plans and reviews each destroy, never applies, and
+    // never asks for the approval.
+    const destroyPlan = doc.jobs['destroy-plan'];
+    expect(destroyPlan.if).toBe(`\${{ !(${apply}) }}`);
+    expect(destroyPlan.environment).toBeUndefined();
+    expect(destroyPlan.env).toMatchObject({ BASELINE_APPLY: 'false', TF_VAR_deployment_role_name: PLAN_ROLE });
+    expect(credentials(destroyPlan)).toBe('${{ vars.BASELINE_PLAN_ROLE_ARN }}');
+    expect(destroyPlan.steps.at(-1).name).toBe('Plan the destroy, review');
+    // No other job references an environment.
+    expect(Object.entries(doc.jobs).filter(([, j]: [string, any]) => j.environment !== undefined).map(([k]) => k)).toEqual(['destroy-apply']);
+    // The YAML as written: the `if` of each is a quoted expression GitHub evaluates.
+    const text = stringify(doc);
+    expect(parse(text).jobs['destroy-plan'].if).toBe(destroyPlan.if);
   });
 
   test('GitLab CI: a destroy stage with one job per removed stack, needing management', () => {
@@ -306,10 +337,11 @@ describe('removed members: a destroy job per stack of removedMembers, after mana
     expect(destroy.map((p: any) => [p.name, p.dir, p.execution_order_group])).toEqual(REMOVED.map((id) => [`member-${id}`, `cdktf.out/stacks/member-${id}`, 1]));
     const workflow = (atlantisWorkflows(options('atlantis')) as any)['baseline-destroy'];
     const steps = workflow.plan.steps;
-    expect(steps.slice(1, 2)).toEqual(['init']);
-    expect(steps[2].run).toContain('its state is empty: nothing to destroy');
-    expect(steps[3]).toEqual({ plan: { extra_args: ['-destroy', '-lock-timeout=10m'] } });
-    expect(steps[5].run).toContain('review "$SHOWFILE" --stack "$PROJECT_NAME" --destroy --config "${DIR%$REPO_REL_DIR}"baseline.config.yaml');
+    expect(steps[1].run).toContain("node -e '");
+    expect(steps.slice(2, 3)).toEqual(['init']);
+    expect(steps[3].run).toContain('its state is empty: nothing to destroy');
+    expect(steps[4]).toEqual({ plan: { extra_args: ['-destroy', '-lock-timeout=10m'] } });
+    expect(steps[6].run).toContain('review "$SHOWFILE" --stack "$PROJECT_NAME" --destroy --config "${DIR%$REPO_REL_DIR}"baseline.config.yaml');
     expect(workflow.apply.steps[1].run).toContain('bin/baseline remove --account-id ${PROJECT_NAME#member-} --destroyed');
   });
 });
@@ -403,6 +435,19 @@ describe('helpers', () => {
     expect(missing(reviewCommand.options.map((o) => o.name))).toEqual([]);
     expect(doc).not.toContain('For the README');
     expect(doc).toContain('`NODE_MAJOR_VERSION` of `pipeline/options.ts`');
+  });
+
+  test('docs/pipeline.md gives the destroy environment\'s OIDC subject, its branch restriction, and the providers check', () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs', 'pipeline.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(doc).toContain('`repo:<org>/<repo>:environment:baseline-destroy`');
+    expect(doc).toContain('"repo:acme/soc2-baseline:environment:baseline-destroy"');
+    expect(doc).toContain('"repo:acme/soc2-baseline:ref:refs/heads/main"');
+    expect(doc).toContain('**deployment branches and tags**');
+    expect(doc).toContain('managing-environments-for-deployment#deployment-branches-and-tags');
+    expect(doc).toContain('https://docs.github.com/en/actions/reference/security/oidc');
+    expect(doc).toContain('`destroy-plan`');
+    expect(doc).not.toContain('pull-request destroy plans wait for the approval');
+    expect(doc).toContain(`\`ALLOWED_PROVIDERS\` of \`pipeline/script.ts\` (${ALLOWED_PROVIDERS.map((p) => `\`${p}\``).join(', ')})`);
   });
 
   test('the output file names agree with synth/output-tree.ts and synth/outdir-owner.ts', () => {
@@ -606,6 +651,55 @@ describe('the jobs\' shell, run with a stub terraform and the real bin/baseline 
     }
   }, 60_000);
 
+  test('a cdk.tf.json declaring another provider, or a data source of one (data "external"), is refused before terraform init, naming them', () => {
+    const planted = {
+      terraform: { required_providers: { aws: { source: 'aws', version: '6.25.0' }, external: { source: 'hashicorp/external' } } },
+      provider: { aws: [{ region: 'us-east-1' }], external: [{}] },
+      data: { external: { run: { program: ['sh', '-c', 'env > /tmp/x; echo {}'] } }, aws_vpcs: { all: {} } },
+      resource: { null_resource: { n: {} } },
+    };
+    writeFileSync(stackFile('member-c', 'cdk.tf.json'), JSON.stringify(planted));
+    try {
+      for (const [script, env] of [
+        [oneStackScript({ outdir: 'cdktf.out', lockTimeout: '10m', planRoleName: PLAN_ROLE }), { STACK: 'member-c', BASELINE_APPLY: 'false' }],
+        [destroyScript({ outdir: 'cdktf.out', lockTimeout: '10m', planRoleName: PLAN_ROLE }), { STACK: 'member-c', ACCOUNT_ID: '666666666666', BASELINE_APPLY: 'true' }],
+        [stackListScript({ outdir: 'cdktf.out', lockTimeout: '10m', planRoleName: PLAN_ROLE }), { STACKS: 'member-c', BASELINE_APPLY: 'true' }],
+      ] as const) {
+        rmSync(stackFile('member-c', 'initialized'), { force: true });
+        const r = sh(script, env);
+        expect(r.status).toBe(1);
+        expect(existsSync(stackFile('member-c', 'initialized'))).toBe(false);
+        expect(existsSync(stackFile('member-c', 'applied'))).toBe(false);
+        expect(r.stderr).toContain(
+          'member-c: cdktf.out/stacks/member-c/cdk.tf.json declares what no stack of the baseline does: provider external (required_providers), provider external, resource null_resource, data external - refusing to run terraform',
+        );
+      }
+    } finally {
+      writeFileSync(stackFile('member-c', 'cdk.tf.json'), '{}');
+    }
+  }, 60_000);
+
+  test.each([
+    ['a duplicated key, which JSON.parse would hide', '{"data": {"external": {"x": {"program": ["sh"]}}}, "data": {"aws_vpcs": {"v": {}}}}', 'duplicate key data'],
+    ['the aws provider from another source', '{"terraform": {"required_providers": {"aws": {"source": "evil/aws"}}}}', 'provider aws with source "evil/aws"'],
+    ['a resource of another provider configuration', '{"data": {"aws_vpcs": {"v": {"provider": "external.x"}}}}', 'provider "external.x" of data aws_vpcs.v'],
+    ['a module', '{"module": {"m": {"source": "git::https://example.com/m.git"}}}', 'block module'],
+    ['a provisioner', '{"resource": {"aws_s3_bucket": {"b": {"provisioner": [{"local-exec": {"command": "id"}}]}}}}', 'provisioner of resource aws_s3_bucket.b'],
+    ['blocks as an array', '{"terraform": [{"required_providers": {"external": {}}}], "data": [{"external": {}}]}', 'terraform is not an object, data is not an object'],
+    ['not JSON', '{"data": ', 'not JSON'],
+  ])('a cdk.tf.json with %s is refused before terraform init', (_what, text, named) => {
+    writeFileSync(stackFile('member-c', 'cdk.tf.json'), text);
+    try {
+      rmSync(stackFile('member-c', 'initialized'), { force: true });
+      const r = sh(oneStackScript({ outdir: 'cdktf.out', lockTimeout: '10m', planRoleName: PLAN_ROLE }), { STACK: 'member-c', BASELINE_APPLY: 'false' });
+      expect(r.status).toBe(1);
+      expect(existsSync(stackFile('member-c', 'initialized'))).toBe(false);
+      expect(r.stderr).toContain(named);
+    } finally {
+      writeFileSync(stackFile('member-c', 'cdk.tf.json'), '{}');
+    }
+  }, 60_000);
+
   test('runs that only plan assume deployment.planRoleName (TF_VAR_deployment_role_name); runs that apply unset it', () => {
     const script = oneStackScript({ outdir: 'cdktf.out', lockTimeout: '10m', planRoleName: PLAN_ROLE });
     expect(sh(script, { STACK: 'member-a', BASELINE_APPLY: 'false' }).status).toBe(0);
@@ -721,7 +815,7 @@ describe('bin/baseline pipeline, on temporary copies of the config', () => {
     writeFileSync(join(repo, 'baseline.config.yaml'), stringify({ ...withRemovedRaw(), state: S3_STATE }));
     const gh = run(['--format', 'github-actions', '--out', 'ci/gh.yml']);
     expect(gh.stderr).toContain('wrote ci/gh.yml (github-actions, 8 stack(s) of baseline.config.yaml, 2 to destroy)');
-    expect(parse(read('ci/gh.yml')).jobs.destroy.strategy.matrix.include.map((e: any) => e.stack)).toEqual(REMOVED.map((id) => `member-${id}`));
+    expect(parse(read('ci/gh.yml')).jobs['destroy-apply'].strategy.matrix.include.map((e: any) => e.stack)).toEqual(REMOVED.map((id) => `member-${id}`));
     expect(read('ci/gh.yml')).toContain('# 2 removed member stack(s) to destroy (removedMembers): member-666666666666, member-777777777777.');
     const gl = parse(run(['--format', 'gitlab']).stdout);
     expect(Object.keys(gl).filter((k) => k.startsWith('destroy-'))).toEqual(REMOVED.map((id) => `destroy-member-${id}`));
@@ -819,7 +913,8 @@ describe('bin/baseline pipeline, on temporary copies of the config', () => {
     const ghDoc = parse(gh.stdout);
     expectValid('github-actions', ghDoc);
     expect(ghDoc.env.BASELINE_APPLY).toBe('false');
-    expect(ghDoc.jobs.destroy).toBeUndefined();
+    expect(ghDoc.jobs['destroy-plan']).toBeUndefined();
+    expect(ghDoc.jobs['destroy-apply']).toBeUndefined();
     expect(JSON.stringify(ghDoc)).not.toContain('BASELINE_ROLE_ARN');
     const gl = parse(run(['--format', 'gitlab']).stdout);
     expect(Object.keys(gl).filter((k) => k.startsWith('destroy-'))).toEqual([]);
@@ -925,5 +1020,50 @@ describe('install and hook scripts, run in sh with stubs', () => {
     const r = go();
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('member-666666666666: "$DIR" holds Terraform files the synth did not write: provider_override.tf -'.replace('"$DIR"', project));
+  });
+});
+
+describe('the providers check passes honest stacks: a real synth of the example declares only ALLOWED_PROVIDERS', () => {
+  let out: string;
+  const STACKS = ['management', 'member-444444444444'];
+  beforeAll(async () => {
+    out = mkdtempSync(join(dir, 'real-synth-'));
+    await synthesize(exampleConfig(), { outdir: join(out, 'cdktf.out'), workers: 1, stacks: STACKS });
+  }, 180_000);
+
+  test('each synthesized stack requires and configures only aws, and every resource and data type is aws_', () => {
+    for (const stack of STACKS) {
+      const json = JSON.parse(readFileSync(join(out, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+      expect(Object.keys(json.terraform.required_providers)).toEqual([...ALLOWED_PROVIDERS]);
+      expect(Object.keys(json.provider)).toEqual([...ALLOWED_PROVIDERS]);
+      const types = [...Object.keys(json.resource ?? {}), ...Object.keys(json.data ?? {})];
+      expect(types.length).toBeGreaterThan(0);
+      expect(types.filter((t) => !t.startsWith('aws_'))).toEqual([]);
+    }
+  });
+
+  test('the stack script reaches terraform init on a synthesized stack; the Atlantis step passes it and refuses an external data source', () => {
+    const bin = join(out, 'stub-bin');
+    mkdirSync(bin, { recursive: true });
+    // `init` leaves a mark, then `plan` fails: the check passed when init ran.
+    writeFileSync(join(bin, 'terraform'), '#!/bin/sh\ndir="${1#-chdir=}"\ncase "$2" in\n  init) touch "$dir/initialized" ;;\n  *) exit 7 ;;\nesac\n', { mode: 0o755 });
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+    for (const stack of STACKS) {
+      const r = spawnSync('sh', ['-c', oneStackScript({ outdir: 'cdktf.out', lockTimeout: '10m', planRoleName: PLAN_ROLE })], { cwd: out, encoding: 'utf8', env: { ...env, STACK: stack } });
+      expect(r.stderr).not.toContain('declares what no stack');
+      expect(r.status).toBe(7);
+      expect(existsSync(join(out, 'cdktf.out', 'stacks', stack, 'initialized'))).toBe(true);
+    }
+    const step = (atlantisWorkflows(options('atlantis')) as any).baseline.plan.steps[1].run as string;
+    expect(step).toBe(providersCheck('"$DIR/cdk.tf.json"', '$PROJECT_NAME'));
+    const project = join(out, 'cdktf.out', 'stacks', 'member-444444444444');
+    const go = () => spawnSync('sh', ['-c', step], { encoding: 'utf8', env: { PATH: process.env.PATH!, DIR: project, PROJECT_NAME: 'member-444444444444' } });
+    expect(go().status).toBe(0);
+    const json = JSON.parse(readFileSync(join(project, 'cdk.tf.json'), 'utf8'));
+    json.data = { ...json.data, external: { env: { program: ['sh', '-c', 'env'] } } };
+    writeFileSync(join(project, 'cdk.tf.json'), JSON.stringify(json, null, 2));
+    const r = go();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`member-444444444444: ${project}/cdk.tf.json declares what no stack of the baseline does: data external - refusing to run terraform`);
   });
 });

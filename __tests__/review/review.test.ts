@@ -70,6 +70,31 @@ const WEAKENINGS: Record<string, string[]> = {
   'deny-statement-removed': ['bucket-policy-deny-removed'],
   'cis-metric-filter-pattern-changed': ['cis-metric-filter-changed'],
   'cis-alarm-threshold-changed': ['cis-alarm-changed'],
+  'alert-rule-disabled': ['alert-rule-changed'],
+  'alert-route-deleted': ['alert-route-removed'],
+  'alert-subscription-filtered': ['alert-subscription-filtered'],
+  'alert-route-policy-deleted': ['alert-route-policy-removed'],
+  'guardduty-auto-enable-narrowed': ['guardduty-auto-enable-narrowed'],
+  'guardduty-feature-disabled': ['guardduty-feature-disabled'],
+  'guardduty-publishing-slowed': ['guardduty-publishing-slowed'],
+  'config-rule-deleted': ['config-rule-destroyed'],
+  'config-aggregator-deleted': ['config-aggregator-destroyed'],
+  'bucket-encryption-weakened': ['bucket-encryption-weakened'],
+  'bucket-access-logging-deleted': ['bucket-access-logging-removed'],
+  'security-hub-organization-narrowed': ['security-hub-organization-narrowed'],
+  'security-hub-policy-narrowed': ['security-hub-policy-narrowed'],
+  'security-delegation-removed': ['security-delegation-removed'],
+  'macie-job-deleted': ['macie-job-destroyed'],
+  // The red team's plan (real addresses of the synthesized stacks) that the guard used to pass.
+  'red-team-alerting-weakened': [
+    'alert-rule-changed',
+    'alert-route-removed',
+    'guardduty-auto-enable-narrowed',
+    'guardduty-feature-disabled',
+    'bucket-encryption-weakened',
+    'config-rule-destroyed',
+    'security-hub-organization-narrowed',
+  ],
 };
 
 describe('the SOC 2 guard', () => {
@@ -138,12 +163,85 @@ describe('the SOC 2 guard', () => {
   });
 
   test('updates that strengthen controls pass, and deleting a resource no rule protects passes', async () => {
-    expect(findWeakenings(readPlan(plan('updates-that-strengthen')))).toEqual([]);
+    // The fixture's one deletion is the CIS alarms' alert topic: a link of the alert route, now refused.
+    expect(findWeakenings(readPlan(plan('updates-that-strengthen'))).map((f) => [f.rule.id, f.address])).toEqual([['alert-route-removed', 'aws_sns_topic.cis-alarms_alerts_topic_9F2C4E11']]);
     expect(findWeakenings(readPlan(plan('bucket-policy-rewritten')))).toEqual([]);
-    const { code, stdout } = await run([plan('updates-that-strengthen'), plan('bucket-policy-rewritten')]);
+    expect(findWeakenings(readPlan(plan('unprotected-resource-deleted')))).toEqual([]);
+    const { code, stdout } = await run([plan('updates-that-strengthen'), plan('bucket-policy-rewritten'), plan('unprotected-resource-deleted')], {
+      allow: ['aws_sns_topic.cis-alarms_alerts_topic_9F2C4E11=CHG-7 topic moved'],
+    });
     expect(code).toBe(0);
-    expect(stdout).toContain('## Terraform plan review: 2 stacks, no change weakens a control');
+    expect(stdout).toContain('## Terraform plan review: 3 stacks, no change weakens a control');
     expect(stdout).toContain('**0 to create, 3 to update, 0 to replace, 1 to delete**');
+  });
+
+  test('alerting, detection and encryption changes that keep their control pass (the healthy case of each new rule)', async () => {
+    expect(findWeakenings(readPlan(plan('alerting-detection-kept'))).map((f) => `${f.rule.id} ${f.address}: ${f.detail}`)).toEqual([]);
+    const { code, stderr } = await run([plan('alerting-detection-kept')]);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+  });
+
+  test('the red team\'s plan fails, each weakening named, and passes only with every address allowed', async () => {
+    const findings = findWeakenings(readPlan(plan('red-team-alerting-weakened')));
+    expect(findings.map((f) => `${f.rule.id}: ${f.detail}`)).toEqual(
+      expect.arrayContaining([
+        'alert-rule-changed: state: "ENABLED" → "DISABLED"',
+        'alert-route-removed: this link of the alert route is deleted: alarms and findings stop reaching the people subscribed to the alert topic (a new subscription waits for confirmation)',
+        'guardduty-auto-enable-narrowed: auto_enable_organization_members: "ALL" → "NONE"',
+        'guardduty-feature-disabled: status: "ENABLED" → "DISABLED"',
+        'bucket-encryption-weakened: sse_algorithm: "aws:kms" → "AES256"',
+        'bucket-encryption-weakened: kms_master_key_id: "arn:aws:kms:us-east-1:222222222222:key/x" → unset',
+        'config-rule-destroyed: the Config rule is deleted: what it checks is no longer evaluated, and its compliance history is lost',
+        'security-hub-organization-narrowed: the organization configuration is deleted: central configuration of the member accounts ends',
+      ]),
+    );
+    expect(findings.find((f) => f.rule.id === 'config-rule-destroyed')!.controls.map((c) => c.id)).toEqual(['config-rule.access-keys-rotated']);
+    const addresses = [...new Set(findings.map((f) => f.address))];
+    expect((await run([plan('red-team-alerting-weakened')], { allow: addresses.slice(1).map((a) => `${a}=CHG-9`) })).code).toBe(1);
+    const allowed = await run([plan('red-team-alerting-weakened')], { allow: addresses.map((a) => `${a}=CHG-9 reviewed`) });
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain(`(${findings.length} reviewed exceptions)`);
+  });
+
+  test('the new rules say what weakens', () => {
+    const details = (name: string) => findWeakenings(readPlan(plan(name))).map((f) => f.detail);
+    expect(details('alert-rule-disabled')).toEqual([
+      'state: "ENABLED" → "DISABLED"',
+      expect.stringMatching(/^event_pattern: /),
+      'arn: "arn:aws:sns:us-east-1:333333333333:acme-soc2-security-findings" → "arn:aws:sns:us-east-1:333333333333:somewhere-else"',
+      'dead_letter_config: [{"arn":"arn:aws:sqs:us-east-1:333333333333:acme-soc2-central-dlq"}] → unset',
+    ]);
+    expect(details('alert-subscription-filtered')).toEqual([
+      'filter_policy: "" → "{\\"severity\\": [\\"LOW\\"]}"',
+      'raw_message_delivery: false → true',
+      'endpoint: "security-lead@example.com" → "nobody@example.net"',
+    ]);
+    expect(details('guardduty-auto-enable-narrowed')).toEqual([
+      'auto_enable_organization_members: "ALL" → "NEW"',
+      'additional_configuration "ECS_FARGATE_AGENT_MANAGEMENT".auto_enable: "ALL" → "NONE"',
+      'the organization feature "S3_DATA_EVENTS" is deleted: member accounts are no longer auto-enabled (auto_enable "ALL")',
+    ]);
+    expect(details('guardduty-feature-disabled')).toEqual(['status: "ENABLED" → "DISABLED"', 'additional_configuration "EKS_ADDON_MANAGEMENT".status: "ENABLED" → "DISABLED"']);
+    expect(details('guardduty-publishing-slowed')).toEqual(['finding_publishing_frequency: "FIFTEEN_MINUTES" → "SIX_HOURS"']);
+    expect(details('bucket-encryption-weakened')).toEqual([
+      'sse_algorithm: "aws:kms" → "AES256"',
+      'kms_master_key_id: "arn:aws:kms:us-east-1:222222222222:key/1111aaaa-2222-bbbb-3333-cccc4444dddd" → unset',
+      'bucket_key_enabled: true → false',
+      'kms_master_key_id: "arn:aws:kms:us-east-1:222222222222:key/1111aaaa-2222-bbbb-3333-cccc4444dddd" → unset',
+    ]);
+    expect(details('bucket-access-logging-deleted')).toEqual([
+      'the access logging configuration is deleted: access to the log bucket is no longer logged',
+      'target_bucket: "acme-soc2-access-logs-222222222222" → "someone-elses-bucket"',
+    ]);
+    expect(details('security-hub-organization-narrowed')).toEqual(['organization_configuration.configuration_type: "CENTRAL" → "LOCAL"', 'specified_regions: "us-west-2" no longer linked']);
+    expect(details('security-hub-policy-narrowed')).toEqual([
+      'configuration_policy.enabled_standard_arns: "arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/3.0.0" dropped',
+      'security_controls_configuration.disabled_control_identifiers: "CloudTrail.1" added',
+    ]);
+    const config = findWeakenings(readPlan(plan('config-rule-deleted')));
+    expect(config.map((f) => f.controls.map((c) => c.id))).toEqual([['config-rule.access-keys-rotated'], ['config-rule.additional-rules']]);
+    expect(findWeakenings(readPlan(plan('security-delegation-removed'))).map((f) => f.controls.map((c) => c.id))).toEqual([['guardduty.organization'], ['config.aggregator']]);
   });
 
   test('a value known only after apply cannot prove a control stays on: flagged', () => {
@@ -411,6 +509,55 @@ describe('baseline review --destroy: the destroy plan of a removed member, and n
     const other = variant('macie', (t) => t.replace('"account_id": "666666666666"', '"account_id": "444444444444"'));
     const r = review([other, '--stack', 'member-666666666666', '--destroy', '--config', 'org.yaml']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('aws_macie2_member.macie-membership_member-us-east-1_5D2B0C11 is in account 444444444444 (account_id), not 666666666666');
+    expect(r.stderr).toContain('aws_macie2_member.macie-membership_member-us-east-1_5D2B0C11 is deleted from the audit account 333333333333 but concerns account(s) 444444444444, not only 666666666666');
+  }, 60_000);
+
+  // A second review found these passing: deletions in the audit account under the aws.audit provider
+  // other than the removed member's Macie resources, a resource of a non-AWS provider, and a Macie
+  // membership only in the state (no provider_config_key) being checked as the default provider's.
+  function withChange(name: string, change: Record<string, unknown>, configured?: string): string {
+    const doc = JSON.parse(readFileSync(destroyPlan, 'utf8'));
+    doc.resource_changes.push(change);
+    if (configured) doc.configuration.root_module.resources.push({ address: change.address, mode: 'managed', type: change.type, name: 'x', provider_config_key: configured });
+    const file = join(dir, `${name}.json`);
+    writeFileSync(file, JSON.stringify(doc));
+    return file;
+  }
+  const deleted = (address: string, type: string, before: Record<string, unknown>) => ({
+    address, mode: 'managed', type, name: 'x', provider_name: 'registry.terraform.io/hashicorp/aws',
+    change: { actions: ['delete'], before, after: null, after_unknown: {} },
+  });
+
+  test('in the audit account only the removed member\'s Macie resources may be deleted', () => {
+    const detector = withChange('audit-detector', deleted('aws_guardduty_detector.x', 'aws_guardduty_detector', { arn: 'arn:aws:guardduty:us-east-1:333333333333:detector/abc', id: 'abc' }), 'aws.audit');
+    const r1 = review([detector, '--stack', 'member-666666666666', '--destroy', '--config', 'org.yaml']);
+    expect(r1.status).toBe(1);
+    expect(r1.stderr).toContain('aws_guardduty_detector.x is deleted from the audit account 333333333333 but is not a resource a member stack has there');
+    // A bucket policy has no ARN and no account id: under the audit provider it is refused all the same.
+    const policy = withChange('audit-policy', deleted('aws_s3_bucket_policy.x', 'aws_s3_bucket_policy', { bucket: 'audit-bucket', id: 'audit-bucket' }), 'aws.audit');
+    expect(review([policy, '--stack', 'member-666666666666', '--destroy', '--config', 'org.yaml']).status).toBe(1);
+    // A Macie job in the audit account that scans another member's buckets.
+    const job = withChange('audit-job', deleted('aws_macie2_classification_job.x', 'aws_macie2_classification_job', {
+      arn: 'arn:aws:macie2:us-east-1:333333333333:classification-job/j', s3_job_definition: [{ bucket_definitions: [{ account_id: '444444444444', buckets: ['b'] }] }],
+    }), 'aws.audit');
+    const r3 = review([job, '--stack', 'member-666666666666', '--destroy', '--config', 'org.yaml']);
+    expect(r3.status).toBe(1);
+    expect(r3.stderr).toContain('concerns account(s) 444444444444');
+  }, 60_000);
+
+  test('a resource that is not an AWS resource is refused', () => {
+    const data = withChange('terraform-data', { ...deleted('terraform_data.x', 'terraform_data', { id: 'x' }), provider_name: 'terraform.io/builtin/terraform' });
+    const r = review([data, '--stack', 'member-666666666666', '--destroy', '--config', 'org.yaml']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('terraform_data.x is a terraform_data, not an AWS resource a member stack has');
+  }, 60_000);
+
+  test('the removed member\'s Macie membership only in the state (construct renamed since) passes; another member\'s is refused', () => {
+    const before = { account_id: '666666666666', arn: 'arn:aws:macie2:us-east-1:333333333333:member/666666666666', id: '666666666666' };
+    const orphan = withChange('orphan-macie', deleted('aws_macie2_member.renamed', 'aws_macie2_member', before));
+    const ok = review([orphan, '--stack', 'member-666666666666', '--destroy', '--config', 'org.yaml']);
+    expect({ status: ok.status, stderr: ok.stderr }).toEqual({ status: 0, stderr: '' });
+    const foreign = withChange('orphan-macie-other', deleted('aws_macie2_member.renamed', 'aws_macie2_member', { ...before, account_id: '444444444444' }));
+    expect(review([foreign, '--stack', 'member-666666666666', '--destroy', '--config', 'org.yaml']).status).toBe(1);
   }, 60_000);
 });

@@ -1,9 +1,9 @@
 /**
- * Moving entries between `members` and `removedMembers` as text (vending/members-yaml.ts): every other
+ * Moving entries between `members`, `removedMembers` and `destroyedMembers` as text (vending/members-yaml.ts): every other
  * byte of the file stays; an entry keeps its own lines where the lists are indented alike.
  */
 import { parse } from 'yaml';
-import { dropRemoved, moveToRemoved, restoreRemoved } from '../../vending/members-yaml';
+import { dropRemoved, moveToDestroyed, moveToRemoved, restoreRemoved } from '../../vending/members-yaml';
 
 const CONFIG = [
   '# the org',
@@ -82,4 +82,63 @@ test('an unknown account is named', () => {
   expect(() => moveToRemoved(CONFIG, '999999999999', '2026-12-01', 'left the company')).toThrow('account 999999999999 is not in members');
   expect(() => dropRemoved(CONFIG, '999999999999')).toThrow('account 999999999999 is not in removedMembers');
   expect(() => restoreRemoved(CONFIG, '999999999999')).toThrow('account 999999999999 is not in removedMembers');
+});
+
+describe('moveToDestroyed', () => {
+  const removed = moveToRemoved(CONFIG, '222222222222', '2026-12-01', 'left the company');
+
+  test('the last removed entry moves to a new destroyedMembers list after members, as the history fields; the removedMembers key goes', () => {
+    const moved = moveToDestroyed(removed, '222222222222', { destroyedOn: '2026-12-02', stateChecked: true });
+    expect(moved).toBe(
+      [
+        '# the org',
+        'members:',
+        '  - id: "111111111111"',
+        '    name: a',
+        'destroyedMembers:',
+        '  - id: "222222222222"',
+        '    name: b',
+        '    removedOn: "2026-12-01"',
+        '    reason: left the company',
+        '    destroyedOn: "2026-12-02"',
+        '    stateChecked: true',
+        '',
+        'tags:',
+        '  k: v',
+        '',
+      ].join('\n'),
+    );
+    expect(parse(moved).removedMembers).toBeUndefined();
+  });
+
+  test('an unchecked destroy keeps its reason; a second destroy appends; removedMembers left with entries stays before destroyedMembers', () => {
+    const both = moveToRemoved(removed, '111111111111', '2026-12-01', 'left the company too');
+    const first = moveToDestroyed(both, '222222222222', { destroyedOn: '2026-12-02', stateChecked: false, uncheckedReason: 'no credentials: "state" bucket' });
+    expect(first.indexOf('removedMembers:')).toBeLessThan(first.indexOf('destroyedMembers:'));
+    expect(parse(first).removedMembers.map((m: { id: string }) => m.id)).toEqual(['111111111111']);
+    expect(parse(first).destroyedMembers).toEqual([
+      { id: '222222222222', name: 'b', removedOn: '2026-12-01', reason: 'left the company', destroyedOn: '2026-12-02', stateChecked: false, uncheckedReason: 'no credentials: "state" bucket' },
+    ]);
+    const second = moveToDestroyed(first, '111111111111', { destroyedOn: '2026-12-03', stateChecked: true });
+    expect(parse(second).removedMembers).toBeUndefined();
+    expect(parse(second).destroyedMembers.map((m: { id: string; destroyedOn: string }) => [m.id, m.destroyedOn])).toEqual([
+      ['222222222222', '2026-12-02'],
+      ['111111111111', '2026-12-03'],
+    ]);
+    // Every other byte stays.
+    expect(second.startsWith('# the org\nmembers:\n')).toBe(true);
+    expect(second.endsWith('\ntags:\n  k: v\n')).toBe(true);
+  });
+
+  test('an empty flow list `destroyedMembers: []` becomes the block list; CRLF files stay CRLF', () => {
+    const text = removed.replace('tags:\n  k: v\n', 'destroyedMembers: []\ntags:\n  k: v\n').replace(/\n/g, '\r\n');
+    const moved = moveToDestroyed(text, '222222222222', { destroyedOn: '2026-12-02', stateChecked: true });
+    expect(moved).not.toMatch(/[^\r]\n/);
+    expect(moved).toContain('destroyedMembers:\r\n  - id: "222222222222"\r\n');
+    expect(parse(moved).destroyedMembers).toHaveLength(1);
+  });
+
+  test('an account not in removedMembers is named', () => {
+    expect(() => moveToDestroyed(CONFIG, '222222222222', { destroyedOn: '2026-12-02', stateChecked: true })).toThrow('account 222222222222 is not in removedMembers');
+  });
 });

@@ -3,7 +3,9 @@
  * points (`bin/baseline`, `main.ts`), on a temp copy of the example config and a temp output folder.
  * `remove` moves the account to `removedMembers`; every synth after it (full, selective, from another
  * config file of the same organization) keeps its folder and lists it in removed-stacks.json; only
- * `remove --destroyed` deletes it, and with local state only once the state holds no resource.
+ * `remove --destroyed` deletes it, and with local state only once the state holds no resource. The
+ * destroy leaves a durable record: the entry moves to `destroyedMembers` (checked or not, and why),
+ * which the control matrix lists.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -113,6 +115,7 @@ describe('a removed account keeps its stack until the destroy is recorded', () =
       workingDirectory: 'out/stacks/member-666666666666',
       backend: 'local',
       stateChecked: false,
+      destroyedOn: TODAY(),
       state: 'out/state/terraform.member-666666666666.tfstate',
       stateFileExists: false,
       uncheckedBecause: expect.stringMatching(/^there is no local state file out\/state\/terraform\.member-666666666666\.tfstate:/),
@@ -124,10 +127,40 @@ describe('a removed account keeps its stack until the destroy is recorded', () =
     expect(removedStacks()).toEqual([]);
     expect(readJson('changed-stacks.json').removed).toEqual([]);
     expect(parse(text()).removedMembers).toBeUndefined();
+    // The destroy is on record, flagged as not checked, with the operator's reason.
+    expect(parse(text()).destroyedMembers).toEqual([
+      { id: '666666666666', name: 'payments', removedOn: TODAY(), reason: REASON, destroyedOn: TODAY(), stateChecked: false, uncheckedReason: 'vended and removed in a test, never applied' },
+    ]);
     expect(readJson('evidence/control-matrix.json').removedAccounts).toEqual([]);
-    expect(readFileSync(join(dir, 'out', 'evidence', 'control-matrix.md'), 'utf8')).toContain('## Accounts removed from the baseline\n\nNone: every account of the config keeps the baseline.\n');
-    // The next synth has nothing to keep.
+    expect(readJson('evidence/control-matrix.json').destroyedAccounts).toEqual([
+      {
+        accountId: '666666666666',
+        name: 'payments',
+        removedOn: TODAY(),
+        reason: REASON,
+        destroyedOn: TODAY(),
+        stateChecked: false,
+        uncheckedReason: 'vended and removed in a test, never applied',
+        status: 'destroy not verified: vended and removed in a test, never applied',
+        configPath: 'destroyedMembers[0]',
+      },
+    ]);
+    const markdown = readFileSync(join(dir, 'out', 'evidence', 'control-matrix.md'), 'utf8');
+    expect(markdown).toContain('## Accounts removed from the baseline\n\nNone: every account of the config keeps the baseline.\n');
+    expect(markdown).toContain(
+      `| \`666666666666\` | payments | ${TODAY()} | ${REASON} | ${TODAY()} | **destroy not verified: vended and removed in a test, never applied** | \`destroyedMembers[0]\` |\n`,
+    );
+    // The next synth has nothing to keep, and no stack for the destroyed account; the matrix still lists it.
     expect(synth().stderr).toBe('');
+    expect(existsSync(join(dir, 'out', 'stacks', 'member-666666666666'))).toBe(false);
+    expect(readJson('evidence/control-matrix.json').destroyedAccounts.map((d: { accountId: string }) => d.accountId)).toEqual(['666666666666']);
+
+    // Vended again, the account is a member once more; its history stays.
+    const revend = baseline(['vend', '--account-id', '666666666666', '--name', 'payments', '--email', 'aws-payments@example.com', '--ou', 'Workloads']);
+    expect(revend.status).toBe(0);
+    expect(JSON.parse(revend.stdout).status).toBe('added');
+    expect(parse(text()).members.map((m: { id: string }) => m.id)).toContain('666666666666');
+    expect(parse(text()).destroyedMembers).toHaveLength(1);
   }, 300_000);
 
   test('a reason edited by hand reaches the control matrix at the next synth, though no stack changes', () => {
@@ -158,10 +191,14 @@ describe('a removed account keeps its stack until the destroy is recorded', () =
     writeFileSync(stateFile, JSON.stringify({ version: 4, resources: [{ mode: 'data', type: 'aws_caller_identity', name: 'current', instances: [{}] }] }));
     const recorded = baseline(['remove', '--account-id', '555555555555', '--destroyed', '--yes']);
     expect(recorded.status).toBe(0);
-    expect(JSON.parse(recorded.stdout)).toMatchObject({ status: 'destroyed', backend: 'local', stateChecked: true, stateFileExists: true, uncheckedBecause: null, uncheckedReason: null });
+    expect(JSON.parse(recorded.stdout)).toMatchObject({ status: 'destroyed', backend: 'local', stateChecked: true, destroyedOn: TODAY(), stateFileExists: true, uncheckedBecause: null, uncheckedReason: null });
     expect(recorded.stderr).toContain('holds no resource');
-    // Remove then --destroyed gives back the file as it was, but for the account.
-    expect(text()).toBe(ORIGINAL.slice(0, ORIGINAL.indexOf('  - id: "555555555555"')));
+    expect(recorded.stderr).toContain(`its entry moved from removedMembers to destroyedMembers in org.yaml (destroyedOn ${TODAY()}, stateChecked: true)`);
+    // Remove then --destroyed gives back the file as it was, but for the account, whose record ends it.
+    expect(text()).toBe(
+      ORIGINAL.slice(0, ORIGINAL.indexOf('  - id: "555555555555"')) +
+        `destroyedMembers:\n  - id: "555555555555"\n    name: workloads-dev\n    removedOn: "${TODAY()}"\n    reason: "${REASON}"\n    destroyedOn: "${TODAY()}"\n    stateChecked: true\n`,
+    );
     expect(existsSync(join(dir, 'out', 'stacks', STACK))).toBe(false);
   });
 
@@ -262,6 +299,7 @@ describe('remove --destroyed with S3 state checks the state with terraform (a st
       workingDirectory: `out/stacks/${STACK}`,
       backend: 's3',
       stateChecked: true,
+      destroyedOn: TODAY(),
       state: `soc2-baseline/${STACK}.tfstate`,
       stateFileExists: null,
       uncheckedBecause: null,
@@ -270,6 +308,9 @@ describe('remove --destroyed with S3 state checks the state with terraform (a st
     expect(r.stderr).toContain(`its S3 state (soc2-baseline/${STACK}.tfstate) lists no resource (terraform state list).`);
     expect(existsSync(folder())).toBe(false);
     expect(parse(text()).removedMembers).toBeUndefined();
+    expect(parse(text()).destroyedMembers).toEqual([
+      { id: '555555555555', name: 'workloads-dev', removedOn: TODAY(), reason: REASON, destroyedOn: TODAY(), stateChecked: true },
+    ]);
   });
 
   test('data sources only (in modules too) are no resources left', () => {
@@ -332,6 +373,17 @@ describe('remove --destroyed with S3 state checks the state with terraform (a st
     });
     expect(recorded.stderr).toContain('its state was NOT checked (terraform -chdir=out/stacks/member-555555555555 init -input=false failed (exit 1)');
     expect(recorded.stderr).toContain('recorded for the reason given: destroy job 4711 ran; plan role cannot read state here');
+    expect(parse(text()).destroyedMembers).toEqual([
+      {
+        id: '555555555555',
+        name: 'workloads-dev',
+        removedOn: TODAY(),
+        reason: REASON,
+        destroyedOn: TODAY(),
+        stateChecked: false,
+        uncheckedReason: 'destroy job 4711 ran; plan role cannot read state here',
+      },
+    ]);
     expect(existsSync(folder())).toBe(false);
     expect(dirname(folder())).toBe(join(realpathSync(dir), 'out', 'stacks'));
   });

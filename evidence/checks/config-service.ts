@@ -326,14 +326,23 @@ export function organizationCoverageTasks(ctx: CollectContext): Task[] {
         // An account `baseline remove` took out is no member: while it is still ACTIVE in the organization
         // it is an ungoverned account all the same, and the item says when and why it was taken out.
         const removed = new Map(config.removedMembers.map((m) => [m.id, m]));
+        // An account whose stack `baseline remove --destroyed` recorded as destroyed (its latest entry)
+        // that is still ACTIVE is ungoverned too: the item says when it was removed and destroyed, why,
+        // and whether the destroy was checked.
+        const destroyed = new Map(config.destroyedMembers.map((m) => [m.id, m]));
         const outside = active.filter((id) => !members.has(id)).sort();
-        const missing = outside.filter((id) => !removed.has(id));
+        const missing = outside.filter((id) => !removed.has(id) && !destroyed.has(id));
         const removedButActive = outside.filter((id) => removed.has(id)).map((id) => removed.get(id)!);
+        const destroyedButActive = outside.filter((id) => !removed.has(id) && destroyed.has(id)).map((id) => destroyed.get(id)!);
         const gone = [...members].filter((id) => !active.includes(id)).sort();
         const problems = [
           ...(missing.length ? [`${missing.length} active account(s) of the organization are not in the config, so have no member baseline (no recorder, flow logs, alarms): ${missing.join(', ')}`] : []),
           ...removedButActive.map(
             (m) => `account ${m.id} was removed from the baseline on ${m.removedOn} (${m.reason}) but is still an ACTIVE account of the organization: close it or move it out of the organization`,
+          ),
+          ...destroyedButActive.map(
+            (m) =>
+              `account ${m.id} was removed from the baseline on ${m.removedOn} and destroyed on ${m.destroyedOn} (${m.reason}; state ${m.stateChecked ? 'checked' : `not checked: ${m.uncheckedReason ?? 'no reason recorded'}`}) but is still an ACTIVE account of the organization: close it or move it out of the organization`,
           ),
           ...(gone.length ? [`${gone.length} account(s) of the config are not active accounts of the organization: ${gone.join(', ')}`] : []),
         ];
@@ -348,6 +357,14 @@ export function organizationCoverageTasks(ctx: CollectContext): Task[] {
             activeAccounts: active.length,
             notInConfig: missing,
             removedButActive: removedButActive.map((m) => ({ accountId: m.id, removedOn: m.removedOn, reason: m.reason })),
+            destroyedButActive: destroyedButActive.map((m) => ({
+              accountId: m.id,
+              removedOn: m.removedOn,
+              reason: m.reason,
+              destroyedOn: m.destroyedOn,
+              stateChecked: m.stateChecked,
+              uncheckedReason: m.uncheckedReason ?? null,
+            })),
             notInOrganization: gone,
           },
         });

@@ -14,6 +14,7 @@
  * so log delivery by services is never in their scope and the statements need no
  * aws:PrincipalIsAWSService condition (the key and bucket policies do; see resource-policy-denials.ts).
  */
+import { STACKSETS_EXECUTION_ROLE_PREFIX } from '../../config/guardrails-schema';
 import type { BaselineConfig } from '../../config/schema';
 import type { Conditions, PolicyStatement } from '../iam/policy-document';
 import { BASELINE_MANAGED_TAG, exemptPrincipalArns, protectedPatterns } from './protected-resources';
@@ -27,7 +28,7 @@ import { ARCHIVE_TAMPERING_ACTIONS, KEY_TAMPERING_ACTIONS } from './resource-pol
  * It is exempt only from the role statement, so that a StackSet can create the pipeline and
  * break-glass roles in a new account (docs/guardrails.md), and that statement also protects it.
  */
-export const STACKSETS_EXECUTION_ROLE = 'arn:aws:iam::*:role/stacksets-exec-*';
+export const STACKSETS_EXECUTION_ROLE = `arn:aws:iam::*:role/${STACKSETS_EXECUTION_ROLE_PREFIX}*`;
 
 export interface GuardrailStatement extends PolicyStatement {
   /**

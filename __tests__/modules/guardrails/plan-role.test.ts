@@ -163,3 +163,28 @@ describe('the log-archive bucket policies', () => {
     }
   });
 });
+
+// A second review named the plan role `stacksets-exec-soc2-plan`, which the role statement's
+// exemption (STACKSETS_EXECUTION_ROLE) matched. Every principal-ARN exemption of every synthesized SCP
+// statement is turned into a role name it matches, and the config must refuse that name as the plan role.
+describe('no plan role name can fall under a guardrail exemption', () => {
+  const patterns = new Set<string>();
+  for (const doc of scps) {
+    for (const st of (JSON.parse(doc) as { Statement: ScpStatement[] }).Statement) {
+      for (const [operator, keys] of Object.entries(st.Condition ?? {})) {
+        if (!/^Arn(Not)?Like$|^ArnNotEquals$/.test(operator)) continue;
+        const values = keys['aws:PrincipalArn'];
+        for (const v of values === undefined ? [] : Array.isArray(values) ? values : [values]) patterns.add(v);
+      }
+    }
+  }
+
+  test('the SCPs exempt some role ARNs (else this test judges nothing)', () => {
+    expect(patterns.size).toBeGreaterThanOrEqual(3);
+  });
+
+  test.each([...patterns].filter((p) => /:role\//.test(p)))('a plan role matching %s is refused', (pattern) => {
+    const name = instance(pattern).slice(instance(pattern).indexOf(':role/') + ':role/'.length);
+    expect(() => configWith((raw) => (raw.deployment.planRoleName = name))).toThrow(/deployment\.planRoleName/);
+  });
+});
