@@ -19,6 +19,9 @@ import type { PipelineStack, PipelineStacks } from './stacks';
 
 type Step = Record<string, unknown>;
 
+/** The action that exchanges the job's OIDC token for AWS credentials. */
+const CREDENTIALS_ACTION = 'aws-actions/configure-aws-credentials@v4';
+
 /** The GitHub environment of the destroy jobs: give it required reviewers (docs/pipeline.md). */
 export const DESTROY_ENVIRONMENT = 'baseline-destroy';
 
@@ -51,7 +54,7 @@ function setupSteps(o: PipelineOptions, terraform: boolean, role: RoleChoice = '
             // of destroy-apply, whose deployment branches are the apply branch alone (GitHub,
             // "Configuring OpenID Connect in Amazon Web Services"; docs/pipeline.md).
             name: 'AWS credentials (OIDC)',
-            uses: 'aws-actions/configure-aws-credentials@v4',
+            uses: CREDENTIALS_ACTION,
             with: {
               'role-to-assume': o.planOnly || role === 'plan' ? '${{ vars.BASELINE_PLAN_ROLE_ARN }}' : `\${{ (${applyCondition(o)}) && vars.BASELINE_ROLE_ARN || vars.BASELINE_PLAN_ROLE_ARN }}`,
               'aws-region': '${{ vars.BASELINE_AWS_REGION }}',
@@ -220,6 +223,15 @@ export function githubActionsWorkflow(stacks: PipelineStacks, o: PipelineOptions
   }
   if (Object.keys(jobs).length === 1 && !o.checkCommand) notes.push('No stack to run: the workflow only synthesizes.');
 
+  // Only the jobs that take AWS credentials may request an OIDC token: the synth job, which runs the
+  // pull request's code, gets none. A job's `permissions` replace the workflow's for that job
+  // (workflow syntax, "jobs.<job_id>.permissions",
+  // https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idpermissions;
+  // OIDC needs `id-token: write`, "OpenID Connect", https://docs.github.com/en/actions/reference/security/oidc).
+  for (const job of Object.values(jobs) as { steps?: Step[]; permissions?: unknown }[]) {
+    if ((job.steps ?? []).some((step) => step.uses === CREDENTIALS_ACTION)) job.permissions = { contents: 'read', 'id-token': 'write' };
+  }
+
   const document: Record<string, unknown> = {
     name: 'baseline',
     on: {
@@ -227,7 +239,7 @@ export function githubActionsWorkflow(stacks: PipelineStacks, o: PipelineOptions
       push: { branches: [o.branch] },
       workflow_dispatch: null,
     },
-    permissions: { contents: 'read', 'id-token': 'write' },
+    permissions: { contents: 'read' },
     // One run per ref at a time: two pushes never apply concurrently. Runs of other refs (pull request
     // plans) wait on each stack's state lock instead (-lock-timeout).
     concurrency: { group: 'baseline-${{ github.ref }}', 'cancel-in-progress': false },

@@ -260,6 +260,22 @@ describe('the example org (baseline.config.yaml, 5 members)', () => {
 describe('removed members: a destroy job per stack of removedMembers, after management', () => {
   const stacks = () => pipelineStacks(withRemoved(), { ciOutdir: 'cdktf.out' });
 
+  // A review found id-token: write granted to the whole workflow, the synth job included, which runs the
+  // pull request's code. Job permissions replace the workflow's for that job (GitHub workflow syntax,
+  // "jobs.<job_id>.permissions"); an OIDC token needs id-token: write ("OpenID Connect" reference).
+  test('GitHub Actions: only the jobs that take AWS credentials may request an OIDC token', () => {
+    const doc = generated(stacks(), options('github-actions'));
+    expectValid('github-actions', doc);
+    expect(doc.permissions).toEqual({ contents: 'read' });
+    const credentialed = Object.entries(doc.jobs as Record<string, any>)
+      .filter(([, job]) => (job.steps ?? []).some((s: any) => String(s.uses ?? '').startsWith('aws-actions/configure-aws-credentials')))
+      .map(([name]) => name);
+    expect(credentialed.sort()).toEqual(['destroy-apply', 'destroy-plan', 'management', 'members'].sort());
+    for (const [name, job] of Object.entries(doc.jobs as Record<string, any>)) {
+      expect({ name, permissions: job.permissions }).toEqual({ name, permissions: credentialed.includes(name) ? { contents: 'read', 'id-token': 'write' } : undefined });
+    }
+  });
+
   test('GitHub Actions: a destroy matrix job that needs management, planning -destroy and reviewing with --destroy', () => {
     const doc = generated(stacks(), options('github-actions'));
     expectValid('github-actions', doc);
