@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing, type TerraformStack } from 'cdktf';
 import { parse } from 'yaml';
-import { parseConfig } from '../config/load';
+import { ConfigError, parseConfig } from '../config/load';
 import type { BaselineConfig } from '../config/schema';
 import { buildApp } from '../stacks/app';
 
@@ -16,6 +16,19 @@ export const EXAMPLE_CONFIG_FILE = join(REPO_ROOT, 'baseline.config.yaml');
 /** The example org as raw YAML data (a fresh copy each call, safe to mutate). */
 export function exampleRaw(): Record<string, any> {
   return parse(readFileSync(EXAMPLE_CONFIG_FILE, 'utf8'));
+}
+
+/** The problem lines the example config, edited, produces (and the assertion that it produces some). */
+export function configProblems(edit: (raw: Record<string, any>) => void): string[] {
+  const raw = exampleRaw();
+  edit(raw);
+  try {
+    parseConfig(raw, 'test-config');
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return [...(e as ConfigError).problems];
+  }
+  throw new Error('expected the config to be rejected');
 }
 
 export function exampleConfig(): BaselineConfig {

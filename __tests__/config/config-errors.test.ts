@@ -11,21 +11,11 @@ import { organizationalUnitRef } from '../../config/organizational-unit';
 import { providerConstraintProblem } from '../../config/provider-version';
 import { AWS_REGIONS, isOptInRegion, nearestRegions, REGIONS_ENABLED_BY_DEFAULT } from '../../config/regions';
 import { REGION_FIELDS } from '../../config/schema';
-import { EXAMPLE_CONFIG_FILE, exampleRaw } from '../helpers';
+import { configProblems, EXAMPLE_CONFIG_FILE, exampleRaw } from '../helpers';
 
 const TEXT = readFileSync(EXAMPLE_CONFIG_FILE, 'utf8');
 
-function problems(edit: (raw: Record<string, any>) => void): string[] {
-  const raw = exampleRaw();
-  edit(raw);
-  try {
-    parseConfig(raw, 'test-config');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return [...(e as ConfigError).problems];
-  }
-  throw new Error('expected the config to be rejected');
-}
+const problems = configProblems;
 
 function yamlError(text: string): ConfigError {
   try {

@@ -1,19 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, parseConfig, parseConfigYaml } from '../../config/load';
-import { EXAMPLE_CONFIG_FILE, exampleRaw } from '../helpers';
+import { configProblems, EXAMPLE_CONFIG_FILE, exampleRaw } from '../helpers';
 
-/** The problem lines a config produces (and the assertion that it produces some). */
-function problems(edit: (raw: Record<string, any>) => void): string[] {
-  const raw = exampleRaw();
-  edit(raw);
-  try {
-    parseConfig(raw, 'test-config');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return [...(e as ConfigError).problems];
-  }
-  throw new Error('expected the config to be rejected');
-}
+const problems = configProblems;
 
 function yamlProblems(text: string): string[] {
   try {

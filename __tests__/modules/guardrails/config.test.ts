@@ -3,20 +3,10 @@
  * names the field, as the rest of the config does.
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError, parseConfig, parseConfigYaml } from '../../../config/load';
-import { EXAMPLE_CONFIG_FILE, exampleRaw } from '../../helpers';
+import { type ConfigError, parseConfig, parseConfigYaml } from '../../../config/load';
+import { configProblems, EXAMPLE_CONFIG_FILE, exampleRaw } from '../../helpers';
 
-function problems(edit: (raw: Record<string, any>) => void): string[] {
-  const raw = exampleRaw();
-  edit(raw);
-  try {
-    parseConfig(raw, 'test-config');
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return [...(e as ConfigError).problems];
-  }
-  throw new Error('expected the config to be rejected');
-}
+const problems = configProblems;
 
 test('the example turns guardrails on with a dedicated pipeline role and a break-glass role', () => {
   const config = parseConfig(exampleRaw());
