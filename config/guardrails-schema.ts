@@ -44,6 +44,31 @@ const targetSchema = z
   .string()
   .regex(/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/, { error: 'must be a root id (r-...), an OU id (ou-...) or an account id' });
 
+/**
+ * An optional guardrail that is on by default: switching it off is a recorded decision, with a reason
+ * kept in the config for the auditors (at least 20 characters, as `acceptDefaultAdminRole.reason`).
+ */
+function onByDefault(what: string, offMeans: string) {
+  return z
+    .strictObject({
+      enabled: z.boolean({ error: 'must be true or false' }).default(true).describe(`${what} Default: on.`),
+      reason: z
+        .string()
+        .min(20, { error: 'must say why (at least 20 characters)' })
+        .optional()
+        .describe(`Why it is off: required with enabled: false, kept as the record auditors ask for. Off: ${offMeans}`),
+    })
+    .superRefine((v, ctx) => {
+      if (!v.enabled && v.reason === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['reason'], message: `is required with enabled: false (at least 20 characters): off, ${offMeans}` });
+      }
+      if (v.enabled && v.reason !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['reason'], message: 'is only for enabled: false: remove it' });
+      }
+    })
+    .prefault({});
+}
+
 export const guardrailsSchema = z
   .strictObject({
     enabled: z
@@ -71,6 +96,14 @@ export const guardrailsSchema = z
       })
       .optional()
       .describe('Accepts `OrganizationAccountAccessRole` or `AWSControlTowerExecution` as the pipeline or break-glass role. Omitted: refused.'),
+    resourceControlPolicies: onByDefault(
+      "Resource control policies (RCPs, from the management stack, attached where the SCPs are) that deny principals outside the organization, and AWS services acting for resources outside it, access to the log-archive buckets, the baseline's KMS keys and the alert route's SQS queues (docs/guardrails.md, \"Resource control policies\"). Needs the RESOURCE_CONTROL_POLICY policy type enabled on the root (checked at plan time). Only with guardrails on.",
+      'a bucket, key or queue policy that grants an outside account is the only line between it and the logs.',
+    ).describe('The resource perimeter around the log archive, keys and alert queues.'),
+    centralizedRootAccess: onByDefault(
+      'IAM centralized root access for member accounts (RootCredentialsManagement and RootSessions, from the management stack): member root credentials can be deleted centrally, new accounts get none, and root tasks run as short-term sts:AssumeRoot sessions from the management account (docs/guardrails.md, "Root access"). Needs trusted access for iam.amazonaws.com (checked at plan time). Only with guardrails on.',
+      "every member account's root user keeps its own long-term credentials, managed account by account.",
+    ).describe("Central management of the member accounts' root users."),
     targets: z
       .array(targetSchema)
       .min(1)

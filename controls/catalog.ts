@@ -5,7 +5,7 @@
 import { ADDITIONAL_CONFIG_RULES, CONFIG_RULE_CONTROLS } from '../modules/config-rules/controls';
 import { ACCOUNT_TRAILS, DATA_EVENTS, LOG_FILE_VALIDATION, ORGANIZATION_TRAIL, TRAIL_CLOUDWATCH_LOGS, TRAIL_KMS_ENCRYPTION } from '../modules/cloudtrail/controls';
 import { LOG_GROUP_ENCRYPTION, LOG_GROUP_RETENTION } from '../modules/cloudwatch-logs/controls';
-import { CIS_FILTER_CONTROLS, CONSOLE_SIGNIN_OUTSIDE_BUSINESS_HOURS } from '../modules/cis-monitoring/controls';
+import { CIS_FILTER_CONTROLS, CONSOLE_SIGNIN_OUTSIDE_BUSINESS_HOURS, GUARDRAIL_ROLE_CHANGE_ALARM } from '../modules/cis-monitoring/controls';
 import { CONFIG_DELIVERY_CHANNEL, CONFIG_RECORDER } from '../modules/config-recorder/controls';
 import { VPC_FLOW_LOGS } from '../modules/flow-logs/controls';
 import { KEY_ROTATION } from '../modules/kms/controls';
@@ -30,7 +30,7 @@ import {
   SECURITY_HUB_ORGANIZATION,
 } from '../modules/security-services/controls';
 import { CENTRAL_ALERT_ROUTING, FINDINGS_ALERTING, ROUTE_TAMPERING_ALARM, ROUTE_WATCHDOGS } from '../modules/alerting/controls';
-import { BREAK_GLASS_ALARM, GUARDRAIL_SCPS } from '../modules/guardrails/controls';
+import { BREAK_GLASS_ALARM, CENTRALIZED_ROOT_ACCESS, GUARDRAIL_RCPS, GUARDRAIL_SCPS } from '../modules/guardrails/controls';
 import type { ControlDeclaration } from './control';
 
 export const CONTROL_CATALOG: readonly ControlDeclaration[] = [
@@ -71,7 +71,10 @@ export const CONTROL_CATALOG: readonly ControlDeclaration[] = [
   ROUTE_WATCHDOGS,
   ROUTE_TAMPERING_ALARM,
   GUARDRAIL_SCPS,
+  GUARDRAIL_RCPS,
+  CENTRALIZED_ROOT_ACCESS,
   BREAK_GLASS_ALARM,
+  GUARDRAIL_ROLE_CHANGE_ALARM,
 ];
 
 const byId = new Map(CONTROL_CATALOG.map((c) => [c.id, c]));

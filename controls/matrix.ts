@@ -198,6 +198,14 @@ function notConfiguredNote(control: ControlDeclaration, config: BaselineConfig):
       return 'securityServices.macie.classificationJobs lists no bucket.';
     case 'guardrails.break-glass-alarm':
       return config.guardrails.enabled ? undefined : 'guardrails.enabled: false: there is no break-glass role to watch.';
+    case 'guardrails.exempt-role-change-alarm':
+      return config.guardrails.enabled ? undefined : 'guardrails.enabled: false: there are no exempt pipeline and break-glass roles to watch.';
+    case 'guardrails.resource-control-policies':
+      if (!config.guardrails.enabled) return 'guardrails.enabled: false: the resource control policies come with the guardrails.';
+      return config.guardrails.resourceControlPolicies.enabled ? undefined : `guardrails.resourceControlPolicies.enabled: false: ${config.guardrails.resourceControlPolicies.reason ?? ''}`;
+    case 'guardrails.centralized-root-access':
+      if (!config.guardrails.enabled) return 'guardrails.enabled: false: centralized root access comes with the guardrails.';
+      return config.guardrails.centralizedRootAccess.enabled ? undefined : `guardrails.centralizedRootAccess.enabled: false: ${config.guardrails.centralizedRootAccess.reason ?? ''}`;
     case 'config-rule.additional-rules':
       return 'awsConfig.additionalRules is empty.';
     case 'cloudtrail.account-trails':

@@ -15,10 +15,11 @@
  * are fixed by the principal tried; principals are an admin role in each account given, the account's
  * root user, and every role ARN the policy names (so an exemption of one role name is found).
  *
- * The evaluation is `modules/iam/policy-evaluator.ts`; an element or operator it does not implement
- * throws, and the evidence item is then ERROR, never PASS.
+ * The evaluation is `evidence/policy-evaluator.ts` (its file comment says why the collector keeps its
+ * own engine); an element or operator it does not implement throws, and the evidence item is then
+ * ERROR, never PASS.
  */
-import { arnMatch, evaluatePolicy, globMatch, type ContextValue, type RequestPrincipal } from '../modules/iam/policy-evaluator';
+import { arnMatch, evaluatePolicy, globMatch, type ContextValue, type RequestPrincipal } from './policy-evaluator';
 
 /**
  * The keys a requester cannot set: who the principal is (tried through the principals themselves),

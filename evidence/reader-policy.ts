@@ -52,6 +52,10 @@ export const COLLECTOR_CALLS: Readonly<Record<string, CollectorCall>> = {
   'client-guardduty:ListDetectorsCommand': { action: 'guardduty:ListDetectors', identity: 'reader-role' },
   'client-guardduty:ListFindingsCommand': { action: 'guardduty:ListFindings', identity: 'reader-role' },
   'client-guardduty:ListMembersCommand': { action: 'guardduty:ListMembers', identity: 'reader-role' },
+  // Centralized root access: only the management account (or IAM's delegated administrator) may call it
+  // (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOrganizationsFeatures.html, error
+  // AccountNotManagementOrDelegatedAdministrator); the collector calls it as the management account's reader role.
+  'client-iam:ListOrganizationsFeaturesCommand': { action: 'iam:ListOrganizationsFeatures', identity: 'reader-role' },
   'client-kms:DescribeKeyCommand': { action: 'kms:DescribeKey', identity: 'reader-role' },
   'client-kms:GetKeyRotationStatusCommand': { action: 'kms:GetKeyRotationStatus', identity: 'reader-role' },
   'client-macie2:DescribeOrganizationConfigurationCommand': { action: 'macie2:DescribeOrganizationConfiguration', identity: 'reader-role' },
@@ -61,6 +65,7 @@ export const COLLECTOR_CALLS: Readonly<Record<string, CollectorCall>> = {
   'client-macie2:ListFindingsCommand': { action: 'macie2:ListFindings', identity: 'reader-role' },
   'client-macie2:ListMembersCommand': { action: 'macie2:ListMembers', identity: 'reader-role' },
   'client-organizations:DescribePolicyCommand': { action: 'organizations:DescribePolicy', identity: 'reader-role' },
+  'client-organizations:ListAWSServiceAccessForOrganizationCommand': { action: 'organizations:ListAWSServiceAccessForOrganization', identity: 'reader-role' },
   'client-organizations:ListAccountsCommand': { action: 'organizations:ListAccounts', identity: 'reader-role' },
   'client-organizations:ListPoliciesForTargetCommand': { action: 'organizations:ListPoliciesForTarget', identity: 'reader-role' },
   // S3: the Service Authorization Reference's operation-to-action table (above).

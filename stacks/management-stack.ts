@@ -27,6 +27,8 @@ import { FindingsRouting } from '../modules/alerting/findings-routing';
 import { CisAlarms } from '../modules/cis-monitoring/cis-alarms';
 import { routeTamperingExemptRole } from '../modules/cis-monitoring/cis-metric-filters';
 import { ServiceControlPolicies } from '../modules/guardrails/service-control-policies';
+import { ResourceControlPolicies } from '../modules/guardrails/resource-control-policies';
+import { CentralizedRootAccess } from '../modules/guardrails/root-access';
 import { eventSelectors } from '../modules/cloudtrail/event-selectors';
 import { MonitoredTrail } from '../modules/cloudtrail/monitored-trail';
 import { LogArchive } from '../modules/log-archive/log-archive';
@@ -66,6 +68,10 @@ export class ManagementStack extends BaselineStack {
   readonly routeWatchdogs: RouteWatchdogs;
   /** The guardrails' service control policies; none when guardrails are off. */
   readonly guardrails?: ServiceControlPolicies;
+  /** The resource control policies; none when guardrails or guardrails.resourceControlPolicies are off. */
+  readonly resourceControlPolicies?: ResourceControlPolicies;
+  /** Centralized root access; none when guardrails or guardrails.centralizedRootAccess are off. */
+  readonly centralizedRootAccess?: CentralizedRootAccess;
 
   constructor(scope: Construct, config: BaselineConfig) {
     super(scope, MANAGEMENT_STACK, config);
@@ -97,6 +103,8 @@ export class ManagementStack extends BaselineStack {
       trustedAccess: [...(baselineOwnsOrgTrail(config) ? ['cloudtrail.amazonaws.com'] : []), ...DELEGATED_SERVICE_PRINCIPALS],
       readerRoles,
       serviceControlPolicies: config.guardrails.enabled,
+      resourceControlPolicies: config.guardrails.enabled && config.guardrails.resourceControlPolicies.enabled,
+      centralizedRootAccess: config.guardrails.enabled && config.guardrails.centralizedRootAccess.enabled,
       organizationalUnits: organizationalUnitChecks(config),
     });
 
@@ -256,6 +264,21 @@ export class ManagementStack extends BaselineStack {
     // (the key and bucket policies carry their own denials: LogEncryptionKey, LogArchiveBucket).
     if (config.guardrails.enabled) {
       this.guardrails = new ServiceControlPolicies(this, 'guardrails', { config, provider: management, organization: prerequisites.organization });
+      // RCPs: nobody outside the organization reaches the log archive, keys or alert queues (docs/guardrails.md).
+      if (config.guardrails.resourceControlPolicies.enabled) {
+        this.resourceControlPolicies = new ResourceControlPolicies(this, 'resource-control-policies', {
+          config,
+          provider: management,
+          organization: prerequisites.organization,
+        });
+      }
+      if (config.guardrails.centralizedRootAccess.enabled) {
+        this.centralizedRootAccess = new CentralizedRootAccess(this, 'centralized-root-access', {
+          config,
+          provider: management,
+          organization: prerequisites.organization,
+        });
+      }
     }
   }
 }

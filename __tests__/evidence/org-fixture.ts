@@ -62,7 +62,20 @@ import {
   ListMembersCommand as MacieListMembersCommand,
   Macie2Client,
 } from '@aws-sdk/client-macie2';
-import { AttachPolicyCommand, CreateAccountCommand, CreateOrganizationCommand, CreatePolicyCommand, ListRootsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { IAMClient, ListOrganizationsFeaturesCommand } from '@aws-sdk/client-iam';
+import {
+  AttachPolicyCommand,
+  CreateAccountCommand,
+  CreateOrganizationCommand,
+  CreatePolicyCommand,
+  DescribePolicyCommand,
+  EnablePolicyTypeCommand,
+  ListAccountsCommand,
+  ListAWSServiceAccessForOrganizationCommand,
+  ListPoliciesForTargetCommand,
+  ListRootsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import {
   CreateBucketCommand,
   GetBucketEncryptionCommand,
@@ -130,12 +143,14 @@ import {
   breakGlassUsageFilter,
   CIS_METRIC_FILTERS,
   CONSOLE_SIGNIN_SUCCESS_FILTER,
+  guardrailRoleChangeFilter,
   ROUTE_TAMPERING_ALARM_ID,
   ROUTE_TAMPERING_METRIC,
 } from '../../modules/cis-monitoring/cis-metric-filters';
 import { businessHoursUtc, offHoursExpression } from '../../modules/cis-monitoring/business-hours';
 import { FLOW_LOG_FORMAT } from '../../modules/flow-logs/vpc-flow-logs';
-import { expectedScps } from '../../evidence/checks/guardrails';
+import { expectedRcps, expectedScps, IAM_SERVICE_PRINCIPAL } from '../../evidence/checks/guardrails';
+import { ROOT_ACCESS_FEATURES } from '../../modules/guardrails/root-access';
 import { cisTargets } from '../../evidence/checks/cloudwatch';
 import { recorderName } from '../../evidence/checks/config-service';
 import { centralRuleName, deadLetterQueueName, forwardingRuleName } from '../../evidence/checks/alerting';
@@ -427,6 +442,14 @@ async function seedTrail(moto: MotoAccounts, config: BaselineConfig, accountId: 
     );
     await cw.send(new PutMetricAlarmCommand({ ...common, AlarmName: `${target.namePrefix}-${f.id}`, Namespace: ns, MetricName: f.metricName, Statistic: 'Sum', Period: 300 }));
   }
+  // The alarm on creating or changing the guardrails' exempt roles, as cis-alarms.ts writes it.
+  if (target.guardrailRoleNames) {
+    const f = guardrailRoleChangeFilter(target.guardrailRoleNames);
+    await logs.send(
+      new PutMetricFilterCommand({ logGroupName: groupName, filterName: `${target.namePrefix}-${f.id}`, filterPattern: f.pattern, metricTransformations: [{ metricName: f.metricName, metricNamespace: ns, metricValue: '1' }] }),
+    );
+    await cw.send(new PutMetricAlarmCommand({ ...common, AlarmName: `${target.namePrefix}-${f.id}`, Namespace: ns, MetricName: f.metricName, Statistic: 'Sum', Period: 300 }));
+  }
   if (target.alertRouteTampering) {
     for (const f of alertRouteTamperingFilters(config.organization.namePrefix, target.alertRouteTampering.exemptRoleName)) {
       await logs.send(
@@ -462,6 +485,16 @@ export async function seedAccounts(moto: MotoAccounts, config: BaselineConfig): 
   const orgs = await moto.client(OrganizationsClient, management);
   for (const [Name, Content] of expectedScps(config)) {
     const policy = await orgs.send(new CreatePolicyCommand({ Name, Content, Description: 'SOC 2 baseline guardrails', Type: 'SERVICE_CONTROL_POLICY' }));
+    await orgs.send(new AttachPolicyCommand({ PolicyId: policy.Policy!.PolicySummary!.Id!, TargetId: config.organization.rootId }));
+  }
+  // The resource control policies, attached to the root as ResourceControlPolicies writes them. The
+  // policy type is enabled on the root first, as Organizations requires (the prerequisite the
+  // management stack checks; EnablePolicyType, PolicyType RESOURCE_CONTROL_POLICY:
+  // https://docs.aws.amazon.com/organizations/latest/APIReference/API_EnablePolicyType.html).
+  // moto 5.1 keeps RCPs (and the AWS-managed RCPFullAWSAccess on the root) like SCPs.
+  await orgs.send(new EnablePolicyTypeCommand({ RootId: config.organization.rootId, PolicyType: 'RESOURCE_CONTROL_POLICY' }));
+  for (const [Name, Content] of expectedRcps(config)) {
+    const policy = await orgs.send(new CreatePolicyCommand({ Name, Content, Description: 'SOC 2 baseline resource perimeter', Type: 'RESOURCE_CONTROL_POLICY' }));
     await orgs.send(new AttachPolicyCommand({ PolicyId: policy.Policy!.PolicySummary!.Id!, TargetId: config.organization.rootId }));
   }
   await seedTrail(moto, config, management, true);
@@ -771,6 +804,10 @@ export interface MockState {
   disabledStandards: Record<string, string[]>;
   accessAnalyzerFindings: NonNullable<MissingApiOptions['accessAnalyzerFindings']>[number][];
   archiveRules: NonNullable<MissingApiOptions['archiveRules']>[number][];
+  /** IAM's centralized root access features enabled for the organization (ListOrganizationsFeatures' EnabledFeatures). */
+  rootAccessFeatures: string[];
+  /** Whether iam.amazonaws.com has trusted access in Organizations (moto 5.1 refuses to enable it). */
+  iamTrustedAccess: boolean;
 }
 
 export interface MissingApiMocks {
@@ -782,6 +819,8 @@ export interface MissingApiMocks {
   readonly cloudTrail: AwsStub<any, any, any>;
   readonly securityHub: AwsStub<any, any, any>;
   readonly s3: AwsStub<any, any, any>;
+  readonly iam: AwsStub<any, any, any>;
+  readonly organizations: AwsStub<any, any, any>;
   restore(): void;
 }
 
@@ -790,6 +829,7 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
   const realCloudTrailSend = CloudTrailClient.prototype.send;
   const realSecurityHubSend = SecurityHubClient.prototype.send;
   const realS3Send = S3Client.prototype.send as (...args: any[]) => Promise<any>;
+  const realOrganizationsSend = OrganizationsClient.prototype.send as (...args: any[]) => Promise<any>;
   const { auditAccountId: audit } = config.organization;
   const prefix = config.organization.namePrefix;
   const others = config.members.filter((m) => m.id !== audit);
@@ -801,6 +841,8 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
     disabledStandards: {},
     accessAnalyzerFindings: [...(options.accessAnalyzerFindings ?? [])],
     archiveRules: [...(options.archiveRules ?? [])],
+    rootAccessFeatures: [...ROOT_ACCESS_FEATURES],
+    iamTrustedAccess: true,
   };
 
   // GuardDuty: moto has detectors only. Shapes from the GuardDuty API reference.
@@ -990,6 +1032,25 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
     input.Bucket === trailBucket ? { Policy: bucketPolicy(trailBucket) } : realS3Send.call(getClient(), new GetBucketPolicyCommand(input)),
   );
 
+  // IAM centralized root access: moto 5.1 has no ListOrganizationsFeatures. Response shape:
+  // OrganizationId, EnabledFeatures (RootCredentialsManagement | RootSessions)
+  // (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOrganizationsFeatures.html).
+  const iam = mockClient(IAMClient);
+  iam.on(ListOrganizationsFeaturesCommand).callsFake(() => ({ OrganizationId: config.organization.id, EnabledFeatures: [...state.rootAccessFeatures] }));
+
+  // Organizations: moto serves everything the collector reads, but moto 5.1 refuses trusted access for
+  // iam.amazonaws.com (not in its list of trusted services): ListAWSServiceAccessForOrganization adds
+  // it to moto's answer, in the response's shape, EnabledServicePrincipals[] of {ServicePrincipal,
+  // DateEnabled} (https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListAWSServiceAccessForOrganization.html,
+  // API_EnabledServicePrincipal.html).
+  const organizations = mockClient(OrganizationsClient);
+  passthrough(organizations, realOrganizationsSend, [ListAccountsCommand, ListPoliciesForTargetCommand, DescribePolicyCommand]);
+  organizations.on(ListAWSServiceAccessForOrganizationCommand).callsFake(async (input: unknown, getClient: () => unknown) => {
+    const out = await realOrganizationsSend.call(getClient(), new ListAWSServiceAccessForOrganizationCommand(input as never));
+    const others = ((out.EnabledServicePrincipals ?? []) as { ServicePrincipal?: string }[]).filter((s) => s.ServicePrincipal !== IAM_SERVICE_PRINCIPAL);
+    return { ...out, EnabledServicePrincipals: [...others, ...(state.iamTrustedAccess ? [{ ServicePrincipal: IAM_SERVICE_PRINCIPAL, DateEnabled: new Date('2026-01-01T00:00:00Z') }] : [])] };
+  });
+
   return {
     state,
     guardDuty,
@@ -999,8 +1060,10 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
     cloudTrail,
     securityHub,
     s3,
+    iam,
+    organizations,
     restore() {
-      for (const m of [guardDuty, macie, accessAnalyzer, cfg, cloudTrail, securityHub, s3]) m.restore();
+      for (const m of [guardDuty, macie, accessAnalyzer, cfg, cloudTrail, securityHub, s3, iam, organizations]) m.restore();
     },
   };
 }

@@ -14,7 +14,7 @@ import { CloudWatchLogsClient, DeleteMetricFilterCommand, PutMetricFilterCommand
 import { ConfigServiceClient, DeleteConfigRuleCommand, PutConfigRuleCommand, PutConfigurationRecorderCommand, PutDeliveryChannelCommand } from '@aws-sdk/client-config-service';
 import { DisableRuleCommand, EnableRuleCommand, EventBridgeClient, PutPermissionCommand, PutRuleCommand, PutTargetsCommand, RemovePermissionCommand, RemoveTargetsCommand, ListTargetsByRuleCommand, DescribeRuleCommand, DescribeEventBusCommand } from '@aws-sdk/client-eventbridge';
 import { CancelKeyDeletionCommand, DisableKeyRotationCommand, EnableKeyCommand, EnableKeyRotationCommand, KMSClient, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
-import { AttachPolicyCommand, DetachPolicyCommand, ListPoliciesForTargetCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { AttachPolicyCommand, DescribePolicyCommand, DetachPolicyCommand, ListPoliciesForTargetCommand, OrganizationsClient, UpdatePolicyCommand } from '@aws-sdk/client-organizations';
 import {
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
@@ -49,7 +49,8 @@ import {
   s3BucketArn,
 } from '../../config/naming';
 import { centralRuleName, deadLetterQueueName, forwardingRuleName } from '../../evidence/checks/alerting';
-import { CIS_METRIC_FILTERS } from '../../modules/cis-monitoring/cis-metric-filters';
+import { expectedRcps } from '../../evidence/checks/guardrails';
+import { CIS_METRIC_FILTERS, GUARDRAIL_ROLE_CHANGE_ALARM_ID } from '../../modules/cis-monitoring/cis-metric-filters';
 import type { HealthyOrg } from './healthy-org';
 import { controlFinding, HOME, keyArn, OTHER, unmocked } from './org-fixture';
 
@@ -507,7 +508,7 @@ export const TAMPERINGS: readonly Tampering[] = [
     call: 'events:PutRule',
     controls: ['alerting.central-routing'],
     fails: forwardingItem(management),
-    reason: /rule acme-soc2-org-alarms-to-central-bus in \d+ us-east-1 no longer matches 18 of the 18 events it must route: the baseline alarm acme-soc2-org-unauthorized-api-calls entering ALARM/,
+    reason: /rule acme-soc2-org-alarms-to-central-bus in \d+ us-east-1 no longer matches 19 of the 19 events it must route: the baseline alarm acme-soc2-org-unauthorized-api-calls entering ALARM/,
     apply: async (org) => {
       const events = await org.accounts.client(EventBridgeClient, management(org));
       const Name = forwardingRuleName(org.config, management(org));
@@ -834,7 +835,92 @@ export const TAMPERINGS: readonly Tampering[] = [
       return () => unmocked(orgs, new AttachPolicyCommand({ PolicyId, TargetId: org.ids.rootId }));
     },
   },
+  // ---- Resource control policies, centralized root access, the exempt-role alarm -------------
+  {
+    what: 'Detach a resource control policy from the root',
+    call: 'organizations:DetachPolicy',
+    controls: ['guardrails.resource-control-policies'],
+    fails: (org) => [`guardrails.resource-control-policies/${management(org)}/global/${org.ids.rootId}`],
+    reason: /acme-soc2-baseline-resource-perimeter-1 is not attached to r-/,
+    apply: async (org) => {
+      const PolicyId = await rcpId(org, `${PREFIX}-baseline-resource-perimeter-1`);
+      const orgs = await org.accounts.client(OrganizationsClient, management(org));
+      await unmocked(orgs, new DetachPolicyCommand({ PolicyId, TargetId: org.ids.rootId }));
+      return () => unmocked(orgs, new AttachPolicyCommand({ PolicyId, TargetId: org.ids.rootId }));
+    },
+  },
+  {
+    what: 'Rewrite an RCP to drop the confused-deputy statement',
+    call: 'organizations:UpdatePolicy',
+    controls: ['guardrails.resource-control-policies'],
+    fails: (org) => [`guardrails.resource-control-policies/${management(org)}/global/${org.ids.rootId}`],
+    reason: /^acme-soc2-baseline-resource-perimeter-\d+ content differs from what the config derives \(edited outside the pipeline\?\)$/,
+    apply: async (org) => {
+      const orgs = await org.accounts.client(OrganizationsClient, management(org));
+      // The RCP holding the log archive's confused-deputy statement (rcp-statements.ts, "EnforceConfusedDeputyProtection").
+      const sid = 'DenyLogArchiveServiceForOutsideOrg';
+      const [name] = [...expectedRcps(org.config)].find(([, content]) => JSON.parse(content).Statement.some((st: { Sid?: string }) => st.Sid === sid))!;
+      const PolicyId = await rcpId(org, name);
+      const original = (await unmocked(orgs, new DescribePolicyCommand({ PolicyId }))).Policy.Content as string;
+      const doc = JSON.parse(original);
+      await unmocked(orgs, new UpdatePolicyCommand({ PolicyId, Content: JSON.stringify({ ...doc, Statement: doc.Statement.filter((st: { Sid?: string }) => st.Sid !== sid) }) }));
+      return () => unmocked(orgs, new UpdatePolicyCommand({ PolicyId, Content: original }));
+    },
+  },
+  {
+    what: 'Disable RootSessions',
+    // moto lacks IAM's organizations features: ListOrganizationsFeatures (mocked, org-fixture.ts) then
+    // answers EnabledFeatures without RootSessions, as after the call
+    // (https://docs.aws.amazon.com/IAM/latest/APIReference/API_DisableOrganizationsRootSessions.html).
+    call: 'iam:DisableOrganizationsRootSessions',
+    controls: ['guardrails.centralized-root-access'],
+    fails: (org) => [`guardrails.centralized-root-access/${management(org)}/global/${org.ids.orgId}`],
+    reason: /^RootSessions is not enabled \(EnabledFeatures: RootCredentialsManagement\)$/,
+    apply: async (org) => {
+      const before = org.mocks.state.rootAccessFeatures;
+      org.mocks.state.rootAccessFeatures = before.filter((f) => f !== 'RootSessions');
+      return async () => (org.mocks.state.rootAccessFeatures = before);
+    },
+  },
+  {
+    what: 'Delete the GuardrailRoleChanged alarm',
+    call: 'cloudwatch:DeleteAlarms',
+    controls: ['guardrails.exempt-role-change-alarm'],
+    fails: (org) => [`guardrails.exempt-role-change-alarm/${management(org)}/${HOME}/${PREFIX}-org-${GUARDRAIL_ROLE_CHANGE_ALARM_ID}`],
+    reason: /^no alarm acme-soc2-org-guardrail-role-changed$/,
+    apply: async (org) => {
+      const cw = await org.accounts.client(CloudWatchClient, management(org));
+      const name = `${PREFIX}-org-${GUARDRAIL_ROLE_CHANGE_ALARM_ID}`;
+      const a = (await cw.send(new DescribeAlarmsCommand({ AlarmNames: [name] }))).MetricAlarms![0];
+      await cw.send(new DeleteAlarmsCommand({ AlarmNames: [name] }));
+      return () =>
+        cw.send(
+          new PutMetricAlarmCommand({
+            AlarmName: name,
+            EvaluationPeriods: a.EvaluationPeriods,
+            Threshold: a.Threshold,
+            ComparisonOperator: a.ComparisonOperator,
+            TreatMissingData: a.TreatMissingData,
+            ActionsEnabled: a.ActionsEnabled,
+            AlarmActions: a.AlarmActions,
+            Namespace: a.Namespace,
+            MetricName: a.MetricName,
+            Statistic: a.Statistic,
+            Period: a.Period,
+          }),
+        );
+    },
+  },
 ];
+
+/** The id of a baseline RCP attached to the root, by name. */
+async function rcpId(org: HealthyOrg, name: string): Promise<string> {
+  const orgs = await org.accounts.client(OrganizationsClient, management(org));
+  const policies = (await unmocked(orgs, new ListPoliciesForTargetCommand({ TargetId: org.ids.rootId, Filter: 'RESOURCE_CONTROL_POLICY' }))).Policies as { Name: string; Id: string }[];
+  const found = policies.find((p) => p.Name === name);
+  if (!found) throw new Error(`no RCP ${name} attached to ${org.ids.rootId}`);
+  return found.Id;
+}
 
 /** A key of the log-archive account other than the baseline's (created by the fixture, as an admin could). */
 function keyArnOf(name: 'other'): string {

@@ -197,9 +197,9 @@ describe.each(SETTINGS)('CIS monitoring in $stack', ({ stack, account, logGroup,
   const alarms = resourcesOf(json, 'aws_cloudwatch_metric_alarm').map(([, a]) => a).filter(own);
 
   test('the filters watch the trail log group this account owns', () => {
-    // The organization trail's log group also carries the guardrails' break-glass filter and the six
-    // route-tampering filters (route-tampering-alarm.test.ts).
-    expect(filters).toHaveLength(stack === 'management' ? 24 : 17);
+    // The organization trail's log group also carries the guardrails' break-glass and role-change
+    // filters and the six route-tampering filters (route-tampering-alarm.test.ts).
+    expect(filters).toHaveLength(stack === 'management' ? 25 : 17);
     for (const f of filters) {
       expect(f).toMatchObject({ log_group_name: logGroup, region: 'us-east-1' });
       if (provider) expect(f.provider).toBe(provider);

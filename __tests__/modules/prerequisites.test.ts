@@ -31,7 +31,7 @@ test('trusted access is required for CloudTrail and the Organizations-delegated 
   const trusted = conditions.filter((c) => c.condition.includes('aws_service_access_principals'));
   expect(trusted).toEqual(conditions.slice(3, 3 + trusted.length));
   const principals = trusted.map((c) => /"([^"]+)"\)\}$/.exec(c.condition)![1]);
-  expect(principals).toEqual(['cloudtrail.amazonaws.com', 'config.amazonaws.com', 'config-multiaccountsetup.amazonaws.com', 'access-analyzer.amazonaws.com']);
+  expect(principals).toEqual(['cloudtrail.amazonaws.com', 'config.amazonaws.com', 'config-multiaccountsetup.amazonaws.com', 'access-analyzer.amazonaws.com', 'iam.amazonaws.com']);
   for (const c of trusted) {
     expect(c.condition).toMatch(/^\$\{contains\(self\.aws_service_access_principals, "[a-z.-]+"\)\}$/);
     expect(c.error_message).toContain('aws organizations enable-aws-service-access --service-principal');

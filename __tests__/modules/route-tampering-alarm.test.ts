@@ -601,3 +601,76 @@ describe('its evidence (evidence/checks/cloudwatch.ts), answered in the shapes o
     expect(item).toMatchObject({ status: 'FAIL', reason: `no alarm ${PREFIX}-org-alert-route-tampering` });
   });
 });
+
+describe("the guardrails' role-change filter (guardrailRoleChangeFilter): creating, re-trusting or re-permissioning the exempt roles", () => {
+  // IAM records: eventSource iam.amazonaws.com, the role named in requestParameters.roleName (IAM User
+  // Guide, "Logging IAM and AWS STS API calls with AWS CloudTrail":
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html; IAM API Reference,
+  // CreateRole, UpdateAssumeRolePolicy, ...: RoleName); record fields: CloudTrail User Guide, "CloudTrail
+  // record contents": https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html.
+  const roleFilter = resourcesOf(management, 'aws_cloudwatch_log_metric_filter')
+    .map(([, f]) => f)
+    .find((f) => f.metric_transformation.name === 'GuardrailRoleChanged')!;
+  const roleAlarm = oneResource(management, 'aws_cloudwatch_metric_alarm', (a) => a.metric_name === 'GuardrailRoleChanged');
+  const iamRecord = (account: string, identity: unknown, eventName: string, roleName: string, extra: Record<string, unknown> = {}) => ({
+    eventVersion: '1.10',
+    userIdentity: identity,
+    eventTime: '2026-11-22T03:00:00Z',
+    eventSource: 'iam.amazonaws.com',
+    eventName,
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '203.0.113.7',
+    userAgent: 'aws-cli/2.15.0',
+    requestParameters: { roleName, ...extra },
+    responseElements: null,
+    eventType: 'AwsApiCall',
+    managementEvent: true,
+    recipientAccountId: account,
+    eventCategory: 'Management',
+  });
+  const MGMT_ADMIN = assumedRole(MANAGEMENT, 'Admin');
+  const events = [
+    'CreateRole',
+    'DeleteRole',
+    'UpdateRole',
+    'UpdateAssumeRolePolicy',
+    'AttachRolePolicy',
+    'DetachRolePolicy',
+    'PutRolePolicy',
+    'DeleteRolePolicy',
+    'PutRolePermissionsBoundary',
+    'DeleteRolePermissionsBoundary',
+  ];
+  const match = (record: unknown) => counted(record, [roleFilter.pattern]);
+
+  test('is on the organization trail log group with its own alarm on the alert topic, naming its control', () => {
+    expect(roleFilter.log_group_name).toBe(filters[0].log_group_name);
+    expect(roleAlarm.alarm_actions).toEqual(alarm.alarm_actions);
+    expect(roleAlarm).toMatchObject({ statistic: 'Sum', threshold: 1, evaluation_periods: 1, comparison_operator: 'GreaterThanOrEqualToThreshold', actions_enabled: true });
+    expect(roleAlarm.alarm_description).toContain('guardrails.exempt-role-change-alarm');
+  });
+  test.each(events.flatMap((e) => ['soc2-baseline-pipeline', 'soc2-baseline-break-glass', 'soc2-baseline-plan'].map((r) => [e, r])))(
+    '%s on %s by an administrator of the management account: counted',
+    (eventName, roleName) => {
+      expect(match(iamRecord(MANAGEMENT, MGMT_ADMIN, eventName, roleName))).toBe(true);
+    },
+  );
+  test('in a member account, by its root user, and a failed attempt: counted', () => {
+    expect(match(iamRecord(MEMBER, ROOT, 'CreateRole', 'soc2-baseline-break-glass', { path: '/', assumeRolePolicyDocument: '{}' }))).toBe(true);
+    expect(match({ ...iamRecord(MEMBER, ADMIN, 'UpdateAssumeRolePolicy', 'soc2-baseline-pipeline'), errorCode: 'AccessDenied' })).toBe(true);
+  });
+  test('by the pipeline role itself: counted too (the baseline never changes these roles)', () => {
+    expect(match(iamRecord(MEMBER, PIPELINE, 'PutRolePolicy', 'soc2-baseline-plan'))).toBe(true);
+  });
+  test('other roles, reads and other services: not counted', () => {
+    expect(match(iamRecord(MANAGEMENT, MGMT_ADMIN, 'CreateRole', 'team-app-role'))).toBe(false);
+    expect(match(iamRecord(MANAGEMENT, MGMT_ADMIN, 'CreateRole', 'soc2-baseline-pipeline-copy'))).toBe(false);
+    expect(match(iamRecord(MANAGEMENT, MGMT_ADMIN, 'GetRole', 'soc2-baseline-pipeline'))).toBe(false);
+    expect(match({ ...iamRecord(MANAGEMENT, MGMT_ADMIN, 'CreateRole', 'soc2-baseline-pipeline'), eventSource: 'sts.amazonaws.com' })).toBe(false);
+  });
+  test('breaking: without the plan role in the pattern, a change to it is missed', () => {
+    const broken = roleFilter.pattern.replace(' || ($.requestParameters.roleName = "soc2-baseline-plan")', '');
+    expect(broken).not.toBe(roleFilter.pattern);
+    expect(counted(iamRecord(MANAGEMENT, MGMT_ADMIN, 'UpdateAssumeRolePolicy', 'soc2-baseline-plan'), [broken])).toBe(false);
+  });
+});

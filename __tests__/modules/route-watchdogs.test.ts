@@ -14,7 +14,7 @@
  * ARN (EventBridge User Guide, "Creating a rule that runs on a schedule").
  */
 import { eventMatches } from '../../modules/alerting/event-patterns';
-import { evaluatePolicy } from '../../modules/iam/policy-evaluator';
+import { simulate } from '../iam-simulator';
 import { configWith, exampleConfig, oneResource, resourcesOf, synthStack, type Synth } from '../helpers';
 
 const config = exampleConfig();
@@ -76,14 +76,15 @@ describe("the audit account's end: where the route's failures reach people", () 
     }
   });
 
-  test('the audit account may publish those alarms to both topics: each topic and key policy, evaluated, lets its CloudWatch alarms publish', () => {
+  test('the audit account may publish those alarms to both topics: each topic and key policy, evaluated, lets its CloudWatch alarms publish', async () => {
     for (const topic of [CENTRAL_TOPIC, WATCHDOG_TOPIC]) {
       const policy = oneResource(management, 'aws_sns_topic_policy', (p) => p.policy.includes(`"${topic}"`)).policy;
       // SNS Developer Guide, "Amazon SNS access control": CloudWatch publishes as cloudwatch.amazonaws.com with aws:SourceArn the alarm.
-      const request = { principal: { kind: 'service' as const, service: 'cloudwatch.amazonaws.com' }, action: 'sns:Publish', resource: topic, context: { 'aws:SourceArn': `arn:aws:cloudwatch:${HOME}:${AUDIT}:alarm:acme-soc2-central-route-failed`, 'aws:SourceAccount': AUDIT } };
-      expect(evaluatePolicy(policy, request)).toEqual({ deny: false, allow: 'direct' });
+      // (evaluated by the tests' IAM simulator, __tests__/iam-simulator.ts: a service principal is granted by the resource policy alone)
+      const request = { principal: { kind: 'service' as const, service: 'cloudwatch.amazonaws.com' }, action: 'sns:Publish', resource: topic, resourceAccount: AUDIT, context: { 'aws:SourceArn': `arn:aws:cloudwatch:${HOME}:${AUDIT}:alarm:acme-soc2-central-route-failed`, 'aws:SourceAccount': AUDIT } };
+      expect(await simulate(request, { resourcePolicy: policy })).toBe('Allowed');
       // Another account's alarm may not.
-      expect(evaluatePolicy(policy, { ...request, context: { 'aws:SourceArn': `arn:aws:cloudwatch:${HOME}:999999999999:alarm:x`, 'aws:SourceAccount': '999999999999' } }).allow).toBe('none');
+      expect(await simulate({ ...request, context: { 'aws:SourceArn': `arn:aws:cloudwatch:${HOME}:999999999999:alarm:x`, 'aws:SourceAccount': '999999999999' } }, { resourcePolicy: policy })).toBe('ImplicitlyDenied');
     }
   });
 });
@@ -100,10 +101,12 @@ describe('the heartbeat: from every account with CIS alarms, along its alarm rou
     expect(target).toMatchObject({ arn: BUS_ARN, role_arn: forwardTarget.role_arn, dead_letter_config: forwardTarget.dead_letter_config });
   });
 
-  test('the bus admits it (its policy, evaluated, for the forwarding role), and the heartbeat rule there matches it', () => {
+  test('the bus admits it (its policy, evaluated, for the forwarding role), and the heartbeat rule there matches it', async () => {
     const busPolicy = resourcesOf(management, 'aws_cloudwatch_event_bus_policy')[0][1].policy;
-    const put = evaluatePolicy(busPolicy, { principal: { kind: 'role', arn: `arn:aws:iam::${member}:role/acme-soc2-forward-alarms` }, action: 'events:PutEvents', resource: BUS_ARN, context: { 'aws:PrincipalOrgID': config.organization.id } });
-    expect(put).toEqual({ deny: false, allow: 'direct' });
+    // Across accounts the bus policy must allow as well as the role's own policy (here Allow *): a role outside the organization is not let in.
+    const forwarder = { kind: 'role' as const, arn: `arn:aws:iam::${member}:role/acme-soc2-forward-alarms` };
+    expect(await simulate({ principal: forwarder, action: 'events:PutEvents', resource: BUS_ARN, resourceAccount: AUDIT }, { resourcePolicy: busPolicy, orgId: config.organization.id })).toBe('Allowed');
+    expect(await simulate({ principal: forwarder, action: 'events:PutEvents', resource: BUS_ARN, resourceAccount: AUDIT }, { resourcePolicy: busPolicy, orgId: 'o-someoneelse' })).toBe('ImplicitlyDenied');
     const rule = oneResource(management, 'aws_cloudwatch_event_rule', (r) => r.name === 'acme-soc2-route-heartbeats');
     expect(rule).toMatchObject({ provider: 'aws.audit', event_bus_name: expect.stringContaining('aws_cloudwatch_event_bus.') });
     const event = { source: 'aws.events', 'detail-type': 'Scheduled Event', account: member, region: HOME, resources: [heartbeatArn], detail: {} };
@@ -114,15 +117,15 @@ describe('the heartbeat: from every account with CIS alarms, along its alarm rou
     expect(eventMatches(JSON.parse(central.event_pattern), event)).toBe(false);
   });
 
-  test('it lands in one log group (whose policy lets only that rule write), one metric per account, one alarm for all of them', () => {
+  test('it lands in one log group (whose policy lets only that rule write), one metric per account, one alarm for all of them', async () => {
     const group = oneResource(management, 'aws_cloudwatch_log_group', (g) => g.name === '/acme-soc2/route-heartbeats');
     expect(group).toMatchObject({ provider: 'aws.audit', retention_in_days: config.retention.cloudWatchLogsDays, kms_key_id: expect.stringContaining('aws_kms_key.') });
     const logPolicy = oneResource(management, 'aws_cloudwatch_log_resource_policy', (p) => p.policy_name === 'acme-soc2-route-heartbeats');
     const groupArn = `arn:aws:logs:${HOME}:${AUDIT}:log-group:/acme-soc2/route-heartbeats`;
     const write = (sourceArn: string) =>
-      evaluatePolicy(logPolicy.policy_document, { principal: { kind: 'service', service: 'events.amazonaws.com' }, action: 'logs:PutLogEvents', resource: `${groupArn}:log-stream:x`, context: { 'aws:SourceArn': sourceArn } }).allow;
-    expect(write(`arn:aws:events:${HOME}:${AUDIT}:rule/${BUS}/acme-soc2-route-heartbeats`)).toBe('direct');
-    expect(write(`arn:aws:events:${HOME}:${AUDIT}:rule/other`)).toBe('none');
+      simulate({ principal: { kind: 'service', service: 'events.amazonaws.com' }, action: 'logs:PutLogEvents', resource: `${groupArn}:log-stream:x`, resourceAccount: AUDIT, context: { 'aws:SourceArn': sourceArn } }, { resourcePolicy: logPolicy.policy_document });
+    expect(await write(`arn:aws:events:${HOME}:${AUDIT}:rule/${BUS}/acme-soc2-route-heartbeats`)).toBe('Allowed');
+    expect(await write(`arn:aws:events:${HOME}:${AUDIT}:rule/other`)).toBe('ImplicitlyDenied');
     const filter = oneResource(management, 'aws_cloudwatch_log_metric_filter', (f) => f.name === 'acme-soc2-route-heartbeat');
     expect(filter).toMatchObject({ pattern: '{ $.detail-type = "Scheduled Event" }', metric_transformation: { name: 'RouteHeartbeat', namespace: 'CISBenchmark', value: '1', dimensions: { Account: '$.account' } } });
     const missing = alarm(management, 'acme-soc2-route-heartbeat-missing');

@@ -85,6 +85,9 @@ const WEAKENINGS: Record<string, string[]> = {
   'security-hub-policy-narrowed': ['security-hub-policy-narrowed'],
   'security-delegation-removed': ['security-delegation-removed'],
   'macie-job-deleted': ['macie-job-destroyed'],
+  'guardrail-policy-weakened': ['guardrail-policy-rewritten'],
+  'key-policy-deny-removed': ['key-policy-deny-removed'],
+  'root-access-narrowed': ['root-access-narrowed'],
   // The red team's plan (real addresses of the synthesized stacks) that the guard used to pass.
   'red-team-alerting-weakened': [
     'alert-rule-changed',
@@ -173,6 +176,18 @@ describe('the SOC 2 guard', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('## Terraform plan review: 3 stacks, no change weakens a control');
     expect(stdout).toContain('**0 to create, 3 to update, 0 to replace, 1 to delete**');
+  });
+
+  test('guardrail policies, key policies and root access features that only grow pass; each weakening says what goes', () => {
+    // Healthy: a Sid renamed, a statement added, an action list reordered, a feature added.
+    expect(findWeakenings(readPlan(plan('guardrails-strengthened'))).map((f) => `${f.rule.id} ${f.address}: ${f.detail}`)).toEqual([]);
+    const details = (name: string) => findWeakenings(readPlan(plan(name))).map((f) => f.detail);
+    expect(details('guardrail-policy-weakened')).toEqual(['Deny statement "ProtectBaselineTrails": removed or changed']);
+    expect(details('key-policy-deny-removed')).toEqual(['Deny statement "DenyKeyTamperingExceptPipeline": removed or changed']);
+    expect(details('root-access-narrowed')).toEqual(['enabled_features: "RootSessions" is removed']);
+    // The SCP's finding is the SCP control's, an RCP's the RCP control's.
+    const [scp] = findWeakenings(readPlan(plan('guardrail-policy-weakened')));
+    expect(scp.controls.map((c) => c.id)).toEqual(['guardrails.service-control-policies']);
   });
 
   test('alerting, detection and encryption changes that keep their control pass (the healthy case of each new rule)', async () => {

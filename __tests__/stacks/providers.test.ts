@@ -39,6 +39,12 @@ const GLOBAL_TYPES = new Set([
   'aws_organizations_delegated_administrator',
   'aws_organizations_policy',
   'aws_organizations_policy_attachment',
+  // Each provider's identity check (modules/providers/account-provider.ts): the data source takes no
+  // `region` argument (its binding, @cdktf/provider-aws lib/data-aws-caller-identity/index.d.ts, has `id` only).
+  'aws_caller_identity',
+  // Organizations and IAM too: the guardrails' quota read (policy-quota.ts) and centralized root access (root-access.ts).
+  'aws_organizations_policies_for_target',
+  'aws_iam_organizations_features',
 ]);
 
 describe('the management stack', () => {
@@ -125,8 +131,11 @@ describe('member stacks', () => {
       },
     ]);
     for (const [type, r] of allResources(json)) {
+      // Each provider's caller-identity check (account-provider.ts) is on its own provider: counted below.
+      if (type === 'aws_caller_identity') continue;
       expect([type, r.provider]).toEqual([type, type.startsWith('aws_macie2_') ? 'aws.audit' : 'aws']);
     }
+    expect(allResources(json).filter(([type]) => type === 'aws_caller_identity').map(([, r]) => r.provider).sort()).toEqual(['aws', 'aws.audit']);
     // The audit account's own stack manages no membership of its own: one provider.
     expect(providers(synthStack(exampleConfig(), 'member-333333333333'))).toHaveLength(1);
   });
@@ -248,7 +257,11 @@ describe('the role the providers assume: the deployment_role_name variable', () 
   test('nothing else names the variable: the guardrail exemptions and policies keep the role names themselves', () => {
     for (const [name, json] of stacks) {
       const { provider, variable, ...rest } = json as Synth & { variable?: unknown };
-      expect({ name, mentions: JSON.stringify(rest).includes('deployment_role_name') }).toEqual({ name, mentions: false });
+      // The providers' caller-identity checks compare the credentials with the variable (account-provider.ts): they must name it.
+      const { aws_caller_identity: callerIdentity, ...otherData } = (rest.data ?? {}) as Record<string, unknown>;
+      expect({ name, checks: callerIdentity !== undefined && JSON.stringify(callerIdentity).includes('var.deployment_role_name') }).toEqual({ name, checks: true });
+      const checked = { ...rest, data: otherData };
+      expect({ name, mentions: JSON.stringify(checked).includes('deployment_role_name') }).toEqual({ name, mentions: false });
       expect(provider && variable).toBeTruthy();
     }
   });

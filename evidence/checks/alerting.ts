@@ -9,7 +9,7 @@
  *
  * Patterns and policies are evaluated, not compared as text: a sample event of each kind must match
  * the rule's pattern (modules/alerting/event-patterns.ts), and the bus and topic policies must allow
- * the request the route makes (modules/iam/policy-evaluator.ts).
+ * the request the route makes (evidence/policy-evaluator.ts, through evidence/policy-judge.ts).
  */
 import { DescribeEventBusCommand, DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, type Target } from '@aws-sdk/client-eventbridge';
 import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient, type Subscription } from '@aws-sdk/client-sns';
@@ -17,7 +17,7 @@ import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sd
 import { alarmEventBusArn, alarmEventBusName, alarmForwarderRoleName, centralAlarmRuleName, centralAlertTopicArn, PARTITION } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
 import { alarmStateChangePattern, eventMatches, GUARDDUTY_HIGH_SEVERITY_PATTERN, SECURITY_HUB_HIGH_CRITICAL_PATTERN } from '../../modules/alerting/event-patterns';
-import { CIS_METRIC_FILTERS } from '../../modules/cis-monitoring/cis-metric-filters';
+import { CIS_METRIC_FILTERS, GUARDRAIL_ROLE_CHANGE_ALARM_ID } from '../../modules/cis-monitoring/cis-metric-filters';
 import { ALARM_MESSAGE, MAX_SQS_RETENTION_SECONDS } from '../../modules/alerting/event-patterns';
 import { canonicalize } from '../canonical';
 import { allowedInEveryContext } from '../policy-judge';
@@ -45,14 +45,15 @@ export function alarmEvent(accountId: string, region: string, alarmName: string)
 }
 /**
  * Every alarm name the baseline gives an account's alarms with this name prefix (`<prefix>-org` or
- * `<prefix>-account`): each CIS filter's, the off-hours sign-in alarm, and the break-glass alarm.
- * A rule that still matches one but not the others has been narrowed.
+ * `<prefix>-account`): each CIS filter's, the off-hours sign-in alarm, and the break-glass alarm with
+ * the alarm on changes to the guardrails' exempt roles (both on the same group, guardrails on:
+ * cisTargets). A rule that still matches one but not the others has been narrowed.
  */
 export function baselineAlarmNames(namePrefix: string, breakGlass: boolean): string[] {
   return [
     ...CIS_METRIC_FILTERS.map((f) => `${namePrefix}-${f.id}`),
     `${namePrefix}-console-signin-outside-business-hours`,
-    ...(breakGlass ? [`${namePrefix}-break-glass-role-used`] : []),
+    ...(breakGlass ? [`${namePrefix}-break-glass-role-used`, `${namePrefix}-${GUARDRAIL_ROLE_CHANGE_ALARM_ID}`] : []),
   ];
 }
 

@@ -2,8 +2,9 @@
  * The CIS monitoring set on each trail log group the baseline owns (the org trail's in the management
  * account, each account trail's in the members), home Region: every metric filter with its exact
  * pattern, every alarm with its action on the account's alert topic, and the log group's retention
- * and encryption. The org trail's group also carries the break-glass alarm (guardrails on) and the
- * route-tampering filters and alarm, judged the same way.
+ * and encryption. The org trail's group also carries the break-glass alarm and the alarm on changes to
+ * the guardrails' exempt roles (guardrails on), and the route-tampering filters and alarm, judged the
+ * same way.
  */
 import { CloudWatchClient, DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeMetricFiltersCommand, type MetricFilter } from '@aws-sdk/client-cloudwatch-logs';
@@ -13,6 +14,7 @@ import {
   alertRouteTamperingFilters,
   breakGlassUsageFilter,
   CIS_METRIC_FILTERS,
+  guardrailRoleChangeFilter,
   CONSOLE_SIGNIN_SUCCESS_FILTER,
   ROUTE_TAMPERING_ALARM_ID,
   ROUTE_TAMPERING_METRIC,
@@ -32,6 +34,8 @@ export const BREAK_GLASS_CONTROL = 'guardrails.break-glass-alarm';
 
 export const ROUTE_TAMPERING_CONTROL = 'alerting.route-tampering-alarm';
 
+export const GUARDRAIL_ROLE_CHANGE_CONTROL = 'guardrails.exempt-role-change-alarm';
+
 export interface CisTarget {
   readonly accountId: string;
   readonly logGroupName: string;
@@ -39,12 +43,22 @@ export interface CisTarget {
   readonly namePrefix: string;
   /** The break-glass role whose use alarms here (the org trail's group, guardrails on). */
   readonly breakGlassRoleName?: string;
+  /**
+   * The roles whose creation or change alarms here (pipeline, break-glass and plan roles: the org
+   * trail's group, guardrails on), as modules/cis-monitoring/cis-alarms.ts passes them to
+   * `guardrailRoleChangeFilter`.
+   */
+  readonly guardrailRoleNames?: readonly string[];
   /** The route-tampering filters and alarm (the org trail's group), and the role they leave out. */
   readonly alertRouteTampering?: { readonly exemptRoleName?: string };
 }
 
 /** The controls judged on a target's log group, beyond the CIS set. */
-const extraControls = (target: CisTarget): string[] => [...(target.breakGlassRoleName ? [BREAK_GLASS_CONTROL] : []), ...(target.alertRouteTampering ? [ROUTE_TAMPERING_CONTROL] : [])];
+const extraControls = (target: CisTarget): string[] => [
+  ...(target.breakGlassRoleName ? [BREAK_GLASS_CONTROL] : []),
+  ...(target.guardrailRoleNames ? [GUARDRAIL_ROLE_CHANGE_CONTROL] : []),
+  ...(target.alertRouteTampering ? [ROUTE_TAMPERING_CONTROL] : []),
+];
 
 /** The trail log groups the baseline puts the CIS set on, per account (names as the stacks build them). */
 export function cisTargets(config: BaselineConfig, accounts: readonly string[]): CisTarget[] {
@@ -54,12 +68,17 @@ export function cisTargets(config: BaselineConfig, accounts: readonly string[]):
     if (accountId === management) {
       const breakGlassRoleName = config.guardrails.enabled ? config.guardrails.breakGlassRoleName : undefined;
       const exemptRoleName = routeTamperingExemptRole(config.guardrails);
+      // cis-alarms.ts writes the role-change alarm with the break-glass alarm, on the same three names.
+      const guardrailRoleNames = breakGlassRoleName
+        ? [config.guardrails.pipelineRoleName, breakGlassRoleName, config.deployment.planRoleName].filter((n): n is string => n !== undefined)
+        : undefined;
       return [
         {
           accountId,
           logGroupName: orgTrailLogGroupName(config),
           namePrefix: `${prefix}-org`,
           ...(breakGlassRoleName ? { breakGlassRoleName } : {}),
+          ...(guardrailRoleNames ? { guardrailRoleNames } : {}),
           alertRouteTampering: exemptRoleName ? { exemptRoleName } : {},
         },
       ];
@@ -152,6 +171,21 @@ async function judgeCis(task: Task, config: BaselineConfig, target: CisTarget): 
       const problems = [...filterProblems(f), ...countProblems(name, f.metricName)];
       task.item({
         controlId: BREAK_GLASS_CONTROL,
+        title: `${f.title}: filter and alarm`,
+        status: problems.length ? 'FAIL' : 'PASS',
+        reason: problems.length ? problems.join('; ') : `filter ${name} (exact pattern) on ${group}; alarm ${name} acts on ${topic}`,
+        resource: name,
+        sources,
+      });
+    }
+
+    // The guardrails exempt their roles by name: the alarm on creating or changing a role of those names.
+    if (target.guardrailRoleNames) {
+      const f = guardrailRoleChangeFilter(target.guardrailRoleNames);
+      const name = `${target.namePrefix}-${f.id}`;
+      const problems = [...filterProblems(f, "the baseline's pattern"), ...countProblems(name, f.metricName)];
+      task.item({
+        controlId: GUARDRAIL_ROLE_CHANGE_CONTROL,
         title: `${f.title}: filter and alarm`,
         status: problems.length ? 'FAIL' : 'PASS',
         reason: problems.length ? problems.join('; ') : `filter ${name} (exact pattern) on ${group}; alarm ${name} acts on ${topic}`,

@@ -20,6 +20,7 @@ import { recordControl } from '../../controls/record';
 import {
   alertRouteTamperingFilters,
   breakGlassUsageFilter,
+  guardrailRoleChangeFilter,
   CIS_METRIC_FILTERS,
   CONSOLE_SIGNIN_SUCCESS_FILTER,
   ROUTE_TAMPERING_ALARM_ID,
@@ -27,7 +28,7 @@ import {
 } from './cis-metric-filters';
 import { BREAK_GLASS_ALARM } from '../guardrails/controls';
 import { ROUTE_TAMPERING_ALARM } from '../alerting/controls';
-import { alarmDescription, CIS_FILTER_CONTROLS, CONSOLE_SIGNIN_OUTSIDE_BUSINESS_HOURS } from './controls';
+import { alarmDescription, CIS_FILTER_CONTROLS, CONSOLE_SIGNIN_OUTSIDE_BUSINESS_HOURS, GUARDRAIL_ROLE_CHANGE_ALARM } from './controls';
 
 export interface CisAlarmsProps {
   readonly config: BaselineConfig;
@@ -42,8 +43,10 @@ export interface CisAlarmsProps {
   readonly namePrefix: string;
   /**
    * The guardrails' break-glass role: a filter and alarm for its every use (set on the organization
-   * trail's log group, which sees every account).
-   * @default - none: no break-glass alarm
+   * trail's log group, which sees every account), and a second filter and alarm on any creation or
+   * trust or permission change of the pipeline, break-glass and plan roles (`guardrailRoleChangeFilter`),
+   * in any account.
+   * @default - none: no break-glass alarm and no role-change alarm
    */
   readonly breakGlassRoleName?: string;
   /**
@@ -176,6 +179,27 @@ export class CisAlarms extends Construct {
       recordControl(this, BREAK_GLASS_ALARM, props.accountId, [
         { resource: breakGlassFilter, region: home },
         { resource: alarm, region: home },
+      ]);
+
+      // The exemption is by role name: creating or re-trusting a role of those names is watched too.
+      const g = config.guardrails;
+      const roles = guardrailRoleChangeFilter(
+        [g.pipelineRoleName, props.breakGlassRoleName, config.deployment.planRoleName].filter((n): n is string => n !== undefined),
+      );
+      const roleFilter = filter(roles);
+      const roleAlarm = new CloudwatchMetricAlarm(this, `${roles.id}-alarm`, {
+        ...fireOnFirstEvent,
+        alarmName: `${props.namePrefix}-${roles.id}`,
+        alarmDescription: alarmDescription(GUARDRAIL_ROLE_CHANGE_ALARM, props.logGroupName, roles.title),
+        namespace: metricNamespace,
+        metricName: roles.metricName,
+        statistic: 'Sum',
+        period: ALARM_PERIOD_SECONDS,
+      });
+      this.alarms.push(roleAlarm);
+      recordControl(this, GUARDRAIL_ROLE_CHANGE_ALARM, props.accountId, [
+        { resource: roleFilter, region: home },
+        { resource: roleAlarm, region: home },
       ]);
     }
 

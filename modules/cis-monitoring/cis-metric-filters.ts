@@ -256,16 +256,73 @@ export const CONSOLE_SIGNIN_SUCCESS_FILTER = {
  * with the role's path and name (CloudTrail User Guide, "CloudTrail userIdentity element":
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html).
  * A leading `*` is a CloudWatch Logs wildcard, as in Security Hub CloudWatch.2's own pattern.
+ *
+ * The root user's break glass counts too: with centralized root access (`guardrails.centralizedRootAccess`),
+ * a member account's root user acts only through a privileged session that the management account (or
+ * IAM's delegated administrator) opens with STS `AssumeRoot` ("You must use credentials from an
+ * Organizations management account or a delegated administrator account for IAM to call AssumeRoot",
+ * STS API Reference, AssumeRoot: https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html),
+ * and CloudTrail records that call as an `sts.amazonaws.com` event named `AssumeRoot` (IAM User Guide,
+ * "Track privileged tasks in CloudTrail": https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-track-privileged-tasks.html).
+ * The CIS RootAccountUsage filter keeps its benchmark pattern (Security Hub CloudWatch.1 compares it),
+ * so opening such a session is counted here, where the break-glass procedure applies.
  */
 export function breakGlassUsageFilter(roleName: string): { id: string; metricName: string; title: string; pattern: string } {
   const friendlyName = roleName.slice(roleName.lastIndexOf('/') + 1);
   return {
     id: 'break-glass-role-used',
     metricName: 'BreakGlassRoleUsed',
-    title: `Use of the break-glass role ${roleName}`,
-    pattern: `{ ($.userIdentity.sessionContext.sessionIssuer.userName = "${friendlyName}") || (($.eventSource = "sts.amazonaws.com") && ($.requestParameters.roleArn = "*:role/${roleName}")) }`,
+    title: `Use of the break-glass role ${roleName}, or a root session opened with AssumeRoot`,
+    pattern: `{ ($.userIdentity.sessionContext.sessionIssuer.userName = "${friendlyName}") || (($.eventSource = "sts.amazonaws.com") && ($.requestParameters.roleArn = "*:role/${roleName}")) || (($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRoot")) }`,
   };
 }
+
+/**
+ * The guardrails exempt the pipeline and break-glass roles by name (`arn:aws:iam::*:role/<name>`), and
+ * the plan role's permissions decide what every plan of unmerged code can read. SCPs protect those roles
+ * in member accounts (`ProtectBaselineRoles`), but never in the management account, where an
+ * administrator could create a role of such a name, or re-trust or re-permission it, and so pass the key
+ * policies' denials. This filter counts every such change, in any account of the organization trail:
+ * the IAM role-management events of the SCP's own list (Control Tower's AWS-GR_IAM_ROLE_CHANGE_PROHIBITED),
+ * each of which names its role in `requestParameters.roleName` (IAM API Reference: CreateRole, DeleteRole,
+ * UpdateRole, UpdateAssumeRolePolicy, AttachRolePolicy, DetachRolePolicy, PutRolePolicy,
+ * DeleteRolePolicy, PutRolePermissionsBoundary, DeleteRolePermissionsBoundary all take `RoleName`; IAM
+ * calls are logged with `eventSource` `iam.amazonaws.com`: IAM User Guide, "Logging IAM and AWS STS API
+ * calls with AWS CloudTrail", https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html,
+ * whose example CreateRole-style records carry `requestParameters.roleName`; record fields: CloudTrail
+ * User Guide, "CloudTrail record contents",
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html).
+ * `RoleName` is the friendly name: a role's path is a separate `Path` parameter of CreateRole, so a name
+ * configured with a path is matched by its last part. Nobody is left out: the baseline's stacks never
+ * create or change these roles (they are created by hand or by a StackSet, docs/guardrails.md), so every
+ * such change, a new account's StackSet included, is news. Failed attempts match too.
+ */
+export function guardrailRoleChangeFilter(roleNames: readonly string[]): { id: string; metricName: string; title: string; pattern: string } {
+  const friendly = [...new Set(roleNames.map((n) => n.slice(n.lastIndexOf('/') + 1)))];
+  return {
+    id: GUARDRAIL_ROLE_CHANGE_ALARM_ID,
+    metricName: 'GuardrailRoleChanged',
+    title: `Creating, re-trusting or re-permissioning the guardrails' roles (${friendly.join(', ')})`,
+    pattern: `{ ${term('eventSource', 'iam.amazonaws.com')} && ${events(GUARDRAIL_ROLE_EVENTS)} && ${anyOf(friendly.map((n) => term('requestParameters.roleName', n)))} }`,
+  };
+}
+
+/** Alarm id (name `<namePrefix>-guardrail-role-changed`) of the filter above. */
+export const GUARDRAIL_ROLE_CHANGE_ALARM_ID = 'guardrail-role-changed';
+
+/** The IAM events of `ProtectBaselineRoles` (modules/guardrails/scp-statements.ts) that take a `RoleName`. */
+export const GUARDRAIL_ROLE_EVENTS = [
+  'CreateRole',
+  'DeleteRole',
+  'UpdateRole',
+  'UpdateAssumeRolePolicy',
+  'AttachRolePolicy',
+  'DetachRolePolicy',
+  'PutRolePolicy',
+  'DeleteRolePolicy',
+  'PutRolePermissionsBoundary',
+  'DeleteRolePermissionsBoundary',
+] as const;
 
 /**
  * Tampering with the alert route and its watchers: one metric, `AlertRouteTampering`, counted by a few

@@ -49,3 +49,17 @@ export function alarmDescription(control: ControlDeclaration, logGroupName: stri
   ];
   return `${control.title}${detail ? ` (${detail})` : ''}: control ${control.id} (${cites.join('; ')}), on the events of ${logGroupName}`;
 }
+
+export const GUARDRAIL_ROLE_CHANGE_ALARM = defineControl({
+  id: 'guardrails.exempt-role-change-alarm',
+  title: "Alarm on creating or changing the guardrails' pipeline, break-glass and plan roles",
+  description:
+    "A metric filter on the organization trail's log group and a Sum >= 1 alarm on any creation, deletion, trust or permission change of a role named like the pipeline, break-glass or plan role, in any account: the management account, where no SCP protects them and the key policies' exemption is by name, included.",
+  tsc: ['CC6.1', 'CC7.2', 'CC7.3'],
+  evidence: {
+    api: ['logs:DescribeMetricFilters', 'cloudwatch:DescribeAlarms'],
+    command: 'aws logs describe-metric-filters --log-group-name <org trail log group> --filter-name-prefix <prefix>-org-guardrail-role-changed && aws cloudwatch describe-alarms --alarm-names <prefix>-org-guardrail-role-changed',
+    lookFor:
+      "The filter has exactly the baseline's pattern and emits GuardrailRoleChanged in the configured namespace as the baseline writes it (one transformation emitting 1, nothing more); the alarm watches that metric as the baseline writes it (Statistic Sum over 300 s, EvaluationPeriods 1, GreaterThanOrEqualToThreshold 1), its actions enabled, with the account's alert topic as its ALARM action; each firing has a change or incident record.",
+  },
+});

@@ -11,7 +11,8 @@
  * AWS Config recorder, delivery channel and retention configuration, which its
  * AWS-GR_CONFIG_CHANGE_PROHIBITED denies on `*`. That is the statement the baseline drops with
  * `controlTower.enabled` (and its role statement stops protecting `stacksets-exec-*`, which
- * AWS-GR_IAM_ROLE_CHANGE_PROHIBITED protects already).
+ * AWS-GR_IAM_ROLE_CHANGE_PROHIBITED protects already). The recording-group actions that control does not
+ * list (config:AssociateResourceTypes, DisassociateResourceTypes) stay denied by ProtectConfigRecordingGroup.
  */
 
 export interface ControlTowerControl {
@@ -145,7 +146,7 @@ export const CONTROL_TOWER_CONTROLS: readonly ControlTowerControl[] = [
     id: 'AWS-GR_CONFIG_CHANGE_PROHIBITED',
     guidance: 'mandatory',
     behavior: 'preventive',
-    controlTower: 'config recorder, delivery channel and retention changes on *',
+    controlTower: 'config recorder, delivery channel and retention changes on * (not AssociateResourceTypes or DisassociateResourceTypes, which ProtectConfigRecordingGroup keeps denying)',
     baseline: ['ProtectConfigRecorders'],
     skippedWithControlTower: true,
   },

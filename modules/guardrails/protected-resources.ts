@@ -40,6 +40,17 @@ export interface ProtectedPatterns {
   /** EventBridge rules on default and custom buses (`rule/<bus>/<name>` is matched too). */
   readonly eventRules: string;
   readonly eventBuses: string;
+  /**
+   * The alert route's SQS queues: each account's alert record queue (`<prefix>-security-alerts-record`)
+   * and the dead-letter queues of its rules (`<rule name>-undelivered`, rules named `<prefix>-*`).
+   */
+  readonly queues: string;
+  /**
+   * The service-linked roles of the security services the baseline runs: a service-linked role's ARN is
+   * `arn:aws:iam::<account>:role/aws-service-role/<service principal>/<name>` (IAM User Guide, "Using
+   * service-linked roles": https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html).
+   */
+  readonly serviceLinkedRoles: readonly string[];
   readonly analyzers: string;
   /** IAM roles the baseline creates (delivery and forwarding roles). */
   readonly roles: string;
@@ -51,6 +62,22 @@ export interface ProtectedPatterns {
   readonly keyAliasArns: string;
 }
 
+/**
+ * The service principals whose service-linked roles the security services use: AWS Config's recorder
+ * (AWSServiceRoleForConfig), GuardDuty (AWSServiceRoleForAmazonGuardDuty) and its malware protection
+ * (AWSServiceRoleForAmazonGuardDutyMalwareProtection), Security Hub, Macie and IAM Access Analyzer
+ * (IAM User Guide, "AWS services that work with IAM", column "Service-linked roles":
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-services-that-work-with-iam.html).
+ */
+export const SECURITY_SERVICE_PRINCIPALS = [
+  'config.amazonaws.com',
+  'guardduty.amazonaws.com',
+  'malware-protection.guardduty.amazonaws.com',
+  'securityhub.amazonaws.com',
+  'macie.amazonaws.com',
+  'access-analyzer.amazonaws.com',
+] as const;
+
 export function protectedPatterns(config: BaselineConfig): ProtectedPatterns {
   const prefix = config.organization.namePrefix;
   const keyAliases = kmsAliasName(config, '*');
@@ -61,6 +88,8 @@ export function protectedPatterns(config: BaselineConfig): ProtectedPatterns {
     topics: `arn:${PARTITION}:sns:*:*:${prefix}-*`,
     eventRules: `arn:${PARTITION}:events:*:*:rule/${prefix}-*`,
     eventBuses: `arn:${PARTITION}:events:*:*:event-bus/${prefix}-*`,
+    queues: `arn:${PARTITION}:sqs:*:*:${prefix}-*`,
+    serviceLinkedRoles: SECURITY_SERVICE_PRINCIPALS.map((service) => `arn:${PARTITION}:iam::*:role/aws-service-role/${service}/*`),
     analyzers: `arn:${PARTITION}:access-analyzer:*:*:analyzer/${prefix}-*`,
     roles: roleArn('*', `${prefix}-*`),
     logArchiveBuckets: s3BucketArn(wildcardIn((kind) => logBucketName(config, kind as LogBucketKind))),
@@ -82,4 +111,23 @@ export function exemptPrincipalArns(config: BaselineConfig): readonly string[] |
   const g = config.guardrails;
   if (!g.enabled || !g.pipelineRoleName || !g.breakGlassRoleName) return undefined;
   return [roleArn('*', g.pipelineRoleName), roleArn('*', g.breakGlassRoleName)];
+}
+
+/**
+ * The same two roles in one account only: the exemption of a key policy or a bucket policy, whose
+ * account is the key's or bucket's own. Those are the only principals that ever need it: the denied
+ * key actions are not cross-account operations ("Cross-account use: No", KMS API Reference,
+ * PutKeyPolicy, ScheduleKeyDeletion, DisableKey, DisableKeyRotation, DeleteAlias, UpdateAlias:
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html), a bucket policy is set
+ * only by an identity that "belong[s] to the bucket owner's account" (S3 API Reference,
+ * PutBucketPolicy: https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html), and the
+ * stacks reach each account through a provider pinned to it that assumes the role of this name there
+ * (`modules/providers/account-provider.ts`; with `deployment.pipelineAccountId`, that account's own
+ * credentials, a role of this name in it). The SCPs keep `*`: they are the same document in every
+ * account. Undefined when guardrails are off.
+ */
+export function exemptPrincipalArnsIn(config: BaselineConfig, accountId: string): readonly string[] | undefined {
+  const g = config.guardrails;
+  if (!g.enabled || !g.pipelineRoleName || !g.breakGlassRoleName) return undefined;
+  return [roleArn(accountId, g.pipelineRoleName), roleArn(accountId, g.breakGlassRoleName)];
 }

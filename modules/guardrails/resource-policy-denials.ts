@@ -5,8 +5,9 @@
  * restrict it) and for a member account's root user where an SCP is detached.
  *
  * Who is exempt, and who is not touched at all:
- * - `ArnNotLike aws:PrincipalArn [pipeline, break-glass]` exempts those two roles, by name, in any
- *   account (see `exemptPrincipalArns`). The pipeline therefore keeps kms:PutKeyPolicy and
+ * - `ArnNotLike aws:PrincipalArn [pipeline, break-glass]` exempts those two roles, by name, in the
+ *   key's or bucket's own account only (see `exemptPrincipalArnsIn`: no other account can run the
+ *   denied actions on them anyway). The pipeline therefore keeps kms:PutKeyPolicy and
  *   s3:PutBucketPolicy for its own future updates, and KMS's lockout check on CreateKey/PutKeyPolicy
  *   ("the principal making the request must be allowed to make a subsequent PutKeyPolicy request",
  *   KMS API Reference, PutKeyPolicy: https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html)
@@ -52,8 +53,16 @@ export const KEY_TAMPERING_ACTIONS = [
 /**
  * Weaken or delete a log-archive bucket: lifecycle (a 1-day expiry), policy, versioning, Object Lock
  * configuration, access logging, governance-mode bypass, encryption, public access block, ownership,
- * deletion. S3 actions and their `bucket`/`object` resource types: Service Authorization Reference,
- * "Amazon S3" (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
+ * deletion; and (issue #22, round 2) copy the logs out with a replication configuration
+ * (PutReplicationConfiguration, resource type bucket), re-encrypt existing log objects under another
+ * key (UpdateObjectEncryption, resource type object: "update the server-side encryption type of an
+ * existing object"), or make the bucket Requester Pays (PutBucketRequestPayment, bucket): Requester
+ * Pays buckets do not support "using a Requester Pays bucket as the target bucket for end-user
+ * logging" (S3 User Guide, "Using Requester Pays general purpose buckets",
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/RequesterPaysBuckets.html), so the access log
+ * bucket would stop receiving. S3 actions and
+ * their `bucket`/`object` resource types: Service Authorization Reference, "Amazon S3"
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
  * s3:DeleteObject/DeleteObjectVersion are denied to everyone but services already (`DenyLogDeletion`).
  */
 export const ARCHIVE_TAMPERING_ACTIONS = [
@@ -68,6 +77,9 @@ export const ARCHIVE_TAMPERING_ACTIONS = [
   's3:PutBucketPublicAccessBlock',
   's3:PutBucketOwnershipControls',
   's3:DeleteBucket',
+  's3:PutReplicationConfiguration',
+  's3:UpdateObjectEncryption',
+  's3:PutBucketRequestPayment',
 ] as const;
 
 /** The condition shared by both statements: not an exempt role, and not an AWS service's own call. */

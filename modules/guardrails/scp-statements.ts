@@ -30,6 +30,13 @@ import { ARCHIVE_TAMPERING_ACTIONS, KEY_TAMPERING_ACTIONS } from './resource-pol
  */
 export const STACKSETS_EXECUTION_ROLE = `arn:aws:iam::*:role/${STACKSETS_EXECUTION_ROLE_PREFIX}*`;
 
+/**
+ * The role through which AWS Control Tower manages enrolled accounts, its recorders included: its own
+ * AWS-GR_CONFIG_CHANGE_PROHIBITED exempts it (Control Tower Controls Reference, "Mandatory controls":
+ * https://docs.aws.amazon.com/controltower/latest/controlreference/mandatory-controls.html).
+ */
+export const CONTROL_TOWER_EXECUTION_ROLE = 'arn:aws:iam::*:role/AWSControlTowerExecution';
+
 export interface GuardrailStatement extends PolicyStatement {
   /**
    * The AWS Control Tower mandatory controls enforcing the same denial on the same resources; with
@@ -50,10 +57,11 @@ export function scpStatements(config: BaselineConfig): GuardrailStatement[] {
 
   const statements: GuardrailStatement[] = [
     // CloudTrail, resource type `trail` (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscloudtrail.html): stop, delete, redirect or
-    // thin out the organization and account trails.
+    // thin out the organization and account trails, or change what they record per event
+    // (PutEventConfiguration: resource types eventdatastore and trail, both optional).
     deny(
       'ProtectBaselineTrails',
-      ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors', 'cloudtrail:PutInsightSelectors'],
+      ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors', 'cloudtrail:PutInsightSelectors', 'cloudtrail:PutEventConfiguration'],
       p.trails,
     ),
     // AWS Config recorders, delivery channels and retention (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsconfig.html): `*`, as
@@ -80,6 +88,19 @@ export function scpStatements(config: BaselineConfig): GuardrailStatement[] {
             duplicatedByControlTower: ['AWS-GR_CONFIG_CHANGE_PROHIBITED', 'AWS-GR_CONFIG_ENABLED'],
           },
         ]),
+    // The recorder's recording group, edited without PutConfigurationRecorder: AssociateResourceTypes
+    // and DisassociateResourceTypes (resource type ConfigurationRecorder, required; `*` as above: its ARN
+    // ends in an id). Control Tower's AWS-GR_CONFIG_CHANGE_PROHIBITED does not list them, so this
+    // statement stays with `controlTower.enabled`, exempting, as Control Tower's own statement does,
+    // AWSControlTowerExecution, through which Control Tower manages its recorders (Control Tower
+    // Controls Reference, "Mandatory controls":
+    // https://docs.aws.amazon.com/controltower/latest/controlreference/mandatory-controls.html).
+    deny(
+      'ProtectConfigRecordingGroup',
+      ['config:AssociateResourceTypes', 'config:DisassociateResourceTypes'],
+      '*',
+      controlTower ? { ArnNotLike: { 'aws:PrincipalArn': [...exempt, CONTROL_TOWER_EXECUTION_ROLE] } } : exceptExempt,
+    ),
     // Resources whose ARN carries an id, selected by the baseline's tag, and that tag itself:
     // Config rules and the organization aggregator (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsconfig.html, resource types
     // ConfigRule and ConfigurationAggregator, condition key aws:ResourceTag) and VPC flow logs
@@ -95,6 +116,12 @@ export function scpStatements(config: BaselineConfig): GuardrailStatement[] {
         'config:PutConfigurationAggregator',
         'config:TagResource',
         'config:UntagResource',
+        // Macie classification jobs (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonmacie.html, resource type ClassificationJob,
+        // `classification-job/<id>`, aws:ResourceTag): pause or cancel the baseline's jobs, and their tag
+        // (Tag/UntagResource also take the baseline's Macie members, tagged as well).
+        'macie2:UpdateClassificationJob',
+        'macie2:TagResource',
+        'macie2:UntagResource',
         'ec2:DeleteFlowLogs',
         'ec2:CreateTags',
         'ec2:DeleteTags',
@@ -135,14 +162,96 @@ export function scpStatements(config: BaselineConfig): GuardrailStatement[] {
         'macie2:DisassociateMember',
         'macie2:DeleteMember',
         'macie2:UpdateOrganizationConfiguration',
+        // Closed in issue #22: central configuration can switch Security Hub off in every account
+        // (UpdateConfigurationPolicy: resource type configuration-policy; StartConfigurationPolicyAssociation:
+        // hub, optional), the findings export can be pointed elsewhere (UpdatePublishingDestination:
+        // publishingDestination), members' detector features switched off (UpdateMemberDetectors: no
+        // resource type), and findings suppressed: trusted IP lists ("GuardDuty doesn't generate
+        // findings" for them; CreateIPSet: no resource type, UpdateIPSet: ipset; their successor, trusted
+        // entity sets: CreateTrustedEntitySet, no resource type, UpdateTrustedEntitySet: trustedentityset), suppression filters
+        // (a filter whose action is ARCHIVE auto-archives findings; CreateFilter/UpdateFilter: filter) and
+        // Security Hub automation rules, which can set a finding's workflow status to SUPPRESSED
+        // (CreateAutomationRule, CreateAutomationRuleV2: no resource type; BatchUpdateAutomationRules:
+        // automation-rule; UpdateAutomationRuleV2: automation-rulev2). The baseline creates no IP set,
+        // filter or automation rule (modules/security-services): a suppression is a reviewed change made
+        // by the pipeline. Deleting one (DeleteIPSet, DeleteFilter, DeleteAutomationRuleV2) only brings
+        // findings back and stays open. `*`: every resource type above holds a detector or hub id.
+        'securityhub:UpdateConfigurationPolicy',
+        'securityhub:StartConfigurationPolicyAssociation',
+        'securityhub:CreateAutomationRule',
+        'securityhub:CreateAutomationRuleV2',
+        'securityhub:BatchUpdateAutomationRules',
+        'securityhub:UpdateAutomationRuleV2',
+        'guardduty:UpdatePublishingDestination',
+        'guardduty:UpdateMemberDetectors',
+        'guardduty:CreateIPSet',
+        'guardduty:UpdateIPSet',
+        'guardduty:CreateTrustedEntitySet',
+        'guardduty:UpdateTrustedEntitySet',
+        'guardduty:CreateFilter',
+        'guardduty:UpdateFilter',
+        // Issue #22, round 2, turning detection off without disabling the service. GuardDuty: the
+        // malware scan settings exclude resources from GuardDuty-initiated scans by tag
+        // (UpdateMalwareScanSettings, no resource type). Security Hub: disable a standard, a control
+        // or the import of an integrated product's findings (GuardDuty, Macie, Access Analyzer),
+        // stop auto-enabling new controls (BatchDisableStandards, UpdateStandardsControl,
+        // UpdateSecurityHubConfiguration, DisableImportFindingsForProduct: hub, optional;
+        // BatchUpdateStandardsControlAssociations, UpdateSecurityControl: no resource type), or drop
+        // Regions from the aggregator (UpdateFindingAggregator: finding-aggregator, `.../<id>`). The
+        // delegated administrator is the audit account, a member: the SCP binds it; the pipeline keeps
+        // them. Macie: suspend a member's Macie (UpdateMemberSession), stop publishing findings to
+        // Security Hub (PutFindingsPublicationConfiguration), both without a resource type, and
+        // suppression rules: a findings filter whose action is ARCHIVE (CreateFindingsFilter,
+        // UpdateFindingsFilter: FindingsFilter, `findings-filter/<id>`); the baseline creates none.
+        'guardduty:UpdateMalwareScanSettings',
+        'securityhub:BatchDisableStandards',
+        'securityhub:UpdateStandardsControl',
+        'securityhub:BatchUpdateStandardsControlAssociations',
+        'securityhub:UpdateSecurityControl',
+        'securityhub:UpdateSecurityHubConfiguration',
+        'securityhub:DisableImportFindingsForProduct',
+        'securityhub:UpdateFindingAggregator',
+        'macie2:UpdateMemberSession',
+        'macie2:PutFindingsPublicationConfiguration',
+        'macie2:CreateFindingsFilter',
+        'macie2:UpdateFindingsFilter',
+        // The account-level S3 Block Public Access the baseline sets (modules/s3-public-access):
+        // PutAccountPublicAccessBlock has no resource type (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html),
+        // and is also the permission S3 Control's DeletePublicAccessBlock requires
+        // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_DeletePublicAccessBlock.html).
+        // Access-point and bucket blocks cannot loosen the account's: S3 applies the most restrictive
+        // combination (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html).
+        's3:PutAccountPublicAccessBlock',
       ],
       '*',
     ),
-    // IAM Access Analyzer, resource type Analyzer by name (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsiamaccessanalyzer.html).
-    deny('ProtectBaselineAnalyzers', ['access-analyzer:DeleteAnalyzer'], p.analyzers),
+    // IAM Access Analyzer (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsiamaccessanalyzer.html):
+    // deleting the analyzer (resource type Analyzer), and blinding it without deleting it: archive rules
+    // that archive new findings as they come (CreateArchiveRule, UpdateArchiveRule: resource type
+    // ArchiveRule, `analyzer/<name>/archive-rule/<rule>`, which the analyzer pattern matches, as `*`
+    // spans `/`), archiving existing findings (ApplyArchiveRule, UpdateFindings: Analyzer). The baseline
+    // creates no archive rule (modules/security-services/access-analyzer.ts). DeleteArchiveRule stays
+    // open: it only stops archiving, and findings already archived stay archived
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-archive-rules.html).
+    deny(
+      'ProtectBaselineAnalyzers',
+      [
+        'access-analyzer:DeleteAnalyzer',
+        'access-analyzer:CreateArchiveRule',
+        'access-analyzer:UpdateArchiveRule',
+        'access-analyzer:ApplyArchiveRule',
+        'access-analyzer:UpdateFindings',
+        // "Modify an analyzer's configuration" (resource type Analyzer): its analysis rules can
+        // exclude accounts and resources.
+        'access-analyzer:UpdateAnalyzer',
+      ],
+      p.analyzers,
+    ),
     // CloudWatch Logs, resource type log-group (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html): delete the
     // trail and flow-log groups or their streams, shorten retention, rewrite or delete the CIS metric
-    // filters, or detach their key.
+    // filters, or detach their key; or set a transformer, which rewrites the events the group stores as
+    // they are ingested (PutTransformer: log-group; CloudWatch Logs User Guide, "Create and manage log
+    // transformers": https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Transformation-Create.html).
     deny(
       'ProtectBaselineLogGroups',
       [
@@ -154,21 +263,49 @@ export function scpStatements(config: BaselineConfig): GuardrailStatement[] {
         'logs:DeleteMetricFilter',
         'logs:DisassociateKmsKey',
         'logs:AssociateKmsKey',
+        'logs:PutTransformer',
       ],
       p.logGroups,
     ),
     // CloudWatch, resource type alarm (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html): delete, silence or
-    // rewrite the CIS and break-glass alarms.
-    deny('ProtectBaselineAlarms', ['cloudwatch:DeleteAlarms', 'cloudwatch:DisableAlarmActions', 'cloudwatch:PutMetricAlarm'], p.alarms),
+    // rewrite the CIS and break-glass alarms, or mute their actions with an alarm mute rule: "targeted
+    // alarms continue to evaluate ... but their configured actions ... are muted", and the permission is
+    // checked on each alarm the rule targets (resource type alarm; CloudWatch API Reference,
+    // PutAlarmMuteRule: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutAlarmMuteRule.html).
+    deny('ProtectBaselineAlarms', ['cloudwatch:DeleteAlarms', 'cloudwatch:DisableAlarmActions', 'cloudwatch:PutMetricAlarm', 'cloudwatch:PutAlarmMuteRule'], p.alarms),
     // SNS, resource type topic (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html): delete the alert topics, rewrite their
-    // policy or key, or unsubscribe their subscribers (Control Tower scopes sns:Unsubscribe to the
-    // topic ARN the same way in AWS-GR_SNS_SUBSCRIPTION_CHANGE_PROHIBITED).
-    deny('ProtectAlertTopics', ['sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:RemovePermission', 'sns:Unsubscribe'], p.topics),
+    // policy or key, unsubscribe their subscribers, or rewrite a subscription (a filter policy, or raw
+    // delivery, can drop alerts). Unsubscribe and SetSubscriptionAttributes take a subscription ARN,
+    // `arn:aws:sns:<region>:<account>:<topic>:<id>`, and list only an optional `topic` resource type;
+    // AWS does not say which ARN it authorizes them against. The pattern `arn:aws:sns:*:*:<prefix>-*`
+    // applies either way: the topic ARN, and the subscription ARN too, since `*` in a Resource ARN
+    // spans `:` (IAM User Guide, "IAM JSON policy elements: Resource":
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html).
+    // Control Tower scopes sns:Unsubscribe to the topic ARN in AWS-GR_SNS_SUBSCRIPTION_CHANGE_PROHIBITED.
+    // Also a grant added to the topic's policy (AddPermission) and a data protection policy, which can
+    // deny or mask the alert messages (PutDataProtectionPolicy), both resource type topic.
+    deny(
+      'ProtectAlertTopics',
+      ['sns:DeleteTopic', 'sns:SetTopicAttributes', 'sns:RemovePermission', 'sns:Unsubscribe', 'sns:SetSubscriptionAttributes', 'sns:AddPermission', 'sns:PutDataProtectionPolicy'],
+      p.topics,
+    ),
+    // SQS, resource type queue (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsqs.html): the alert route's queues (each
+    // account's alert record queue and the rules' dead-letter queues, all `<prefix>-*`): delete or purge
+    // them, or rewrite their policy (SetQueueAttributes), which lets the topic and rules send.
+    deny(
+      'ProtectAlertQueues',
+      ['sqs:DeleteQueue', 'sqs:PurgeQueue', 'sqs:SetQueueAttributes', 'sqs:RemovePermission', 'sqs:AddPermission'],
+      p.queues,
+    ),
     // EventBridge, resource types rule and event-bus (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html): the
-    // findings rules, the alarm forwarding rules and the central alarm bus.
+    // findings rules, the alarm forwarding rules and the central alarm bus. events:RemovePermission (and
+    // PutPermission) list no resource type: only `*` could deny them, which would take every bus's
+    // permissions from every account's administrators; the route-tampering alarm counts them on the
+    // baseline's bus instead (docs/guardrails.md). UpdateEventBus (event-bus, optional) can set a key or
+    // dead-letter queue the forwarders cannot use.
     deny(
       'ProtectAlertRoutes',
-      ['events:DeleteRule', 'events:DisableRule', 'events:PutRule', 'events:PutTargets', 'events:RemoveTargets', 'events:DeleteEventBus'],
+      ['events:DeleteRule', 'events:DisableRule', 'events:PutRule', 'events:PutTargets', 'events:RemoveTargets', 'events:DeleteEventBus', 'events:UpdateEventBus'],
       [p.eventRules, p.eventBuses],
     ),
     // S3 on the log-archive buckets (resource types bucket and object), the same actions their
@@ -216,6 +353,12 @@ export function scpStatements(config: BaselineConfig): GuardrailStatement[] {
       ),
       duplicatedByControlTower: ['AWS-GR_IAM_ROLE_CHANGE_PROHIBITED (stacksets-exec-* only)'],
     },
+    // The security services' service-linked roles (resource type role): AWS Config records through
+    // AWSServiceRoleForConfig and GuardDuty, Security Hub, Macie and Access Analyzer run through theirs.
+    // IAM deletes one only "if the service is no longer using it" (DeleteServiceLinkedRole,
+    // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceLinkedRole.html), but whether
+    // each service refuses while it runs is per service and not documented for all five: denied anyway.
+    deny('ProtectSecurityServiceLinkedRoles', ['iam:DeleteServiceLinkedRole'], p.serviceLinkedRoles),
     // Organizations (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html): an account that leaves takes itself out of
     // the organization trail, the SCPs and the delegated services. Denied to everyone, the exempt
     // roles included: an account leaves when the management account removes it

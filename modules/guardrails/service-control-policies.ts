@@ -14,7 +14,9 @@
  *   outside strings at all).
  * - "Number of policies that you can attach to an entity — Service control policy: 5" per root, OU
  *   and account, and "Every entity must have at least one SCP attached": the FullAWSAccess policy
- *   AWS attaches holds one of the five unless replaced, leaving four.
+ *   AWS attaches holds one of the five unless replaced, leaving four. What else a target holds is
+ *   read at plan time, and the attachments' precondition refuses a target without room for all of
+ *   the baseline's (policy-quota.ts).
  * A later revision of that page raises both (10,240 characters, 10 SCPs per entity); the baseline
  * keeps to the figures above, so its policies fit an organization under either.
  *
@@ -23,13 +25,14 @@
  */
 import type { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
 import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
-import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
+import type { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { controlRecorder } from '../../controls/record';
 import { Construct } from 'constructs';
 import { GUARDRAIL_SCPS } from './controls';
 import type { BaselineConfig } from '../../config/schema';
 import { policyDocument } from '../iam/policy-document';
+import { attachWithinQuota } from './policy-quota';
 import { scpStatements, type GuardrailStatement } from './scp-statements';
 
 /** Organizations quotas: the maximum size of an SCP document (see the file comment). */
@@ -112,16 +115,16 @@ export class ServiceControlPolicies extends Construct {
           dependsOn: [organization],
         }),
     );
-    this.attachments = this.policies.flatMap((policy, i) =>
-      targets.map(
-        (target) =>
-          new OrganizationsPolicyAttachment(this, `attachment-${i + 1}-${target}`, {
-            provider,
-            policyId: policy.id,
-            targetId: target,
-          }),
-      ),
-    );
+    // Each target must have room for all of them, FullAWSAccess and any other SCPs included, or the
+    // plan stops naming the target (policy-quota.ts): no attachment is made before that is known.
+    this.attachments = attachWithinQuota(this, {
+      provider,
+      policies: this.policies,
+      targets,
+      policyType: 'SERVICE_CONTROL_POLICY',
+      quota: SCPS_PER_TARGET,
+      targetsField: config.guardrails.targets ? 'guardrails.targets' : 'organization.rootId',
+    }).attachments;
     // Organizations is global; its API lives in us-east-1 (the provider's Region for it).
     controlRecorder(this, config.organization.managementAccountId, 'global')(GUARDRAIL_SCPS, ...this.policies, ...this.attachments);
   }

@@ -15,7 +15,7 @@ import { Construct } from 'constructs';
 import { TerraformStack } from 'cdktf';
 import { accountRootArn } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
-import { exemptPrincipalArns } from '../guardrails/protected-resources';
+import { exemptPrincipalArnsIn } from '../guardrails/protected-resources';
 import { denyKeyTamperingStatement } from '../guardrails/resource-policy-denials';
 import { policyDocument, type PolicyStatement } from '../iam/policy-document';
 
@@ -44,16 +44,20 @@ export interface LogEncryptionKeyProps {
    * it, change its policy or rotation, or move its alias (the guardrails' pipeline and break-glass
    * roles); the key policy denies those actions to everyone else, AWS services aside
    * (`modules/guardrails/resource-policy-denials.ts`). An empty list adds no denial.
-   * @default - the guardrails exemptions of the stack's config (`config.guardrails`, see
-   * `exemptPrincipalArns`) when guardrails are on; no denial when they are off
+   * @default - the guardrails exemptions of the stack's config in the key's account
+   * (`config.guardrails`, see `exemptPrincipalArnsIn`) when guardrails are on; no denial when they are off
    */
   readonly tamperExemptPrincipalArns?: readonly string[];
 }
 
-/** The guardrails exemptions of the stack this construct is in, if it is a baseline stack. */
-function stackExemptions(scope: Construct): readonly string[] {
+/**
+ * The guardrails exemptions of the stack this construct is in, if it is a baseline stack: the pipeline
+ * and break-glass roles of the key's own account (`exemptPrincipalArnsIn`), the only account whose
+ * principals can change a key policy.
+ */
+function stackExemptions(scope: Construct, accountId: string): readonly string[] {
   const config = (TerraformStack.of(scope) as Partial<{ config: BaselineConfig }>).config;
-  return (config?.guardrails && exemptPrincipalArns(config)) || [];
+  return (config?.guardrails && exemptPrincipalArnsIn(config, accountId)) || [];
 }
 
 export class LogEncryptionKey extends Construct {
@@ -65,7 +69,7 @@ export class LogEncryptionKey extends Construct {
     if (!props.aliasName.startsWith('alias/')) {
       throw new Error(`LogEncryptionKey ${id}: aliasName must start with "alias/" (got "${props.aliasName}")`);
     }
-    const exempt = props.tamperExemptPrincipalArns ?? stackExemptions(this);
+    const exempt = props.tamperExemptPrincipalArns ?? stackExemptions(this, props.accountId);
     this.key = new KmsKey(this, 'key', {
       provider: props.provider,
       region: props.region,

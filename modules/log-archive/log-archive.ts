@@ -19,7 +19,7 @@ import {
 import { servicePrincipals } from '../../config/regions';
 import type { BaselineConfig } from '../../config/schema';
 import type { PolicyStatement } from '../iam/policy-document';
-import { exemptPrincipalArns } from '../guardrails/protected-resources';
+import { exemptPrincipalArnsIn } from '../guardrails/protected-resources';
 import { LogEncryptionKey } from '../kms/log-encryption-key';
 import { LogArchiveBucket } from './log-archive-bucket';
 
@@ -326,8 +326,9 @@ export class LogArchive extends Construct {
       transitionDays: config.retention.transitionToColdStorageDays,
       objectLockMode: config.retention.objectLockMode,
       readerRoleArns: readers,
-      // Guardrails: only the pipeline and break-glass roles may weaken a bucket or its key.
-      tamperExemptPrincipalArns: exemptPrincipalArns(config) ?? [],
+      // Guardrails: only the pipeline and break-glass roles of the log-archive account may weaken a
+      // bucket or its key (no other account's principal can set a bucket or key policy at all).
+      tamperExemptPrincipalArns: exemptPrincipalArnsIn(config, org.logArchiveAccountId) ?? [],
     };
 
     const accessLogBucketName = logBucketName(config, 's3-server-logs');

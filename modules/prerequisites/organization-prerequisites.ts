@@ -17,6 +17,16 @@
  * - Service control policies are an enabled policy type of the root, when the guardrails are on: SCPs
  *   must be enabled before a policy of that type can be created (Organizations API Reference,
  *   CreatePolicy: https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreatePolicy.html).
+ * - Resource control policies are an enabled policy type of the root, when the baseline creates RCPs
+ *   (`guardrails.resourceControlPolicies`): as for SCPs, CreatePolicy needs the type enabled ("For
+ *   instructions on enabling RCPs, see Enabling a policy type", Organizations User Guide, "Resource
+ *   control policies (RCPs)": https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
+ * - IAM has trusted access, when the baseline turns on centralized root access
+ *   (`guardrails.centralizedRootAccess`): "Before you enable centralized root access ... Enable trusted
+ *   access for AWS Identity and Access Management in AWS Organizations" (IAM API Reference,
+ *   EnableOrganizationsRootCredentialsManagement:
+ *   https://docs.aws.amazon.com/IAM/latest/APIReference/API_EnableOrganizationsRootCredentialsManagement.html;
+ *   IAM User Guide: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management).
  * - Every OU the config's accounts name exists: an OU id among the organization's OUs, each name of an
  *   OU path among their names (the nesting of a path is not checked: the provider's list of OUs carries
  *   no parent). One read of every OU under the root (ListOrganizationalUnitsForParent, recursively),
@@ -52,6 +62,16 @@ export interface OrganizationPrerequisitesProps {
    * @default false
    */
   readonly serviceControlPolicies?: boolean;
+  /**
+   * Check that resource control policies are an enabled policy type of the root (the guardrails create RCPs).
+   * @default false
+   */
+  readonly resourceControlPolicies?: boolean;
+  /**
+   * Check that IAM (`iam.amazonaws.com`) has trusted access, which centralized root access needs.
+   * @default false
+   */
+  readonly centralizedRootAccess?: boolean;
   /**
    * The OUs that accounts name and that must exist: OU ids, and OU paths as their names. Each once,
    * whatever the number of accounts in it, so that adding an account to an existing OU changes
@@ -113,12 +133,29 @@ export class OrganizationPrerequisites extends Construct {
             condition: `\${contains(self.aws_service_access_principals, "${principal}")}`,
             errorMessage: `Trusted access for ${principal} is not enabled in the organization: run "aws organizations enable-aws-service-access --service-principal ${principal}" from the management account (README, "Before the first apply").`,
           })),
+          // ListAWSServiceAccessForOrganization: IAM's, for centralized root access.
+          ...(props.centralizedRootAccess
+            ? [
+                {
+                  condition: '${contains(self.aws_service_access_principals, "iam.amazonaws.com")}',
+                  errorMessage: 'Trusted access for iam.amazonaws.com is not enabled in the organization, which guardrails.centralizedRootAccess needs: run "aws organizations enable-aws-service-access --service-principal iam.amazonaws.com" from the management account, or set guardrails.centralizedRootAccess.enabled: false with a reason (docs/guardrails.md, "Root access").',
+                },
+              ]
+            : []),
           // ListRoots: each root's policy types and their status.
           ...(props.serviceControlPolicies
             ? [
                 {
                   condition: `\${contains(flatten([for root in self.roots : [for t in root.policy_types : t.type if t.status == "ENABLED"]]), "SERVICE_CONTROL_POLICY")}`,
                   errorMessage: `Service control policies are not enabled in the organization, which guardrails need: run "aws organizations enable-policy-type --root-id ${props.rootId} --policy-type SERVICE_CONTROL_POLICY" from the management account, or set guardrails.enabled: false (docs/guardrails.md).`,
+                },
+              ]
+            : []),
+          ...(props.resourceControlPolicies
+            ? [
+                {
+                  condition: `\${contains(flatten([for root in self.roots : [for t in root.policy_types : t.type if t.status == "ENABLED"]]), "RESOURCE_CONTROL_POLICY")}`,
+                  errorMessage: `Resource control policies are not enabled in the organization, which guardrails.resourceControlPolicies needs: run "aws organizations enable-policy-type --root-id ${props.rootId} --policy-type RESOURCE_CONTROL_POLICY" from the management account, or set guardrails.resourceControlPolicies.enabled: false with a reason (docs/guardrails.md, "Resource control policies").`,
                 },
               ]
             : []),

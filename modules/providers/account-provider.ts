@@ -20,10 +20,11 @@
  * plan role would be applied with it. Only plans of the apply branch, made with the variable unset, are
  * ever applied (docs/pipeline.md).
  */
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
-import { roleArn } from '../../config/naming';
+import { PARTITION, roleArn } from '../../config/naming';
 import { DEPLOYMENT_ROLE_VARIABLE, deploymentRoleNames } from '../../config/plan-role';
 import type { BaselineConfig } from '../../config/schema';
 
@@ -91,7 +92,7 @@ export function accountProvider(scope: Construct, id: string, props: AccountProv
             ...(deployment.externalId ? { externalId: deployment.externalId } : {}),
           },
         ];
-  return new AwsProvider(scope, id, {
+  const provider = new AwsProvider(scope, id, {
     alias: props.alias,
     region: config.regions.home,
     allowedAccountIds: [accountId],
@@ -106,5 +107,43 @@ export function accountProvider(scope: Construct, id: string, props: AccountProv
         },
       },
     ],
+  });
+  callerIdentityCheck(scope, id, provider, accountId, DEPLOYMENT_ROLE_VARIABLE);
+  return provider;
+}
+
+/**
+ * The plan stops unless the provider's credentials are a session of the role `deployment_role_name`
+ * names, in the provider's account: the role the key and bucket policies exempt (the pipeline role,
+ * `guardrails.pipelineRoleName`, which must equal `deployment.roleName`) when applying. With other
+ * credentials KMS refuses every key policy that would lock the caller out ("the principal making the
+ * request must be allowed to make a subsequent PutKeyPolicy request", KMS Developer Guide, "Default key
+ * policy", https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#prevent-unmanageable-key),
+ * and the provider retries until its timeout, after other changes were made. The account that
+ * `deployment.pipelineAccountId` names assumes no role: its own credentials must be that role too.
+ *
+ * `aws_caller_identity` (GetCallerIdentity: https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html)
+ * gives a role session's ARN as `arn:aws:sts::<account>:assumed-role/<role name>/<session name>`
+ * (IAM User Guide, "IAM identifiers": https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns),
+ * with the role's name only, not its path: a name given with a path (`ops/pipeline`) is compared by its
+ * last part. Data sources are read during the plan (Terraform language, "Data sources":
+ * https://developer.hashicorp.com/terraform/language/data-sources), so the postcondition fails it.
+ */
+export function callerIdentityCheck(scope: Construct, providerId: string, provider: AwsProvider, accountId: string, variable: string): DataAwsCallerIdentity {
+  const roleName = `reverse(split("/", var.${variable}))[0]`;
+  const expected = `"arn:${PARTITION}:sts::${accountId}:assumed-role/\${${roleName}}/"`;
+  return new DataAwsCallerIdentity(scope, `${providerId}-caller-identity`, {
+    provider,
+    lifecycle: {
+      postcondition: [
+        {
+          condition: `\${startswith(self.arn, ${expected})}`,
+          errorMessage:
+            `The credentials of provider ${providerId} are \${self.arn}, not a session of the role \${var.${variable}} in account ${accountId} ` +
+            `(variable ${variable}; deployment.roleName, or deployment.planRoleName for plan-only runs): the key and bucket policies exempt only that role, ` +
+            `and KMS would refuse their updates (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#prevent-unmanageable-key).`,
+        },
+      ],
+    },
   });
 }

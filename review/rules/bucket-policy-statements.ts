@@ -21,13 +21,16 @@ export function isTlsDeny(statement: JsonObject): boolean {
 
 export type DenyChange = { readonly kind: 'unknown' } | { readonly kind: 'unreadable' } | { readonly kind: 'removed'; readonly statements: JsonObject[] };
 
-/** The Deny statements of the policy before the change that the policy after it no longer has. */
-export function removedDenies(change: PlannedChange, which: (s: JsonObject) => boolean): DenyChange {
-  const before = policyStatements(change.before?.policy)?.filter((s) => s.Effect === 'Deny' && which(s)) ?? [];
+/**
+ * The Deny statements of the policy before the change that the policy after it no longer has.
+ * @param attribute the resource attribute holding the JSON policy document. @default 'policy'
+ */
+export function removedDenies(change: PlannedChange, which: (s: JsonObject) => boolean, attribute = 'policy'): DenyChange {
+  const before = policyStatements(change.before?.[attribute])?.filter((s) => s.Effect === 'Deny' && which(s)) ?? [];
   if (before.length === 0 || change.kind === 'create' || change.kind === 'read' || change.kind === 'no-op' || change.kind === 'forget') return { kind: 'removed', statements: [] };
   if (change.kind === 'delete') return { kind: 'removed', statements: before };
-  if (unknownAfter(change, ['policy'])) return { kind: 'unknown' };
-  const after = policyStatements(change.after?.policy);
+  if (unknownAfter(change, [attribute])) return { kind: 'unknown' };
+  const after = policyStatements(change.after?.[attribute]);
   if (after === null) return { kind: 'unreadable' };
   const kept = new Set(after.filter((s) => s.Effect === 'Deny').map(normalizedStatement));
   return { kind: 'removed', statements: before.filter((s) => !kept.has(normalizedStatement(s))) };

@@ -27,7 +27,9 @@ import { GUARDDUTY_DETECTOR_DESTROYED } from './guardduty-detector-destroyed';
 import { GUARDDUTY_DETECTOR_DISABLED } from './guardduty-detector-disabled';
 import { GUARDDUTY_FEATURE_DISABLED } from './guardduty-feature-disabled';
 import { GUARDDUTY_PUBLISHING_SLOWED } from './guardduty-publishing-slowed';
+import { GUARDRAIL_POLICY_REWRITTEN } from './guardrail-policy-rewritten';
 import { GUARDRAILS_REMOVED } from './guardrails-removed';
+import { KEY_POLICY_DENY_REMOVED } from './key-policy-deny-removed';
 import { KMS_KEY_DESTROYED } from './kms-key-destroyed';
 import { LIFECYCLE_EXPIRATION_SHORTENED } from './lifecycle-expiration-shortened';
 import { LOG_BUCKET_DESTROYED } from './log-bucket-destroyed';
@@ -39,6 +41,7 @@ import { MACIE_PAUSED } from './macie-paused';
 import { OBJECT_LOCK_DISABLED } from './object-lock-disabled';
 import { OBJECT_LOCK_RETENTION_SHORTENED } from './object-lock-retention-shortened';
 import { PUBLIC_ACCESS_BLOCK_LOOSENED } from './public-access-block-loosened';
+import { ROOT_ACCESS_NARROWED } from './root-access-narrowed';
 import type { ReviewRule } from './rule';
 import { SECURITY_DELEGATION_REMOVED } from './security-delegation-removed';
 import { SECURITY_HUB_DESTROYED } from './security-hub-destroyed';
@@ -94,6 +97,7 @@ export const REVIEW_RULES: readonly ReviewRule[] = [
   GUARDDUTY_PUBLISHING_SLOWED,
   SECURITY_HUB_ORGANIZATION_NARROWED,
   SECURITY_HUB_POLICY_NARROWED,
+  ROOT_ACCESS_NARROWED,
   // Retention
   OBJECT_LOCK_RETENTION_SHORTENED,
   OBJECT_LOCK_DISABLED,
@@ -111,6 +115,8 @@ export const REVIEW_RULES: readonly ReviewRule[] = [
   PUBLIC_ACCESS_BLOCK_LOOSENED,
   BUCKET_POLICY_TLS_DENY_REMOVED,
   BUCKET_POLICY_DENY_REMOVED,
+  KEY_POLICY_DENY_REMOVED,
+  GUARDRAIL_POLICY_REWRITTEN,
 ];
 
 const ids = new Set<string>();

@@ -82,6 +82,18 @@ describe('the break-glass filter', () => {
     ['the pipeline at work', false, callAs('soc2-baseline-pipeline')],
     ['assuming another role', false, assumeRole('arn:aws:iam::444444444444:role/soc2-baseline-pipeline')],
     ['a role whose name merely ends the same way', false, assumeRole('arn:aws:iam::444444444444:role/not-soc2-baseline-break-glass')],
+    // The root user's break glass under centralized root access: the management account opens a
+    // privileged session with STS AssumeRoot (request parameters TargetPrincipal and TaskPolicyArn:
+    // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoot.html; tracked in CloudTrail:
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-track-privileged-tasks.html).
+    ['a root session opened with AssumeRoot', true, {
+      eventSource: 'sts.amazonaws.com',
+      eventName: 'AssumeRoot',
+      userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::111111111111:assumed-role/Admin/alice' },
+      requestParameters: { targetPrincipal: '444444444444', taskPolicyArn: { arn: 'arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials' } },
+    }],
+    ['another STS call without a role ARN', false, { eventSource: 'sts.amazonaws.com', eventName: 'GetCallerIdentity', userIdentity: { type: 'AssumedRole' } }],
+    ['an AssumeRoot-named call of another service', false, { eventSource: 'iam.amazonaws.com', eventName: 'AssumeRoot', userIdentity: { type: 'AssumedRole' } }],
   ])('%s: matched %p', (_what, expected, event) => {
     expect(matchesJsonPattern(filter.pattern, event)).toBe(expected);
   });

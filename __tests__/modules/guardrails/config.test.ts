@@ -10,7 +10,13 @@ const problems = configProblems;
 
 test('the example turns guardrails on with a dedicated pipeline role and a break-glass role', () => {
   const config = parseConfig(exampleRaw());
-  expect(config.guardrails).toEqual({ enabled: true, pipelineRoleName: 'soc2-baseline-pipeline', breakGlassRoleName: 'soc2-baseline-break-glass' });
+  expect(config.guardrails).toEqual({
+    enabled: true,
+    pipelineRoleName: 'soc2-baseline-pipeline',
+    breakGlassRoleName: 'soc2-baseline-break-glass',
+    resourceControlPolicies: { enabled: true },
+    centralizedRootAccess: { enabled: true },
+  });
   expect(config.deployment.roleName).toBe('soc2-baseline-pipeline');
 });
 
@@ -98,7 +104,7 @@ test('turned off explicitly, only the reason is asked (the control matrix report
   raw.deployment.roleName = 'OrganizationAccountAccessRole';
   expect(() => parseConfig(raw)).toThrow(/guardrails\.enabled: false switches off the control guardrails\.service-control-policies/);
   raw.controlExceptions = [{ control: 'guardrails.service-control-policies', reason: 'an SCP administrator outside this pipeline owns guardrails' }];
-  expect(parseConfig(raw).guardrails).toEqual({ enabled: false });
+  expect(parseConfig(raw).guardrails).toEqual({ enabled: false, resourceControlPolicies: { enabled: true }, centralizedRootAccess: { enabled: true } });
 });
 
 test('unknown keys are refused, as everywhere', () => {

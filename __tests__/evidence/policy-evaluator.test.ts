@@ -6,7 +6,7 @@
  * - SCPs: Organizations User Guide, "Service control policies":
  *   https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
  */
-import { arnMatch, evaluate, evaluatePolicy, globMatch, type Request } from '../../modules/iam/policy-evaluator';
+import { arnMatch, evaluate, evaluatePolicy, globMatch, type Request } from '../../evidence/policy-evaluator';
 
 const ADMIN = 'arn:aws:iam::111122223333:role/Admin';
 const role = (arn: string, context: Request['context'] = {}): Pick<Request, 'principal' | 'context'> => ({ principal: { kind: 'role', arn }, context });

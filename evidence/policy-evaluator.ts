@@ -1,10 +1,20 @@
 /**
- * A small IAM policy evaluator: enough of AWS's policy language to answer "is this request denied,
- * allowed, or not allowed?" for the policies the baseline writes (SCPs, KMS key policies, S3 bucket
- * policies) against a hypothetical request, so tests can check what a policy *does* rather than
- * what it says. It is ours because no maintained evaluator is among the project's dependencies, and
- * it implements only what the baseline's policies use; anything else (an operator or element it does
- * not know) throws instead of guessing.
+ * The evidence collector's IAM policy engine: enough of AWS's policy language to answer "is this
+ * request denied, allowed, or not allowed?" for the resource policies the collector reads from AWS
+ * (bucket, key, topic, queue and bus policies), used by `evidence/policy-judge.ts` only. The tests
+ * judge the baseline's own policies with a maintained simulator instead (`__tests__/iam-simulator.ts`
+ * over the cloud-copilot iam-simulate package), and `__tests__/evidence/policy-evaluator-vs-simulator.test.ts`
+ * runs both over the same corpus and requires the same decisions.
+ *
+ * Why the collector keeps its own engine rather than the simulator:
+ * - License: the simulator packages (iam-simulate, iam-policy, iam-utils) are AGPL-3.0-or-later; the collector ships with
+ *   this MIT project, and importing them would change the terms it ships under. They stay test-only.
+ * - Speed: the judge enumerates every context an admin could send (principals x condition values x
+ *   actions x resources), thousands of evaluations per policy; this engine is synchronous and takes
+ *   about 100 ms for a bucket, where an async simulation per request is orders of magnitude slower.
+ * - It refuses instead of guessing: an element or operator it does not implement (NotPrincipal,
+ *   IpAddress, Date*, a single-valued operator on a multivalued key...) throws, and the evidence item
+ *   is ERROR, never PASS; the simulator decides those. The differential test shows this difference.
  *
  * The rules, each from the IAM User Guide:
  * - Policy evaluation logic (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html):

