@@ -174,6 +174,20 @@ export function guardrailsIssues(config: BaselineConfig): Issue[] {
       message: `must be the role the pipeline assumes in every account, deployment.roleName (${config.deployment.roleName}): the guardrails exempt only this role, so any other would deny the pipeline its own next apply`,
     });
   }
+  // The baseline's own roles are `<namePrefix>-*`, protected by `ProtectBaselineRoles` with only the
+  // pipeline and break-glass roles exempt: a guardrails role named in that namespace could not be created
+  // by the StackSet that creates it in new accounts (docs/guardrails.md), and would read as the
+  // baseline's. IAM role names compare case-insensitively (IAM User Guide, "IAM identifiers").
+  const namespace = `${config.organization.namePrefix}-`.toLowerCase();
+  for (const field of ['pipelineRoleName', 'breakGlassRoleName'] as const) {
+    const friendly = g[field]?.slice(g[field]!.lastIndexOf('/') + 1);
+    if (friendly?.toLowerCase().startsWith(namespace)) {
+      issues.push({
+        path: ['guardrails', field],
+        message: `${g[field]} starts with organization.namePrefix (${config.organization.namePrefix}-), the namespace of the roles the baseline creates, which only the pipeline and break-glass roles may change: a StackSet could not create it in a new account. Name it outside the prefix`,
+      });
+    }
+  }
   g.targets?.forEach((target, i) => {
     if (target === config.organization.managementAccountId) {
       issues.push({

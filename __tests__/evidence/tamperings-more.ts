@@ -18,7 +18,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { accountTrailArn, accountTrailLogGroupName, accountTrailName, logBucketName, orgTrailArn, orgTrailLogGroupName, orgTrailName, s3BucketArn } from '../../config/naming';
 import { SOC2_LOGGING_PACK } from '../../config/managed-config-rules';
 import { recorderName } from '../../evidence/checks/config-service';
-import { breakGlassUsageFilter, CIS_METRIC_FILTERS, ROUTE_TAMPERING_ALARM_ID } from '../../modules/cis-monitoring/cis-metric-filters';
+import { alertRouteTamperingFilters, breakGlassUsageFilter, CIS_METRIC_FILTERS, ROUTE_TAMPERING_ALARM_ID, routeTamperingExemptRole } from '../../modules/cis-monitoring/cis-metric-filters';
 import { FLOW_LOG_FORMAT } from '../../modules/flow-logs/vpc-flow-logs';
 import type { HealthyOrg } from './healthy-org';
 import { HOME, unmocked } from './org-fixture';
@@ -315,6 +315,30 @@ export const MORE_TAMPERINGS: readonly Tampering[] = [
     reason: /alarm acme-soc2-org-alert-route-tampering Period is 86400 seconds, not 300/,
     apply: orgAlarm(() => ROUTE_TAMPERING_ALARM_ID, () => ({ Period: 86400 })),
   },
+  {
+    // Issue #22: the management account's silent paths are watched by the route-tampering family; a
+    // rewrite of one of its filters (here the one on the trails' event selectors) is judged by its exact pattern.
+    what: "Rewrite the route-tampering 'trail' filter to watch no trail of the baseline",
+    call: 'logs:PutMetricFilter',
+    controls: ['alerting.route-tampering-alarm'],
+    fails: orgItem('alerting.route-tampering-alarm', () => ROUTE_TAMPERING_ALARM_ID),
+    reason: /filter acme-soc2-org-alert-route-tampering-trail pattern differs from the baseline's pattern/,
+    apply: async (org) => {
+      const logs = await org.accounts.client(CloudWatchLogsClient, management(org));
+      const f = alertRouteTamperingFilters(org.config.organization.namePrefix, routeTamperingExemptRole(org.config.guardrails)).find((x) => x.id.endsWith('-trail'))!;
+      const put = (filterPattern: string) =>
+        logs.send(
+          new PutMetricFilterCommand({
+            logGroupName: orgTrailLogGroupName(org.config),
+            filterName: `${PREFIX}-org-${f.id}`,
+            filterPattern,
+            metricTransformations: [{ metricName: f.metricName, metricNamespace: ns(org), metricValue: '1' }],
+          }),
+        );
+      await put(f.pattern.replace(`"*${PREFIX}-*"`, '"nothing-*"'));
+      return () => put(f.pattern);
+    },
+  },
   // ---- The off-hours alarm's metric math (W9, W10) ------------------------------------------
   {
     what: 'Rewrite the off-hours alarm expression so that no hour is outside business hours',
@@ -359,6 +383,24 @@ export const MORE_TAMPERINGS: readonly Tampering[] = [
         // Advanced selectors replace the basic ones in moto too.
         await unmocked(client, new PutEventSelectorsCommand({ TrailName, AdvancedEventSelectors: orgSelectors(org) as never }));
       };
+    },
+  },
+  {
+    // Issue #22: in the management account no SCP stops this call; the route-tampering 'trail' filter
+    // counts it, and the binder compares the selectors with the baseline's (API_PutEventSelectors.html:
+    // AdvancedEventSelectors replace the trail's selectors; API_AdvancedFieldSelector.html: readOnly).
+    what: 'Narrow the organization trail to read-only management events (readOnly Equals [true] on its management selector)',
+    call: 'cloudtrail:PutEventSelectors',
+    controls: ['cloudtrail.data-events'],
+    fails: (org) => [`cloudtrail.data-events/${management(org)}/${HOME}/${orgTrailArn(org.config)}`],
+    reason: /management selector "Management events selector" also filters on readOnly Equals \[true\]: the events it leaves out are not logged; no selector records every management event \(read and write\)/,
+    apply: async (org) => {
+      const client = await ct(org, management(org));
+      const TrailName = orgTrailName(org.config);
+      const selectors = orgSelectors(org);
+      selectors[0].FieldSelectors = [...selectors[0].FieldSelectors, { Field: 'readOnly', Equals: ['true'] }];
+      await unmocked(client, new PutEventSelectorsCommand({ TrailName, AdvancedEventSelectors: selectors as never }));
+      return () => unmocked(client, new PutEventSelectorsCommand({ TrailName, AdvancedEventSelectors: orgSelectors(org) as never }));
     },
   },
   {

@@ -198,8 +198,8 @@ describe.each(SETTINGS)('CIS monitoring in $stack', ({ stack, account, logGroup,
 
   test('the filters watch the trail log group this account owns', () => {
     // The organization trail's log group also carries the guardrails' break-glass and role-change
-    // filters and the six route-tampering filters (route-tampering-alarm.test.ts).
-    expect(filters).toHaveLength(stack === 'management' ? 25 : 17);
+    // filters and the ten route-tampering filters (route-tampering-alarm.test.ts).
+    expect(filters).toHaveLength(stack === 'management' ? 29 : 17);
     for (const f of filters) {
       expect(f).toMatchObject({ log_group_name: logGroup, region: 'us-east-1' });
       if (provider) expect(f.provider).toBe(provider);
@@ -235,7 +235,7 @@ describe.each(SETTINGS)('CIS monitoring in $stack', ({ stack, account, logGroup,
 
   test('every filter metric has exactly one alarm, acting on the alert topic', () => {
     for (const f of filters) {
-      // The six route-tampering filters count one metric, which one alarm watches.
+      // The ten route-tampering filters count one metric, which one alarm watches.
       const watching = alarms.filter(
         (a) => a.metric_name === f.metric_transformation.name || JSON.stringify(a.metric_query ?? []).includes(`"${f.metric_transformation.name}"`),
       );
@@ -293,6 +293,20 @@ describe.each(SETTINGS)('CIS monitoring in $stack', ({ stack, account, logGroup,
         Action: 'sqs:SendMessage',
         Resource: `arn:aws:sqs:us-east-1:${account}:acme-soc2-security-alerts-record`,
         Condition: { ArnEquals: { 'aws:SourceArn': topicArn(account) } },
+      },
+      // The record of alerts cannot be erased message by message (issue 22): nobody but the owning
+      // account's pipeline and break-glass roles may delete a message or hide it (SQS API Reference,
+      // DeleteMessage, ChangeMessageVisibility; evaluated in __tests__/modules/guardrails/denials-round-3.test.ts).
+      {
+        Sid: 'DenyRecordErasureExceptPipeline',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: ['sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
+        Resource: `arn:aws:sqs:us-east-1:${account}:acme-soc2-security-alerts-record`,
+        Condition: {
+          ArnNotLike: { 'aws:PrincipalArn': [`arn:aws:iam::${account}:role/soc2-baseline-pipeline`, `arn:aws:iam::${account}:role/soc2-baseline-break-glass`] },
+          Bool: { 'aws:PrincipalIsAWSService': 'false' },
+        },
       },
     ]);
   });

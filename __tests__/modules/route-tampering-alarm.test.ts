@@ -195,6 +195,26 @@ const logs = (eventName: string, requestParameters: Record<string, unknown>) => 
 // record carries requestParameters.analyzerName; analyzerName / analyzerArn per the API reference.
 const analyzer = (eventName: string, requestParameters: Record<string, unknown>) => record('access-analyzer.amazonaws.com', eventName, requestParameters);
 const analyzerArn = (name: string) => `arn:aws:access-analyzer:eu-west-1:${AUDIT}:analyzer/${name}`;
+// CloudTrail: eventSource cloudtrail.amazonaws.com (EventBridge events reference, "AWS CloudTrail events":
+// https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-cloudtrail.html); PutEventSelectors,
+// PutInsightSelectors and PutEventConfiguration take TrailName, "the name of the trail or trail ARN"
+// (CloudTrail API Reference: https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html,
+// API_PutInsightSelectors.html, API_PutEventConfiguration.html); DeregisterOrganizationDelegatedAdmin
+// takes DelegatedAdminAccountId (API_DeregisterOrganizationDelegatedAdmin.html).
+const cloudtrail = (eventName: string, requestParameters: Record<string, unknown>, who?: object) => record('cloudtrail.amazonaws.com', eventName, requestParameters, who);
+const trailArn = (name: string) => `arn:aws:cloudtrail:${HOME}:${MANAGEMENT}:trail/${name}`;
+// Organizations: eventSource organizations.amazonaws.com (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-organizations.html);
+// DisableAWSServiceAccess / EnableAWSServiceAccess take ServicePrincipal, Register/DeregisterDelegatedAdministrator
+// AccountId and ServicePrincipal, PutResourcePolicy Content (Organizations API Reference).
+const organizations = (eventName: string, requestParameters: Record<string, unknown>, who?: object) => record('organizations.amazonaws.com', eventName, requestParameters, who);
+// GuardDuty (https://docs.aws.amazon.com/guardduty/latest/ug/logging-using-cloudtrail.html), Security Hub
+// (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-securityhub.html: securityhub.amazonaws.com),
+// Macie (https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-macie2.html: macie2.amazonaws.com):
+// DisableOrganizationAdminAccount takes AdminAccountId (each service's API Reference).
+// IAM: as the role-change filter's records below (requestParameters.roleName).
+const iam = (eventName: string, requestParameters: Record<string, unknown>, who?: object) => record('iam.amazonaws.com', eventName, requestParameters, who);
+const MGMT_ADMIN_ROLE = assumedRole(MANAGEMENT, 'Admin');
+const MGMT_ROOT = { type: 'Root', principalId: MANAGEMENT, arn: `arn:aws:iam::${MANAGEMENT}:root`, accountId: MANAGEMENT, accessKeyId: 'ASIAEXAMPLEKEY' };
 
 /** Each tampering event on a baseline resource, and the same call on a resource that is not the baseline's. */
 const TAMPERING: [string, object, object][] = [
@@ -298,6 +318,67 @@ const TAMPERING: [string, object, object][] = [
     analyzer('UpdateFindings', { analyzerArn: analyzerArn('team-analyzer'), ids: ['f-1'], status: 'ARCHIVED' }),
   ],
   ['Access Analyzer DeleteAnalyzer of the organization analyzer', analyzer('DeleteAnalyzer', { analyzerName: `${PREFIX}-organization` }), analyzer('DeleteAnalyzer', { analyzerName: 'team-analyzer' })],
+  [
+    'CloudTrail PutEventSelectors narrowing the organization trail to read-only management events (by name)',
+    cloudtrail('PutEventSelectors', { trailName: `${PREFIX}-org-trail`, advancedEventSelectors: [{ name: 'm', fieldSelectors: [{ field: 'eventCategory', equals: ['Management'] }, { field: 'readOnly', equals: ['true'] }] }] }, MGMT_ADMIN_ROLE),
+    cloudtrail('PutEventSelectors', { trailName: 'team-trail', advancedEventSelectors: [] }, MGMT_ADMIN_ROLE),
+  ],
+  [
+    'CloudTrail PutEventSelectors on the organization trail (by ARN)',
+    cloudtrail('PutEventSelectors', { trailName: trailArn(`${PREFIX}-org-trail`), eventSelectors: [{ readWriteType: 'ReadOnly', includeManagementEvents: true }] }, MGMT_ADMIN_ROLE),
+    cloudtrail('PutEventSelectors', { trailName: trailArn('team-trail'), eventSelectors: [{ readWriteType: 'ReadOnly', includeManagementEvents: true }] }, MGMT_ADMIN_ROLE),
+  ],
+  [
+    "CloudTrail PutEventSelectors on a member account's own trail",
+    cloudtrail('PutEventSelectors', { trailName: `${PREFIX}-account-trail`, advancedEventSelectors: [] }),
+    cloudtrail('PutEventSelectors', { trailName: 'acme-soc2', advancedEventSelectors: [] }),
+  ],
+  ['CloudTrail PutInsightSelectors on the organization trail', cloudtrail('PutInsightSelectors', { trailName: `${PREFIX}-org-trail`, insightSelectors: [] }, MGMT_ADMIN_ROLE), cloudtrail('PutInsightSelectors', { trailName: 'team-trail', insightSelectors: [] }, MGMT_ADMIN_ROLE)],
+  [
+    'CloudTrail PutEventConfiguration on the organization trail',
+    cloudtrail('PutEventConfiguration', { trailName: trailArn(`${PREFIX}-org-trail`), maxEventSize: 'Standard' }, MGMT_ADMIN_ROLE),
+    cloudtrail('PutEventConfiguration', { eventDataStore: 'arn:aws:cloudtrail:us-east-1:111111111111:eventdatastore/x', maxEventSize: 'Standard' }, MGMT_ADMIN_ROLE),
+  ],
+  ...(['DisableAWSServiceAccess', 'EnableAWSServiceAccess'] as const).map((e): [string, object, object] => [
+    `Organizations ${e} (trusted access of GuardDuty) in the management account`,
+    organizations(e, { servicePrincipal: 'guardduty.amazonaws.com' }, MGMT_ADMIN_ROLE),
+    organizations(e, { servicePrincipal: 'guardduty.amazonaws.com' }, assumedRole(MANAGEMENT, 'soc2-baseline-pipeline')),
+  ]),
+  ...(['RegisterDelegatedAdministrator', 'DeregisterDelegatedAdministrator'] as const).map((e): [string, object, object] => [
+    `Organizations ${e} of AWS Config's administrator`,
+    organizations(e, { accountId: AUDIT, servicePrincipal: 'config.amazonaws.com' }, MGMT_ADMIN_ROLE),
+    organizations(e, { accountId: AUDIT, servicePrincipal: 'config.amazonaws.com' }, assumedRole(MANAGEMENT, 'soc2-baseline-pipeline')),
+  ]),
+  ['Organizations PutResourcePolicy', organizations('PutResourcePolicy', { content: '{}' }, MGMT_ADMIN_ROLE), organizations('DescribeResourcePolicy', {}, MGMT_ADMIN_ROLE)],
+  ['Organizations DeleteResourcePolicy', organizations('DeleteResourcePolicy', {}, MGMT_ADMIN_ROLE), organizations('DeleteResourcePolicy', {}, assumedRole(MANAGEMENT, 'soc2-baseline-pipeline'))],
+  ...(['guardduty.amazonaws.com', 'securityhub.amazonaws.com', 'macie2.amazonaws.com'] as const).map((source): [string, object, object] => [
+    `${source} DisableOrganizationAdminAccount`,
+    record(source, 'DisableOrganizationAdminAccount', { adminAccountId: AUDIT }, MGMT_ADMIN_ROLE),
+    record(source, 'ListOrganizationAdminAccounts', {}, MGMT_ADMIN_ROLE),
+  ]),
+  [
+    "CloudTrail DeregisterOrganizationDelegatedAdmin (the audit account's)",
+    cloudtrail('DeregisterOrganizationDelegatedAdmin', { delegatedAdminAccountId: AUDIT }, MGMT_ADMIN_ROLE),
+    cloudtrail('DeregisterOrganizationDelegatedAdmin', { delegatedAdminAccountId: AUDIT }, assumedRole(MANAGEMENT, 'soc2-baseline-pipeline')),
+  ],
+  ...(
+    [
+      'CreateRole',
+      'DeleteRole',
+      'UpdateRole',
+      'UpdateAssumeRolePolicy',
+      'AttachRolePolicy',
+      'DetachRolePolicy',
+      'PutRolePolicy',
+      'DeleteRolePolicy',
+      'PutRolePermissionsBoundary',
+      'DeleteRolePermissionsBoundary',
+    ] as const
+  ).map((e): [string, object, object] => [
+    `IAM ${e} on the organization trail's CloudWatch Logs delivery role`,
+    iam(e, { roleName: `${PREFIX}-org-trail-to-cloudwatch-logs` }, MGMT_ADMIN_ROLE),
+    iam(e, { roleName: 'team-app-role' }, MGMT_ADMIN_ROLE),
+  ]),
 ];
 
 /** Routine calls on the baseline's own resources, each listed on its service's page above: never counted. */
@@ -316,12 +397,19 @@ const ROUTINE: [string, object][] = [
   ['CloudWatch Logs TestMetricFilter', logs('TestMetricFilter', { filterPattern: '{ $.x = 1 }', logEventMessages: ['{}'] })],
   ['Access Analyzer ListFindings', analyzer('ListFindings', { analyzerArn: analyzerArn(`${PREFIX}-organization`) })],
   ['Access Analyzer GetAnalyzer', analyzer('GetAnalyzer', { analyzerName: `${PREFIX}-organization` })],
+  ['CloudTrail GetEventSelectors', cloudtrail('GetEventSelectors', { trailName: trailArn(`${PREFIX}-org-trail`) })],
+  ['CloudTrail GetInsightSelectors', cloudtrail('GetInsightSelectors', { trailName: trailArn(`${PREFIX}-org-trail`) })],
+  ['Organizations ListAWSServiceAccessForOrganization', organizations('ListAWSServiceAccessForOrganization', {})],
+  ['Organizations ListDelegatedAdministrators', organizations('ListDelegatedAdministrators', { servicePrincipal: 'guardduty.amazonaws.com' })],
+  ['GuardDuty EnableOrganizationAdminAccount (how the baseline sets it)', record('guardduty.amazonaws.com', 'EnableOrganizationAdminAccount', { adminAccountId: AUDIT }, PIPELINE)],
+  ['IAM GetRole', iam('GetRole', { roleName: `${PREFIX}-org-trail-to-cloudwatch-logs` })],
+  ['IAM TagRole', iam('TagRole', { roleName: `${PREFIX}-org-trail-to-cloudwatch-logs`, tags: [{ key: 'team', value: 'security' }] })],
 ];
 
 describe('the route-tampering filters', () => {
   test('watch the organization trail log group, in the management account, one per service, all counting one metric', () => {
     expect(filters.map((f) => f.name).sort()).toEqual(
-      ['access-analyzer', 'alarms', 'events', 'metric-filters', 'sns', 'sqs'].map((s) => `${PREFIX}-org-alert-route-tampering-${s}`),
+      ['access-analyzer', 'alarms', 'delegated-admins', 'events', 'metric-filters', 'organizations', 'roles', 'sns', 'sqs', 'trail'].map((s) => `${PREFIX}-org-alert-route-tampering-${s}`),
     );
     for (const f of filters) {
       expect(f).toMatchObject({ log_group_name: `/${PREFIX}/cloudtrail/organization`, provider: 'aws.management', region: HOME });
@@ -340,6 +428,10 @@ describe('the route-tampering filters', () => {
       alarms: `{ ($.eventSource = "monitoring.amazonaws.com") && (((($.eventName = "DeleteAlarms") || ($.eventName = "DisableAlarmActions")) && (($.requestParameters.alarmNames[0] = "acme-soc2-*") || ($.requestParameters.alarmNames[1] = "*"))) || (($.eventName = "PutMetricAlarm") && ($.requestParameters.alarmName = "acme-soc2-*"))) && ${notPipeline} }`,
       'metric-filters': `{ ($.eventSource = "logs.amazonaws.com") && (($.eventName = "DeleteMetricFilter") || ($.eventName = "PutMetricFilter")) && ($.requestParameters.filterName = "acme-soc2-*") && ${notPipeline} }`,
       'access-analyzer': `{ ($.eventSource = "access-analyzer.amazonaws.com") && (((($.eventName = "CreateArchiveRule") || ($.eventName = "UpdateArchiveRule") || ($.eventName = "DeleteAnalyzer")) && ($.requestParameters.analyzerName = "acme-soc2-organization")) || ((($.eventName = "ApplyArchiveRule") || ($.eventName = "UpdateFindings")) && ($.requestParameters.analyzerArn = "*:analyzer/acme-soc2-organization"))) && ${notPipeline} }`,
+      trail: `{ ($.eventSource = "cloudtrail.amazonaws.com") && (($.eventName = "PutEventSelectors") || ($.eventName = "PutInsightSelectors") || ($.eventName = "PutEventConfiguration")) && ($.requestParameters.trailName = "*acme-soc2-*") && ${notPipeline} }`,
+      organizations: `{ ($.eventSource = "organizations.amazonaws.com") && (($.eventName = "DisableAWSServiceAccess") || ($.eventName = "EnableAWSServiceAccess") || ($.eventName = "RegisterDelegatedAdministrator") || ($.eventName = "DeregisterDelegatedAdministrator") || ($.eventName = "PutResourcePolicy") || ($.eventName = "DeleteResourcePolicy")) && ${notPipeline} }`,
+      'delegated-admins': `{ (($.eventSource = "guardduty.amazonaws.com") || ($.eventSource = "securityhub.amazonaws.com") || ($.eventSource = "macie2.amazonaws.com") || ($.eventSource = "cloudtrail.amazonaws.com")) && (($.eventName = "DisableOrganizationAdminAccount") || ($.eventName = "DeregisterOrganizationDelegatedAdmin")) && ${notPipeline} }`,
+      roles: `{ ($.eventSource = "iam.amazonaws.com") && (($.eventName = "CreateRole") || ($.eventName = "DeleteRole") || ($.eventName = "UpdateRole") || ($.eventName = "UpdateAssumeRolePolicy") || ($.eventName = "AttachRolePolicy") || ($.eventName = "DetachRolePolicy") || ($.eventName = "PutRolePolicy") || ($.eventName = "DeleteRolePolicy") || ($.eventName = "PutRolePermissionsBoundary") || ($.eventName = "DeleteRolePermissionsBoundary")) && ($.requestParameters.roleName = "acme-soc2-*") && ${notPipeline} }`,
     });
   });
 
@@ -373,6 +465,51 @@ describe('the route-tampering filters', () => {
     expect(counted({ ...sns('DeleteTopic', { topicArn: topicArn(MEMBER, `${PREFIX}-security-alerts`) }), errorCode: 'AccessDenied', errorMessage: 'explicit deny in a service control policy' })).toBe(true);
   });
 
+  describe('in the management account, where no SCP applies: the trail, trusted access, delegated administrators, the baseline roles', () => {
+    const MGMT_PIPELINE = assumedRole(MANAGEMENT, 'soc2-baseline-pipeline');
+    const calls: [string, (who: object) => object][] = [
+      ['PutEventSelectors on the org trail', (who) => cloudtrail('PutEventSelectors', { trailName: trailArn(`${PREFIX}-org-trail`), advancedEventSelectors: [] }, who)],
+      ['DisableAWSServiceAccess of Security Hub', (who) => organizations('DisableAWSServiceAccess', { servicePrincipal: 'securityhub.amazonaws.com' }, who)],
+      ['DeregisterDelegatedAdministrator of Access Analyzer', (who) => organizations('DeregisterDelegatedAdministrator', { accountId: AUDIT, servicePrincipal: 'access-analyzer.amazonaws.com' }, who)],
+      ['GuardDuty DisableOrganizationAdminAccount', (who) => record('guardduty.amazonaws.com', 'DisableOrganizationAdminAccount', { adminAccountId: AUDIT }, who)],
+      ['CloudTrail DeregisterOrganizationDelegatedAdmin', (who) => cloudtrail('DeregisterOrganizationDelegatedAdmin', { delegatedAdminAccountId: AUDIT }, who)],
+      ['a deny-all boundary on the trail delivery role', (who) => iam('PutRolePermissionsBoundary', { roleName: `${PREFIX}-org-trail-to-cloudwatch-logs`, permissionsBoundary: 'arn:aws:iam::aws:policy/AWSDenyAll' }, who)],
+    ];
+    test.each(calls)('%s: counted as an administrator, as root, and when it failed; not as the pipeline', (_what, call) => {
+      expect(counted(call(MGMT_ADMIN_ROLE))).toBe(true);
+      expect(counted(call(MGMT_ROOT))).toBe(true);
+      expect(counted({ ...call(MGMT_ADMIN_ROLE), errorCode: 'AccessDenied', errorMessage: 'not authorized' })).toBe(true);
+      expect(counted(call(MGMT_PIPELINE))).toBe(false);
+    });
+
+    test("breaking: CIS 4.5's pattern alone does not count a PutEventSelectors, and without the 'trail' filter the family misses it", () => {
+      const narrowing = cloudtrail('PutEventSelectors', { trailName: `${PREFIX}-org-trail`, advancedEventSelectors: [] }, MGMT_ADMIN_ROLE);
+      // CIS 4.5's bare-word values quoted for this matcher, which reads quoted strings only (a bare word and
+      // the same word quoted are one value: CloudWatch Logs User Guide, FilterAndPatternSyntax.html, whose
+      // examples use both; Security Hub CloudWatch.5's own pattern is bare).
+      const cis45 = (oneResource(management, 'aws_cloudwatch_log_metric_filter', (f) => f.metric_transformation.name === 'CloudTrailConfigurationChanges').pattern as string).replace(
+        /\(\$\.(\w+)=(\w+)\)/g,
+        '($.$1 = "$2")',
+      );
+      expect(counted(cloudtrail('StopLogging', { name: `${PREFIX}-org-trail` }, MGMT_ADMIN_ROLE), [cis45])).toBe(true);
+      expect(counted(narrowing, [cis45])).toBe(false);
+      expect(counted(narrowing, filters.filter((f) => !f.name.endsWith('-trail')).map((f) => f.pattern))).toBe(false);
+      expect(counted(narrowing)).toBe(true);
+    });
+
+    test("breaking: without the 'organizations' and 'delegated-admins' filters, disconnecting GuardDuty is missed", () => {
+      const others = filters.filter((f) => !/-(organizations|delegated-admins)$/.test(f.name)).map((f) => f.pattern);
+      expect(counted(organizations('DisableAWSServiceAccess', { servicePrincipal: 'guardduty.amazonaws.com' }, MGMT_ADMIN_ROLE), others)).toBe(false);
+      expect(counted(record('guardduty.amazonaws.com', 'DisableOrganizationAdminAccount', { adminAccountId: AUDIT }, MGMT_ADMIN_ROLE), others)).toBe(false);
+    });
+
+    test('a trail or role of another namespace, and a role named like the prefix without its dash, are not counted', () => {
+      expect(counted(cloudtrail('PutEventSelectors', { trailName: trailArn('aws-controltower-BaselineCloudTrail-copy'), advancedEventSelectors: [] }, MGMT_ADMIN_ROLE))).toBe(false);
+      expect(counted(iam('UpdateAssumeRolePolicy', { roleName: 'acme-soc2team', policyDocument: '{}' }, MGMT_ADMIN_ROLE))).toBe(false);
+      expect(counted(iam('UpdateAssumeRolePolicy', { roleName: `team-${PREFIX}-role`, policyDocument: '{}' }, MGMT_ADMIN_ROLE))).toBe(false);
+    });
+  });
+
   describe('who made the change', () => {
     const deleteTopic = (who: object) => sns('DeleteTopic', { topicArn: topicArn(MEMBER, `${PREFIX}-security-alerts`) }, who);
 
@@ -399,7 +536,7 @@ describe('the route-tampering filters', () => {
         raw.guardrails = { enabled: false };
         raw.controlExceptions = [{ control: 'guardrails.service-control-policies', reason: 'a test of the stack without guardrails' }];
       });
-      expect(patterns).toHaveLength(6);
+      expect(patterns).toHaveLength(10);
       expect(patterns.join()).not.toContain('sessionIssuer');
       expect(counted(deleteTopic(PIPELINE), patterns)).toBe(true);
     });
@@ -423,8 +560,9 @@ describe('the route-tampering filters', () => {
    * filter or analyzer of the example org, in any stack, is counted. A new resource on the route or a
    * renamed one fails here until `alertRouteNames` knows it.
    */
-  test('every resource of the alert route and every watcher the example org synthesizes is covered', () => {
+  test('every resource of the alert route and every watcher the example org synthesizes is covered, its trails and roles too', () => {
     const uncovered: string[] = [];
+    const seen = { trails: [] as string[], roles: [] as string[] };
     for (const stack of allStackNames(config)) {
       const json: Synth = stack === 'management' ? management : synthStack(config, stack);
       const busNames = new Map(resourcesOf(json, 'aws_cloudwatch_event_bus').map(([id, b]) => [`\${aws_cloudwatch_event_bus.${id}.name}`, b.name as string]));
@@ -442,14 +580,26 @@ describe('the route-tampering filters', () => {
       for (const [, a] of resourcesOf(json, 'aws_cloudwatch_metric_alarm')) check(`alarm ${a.alarm_name}`, cloudwatch('DeleteAlarms', { alarmNames: [a.alarm_name] }));
       for (const [, f] of resourcesOf(json, 'aws_cloudwatch_log_metric_filter')) check(`metric filter ${f.name}`, logs('DeleteMetricFilter', { logGroupName: f.log_group_name, filterName: f.name }));
       for (const [, a] of resourcesOf(json, 'aws_accessanalyzer_analyzer')) check(`analyzer ${a.analyzer_name}`, analyzer('DeleteAnalyzer', { analyzerName: a.analyzer_name }));
+      for (const [, t] of resourcesOf(json, 'aws_cloudtrail')) {
+        seen.trails.push(t.name);
+        check(`trail ${t.name} by name`, cloudtrail('PutEventSelectors', { trailName: t.name, advancedEventSelectors: [] }));
+        check(`trail ${t.name} by ARN`, cloudtrail('PutEventSelectors', { trailName: trailArn(t.name), advancedEventSelectors: [] }));
+      }
+      for (const [, r] of resourcesOf(json, 'aws_iam_role')) {
+        seen.roles.push(r.name);
+        for (const e of ['UpdateAssumeRolePolicy', 'PutRolePermissionsBoundary']) check(`role ${r.name} (${e})`, iam(e, { roleName: r.name }));
+      }
     }
+    // The trails and roles are there to be checked: the org trail, the member trails and their delivery roles.
+    expect(seen.trails).toContain(`${PREFIX}-org-trail`);
+    expect(seen.roles).toContain(`${PREFIX}-org-trail-to-cloudwatch-logs`);
     expect(uncovered).toEqual([]);
   });
 
   test("watch Control Tower's trail log group when that trail is used", () => {
     const ct = synthStack(configWith((raw) => (raw.controlTower = { enabled: true, organizationTrail: 'control-tower' })), 'management');
     const ctFilters = resourcesOf(ct, 'aws_cloudwatch_log_metric_filter').filter(([, f]) => f.metric_transformation.name === ROUTE_TAMPERING_METRIC);
-    expect(ctFilters).toHaveLength(6);
+    expect(ctFilters).toHaveLength(10);
     for (const [, f] of ctFilters) expect(f.log_group_name).toBe('aws-controltower/CloudTrailLogs');
   });
 

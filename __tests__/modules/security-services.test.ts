@@ -328,10 +328,10 @@ describe('the Control Tower switch', () => {
 
   test("keeps the CIS alarms, on Control Tower's trail log group", () => {
     // The CIS set (16 filters) and the console sign-in filter, the guardrails' break-glass and
-    // exempt-role-change filters, and the six route-tampering filters, on the organization trail's log
-    // group (the audit account's heartbeat filter is on its own log group): 16 + 1 + 2 + 6.
+    // exempt-role-change filters, and the ten route-tampering filters, on the organization trail's log
+    // group (the audit account's heartbeat filter is on its own log group): 16 + 1 + 2 + 10.
     const filters = all(json, 'aws_cloudwatch_log_metric_filter').filter((f) => f.provider === 'aws.management');
-    expect(filters).toHaveLength(25);
+    expect(filters).toHaveLength(29);
     expect(filters.map((f) => f.name)).toEqual(expect.arrayContaining(['acme-soc2-org-break-glass-role-used', 'acme-soc2-org-guardrail-role-changed']));
     for (const f of filters) {
       expect(f.log_group_name).toBe('aws-controltower/CloudTrailLogs');

@@ -198,6 +198,38 @@ describe('check 2: resources of a type the action supports (IAM JSON policy elem
     expect(await validateDocument(doc({ Effect: 'Deny', Action: 's3:Put*', Resource: bucket }), 'scp')).toEqual([]);
   });
 
+  test('a Deny with a stray Resource entry: the entry that fits none of its actions is a finding, next to the healthy statement', async () => {
+    // s3:PutBucketPolicy acts on the bucket type, arn:${Partition}:s3:::${BucketName}; s3:DeleteObject on the
+    // object type, arn:${Partition}:s3:::${BucketName}/${ObjectName}
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
+    const actions = ['s3:PutBucketPolicy', 's3:DeleteObject'];
+    const deny = (Resource: string[]) => doc({ Sid: 'ProtectArchive', Effect: 'Deny', Action: actions, Resource });
+    for (const kind of ['scp', 'rcp', 'resource', 'identity'] as const) {
+      expect(await validateDocument(deny([bucket, `${bucket}/*`]), kind)).toEqual([]);
+      // `*` fits every action.
+      expect(await validateDocument(deny([bucket, '*']), kind)).toEqual([]);
+    }
+    // A mistyped third entry (one colon short: no S3 resource type has that shape) and a topic ARN
+    // pasted from another guardrail. Each action still has a fitting entry, so the per-action check
+    // alone passes; the Deny silently protects neither.
+    const typo = 'arn:aws:s3::acme-soc2-cloudtrail-333333333333-us-east-1/*';
+    const topic = 'arn:aws:sns:us-east-1:333333333333:acme-soc2-alerts';
+    for (const kind of ['scp', 'rcp', 'resource'] as const) {
+      const findings = await validateDocument(deny([bucket, `${bucket}/*`, typo, topic]), kind);
+      expect(findings).toMatchObject([
+        { statement: 'ProtectArchive', check: 'resource', message: expect.stringContaining(`Resource "${typo}" is of no resource type`) },
+        { statement: 'ProtectArchive', check: 'resource', message: expect.stringContaining(`Resource "${topic}" is of no resource type`) },
+      ]);
+    }
+    // A wildcard action counts with every action it matches: s3:Put* includes PutObject (object type).
+    expect(await validateDocument(doc({ Effect: 'Deny', Action: 's3:PutBucket*', Resource: [bucket, `${bucket}/*`] }), 'scp')).toMatchObject([
+      { check: 'resource', message: expect.stringContaining(`"${bucket}/*" is of no resource type`) },
+    ]);
+    expect(await validateDocument(doc({ Effect: 'Deny', Action: 's3:Put*', Resource: [bucket, `${bucket}/*`] }), 'scp')).toEqual([]);
+    // An Allow grants nothing through an extra entry: only each action's own fit is checked there.
+    expect(await validateDocument(doc({ Effect: 'Allow', Action: actions, Resource: [bucket, `${bucket}/*`, topic] }), 'identity')).toEqual([]);
+  });
+
   test('a Terraform reference to a bucket of the same stack resolves to its ARN', async () => {
     const json: Synth = {
       resource: {
@@ -232,6 +264,47 @@ describe('check 3: condition keys and operators (IAM JSON policy elements: Condi
     expect(findings).toMatchObject([{ statement: 'K', action: 'kms:Describe*', check: 'condition-key' }]);
   });
 
+  test('tag keys: healthy where the action or its resource type lists them; other global keys on any action', async () => {
+    const tag = 'aws:ResourceTag/soc2-baseline:managed-by';
+    // AWS Config: the ConfigRule resource type lists aws:ResourceTag/${TagKey}
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsconfig.html).
+    expect(await checkConditionKey(tag, 'config:DeleteConfigRule')).toBeUndefined();
+    // AWS KMS: TagResource lists aws:RequestTag/${TagKey} and aws:TagKeys; the key type aws:ResourceTag/${TagKey}
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html).
+    expect(await checkConditionKey('aws:RequestTag/soc2-baseline:managed-by', 'kms:TagResource')).toBeUndefined();
+    expect(await checkConditionKey('aws:TagKeys', 'kms:TagResource')).toBeUndefined();
+    expect(await checkConditionKey(tag, 'kms:ScheduleKeyDeletion')).toBeUndefined();
+    // Global keys other than the tag keys are in every request's context (or absent, which
+    // IfExists / Null handle): https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html.
+    const global = ['aws:PrincipalArn', 'aws:PrincipalIsAWSService', 'aws:SourceAccount', 'aws:SourceOrgID', 'aws:PrincipalOrgID', 'aws:SecureTransport', 'aws:RequestedRegion', 'aws:PrincipalTag/team'];
+    for (const key of global) {
+      expect(await checkConditionKey(key, 'config:DeleteRemediationConfiguration')).toBeUndefined();
+      expect(await checkConditionKey(key, 's3:PutAccountPublicAccessBlock')).toBeUndefined();
+    }
+  });
+
+  test('tag keys: a tag-conditioned Deny on an action whose resource type has no tags is a finding', async () => {
+    const tag = 'aws:ResourceTag/soc2-baseline:managed-by';
+    // config:DeleteRemediationConfiguration acts on the RemediationConfiguration type, which lists no
+    // aws:ResourceTag (list_awsconfig.html above): the key is never in its request context.
+    expect(await checkConditionKey(tag, 'config:DeleteRemediationConfiguration')).toMatch(/not in the request context of config:DeleteRemediationConfiguration/);
+    // No resource type at all (wildcard-only): https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html.
+    expect(await checkConditionKey(tag, 's3:PutAccountPublicAccessBlock')).toMatch(/not in the request context/);
+    // A request-tag key on an action that takes no tags (ScheduleKeyDeletion lists neither it nor aws:TagKeys).
+    expect(await checkConditionKey('aws:RequestTag/soc2-baseline:managed-by', 'kms:ScheduleKeyDeletion')).toMatch(/not in the request context/);
+    expect(await checkConditionKey('aws:TagKeys', 'kms:ScheduleKeyDeletion')).toMatch(/not in the request context/);
+    const guardrail = (Action: string | string[]) =>
+      doc({ Sid: 'ProtectTagged', Effect: 'Deny', Action, Resource: '*', Condition: { StringEquals: { [tag]: 'soc2-baseline' } } });
+    expect(await validateDocument(guardrail('config:DeleteConfigRule'), 'scp')).toEqual([]);
+    expect(await validateDocument(guardrail(['config:DeleteConfigRule', 'config:DeleteRemediationConfiguration']), 'scp')).toMatchObject([
+      { statement: 'ProtectTagged', action: 'config:DeleteRemediationConfiguration', check: 'condition-key' },
+    ]);
+    // A wildcard fails only when none of its actions lists the key; `*` and NotAction have no action list.
+    expect(await validateDocument(guardrail('config:Delete*'), 'scp')).toEqual([]);
+    expect(await validateDocument(guardrail('config:DeleteRemediation*'), 'scp')).toMatchObject([{ action: 'config:DeleteRemediation*', check: 'condition-key' }]);
+    expect(await validateDocument(guardrail('*'), 'scp')).toEqual([]);
+  });
+
   test('trust policies: sts keys are checked, identity-provider keys are skipped', async () => {
     const trust = (key: string) => doc({ Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringLike: { [key]: 'repo:acme/*' } } });
     expect(await validateDocument(trust('token.actions.githubusercontent.com:sub'), 'trust')).toEqual([]);
@@ -252,6 +325,52 @@ describe('check 3: condition keys and operators (IAM JSON policy elements: Condi
   test('an invalid operator in a document is a finding', async () => {
     const findings = await validateDocument(doc({ Effect: 'Deny', Action: 's3:*', Resource: '*', Condition: { BoolEquals: { 'aws:SecureTransport': 'false' } } }), 'resource');
     expect(findings).toMatchObject([{ check: 'operator', message: 'BoolEquals is not an IAM condition operator' }]);
+  });
+});
+
+describe('condition keys AWS documents for some policy types only (CONDITION_KEY_POLICY_KINDS)', () => {
+  const keyStatement = (Condition: Record<string, unknown>, more: Record<string, unknown> = {}) =>
+    doc({ Sid: 'ProtectKeys', Effect: 'Deny', Principal: '*', Action: ['kms:ScheduleKeyDeletion', 'kms:DisableKey'], Resource: '*', Condition, ...more });
+  // kms:ResourceAliases: Policy type "IAM policies only"
+  // (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-resource-aliases).
+  const aliases = { 'ForAnyValue:StringLike': { 'kms:ResourceAliases': 'alias/acme-soc2/*' } };
+
+  test('kms:ResourceAliases: healthy in identity policies and SCPs (an SCP bounds IAM policies; Unverified, AWS is silent)', async () => {
+    expect(await validateDocument(keyStatement(aliases), 'identity')).toEqual([]);
+    expect(await validateDocument(keyStatement(aliases), 'scp')).toEqual([]);
+  });
+
+  test('kms:ResourceAliases in a key policy or an RCP is a finding', async () => {
+    for (const kind of ['resource', 'rcp'] as const) {
+      expect(await validateDocument(keyStatement(aliases), kind)).toMatchObject([
+        { statement: 'ProtectKeys', check: 'condition-key-policy-kind', message: expect.stringMatching(/kms:ResourceAliases is not documented in a (resource-based|resource control) policy .*IAM policies only/) },
+      ]);
+    }
+  });
+
+  test('aws:ResourceTag on KMS actions: a finding in key policies only; other services keep it in resource policies', async () => {
+    // "In AWS KMS, the aws:ResourceTag/tag-key condition key is supported only in IAM policies. It isn't
+    // supported in key policies" (https://docs.aws.amazon.com/kms/latest/developerguide/tag-authorization.html).
+    const tagged = { StringEquals: { 'aws:ResourceTag/soc2-baseline:managed-by': 'soc2-baseline' } };
+    expect(await validateDocument(keyStatement(tagged), 'resource')).toMatchObject([
+      { check: 'condition-key-policy-kind', message: expect.stringContaining('not documented for kms actions in a resource-based policy') },
+    ]);
+    // NotAction covers KMS unless it names kms:* whole.
+    expect(await validateDocument(keyStatement(tagged, { Action: undefined, NotAction: ['s3:*'] }), 'resource')).toMatchObject([{ check: 'condition-key-policy-kind' }]);
+    expect(await validateDocument(keyStatement(tagged, { Action: undefined, NotAction: ['kms:*'] }), 'resource')).toEqual([]);
+    // SCPs, identity policies; RCPs as AWS's own identity-perimeter RCP does (aws:ResourceTag/dp:exclude:identity
+    // on kms:*: aws-samples/data-perimeter-policy-examples, resource_control_policies/identity_perimeter_rcp.json).
+    for (const kind of ['identity', 'scp', 'rcp'] as const) expect(await validateDocument(keyStatement(tagged), kind)).toEqual([]);
+    // A bucket policy on a bucket action: the bucket type lists aws:ResourceTag (list_amazons3.html), no KMS restriction.
+    const bucketPolicy = doc({ Effect: 'Deny', Principal: '*', Action: 's3:PutBucketPolicy', Resource: 'arn:aws:s3:::acme-logs', Condition: tagged });
+    expect(await validateDocument(bucketPolicy, 'resource')).toEqual([]);
+  });
+
+  test('kms:RequestAlias is documented for key policies: no finding there', async () => {
+    // kms:RequestAlias, Policy type "Key policies and IAM policies"
+    // (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-request-alias).
+    const keyPolicy = doc({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:role/reader' }, Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'kms:RequestAlias': 'alias/acme-soc2/logs' } } });
+    expect(await validateDocument(keyPolicy, 'resource')).toEqual([]);
   });
 });
 

@@ -21,7 +21,7 @@ import { recordControl } from '../../controls/record';
 import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
-import { policyDocument } from '../iam/policy-document';
+import { policyDocument, type PolicyStatement } from '../iam/policy-document';
 import { LogEncryptionKey } from '../kms/log-encryption-key';
 import { CENTRAL_ALERT_ROUTING } from './controls';
 import { ServiceQueue } from './service-queue';
@@ -45,6 +45,14 @@ export interface AlertTopicProps {
    * @default - no queue
    */
   readonly recordQueueName?: string;
+  /**
+   * The pipeline and break-glass roles of this account (`exemptPrincipalArnsIn`): with them, the record
+   * queue's policy denies everyone else `sqs:DeleteMessage` and `sqs:ChangeMessageVisibility`, which
+   * would erase or hide the record, in every account, the management account included (which SCPs
+   * never restrict; `ProtectAlertRecord` covers member accounts).
+   * @default - no denial (guardrails off)
+   */
+  readonly recordQueueExemptPrincipalArns?: readonly string[];
   /**
    * Who publishes: CloudWatch alarms or EventBridge rules of this account, or both (the central topic:
    * its rules carry every account's alarms, and the alert route's own failure alarms act on it
@@ -144,6 +152,7 @@ export class AlertTopic extends Construct {
         service: 'sns.amazonaws.com',
         sourceArn: this.topicArn,
         sid: 'AlertTopicDelivers',
+        extraStatements: props.recordQueueExemptPrincipalArns?.length ? [denyRecordErasureStatement(queueArn(props.region, props.accountId, props.recordQueueName), props.recordQueueExemptPrincipalArns)] : [],
       });
       this.recordQueue = record.queue;
       new SnsTopicSubscription(this, 'record-subscription', {
@@ -155,4 +164,25 @@ export class AlertTopic extends Construct {
       });
     }
   }
+}
+
+const queueArn = (region: string, accountId: string, name: string) => `arn:${PARTITION}:sqs:${region}:${accountId}:${name}`;
+
+/**
+ * The alert record queue's own guard (issue #22, round 3): nobody but the account's pipeline and
+ * break-glass roles may delete its messages or change their visibility (SQS actions on resource type
+ * queue: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsqs.html).
+ * `Bool aws:PrincipalIsAWSService false` keeps AWS service principals out (SNS delivers with
+ * sqs:SendMessage, which is not denied anyway), as the key and bucket denials do
+ * (modules/guardrails/resource-policy-denials.ts explains why ArnNotLike alone would catch them).
+ */
+export function denyRecordErasureStatement(queue: string, exempt: readonly string[]): PolicyStatement {
+  return {
+    Sid: 'DenyRecordErasureExceptPipeline',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: ['sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
+    Resource: queue,
+    Condition: { ArnNotLike: { 'aws:PrincipalArn': [...exempt] }, Bool: { 'aws:PrincipalIsAWSService': 'false' } },
+  };
 }

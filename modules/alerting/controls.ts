@@ -47,7 +47,7 @@ export const ROUTE_TAMPERING_ALARM = defineControl({
   id: 'alerting.route-tampering-alarm',
   title: 'Alarm on changes to the alert route and its watchers',
   description:
-    "Metric filters on the organization trail's log group, one per service, and one Sum >= 1 alarm on their metric AlertRouteTampering: deleting, disabling or rewriting the baseline's alert topics and their subscriptions, the route's queues, rules, targets and central bus, the CIS alarms and metric filters, or archiving the organization analyzer's findings, in any account and Region, pages through the route like a CIS alarm; the pipeline role's applies are left out.",
+    "Metric filters on the organization trail's log group, one per service, and one Sum >= 1 alarm on their metric AlertRouteTampering: deleting, disabling or rewriting the baseline's alert topics and their subscriptions, the route's queues, rules, targets and central bus, the CIS alarms and metric filters, archiving the organization analyzer's findings, narrowing what the baseline's trails record, changing the organization's trusted access or delegated administrators, or re-trusting or re-permissioning the baseline's roles, in any account and Region (the management account, which SCPs never restrict, included), pages through the route like a CIS alarm; the pipeline role's applies are left out.",
   tsc: ['CC7.2', 'CC7.3'],
   evidence: {
     api: ['logs:DescribeMetricFilters', 'cloudwatch:DescribeAlarms'],

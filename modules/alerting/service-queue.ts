@@ -14,7 +14,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
-import { policyDocument } from '../iam/policy-document';
+import { policyDocument, type PolicyStatement } from '../iam/policy-document';
 
 import { MAX_SQS_RETENTION_SECONDS } from './event-patterns';
 
@@ -32,6 +32,12 @@ export interface ServiceQueueProps {
   readonly sourceArn: string | readonly string[];
   /** Sid of the policy statement: what the grant is for. */
   readonly sid: string;
+  /**
+   * Statements appended after the grant (denials of this queue's own guard, e.g. the alert record
+   * queue's `DenyRecordErasureExceptPipeline`).
+   * @default - none
+   */
+  readonly extraStatements?: readonly PolicyStatement[];
 }
 
 export class ServiceQueue extends Construct {
@@ -60,6 +66,7 @@ export class ServiceQueue extends Construct {
           Resource: `arn:${PARTITION}:sqs:${props.region}:${props.accountId}:${props.queueName}`,
           Condition: { ArnEquals: { 'aws:SourceArn': typeof props.sourceArn === 'string' ? props.sourceArn : [...props.sourceArn] } },
         },
+        ...(props.extraStatements ?? []),
       ]),
     });
   }

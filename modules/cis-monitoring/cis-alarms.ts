@@ -29,6 +29,7 @@ import {
 import { BREAK_GLASS_ALARM } from '../guardrails/controls';
 import { ROUTE_TAMPERING_ALARM } from '../alerting/controls';
 import { alarmDescription, CIS_FILTER_CONTROLS, CONSOLE_SIGNIN_OUTSIDE_BUSINESS_HOURS, GUARDRAIL_ROLE_CHANGE_ALARM } from './controls';
+import { exemptPrincipalArnsIn } from '../guardrails/protected-resources';
 
 export interface CisAlarmsProps {
   readonly config: BaselineConfig;
@@ -89,6 +90,7 @@ export class CisAlarms extends Construct {
       keyAlias: kmsAliasName(config, 'alerts'),
       // People subscribe once, to the central topic; here a subscriber that confirms itself.
       recordQueueName: alertRecordQueueName(config),
+      recordQueueExemptPrincipalArns: exemptPrincipalArnsIn(config, props.accountId),
       publisher: 'cloudwatch-alarms',
     });
     this.forwarding = new AlarmForwarding(this, 'forwarding', {

@@ -280,7 +280,7 @@ export function breakGlassUsageFilter(roleName: string): { id: string; metricNam
 /**
  * The guardrails exempt the pipeline and break-glass roles by name (`arn:aws:iam::*:role/<name>`), and
  * the plan role's permissions decide what every plan of unmerged code can read. SCPs protect those roles
- * in member accounts (`ProtectBaselineRoles`), but never in the management account, where an
+ * in member accounts (`ProtectExemptRoles`), but never in the management account, where an
  * administrator could create a role of such a name, or re-trust or re-permission it, and so pass the key
  * policies' denials. This filter counts every such change, in any account of the organization trail:
  * the IAM role-management events of the SCP's own list (Control Tower's AWS-GR_IAM_ROLE_CHANGE_PROHIBITED),
@@ -310,7 +310,7 @@ export function guardrailRoleChangeFilter(roleNames: readonly string[]): { id: s
 /** Alarm id (name `<namePrefix>-guardrail-role-changed`) of the filter above. */
 export const GUARDRAIL_ROLE_CHANGE_ALARM_ID = 'guardrail-role-changed';
 
-/** The IAM events of `ProtectBaselineRoles` (modules/guardrails/scp-statements.ts) that take a `RoleName`. */
+/** The IAM events of `ProtectBaselineRoles`/`ProtectExemptRoles` (modules/guardrails/scp-statements.ts) that take a `RoleName`. */
 export const GUARDRAIL_ROLE_EVENTS = [
   'CreateRole',
   'DeleteRole',
@@ -328,7 +328,8 @@ export const GUARDRAIL_ROLE_EVENTS = [
  * Tampering with the alert route and its watchers: one metric, `AlertRouteTampering`, counted by a few
  * filters on the organization trail's log group (which sees every account and Region), one per service,
  * with one `Sum >= 1` alarm on it. Each filter names the baseline's resources of its service, so a change
- * to anyone else's topic, queue, rule, alarm or analyzer pages nobody; and a change by the pipeline role,
+ * to anyone else's topic, queue, rule, alarm, analyzer, trail or role pages nobody (the organization-wide
+ * calls, trusted access and delegated administrators, name no resource and are all counted); and a change by the pipeline role,
  * a routine apply reviewed before it runs (`bin/baseline review`), is left out (`routeTamperingExemptRole`).
  *
  * **Which names.** Every queue, EventBridge rule and bus, CloudWatch alarm and metric filter the baseline
@@ -374,6 +375,41 @@ export const GUARDRAIL_ROLE_EVENTS = [
  *   https://docs.aws.amazon.com/IAM/latest/UserGuide/logging-using-cloudtrail.html. CreateArchiveRule,
  *   UpdateArchiveRule and DeleteAnalyzer take `analyzerName`; ApplyArchiveRule and UpdateFindings
  *   `analyzerArn` (IAM Access Analyzer API Reference).
+ * - CloudTrail (`cloudtrail.amazonaws.com`: EventBridge events reference, "AWS CloudTrail events",
+ *   https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-cloudtrail.html). PutEventSelectors,
+ *   PutInsightSelectors and PutEventConfiguration name the trail in `TrailName`, "the name of the trail or
+ *   trail ARN" (CloudTrail API Reference: https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html,
+ *   API_PutInsightSelectors.html, API_PutEventConfiguration.html), hence `"*<namePrefix>-*"`: a name or an
+ *   ARN, `arn:aws:cloudtrail:<region>:<account>:trail/<name>`. DeregisterOrganizationDelegatedAdmin
+ *   (API_DeregisterOrganizationDelegatedAdmin.html) removes CloudTrail's delegated administrator.
+ * - Organizations (`organizations.amazonaws.com`: https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-organizations.html;
+ *   calls recorded in us-east-1, its only endpoint, Organizations API Reference, "Endpoint to call"):
+ *   DisableAWSServiceAccess / EnableAWSServiceAccess (trusted access of GuardDuty, Security Hub, Config,
+ *   CloudTrail, Access Analyzer, ...), Register/DeregisterDelegatedAdministrator, Put/DeleteResourcePolicy.
+ *   No resource is named: any such call but the pipeline's is counted.
+ * - GuardDuty (`guardduty.amazonaws.com`: https://docs.aws.amazon.com/guardduty/latest/ug/logging-using-cloudtrail.html,
+ *   "CloudTrail captures all API calls for GuardDuty"), Security Hub (`securityhub.amazonaws.com`:
+ *   https://docs.aws.amazon.com/securityhub/latest/userguide/sh-securityhub-ct.html,
+ *   https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-securityhub.html) and Macie
+ *   (`macie2.amazonaws.com`: https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-macie2.html):
+ *   DisableOrganizationAdminAccount (each service's API Reference). The filter takes a list of event
+ *   sources; an event name another of them lacks matches nothing. IAM Access Analyzer and AWS Config
+ *   have no such call of their own: Organizations' RegisterDelegatedAdministrator names them.
+ * - IAM (`iam.amazonaws.com`, `requestParameters.roleName`: as `guardrailRoleChangeFilter` above), the
+ *   events of GUARDRAIL_ROLE_EVENTS on the baseline's namespace `<namePrefix>-*`: the trails' CloudWatch
+ *   Logs delivery roles, the alarm-forwarding and findings-forwarding roles, the flow-log delivery role,
+ *   the Config aggregator's role. Re-trusting one, or fencing it with a deny-all permissions boundary,
+ *   stops delivery or forwarding without a sound. `RoleName` is the friendly name (no path).
+ *
+ * **In the management account** no SCP applies (AWS Organizations User Guide, "Service control policies":
+ * "SCPs don't affect users or roles in the management account"), so these filters are what sees an
+ * administrator there narrow the organization trail (`put-event-selectors` to read-only events blinds
+ * every organization alarm; CIS 4.5's pattern, byte-exact for Security Hub CloudWatch.5, lists only
+ * Create/Update/Delete/Start/StopLogging), disconnect a security service from the organization, or
+ * re-trust the trail's delivery role. What they cannot see is a rewrite of the metric filter that counts
+ * metric-filter changes: the record of that PutMetricFilter is matched against the new pattern. The
+ * evidence binder's exact-pattern checks and the organization trail's S3 copy (Object Lock) are the
+ * detection of last resort there (docs/guardrails.md).
  *
  * **Pattern syntax** (CloudWatch Logs User Guide, "Filter pattern syntax for metric filters":
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html): `$.a.b` property
@@ -384,8 +420,8 @@ export const GUARDRAIL_ROLE_EVENTS = [
  * (CloudWatch Logs API Reference, MetricFilter: filterPattern), hence a filter per service; no regular
  * expression is used (at most five per log group). `__tests__/modules/route-tampering-alarm.test.ts` runs
  * these patterns against records of each event, checks the longest names the config allows, and checks
- * that a change to every topic, queue, rule, bus, alarm, metric filter and analyzer the example org
- * synthesizes is counted.
+ * that a change to every topic, queue, rule, bus, alarm, metric filter, analyzer, trail and role the
+ * example org synthesizes is counted.
  *
  * **Decisions.** Subscribe is matched: every subscription to the baseline's topics is declared in the
  * config and made by the pipeline, so another one is drift, or someone reading the alerts to learn what is
@@ -398,7 +434,8 @@ export const GUARDRAIL_ROLE_EVENTS = [
  *
  * **Unverified** against real records (no example record on the pages above): the field of every event
  * but DeleteTopic, DeleteQueue, SetQueueAttributes, RemovePermission (SQS), PutRule and PutMetricAlarm is
- * the API parameter's name, lower-cased first letter; `alarmNames` recorded as a JSON list; Access
+ * the API parameter's name, lower-cased first letter (the CloudTrail calls' `trailName`, the IAM calls'
+ * `roleName`); `alarmNames` recorded as a JSON list; Access
  * Analyzer's URI parameter `analyzerName` recorded in `requestParameters`; a quoted value with a `*` at both
  * ends (a subscription's `"*:<topic>:*"`, a queue URL's `*` before `/<namePrefix>-*`), a lone `"*"`
  * matching any string, and `!=` with a wildcard on a quoted string (the documentation shows `!=` with a
@@ -460,11 +497,11 @@ export function alertRouteTamperingFilters(prefix: string, exemptRoleName?: stri
   const n = alertRouteNames(prefix);
   const issuer = 'userIdentity.sessionContext.sessionIssuer.arn';
   const notExempt = exemptRoleName ? [`(($.${issuer} NOT EXISTS) || ${term(issuer, `*:role/${exemptRoleName}`, '!=')})`] : [];
-  const filter = (id: string, title: string, source: string, match: string): RouteTamperingFilter => ({
+  const filter = (id: string, title: string, source: string | readonly string[], match: string): RouteTamperingFilter => ({
     id: `${ROUTE_TAMPERING_ALARM_ID}-${id}`,
     metricName: ROUTE_TAMPERING_METRIC,
     title,
-    pattern: `{ ${[term('eventSource', source), match, ...notExempt].join(' && ')} }`,
+    pattern: `{ ${[anyOf((typeof source === 'string' ? [source] : source).map((s) => term('eventSource', s))), match, ...notExempt].join(' && ')} }`,
   });
   return [
     filter(
@@ -516,5 +553,52 @@ export function alertRouteTamperingFilters(prefix: string, exemptRoleName?: stri
         `(${events(['ApplyArchiveRule', 'UpdateFindings'])} && ${term('requestParameters.analyzerArn', `*:analyzer/${n.analyzer}`)})`,
       ]),
     ),
+    filter(
+      'trail',
+      "Narrowing what the baseline's trails record (event selectors, Insights, event configuration)",
+      'cloudtrail.amazonaws.com',
+      `${events(TRAIL_SELECTOR_EVENTS)} && ${term('requestParameters.trailName', `*${n.namespace}`)}`,
+    ),
+    filter('organizations', "Disconnecting the security services from the organization, or moving their delegated administrator", 'organizations.amazonaws.com', events(ORGANIZATIONS_SERVICE_ACCESS_EVENTS)),
+    filter(
+      'delegated-admins',
+      'Removing the delegated administrator of GuardDuty, Security Hub, Macie or CloudTrail',
+      DELEGATED_ADMIN_EVENT_SOURCES,
+      events(['DisableOrganizationAdminAccount', 'DeregisterOrganizationDelegatedAdmin']),
+    ),
+    filter(
+      'roles',
+      "Creating, re-trusting, re-permissioning or fencing the baseline's own roles (log delivery, forwarding)",
+      'iam.amazonaws.com',
+      `${events(GUARDRAIL_ROLE_EVENTS)} && ${term('requestParameters.roleName', n.namespace)}`,
+    ),
   ];
 }
+
+/**
+ * CloudTrail calls that change what a trail records without CIS 4.5's events (Create/Update/DeleteTrail,
+ * Start/StopLogging): each takes `TrailName`, a trail's name or ARN (CloudTrail API Reference,
+ * PutEventSelectors, PutInsightSelectors, PutEventConfiguration).
+ */
+export const TRAIL_SELECTOR_EVENTS = ['PutEventSelectors', 'PutInsightSelectors', 'PutEventConfiguration'] as const;
+
+/**
+ * Organizations calls that disconnect a service from the organization (trusted access), move its delegated
+ * administrator, or rewrite the organization's resource policy (Organizations API Reference); none is in
+ * CIS 4.15's list, which stays as Prowler expects it.
+ */
+export const ORGANIZATIONS_SERVICE_ACCESS_EVENTS = [
+  'DisableAWSServiceAccess',
+  'EnableAWSServiceAccess',
+  'RegisterDelegatedAdministrator',
+  'DeregisterDelegatedAdministrator',
+  'PutResourcePolicy',
+  'DeleteResourcePolicy',
+] as const;
+
+/**
+ * The services whose organization administrator is their own API's (`DisableOrganizationAdminAccount`;
+ * CloudTrail's `DeregisterOrganizationDelegatedAdmin`); AWS Config and IAM Access Analyzer use
+ * Organizations' RegisterDelegatedAdministrator, counted by the 'organizations' filter.
+ */
+export const DELEGATED_ADMIN_EVENT_SOURCES = ['guardduty.amazonaws.com', 'securityhub.amazonaws.com', 'macie2.amazonaws.com', 'cloudtrail.amazonaws.com'] as const;

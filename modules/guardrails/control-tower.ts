@@ -171,7 +171,7 @@ export const CONTROL_TOWER_CONTROLS: readonly ControlTowerControl[] = [
     guidance: 'mandatory',
     behavior: 'preventive',
     controlTower: 'role changes on aws-controltower-*, *AWSControlTower*, stacksets-exec-*',
-    baseline: ['ProtectBaselineRoles (its stacksets-exec-* protection is dropped with Control Tower)'],
+    baseline: ['ProtectExemptRoles (its stacksets-exec-* protection is dropped with Control Tower)'],
     skippedWithControlTower: false,
   },
   {

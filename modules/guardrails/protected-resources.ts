@@ -7,7 +7,7 @@
  * `BASELINE_MANAGED_TAG`). `__tests__/modules/guardrails/` checks every resource the stacks create
  * against these patterns.
  */
-import { kmsAliasName, logBucketName, PARTITION, roleArn, s3BucketArn, type LogBucketKind } from '../../config/naming';
+import { alertRecordQueueName, kmsAliasName, logBucketName, PARTITION, roleArn, s3BucketArn, type LogBucketKind } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
 import { BASELINE_TAG_PREFIX } from '../providers/account-provider';
 
@@ -45,6 +45,8 @@ export interface ProtectedPatterns {
    * and the dead-letter queues of its rules (`<rule name>-undelivered`, rules named `<prefix>-*`).
    */
   readonly queues: string;
+  /** Each account's alert record queue alone (`<prefix>-security-alerts-record`): its messages are protected too. */
+  readonly alertRecordQueue: string;
   /**
    * The service-linked roles of the security services the baseline runs: a service-linked role's ARN is
    * `arn:aws:iam::<account>:role/aws-service-role/<service principal>/<name>` (IAM User Guide, "Using
@@ -56,7 +58,7 @@ export interface ProtectedPatterns {
   readonly roles: string;
   /** The log-archive buckets (`<prefix>-<kind>-<log-archive account>-<home Region>`), any kind. */
   readonly logArchiveBuckets: string;
-  /** Key aliases `alias/<prefix>/*`, as `kms:ResourceAliases` values. */
+  /** Key aliases `alias/<prefix>/*`, as `kms:ResourceAliases` values (documented for IAM policies only). */
   readonly keyAliases: string;
   /** The same aliases as resource ARNs. */
   readonly keyAliasArns: string;
@@ -89,6 +91,7 @@ export function protectedPatterns(config: BaselineConfig): ProtectedPatterns {
     eventRules: `arn:${PARTITION}:events:*:*:rule/${prefix}-*`,
     eventBuses: `arn:${PARTITION}:events:*:*:event-bus/${prefix}-*`,
     queues: `arn:${PARTITION}:sqs:*:*:${prefix}-*`,
+    alertRecordQueue: `arn:${PARTITION}:sqs:*:*:${alertRecordQueueName(config)}`,
     serviceLinkedRoles: SECURITY_SERVICE_PRINCIPALS.map((service) => `arn:${PARTITION}:iam::*:role/aws-service-role/${service}/*`),
     analyzers: `arn:${PARTITION}:access-analyzer:*:*:analyzer/${prefix}-*`,
     roles: roleArn('*', `${prefix}-*`),

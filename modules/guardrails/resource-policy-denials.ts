@@ -40,7 +40,12 @@ import type { PolicyStatement } from '../iam/policy-document';
  * Destroy a key, stop it working, rewrite who may use it, stop its rotation, or move its alias. KMS
  * actions and their `key`/`alias` resource types: Service Authorization Reference, "AWS Key Management
  * Service" (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html).
+ * And (issue #22, round 3) change or remove its tags (TagResource, UntagResource: resource type key):
+ * the RCP and the SCP's `ProtectBaselineKeysByTag` select the baseline's keys by the baseline's tag, and
+ * "Tagging or untagging a KMS key can allow or deny permission to the KMS key" (KMS API Reference,
+ * TagResource: https://docs.aws.amazon.com/kms/latest/APIReference/API_TagResource.html).
  */
+export const KEY_TAG_ACTIONS = ['kms:TagResource', 'kms:UntagResource'] as const;
 export const KEY_TAMPERING_ACTIONS = [
   'kms:ScheduleKeyDeletion',
   'kms:DisableKey',
@@ -48,6 +53,7 @@ export const KEY_TAMPERING_ACTIONS = [
   'kms:DisableKeyRotation',
   'kms:DeleteAlias',
   'kms:UpdateAlias',
+  ...KEY_TAG_ACTIONS,
 ] as const;
 
 /**
@@ -80,6 +86,13 @@ export const ARCHIVE_TAMPERING_ACTIONS = [
   's3:PutReplicationConfiguration',
   's3:UpdateObjectEncryption',
   's3:PutBucketRequestPayment',
+  // Issue #22, round 3: an S3 Intelligent-Tiering archive configuration (resource type bucket) moves
+  // objects not accessed for 90 days or more (S3 API Reference, Tiering:
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_Tiering.html) into the Archive Access and Deep
+  // Archive Access tiers, which "are archived and are not accessible in real time": "you must initiate a
+  // restore request and wait until the object is moved into the Frequent Access tier" (S3 User Guide,
+  // "Restoring an archived object": https://docs.aws.amazon.com/AmazonS3/latest/userguide/restoring-objects.html).
+  's3:PutIntelligentTieringConfiguration',
 ] as const;
 
 /** The condition shared by both statements: not an exempt role, and not an AWS service's own call. */

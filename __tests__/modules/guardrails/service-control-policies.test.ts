@@ -47,10 +47,10 @@ describe('the policies', () => {
   test('are service control policies of the management account, attached to the organization root', () => {
     // (the RCPs are organization policies too: resource-control-policies.ts, judged in their own tests)
     const policies = resourcesOf(management, 'aws_organizations_policy').map(([, p]) => p).filter((p) => p.type === 'SERVICE_CONTROL_POLICY');
-    expect(policies.map((p) => p.name)).toEqual(['acme-soc2-baseline-guardrails-1', 'acme-soc2-baseline-guardrails-2']);
+    expect(policies.map((p) => p.name)).toEqual(['acme-soc2-baseline-guardrails-1', 'acme-soc2-baseline-guardrails-2', 'acme-soc2-baseline-guardrails-3']);
     for (const p of policies) expect(p).toMatchObject({ type: 'SERVICE_CONTROL_POLICY', provider: 'aws.management' });
     const attachments = scpAttachments(management);
-    expect(attachments.map((a) => a.target_id)).toEqual(['r-ex01', 'r-ex01']);
+    expect(attachments.map((a) => a.target_id)).toEqual(['r-ex01', 'r-ex01', 'r-ex01']);
     for (const a of attachments) expect(a.provider).toBe('aws.management');
   });
 
@@ -59,6 +59,8 @@ describe('the policies', () => {
     expect(scpAttachments(json).map((a) => a.target_id).sort()).toEqual([
       'ou-ex01-security1',
       'ou-ex01-security1',
+      'ou-ex01-security1',
+      'ou-ex01-workload1',
       'ou-ex01-workload1',
       'ou-ex01-workload1',
     ]);
@@ -98,10 +100,10 @@ describe('limits (Organizations quotas: 5,120 characters per SCP, 5 SCPs per roo
     }
   });
 
-  test('they take at most 4 of the 5 SCP slots of a target, FullAWSAccess keeping one (the example org needs 2)', () => {
+  test('they take at most 4 of the 5 SCP slots of a target, FullAWSAccess keeping one (the example org needs 3)', () => {
     expect(SCPS_PER_TARGET).toBe(5);
     expect(BASELINE_SCP_BUDGET).toBe(4);
-    expect(scps.length).toBe(2);
+    expect(scps.length).toBe(3);
   });
 
   test('at 1,000 accounts the documents and attachments are byte for byte those of the 5-account example', () => {
@@ -114,7 +116,7 @@ describe('limits (Organizations quotas: 5,120 characters per SCP, 5 SCPs per roo
     const json = synthStack(big, 'management');
     expect(scpDocuments(json)).toEqual(scps);
     expect(sizes(scpDocuments(json))).toEqual(sizes(scps));
-    expect(scpAttachments(json)).toHaveLength(2);
+    expect(scpAttachments(json)).toHaveLength(3);
   });
 
   test.each([false, true])('the longest names the config allows still fit the budget (Control Tower: %s)', (controlTower) => {
@@ -167,6 +169,9 @@ function targetsFor(sid: string, action: string): Case['resource'][] {
       // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsconfig.html): the
       // aggregator actions on ConfigurationAggregator, the rule actions on ConfigRule, tagging on both.
       if (action.startsWith('ec2:')) return pick('flow log');
+      // KMS TagResource/UntagResource: resource type key (Service Authorization Reference, "AWS Key
+      // Management Service": https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html).
+      if (action.startsWith('kms:')) return pick('key');
       // Macie: UpdateClassificationJob on ClassificationJob, tagging on it and on Member (Service
       // Authorization Reference, "Amazon Macie": https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonmacie.html).
       if (action === 'macie2:UpdateClassificationJob') return pick('macie job');
@@ -189,6 +194,8 @@ function targetsFor(sid: string, action: string): Case['resource'][] {
       return pick('topic');
     case 'ProtectAlertQueues':
       return pick('queue');
+    case 'ProtectAlertRecord':
+      return pick('queue').filter((q) => q.arn.endsWith('-security-alerts-record'));
     case 'ProtectAlertRoutes':
       return action === 'events:DeleteEventBus' || action === 'events:UpdateEventBus' ? pick('event bus') : pick('event rule');
     case 'ProtectSecurityServiceLinkedRoles':
@@ -201,14 +208,16 @@ function targetsFor(sid: string, action: string): Case['resource'][] {
     case 'ProtectLogArchiveBuckets':
       return action === 's3:BypassGovernanceRetention' ? pick('bucket').map((b) => ({ ...b, arn: `${b.arn}/AWSLogs/o-exampleorg01/x.json.gz` })) : pick('bucket');
     case 'ProtectBaselineKeys':
+    case 'ProtectBaselineKeysByTag':
       return pick('key');
     case 'ProtectBaselineKeyAliases':
       return pick('key alias');
     case 'ProtectBaselineRoles':
-      return [
-        ...pick('role'),
-        ...[MEMBER, LOG_ARCHIVE].flatMap((a) => [PIPELINE_ROLE, 'soc2-baseline-break-glass', 'stacksets-exec-0123456789abcdef'].map((n) => ({ arn: `arn:aws:iam::${a}:role/${n}`, account: a, context: {}, type: 'role' }))),
-      ];
+      return pick('role');
+    case 'ProtectExemptRoles':
+      return [MEMBER, LOG_ARCHIVE].flatMap((a) => [PIPELINE_ROLE, 'soc2-baseline-break-glass', 'stacksets-exec-0123456789abcdef'].map((n) => ({ arn: `arn:aws:iam::${a}:role/${n}`, account: a, context: {}, type: 'role' })));
+    case 'DenyPassingExemptRoles':
+      return [MEMBER, LOG_ARCHIVE].flatMap((a) => [PIPELINE_ROLE, 'soc2-baseline-break-glass'].map((n) => ({ arn: `arn:aws:iam::${a}:role/${n}`, account: a, context: {}, type: 'role' })));
     default:
       throw new Error(`no test targets for statement ${sid}: add them here`);
   }
@@ -336,7 +345,8 @@ describe('the exempt roles themselves', () => {
     expect(await underScps(scps, stackSets, 'iam:CreateRole', `arn:aws:iam::${MEMBER}:role/${PIPELINE_ROLE}`)).toBe('Allowed');
     expect(await underScps(scps, stackSets, 'cloudtrail:StopLogging', `arn:aws:cloudtrail:us-east-1:${MEMBER}:trail/acme-soc2-account-trail`)).toBe('ExplicitlyDenied');
     expect(await underScps(scps, roleIn(MEMBER, 'Admin'), 'iam:CreateRole', `arn:aws:iam::${MEMBER}:role/stacksets-exec-mine`)).toBe('ExplicitlyDenied');
-    expect(statements.find((s) => s.Sid === 'ProtectBaselineRoles')!.Resource).toContain(STACKSETS_EXECUTION_ROLE);
+    expect(statements.find((s) => s.Sid === 'ProtectExemptRoles')!.Resource).toContain(STACKSETS_EXECUTION_ROLE);
+    expect(statements.find((s) => s.Sid === 'ProtectBaselineRoles')!.Resource).not.toContain(STACKSETS_EXECUTION_ROLE);
   });
 
   test('the management account is never under SCPs: its principals are judged by its own policies only', async () => {
@@ -393,7 +403,7 @@ describe('with controlTower.enabled, what Control Tower already enforces is left
   });
 
   test('the role statement stops protecting stacksets-exec-* (AWS-GR_IAM_ROLE_CHANGE_PROHIBITED does), and keeps its exemption', () => {
-    const roles = ctStatements.find((s: any) => s.Sid === 'ProtectBaselineRoles');
+    const roles = ctStatements.find((s: any) => s.Sid === 'ProtectExemptRoles');
     expect(roles.Resource).not.toContain(STACKSETS_EXECUTION_ROLE);
     expect(roles.Condition.ArnNotLike['aws:PrincipalArn']).toContain(STACKSETS_EXECUTION_ROLE);
   });
