@@ -267,7 +267,8 @@ const SHAPES = new Map<string, Promise<Shape | undefined>>();
  */
 async function run(simulation: Simulation, resource: string): Promise<Outcome> {
   const names = Object.keys(simulation.request.contextVariables).sort();
-  const shapeKey = JSON.stringify([simulation.request.action, resource, names]);
+  // The principal is part of the shape: runSimulation validates it too (a malformed principal is refused).
+  const shapeKey = JSON.stringify([simulation.request.action, resource, names, simulation.request.principal]);
   let shape = SHAPES.get(shapeKey);
   if (shape) {
     const known = await shape;

@@ -2,7 +2,9 @@
  * The SOC 2 control matrix of a synthesized organization (`cdktf.out/evidence/control-matrix.json`):
  * for each Trust Services Criterion its controls; for each control where it is deployed (stack,
  * resource address, account, Region, read from each stack's `controls.json`) and how to evidence it;
- * the controls the config switches off, as exceptions with the config's reason; the accounts taken out
+ * the controls the config switches off (`controlExceptions`, disabled Config rules and Security Hub
+ * controls, and the guardrail settings that carry their own reason), as exceptions with the config's
+ * reason; the accounts taken out
  * of the baseline whose stacks await destroy (`removedMembers`), with the reason; those whose stacks were
  * destroyed (`destroyedMembers`), the unverified destroys flagged; and the coverage of
  * Prowler's SOC 2 framework and of the AWS Config rules the SOC 2 guides name.
@@ -196,16 +198,6 @@ function notConfiguredNote(control: ControlDeclaration, config: BaselineConfig):
       return 'trail.dataEvents lists no S3 bucket, Lambda function or DynamoDB table.';
     case 'macie.classification-jobs':
       return 'securityServices.macie.classificationJobs lists no bucket.';
-    case 'guardrails.break-glass-alarm':
-      return config.guardrails.enabled ? undefined : 'guardrails.enabled: false: there is no break-glass role to watch.';
-    case 'guardrails.exempt-role-change-alarm':
-      return config.guardrails.enabled ? undefined : 'guardrails.enabled: false: there are no exempt pipeline and break-glass roles to watch.';
-    case 'guardrails.resource-control-policies':
-      if (!config.guardrails.enabled) return 'guardrails.enabled: false: the resource control policies come with the guardrails.';
-      return config.guardrails.resourceControlPolicies.enabled ? undefined : `guardrails.resourceControlPolicies.enabled: false: ${config.guardrails.resourceControlPolicies.reason ?? ''}`;
-    case 'guardrails.centralized-root-access':
-      if (!config.guardrails.enabled) return 'guardrails.enabled: false: centralized root access comes with the guardrails.';
-      return config.guardrails.centralizedRootAccess.enabled ? undefined : `guardrails.centralizedRootAccess.enabled: false: ${config.guardrails.centralizedRootAccess.reason ?? ''}`;
     case 'config-rule.additional-rules':
       return 'awsConfig.additionalRules is empty.';
     case 'cloudtrail.account-trails':
@@ -252,6 +244,58 @@ export const DESIGN_EXCEPTIONS: readonly MatrixException[] = [
   },
 ];
 
+/**
+ * The controls that come with the guardrails (`guardrails.enabled`), besides the service control
+ * policies themselves, and what each is: off with the guardrails, each is an exception under the
+ * reason `controlExceptions` gives for `guardrails.service-control-policies`.
+ */
+const CONTROLS_OFF_WITH_GUARDRAILS: readonly { readonly control: string; readonly what: string }[] = [
+  { control: 'guardrails.resource-control-policies', what: 'the resource control policies come with the guardrails' },
+  { control: 'guardrails.centralized-root-access', what: 'centralized root access comes with the guardrails' },
+  { control: 'guardrails.break-glass-alarm', what: 'there is no exempt break-glass role, so no alarm on its use' },
+  { control: 'guardrails.exempt-role-change-alarm', what: 'there are no exempt pipeline and break-glass roles, so no alarm on changes to them' },
+];
+
+/**
+ * Guardrail controls switched off by a setting that carries its own reason, so that they need no
+ * `controlExceptions` entry: `guardrails.resourceControlPolicies` and `guardrails.centralizedRootAccess`
+ * `{ enabled: false, reason }` (config/guardrails-schema.ts refuses `enabled: false` without a reason).
+ * With `guardrails.enabled: false` (its reason in `controlExceptions`, for
+ * `guardrails.service-control-policies`), every control of `CONTROLS_OFF_WITH_GUARDRAILS` instead, under
+ * that reason.
+ */
+function guardrailExceptions(config: BaselineConfig): MatrixException[] {
+  const g = config.guardrails;
+  if (!g.enabled) {
+    const index = config.controlExceptions.findIndex((e) => e.control === 'guardrails.service-control-policies');
+    const reason = index >= 0 ? config.controlExceptions[index].reason : 'no reason recorded';
+    return CONTROLS_OFF_WITH_GUARDRAILS.map(({ control, what }) => ({
+      control,
+      item: `guardrails.enabled: false (${what})`,
+      reason,
+      configPath: index >= 0 ? `controlExceptions[${index}]` : 'guardrails.enabled',
+    }));
+  }
+  const out: MatrixException[] = [];
+  if (!g.resourceControlPolicies.enabled) {
+    out.push({
+      control: 'guardrails.resource-control-policies',
+      item: 'guardrails.resourceControlPolicies.enabled: false',
+      reason: g.resourceControlPolicies.reason ?? 'no reason recorded',
+      configPath: 'guardrails.resourceControlPolicies.reason',
+    });
+  }
+  if (!g.centralizedRootAccess.enabled) {
+    out.push({
+      control: 'guardrails.centralized-root-access',
+      item: 'guardrails.centralizedRootAccess.enabled: false',
+      reason: g.centralizedRootAccess.reason ?? 'no reason recorded',
+      configPath: 'guardrails.centralizedRootAccess.reason',
+    });
+  }
+  return out;
+}
+
 /** The exceptions the config records, each with its reason. */
 export function configExceptions(config: BaselineConfig): MatrixException[] {
   const off = switchedOffControls(config);
@@ -262,6 +306,7 @@ export function configExceptions(config: BaselineConfig): MatrixException[] {
       reason: e.reason,
       configPath: `controlExceptions[${i}]`,
     })),
+    ...guardrailExceptions(config),
     ...config.awsConfig.disabledRules.map((r, i) => ({
       control: configRuleControlId(r.name),
       item: `AWS Config rule ${r.name}`,
@@ -299,11 +344,12 @@ export function buildControlMatrix(config: BaselineConfig, records: readonly Sta
   const exceptions = [...configExceptions(config), ...DESIGN_EXCEPTIONS];
   const exceptionOf = new Map<string, MatrixException>();
   for (const e of exceptions) if (!exceptionOf.has(e.control)) exceptionOf.set(e.control, e);
-  // What switches a whole control off: a controlExceptions entry or a disabled Config rule. A disabled
-  // Security Hub control or a design exception narrows a control that is still deployed.
+  // What switches a whole control off: a controlExceptions entry, a disabled Config rule, or a guardrail
+  // setting (guardrailExceptions). A disabled Security Hub control or a design exception narrows a
+  // control that is still deployed.
   const switchedOff = new Map<string, MatrixException>();
   for (const e of exceptions) {
-    if (/^(controlExceptions|awsConfig\.disabledRules)\[/.test(e.configPath)) switchedOff.set(e.control, e);
+    if (/^(controlExceptions\[|awsConfig\.disabledRules\[|guardrails\.)/.test(e.configPath)) switchedOff.set(e.control, e);
   }
   const controlTowerTrail = config.controlTower.enabled && config.controlTower.organizationTrail === 'control-tower';
 

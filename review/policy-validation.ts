@@ -6,11 +6,15 @@
  * or a condition key the action never carries does not fail a deploy: IAM accepts the policy, and the
  * statement silently never applies. These checks find such statements before they ship.
  *
- * What is walked: every string attribute (at any depth, so nested blocks such as
- * `aws_iam_role.inline_policy[].policy` too) of every resource and data source that parses as a JSON
- * object with a `Statement`, plus the `statement` blocks of `aws_iam_policy_document` data sources.
- * An attribute that holds a policy but is not in `KNOWN_POLICY_ATTRIBUTES` is itself a finding, so that
- * a new kind of policy is looked at (and listed) rather than passing unread.
+ * What is walked (`findPolicies`): every set attribute `KNOWN_POLICY_ATTRIBUTES` lists (at any depth,
+ * so nested blocks such as `aws_iam_role.inline_policy[].policy` too), which must be a JSON policy or
+ * exactly `${data.aws_iam_policy_document.X.json}` (X's statements are then checked with the kind of the
+ * attribute that takes them), anything else being a `parse` finding ("cannot be validated at synth");
+ * every other string attribute that holds a policy (JSON with a `Statement`, a policy document
+ * reference, an expression naming `Statement`); and `aws_iam_policy_document` data sources no attribute
+ * takes (as identity policies). An attribute that holds a policy but is not in
+ * `KNOWN_POLICY_ATTRIBUTES` is itself a finding, so that a new kind of policy is looked at (and listed)
+ * rather than passing unread.
  *
  * Checks, per statement:
  * 1. `checkAction`: each Action / NotAction names an action of the IAM data; a wildcard matches at
@@ -68,6 +72,8 @@ export type PolicyFinding = {
   readonly resource: string;
   /** The attribute holding the document, dotted, e.g. `policy`, `inline_policy.0.policy`. */
   readonly attribute: string;
+  /** The `aws_iam_policy_document` data source the attribute takes its document from, if any. */
+  readonly dataSource?: string;
   /** The statement's Sid, else `#index` (0-based). Absent for a finding about the whole document. */
   readonly statement?: string;
   readonly action?: string;
@@ -142,7 +148,7 @@ function list(v: Json | undefined): string[] {
 }
 
 /** A statement finding before it is placed in a stack: what `validateDocument` returns. */
-export type StatementFinding = Omit<PolicyFinding, 'stack' | 'resource' | 'attribute'>;
+export type StatementFinding = Omit<PolicyFinding, 'stack' | 'resource' | 'attribute' | 'dataSource'>;
 
 // ---------------------------------------------------------------------------------------------------
 // Check 1: actions.
@@ -651,67 +657,207 @@ export type FoundPolicy = {
   readonly attribute: string;
   readonly kind: PolicyKind;
   readonly known: boolean;
+  /** The document: JSON text, or (from an `aws_iam_policy_document` data source) a JSON object. */
   readonly document: string | JsonObject;
+  /**
+   * The `aws_iam_policy_document` data source (`data.aws_iam_policy_document.X`) the attribute takes
+   * its document from (`${data.aws_iam_policy_document.X.json}`): `document` is that data source's,
+   * checked with the attribute's kind.
+   */
+  readonly dataSource?: string;
+  /** Why the attribute's policy cannot be validated at synth: a `parse` finding. */
+  readonly problem?: string;
 };
 
+/**
+ * A whole-value reference to a policy document data source: the only non-JSON value of a policy
+ * attribute the walker can check, since the data source's statements are in the same stack. `json` and
+ * `minified_json` both render the document
+ * (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/iam_policy_document#attribute-reference).
+ */
+const DATA_REFERENCE = /^\$\{data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)\.(?:json|minified_json)\}$/;
+
+/**
+ * Whether a value of an attribute not in `KNOWN_POLICY_ATTRIBUTES` holds a policy: JSON with a
+ * `Statement`, a reference to a policy document data source, or an expression that names a
+ * `Statement` (a `"Statement"` key or an HCL `Statement =`, e.g. `${jsonencode({Statement = ...})}`).
+ */
 function looksLikePolicy(value: string): boolean {
-  if (!value.includes('"Statement"')) return false;
+  if (DATA_REFERENCE.test(value)) return true;
+  if (!/"Statement"|\bStatement\s*=/.test(value)) return false;
   try {
     const parsed = JSON.parse(value);
     return isObject(parsed) && (Array.isArray(parsed.Statement) || isObject(parsed.Statement));
   } catch {
-    // A string that names Statement but does not parse (e.g. a `${jsonencode(...)}` expression) is
-    // still reported: validateDocument returns a parse finding for it.
+    // Names Statement but does not parse: reported (a parse finding), never skipped.
     return true;
   }
 }
 
-function kindOf(type: string, attribute: string, resource: JsonObject): { kind: PolicyKind; known: boolean } {
+/**
+ * `aws_organizations_policy` types whose content is no IAM policy (tag, backup, AI opt-out, chat
+ * and declarative policies: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies.html#orgs-policy-types;
+ * the resource's `type`: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/organizations_policy#type).
+ */
+const NON_IAM_ORGANIZATIONS_POLICY_TYPES = new Set(['TAG_POLICY', 'BACKUP_POLICY', 'AISERVICES_OPT_OUT_POLICY', 'CHATBOT_POLICY', 'DECLARATIVE_POLICY_EC2']);
+
+/**
+ * The kind of policy an attribute holds: `known` when `KNOWN_POLICY_ATTRIBUTES` lists it, `undefined`
+ * for the content of an `aws_organizations_policy` that is no IAM policy (see above), `problem` when
+ * the organizations policy's type is not known at synth.
+ */
+function kindOf(type: string, attribute: string, resource: JsonObject): { kind: PolicyKind; known: boolean; problem?: string } | undefined {
   const kind = KNOWN_POLICY_ATTRIBUTES[type]?.[attribute];
   if (kind === undefined) return { kind: 'resource', known: false };
-  // aws_organizations_policy `type` (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/organizations_policy).
-  if (type === 'aws_organizations_policy' && resource.type === 'RESOURCE_CONTROL_POLICY') return { kind: 'rcp', known: true };
+  if (type === 'aws_organizations_policy') {
+    // `type` defaults to SERVICE_CONTROL_POLICY (registry page above).
+    const policyType = resource.type ?? 'SERVICE_CONTROL_POLICY';
+    if (policyType === 'RESOURCE_CONTROL_POLICY') return { kind: 'rcp', known: true };
+    if (policyType === 'SERVICE_CONTROL_POLICY') return { kind: 'scp', known: true };
+    if (typeof policyType === 'string' && NON_IAM_ORGANIZATIONS_POLICY_TYPES.has(policyType)) return undefined;
+    return { kind: 'scp', known: true, problem: `cannot be validated at synth: aws_organizations_policy type ${JSON.stringify(policyType)} is not a policy type known at synth` };
+  }
   return { kind, known: true };
 }
 
 /**
  * An `aws_iam_policy_document` data source as a JSON policy (statement blocks: `sid`, `effect`,
- * `actions`, `not_actions`, `resources`, `not_resources`, `condition { test, variable, values }`:
+ * `actions`, `not_actions`, `resources`, `not_resources`, `condition { test, variable, values }`;
+ * `source_policy_documents` and `override_policy_documents` merged in:
  * https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/iam_policy_document).
+ * Every statement of every merged document is kept (an override replaces a statement of the same sid
+ * when Terraform renders it; checking the replaced one too can only add a finding, never hide one).
+ * A part the walker cannot read at synth (a dynamic block, a merged document that is neither JSON nor a
+ * reference to another policy document of the stack) is a `problem`.
  */
-function policyDocumentData(data: JsonObject): JsonObject {
+function policyDocumentData(
+  name: string,
+  dataSources: JsonObject,
+  seen: readonly string[] = [],
+): { readonly document: JsonObject; readonly problem?: string; readonly merged: readonly string[] } {
+  const data = dataSources[name];
+  const label = `data.aws_iam_policy_document.${name}`;
+  if (!isObject(data)) return { document: { Statement: [] }, problem: `cannot be validated at synth: ${label} is not in the stack`, merged: [] };
+  if (seen.includes(name)) return { document: { Statement: [] }, problem: `cannot be validated at synth: ${label} merges itself`, merged: [] };
+  const problems: string[] = [];
+  const merged: string[] = [];
+  if (data.dynamic !== undefined) problems.push(`cannot be validated at synth: ${label} has dynamic blocks`);
+  if (typeof data.statement === 'string') problems.push(`cannot be validated at synth: ${label}.statement is an expression, ${short(data.statement)}`);
   const blocks = Array.isArray(data.statement) ? data.statement : isObject(data.statement) ? [data.statement] : [];
-  return {
-    Statement: blocks.filter(isObject).map((s) => {
-      const out: JsonObject = { Effect: typeof s.effect === 'string' ? s.effect : 'Allow' };
-      if (s.sid !== undefined) out.Sid = s.sid;
-      if (s.actions !== undefined) out.Action = s.actions;
-      if (s.not_actions !== undefined) out.NotAction = s.not_actions;
-      if (s.resources !== undefined) out.Resource = s.resources;
-      if (s.not_resources !== undefined) out.NotResource = s.not_resources;
-      const conditions = Array.isArray(s.condition) ? s.condition : isObject(s.condition) ? [s.condition] : [];
-      if (conditions.length > 0) {
-        const cond: { [op: string]: JsonObject } = {};
-        for (const c of conditions.filter(isObject)) {
-          cond[String(c.test)] = { ...(cond[String(c.test)] ?? {}), [String(c.variable)]: c.values };
-        }
-        out.Condition = cond;
+  const statements: Json[] = blocks.filter(isObject).map((s) => {
+    const out: JsonObject = { Effect: typeof s.effect === 'string' ? s.effect : 'Allow' };
+    if (s.sid !== undefined) out.Sid = s.sid;
+    if (s.actions !== undefined) out.Action = s.actions;
+    if (s.not_actions !== undefined) out.NotAction = s.not_actions;
+    if (s.resources !== undefined) out.Resource = s.resources;
+    if (s.not_resources !== undefined) out.NotResource = s.not_resources;
+    const conditions = Array.isArray(s.condition) ? s.condition : isObject(s.condition) ? [s.condition] : [];
+    if (conditions.length > 0) {
+      const cond: { [op: string]: JsonObject } = {};
+      for (const c of conditions.filter(isObject)) {
+        cond[String(c.test)] = { ...(cond[String(c.test)] ?? {}), [String(c.variable)]: c.values };
       }
-      return out;
-    }),
-  };
+      out.Condition = cond;
+    }
+    return out;
+  });
+  for (const attribute of ['source_policy_documents', 'override_policy_documents']) {
+    const value = data[attribute];
+    if (value === undefined || value === null) continue;
+    if (!Array.isArray(value)) {
+      problems.push(`cannot be validated at synth: ${label}.${attribute} is ${short(value)}, not a list`);
+      continue;
+    }
+    for (const entry of value) {
+      const text = typeof entry === 'string' ? entry : '';
+      const reference = DATA_REFERENCE.exec(text);
+      if (reference) {
+        const inner = policyDocumentData(reference[1], dataSources, [...seen, name]);
+        merged.push(reference[1], ...inner.merged);
+        if (inner.problem) problems.push(inner.problem);
+        statements.push(...(inner.document.Statement as Json[]));
+        continue;
+      }
+      const parsed = parseStatements(text);
+      if (parsed) statements.push(...parsed);
+      else problems.push(`cannot be validated at synth: ${label}.${attribute} holds ${short(entry)}, neither a JSON policy document nor \${data.aws_iam_policy_document.<name>.json}`);
+    }
+  }
+  return { document: { Statement: statements }, merged, ...(problems.length > 0 ? { problem: problems.join('; ') } : {}) };
 }
 
-/** Every policy document of a stack's Terraform JSON. */
+/** The statements of a JSON policy document, or undefined when the text is no such document. */
+function parseStatements(text: string): Json[] | undefined {
+  try {
+    const parsed: Json = JSON.parse(text);
+    if (!isObject(parsed)) return undefined;
+    return Array.isArray(parsed.Statement) ? parsed.Statement : isObject(parsed.Statement) ? [parsed.Statement] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A value for a message, cut short. */
+function short(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/**
+ * Every policy document of a stack's Terraform JSON.
+ *
+ * Every set attribute `KNOWN_POLICY_ATTRIBUTES` lists is a policy: its value must be a JSON document
+ * (checked by `validateDocument`; one that is JSON but no policy gets its `parse` finding there), or
+ * exactly `${data.aws_iam_policy_document.X.json}` (data source X of the stack is then checked with the
+ * attribute's kind: as an RCP under an RCP's content, as a key policy under a key's policy); any other
+ * value (`${templatefile(...)}`, `${jsonencode(...)}`, `${file(...)}`, a reference to another
+ * resource) cannot be validated at synth and is a `parse` finding rather than passing unread. An
+ * `aws_iam_policy_document` no attribute references is checked as an identity policy.
+ */
 export function findPolicies(stackJson: { readonly resource?: unknown; readonly data?: unknown }): FoundPolicy[] {
   const out: FoundPolicy[] = [];
+  const dataSources = isObject(stackJson.data) && isObject(stackJson.data.aws_iam_policy_document) ? stackJson.data.aws_iam_policy_document : {};
+  /** Data sources whose statements are checked under a referencing attribute. */
+  const referenced = new Set<string>();
+  const policyAt = (type: string, label: string, resource: JsonObject, path: readonly string[], value: unknown): FoundPolicy | undefined => {
+    const attribute = path.filter((p) => !/^\d+$/.test(p)).join('.');
+    const known = KNOWN_POLICY_ATTRIBUTES[type]?.[attribute] !== undefined;
+    if (!known && !(typeof value === 'string' && looksLikePolicy(value))) return undefined;
+    if (value === undefined || value === null) return undefined;
+    const kind = kindOf(type, attribute, resource);
+    if (kind === undefined) return undefined;
+    const place = { type, resource: label, attribute: path.join('.'), kind: kind.kind, known: kind.known };
+    if (kind.problem) return { ...place, document: short(value), problem: kind.problem };
+    if (typeof value !== 'string') {
+      return { ...place, document: short(value), problem: `cannot be validated at synth: ${type}.${attribute} is ${short(value)}, not a string` };
+    }
+    const reference = DATA_REFERENCE.exec(value);
+    if (reference) {
+      const data = policyDocumentData(reference[1], dataSources);
+      referenced.add(reference[1]);
+      for (const m of data.merged) referenced.add(m);
+      return { ...place, document: data.document, dataSource: `data.aws_iam_policy_document.${reference[1]}`, ...(data.problem ? { problem: data.problem } : {}) };
+    }
+    try {
+      JSON.parse(value);
+      return { ...place, document: value };
+    } catch {
+      return {
+        ...place,
+        document: value,
+        problem: `cannot be validated at synth: ${type}.${attribute} is ${short(value)}, neither a JSON policy document nor \${data.aws_iam_policy_document.<name>.json}`,
+      };
+    }
+  };
   const walk = (value: unknown, path: string[], type: string, label: string, resource: JsonObject) => {
-    if (typeof value === 'string') {
-      if (looksLikePolicy(value)) {
-        const attribute = path.filter((p) => !/^\d+$/.test(p)).join('.');
-        out.push({ type, resource: label, attribute: path.join('.'), ...kindOf(type, attribute, resource), document: value });
+    if (path.length > 0) {
+      const found = policyAt(type, label, resource, path, value);
+      if (found) {
+        out.push(found);
+        return;
       }
-    } else if (Array.isArray(value)) {
+    }
+    if (Array.isArray(value)) {
       value.forEach((v, i) => walk(v, [...path, String(i)], type, label, resource));
     } else if (isObject(value)) {
       for (const [k, v] of Object.entries(value)) walk(v, [...path, k], type, label, resource);
@@ -722,16 +868,25 @@ export function findPolicies(stackJson: { readonly resource?: unknown; readonly 
     if (!isObject(byType)) continue;
     for (const [type, byName] of Object.entries(byType)) {
       if (!isObject(byName)) continue;
+      if (section === 'data' && type === 'aws_iam_policy_document') continue;
       for (const [name, resource] of Object.entries(byName)) {
-        if (!isObject(resource)) continue;
-        const label = `${prefix}${type}.${name}`;
-        if (section === 'data' && type === 'aws_iam_policy_document') {
-          out.push({ type, resource: label, attribute: 'statement', kind: 'identity', known: true, document: policyDocumentData(resource) });
-          continue;
-        }
-        walk(resource, [], type, label, resource);
+        if (isObject(resource)) walk(resource, [], type, `${prefix}${type}.${name}`, resource);
       }
     }
+  }
+  // Policy document data sources no attribute takes: checked as identity policies.
+  for (const name of Object.keys(dataSources)) {
+    if (referenced.has(name)) continue;
+    const data = policyDocumentData(name, dataSources);
+    out.push({
+      type: 'aws_iam_policy_document',
+      resource: `data.aws_iam_policy_document.${name}`,
+      attribute: 'statement',
+      kind: 'identity',
+      known: true,
+      document: data.document,
+      ...(data.problem ? { problem: data.problem } : {}),
+    });
   }
   return out;
 }
@@ -769,7 +924,7 @@ export async function validatePolicies(
 ): Promise<PolicyFinding[]> {
   const findings: PolicyFinding[] = [];
   for (const found of findPolicies(stackJson)) {
-    const place = { stack: stackName, resource: found.resource, attribute: found.attribute };
+    const place = { stack: stackName, resource: found.resource, attribute: found.attribute, ...(found.dataSource ? { dataSource: found.dataSource } : {}) };
     if (!found.known) {
       findings.push({
         ...place,
@@ -777,6 +932,9 @@ export async function validatePolicies(
         message: `${found.type}.${found.attribute.replace(/\.\d+(?=\.|$)/g, '')} holds a policy document the validator does not list (KNOWN_POLICY_ATTRIBUTES): add it with its kind`,
       });
     }
+    if (found.problem) findings.push({ ...place, check: 'parse', message: found.problem });
+    // A value that is no document at all has nothing more to check; a data source's statements do.
+    if (found.problem && typeof found.document === 'string') continue;
     const text = typeof found.document === 'string' ? resolveReferences(found.document, stackJson) : JSON.stringify(found.document);
     const key = `${found.kind}\n${text.replace(/\b\d{12}\b/g, '000000000000')}`;
     let result = cache.get(key);
@@ -791,6 +949,7 @@ export async function validatePolicies(
 
 /** One line per finding, for a report or a test failure message. */
 export function describeFinding(f: PolicyFinding): string {
-  const where = [f.stack, f.resource, f.attribute, f.statement].filter((x) => x !== undefined).join(' / ');
+  const attribute = f.dataSource ? `${f.attribute} (${f.dataSource})` : f.attribute;
+  const where = [f.stack, f.resource, attribute, f.statement].filter((x) => x !== undefined).join(' / ');
   return `${where}: [${f.check}]${f.action ? ` ${f.action}:` : ''} ${f.message}`;
 }

@@ -315,6 +315,85 @@ describe('exceptions', () => {
   });
 });
 
+describe('guardrail controls switched off', () => {
+  // guardrails.resourceControlPolicies / centralizedRootAccess { enabled: false, reason } (config/guardrails-schema.ts):
+  // each switches off a security control, which the matrix must show as an exception with the config's
+  // reason, never as "not-configured" (optional, nothing asked for).
+  const reasons = {
+    rcp: 'A partner account outside the organization reads the archive directly',
+    root: 'Root access is managed by the parent organization team',
+    guardrails: 'Guardrails are enforced by the parent organization instead',
+  };
+  const rcpId = 'guardrails.resource-control-policies';
+  const rootId = 'guardrails.centralized-root-access';
+  const alarmIds = ['guardrails.break-glass-alarm', 'guardrails.exempt-role-change-alarm'];
+  const control = (m: ControlMatrix, id: string) => m.controls.find((c) => c.id === id)!;
+  /** Per criterion, the controls of the matrix whose status is `exception`. */
+  const exceptionCounts = (m: ControlMatrix) => Object.fromEntries(m.criteria.map((c) => [c.id, c.counts.exception]));
+  let on: ControlMatrix;
+  let off: ControlMatrix;
+  let offMarkdown: string;
+  let guardrailsOff: ControlMatrix;
+  beforeAll(() => {
+    ({ matrix: on } = synthMatrix(exampleConfig(), 'guardrail-controls-on'));
+    ({ matrix: off, markdown: offMarkdown } = synthMatrix(
+      configWith((raw) => {
+        raw.guardrails.resourceControlPolicies = { enabled: false, reason: reasons.rcp };
+        raw.guardrails.centralizedRootAccess = { enabled: false, reason: reasons.root };
+      }),
+      'guardrail-controls-off',
+    ));
+    ({ matrix: guardrailsOff } = synthMatrix(
+      configWith((raw) => {
+        raw.guardrails = { enabled: false };
+        raw.controlExceptions = [{ control: 'guardrails.service-control-policies', reason: reasons.guardrails }];
+      }),
+      'guardrails-off',
+    ));
+  });
+
+  test('on (the default): deployed, and no exception names them', () => {
+    for (const id of [rcpId, rootId, ...alarmIds]) expect(control(on, id).status).toBe('deployed');
+    expect(on.exceptions.map((e) => e.control)).not.toEqual(expect.arrayContaining([rcpId]));
+    expect(on.exceptions.map((e) => e.control)).not.toEqual(expect.arrayContaining([rootId]));
+  });
+
+  test('RCPs or centralized root access off, with a reason: an exception carrying that reason, counted under each criterion', () => {
+    expect(control(off, rcpId)).toMatchObject({ status: 'exception', deployments: [], statusNote: `guardrails.resourceControlPolicies.enabled: false: ${reasons.rcp}` });
+    expect(control(off, rootId)).toMatchObject({ status: 'exception', deployments: [], statusNote: `guardrails.centralizedRootAccess.enabled: false: ${reasons.root}` });
+    expect(off.exceptions).toEqual(
+      expect.arrayContaining([
+        { control: rcpId, item: 'guardrails.resourceControlPolicies.enabled: false', reason: reasons.rcp, configPath: 'guardrails.resourceControlPolicies.reason' },
+        { control: rootId, item: 'guardrails.centralizedRootAccess.enabled: false', reason: reasons.root, configPath: 'guardrails.centralizedRootAccess.reason' },
+      ]),
+    );
+    // The SCPs and the alarms stay deployed.
+    for (const id of ['guardrails.service-control-policies', ...alarmIds]) expect(control(off, id).status).toBe('deployed');
+    // Each criterion of the two controls counts them as exceptions, on top of the example's.
+    const before = exceptionCounts(on);
+    const after = exceptionCounts(off);
+    for (const c of off.criteria) {
+      const added = [rcpId, rootId].filter((id) => c.controls.includes(id)).length;
+      expect([c.id, after[c.id]]).toEqual([c.id, before[c.id] + added]);
+      expect(c.counts.deployed + c.counts.exception + c.counts.inherited + c.counts['not-configured']).toBe(c.controls.length);
+    }
+    expect(off.criteria.some((c) => c.controls.includes(rcpId))).toBe(true);
+    for (const reason of [reasons.rcp, reasons.root]) expect(offMarkdown).toContain(reason);
+  });
+
+  test('guardrails.enabled: false: the RCP, root access and exempt-role alarm controls are exceptions too, because the guardrails are off, under its reason', () => {
+    expect(control(guardrailsOff, 'guardrails.service-control-policies')).toMatchObject({ status: 'exception', statusNote: `guardrails.enabled: false: ${reasons.guardrails}` });
+    for (const id of [rcpId, rootId, ...alarmIds]) {
+      const c = control(guardrailsOff, id);
+      expect([id, c.status]).toEqual([id, 'exception']);
+      expect(c.statusNote).toMatch(/^guardrails\.enabled: false \(.*\): /);
+      expect(c.statusNote).toContain(reasons.guardrails);
+      expect(guardrailsOff.exceptions).toContainEqual(expect.objectContaining({ control: id, reason: reasons.guardrails, configPath: 'controlExceptions[0]' }));
+    }
+    expect(control(guardrailsOff, rcpId).statusNote).toContain('the resource control policies come with the guardrails');
+  });
+});
+
 describe('coverage of Prowler SOC 2 framework (soc2_aws)', () => {
   const matrix = (() => {
     const outdir = join(tmpdir(), `baseline-matrix-prowler-${process.pid}`);

@@ -295,13 +295,13 @@ describe.each(SETTINGS)('CIS monitoring in $stack', ({ stack, account, logGroup,
         Condition: { ArnEquals: { 'aws:SourceArn': topicArn(account) } },
       },
       // The record of alerts cannot be erased message by message (issue 22): nobody but the owning
-      // account's pipeline and break-glass roles may delete a message or hide it (SQS API Reference,
-      // DeleteMessage, ChangeMessageVisibility; evaluated in __tests__/modules/guardrails/denials-round-3.test.ts).
+      // account's pipeline and break-glass roles may delete a message, hide it, purge, re-configure,
+      // delete or re-permission the queue (SQS API Reference; evaluated in __tests__/modules/guardrails/denials-round-3.test.ts).
       {
         Sid: 'DenyRecordErasureExceptPipeline',
         Effect: 'Deny',
         Principal: '*',
-        Action: ['sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
+        Action: ['sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:PurgeQueue', 'sqs:SetQueueAttributes', 'sqs:DeleteQueue', 'sqs:AddPermission', 'sqs:RemovePermission'],
         Resource: `arn:aws:sqs:us-east-1:${account}:acme-soc2-security-alerts-record`,
         Condition: {
           ArnNotLike: { 'aws:PrincipalArn': [`arn:aws:iam::${account}:role/soc2-baseline-pipeline`, `arn:aws:iam::${account}:role/soc2-baseline-break-glass`] },

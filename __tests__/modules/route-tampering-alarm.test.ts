@@ -420,7 +420,7 @@ describe('the route-tampering filters', () => {
   // The exact strings the evidence check compares (evidence/checks/cloudwatch.ts), for the example org.
   test('have these patterns in the example org, the pipeline role soc2-baseline-pipeline left out', () => {
     const notPipeline =
-      '(($.userIdentity.sessionContext.sessionIssuer.arn NOT EXISTS) || ($.userIdentity.sessionContext.sessionIssuer.arn != "*:role/soc2-baseline-pipeline"))';
+      '(($.userIdentity.sessionContext.sessionIssuer.type NOT EXISTS) || ($.userIdentity.sessionContext.sessionIssuer.type != "Role") || ($.userIdentity.sessionContext.sessionIssuer.arn != "*:role/soc2-baseline-pipeline"))';
     expect(Object.fromEntries(filters.map((f) => [f.name.replace(`${PREFIX}-org-alert-route-tampering-`, ''), f.pattern]))).toEqual({
       sns: `{ ($.eventSource = "sns.amazonaws.com") && (($.eventName = "DeleteTopic") || ($.eventName = "SetTopicAttributes") || ($.eventName = "Subscribe") || ($.eventName = "RemovePermission") || ($.eventName = "Unsubscribe") || ($.eventName = "SetSubscriptionAttributes")) && (($.requestParameters.topicArn = "*:acme-soc2-security-alerts") || ($.requestParameters.topicArn = "*:acme-soc2-security-findings") || ($.requestParameters.topicArn = "*:acme-soc2-route-watchdog") || ($.requestParameters.subscriptionArn = "*:acme-soc2-security-alerts:*") || ($.requestParameters.subscriptionArn = "*:acme-soc2-security-findings:*") || ($.requestParameters.subscriptionArn = "*:acme-soc2-route-watchdog:*")) && ${notPipeline} }`,
       sqs: `{ ($.eventSource = "sqs.amazonaws.com") && (($.eventName = "DeleteQueue") || ($.eventName = "SetQueueAttributes") || ($.eventName = "PurgeQueue") || ($.eventName = "RemovePermission")) && ($.requestParameters.queueUrl = "*/acme-soc2-*") && ${notPipeline} }`,
@@ -521,6 +521,24 @@ describe('the route-tampering filters', () => {
       ['a role named like the pipeline behind another path', true, assumedRole(MEMBER, 'other/soc2-baseline-pipeline')],
       ['the pipeline role, in any account: a routine apply', false, PIPELINE],
       ['the pipeline role in the management account', false, assumedRole(MANAGEMENT, 'soc2-baseline-pipeline')],
+      // An IAM user at a path holding ":role/" (IAM paths take any printable ASCII: IAM API Reference,
+      // CreateUser, Path) named like the pipeline role, through GetFederationToken: CloudTrail records a
+      // FederatedUser whose session issuer is of type IAMUser (CloudTrail User Guide, "CloudTrail
+      // userIdentity element"). Its ARN matches "*:role/soc2-baseline-pipeline"; its type does not.
+      [
+        'a federated session of an IAM user named like the pipeline role behind a ":role/" path',
+        true,
+        {
+          type: 'FederatedUser',
+          principalId: `${MANAGEMENT}:hide`,
+          arn: `arn:aws:sts::${MANAGEMENT}:federated-user/hide`,
+          accountId: MANAGEMENT,
+          sessionContext: {
+            sessionIssuer: { type: 'IAMUser', principalId: 'AIDAEXAMPLEID', arn: `arn:aws:iam::${MANAGEMENT}:user/x:role/soc2-baseline-pipeline`, accountId: MANAGEMENT, userName: 'soc2-baseline-pipeline' },
+            attributes: { creationDate: '2026-11-22T03:00:00Z', mfaAuthenticated: 'false' },
+          },
+        },
+      ],
     ])('%s: counted %p', (_who, expected, identity) => {
       expect(counted(deleteTopic(identity))).toBe(expected);
     });

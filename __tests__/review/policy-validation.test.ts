@@ -24,6 +24,7 @@ import {
   checkResources,
   describeFinding,
   findPolicies,
+  KNOWN_POLICY_ATTRIBUTES,
   validateDocument,
   validatePolicies,
   type PolicyFinding,
@@ -39,17 +40,53 @@ const doc = (...Statement: Record<string, unknown>[]) => JSON.stringify({ Versio
 /** A stack JSON holding one resource with one attribute. */
 const stackWith = (type: string, attrs: Record<string, unknown>): Synth => ({ resource: { [type]: { r: attrs } } });
 
+/**
+ * Every set attribute of a stack that KNOWN_POLICY_ATTRIBUTES lists, as `resource attribute` (dotted,
+ * list indexes kept), found without the walker: what findPolicies must return a document for.
+ */
+function knownPolicyAttributes(json: Synth): string[] {
+  const out: string[] = [];
+  const resources = (json.resource ?? {}) as Record<string, Record<string, unknown>>;
+  for (const [type, attributes] of Object.entries(KNOWN_POLICY_ATTRIBUTES)) {
+    for (const [name, resource] of Object.entries(resources[type] ?? {})) {
+      const visit = (value: unknown, path: string[]) => {
+        if (value === undefined || value === null) return;
+        const attribute = path.filter((p) => !/^\d+$/.test(p)).join('.');
+        if (attributes[attribute] !== undefined) out.push(`${type}.${name} ${path.join('.')}`);
+        else if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, String(i)]));
+        else if (typeof value === 'object') for (const [k, v] of Object.entries(value)) visit(v, [...path, k]);
+      };
+      visit(resource, []);
+    }
+  }
+  return out;
+}
+
 describe('the synthesized stacks', () => {
   test('every stack of the example org: every policy document is walked, and none has a finding', async () => {
     const config = exampleConfig();
     const findings: PolicyFinding[] = [];
     let documents = 0;
+    const present = new Set<string>();
+    const missed: string[] = [];
     for (const name of allStackNames(config)) {
       const json = synthStack(config, name);
-      documents += findPolicies(json).length;
+      const found = findPolicies(json);
+      documents += found.length;
+      // Every policy attribute set on any resource is walked: a key, bucket or topic policy, an SCP or
+      // RCP dropping out of the walk (written in a form the walker skips) fails here.
+      const walked = new Set(found.map((f) => `${f.resource} ${f.attribute}`));
+      for (const attribute of knownPolicyAttributes(json)) {
+        present.add(attribute.replace(/^(\w+)\.\S+ (\S+)$/, '$1.$2').replace(/\.\d+(?=\.|$)/g, ''));
+        if (!walked.has(attribute)) missed.push(`${name}: ${attribute}`);
+      }
       findings.push(...(await validatePolicies(json, name)));
     }
-    // The example org holds bucket, key, topic, queue, bus, log and trust policies and two SCPs.
+    expect(missed).toEqual([]);
+    // The example org holds bucket, key, topic, queue, bus, log and trust policies, SCPs and RCPs.
+    for (const attribute of ['aws_kms_key.policy', 'aws_s3_bucket_policy.policy', 'aws_sns_topic_policy.policy', 'aws_iam_role.assume_role_policy', 'aws_organizations_policy.content']) {
+      expect(present).toContain(attribute);
+    }
     expect(documents).toBeGreaterThan(50);
     expect(lines(findings)).toEqual([]);
   });
@@ -117,6 +154,90 @@ describe('the walker', () => {
   test('a string that names Statement but is no JSON is reported, not skipped', async () => {
     const json = stackWith('aws_sns_topic_policy', { policy: '${jsonencode({"Statement" = local.x})}' });
     expect((await validatePolicies(json, 's', new Map())).map((f) => f.check)).toEqual(['parse']);
+  });
+
+  test('a known policy attribute that is no JSON document is a parse finding, never skipped; the same policy as JSON passes', async () => {
+    // The provider takes these attributes as JSON strings (registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/organizations_policy#content,
+    // .../kms_key#policy, .../iam_role#inline_policy): an expression rendered at apply cannot be checked at synth.
+    const rcp = doc({ Sid: 'EnforceTls', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*', Condition: { BoolIfExists: { 'aws:SecureTransport': 'false' } } });
+    const unreadable = [
+      '${templatefile("rcp.json.tpl", { org = "o-exampleorg01" })}',
+      '${jsonencode({Statement = local.statements})}',
+      '${file("rcp.json")}',
+      '${aws_iam_policy.p.policy}',
+      '${data.aws_iam_policy_document.d.json} ',
+      '',
+    ];
+    for (const content of unreadable) {
+      const findings = await validatePolicies(stackWith('aws_organizations_policy', { type: 'RESOURCE_CONTROL_POLICY', content }), 's', new Map());
+      expect(findings).toMatchObject([
+        { resource: 'aws_organizations_policy.r', attribute: 'content', check: 'parse', message: expect.stringMatching(/^cannot be validated at synth: aws_organizations_policy\.content is /) },
+      ]);
+    }
+    // A key policy and a nested inline policy the same way.
+    expect(await validatePolicies(stackWith('aws_kms_key', { policy: unreadable[0] }), 's', new Map())).toMatchObject([{ attribute: 'policy', check: 'parse' }]);
+    expect(await validatePolicies(stackWith('aws_iam_role', { assume_role_policy: doc({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }), inline_policy: [{ name: 'p', policy: unreadable[1] }] }), 's', new Map())).toMatchObject([
+      { attribute: 'inline_policy.0.policy', check: 'parse' },
+    ]);
+    // An organizations policy's type decides its kind; a type unknown at synth cannot be checked.
+    expect(await validatePolicies(stackWith('aws_organizations_policy', { type: '${var.type}', content: rcp }), 's', new Map())).toMatchObject([{ check: 'parse', message: expect.stringContaining('type "${var.type}"') }]);
+    // Healthy: the same RCP as JSON, and a tag policy's content (no IAM policy) is not walked.
+    expect(await validatePolicies(stackWith('aws_organizations_policy', { type: 'RESOURCE_CONTROL_POLICY', content: rcp }), 's', new Map())).toEqual([]);
+    expect(findPolicies(stackWith('aws_organizations_policy', { type: 'TAG_POLICY', content: '{"tags":{}}' }))).toEqual([]);
+    // An attribute the validator does not list, holding an HCL jsonencode naming Statement: reported too.
+    expect((await validatePolicies(stackWith('aws_glacier_vault', { access_policy: '${jsonencode({Statement = local.s})}' }), 's', new Map())).map((f) => f.check)).toEqual(['unknown-attribute', 'parse']);
+  });
+
+  describe('aws_iam_policy_document data sources are checked with the kind of the attribute that takes them', () => {
+    // statement blocks, condition { test, variable, values }, source_policy_documents, the json attribute:
+    // https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/iam_policy_document
+    const withData = (resources: Synth['resource'], statement: Record<string, unknown>[], more: Record<string, unknown> = {}): Synth => ({
+      resource: resources,
+      data: { aws_iam_policy_document: { d: { statement, ...more } } },
+    });
+    const ref = '${data.aws_iam_policy_document.d.json}';
+    // CloudTrail is not among the services RCPs apply to (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html).
+    const denyCloudTrail = [{ sid: 'ProtectTrail', effect: 'Deny', actions: ['cloudtrail:*'], resources: ['*'] }];
+    const denyS3 = [{ sid: 'ProtectArchive', effect: 'Deny', actions: ['s3:*'], resources: ['*'] }];
+    // kms:ResourceAliases: "IAM policies only" (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-resource-aliases).
+    const aliasStatement = [
+      { sid: 'ProtectKeys', effect: 'Deny', actions: ['kms:ScheduleKeyDeletion', 'kms:DisableKey'], resources: ['*'], condition: [{ test: 'ForAnyValue:StringLike', variable: 'kms:ResourceAliases', values: ['alias/acme-soc2/*'] }] },
+    ];
+    const rcpResource = { aws_organizations_policy: { p: { type: 'RESOURCE_CONTROL_POLICY', content: ref } } };
+
+    test('as the content of an RCP: an action of a service RCPs do not cover is an rcp-service finding; an S3 Deny passes', async () => {
+      const broken = withData(rcpResource, denyCloudTrail);
+      expect(findPolicies(broken).map((p) => [p.resource, p.attribute, p.kind, p.dataSource])).toEqual([['aws_organizations_policy.p', 'content', 'rcp', 'data.aws_iam_policy_document.d']]);
+      const findings = await validatePolicies(broken, 's', new Map());
+      expect(findings).toMatchObject([{ resource: 'aws_organizations_policy.p', attribute: 'content', dataSource: 'data.aws_iam_policy_document.d', statement: 'ProtectTrail', action: 'cloudtrail:*', check: 'rcp-service' }]);
+      expect(describeFinding(findings[0])).toContain('content (data.aws_iam_policy_document.d)');
+      expect(await validatePolicies(withData(rcpResource, denyS3), 's', new Map())).toEqual([]);
+      // Unreferenced, the same statements are an identity policy: nothing wrong there.
+      expect(await validatePolicies(withData({}, denyCloudTrail), 's', new Map())).toEqual([]);
+    });
+
+    test('as a key policy: kms:ResourceAliases is a condition-key-policy-kind finding; as an identity policy it passes', async () => {
+      const keyPolicy = withData({ aws_kms_key: { k: { policy: ref } } }, aliasStatement);
+      expect(await validatePolicies(keyPolicy, 's', new Map())).toMatchObject([{ resource: 'aws_kms_key.k', attribute: 'policy', statement: 'ProtectKeys', check: 'condition-key-policy-kind' }]);
+      expect(await validatePolicies(withData({ aws_iam_policy: { i: { policy: ref } } }, aliasStatement), 's', new Map())).toEqual([]);
+      // Taken by both: checked as each, the finding under the key only.
+      const both = withData({ aws_iam_policy: { i: { policy: ref } }, aws_kms_key: { k: { policy: ref.replace('.json', '.minified_json') } } }, aliasStatement);
+      expect((await validatePolicies(both, 's', new Map())).map((f) => [f.resource, f.check])).toEqual([['aws_kms_key.k', 'condition-key-policy-kind']]);
+    });
+
+    test('merged documents: a source document is checked with the kind of the document that merges it; one unreadable at synth, or a missing data source, is a parse finding', async () => {
+      const merged: Synth = {
+        resource: rcpResource,
+        data: { aws_iam_policy_document: { d: { statement: denyS3, source_policy_documents: ['${data.aws_iam_policy_document.trail.json}'] }, trail: { statement: denyCloudTrail } } },
+      };
+      expect((await validatePolicies(merged, 's', new Map())).map((f) => [f.resource, f.check, f.action])).toEqual([['aws_organizations_policy.p', 'rcp-service', 'cloudtrail:*']]);
+      const fromJson = withData(rcpResource, denyS3, { source_policy_documents: [doc({ Effect: 'Deny', Action: 'cloudtrail:StopLogging', Resource: '*' })] });
+      expect((await validatePolicies(fromJson, 's', new Map())).map((f) => f.check)).toEqual(['rcp-service']);
+      const templated = withData(rcpResource, denyS3, { override_policy_documents: ['${templatefile("x.tpl", {})}'] });
+      expect(await validatePolicies(templated, 's', new Map())).toMatchObject([{ check: 'parse', message: expect.stringContaining('override_policy_documents') }]);
+      const missing = stackWith('aws_kms_key', { policy: '${data.aws_iam_policy_document.gone.json}' });
+      expect(await validatePolicies(missing, 's', new Map())).toMatchObject([{ check: 'parse', message: expect.stringContaining('data.aws_iam_policy_document.gone is not in the stack') }]);
+    });
   });
 
   test('a finding names stack, resource, attribute, statement and action', async () => {

@@ -87,6 +87,7 @@ const WEAKENINGS: Record<string, string[]> = {
   'macie-job-deleted': ['macie-job-destroyed'],
   'guardrail-policy-weakened': ['guardrail-policy-rewritten'],
   'key-policy-deny-removed': ['key-policy-deny-removed'],
+  'key-policy-attached': ['key-policy-deny-removed'],
   'root-access-narrowed': ['root-access-narrowed'],
   // The red team's plan (real addresses of the synthesized stacks) that the guard used to pass.
   'red-team-alerting-weakened': [

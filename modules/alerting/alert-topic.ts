@@ -170,18 +170,32 @@ const queueArn = (region: string, accountId: string, name: string) => `arn:${PAR
 
 /**
  * The alert record queue's own guard (issue #22, round 3): nobody but the account's pipeline and
- * break-glass roles may delete its messages or change their visibility (SQS actions on resource type
- * queue: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsqs.html).
+ * break-glass roles may delete its messages or change their visibility, purge it, shorten its retention
+ * or rewrite its policy (SetQueueAttributes), delete it, or change who may use it (SQS actions on
+ * resource type queue: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsqs.html).
+ * The SCPs deny the same in member accounts (`ProtectAlertRecord`, `ProtectAlertQueues`); this statement
+ * is what holds in the management account, which SCPs never restrict.
  * `Bool aws:PrincipalIsAWSService false` keeps AWS service principals out (SNS delivers with
  * sqs:SendMessage, which is not denied anyway), as the key and bucket denials do
  * (modules/guardrails/resource-policy-denials.ts explains why ArnNotLike alone would catch them).
  */
+/** What erases or hides the alert record (denyRecordErasureStatement). */
+export const RECORD_ERASURE_ACTIONS = [
+  'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:PurgeQueue',
+  'sqs:SetQueueAttributes',
+  'sqs:DeleteQueue',
+  'sqs:AddPermission',
+  'sqs:RemovePermission',
+] as const;
+
 export function denyRecordErasureStatement(queue: string, exempt: readonly string[]): PolicyStatement {
   return {
     Sid: 'DenyRecordErasureExceptPipeline',
     Effect: 'Deny',
     Principal: '*',
-    Action: ['sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
+    Action: [...RECORD_ERASURE_ACTIONS],
     Resource: queue,
     Condition: { ArnNotLike: { 'aws:PrincipalArn': [...exempt] }, Bool: { 'aws:PrincipalIsAWSService': 'false' } },
   };

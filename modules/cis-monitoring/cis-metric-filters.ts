@@ -492,11 +492,23 @@ const events = (names: readonly string[]) => anyOf(names.map((n) => term('eventN
  * CloudTrail User Guide, "CloudTrail userIdentity element"), path included, as the guardrails exempt it
  * (`arn:aws:iam::*:role/<name>`). A record with no session issuer (root, an IAM user, an AWS service) is
  * never left out, whether `!=` is true or false on a missing field.
+ *
+ * Only a role's session is left out: `sessionIssuer.type` must be `Role` (CloudTrail userIdentity element:
+ * the issuer's type is `Root`, `IAMUser` or `Role`). A filter's `*` spans `:` and `/`, so the ARN alone
+ * would also leave out a federated session of an IAM user at a path such as `/x:role/` named like the
+ * pipeline role (`arn:aws:iam::<account>:user/x:role/<name>`; IAM paths may hold any printable ASCII
+ * character: IAM API Reference, CreateUser, Path). A role at such a path cannot coexist with the real
+ * pipeline role in its account (role names are unique, path aside: IAM User Guide, "IAM identifiers"), and
+ * creating it raises GuardrailRoleChanged, which exempts nobody. A session issuer of type `Role` always
+ * carries its `arn` (same page), so `!=` never meets a missing ARN there.
  */
 export function alertRouteTamperingFilters(prefix: string, exemptRoleName?: string): RouteTamperingFilter[] {
   const n = alertRouteNames(prefix);
   const issuer = 'userIdentity.sessionContext.sessionIssuer.arn';
-  const notExempt = exemptRoleName ? [`(($.${issuer} NOT EXISTS) || ${term(issuer, `*:role/${exemptRoleName}`, '!=')})`] : [];
+  const issuerType = 'userIdentity.sessionContext.sessionIssuer.type';
+  const notExempt = exemptRoleName
+    ? [`(($.${issuerType} NOT EXISTS) || ${term(issuerType, 'Role', '!=')} || ${term(issuer, `*:role/${exemptRoleName}`, '!=')})`]
+    : [];
   const filter = (id: string, title: string, source: string | readonly string[], match: string): RouteTamperingFilter => ({
     id: `${ROUTE_TAMPERING_ALARM_ID}-${id}`,
     metricName: ROUTE_TAMPERING_METRIC,

@@ -19,6 +19,13 @@ export const KEY_POLICY_DENY_REMOVED = defineRule({
   controls: [GUARDRAIL_SCPS, KEY_ROTATION],
   resourceTypes: ['aws_kms_key', 'aws_kms_key_policy'],
   check(change: PlannedChange) {
+    // A separate key policy resource replaces the key's whole policy (it calls PutKeyPolicy: KMS API
+    // Reference, PutKeyPolicy, "Attaches a key policy to the specified KMS key"; the provider's
+    // aws_kms_key_policy resource). The baseline writes its key policies on `aws_kms_key.policy` only and
+    // never creates one, so a new one is flagged whatever it holds, for a reviewer to accept.
+    if (change.type === 'aws_kms_key_policy' && (change.kind === 'create' || (change.kind === 'replace' && !change.before))) {
+      return ["a separate key policy resource is created: it replaces the key's whole policy, the baseline's Deny statements included, and the baseline never creates one"];
+    }
     // Deleting the key itself is `kms-key-destroyed`'s; a policy resource deleted drops its statements.
     if (change.type === 'aws_kms_key' && change.kind !== 'update') return [];
     const removed = removedDenies(change, () => true);

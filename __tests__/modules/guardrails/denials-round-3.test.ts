@@ -180,6 +180,9 @@ describe("4. the alert record queue's messages", () => {
       .map((q) => ({ ...q, account: q.arn.split(':')[4] })),
   );
   const ACTIONS = ['sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'];
+  // The queue policy also holds what ProtectAlertQueues denies in member accounts, for the management
+  // account (SQS API Reference: PurgeQueue, SetQueueAttributes, DeleteQueue, AddPermission, RemovePermission).
+  const QUEUE_POLICY_ACTIONS = [...ACTIONS, 'sqs:PurgeQueue', 'sqs:SetQueueAttributes', 'sqs:DeleteQueue', 'sqs:AddPermission', 'sqs:RemovePermission'];
   const dlq = (account: string) => `arn:aws:sqs:${REGION}:${account}:acme-soc2-alarms-to-central-bus-undelivered`;
   const record = (account: string) => `arn:aws:sqs:${REGION}:${account}:${recordName}`;
 
@@ -195,7 +198,7 @@ describe("4. the alert record queue's messages", () => {
     expect(await underScps(scps, roleIn(MEMBER, 'Admin'), action, dlq(MEMBER))).toBe('Allowed');
   });
 
-  test.each(ACTIONS)("%s: each record queue's own policy denies it without any SCP (the management account too); breaking lifts it", async (action) => {
+  test.each(QUEUE_POLICY_ACTIONS)("%s: each record queue's own policy denies it without any SCP (the management account too); breaking lifts it", async (action) => {
     for (const r of records) {
       const decide = (p: SimPrincipal, resourcePolicy: string = r.policy) => simulate({ principal: p, action, resource: r.arn, resourceAccount: r.account }, { resourcePolicy, managementAccountId: MANAGEMENT });
       for (const [who, p] of administrators(r.account)) expect({ account: r.account, who, d: await decide(p) }).toEqual({ account: r.account, who, d: 'ExplicitlyDenied' });
