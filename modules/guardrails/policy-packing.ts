@@ -1,7 +1,7 @@
 /**
- * Packing of Organizations policy statements into documents within the size and attachment quotas:
- * the same rule as `packScps` (service-control-policies.ts), for any authorization policy type, so that
- * the resource control policies (resource-control-policies.ts) are packed exactly like the SCPs.
+ * Packing of Organizations policy statements into documents within the size and attachment quotas, for
+ * any authorization policy type: the SCPs (`packScps`, service-control-policies.ts) and the resource
+ * control policies (resource-control-policies.ts) are packed by the same rule.
  *
  * Compact JSON: "All characters in your RCP count against its maximum size" (Organizations User Guide,
  * "RCP syntax": https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html),

@@ -31,8 +31,8 @@ import { controlRecorder } from '../../controls/record';
 import { Construct } from 'constructs';
 import { GUARDRAIL_SCPS } from './controls';
 import type { BaselineConfig } from '../../config/schema';
-import { policyDocument } from '../iam/policy-document';
 import { attachWithinQuota } from './policy-quota';
+import { packStatements } from './policy-packing';
 import { scpStatements, type GuardrailStatement } from './scp-statements';
 
 /** Organizations quotas: the maximum size of an SCP document (see the file comment). */
@@ -44,35 +44,15 @@ export const SCPS_PER_TARGET = 5;
 /** How many of those the baseline may use: FullAWSAccess keeps one. */
 export const BASELINE_SCP_BUDGET = SCPS_PER_TARGET - 1;
 
-/** The rendered document of a list of statements, exactly as sent to Organizations. */
-export function scpDocument(statements: readonly GuardrailStatement[]): string {
-  // The bookkeeping field is ours, not IAM's.
-  return policyDocument(statements.map(({ duplicatedByControlTower: _unused, ...s }) => s));
-}
-
 /**
- * Packs statements, in order, into as few documents as fit `maxCharacters` each. Fails when one
- * statement alone is too large, or when more documents are needed than a target can hold.
+ * Packs statements, in order, into as few documents as fit `maxCharacters` each (policy-packing.ts, the
+ * rule the resource control policies share). Fails when one statement alone is too large, or when more
+ * documents are needed than a target can hold beside FullAWSAccess.
  */
 export function packScps(statements: readonly GuardrailStatement[], maxCharacters = SCP_MAX_CHARACTERS, budget = BASELINE_SCP_BUDGET): string[] {
-  const groups: GuardrailStatement[][] = [];
-  for (const s of statements) {
-    const last = groups[groups.length - 1];
-    if (last && scpDocument([...last, s]).length <= maxCharacters) {
-      last.push(s);
-      continue;
-    }
-    if (scpDocument([s]).length > maxCharacters) {
-      throw new Error(`guardrails: SCP statement ${s.Sid} alone is ${scpDocument([s]).length} characters, over the ${maxCharacters} limit`);
-    }
-    groups.push([s]);
-  }
-  if (groups.length > budget) {
-    throw new Error(
-      `guardrails: ${groups.length} SCPs needed, but a target holds ${SCPS_PER_TARGET} including FullAWSAccess (AWS Organizations quotas): at most ${budget}`,
-    );
-  }
-  return groups.map(scpDocument);
+  // The bookkeeping field is ours, not IAM's.
+  const plain = statements.map(({ duplicatedByControlTower: _unused, ...s }) => s);
+  return packStatements(plain, { kind: 'SCP', maxCharacters, perTarget: budget + 1, defaultPolicyName: 'FullAWSAccess' });
 }
 
 export interface ServiceControlPoliciesProps {
