@@ -26,7 +26,8 @@
  * re-planning an applied set passes.
  */
 import { DataAwsOrganizationsPoliciesForTarget } from '@cdktf/provider-aws/lib/data-aws-organizations-policies-for-target';
-import type { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
+import type { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
+import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
 import { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { Construct } from 'constructs';
@@ -96,4 +97,51 @@ export function attachWithinQuota(scope: Construct, props: AttachWithinQuotaProp
     );
   }
   return { attachments, attached };
+}
+
+export interface GuardrailPolicySetProps {
+  readonly provider: AwsProvider;
+  /** The stack's one read of the organization, whose postconditions check the policy type is enabled. */
+  readonly organization: DataAwsOrganizationsOrganization;
+  /** The packed documents, in order (policy-packing.ts). */
+  readonly documents: readonly string[];
+  readonly policyType: AttachWithinQuotaProps['policyType'];
+  readonly quota: number;
+  readonly targets: readonly string[];
+  readonly targetsField: string;
+  /** Policy `i` (from 1) of `n`: its name and description. */
+  readonly name: (i: number) => string;
+  readonly description: (i: number, n: number) => string;
+}
+
+/**
+ * The baseline's policies of one Organizations type: one `OrganizationsPolicy` per document (logical ids
+ * `policy-<i>`), each waiting for the organization's read, whose postcondition checks the type is an
+ * enabled policy type of the root, "a prerequisite for creating a policy of that type" (Organizations API
+ * Reference, CreatePolicy: https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreatePolicy.html),
+ * so the plan stops with the command to run instead of the apply failing half-way; then attached to every
+ * target within its quota (attachWithinQuota). Shared by the SCPs and the RCPs.
+ */
+export function guardrailPolicySet(scope: Construct, props: GuardrailPolicySetProps): { readonly policies: readonly OrganizationsPolicy[]; readonly attachments: readonly OrganizationsPolicyAttachment[] } {
+  const n = props.documents.length;
+  const policies = props.documents.map(
+    (content, i) =>
+      new OrganizationsPolicy(scope, `policy-${i + 1}`, {
+        provider: props.provider,
+        name: props.name(i + 1),
+        description: props.description(i + 1, n),
+        type: props.policyType,
+        content,
+        dependsOn: [props.organization],
+      }),
+  );
+  const { attachments } = attachWithinQuota(scope, {
+    provider: props.provider,
+    policies,
+    targets: props.targets,
+    policyType: props.policyType,
+    quota: props.quota,
+    targetsField: props.targetsField,
+  });
+  return { policies, attachments };
 }

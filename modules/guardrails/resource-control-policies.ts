@@ -19,7 +19,7 @@
  * are per target.
  */
 import type { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
-import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
+import type { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
 import type { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
@@ -27,7 +27,7 @@ import type { BaselineConfig } from '../../config/schema';
 import { controlRecorder } from '../../controls/record';
 import { GUARDRAIL_RCPS } from './controls';
 import { packStatements, type PackingLimits } from './policy-packing';
-import { attachWithinQuota } from './policy-quota';
+import { guardrailPolicySet } from './policy-quota';
 import { rcpStatements } from './rcp-statements';
 
 /** Organizations quotas: the maximum size of an RCP document (see the file comment). */
@@ -70,29 +70,20 @@ export class ResourceControlPolicies extends Construct {
     const prefix = config.organization.namePrefix;
     const targets = config.guardrails.targets ?? [config.organization.rootId];
     this.documents = rcpDocuments(config);
-    this.policies = this.documents.map(
-      (content, i) =>
-        new OrganizationsPolicy(this, `policy-${i + 1}`, {
-          provider,
-          name: `${prefix}-baseline-resource-perimeter-${i + 1}`,
-          description: `SOC 2 baseline resource perimeter (${i + 1}/${this.documents.length}): only the organization and AWS services acting for it reach the log archive, the baseline's keys and alert queues (docs/guardrails.md)`,
-          // The policy type (Organizations API Reference, CreatePolicy, Type:
-          // https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreatePolicy.html).
-          type: 'RESOURCE_CONTROL_POLICY',
-          content,
-          dependsOn: [organization],
-        }),
-    );
-    // Attached only where every target has room for the whole set beside the RCPs already there:
-    // checked at plan time, per target (policy-quota.ts).
-    this.attachments = attachWithinQuota(this, {
+    ({ policies: this.policies, attachments: this.attachments } = guardrailPolicySet(this, {
       provider,
-      policies: this.policies,
-      targets,
+      organization,
+      documents: this.documents,
       policyType: 'RESOURCE_CONTROL_POLICY',
+      // Attached only where every target has room for the whole set beside the RCPs already there:
+      // checked at plan time, per target (policy-quota.ts).
       quota: RCPS_PER_TARGET,
+      targets,
       targetsField: config.guardrails.targets ? 'guardrails.targets' : 'organization.rootId',
-    }).attachments;
+      name: (i) => `${prefix}-baseline-resource-perimeter-${i}`,
+      description: (i, n) =>
+        `SOC 2 baseline resource perimeter (${i}/${n}): only the organization and AWS services acting for it reach the log archive, the baseline's keys and alert queues (docs/guardrails.md)`,
+    }));
     controlRecorder(this, config.organization.managementAccountId, 'global')(GUARDRAIL_RCPS, ...this.policies, ...this.attachments);
   }
 }

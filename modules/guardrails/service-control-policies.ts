@@ -24,14 +24,14 @@
  * (a test asserts it), and attachments are per target (root or OU), not per account.
  */
 import type { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
-import { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
+import type { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
 import type { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { controlRecorder } from '../../controls/record';
 import { Construct } from 'constructs';
 import { GUARDRAIL_SCPS } from './controls';
 import type { BaselineConfig } from '../../config/schema';
-import { attachWithinQuota } from './policy-quota';
+import { guardrailPolicySet } from './policy-quota';
 import { packStatements } from './policy-packing';
 import { scpStatements, type GuardrailStatement } from './scp-statements';
 
@@ -78,33 +78,19 @@ export class ServiceControlPolicies extends Construct {
     const prefix = config.organization.namePrefix;
     const targets = config.guardrails.targets ?? [config.organization.rootId];
     this.documents = packScps(scpStatements(config));
-
-    // SCPs must be an enabled policy type of the root before a policy of that type can be created
-    // (Organizations API Reference, CreatePolicy:
-    // https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreatePolicy.html): the
-    // organization's read checks it at plan time (OrganizationPrerequisites), and the policies wait
-    // for that read, so the plan stops with the command to run instead of the apply failing half-way.
-    this.policies = this.documents.map(
-      (content, i) =>
-        new OrganizationsPolicy(this, `policy-${i + 1}`, {
-          provider,
-          name: `${prefix}-baseline-guardrails-${i + 1}`,
-          description: `SOC 2 baseline guardrails (${i + 1}/${this.documents.length}): only the pipeline and break-glass roles may weaken the baseline's logging (docs/guardrails.md)`,
-          type: 'SERVICE_CONTROL_POLICY',
-          content,
-          dependsOn: [organization],
-        }),
-    );
-    // Each target must have room for all of them, FullAWSAccess and any other SCPs included, or the
-    // plan stops naming the target (policy-quota.ts): no attachment is made before that is known.
-    this.attachments = attachWithinQuota(this, {
+    ({ policies: this.policies, attachments: this.attachments } = guardrailPolicySet(this, {
       provider,
-      policies: this.policies,
-      targets,
+      organization,
+      documents: this.documents,
       policyType: 'SERVICE_CONTROL_POLICY',
+      // Each target must have room for all of them, FullAWSAccess and any other SCPs included, or the
+      // plan stops naming the target (policy-quota.ts): no attachment is made before that is known.
       quota: SCPS_PER_TARGET,
+      targets,
       targetsField: config.guardrails.targets ? 'guardrails.targets' : 'organization.rootId',
-    }).attachments;
+      name: (i) => `${prefix}-baseline-guardrails-${i}`,
+      description: (i, n) => `SOC 2 baseline guardrails (${i}/${n}): only the pipeline and break-glass roles may weaken the baseline's logging (docs/guardrails.md)`,
+    }));
     // Organizations is global; its API lives in us-east-1 (the provider's Region for it).
     controlRecorder(this, config.organization.managementAccountId, 'global')(GUARDRAIL_SCPS, ...this.policies, ...this.attachments);
   }

