@@ -31,7 +31,7 @@ import {
 } from '../modules/security-services/controls';
 import { CENTRAL_ALERT_ROUTING, FINDINGS_ALERTING, ROUTE_TAMPERING_ALARM, ROUTE_WATCHDOGS } from '../modules/alerting/controls';
 import { BREAK_GLASS_ALARM, CENTRALIZED_ROOT_ACCESS, GUARDRAIL_RCPS, GUARDRAIL_SCPS } from '../modules/guardrails/controls';
-import type { ControlDeclaration } from './control';
+import type { ControlDeclaration } from '../modules/control-model/control';
 
 export const CONTROL_CATALOG: readonly ControlDeclaration[] = [
   ORGANIZATION_TRAIL,

@@ -17,9 +17,9 @@ import type { BaselineConfig } from '../config/schema';
 import { switchedOffControls } from '../config/schema';
 import { configRuleControlId } from '../modules/config-rules/controls';
 import { CONTROL_CATALOG } from './catalog';
-import { TSC_CRITERIA, type ControlDeclaration, type TscCriterion } from './control';
+import { TSC_CRITERIA, type ControlDeclaration, type TscCriterion } from '../modules/control-model/control';
 import { PROWLER_SOC2_FRAMEWORK, prowlerCoverage, type RequirementCoverage } from './prowler-soc2';
-import type { StackControls } from './record';
+import type { StackControls } from '../modules/control-model/record';
 import { SEED_CONFIG_RULES } from './seed-config-rules';
 
 export const CONTROL_MATRIX_SCHEMA_VERSION = 1;

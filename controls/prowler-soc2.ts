@@ -7,7 +7,7 @@
  * whole framework.
  */
 import framework from './frameworks/prowler-soc2-aws.json';
-import type { ControlDeclaration } from './control';
+import type { ControlDeclaration } from '../modules/control-model/control';
 
 export interface ProwlerRequirement {
   readonly id: string;

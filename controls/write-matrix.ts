@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { BaselineConfig } from '../config/schema';
 import { buildControlMatrix, type ControlMatrix } from './matrix';
 import { controlMatrixMarkdown } from './matrix-markdown';
-import { STACK_CONTROLS_FILE, type StackControls } from './record';
+import { STACK_CONTROLS_FILE, type StackControls } from '../modules/control-model/record';
 
 export const EVIDENCE_DIR = 'evidence';
 export const CONTROL_MATRIX_JSON = 'control-matrix.json';

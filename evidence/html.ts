@@ -4,7 +4,7 @@
  * item with its raw evidence linked, the exceptions the config records, and the config's history.
  * Everything printed comes from the result, so the same result gives the same bytes.
  */
-import { TSC_CRITERIA } from '../controls/control';
+import { TSC_CRITERIA } from '../modules/control-model/control';
 import { EVIDENCE_CONTROLS } from './controls';
 import { countStatuses, STATUSES, type EvidenceItem, type EvidenceResult, type StatusCounts } from './types';
 

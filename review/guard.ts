@@ -2,7 +2,7 @@
  * The review of a plan: what it does (counts by action and by resource type) and the SOC 2 guard's
  * verdict (every change a rule says weakens a control, split into violations and reviewed exceptions).
  */
-import type { ControlDeclaration } from '../controls/control';
+import type { ControlDeclaration } from '../modules/control-model/control';
 import { findAllow, type AllowEntry } from './allow';
 import { CHANGE_KINDS, type ChangeKind, type StackPlan } from './plan';
 import { REVIEW_RULES, type ReviewRule } from './rules';

@@ -2,7 +2,7 @@
  * The review's output: Markdown for a pull-request comment or a CI job summary (one section per stack),
  * or JSON for other tools.
  */
-import type { ControlDeclaration } from '../controls/control';
+import type { ControlDeclaration } from '../modules/control-model/control';
 import type { AcceptedFinding, Finding, KindCounts, Review, StackReview } from './guard';
 
 export const REVIEW_FORMATS = ['markdown', 'json'] as const;

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, type StackManifest } from 'cdktf';
 import { MANAGEMENT_STACK, stackMembers } from '../config/naming';
-import { STACK_CONTROLS_FILE, stackControls } from '../controls/record';
+import { STACK_CONTROLS_FILE, stackControls } from '../modules/control-model/record';
 import type { BaselineConfig } from '../config/schema';
 import { ManagementStack } from '../stacks/management-stack';
 import { MemberStack } from '../stacks/member-stack';

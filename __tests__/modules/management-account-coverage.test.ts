@@ -8,7 +8,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GuarddutyDetector } from '@cdktf/provider-aws/lib/guardduty-detector';
 import { App, TerraformStack, Testing } from 'cdktf';
-import { stackControls } from '../../controls/record';
+import { stackControls } from '../../modules/control-model/record';
 import { GuardDutyManagementAccount, type GuardDutyManagementAccountProps } from '../../modules/security-services/guardduty-management-account';
 import { buildApp } from '../../stacks/app';
 import { configWith, exampleConfig, oneResource, resourcesOf, synthStack, type Synth } from '../helpers';

@@ -19,7 +19,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { TerraformResource } from 'cdktf';
-import { controlRecorder } from '../../controls/record';
+import { controlRecorder } from '../control-model/record';
 import { CENTRAL_ALERT_ROUTING, ROUTE_WATCHDOGS } from './controls';
 import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';

@@ -17,7 +17,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { recordControl } from '../../controls/record';
+import { recordControl } from '../control-model/record';
 import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';

@@ -14,7 +14,7 @@ import { CloudwatchEventBusPolicy } from '@cdktf/provider-aws/lib/cloudwatch-eve
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { controlRecorder } from '../../controls/record';
+import { controlRecorder } from '../control-model/record';
 import { CENTRAL_ALERT_ROUTING } from './controls';
 import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';

@@ -1,5 +1,5 @@
 /** Someone watches: findings and alarms reach people through one central, encrypted alert topic. */
-import { defineControl } from '../../controls/control';
+import { defineControl } from '../control-model/control';
 
 export const FINDINGS_ALERTING = defineControl({
   id: 'guardduty.findings-alerting',

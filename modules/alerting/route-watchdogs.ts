@@ -34,7 +34,7 @@ import type { TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
-import { controlRecorder } from '../../controls/record';
+import { controlRecorder } from '../control-model/record';
 import { policyDocument } from '../iam/policy-document';
 import { LogEncryptionKey } from '../kms/log-encryption-key';
 import { AlertTopic } from './alert-topic';

@@ -16,7 +16,7 @@ import { ROUTE_WATCHDOGS } from '../alerting/controls';
 import { silenceAlarm } from '../alerting/route-alarms';
 import { AlertTopic } from '../alerting/alert-topic';
 import { businessHoursUtc, offHoursExpression } from './business-hours';
-import { recordControl } from '../../controls/record';
+import { recordControl } from '../control-model/record';
 import {
   alertRouteTamperingFilters,
   breakGlassUsageFilter,

@@ -3,7 +3,7 @@
  * its declaration in cis-metric-filters.ts; so is the off-hours console sign-in alarm the SOC 2
  * guides ask for. The alarms' descriptions are written from these controls.
  */
-import { defineControl, type ControlDeclaration } from '../../controls/control';
+import { defineControl, type ControlDeclaration } from '../control-model/control';
 import { CIS_METRIC_FILTERS, type CisMetricFilter } from './cis-metric-filters';
 
 function filterControl(f: CisMetricFilter): ControlDeclaration {

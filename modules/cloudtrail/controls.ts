@@ -3,7 +3,7 @@
  * validated, encrypted, streamed to CloudWatch Logs, data events) and the member accounts' own trails. Security Hub ids: AWS Security Hub controls reference
  * (https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html).
  */
-import { defineControl } from '../../controls/control';
+import { defineControl } from '../control-model/control';
 
 export const ORGANIZATION_TRAIL = defineControl({
   id: 'cloudtrail.organization-trail',

@@ -11,7 +11,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { controlRecorder } from '../../controls/record';
+import { controlRecorder } from '../control-model/record';
 import { LOG_GROUP_ENCRYPTION, LOG_GROUP_RETENTION } from '../cloudwatch-logs/controls';
 import {
   ACCOUNT_TRAILS,

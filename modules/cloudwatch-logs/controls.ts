@@ -2,7 +2,7 @@
  * The CloudWatch Logs controls of every log group the baseline creates (the trails' and, with that
  * destination, the flow logs'): retention and encryption.
  */
-import { defineControl } from '../../controls/control';
+import { defineControl } from '../control-model/control';
 
 export const LOG_GROUP_RETENTION = defineControl({
   id: 'cloudwatch-logs.retention',

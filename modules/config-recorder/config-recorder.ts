@@ -10,7 +10,7 @@ import { ConfigConfigurationRecorderStatus } from '@cdktf/provider-aws/lib/confi
 import { ConfigDeliveryChannel } from '@cdktf/provider-aws/lib/config-delivery-channel';
 import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { controlRecorder } from '../../controls/record';
+import { controlRecorder } from '../control-model/record';
 import { CONFIG_DELIVERY_CHANNEL, CONFIG_RECORDER } from './controls';
 import { Construct } from 'constructs';
 import { configServiceLinkedRoleArn } from '../../config/naming';

@@ -1,5 +1,5 @@
 /** The AWS Config recording controls: configuration history of every resource, in every Region. */
-import { defineControl } from '../../controls/control';
+import { defineControl } from '../control-model/control';
 
 export const CONFIG_RECORDER = defineControl({
   id: 'config.recorder',

@@ -8,7 +8,7 @@ import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct, type IConstruct } from 'constructs';
 import { SOC2_LOGGING_PACK, type ManagedRule } from '../../config/managed-config-rules';
 import type { BaselineConfig } from '../../config/schema';
-import { recordControl } from '../../controls/record';
+import { recordControl } from '../control-model/record';
 import { ADDITIONAL_CONFIG_RULES, CONFIG_RULE_CONTROLS } from './controls';
 
 export interface ConfigRulesProps {

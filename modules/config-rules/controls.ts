@@ -5,7 +5,7 @@
  * where the config's `awsConfig.disabledRules` can name them.
  */
 import { SOC2_LOGGING_PACK, type ManagedRule } from '../../config/managed-config-rules';
-import { defineControl, type ControlDeclaration } from '../../controls/control';
+import { defineControl, type ControlDeclaration } from '../control-model/control';
 
 export function configRuleControlId(ruleName: string): string {
   return `config-rule.${ruleName}`;

@@ -1,5 +1,5 @@
 /** VPC flow logs: network traffic metadata of every VPC, the evidence of CC7.2 network monitoring. */
-import { defineControl } from '../../controls/control';
+import { defineControl } from '../control-model/control';
 
 export const VPC_FLOW_LOGS = defineControl({
   id: 'vpc.flow-logs',

@@ -15,7 +15,7 @@ import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformIterator } from 'cdktf';
 import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
-import { controlRecorder } from '../../controls/record';
+import { controlRecorder } from '../control-model/record';
 import { LOG_GROUP_ENCRYPTION, LOG_GROUP_RETENTION } from '../cloudwatch-logs/controls';
 import { policyDocument, serviceTrustPolicy } from '../iam/policy-document';
 import { LogEncryptionKey } from '../kms/log-encryption-key';

@@ -1,5 +1,5 @@
 /** The guardrails that keep the baseline's logging switched on: nobody can blind the auditors. */
-import { defineControl } from '../../controls/control';
+import { defineControl } from '../control-model/control';
 
 export const GUARDRAIL_SCPS = defineControl({
   id: 'guardrails.service-control-policies',

@@ -24,7 +24,7 @@ import type { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/orga
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
 import type { BaselineConfig } from '../../config/schema';
-import { controlRecorder } from '../../controls/record';
+import { controlRecorder } from '../control-model/record';
 import { GUARDRAIL_RCPS } from './controls';
 import { packStatements, type PackingLimits } from './policy-packing';
 import { guardrailPolicySet } from './policy-quota';

@@ -22,7 +22,7 @@ import { IamOrganizationsFeatures } from '@cdktf/provider-aws/lib/iam-organizati
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct } from 'constructs';
 import type { BaselineConfig } from '../../config/schema';
-import { controlRecorder } from '../../controls/record';
+import { controlRecorder } from '../control-model/record';
 import { CENTRALIZED_ROOT_ACCESS } from './controls';
 
 /** The features, in the API's spelling (EnableOrganizationsRootCredentialsManagement, "EnabledFeatures"). */

@@ -27,7 +27,7 @@ import type { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/d
 import type { OrganizationsPolicy } from '@cdktf/provider-aws/lib/organizations-policy';
 import type { OrganizationsPolicyAttachment } from '@cdktf/provider-aws/lib/organizations-policy-attachment';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { controlRecorder } from '../../controls/record';
+import { controlRecorder } from '../control-model/record';
 import { Construct } from 'constructs';
 import { GUARDRAIL_SCPS } from './controls';
 import type { BaselineConfig } from '../../config/schema';

@@ -1,5 +1,5 @@
 /** The KMS control of every key the baseline creates for logs and alerts. */
-import { defineControl } from '../../controls/control';
+import { defineControl } from '../control-model/control';
 
 export const KEY_ROTATION = defineControl({
   id: 'kms.key-rotation',

@@ -9,7 +9,7 @@
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { recordControl } from '../../controls/record';
+import { recordControl } from '../control-model/record';
 import { KEY_ROTATION } from './controls';
 import { Construct } from 'constructs';
 import { TerraformStack } from 'cdktf';

@@ -3,7 +3,7 @@
  * Security Hub ids: AWS Security Hub controls reference, Amazon S3 controls
  * (https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html).
  */
-import { defineControl } from '../../controls/control';
+import { defineControl } from '../control-model/control';
 
 const BUCKET_EVIDENCE_COMMAND = 'aws s3api get-bucket-versioning --bucket <bucket>';
 

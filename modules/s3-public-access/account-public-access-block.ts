@@ -11,7 +11,7 @@
  */
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3AccountPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-account-public-access-block';
-import { recordControl } from '../../controls/record';
+import { recordControl } from '../control-model/record';
 import { ACCOUNT_PUBLIC_ACCESS_BLOCK } from './controls';
 import { Construct } from 'constructs';
 

@@ -1,5 +1,5 @@
 /** Account-level S3 Block Public Access in every member account. */
-import { defineControl } from '../../controls/control';
+import { defineControl } from '../control-model/control';
 
 export const ACCOUNT_PUBLIC_ACCESS_BLOCK = defineControl({
   id: 's3.account-public-access-block',

@@ -5,7 +5,7 @@
  */
 import { AccessanalyzerAnalyzer } from '@cdktf/provider-aws/lib/accessanalyzer-analyzer';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { controlRecorder } from '../../controls/record';
+import { controlRecorder } from '../control-model/record';
 import { ACCESS_ANALYZER } from './controls';
 import { Construct, type IConstruct } from 'constructs';
 

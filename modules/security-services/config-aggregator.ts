@@ -6,7 +6,7 @@ import { ConfigConfigurationAggregator } from '@cdktf/provider-aws/lib/config-co
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { controlRecorder } from '../../controls/record';
+import { controlRecorder } from '../control-model/record';
 import { CONFIG_AGGREGATOR } from './controls';
 import { Construct, type IConstruct } from 'constructs';
 import { PARTITION } from '../../config/naming';

@@ -4,7 +4,7 @@
  * the audit account for the whole organization. Security Hub ids: AWS Security Hub controls reference
  * (https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-controls-reference.html).
  */
-import { defineControl } from '../../controls/control';
+import { defineControl } from '../control-model/control';
 
 export const GUARDDUTY_ORGANIZATION = defineControl({
   id: 'guardduty.organization',

@@ -50,7 +50,7 @@ import { GuarddutyMember } from '@cdktf/provider-aws/lib/guardduty-member';
 import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct, type IConstruct } from 'constructs';
-import { controlRecorder } from '../../controls/record';
+import { controlRecorder } from '../control-model/record';
 import { GUARDDUTY_ORGANIZATION } from './controls';
 
 /** The service GuardDuty's service-linked role trusts (GuardDuty User Guide, "Service-linked role permissions for GuardDuty"). */

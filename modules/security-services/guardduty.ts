@@ -10,7 +10,7 @@ import { GuarddutyOrganizationConfiguration } from '@cdktf/provider-aws/lib/guar
 import { GuarddutyOrganizationConfigurationFeature } from '@cdktf/provider-aws/lib/guardduty-organization-configuration-feature';
 import { GuarddutyPublishingDestination } from '@cdktf/provider-aws/lib/guardduty-publishing-destination';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { controlRecorder } from '../../controls/record';
+import { controlRecorder } from '../control-model/record';
 import { GUARDDUTY_ORGANIZATION } from './controls';
 import { Construct, type IConstruct } from 'constructs';
 import type { BaselineConfig } from '../../config/schema';

@@ -28,7 +28,7 @@
 import { Macie2ClassificationJob } from '@cdktf/provider-aws/lib/macie2-classification-job';
 import { Macie2Member } from '@cdktf/provider-aws/lib/macie2-member';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { controlRecorder } from '../../controls/record';
+import { controlRecorder } from '../control-model/record';
 import { MACIE_CLASSIFICATION_JOBS, MACIE_ORGANIZATION } from './controls';
 import { Construct } from 'constructs';
 

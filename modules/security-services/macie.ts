@@ -9,7 +9,7 @@
 import { Macie2Account } from '@cdktf/provider-aws/lib/macie2-account';
 import { Macie2OrganizationConfiguration } from '@cdktf/provider-aws/lib/macie2-organization-configuration';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { controlRecorder } from '../../controls/record';
+import { controlRecorder } from '../control-model/record';
 import { MACIE_ORGANIZATION } from './controls';
 import { Construct, type IConstruct } from 'constructs';
 

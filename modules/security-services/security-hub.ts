@@ -11,7 +11,7 @@ import { SecurityhubConfigurationPolicy } from '@cdktf/provider-aws/lib/security
 import { SecurityhubConfigurationPolicyAssociation } from '@cdktf/provider-aws/lib/securityhub-configuration-policy-association';
 import { SecurityhubFindingAggregator } from '@cdktf/provider-aws/lib/securityhub-finding-aggregator';
 import { SecurityhubOrganizationConfiguration } from '@cdktf/provider-aws/lib/securityhub-organization-configuration';
-import { controlRecorder } from '../../controls/record';
+import { controlRecorder } from '../control-model/record';
 import { SECURITY_HUB_CIS, SECURITY_HUB_FSBP, SECURITY_HUB_ORGANIZATION } from './controls';
 import { Construct, type IConstruct } from 'constructs';
 import { PARTITION } from '../../config/naming';

@@ -2,7 +2,7 @@
  * Which CIS monitoring control a metric filter or alarm of a plan implements. The baseline names them
  * `<prefix>-<filter id>` (modules/cis-monitoring/cis-alarms.ts), so the name's suffix tells.
  */
-import type { ControlDeclaration } from '../../controls/control';
+import type { ControlDeclaration } from '../../modules/control-model/control';
 import { CIS_FILTER_CONTROLS, CONSOLE_SIGNIN_OUTSIDE_BUSINESS_HOURS } from '../../modules/cis-monitoring/controls';
 import type { PlannedChange } from '../plan';
 

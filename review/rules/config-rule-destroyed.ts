@@ -4,7 +4,7 @@
  * rule is its own control (`config-rule.<name>`); deleting it deletes its evaluation history, and a
  * replacement starts without one.
  */
-import type { ControlDeclaration } from '../../controls/control';
+import type { ControlDeclaration } from '../../modules/control-model/control';
 import { ADDITIONAL_CONFIG_RULES, CONFIG_RULE_CONTROLS } from '../../modules/config-rules/controls';
 import type { PlannedChange } from '../plan';
 import { destroyRule } from './rule';

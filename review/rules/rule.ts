@@ -1,9 +1,9 @@
 /**
  * A review rule (cdk-nag style): a small pure declaration of one way a plan can weaken a control, with
- * the control declarations (controls/control.ts) it protects. Each rule is in its own file in this
+ * the control declarations (modules/control-model/control.ts) it protects. Each rule is in its own file in this
  * folder and listed in `index.ts`; `check` reads one resource change and says what weakens the control.
  */
-import type { ControlDeclaration } from '../../controls/control';
+import type { ControlDeclaration } from '../../modules/control-model/control';
 import type { PlannedChange } from '../plan';
 import { comparesValues, show, unknownAfter, valueAt, type Path } from '../values';
 

@@ -7,7 +7,7 @@
  * (registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/guardduty_organization_admin_account, …).
  * Without the delegation the audit account no longer runs the service for the organization.
  */
-import type { ControlDeclaration } from '../../controls/control';
+import type { ControlDeclaration } from '../../modules/control-model/control';
 import { ACCESS_ANALYZER, CONFIG_AGGREGATOR, GUARDDUTY_ORGANIZATION, MACIE_ORGANIZATION, SECURITY_HUB_ORGANIZATION } from '../../modules/security-services/controls';
 import type { PlannedChange } from '../plan';
 import { destroyRule } from './rule';

@@ -40,7 +40,7 @@ describe('synthesized values', () => {
     // The control is recorded on the features resource (controls.json beside the stack).
     const { app } = jest.requireActual('../../../stacks/app').buildApp(config, { stacks: 'management', outdir: require('cdktf').Testing.app().outdir });
     const stack = app.node.findChild('management');
-    const { stackControls } = jest.requireActual('../../../controls/record');
+    const { stackControls } = jest.requireActual('../../../modules/control-model/record');
     const records = stackControls(stack).records.filter((r: any) => r.control === 'guardrails.centralized-root-access');
     expect(records).toEqual([{ control: 'guardrails.centralized-root-access', account: '111111111111', region: 'global', addresses: [expect.stringMatching(/^aws_iam_organizations_features\./)] }]);
   });
