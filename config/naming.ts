@@ -186,3 +186,21 @@ export function configServiceLinkedRoleArn(accountId: string): string {
 export function stateKey(config: BaselineConfig, stackName: string): string | undefined {
   return config.state.backend === 's3' ? `${config.state.keyPrefix}/${stackName}.tfstate` : undefined;
 }
+
+/**
+ * The investigations (Athena over the log archive) live in the audit account, home Region. Glue
+ * database names take lower-case letters, digits and underscores only (Athena User Guide, "Name
+ * databases, tables, and columns"), so the prefix's hyphens become underscores.
+ */
+export function investigationsDatabaseName(config: BaselineConfig): string {
+  return `${config.organization.namePrefix.replace(/-/g, '_')}_investigations`;
+}
+
+export function investigationsWorkgroupName(config: BaselineConfig): string {
+  return `${config.organization.namePrefix}-investigations`;
+}
+
+/** Where the investigations workgroup writes its query results (audit account, home Region). */
+export function investigationResultsBucketName(config: BaselineConfig): string {
+  return `${config.organization.namePrefix}-investigation-results-${config.organization.auditAccountId}-${config.regions.home}`;
+}
