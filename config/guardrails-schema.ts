@@ -12,7 +12,6 @@
  * fails validation with a message naming the field, before anything is synthesized.
  */
 import { z } from 'zod';
-import type { BaselineConfig } from './schema';
 
 /**
  * The roles through which every administrator of an account usually works: the role AWS Organizations
@@ -163,8 +162,18 @@ export type GuardrailsConfig = z.output<typeof guardrailsSchema>;
 
 type Issue = { path: (string | number)[]; message: string };
 
+/**
+ * What the cross-field rules read of the config: the guardrails and the few fields they are checked
+ * against. Narrow on purpose, so this file depends on nothing of `schema.ts` (which imports it).
+ */
+export interface GuardrailsIssuesInput {
+  readonly guardrails: GuardrailsConfig;
+  readonly deployment: { readonly roleName: string };
+  readonly organization: { readonly namePrefix: string; readonly managementAccountId: string; readonly rootId: string };
+}
+
 /** The rules that relate `guardrails` to the rest of the config (called from `crossFieldIssues`). */
-export function guardrailsIssues(config: BaselineConfig): Issue[] {
+export function guardrailsIssues(config: GuardrailsIssuesInput): Issue[] {
   const g = config.guardrails;
   const issues: Issue[] = [];
   if (!g.enabled) return issues;

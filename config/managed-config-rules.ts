@@ -12,7 +12,16 @@
  * `home` rules judge global or account-level resources (IAM, the account's trails) and run in the home
  * Region only: in every Region they would report the same thing once per Region.
  */
-import type { BaselineConfig } from './schema';
+/**
+ * What the rules' parameters read of the config. Narrow on purpose, so this file depends on nothing
+ * of `schema.ts` (which imports it).
+ */
+export interface ManagedRuleInput {
+  readonly awsConfig: { readonly accessKeyMaxAgeDays: number };
+  readonly trail: { readonly dataEvents: { readonly s3: readonly string[] } };
+  readonly retention: { readonly cloudWatchLogsDays: number };
+  readonly organization: { readonly auditAccountId: string };
+}
 
 export interface ManagedRule {
   /** The rule name (AWS's own name for the managed rule). */
@@ -21,7 +30,7 @@ export interface ManagedRule {
   readonly identifier: string;
   readonly scope: 'home' | 'regional';
   /** Input parameters, from the config. @default - none */
-  readonly parameters?: (config: BaselineConfig) => Record<string, string>;
+  readonly parameters?: (config: ManagedRuleInput) => Record<string, string>;
   /** What it checks, in a few words (its description in AWS Config and in the matrix). */
   readonly checks: string;
   /** SOC 2 Trust Services Criteria it evidences (the rule's compliance is CC4.1 monitoring evidence). */
@@ -35,7 +44,7 @@ export interface ManagedRule {
 }
 
 /** The bucket names of the trail's S3 data-event ARNs (`arn:aws:s3:::bucket[/prefix]`). */
-function dataEventBuckets(config: BaselineConfig): string[] {
+function dataEventBuckets(config: ManagedRuleInput): string[] {
   return [...new Set(config.trail.dataEvents.s3.map((arn) => arn.slice('arn:aws:s3:::'.length).split('/')[0]))];
 }
 

@@ -14,13 +14,21 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html).
  */
 import { DEFAULT_ADMIN_ROLE_NAMES, STACKSETS_EXECUTION_ROLE_PREFIX } from './guardrails-schema';
-import type { BaselineConfig } from './schema';
+
+/**
+ * What the plan-role rules read of the config. Narrow on purpose, so this file depends on nothing of
+ * `schema.ts` (which imports it).
+ */
+export interface PlanRoleInput {
+  readonly deployment: { readonly roleName: string; readonly planRoleName?: string };
+  readonly guardrails: { readonly pipelineRoleName?: string; readonly breakGlassRoleName?: string };
+}
 
 /** The Terraform variable every stack declares; its value names the role every provider assumes. */
 export const DEPLOYMENT_ROLE_VARIABLE = 'deployment_role_name';
 
 /** The role names `deployment_role_name` accepts: the pipeline role first (its default), then the plan role. */
-export function deploymentRoleNames(config: BaselineConfig): string[] {
+export function deploymentRoleNames(config: PlanRoleInput): string[] {
   const d = config.deployment;
   return d.planRoleName === undefined ? [d.roleName] : [d.roleName, d.planRoleName];
 }
@@ -31,7 +39,7 @@ const friendly = (name: string) => name.slice(name.lastIndexOf('/') + 1).toLower
 type Issue = { path: (string | number)[]; message: string };
 
 /** The rules relating `deployment.planRoleName` to the rest of the config (called from `crossFieldIssues`). */
-export function planRoleIssues(config: BaselineConfig): Issue[] {
+export function planRoleIssues(config: PlanRoleInput): Issue[] {
   const plan = config.deployment.planRoleName;
   if (plan === undefined) return [];
   const path = ['deployment', 'planRoleName'];

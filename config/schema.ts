@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { BASELINE_CONFIG_RULE_NAMES } from './managed-config-rules';
 import { guardrailsIssues, guardrailsSchema } from './guardrails-schema';
 import { planRoleIssues } from './plan-role';
-import { LOG_BUCKET_KINDS, logBucketName } from './naming';
+import { LOG_BUCKET_KINDS, logBucketName } from './log-buckets';
 import { organizationalUnitRef, ouSchema } from './organizational-unit';
 import { BINDINGS_PROVIDER_VERSION, providerConstraintSchema } from './provider-version';
 import { AWS_REGIONS, isKnownRegion, unknownRegionMessage } from './regions';
