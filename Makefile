@@ -25,7 +25,7 @@ endif
 export PATH := $(if $(PROJECT_NODE_BIN),$(PROJECT_NODE_BIN):)$(PATH)
 endif
 
-.PHONY: help synth build bench test jest lint typecheck checkov clean schema chromium evidence
+.PHONY: help synth build bench test jest lint typecheck checkov clean schema chromium evidence investigations-test
 
 help:
 	@echo "Targets:"
@@ -35,6 +35,8 @@ help:
 	@echo "  make lint       eslint over the tree, no warning allowed"
 	@echo "  make typecheck  tsc over the tree"
 	@echo "  make jest       the jest tests"
+	@echo "  make investigations-test  run the named investigations (docs/investigations.md) in a real Trino 476 over CloudTrail-format"
+	@echo "                  log files and check their exact rows (make jest runs them too; Java 24+, ~210 MB from Maven Central once)"
 	@echo "  make checkov    synth the example org into a clean .checkov.out/ (never cdktf.out/) and judge it with checkov (installed into .venv)"
 	@echo "  make build      compile the synth code to dist/ (make synth does it)"
 	@echo "  make bench      time full, incremental and one-stack synth and a vend at 5x3, 100x17 and 1,000x17"
@@ -57,6 +59,7 @@ help:
 	@echo "  SYNTH_HCL_OUTPUT        cdktf's own setting (HCL output); a change rebuilds every stack"
 	@echo "  BENCH_SIZES             make bench's org sizes, accounts x Regions, comma-separated (default 5x3,100x17,1000x17)"
 	@echo "  EVIDENCE_OUT            make evidence's binder folder (default evidence-binder)"
+	@echo "  TRINO_JAVA_HOME         the JDK (24 or later) make investigations-test runs Trino with (default: JAVA_HOME, else /usr/lib/jvm/*25*)"
 	@echo "  EVIDENCE_ARGS           more options for make evidence (bin/baseline evidence --help)"
 	@echo ""
 	@echo "The project's command line (vend, list, remove...): bin/baseline --help"
@@ -115,6 +118,11 @@ checkov: build $(VENV_STAMP)
 	@! grep -q 'Parsing errors: [1-9]' $(CHECKOV_OUT)/checkov.log || { echo 'checkov could not parse a stack (see above): it judged nothing in it' >&2; exit 1; }
 
 test: lint typecheck jest checkov
+
+# The investigations' SQL on the engine Athena engine version 3 is built on (__tests__/investigations/trino.ts).
+investigations-test: $(NODE_STAMP)
+	@echo "make: running the named investigations in Trino 476 (first run downloads ~210 MB from Maven Central into .tools/; ~30 s)"
+	npx jest __tests__/investigations
 
 BENCH_SIZES ?= 5x3,100x17,1000x17
 bench: build

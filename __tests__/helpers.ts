@@ -91,3 +91,13 @@ export function refTo(json: Synth, type: string, where: (r: Record<string, any>)
   if (match.length !== 1) throw new Error(`expected one ${type}, found ${match.length}`);
   return `\${${type}.${match[0][0]}.${attr}}`;
 }
+
+/**
+ * Turns the investigations off, with the control exception that needs: for configs the investigations
+ * refuse (no log reader in the audit account, Control Tower's organization trail) in tests about
+ * something else.
+ */
+export function withoutInvestigations(raw: Record<string, any>): void {
+  raw.investigations = { enabled: false };
+  raw.controlExceptions = [...(raw.controlExceptions ?? []), { control: 'investigations.athena', reason: 'This test is about something else.' }];
+}

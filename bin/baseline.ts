@@ -18,6 +18,7 @@ import { listCommand, removeCommand, vendCommand } from '../vending/cli';
 import { reviewCommand } from '../review/cli';
 import { pipelineCommand } from '../pipeline/cli';
 import { evidenceCommand } from '../evidence/cli';
+import { investigateCommand } from '../investigate/cli';
 
 /** Every command, in the order `baseline --help` lists them. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -27,6 +28,7 @@ export const COMMANDS: readonly CliCommand[] = [
   reviewCommand,
   pipelineCommand,
   evidenceCommand,
+  investigateCommand,
 ];
 
 const HELP_OPTION: CliOption = { name: 'help', type: 'boolean', description: 'Print this help and exit.' };

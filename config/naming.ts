@@ -128,6 +128,21 @@ export function centralAlarmRuleName(config: BaselineConfig): string {
   return `${config.organization.namePrefix}-alarms-to-central-topic`;
 }
 
+/**
+ * The durable record of every alarm state change of the organization, in the audit account's home
+ * Region (`modules/alerting/alarm-history.ts`): CloudWatch keeps alarm history for a short time only,
+ * so the audit period's alarm section reads this log group (evidence/checks/period-alarms.ts).
+ */
+export function alarmHistoryLogGroupName(config: BaselineConfig): string {
+  return `/${config.organization.namePrefix}/alarm-history`;
+}
+
+/** The rules that write to it: on the central alarm bus (every account's forwarded alarms), and on the audit account's default bus (its own route watchdogs). */
+export function alarmHistoryRuleNames(config: BaselineConfig): { readonly central: string; readonly local: string } {
+  const prefix = config.organization.namePrefix;
+  return { central: `${prefix}-alarms-to-history`, local: `${prefix}-audit-alarms-to-history` };
+}
+
 /** The role, the same name in every account, through which EventBridge forwards alarms to that bus. */
 export function alarmForwarderRoleName(config: BaselineConfig): string {
   return `${config.organization.namePrefix}-forward-alarms`;
@@ -185,7 +200,35 @@ export function investigationsWorkgroupName(config: BaselineConfig): string {
   return `${config.organization.namePrefix}-investigations`;
 }
 
-/** Where the investigations workgroup writes its query results (audit account, home Region). */
+/** An investigation's Athena named query in that workgroup: `<prefix>-<investigation>`. */
+export function investigationNamedQueryName(config: BaselineConfig, investigation: string): string {
+  return `${config.organization.namePrefix}-${investigation}`;
+}
+
+/**
+ * The folder of the investigations' CloudWatch Logs Insights saved queries (management account, home
+ * Region): `<prefix>/investigations/`; a `/` in a query definition's name files it in a folder of the
+ * console's saved queries.
+ */
+export function investigationQueryDefinitionPrefix(config: BaselineConfig): string {
+  return `${config.organization.namePrefix}/investigations/`;
+}
+
+/** An investigation's Logs Insights saved query: `<prefix>/investigations/<investigation>`. */
+export function investigationQueryDefinitionName(config: BaselineConfig, investigation: string): string {
+  return `${investigationQueryDefinitionPrefix(config)}${investigation}`;
+}
+
+/** The managed policy that lets the audit account's log readers run the investigations. */
+export function investigationsReaderPolicyName(config: BaselineConfig): string {
+  return `${config.organization.namePrefix}-run-investigations`;
+}
+
+/**
+ * Where the investigations workgroup writes its query results (audit account, home Region). The kind
+ * `athena-results` is 14 characters, as long as the longest log bucket kind (`s3-server-logs`), so the
+ * name fits S3's 63 for every prefix the schema accepts (20 characters) and Region.
+ */
 export function investigationResultsBucketName(config: BaselineConfig): string {
-  return `${config.organization.namePrefix}-investigation-results-${config.organization.auditAccountId}-${config.regions.home}`;
+  return `${config.organization.namePrefix}-athena-results-${config.organization.auditAccountId}-${config.regions.home}`;
 }

@@ -132,6 +132,7 @@ export const SWITCHABLE_CONTROLS = [
   'securityhub.fsbp-standard',
   'securityhub.cis-standard',
   'guardrails.service-control-policies',
+  'investigations.athena',
 ] as const;
 export type SwitchableControl = (typeof SWITCHABLE_CONTROLS)[number];
 
@@ -140,8 +141,10 @@ export function switchedOffControls(config: {
   monitoring: { accountTrails: boolean };
   securityServices: { securityHub: { standards: readonly string[] } };
   guardrails: { enabled: boolean };
+  investigations: { enabled: boolean };
 }): Map<SwitchableControl, string> {
   const off = new Map<SwitchableControl, string>();
+  if (!config.investigations.enabled) off.set('investigations.athena', 'investigations.enabled: false');
   if (!config.guardrails.enabled) {
     off.set('guardrails.service-control-policies', 'guardrails.enabled: false');
   }
@@ -369,6 +372,25 @@ export const configSchema = z.strictObject({
         })
         .prefault({})
         .describe('Successful console sign-ins outside these hours raise the off-hours alarm.'),
+      triage: z
+        .strictObject({
+          findingTriageHours: z
+            .number()
+            .int()
+            .min(1, { error: 'must be at least 1' })
+            .max(720, { error: 'must be at most 720 (30 days)' })
+            .default(24)
+            .describe("A HIGH or CRITICAL finding (GuardDuty, Macie, IAM Access Analyzer, through Security Hub) must leave the NEW workflow status within this many hours of its creation; the evidence binder's period section fails one still NEW after it."),
+          alarmAcknowledgeHours: z
+            .number()
+            .int()
+            .min(1, { error: 'must be at least 1' })
+            .max(720, { error: 'must be at most 720 (30 days)' })
+            .default(24)
+            .describe("An alarm of the baseline must leave ALARM within this many hours (someone acted and the cause is gone); the evidence binder's period section fails an alarm that stayed in ALARM longer."),
+        })
+        .prefault({})
+        .describe('How fast people must act on what reaches them: judged over the audit period by `baseline evidence` (docs/evidence.md, "The audit period").'),
     })
     .prefault({})
     .describe('Where alarms and findings go.'),
@@ -570,6 +592,32 @@ export const configSchema = z.strictObject({
     })
     .prefault({})
     .describe('Who may read the log archive.'),
+  investigations: z
+    .strictObject({
+      enabled: z
+        .boolean()
+        .default(true)
+        .describe(
+          'Athena over the log archive in the audit account (home Region): a Glue database with tables over the organization trail, the account trails and (with `flowLogs.destination: s3`) the VPC flow logs, a workgroup that enforces its encrypted result location and scan limit, a results bucket, one named query per investigation, and a policy for the log readers of `logArchive.readerRoleArns` that are in the audit account (at least one must be). Off: a control exception (`investigations.athena` in `controlExceptions`), and nobody can query the logs with the baseline.',
+        ),
+      bytesScannedCutoffPerQueryMb: z
+        .number()
+        .int()
+        // Athena's minimum data usage control per query is 10 MB (Athena User Guide, "Manage costs
+        // with data usage controls"; WorkGroupConfiguration.BytesScannedCutoffPerQuery, minimum 10000000).
+        .min(10, { error: 'must be at least 10 (Athena refuses a per-query limit under 10 MB)' })
+        .default(10240)
+        .describe('The workgroup cancels any query that scans more than this many megabytes (10^6 bytes): at $5 per TB scanned, the default 10 GB caps a query at about $0.05. At least 10 (Athena\'s minimum).'),
+      resultRetentionDays: z
+        .number()
+        .int()
+        .min(1, { error: 'must be at least 1' })
+        .max(3650, { error: 'must be at most 3650' })
+        .default(30)
+        .describe('Days the results bucket keeps query results before they expire (results can hold copies of log records: keep them no longer than needed). Save what an auditor samples elsewhere.'),
+    })
+    .prefault({})
+    .describe('Investigations: querying the log archive with Athena (docs/investigations.md).'),
   trail: z
     .strictObject({
       dataEvents: z
@@ -713,6 +761,32 @@ function regionIssues(config: BaselineConfig): Issue[] {
     for (const { path, value } of valuesAt(config, template)) {
       if (typeof value === 'string' && !isKnownRegion(value, additional)) issues.push({ path, message: unknownRegionMessage(value, additional) });
     }
+  }
+  return issues;
+}
+
+/**
+ * Investigations run in the audit account with a log reader's own permissions: with none there, nobody
+ * could run one. They read the baseline's organization trail, whose delivery path they know; Control
+ * Tower's trail delivers to Control Tower's own bucket, under a path and bucket policy the baseline
+ * does not manage, so the tables are refused rather than pointed at a guess.
+ */
+function investigationsIssues(config: BaselineConfig): Issue[] {
+  if (!config.investigations.enabled) return [];
+  const issues: Issue[] = [];
+  const audit = config.organization.auditAccountId;
+  const separateAudit = audit !== config.organization.managementAccountId && audit !== config.organization.logArchiveAccountId;
+  if (separateAudit && !config.logArchive.readerRoleArns.some((arn) => arn.split(':')[4] === audit)) {
+    issues.push({
+      path: ['logArchive', 'readerRoleArns'],
+      message: `lists no role in the audit account ${audit}: investigations (investigations.enabled) run there with a log reader's permissions, so nobody could run one. Add a reader role of the audit account, or set investigations.enabled: false with a controlExceptions entry for investigations.athena`,
+    });
+  }
+  if (config.controlTower.enabled && config.controlTower.organizationTrail === 'control-tower') {
+    issues.push({
+      path: ['investigations', 'enabled'],
+      message: "needs the baseline's organization trail: with controlTower.organizationTrail: control-tower the organization trail delivers into Control Tower's own bucket, which the investigation tables do not cover. Set investigations.enabled: false with a controlExceptions entry for investigations.athena",
+    });
   }
   return issues;
 }
@@ -901,6 +975,8 @@ export function crossFieldIssues(config: BaselineConfig): Issue[] {
       issues.push({ path: ['controlExceptions', i, 'control'], message: `${e.control} is listed twice` });
     }
   });
+
+  issues.push(...investigationsIssues(config));
 
   const baselineRuleNames = new Set(BASELINE_CONFIG_RULE_NAMES);
   config.awsConfig.disabledRules.forEach((rule, i) => {

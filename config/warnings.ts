@@ -28,5 +28,14 @@ export function configWarnings(config: BaselineConfig): string[] {
       );
     }
   }
+  if (config.investigations.enabled) {
+    for (const arn of config.logArchive.readerRoleArns) {
+      if (arn.split(':')[4] !== org.auditAccountId) {
+        warnings.push(
+          `logArchive.readerRoleArns: ${arn} is outside the audit account ${org.auditAccountId}: it may read the log archive, but not run investigations (the Athena workgroup and its policy are in the audit account; only readers there get the policy)`,
+        );
+      }
+    }
+  }
   return warnings;
 }

@@ -31,6 +31,7 @@ import {
 } from '../modules/security-services/controls';
 import { CENTRAL_ALERT_ROUTING, FINDINGS_ALERTING, ROUTE_TAMPERING_ALARM, ROUTE_WATCHDOGS } from '../modules/alerting/controls';
 import { BREAK_GLASS_ALARM, CENTRALIZED_ROOT_ACCESS, GUARDRAIL_RCPS, GUARDRAIL_SCPS } from '../modules/guardrails/controls';
+import { INVESTIGATIONS_ATHENA } from '../modules/investigations/controls';
 import type { ControlDeclaration } from '../modules/control-model/control';
 
 export const CONTROL_CATALOG: readonly ControlDeclaration[] = [
@@ -75,6 +76,7 @@ export const CONTROL_CATALOG: readonly ControlDeclaration[] = [
   CENTRALIZED_ROOT_ACCESS,
   BREAK_GLASS_ALARM,
   GUARDRAIL_ROLE_CHANGE_ALARM,
+  INVESTIGATIONS_ATHENA,
 ];
 
 const byId = new Map(CONTROL_CATALOG.map((c) => [c.id, c]));

@@ -5,11 +5,15 @@
  * when one is stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SOC2_LOGGING_PACK } from '../config/managed-config-rules';
 import { replaceBetween, withReference } from '../config/reference';
 import { CIS_METRIC_FILTERS, CONSOLE_SIGNIN_SUCCESS_FILTER } from '../modules/cis-monitoring/cis-metric-filters';
 import { CIS_FILTER_CONTROLS, CONSOLE_SIGNIN_OUTSIDE_BUSINESS_HOURS } from '../modules/cis-monitoring/controls';
 import { CONFIG_RULE_CONTROLS } from '../modules/config-rules/controls';
+import { INVESTIGATIONS_MARKERS, investigationsReference } from '../modules/investigations/docs';
+import { INVESTIGATION_TABLES } from '../modules/investigations/cloudtrail-table';
+import { loadConfig } from '../config/load';
 import { CONTROL_CATALOG } from './catalog';
 import type { ControlDeclaration } from '../modules/control-model/control';
 
@@ -63,16 +67,27 @@ export function cisFilterTable(): string {
   ].join('\n');
 }
 
+/** The investigations as the example org (baseline.config.yaml) gets them. */
+function exampleInvestigations(): string {
+  const config = loadConfig(join(__dirname, '..', 'baseline.config.yaml'));
+  return investigationsReference({
+    organizationTrailTable: INVESTIGATION_TABLES.organizationTrail,
+    businessHours: config.alerts.businessHours,
+    breakGlassRoleNames: [config.guardrails.breakGlassRoleName].filter((n): n is string => n !== undefined),
+  });
+}
+
 /** `text` with every generated part it has markers for replaced by the current one. */
 export function withGeneratedDocs(text: string): string {
   let out = withReference(text);
   out = replaceBetween(out, ...CONTROLS_MARKERS, controlsTable());
   out = replaceBetween(out, ...RULES_MARKERS, configRulesTable());
+  out = replaceBetween(out, ...INVESTIGATIONS_MARKERS, exampleInvestigations());
   return replaceBetween(out, ...CIS_MARKERS, cisFilterTable());
 }
 
 /** The documentation files with generated parts. */
-export const GENERATED_DOCS = ['README.md', 'docs/architecture.md', 'docs/monitoring.md', 'docs/config-reference.md', 'docs/controls.md'] as const;
+export const GENERATED_DOCS = ['README.md', 'docs/architecture.md', 'docs/monitoring.md', 'docs/config-reference.md', 'docs/controls.md', 'docs/investigations.md'] as const;
 
 if (require.main === module) {
   for (const file of process.argv.length > 2 ? process.argv.slice(2) : GENERATED_DOCS) {

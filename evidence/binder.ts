@@ -1,18 +1,20 @@
 /**
  * `writeBinder`: the evidence as files an auditor keeps. `index.html` (readable, printable), the raw
- * API responses (`raw/*.json`), every item as CSV and JSON, the config and its change history, and
- * `SHA256SUMS` of every file so the binder is tamper-evident. Keys and items are sorted and nothing
+ * API responses (`raw/*.json`), every item as CSV and JSON, the config and its change history, the
+ * investigation sample (`investigation-sample.json`), and `SHA256SUMS` of every file so the binder is
+ * tamper-evident. Keys and items are sorted and nothing
  * but the run's clock is printed, so the same result always gives the same bytes.
  */
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { canonicalJson } from './canonical';
+import { INVESTIGATION_SAMPLE_CONTROL, INVESTIGATION_SAMPLE_FILE, type SampleFile } from './checks/period-investigation';
 import { renderIndex } from './html';
 import type { EvidenceItem, EvidenceResult } from './types';
 
 /** The files and folders a binder consists of: what a rewrite replaces. */
-const BINDER_ENTRIES = ['index.html', 'items.csv', 'items.json', 'raw', 'org-config.yaml', 'config-history.txt', 'config-history.patch', 'SHA256SUMS'];
+const BINDER_ENTRIES = ['index.html', 'items.csv', 'items.json', 'raw', 'org-config.yaml', 'config-history.txt', 'config-history.patch', INVESTIGATION_SAMPLE_FILE, 'SHA256SUMS'];
 
 export class BinderError extends Error {}
 
@@ -59,6 +61,34 @@ export interface WriteBinderOptions {
    * @default - read from `result.run.configFile` when there is one
    */
   readonly configText?: string;
+  /**
+   * The investigation sample's bytes, copied into the binder as `investigation-sample.json`.
+   * @default - read from `result.run.investigationSample` when there is one
+   */
+  readonly investigationSample?: Buffer;
+}
+
+/**
+ * The investigation sample to copy: the file `result.run.investigationSample` names (or the bytes
+ * given), which must be the bytes the sample's item was judged on (its `details.file.sha256`), so that
+ * SHA256SUMS covers what the binder shows. None when no sample was given.
+ */
+function sampleBytes(result: EvidenceResult, given: Buffer | undefined): Buffer | undefined {
+  const path = result.run.investigationSample;
+  if (given === undefined && path === undefined) return undefined;
+  const judged = result.items.find((i) => i.controlId === INVESTIGATION_SAMPLE_CONTROL)?.details?.file as SampleFile | undefined;
+  let bytes: Buffer;
+  try {
+    bytes = given ?? readFileSync(path as string);
+  } catch (e) {
+    if (!judged) return undefined;
+    throw new BinderError(`the investigation sample (--investigation-sample) ${path} cannot be read to copy it into the binder: ${(e as Error).message}`);
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (judged && judged.sha256 !== sha256) {
+    throw new BinderError(`the investigation sample (--investigation-sample) ${path ?? '(given)'} changed after it was judged (SHA-256 ${sha256}, judged ${judged.sha256}): collect again`);
+  }
+  return bytes;
 }
 
 /**
@@ -90,6 +120,7 @@ export function checkBinderFolder(dir: string): void {
  */
 export function writeBinder(result: EvidenceResult, dir: string, options: WriteBinderOptions = {}): string[] {
   checkBinderFolder(dir);
+  const sample = sampleBytes(result, options.investigationSample);
   if (existsSync(dir)) {
     for (const entry of BINDER_ENTRIES) rmSync(join(dir, entry), { recursive: true, force: true });
   }
@@ -104,6 +135,7 @@ export function writeBinder(result: EvidenceResult, dir: string, options: WriteB
   const history = historyText(result);
   if (history) write('config-history.txt', history);
   if (result.history?.available) write('config-history.patch', result.history.patch);
+  if (sample) writeFileSync(join(dir, INVESTIGATION_SAMPLE_FILE), sample);
   write('index.html', renderIndex(result));
 
   const files = listFiles(dir).map((f) => relative(dir, f).split(sep).join('/'));

@@ -3,6 +3,7 @@
  * config and writes the binder. Declared as a CliCommand (bin/cli-command.ts): its help is generated
  * from the options below.
  */
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CommandError, UsageError, type CliCommand, type CliOption, type CliValues } from '../bin/cli-command';
 import { configPath, ConfigError, loadConfig } from '../config/load';
@@ -17,6 +18,7 @@ import {
   DEFAULT_VALIDATE_LOGS_HOURS,
   EvidenceOptionError,
 } from './options';
+import { DEFAULT_PERIOD_DAYS, parsePeriodBound, resolvePeriod } from './period/period';
 import { progressReporter } from './progress';
 import { readerRoleTemplate } from './reader-policy';
 import { countStatuses, exitCodeOf } from './types';
@@ -29,7 +31,10 @@ const OPTIONS: readonly CliOption[] = [
   { name: 'role-name', type: 'string', placeholder: 'NAME', description: `The read-only role assumed in every account (the SecurityAudit managed policy suffices). Default: ${DEFAULT_EVIDENCE_ROLE_NAME}.` },
   { name: 'external-id', type: 'string', placeholder: 'ID', description: "The external id that role's trust policy requires. Default: none." },
   { name: 'log-reader-role-arn', type: 'string', placeholder: 'ARN', description: 'The role that reads digest and log files for log-file validation. Default: the first of logArchive.readerRoleArns.' },
-  { name: 'since', type: 'string', placeholder: 'DAYS', description: `GuardDuty and Macie findings of the last DAYS days. Default: ${DEFAULT_SINCE_DAYS}.` },
+  { name: 'from', type: 'string', placeholder: 'DATE', description: `Start of the audit period the period sections cover (alarm history, findings, Config evaluations, investigation sample): an ISO 8601 date or date-time with a zone, UTC, inclusive. Default: ${DEFAULT_PERIOD_DAYS} days before --to.` },
+  { name: 'to', type: 'string', placeholder: 'DATE', description: 'End of the audit period, exclusive, not in the future. Default: now.' },
+  { name: 'investigation-sample', type: 'string', placeholder: 'FILE', description: "The JSON `baseline investigate --format json` wrote: the binder's investigation sample, whose window must lie in the period. Default: none, and that item fails." },
+  { name: 'since', type: 'string', placeholder: 'DAYS', description: `GuardDuty and Macie findings of the last DAYS days (the state sections' counts; not with --from/--to). Default: ${DEFAULT_SINCE_DAYS}.` },
   { name: 'validate-logs-since', type: 'string', placeholder: 'WHEN', description: `Validate the org trail's log files delivered since WHEN: a duration (24h, 7d) or an ISO 8601 time. Default: ${DEFAULT_VALIDATE_LOGS_HOURS}h.` },
   { name: 'skip-log-validation', type: 'boolean', description: 'Do not validate log files (no digest or log file is read). Default: validate.' },
   { name: 'concurrency', type: 'string', placeholder: 'N', description: `Requests in flight at once, across all accounts and Regions. Default: ${DEFAULT_CONCURRENCY}.` },
@@ -95,7 +100,8 @@ export function createEvidenceCommand(deps: EvidenceCommandDeps = {}): CliComman
     summary: 'Collect the audit evidence of the whole organization, read-only, judge it against the config, and write the binder.',
     usage: [
       'baseline evidence --out DIR [--config FILE] [--accounts ID,ID] [--regions R1,R2] [--role-name NAME]',
-      'baseline evidence --out DIR [--since DAYS] [--validate-logs-since 24h|7d|TIME | --skip-log-validation]',
+      'baseline evidence --out DIR [--from DATE] [--to DATE] [--investigation-sample FILE] [--validate-logs-since 24h|7d|TIME | --skip-log-validation]',
+      'baseline evidence --out DIR [--since DAYS] ...',
       'baseline evidence --print-reader-policy',
     ],
     options: OPTIONS,
@@ -132,6 +138,20 @@ export function createEvidenceCommand(deps: EvidenceCommandDeps = {}): CliComman
       if (skip && sinceText !== undefined) throw new UsageError('--validate-logs-since: cannot be combined with --skip-log-validation');
       const validateLogsSince = skip ? false : sinceText !== undefined ? parseSince(sinceText, now()) : undefined;
       const sinceDays = positive(values, 'since');
+      const fromText = str(values, 'from');
+      const toText = str(values, 'to');
+      if (sinceDays !== undefined && (fromText !== undefined || toText !== undefined)) {
+        throw new UsageError(`--since: cannot be combined with ${fromText !== undefined ? '--from' : '--to'} (--since counts findings of the last DAYS days; --from/--to set the audit period)`);
+      }
+      let period;
+      try {
+        period = resolvePeriod({ from: fromText !== undefined ? parsePeriodBound('from', fromText) : undefined, to: toText !== undefined ? parsePeriodBound('to', toText) : undefined }, now());
+      } catch (e) {
+        if (e instanceof EvidenceOptionError) throw new UsageError(`--${e.message}`);
+        throw e;
+      }
+      const sample = str(values, 'investigation-sample');
+      if (sample !== undefined && !(existsSync(sample) && statSync(sample).isFile())) throw new UsageError(`--investigation-sample: ${sample} is not a file`);
       const concurrency = positive(values, 'concurrency');
       const maxFindings = positive(values, 'max-findings');
       const configFile = resolve(str(values, 'config') ?? configPath());
@@ -164,6 +184,9 @@ export function createEvidenceCommand(deps: EvidenceCommandDeps = {}): CliComman
           externalId: str(values, 'external-id'),
           logReaderRoleArn: str(values, 'log-reader-role-arn'),
           sinceDays,
+          from: period.from,
+          to: period.to,
+          ...(sample !== undefined ? { investigationSample: resolve(sample) } : {}),
           validateLogsSince,
           concurrency,
           maxFindings,

@@ -18,6 +18,12 @@ import { accountPublicAccessTasks } from './checks/s3-public-access';
 import { accessAnalyzerTasks, guardDutyTasks, macieTasks, securityHubOrganizationTasks, securityHubStandardsTasks } from './checks/security-services';
 import { flowLogTasks } from './checks/vpc';
 import { guardrailTasks } from './checks/guardrails';
+import { investigationTasks } from './checks/investigations';
+import { periodAlarmTasks } from './checks/period-alarms';
+import { periodConfigTasks } from './checks/period-config';
+import { periodFindingTasks } from './checks/period-findings';
+import { investigationSampleTasks } from './checks/period-investigation';
+import { resolvePeriod } from './period/period';
 import type { CollectContext, Task } from './context';
 import { digestTasks } from './digest';
 import { readConfigHistory } from './history';
@@ -68,6 +74,21 @@ export interface CollectOptions {
    * @default DEFAULT_SINCE_DAYS
    */
   readonly sinceDays?: number;
+  /**
+   * Start of the audit period the period sections judge (inclusive, UTC).
+   * @default - DEFAULT_PERIOD_DAYS before `to`
+   */
+  readonly from?: Date;
+  /**
+   * End of the audit period (exclusive, UTC); not after now.
+   * @default - now
+   */
+  readonly to?: Date;
+  /**
+   * The file `baseline investigate --format json` wrote: the binder's investigation sample.
+   * @default - none: the investigation sample item FAILs, saying that none was given
+   */
+  readonly investigationSample?: string;
   /**
    * Start of the log-file validation period (it ends now); `false` skips the validation.
    * @default - DEFAULT_VALIDATE_LOGS_HOURS before now
@@ -128,6 +149,7 @@ export function createContext(options: CollectOptions): { ctx: CollectContext; s
   const sinceDays = positiveInteger('since', options.sinceDays, DEFAULT_SINCE_DAYS);
   const concurrency = positiveInteger('concurrency', options.concurrency, DEFAULT_CONCURRENCY);
   const startedAt = now();
+  const period = resolvePeriod({ from: options.from, to: options.to }, startedAt);
   let logValidation: { start: Date; end: Date } | undefined;
   if (options.validateLogsSince !== false) {
     const start = options.validateLogsSince ?? new Date(startedAt.getTime() - DEFAULT_VALIDATE_LOGS_HOURS * 3_600_000);
@@ -155,6 +177,8 @@ export function createContext(options: CollectOptions): { ctx: CollectContext; s
       maxFindings: positiveInteger('max-findings', options.maxFindings, DEFAULT_MAX_FINDINGS),
       regions,
       accounts: members.filter((id) => accounts.includes(id)),
+      period,
+      ...(options.investigationSample !== undefined ? { investigationSample: options.investigationSample } : {}),
     },
     now,
     access,
@@ -192,6 +216,7 @@ export function planTasks(ctx: CollectContext): Task[] {
           ...accountTrailTasks(ctx),
           ...cisTasks(ctx),
           ...guardrailTasks(ctx),
+          ...investigationTasks(ctx),
         ]
       : []),
     ...guardDutyTasks(ctx),
@@ -202,6 +227,9 @@ export function planTasks(ctx: CollectContext): Task[] {
     ...flowLogTasks(ctx, pairs),
     ...securityHubStandardsTasks(ctx, pairs),
     ...digestTasks(ctx, pairs),
+    // The audit period: what happened over it, not the state at collection.
+    ...(home ? [...periodAlarmTasks(ctx), ...periodConfigTasks(ctx, pairs), ...investigationSampleTasks(ctx)] : []),
+    ...periodFindingTasks(ctx),
   ];
   // Account by account: each account's role is assumed once and its requests stay together.
   const order = new Map(config.members.map((m, i) => [m.id, i]));
@@ -237,7 +265,7 @@ export async function collectEvidence(options: CollectOptions): Promise<Evidence
   const { config } = options;
   const { ctx, startedAt, roleName, concurrency } = createContext(options);
   const { access, now } = ctx;
-  const { sinceDays, regions, logValidation } = ctx.settings;
+  const { sinceDays, regions, logValidation, period } = ctx.settings;
   const tasks = planTasks(ctx);
   let collectedBy: string;
   try {
@@ -265,6 +293,9 @@ export async function collectEvidence(options: CollectOptions): Promise<Evidence
       regions,
       roleName,
       sinceDays,
+      period: { from: period.from.toISOString(), to: period.to.toISOString() },
+      triage: { ...config.alerts.triage },
+      ...(ctx.settings.investigationSample !== undefined ? { investigationSample: ctx.settings.investigationSample } : {}),
       logValidation: !logValidation
         ? { skipped: 'skipped (--skip-log-validation)' }
         : !baselineOwnsOrgTrail(config)

@@ -8,6 +8,7 @@ import type { BaselineConfig } from '../config/schema';
 import { describeError, type AwsAccess, type BaseClientConfig, type Limiter } from './aws';
 import { canonicalize } from './canonical';
 import { controlOf } from './controls';
+import type { AuditPeriod } from './period/period';
 import type { EvidenceItem, EvidenceStatus, RawRecord } from './types';
 
 export interface CollectSettings {
@@ -22,6 +23,10 @@ export interface CollectSettings {
   /** The Regions and accounts judged. */
   readonly regions: readonly string[];
   readonly accounts: readonly string[];
+  /** The audit period the period sections judge (`--from`/`--to`). */
+  readonly period: AuditPeriod;
+  /** The `baseline investigate --format json` file of the investigation sample, when given. */
+  readonly investigationSample?: string;
 }
 
 export interface CollectContext {

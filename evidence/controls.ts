@@ -5,6 +5,8 @@
  * check emits is in the catalog.
  */
 import { CONTROL_CATALOG } from '../controls/catalog';
+import type { ControlDeclaration } from '../modules/control-model/control';
+import { PERIOD_CONTROLS } from './period/controls';
 
 export interface EvidenceControl {
   readonly id: string;
@@ -16,8 +18,14 @@ export interface EvidenceControl {
   readonly notJudged?: string;
 }
 
+/**
+ * Every control the binder judges: the catalog's (deployed by the stacks) and the audit period's
+ * (evidence/period/controls.ts: operated by people, so in no stack and not in the control matrix).
+ */
+export const EVIDENCE_CATALOG: readonly ControlDeclaration[] = [...CONTROL_CATALOG, ...PERIOD_CONTROLS];
+
 export const EVIDENCE_CONTROLS: ReadonlyMap<string, EvidenceControl> = new Map(
-  CONTROL_CATALOG.map((c) => [c.id, { id: c.id, title: c.title, tsc: [...c.tsc], lookFor: c.evidence.lookFor, ...(c.evidence.notJudged ? { notJudged: c.evidence.notJudged } : {}) }] as const),
+  EVIDENCE_CATALOG.map((c) => [c.id, { id: c.id, title: c.title, tsc: [...c.tsc], lookFor: c.evidence.lookFor, ...(c.evidence.notJudged ? { notJudged: c.evidence.notJudged } : {}) }] as const),
 );
 
 export function configRuleControlId(ruleName: string): string {
@@ -31,7 +39,7 @@ export function cisControlId(filterId: string): string {
 /** A control of the catalog; throws for an id that is not in it (a check's bug, caught by the tests). */
 export function controlOf(id: string): EvidenceControl {
   const control = EVIDENCE_CONTROLS.get(id);
-  if (!control) throw new Error(`evidence: unknown control id "${id}" (not in controls/catalog.ts)`);
+  if (!control) throw new Error(`evidence: unknown control id "${id}" (not in controls/catalog.ts nor evidence/period/controls.ts)`);
   return control;
 }
 

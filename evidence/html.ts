@@ -6,11 +6,12 @@
  */
 import { TSC_CRITERIA } from '../modules/control-model/control';
 import { EVIDENCE_CONTROLS } from './controls';
+import { escapeHtml } from './html-escape';
+import { PERIOD_CONTROLS } from './period/controls';
+import { periodBanner, renderPeriodSections } from './period/html';
 import { countStatuses, STATUSES, type EvidenceItem, type EvidenceResult, type StatusCounts } from './types';
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-}
+export { escapeHtml } from './html-escape';
 
 const e = escapeHtml;
 
@@ -54,6 +55,7 @@ export function renderIndex(result: EvidenceResult): string {
   const byControl = new Map<string, EvidenceItem[]>();
   for (const item of items) byControl.set(item.controlId, [...(byControl.get(item.controlId) ?? []), item]);
   const controlIds = [...byControl.keys()].sort();
+  const periodIds = new Set(PERIOD_CONTROLS.map((c) => c.id));
   const failed = items.filter((i) => i.status === 'FAIL');
   const errors = items.filter((i) => i.status === 'ERROR');
   const verdict = total.FAIL ? 'FAIL' : total.ERROR ? 'ERROR' : 'PASS';
@@ -89,7 +91,10 @@ ${history.commits.map((c) => `<tr><td class="time">${e(c.date)}</td><td>${e(c.au
   .fail-count { color: #cf222e; font-weight: 700; } .error-count { color: #9a6700; font-weight: 700; }
   .row-fail td { background: #fff5f5; } .row-error td { background: #fffbea; }
   .meta td:first-child { width: 220px; font-weight: 600; } .verdict { font-size: 15px; margin: 8px 0; } .unavailable { color: #9a6700; }
-  ul.short li { margin: 2px 0; } code { font-size: 12px; }
+  ul.short li { margin: 2px 0; } code { font-size: 12px; } code.small { font-size: 10px; word-break: break-all; }
+  .period-banner { font-size: 16px; margin: 10px 0 14px; padding: 10px 12px; border: 2px solid #0969da; border-radius: 6px; background: #ddf4ff; }
+  .period-range { font-weight: 700; } .period-line { margin: 2px 0 6px; } .period-details { margin: 0 0 16px 12px; }
+  h4 { font-size: 13px; margin: 10px 0 4px; } .empty, .more { color: #57606a; } pre.sql { white-space: pre-wrap; font-size: 11px; margin: 0; }
   @media print { body { margin: 0; font-size: 10px; } a { color: inherit; text-decoration: none; } tr { break-inside: avoid; } h2 { break-after: avoid; }
     .status { color: #000 !important; border: 1px solid #000; background: none !important; } .row-fail td, .row-error td { background: none; } }
   @page { margin: 14mm; }
@@ -97,12 +102,14 @@ ${history.commits.map((c) => `<tr><td class="time">${e(c.date)}</td><td>${e(c.au
 </head>
 <body>
 <h1>SOC 2 logging and monitoring: evidence binder</h1>
+${periodBanner(result)}
 <p class="verdict">Organization <strong>${e(run.organizationId)}</strong>: ${badge(verdict)} ${total.PASS} passed, ${total.FAIL} failed, ${total.ERROR} not collected, of ${items.length} evidence items.</p>
 <table class="meta"><tbody>
 <tr><td>Collected</td><td>${e(run.startedAt)} to ${e(run.finishedAt)}</td></tr>
 <tr><td>Collected by</td><td>${e(run.collectedBy)}, assuming the role <code>${e(run.roleName)}</code> in each account (read-only)</td></tr>
 <tr><td>Scope</td><td>${run.accounts.length} account(s): ${e(run.accounts.join(', '))}<br>${run.regions.length} Region(s): ${e(run.regions.join(', '))}</td></tr>
 <tr><td>Judged against</td><td>${run.configFile ? `<code>${e(run.configFile)}</code> (copy: <a href="org-config.yaml">org-config.yaml</a>)` : 'the config given to the API'}</td></tr>
+<tr><td>Audit period</td><td><strong>${e(run.period.from)} to ${e(run.period.to)}</strong>: alarm history, findings created, Config evaluations, investigation sample (<a href="#period">the period sections</a>)</td></tr>
 <tr><td>Findings window</td><td>the last ${run.sinceDays} days</td></tr>
 <tr><td>Log file validation</td><td>${logWindow}</td></tr>
 <tr><td>Files</td><td><a href="items.csv">items.csv</a> (every item), <a href="items.json">items.json</a>, <a href="raw/">raw/</a> (the API responses), <a href="SHA256SUMS">SHA256SUMS</a> (verify the binder with <code>sha256sum -c SHA256SUMS</code>)</td></tr>
@@ -115,6 +122,9 @@ ${criteria
   .join('\n')}
 </tbody></table>
 
+<h2 id="period">The audit period: ${e(run.period.from)} to ${e(run.period.to)}</h2>
+${renderPeriodSections(result, itemRow)}
+
 <h2 id="failed">Failed controls (${failed.length})</h2>
 ${list(failed)}
 
@@ -124,12 +134,13 @@ ${list(errors)}
 <h2 id="controls">Controls</h2>
 <table><thead><tr><th>Control</th><th>Title</th><th>Criteria</th><th>PASS</th><th>FAIL</th><th>ERROR</th></tr></thead><tbody>
 ${controlIds
-  .map((id) => `<tr><td><a href="#control-${e(id)}"><code>${e(id)}</code></a></td><td>${e(EVIDENCE_CONTROLS.get(id)?.title ?? '')}</td><td>${e((EVIDENCE_CONTROLS.get(id)?.tsc ?? []).join(', '))}</td>${countsCells(countStatuses(byControl.get(id) ?? []))}</tr>`)
+  .map((id) => `<tr><td><a href="#${periodIds.has(id) ? 'period' : 'control'}-${e(id)}"><code>${e(id)}</code></a></td><td>${e(EVIDENCE_CONTROLS.get(id)?.title ?? '')}</td><td>${e((EVIDENCE_CONTROLS.get(id)?.tsc ?? []).join(', '))}</td>${countsCells(countStatuses(byControl.get(id) ?? []))}</tr>`)
   .join('\n')}
 </tbody></table>
 
 <h2 id="items">Evidence items</h2>
 ${controlIds
+  .filter((id) => !periodIds.has(id))
   .map(
     (id) => `<h3 id="control-${e(id)}"><code>${e(id)}</code> ${e(EVIDENCE_CONTROLS.get(id)?.title ?? '')}</h3>
 <p class="judged"><strong>Judged:</strong> ${e(EVIDENCE_CONTROLS.get(id)?.lookFor ?? '')}</p>

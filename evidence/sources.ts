@@ -18,6 +18,8 @@ const SNS = 'https://docs.aws.amazon.com/sns/latest/api';
 const SQS = 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference';
 const EVENTS = 'https://docs.aws.amazon.com/eventbridge/latest/APIReference';
 const S3CONTROL = 'https://docs.aws.amazon.com/AmazonS3/latest/API';
+const ATHENA = 'https://docs.aws.amazon.com/athena/latest/APIReference';
+const GLUE = 'https://docs.aws.amazon.com/glue/latest/webapi';
 
 export const DOC = {
   cloudTrail: {
@@ -68,6 +70,9 @@ export const DOC = {
     describeConfigurationAggregators: `${CFG}/API_DescribeConfigurationAggregators.html`,
     /** AggregatedSourceStatus.LastUpdateStatus. */
     describeConfigurationAggregatorSourcesStatus: `${CFG}/API_DescribeConfigurationAggregatorSourcesStatus.html`,
+    getAggregateComplianceDetailsByConfigRule: `${CFG}/API_GetAggregateComplianceDetailsByConfigRule.html`,
+    /** AggregateEvaluationResult: EvaluationResultIdentifier, ComplianceType, ResultRecordedTime, ConfigRuleInvokedTime, AccountId, AwsRegion. */
+    aggregateEvaluationResult: `${CFG}/API_AggregateEvaluationResult.html`,
     /** Results: JSON strings of the selected configuration item fields. */
     selectAggregateResourceConfig: `${CFG}/API_SelectAggregateResourceConfig.html`,
   },
@@ -81,13 +86,24 @@ export const DOC = {
     /** MetricFilter: filterName, filterPattern, logGroupName, metricTransformations. */
     describeMetricFilters: `${LOGS}/API_DescribeMetricFilters.html`,
     describeLogGroups: `${LOGS}/API_DescribeLogGroups.html`,
-    /** LogGroup: retentionInDays, kmsKeyId. */
+    /** LogGroup: creationTime, retentionInDays, kmsKeyId. */
     logGroup: `${LOGS}/API_LogGroup.html`,
+    /** startTime, endTime, filterPattern, nextToken; events[] of FilteredLogEvent (timestamp, message). */
+    filterLogEvents: `${LOGS}/API_FilterLogEvents.html`,
+    /** queryDefinitionNamePrefix, nextToken; queryDefinitions[] of QueryDefinition. */
+    describeQueryDefinitions: `${LOGS}/API_DescribeQueryDefinitions.html`,
+    /** QueryDefinition: queryDefinitionId, name, queryString, logGroupNames, lastModified. */
+    queryDefinition: `${LOGS}/API_QueryDefinition.html`,
   },
   cloudWatch: {
     describeAlarms: `${CW}/API_DescribeAlarms.html`,
     /** MetricAlarm: ActionsEnabled, AlarmActions, MetricName, Namespace, Threshold, ComparisonOperator, Metrics. */
     metricAlarm: `${CW}/API_MetricAlarm.html`,
+    describeAlarmHistory: `${CW}/API_DescribeAlarmHistory.html`,
+    /** AlarmName, Timestamp, HistoryItemType (StateUpdate | Action | ConfigurationUpdate), HistorySummary, HistoryData (JSON). */
+    alarmHistoryItem: `${CW}/API_AlarmHistoryItem.html`,
+    /** The "CloudWatch Alarm State Change" event: detail.alarmName, detail.state and detail.previousState (value, reason, timestamp). */
+    alarmEvents: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html',
   },
   guardDuty: {
     listDetectors: `${GD}/API_ListDetectors.html`,
@@ -112,6 +128,15 @@ export const DOC = {
     getFindings: `${SH}/API_GetFindings.html`,
     /** AwsSecurityFinding.Compliance.Status, SecurityControlId, AssociatedStandards. */
     compliance: `${SH}/API_Compliance.html`,
+    /** AwsSecurityFindingFilters: CreatedAt (DateFilter Start/End), ProductName, SeverityLabel. */
+    findingFilters: `${SH}/API_AwsSecurityFindingFilters.html`,
+    /** AwsSecurityFinding: Id, ProductArn, ProductName, CreatedAt, Severity.Label, Workflow.Status. */
+    finding: `${SH}/API_AwsSecurityFinding.html`,
+    /** Workflow.Status: NEW | NOTIFIED | RESOLVED | SUPPRESSED. */
+    workflow: `${SH}/API_Workflow.html`,
+    getFindingHistory: `${SH}/API_GetFindingHistory.html`,
+    /** FindingHistoryRecord: UpdateTime, FindingCreated, UpdateSource, Updates[] (UpdatedField, OldValue, NewValue). */
+    findingHistoryRecord: `${SH}/API_FindingHistoryRecord.html`,
   },
   macie: {
     /** GetMacieSession: status ENABLED | PAUSED. */
@@ -165,6 +190,44 @@ export const DOC = {
   s3control: {
     /** PublicAccessBlockConfiguration of the account: BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets. */
     getPublicAccessBlock: `${S3CONTROL}/API_control_GetPublicAccessBlock.html`,
+  },
+  athena: {
+    /** WorkGroup: Name, State (ENABLED | DISABLED), Configuration. */
+    getWorkGroup: `${ATHENA}/API_GetWorkGroup.html`,
+    /** EnforceWorkGroupConfiguration, BytesScannedCutoffPerQuery (minimum 10000000), EngineVersion, ResultConfiguration. */
+    workGroupConfiguration: `${ATHENA}/API_WorkGroupConfiguration.html`,
+    /** OutputLocation, ExpectedBucketOwner, EncryptionConfiguration. */
+    resultConfiguration: `${ATHENA}/API_ResultConfiguration.html`,
+    /** EncryptionOption (SSE_S3 | SSE_KMS | CSE_KMS), KmsKey. */
+    encryptionConfiguration: `${ATHENA}/API_EncryptionConfiguration.html`,
+    /** SelectedEngineVersion, EffectiveEngineVersion. */
+    engineVersion: `${ATHENA}/API_EngineVersion.html`,
+    /** NamedQueryIds of a WorkGroup, NextToken. */
+    listNamedQueries: `${ATHENA}/API_ListNamedQueries.html`,
+    /** NamedQueries (up to 50 ids a call), UnprocessedNamedQueryIds. */
+    batchGetNamedQuery: `${ATHENA}/API_BatchGetNamedQuery.html`,
+    /** NamedQuery: Name, Database, QueryString, WorkGroup, NamedQueryId. */
+    namedQuery: `${ATHENA}/API_NamedQuery.html`,
+  },
+  glue: {
+    /** Table (EntityNotFoundException when there is none). */
+    getTable: `${GLUE}/API_GetTable.html`,
+    /** Table: Name, DatabaseName, TableType, ViewOriginalText, ViewExpandedText, TargetTable, PartitionKeys, Parameters (the partition projection properties), StorageDescriptor, CreateTime, UpdateTime. */
+    table: `${GLUE}/API_Table.html`,
+    /** StorageDescriptor: Location, Columns, InputFormat, OutputFormat, SerdeInfo. */
+    storageDescriptor: `${GLUE}/API_StorageDescriptor.html`,
+    /** SerDeInfo: SerializationLibrary, Parameters. */
+    serDeInfo: `${GLUE}/API_SerDeInfo.html`,
+    /** Column: Name, Type. */
+    column: `${GLUE}/API_Column.html`,
+    /** TableVersions[] (MaxResults 1-100), NextToken. */
+    getTableVersions: `${GLUE}/API_GetTableVersions.html`,
+    /** TableVersion: Table, VersionId ("incremented by 1"). */
+    tableVersion: `${GLUE}/API_TableVersion.html`,
+    /** SkipArchive: an update that makes no version (the table's UpdateTime still moves). */
+    updateTable: `${GLUE}/API_UpdateTable.html`,
+    /** DeleteTable: "you no longer have access to the table versions ... that belong to the deleted table". */
+    deleteTable: `${GLUE}/API_DeleteTable.html`,
   },
   organizations: {
     /** Account.Id, Status / State. */

@@ -88,6 +88,12 @@ export interface EvidenceRun {
   readonly roleName: string;
   /** Findings window, days. */
   readonly sinceDays: number;
+  /** The audit period the period sections cover, ISO 8601 UTC: `from` inclusive, `to` exclusive. */
+  readonly period: { readonly from: string; readonly to: string };
+  /** The windows the period sections judge against (`alerts.triage` of the config), hours. */
+  readonly triage: { readonly findingTriageHours: number; readonly alarmAcknowledgeHours: number };
+  /** The investigation sample file given (`--investigation-sample`), if any. */
+  readonly investigationSample?: string;
   /** Log-file validation window (ISO 8601 start and end), or why it was skipped. */
   readonly logValidation: { readonly start: string; readonly end: string } | { readonly skipped: string };
   /** What the config switches off on purpose, with its recorded reason: the exceptions an auditor reviews. */

@@ -13,6 +13,12 @@ export interface InvestigationRun {
   readonly answers: string;
   /** The window, ISO 8601 UTC: `from` inclusive, `to` exclusive. */
   readonly window: { readonly from: string; readonly to: string };
+  /**
+   * The last day partition read, `yyyy/MM/dd` (the window's `to_day`: the day after its last day, for
+   * late deliveries): a record whose log file was delivered after that day is not in `rows`. Optional:
+   * files written before it was added have none.
+   */
+  readonly lastDayPartition?: string;
   /** `--param` values, by name. */
   readonly parameters: Readonly<Record<string, string>>;
   /** Where it ran. */
@@ -22,8 +28,12 @@ export interface InvestigationRun {
   readonly database: string;
   /** Athena's QueryExecutionId. */
   readonly queryExecutionId: string;
-  /** The SQL as Athena ran it (positional `?`), and the execution parameters, in order, as SQL literals. */
+  /** The SQL as Athena ran it, every value written in as a SQL string literal (`inlineParameters`). */
   readonly queryString: string;
+  /**
+   * Always empty since values are inlined in `queryString` (no ExecutionParameters are sent); kept so
+   * the format stays version 1.
+   */
   readonly executionParameters: readonly string[];
   /** Statistics.DataScannedInBytes of GetQueryExecution. */
   readonly dataScannedBytes: number;

@@ -38,7 +38,7 @@ export const SYNTH_SOURCES = ['main.ts', 'config', 'controls', 'stacks', 'module
  * atlantis.yaml), every folder bin/baseline.ts imports a command from, cdktf's project file and the
  * TypeScript settings tsx reads. __tests__/pipeline checks the folders against bin/baseline.ts.
  */
-export const REVIEW_SOURCES = ['bin', 'review', 'pipeline', 'vending', 'evidence', 'cdktf.json', 'tsconfig.json'] as const;
+export const REVIEW_SOURCES = ['bin', 'review', 'pipeline', 'vending', 'evidence', 'investigate', 'cdktf.json', 'tsconfig.json'] as const;
 
 const FILES = new Set(['main.ts', 'package.json', 'package-lock.json', 'cdktf.json', 'tsconfig.json']);
 

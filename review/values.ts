@@ -93,3 +93,21 @@ export function normalizedStatement(statement: JsonObject): string {
   const { Sid: _sid, ...rest } = statement;
   return stableJson(Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, k === 'Effect' ? v : listy(v)])));
 }
+
+/** Unset, an empty string, an empty list and an empty object all mean the attribute is not set. */
+export function orNull(value: JsonValue | undefined): JsonValue {
+  if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) return null;
+  return isObject(value) && Object.keys(value).length === 0 ? null : value;
+}
+
+/**
+ * How the value at `path` changes, for a finding (`name: before → after`), or null when it stays the
+ * same (unset and empty alike). A value known only after apply is a change: the plan cannot show it stays.
+ */
+export function changedValue(change: PlannedChange, path: Path): string | null {
+  const name = path.join('.');
+  const before = orNull(valueAt(change.before ?? {}, path));
+  if (unknownAfter(change, path)) return `${name}: ${show(before)} → known only after apply`;
+  const after = orNull(valueAt(change.after ?? {}, path));
+  return stableJson(before) === stableJson(after) ? null : `${name}: ${show(before)} → ${show(after)}`;
+}

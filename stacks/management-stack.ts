@@ -18,10 +18,13 @@ import {
   orgTrailName,
   s3BucketArn,
   centralAlarmRuleName,
+  alarmHistoryLogGroupName,
+  alarmHistoryRuleNames,
 } from '../config/naming';
 import type { BaselineConfig } from '../config/schema';
 import { AlertTopic } from '../modules/alerting/alert-topic';
-import { RouteWatchdogs } from '../modules/alerting/route-watchdogs';
+import { RouteWatchdogs, routeWatchdogAlarmNames } from '../modules/alerting/route-watchdogs';
+import { AlarmHistory, alarmHistoryRetentionDays } from '../modules/alerting/alarm-history';
 import { CentralAlarmRouting } from '../modules/alerting/central-alarm-routing';
 import { FindingsRouting } from '../modules/alerting/findings-routing';
 import { CisAlarms } from '../modules/cis-monitoring/cis-alarms';
@@ -31,6 +34,7 @@ import { ResourceControlPolicies } from '../modules/guardrails/resource-control-
 import { CentralizedRootAccess } from '../modules/guardrails/root-access';
 import { eventSelectors } from '../modules/cloudtrail/event-selectors';
 import { MonitoredTrail } from '../modules/cloudtrail/monitored-trail';
+import { LogsInsightsQueries } from '../modules/investigations/logs-insights-queries';
 import { LogArchive } from '../modules/log-archive/log-archive';
 import { AccessAnalyzer } from '../modules/security-services/access-analyzer';
 import { ConfigAggregator } from '../modules/security-services/config-aggregator';
@@ -66,6 +70,7 @@ export class ManagementStack extends BaselineStack {
   readonly cisAlarms: CisAlarms;
   readonly centralAlarms: CentralAlarmRouting;
   readonly routeWatchdogs: RouteWatchdogs;
+  readonly alarmHistory: AlarmHistory;
   /** The guardrails' service control policies; none when guardrails are off. */
   readonly guardrails?: ServiceControlPolicies;
   /** The resource control policies; none when guardrails or guardrails.resourceControlPolicies are off. */
@@ -146,6 +151,12 @@ export class ManagementStack extends BaselineStack {
       alertRouteTampering: { exemptRoleName: routeTamperingExemptRole(config.guardrails) },
     });
 
+    // The investigations over the recent period, as Logs Insights saved queries on the org trail's
+    // log group; Athena over the whole archive is in the audit account's member stack.
+    if (config.investigations.enabled) {
+      new LogsInsightsQueries(this, 'investigation-queries', { provider: management, config });
+    }
+
     // The organization's one central alert topic (named apart from the audit account's own CIS alert
     // topic, which its member stack owns): findings and every account's alarms reach it, and it alone
     // carries the people's subscriptions, confirmed once.
@@ -189,6 +200,27 @@ export class ManagementStack extends BaselineStack {
       logRetentionDays: config.retention.cloudWatchLogsDays,
       logKeyAlias: kmsAliasName(config, 'route-heartbeats'),
       topicKeyAlias: kmsAliasName(config, 'route-watchdog'),
+    });
+    // The durable record of every alarm state change, for the audit period (CloudWatch keeps alarm
+    // history a short time only): the forwarded alarms from the bus, the audit account's watchdogs from
+    // its default bus.
+    const watchdogNames = routeWatchdogAlarmNames(org.namePrefix);
+    const historyRules = alarmHistoryRuleNames(config);
+    this.alarmHistory = new AlarmHistory(this, 'alarm-history', {
+      provider: audit,
+      accountId: org.auditAccountId,
+      homeRegion: home,
+      namePrefix: org.namePrefix,
+      logGroupName: alarmHistoryLogGroupName(config),
+      keyAlias: kmsAliasName(config, 'alarm-history'),
+      retentionDays: alarmHistoryRetentionDays(config.retention),
+      bus: this.centralAlarms.bus,
+      busName: alarmEventBusName(config),
+      centralRuleName: historyRules.central,
+      localRuleName: historyRules.local,
+      localAlarmNames: Object.values(watchdogNames).flat(),
+      failureAlarmTopicArns: [auditTopic.topicArn, this.routeWatchdogs.watchdogTopic.topicArn],
+      failureAlarmNames: { centralFailed: watchdogNames.historyFailed, localFailed: watchdogNames.historyLocalFailed, undelivered: watchdogNames.historyUndelivered },
     });
     const regions = config.regions.governed;
     const services = config.securityServices;

@@ -21,6 +21,7 @@ import { MANAGEMENT_EVENTS_SELECTOR } from '../modules/cloudtrail/event-selector
 import { MonitoredTrail } from '../modules/cloudtrail/monitored-trail';
 import { ConfigRecorder } from '../modules/config-recorder/config-recorder';
 import { ConfigRules } from '../modules/config-rules/config-rules';
+import { LogInvestigations } from '../modules/investigations/log-investigations';
 import { VpcFlowLogs } from '../modules/flow-logs/vpc-flow-logs';
 import { accountProvider } from '../modules/providers/account-provider';
 import { AccountPublicAccessBlock } from '../modules/s3-public-access/account-public-access-block';
@@ -37,6 +38,8 @@ export class MemberStack extends BaselineStack {
   /** The account's own trail and CIS alarms (not for the management account, which owns the org trail). */
   readonly accountTrail?: MonitoredTrail;
   readonly cisAlarms?: CisAlarms;
+  /** Athena over the log archive: the audit account's stack only (docs/investigations.md). */
+  readonly investigations?: LogInvestigations;
 
   constructor(scope: Construct, config: BaselineConfig, member: MemberAccount) {
     super(scope, memberStackName(member.id), config);
@@ -111,6 +114,11 @@ export class MemberStack extends BaselineStack {
       classificationBuckets,
       namePrefix: org.namePrefix,
     });
+
+    // The security team works in the audit account; the log-archive account stays hands-off.
+    if (isAudit && config.investigations.enabled) {
+      this.investigations = new LogInvestigations(this, 'investigations', { provider, config });
+    }
 
     const home = config.regions.home;
     if (config.monitoring.accountTrails && member.id !== org.managementAccountId) {

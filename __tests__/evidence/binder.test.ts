@@ -4,18 +4,20 @@
  * the CSV safe to open in a spreadsheet; SHA256SUMS over every file; the config's git history read
  * with `git log --follow`; and every control a check can emit is in the control catalog.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseConfig } from '../../config/load';
-import { CONTROL_CATALOG } from '../../controls/catalog';
 import { csvField, renderCsv, writeBinder } from '../../evidence/binder';
+import { investigationSampleTasks } from '../../evidence/checks/period-investigation';
 import { createContext, planTasks } from '../../evidence/collect';
-import { EVIDENCE_CONTROLS } from '../../evidence/controls';
+import { EVIDENCE_CATALOG, EVIDENCE_CONTROLS } from '../../evidence/controls';
 import { LOG_FORMAT, parseLog, readConfigHistory, type GitRunner } from '../../evidence/history';
 import { compareCriteria } from '../../evidence/html';
 import type { EvidenceItem, EvidenceResult, RawRecord } from '../../evidence/types';
+import { mockExecutionOfFile, sampleRun, writeSample } from './investigation-sample';
 
 const AT = '2026-03-02T12:00:00.000Z';
 
@@ -36,6 +38,8 @@ function result(): EvidenceResult {
       regions: ['us-east-1'],
       roleName: 'soc2-evidence-reader',
       sinceDays: 90,
+      period: { from: '2025-12-02T12:00:00.000Z', to: AT },
+      triage: { findingTriageHours: 24, alarmAcknowledgeHours: 24 },
       logValidation: { start: '2026-03-01T12:00:00.000Z', end: AT },
       exceptions: [{ kind: 'Security Hub control disabled', id: 'IAM.6', reason: 'Member accounts have no root credentials.' }],
     },
@@ -106,6 +110,62 @@ describe('the binder', () => {
   });
 });
 
+describe('the investigation sample in the binder', () => {
+  const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+  /** The sample's item as the collector judges it (evidence/checks/period-investigation.ts), and the result around it. */
+  async function judged(file: string): Promise<EvidenceResult> {
+    const config = parseConfig(parse(readFileSync(join(__dirname, '..', '..', 'baseline.config.yaml'), 'utf8')), 'test');
+    const { ctx } = createContext({ config, credentials: { accessKeyId: 'A', secretAccessKey: 'B' }, now: () => new Date(AT), from: new Date('2026-01-01T00:00:00Z'), to: new Date(AT), investigationSample: file });
+    // Athena answers GetQueryExecution with the sample's own execution (investigation-sample.ts).
+    const athena = mockExecutionOfFile(file);
+    try {
+      for (const task of investigationSampleTasks(ctx)) await task.execute();
+    } finally {
+      athena.restore();
+    }
+    return { ...result(), run: { ...result().run, investigationSample: file }, items: [...result().items, ...ctx.items] };
+  }
+
+  test('copied as investigation-sample.json, byte for byte, listed in SHA256SUMS, linked from its section', async () => {
+    const file = writeSample(sampleRun({ from: new Date('2026-02-01T00:00:00Z'), to: new Date('2026-02-02T00:00:00Z') }));
+    const r = await judged(file);
+    const judgedItem = r.items.find((i) => i.controlId === 'period.investigation-sample')!;
+    expect(`${judgedItem.status} ${judgedItem.reason}`).toMatch(/^PASS /);
+    const dir = mkdtempSync(join(tmpdir(), 'binder-'));
+    expect(writeBinder(r, dir)).toContain('investigation-sample.json');
+    const copy = readFileSync(join(dir, 'investigation-sample.json'));
+    expect(copy.equals(readFileSync(file))).toBe(true);
+    expect(readFileSync(join(dir, 'SHA256SUMS'), 'utf8')).toContain(`${sha256(copy)}  investigation-sample.json\n`);
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    expect(html).toContain(`<tr><td>File</td><td><a href="investigation-sample.json">investigation-sample.json</a> (SHA-256 <code class="small">${sha256(copy)}</code>, listed in SHA256SUMS)</td></tr>`);
+    // An earlier binder with its sample is replaced, not refused as a foreign file.
+    expect(() => writeBinder(r, dir)).not.toThrow();
+  });
+
+  test('a sample that cannot be used is still kept, and linked', async () => {
+    const file = writeSample({ version: 2 });
+    const dir = mkdtempSync(join(tmpdir(), 'binder-'));
+    const r = await judged(file);
+    expect(r.items.find((i) => i.controlId === 'period.investigation-sample')!.status).toBe('FAIL');
+    writeBinder(r, dir);
+    expect(readFileSync(join(dir, 'investigation-sample.json')).equals(readFileSync(file))).toBe(true);
+    expect(readFileSync(join(dir, 'index.html'), 'utf8')).toContain('The sample given could not be used (above). The file: <a href="investigation-sample.json">investigation-sample.json</a>');
+  });
+
+  test('a sample changed after it was judged is refused: the binder would hash other bytes than it shows', async () => {
+    const file = writeSample(sampleRun({ from: new Date('2026-02-01T00:00:00Z'), to: new Date('2026-02-02T00:00:00Z') }));
+    const r = await judged(file);
+    writeFileSync(file, JSON.stringify({ ...sampleRun({ from: new Date('2026-02-01T00:00:00Z'), to: new Date('2026-02-02T00:00:00Z') }), rows: [] }));
+    expect(() => writeBinder(r, mkdtempSync(join(tmpdir(), 'binder-')))).toThrow(/^the investigation sample \(--investigation-sample\) \S+ changed after it was judged \(SHA-256 [0-9a-f]{64}, judged [0-9a-f]{64}\): collect again$/);
+  });
+
+  test('without a sample there is no copy', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'binder-'));
+    expect(writeBinder(result(), dir)).not.toContain('investigation-sample.json');
+  });
+});
+
 describe('the config history (git log --follow)', () => {
   const US = '\x1f';
   const RS = '\x1e';
@@ -147,8 +207,8 @@ describe('the config history (git log --follow)', () => {
 });
 
 describe('control ids', () => {
-  test('every control a check can emit is in the control catalog (controls/catalog.ts)', () => {
-    const catalog = new Set(CONTROL_CATALOG.map((c) => c.id));
+  test('every control a check can emit is in the control catalog (controls/catalog.ts) or the period controls (evidence/period/controls.ts)', () => {
+    const catalog = new Set(EVIDENCE_CATALOG.map((c) => c.id));
     const raw = parse(readFileSync(join(__dirname, '..', '..', 'baseline.config.yaml'), 'utf8'));
     // Every optional check switched on: additional rules, CloudWatch Logs flow logs, account trails.
     raw.awsConfig = { ...raw.awsConfig, additionalRules: [{ name: 'extra-rule', identifier: 'S3_BUCKET_VERSIONING_ENABLED' }] };

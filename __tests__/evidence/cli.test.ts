@@ -36,7 +36,7 @@ function fakeCollect(statuses: EvidenceStatus[], seen: CollectOptions[] = []) {
     seen.push(options);
     options.progress?.start(statuses.length, 1, 1);
     return {
-      run: { startedAt: NOW.toISOString(), finishedAt: NOW.toISOString(), collectedBy: 'arn:aws:sts::1:assumed-role/auditor/x', organizationId: 'o-exampleorg01', accounts: ['111111111111'], regions: ['us-east-1'], roleName: 'r', sinceDays: 90, logValidation: { skipped: 'skipped' }, exceptions: [] },
+      run: { startedAt: NOW.toISOString(), finishedAt: NOW.toISOString(), collectedBy: 'arn:aws:sts::1:assumed-role/auditor/x', organizationId: 'o-exampleorg01', accounts: ['111111111111'], regions: ['us-east-1'], roleName: 'r', sinceDays: 90, period: { from: '2025-12-02T12:00:00.000Z', to: NOW.toISOString() }, triage: { findingTriageHours: 24, alarmAcknowledgeHours: 24 }, logValidation: { skipped: 'skipped' }, exceptions: [] },
       items: statuses.map((s, i) => item(s, `vpc.flow-logs/111111111111/us-east-1/vpc-${i}`)),
       raw: new Map(),
     };
@@ -68,6 +68,11 @@ describe('baseline evidence', () => {
     [['--out', 'x', '--concurrency', 'many'], '--concurrency: must be a whole number, 1 or more (got "many")'],
     [['--out', 'x', '--validate-logs-since', 'yesterday'], '--validate-logs-since: must be a duration such as 24h or 7d'],
     [['--out', 'x', '--validate-logs-since', '2h', '--skip-log-validation'], '--validate-logs-since: cannot be combined with --skip-log-validation'],
+    [['--out', 'x', '--since', '30', '--from', '2026-01-01'], '--since: cannot be combined with --from'],
+    [['--out', 'x', '--from', '01/01/2026'], '--from: must be an ISO 8601 date (2026-01-31) or date-time with a zone'],
+    [['--out', 'x', '--from', '2026-03-01', '--to', '2026-02-01'], '--from: 2026-03-01T00:00:00.000Z is not before --to 2026-02-01T00:00:00.000Z'],
+    [['--out', 'x', '--to', '2099-01-01'], '--to: 2099-01-01T00:00:00.000Z is in the future'],
+    [['--out', 'x', '--investigation-sample', '/nonexistent/sample.json'], '--investigation-sample: /nonexistent/sample.json is not a file'],
   ])('usage error %j names the option (exit 2)', async (argv, message) => {
     const r = await run(argv as string[], createEvidenceCommand({ collect: fakeCollect([]), git: noGit }));
     expect(r.code).toBe(2);

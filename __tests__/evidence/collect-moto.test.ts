@@ -123,14 +123,15 @@ describe('baseline evidence against moto', () => {
     }
   });
 
-  test('deleting a CIS alarm fails exactly that cis control in that account', async () => {
+  test('deleting a CIS alarm fails exactly that cis control in that account, and the period\'s alarm item (the alarm is MISSING now)', async () => {
     const { CloudWatchClient } = await import('@aws-sdk/client-cloudwatch');
     const cw = await accounts.client(CloudWatchClient, ids.workload);
     const name = 'acme-soc2-account-root-account-usage';
     await cw.send(new DeleteAlarmsCommand({ AlarmNames: [name] }));
     try {
       const result = await collect({ validateLogsSince: false });
-      expect(failedIds(result)).toEqual([`FAIL cis.root-account-usage/${ids.workload}/${HOME}/${name}`]);
+      expect(failedIds(result).sort()).toEqual([`FAIL cis.root-account-usage/${ids.workload}/${HOME}/${name}`, `FAIL period.alarm-response/${ids.workload}/${HOME}/alarms`]);
+      expect(result.items.find((i) => i.id === `period.alarm-response/${ids.workload}/${HOME}/alarms`)!.reason).toBe(`no alarm ${name}: MISSING now (DescribeAlarms does not return it)`);
     } finally {
       const { PutMetricAlarmCommand } = await import('@aws-sdk/client-cloudwatch');
       await cw.send(
@@ -149,6 +150,34 @@ describe('baseline evidence against moto', () => {
       );
     }
   });
+
+  // The alarm history record's rules (modules/alerting/alarm-history.ts), read with DescribeRule (State,
+  // EventPattern: https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_DescribeRule.html) and
+  // ListTargetsByRule (Targets[].Arn, DeadLetterConfig: API_ListTargetsByRule.html); moto serves both.
+  test('healthy: the alarm history record\'s two rules PASS, enabled, with the baseline\'s patterns, targeting the log group', () => {
+    const item = baseline.items.find((i) => i.id === `alerting.central-routing/${ids.audit}/${HOME}/alarm-history-rules`)!;
+    expect(item.status).toBe('PASS');
+    expect(item.reason).toBe(
+      `rule acme-soc2-alarms-to-history on acme-soc2-security-alarms and rule acme-soc2-audit-alarms-to-history on the default bus ENABLED, with the baseline's patterns (every state change of the baseline's alarms), targeting arn:aws:logs:${HOME}:${ids.audit}:log-group:/acme-soc2/alarm-history; their dead-letter queue acme-soc2-alarms-to-history-undelivered is empty`,
+    );
+  });
+
+  for (const rule of ['central', 'local'] as const) {
+    test(`disabling the alarm history record's ${rule} rule fails exactly its item (the record would miss state changes)`, async () => {
+      const { alarmEventBusName, alarmHistoryRuleNames } = await import('../../config/naming');
+      const { DisableRuleCommand, EnableRuleCommand, EventBridgeClient } = await import('@aws-sdk/client-eventbridge');
+      const events = await accounts.client(EventBridgeClient, ids.audit);
+      const request = { Name: alarmHistoryRuleNames(config)[rule], ...(rule === 'central' ? { EventBusName: alarmEventBusName(config) } : {}) };
+      await events.send(new DisableRuleCommand(request));
+      try {
+        const result = await collect({ validateLogsSince: false });
+        expect(failedIds(result)).toEqual([`FAIL alerting.central-routing/${ids.audit}/${HOME}/alarm-history-rules`]);
+        expect(result.items.find((i) => i.status === 'FAIL')!.reason).toMatch(new RegExp(`^rule ${request.Name}${rule === 'central' ? ` on ${alarmEventBusName(config)}` : ''} in ${ids.audit} ${HOME} is DISABLED$`));
+      } finally {
+        await events.send(new EnableRuleCommand(request));
+      }
+    });
+  }
 
   test('a stopped Config recorder fails exactly config.recorder of that account and Region', async () => {
     const cfg = await accounts.client(ConfigServiceClient, ids.audit, OTHER);
@@ -247,8 +276,17 @@ describe('baseline evidence against moto', () => {
       return '';
     };
     const command = createEvidenceCommand({ now: () => clock, git, collectOptions: { credentials: RUNNER_CREDENTIALS, clientSettings: clientSettings(moto.endpoint) } });
+    const sample = org.investigationSample;
     const code = await command.run(
-      { out: join(dir, 'binder'), config: file, 'endpoint-url': moto.endpoint, 'role-name': ROLE_NAME, 'validate-logs-since': '2h', concurrency: '6' },
+      {
+        out: join(dir, 'binder'),
+        config: file,
+        'endpoint-url': moto.endpoint,
+        'role-name': ROLE_NAME,
+        'validate-logs-since': '2h',
+        concurrency: '6',
+        'investigation-sample': sample,
+      },
       [],
       { stdout: (t) => out.push(t), stderr: (t) => err.push(t), stderrIsTTY: false },
     );
@@ -262,5 +300,10 @@ describe('baseline evidence against moto', () => {
     expect(readFileSync(join(dir, 'binder', 'org-config.yaml'), 'utf8')).toBe(readFileSync(file, 'utf8'));
     expect(readFileSync(join(dir, 'binder', 'config-history.txt'), 'utf8')).toMatch(/not available\.\nnot in a git repository/);
     expect(readFileSync(join(dir, 'binder', 'index.html'), 'utf8')).toContain('No change history: not in a git repository');
+    // The investigation sample is kept in the binder, under SHA256SUMS, linked from its section.
+    const copy = readFileSync(join(dir, 'binder', 'investigation-sample.json'));
+    expect(copy.equals(readFileSync(sample))).toBe(true);
+    expect(readFileSync(join(dir, 'binder', 'SHA256SUMS'), 'utf8')).toContain(`${createHash('sha256').update(copy).digest('hex')}  investigation-sample.json\n`);
+    expect(readFileSync(join(dir, 'binder', 'index.html'), 'utf8')).toContain('<a href="investigation-sample.json">investigation-sample.json</a>');
   });
 });

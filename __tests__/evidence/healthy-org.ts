@@ -8,6 +8,8 @@ import type { BaselineConfig } from '../../config/schema';
 import type { EvidenceResult } from '../../evidence/types';
 import { clientSettings, mockMissingApis, MotoAccounts, orgConfig, ROLE_NAME, seedAccounts, seedDigests, seedLogArchive, seedOrganization, seedSecurityHub, type MissingApiMocks, type OrgIds } from './org-fixture';
 import { RUNNER_CREDENTIALS, startMoto, type Moto } from './moto';
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { runSampleInMoto, writeSample } from './investigation-sample';
 
 export interface HealthyOrg {
   readonly moto: Moto;
@@ -17,6 +19,8 @@ export interface HealthyOrg {
   readonly mocks: MissingApiMocks;
   /** The run's clock: the seeded deliveries are recent at this instant. */
   readonly clock: Date;
+  /** The investigation sample file the collector is given (a query run in moto, investigation-sample.ts). */
+  readonly investigationSample: string;
   /** A collector run against the org, with the tests' settings. */
   collect(extra?: Partial<CollectOptions>): Promise<EvidenceResult>;
   stop(): Promise<void>;
@@ -30,11 +34,21 @@ export async function startHealthyOrg(): Promise<HealthyOrg> {
     const config = orgConfig(ids);
     await seedLogArchive(accounts, config);
     await seedAccounts(accounts, config);
+    // An investigation of the period's last days, run after them in moto (the workgroup exists now):
+    // the binder's investigation sample (its window written into the SQL, no execution parameters, as
+    // baseline investigate sends it), checked against moto's record of the execution.
+    const sampleRunInMoto = await runSampleInMoto(await accounts.client(AthenaClient, config.organization.auditAccountId), config, {
+      from: new Date(Date.now() - 3 * 86_400_000),
+      to: new Date(Date.now() - 2 * 86_400_000),
+    });
     await seedSecurityHub(accounts, config);
+    // moto stamps the execution with its own clock: the run's clock must not come before it.
+    while (Math.floor(Date.now() / 1000) * 1000 < Date.parse(sampleRunInMoto.completedAt)) await new Promise((r) => setTimeout(r, 100));
     // After the seeding: the trails' deliveries are recent at this instant.
     const clock = new Date(Math.floor(Date.now() / 1000) * 1000);
     await seedDigests(accounts, config, clock, 2);
     const mocks = mockMissingApis(config, { at: clock });
+    const investigationSample = writeSample(sampleRunInMoto);
     const collect = (extra: Partial<CollectOptions> = {}) =>
       collectEvidence({
         config,
@@ -46,6 +60,7 @@ export async function startHealthyOrg(): Promise<HealthyOrg> {
         history: false,
         concurrency: 8,
         clientSettings: clientSettings(moto.endpoint),
+        investigationSample,
         ...extra,
       });
     return {
@@ -55,6 +70,7 @@ export async function startHealthyOrg(): Promise<HealthyOrg> {
       config,
       mocks,
       clock,
+      investigationSample,
       collect,
       async stop() {
         mocks.restore();

@@ -20,8 +20,8 @@ import {
   PutEventSelectorsCommand,
   StartLoggingCommand,
 } from '@aws-sdk/client-cloudtrail';
-import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient, CreateLogGroupCommand, PutMetricFilterCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, PutMetricAlarmCommand, type AlarmHistoryItem } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient, CreateLogGroupCommand, DescribeLogGroupsCommand, PutMetricFilterCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   ConfigServiceClient,
   DescribeComplianceByConfigRuleCommand,
@@ -32,6 +32,7 @@ import {
   DescribeConfigurationRecorderStatusCommand,
   DescribeDeliveryChannelsCommand,
   DescribeDeliveryChannelStatusCommand,
+  GetAggregateComplianceDetailsByConfigRuleCommand,
   PutConfigRuleCommand,
   PutConfigurationAggregatorCommand,
   PutConfigurationRecorderCommand,
@@ -105,6 +106,7 @@ import {
   EnableOrganizationAdminAccountCommand,
   EnableSecurityHubCommand,
   GetEnabledStandardsCommand,
+  GetFindingHistoryCommand,
   GetFindingsCommand as ShGetFindingsCommand,
   ListMembersCommand as ShListMembersCommand,
   SecurityHubClient,
@@ -125,6 +127,7 @@ import {
   alarmEventBusArn,
   alarmEventBusName,
   alarmForwarderRoleName,
+  alarmHistoryRuleNames,
   alertTopicName,
   centralAlertTopicName,
   kmsAliasName,
@@ -155,11 +158,13 @@ import { cisTargets } from '../../evidence/checks/cloudwatch';
 import { recorderName } from '../../evidence/checks/config-service';
 import { centralRuleName, deadLetterQueueName, forwardingRuleName } from '../../evidence/checks/alerting';
 import { accountWatchdogAlarms, auditWatchdogAlarms } from '../../evidence/checks/route-watchdogs';
+import { routeWatchdogAlarmNames } from '../../modules/alerting/route-watchdogs';
 import { GUARDDUTY_FEATURES } from '../../modules/security-services/guardduty-features';
-import { ALARM_MESSAGE, alarmStateChangePattern, GUARDDUTY_HIGH_SEVERITY_PATTERN, MAX_SQS_RETENTION_SECONDS, SECURITY_HUB_HIGH_CRITICAL_PATTERN } from '../../modules/alerting/event-patterns';
+import { ALARM_MESSAGE, alarmStateChangePattern, alarmStateChangesPattern, GUARDDUTY_HIGH_SEVERITY_PATTERN, MAX_SQS_RETENTION_SECONDS, SECURITY_HUB_HIGH_CRITICAL_PATTERN } from '../../modules/alerting/event-patterns';
 import { jobName } from '../../evidence/checks/security-services';
 import type { DigestScope } from '../../evidence/digest';
 import { buildChain, testKey } from './digests';
+import { mockInvestigationApis, seedInvestigations, type NamedQueryChanges } from './investigations-fixture';
 import { RUNNER_CREDENTIALS } from './moto';
 
 export const ROLE_NAME = 'soc2-evidence-reader';
@@ -552,6 +557,7 @@ export async function seedAccounts(moto: MotoAccounts, config: BaselineConfig): 
       OrganizationAggregationSource: { RoleArn: `arn:aws:iam::${audit}:role/acme-soc2-organization-aggregator`, AwsRegions: [...config.regions.governed] },
     }),
   );
+  await seedInvestigations((Ctor, accountId) => moto.client(Ctor, accountId), config);
 }
 
 /**
@@ -577,7 +583,7 @@ export async function seedAlertRoute(moto: MotoAccounts, config: BaselineConfig)
   for (const target of cisTargets(config, config.members.map((m) => m.id))) {
     const events = await moto.client(EventBridgeClient, target.accountId);
     const name = forwardingRuleName(config, target.accountId);
-    await events.send(new PutRuleCommand({ Name: name, EventPattern: JSON.stringify(alarmStateChangePattern(`${target.namePrefix}-`)), State: 'ENABLED' }));
+    await events.send(new PutRuleCommand({ Name: name, EventPattern: JSON.stringify(alarmStateChangesPattern({ alarmNamePrefix: `${target.namePrefix}-` })), State: 'ENABLED' }));
     const heartbeat = `${target.namePrefix}-heartbeat`;
     const dlq = await queue(target.accountId, deadLetterQueueName(name), [`arn:aws:events:${HOME}:${target.accountId}:rule/${name}`, `arn:aws:events:${HOME}:${target.accountId}:rule/${heartbeat}`]);
     const busTarget = { Id: 'central-alarm-bus', Arn: alarmEventBusArn(config), RoleArn: `arn:aws:iam::${target.accountId}:role/${alarmForwarderRoleName(config)}`, DeadLetterConfig: { Arn: dlq } };
@@ -648,6 +654,19 @@ export async function seedAlertRoute(moto: MotoAccounts, config: BaselineConfig)
   await sns.send(new CreateTopicCommand({ Name: `${prefix}-route-watchdog` }));
   const auditCw = await moto.client(CloudWatchClient, audit);
   for (const a of auditWatchdogAlarms(config)) await auditCw.send(new PutMetricAlarmCommand(watchdogAlarm(a.name, [...a.actions])));
+  // The alarm history record (alarm-history.ts); its creation time is mocked (mockMissingApis: moto stamps its own clock).
+  const auditLogs = await moto.client(CloudWatchLogsClient, audit);
+  await auditLogs.send(new CreateLogGroupCommand({ logGroupName: `/${prefix}/alarm-history`, kmsKeyId: `arn:aws:kms:${HOME}:${audit}:key/11111111-1111-1111-1111-111111111111` }));
+  await auditLogs.send(new PutRetentionPolicyCommand({ logGroupName: `/${prefix}/alarm-history`, retentionInDays: 400 }));
+  // Its two rules (every state change, from the central bus and from the audit account's own watchdogs),
+  // targeting the log group, with one dead-letter queue for both.
+  const history = alarmHistoryRuleNames(config);
+  const historyArns = [`arn:aws:events:${HOME}:${audit}:rule/${busName}/${history.central}`, `arn:aws:events:${HOME}:${audit}:rule/${history.local}`];
+  const historyTarget = { Id: 'alarm-history-log-group', Arn: `arn:aws:logs:${HOME}:${audit}:log-group:/${prefix}/alarm-history`, DeadLetterConfig: { Arn: await queue(audit, deadLetterQueueName(history.central), historyArns) } };
+  await events.send(new PutRuleCommand({ Name: history.central, EventBusName: busName, EventPattern: JSON.stringify(alarmStateChangesPattern({ alarmNamePrefix: `${prefix}-` })), State: 'ENABLED' }));
+  await events.send(new PutTargetsCommand({ Rule: history.central, EventBusName: busName, Targets: [historyTarget] }));
+  await events.send(new PutRuleCommand({ Name: history.local, EventPattern: JSON.stringify(alarmStateChangesPattern({ alarmNames: Object.values(routeWatchdogAlarmNames(prefix)).flat().sort() })), State: 'ENABLED' }));
+  await events.send(new PutTargetsCommand({ Rule: history.local, Targets: [historyTarget] }));
   for (const region of config.regions.governed) {
     const regional = await moto.client(EventBridgeClient, audit, region);
     const gd = `${prefix}-guardduty-high-severity`;
@@ -699,6 +718,9 @@ export function controlFinding(f: { accountId: string; control: string; standard
   };
 }
 
+/** The Security Hub Id of the HIGH Macie finding seeded in the audit period. */
+export const MACIE_PERIOD_FINDING_ID = 'arn:aws:macie2:us-east-1:000000000000:finding/period-1';
+
 /** Security Hub: the audit account administers the organization, centrally configured; control findings imported. */
 export async function seedSecurityHub(moto: MotoAccounts, config: BaselineConfig): Promise<void> {
   const { managementAccountId: management, auditAccountId: audit } = config.organization;
@@ -720,6 +742,27 @@ export async function seedSecurityHub(moto: MotoAccounts, config: BaselineConfig
         ...config.members.map((m) => finding(m.id, 'KMS.4', 'cis-aws-foundations-benchmark/v/3.0.0', 'PASSED', `arn:aws:kms:${HOME}:${m.id}:key/rotating`)),
         finding(audit, 'CloudTrail.1', 'aws-foundational-security-best-practices/v/1.0.0', 'PASSED', 'arn:aws:cloudtrail:trail'),
         finding(audit, 'S3.5', 'aws-foundational-security-best-practices/v/1.0.0', 'PASSED', 'arn:aws:s3:::some-bucket'),
+        // A HIGH Macie finding of the audit period, triaged (NOTIFIED): the period's findings section
+        // reads its workflow history. ASFF fields: API_AwsSecurityFinding.html, Workflow: API_Workflow.html.
+        {
+          SchemaVersion: '2018-10-08',
+          Id: MACIE_PERIOD_FINDING_ID,
+          ProductArn: `arn:aws:securityhub:${HOME}::product/aws/macie`,
+          ProductName: 'Macie',
+          CompanyName: 'Amazon',
+          GeneratorId: 'aws/macie',
+          AwsAccountId: others[0].id,
+          Region: HOME,
+          Types: ['Sensitive Data Identifications/PII/SensitiveData:S3Object-Personal'],
+          CreatedAt: new Date(now.getTime() - 5 * 86_400_000).toISOString(),
+          UpdatedAt: new Date(now.getTime() - 5 * 86_400_000).toISOString(),
+          Severity: { Label: 'HIGH' },
+          Title: 'The S3 object contains personal information.',
+          Description: 'Macie found personal information.',
+          Resources: [{ Type: 'AwsS3Bucket', Id: 'arn:aws:s3:::customer-data' }],
+          Workflow: { Status: 'NOTIFIED' },
+          RecordState: 'ACTIVE',
+        },
       ] as never,
     }),
   );
@@ -793,6 +836,10 @@ export interface MissingApiOptions {
  * it on every call), and puts it back after.
  */
 export interface MockState {
+  /** CloudWatch alarm history items, every account (DescribeAlarmHistory is not in moto). */
+  alarmHistory: AlarmHistoryItem[];
+  /** The alarm history record's LogGroup.creationTime (API_LogGroup.html), which moto sets to its own clock: 400 days before `at` by default. */
+  alarmHistoryRecordCreatedAt: Date;
   /** GuardDuty detector Status by Region (API_GetDetector.html: ENABLED | DISABLED); absent: ENABLED. */
   guardDutyDetectorStatus: Record<string, 'ENABLED' | 'DISABLED'>;
   /** GuardDuty detector changes by Region: a publishing frequency, features turned off (API_UpdateDetector.html). */
@@ -808,6 +855,8 @@ export interface MockState {
   rootAccessFeatures: string[];
   /** Whether iam.amazonaws.com has trusted access in Organizations (moto 5.1 refuses to enable it). */
   iamTrustedAccess: boolean;
+  /** Named queries rewritten or deleted (UpdateNamedQuery, DeleteNamedQuery: not in moto 5.1), by id. */
+  namedQueries: NamedQueryChanges;
 }
 
 export interface MissingApiMocks {
@@ -843,6 +892,9 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
     archiveRules: [...(options.archiveRules ?? [])],
     rootAccessFeatures: [...ROOT_ACCESS_FEATURES],
     iamTrustedAccess: true,
+    alarmHistory: [],
+    alarmHistoryRecordCreatedAt: new Date((options.at ?? new Date()).getTime() - 400 * 86_400_000),
+    namedQueries: {},
   };
 
   // GuardDuty: moto has detectors only. Shapes from the GuardDuty API reference.
@@ -967,6 +1019,9 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
   cfg.on(DescribeComplianceByConfigRuleCommand).callsFake((input: { ConfigRuleNames: string[] }) => ({
     ComplianceByConfigRules: input.ConfigRuleNames.map((name) => ({ ConfigRuleName: name, Compliance: { ComplianceType: 'COMPLIANT' } })),
   }));
+  // The aggregator's evaluation results (API_GetAggregateComplianceDetailsByConfigRule.html): a healthy
+  // org's rules have nothing to report in the period.
+  cfg.on(GetAggregateComplianceDetailsByConfigRuleCommand).resolves({ AggregateEvaluationResults: [] });
   cfg.on(DescribeConfigurationAggregatorSourcesStatusCommand).resolves({
     AggregatedSourceStatusList: config.regions.governed.map((r) => ({ SourceId: config.organization.id, SourceType: 'ORGANIZATION', AwsRegion: r, LastUpdateStatus: 'SUCCEEDED' })),
   });
@@ -997,6 +1052,17 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
   // Security Hub: moto has the hub, members, organization configuration and findings; not the standards.
   const securityHub = mockClient(SecurityHubClient);
   passthrough(securityHub, realSecurityHubSend, [DescribeHubCommand, ShDescribeOrganizationConfigurationCommand, ShListMembersCommand, ShGetFindingsCommand]);
+  // GetFindingHistory is not in moto: the finding's creation, then an analyst's workflow change an hour
+  // later (FindingHistoryRecord, FindingHistoryUpdate: API_FindingHistoryRecord.html, API_FindingHistoryUpdate.html).
+  securityHub.on(GetFindingHistoryCommand).callsFake((input: { FindingIdentifier: { Id: string; ProductArn: string }; StartTime?: Date }) => {
+    const createdAt = input.StartTime ?? new Date();
+    return {
+      Records: [
+        { FindingIdentifier: input.FindingIdentifier, UpdateTime: createdAt, FindingCreated: true, UpdateSource: { Type: 'BATCH_IMPORT_FINDINGS', Identity: input.FindingIdentifier.ProductArn }, Updates: [] },
+        { FindingIdentifier: input.FindingIdentifier, UpdateTime: new Date(createdAt.getTime() + 3_600_000), FindingCreated: false, UpdateSource: { Type: 'BATCH_UPDATE_FINDINGS', Identity: `arn:aws:iam::${audit}:role/analyst` }, Updates: [{ UpdatedField: 'Workflow.Status', OldValue: 'NEW', NewValue: 'NOTIFIED' }] },
+      ],
+    };
+  });
   securityHub.on(GetEnabledStandardsCommand).callsFake((input: { NextToken?: string }, getClient: () => SecurityHubClient) => {
     // One standard per page: pagination exercised. The Region is the client's.
     return getClient()
@@ -1051,6 +1117,40 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
     return { ...out, EnabledServicePrincipals: [...others, ...(state.iamTrustedAccess ? [{ ServicePrincipal: IAM_SERVICE_PRINCIPAL, DateEnabled: new Date('2026-01-01T00:00:00Z') }] : [])] };
   });
 
+  // CloudWatch alarm history: not in moto 5.1. Every other CloudWatch call still goes to moto, so the
+  // history alone is answered, from `state.alarmHistory` (AlarmHistoryItem, API_AlarmHistoryItem.html),
+  // filtered by StartDate/EndDate as DescribeAlarmHistory does (API_DescribeAlarmHistory.html).
+  const realCloudWatchSend = CloudWatchClient.prototype.send;
+  CloudWatchClient.prototype.send = function (this: CloudWatchClient, command: unknown, ...rest: unknown[]) {
+    if (command instanceof DescribeAlarmHistoryCommand) {
+      const { StartDate, EndDate } = command.input;
+      return Promise.resolve({
+        AlarmHistoryItems: state.alarmHistory.filter((i) => (!StartDate || i.Timestamp! >= StartDate) && (!EndDate || i.Timestamp! <= EndDate)),
+        $metadata: {},
+      });
+    }
+    const out = (realCloudWatchSend as (...args: unknown[]) => Promise<unknown>).call(this, command, ...rest);
+    if (!(command instanceof DescribeAlarmsCommand)) return out;
+    // moto 5.2 returns StateUpdatedTimestamp but not StateTransitionedTimestamp (MetricAlarm,
+    // API_MetricAlarm.html), which the period's alarm section reads; moto has no EvaluationState, so its
+    // state updates are its transitions.
+    return out.then((o) => {
+      for (const a of (o as { MetricAlarms?: { StateTransitionedTimestamp?: Date; StateUpdatedTimestamp?: Date }[] }).MetricAlarms ?? []) a.StateTransitionedTimestamp ??= a.StateUpdatedTimestamp;
+      return o;
+    });
+  } as typeof realCloudWatchSend;
+
+  const restoreNamedQueries = mockInvestigationApis(state.namedQueries);
+
+  const realLogsSend = CloudWatchLogsClient.prototype.send;
+  CloudWatchLogsClient.prototype.send = async function (this: CloudWatchLogsClient, command: unknown, ...rest: unknown[]) {
+    const out = await (realLogsSend as (...args: unknown[]) => Promise<unknown>).call(this, command, ...rest);
+    if (!(command instanceof DescribeLogGroupsCommand)) return out;
+    const groups = (out as { logGroups?: { logGroupName?: string; creationTime?: number }[] }).logGroups ?? [];
+    for (const g of groups) if (g.logGroupName === `/${prefix}/alarm-history`) g.creationTime = state.alarmHistoryRecordCreatedAt.getTime();
+    return out;
+  } as typeof realLogsSend;
+
   return {
     state,
     guardDuty,
@@ -1063,6 +1163,9 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
     iam,
     organizations,
     restore() {
+      CloudWatchClient.prototype.send = realCloudWatchSend;
+      CloudWatchLogsClient.prototype.send = realLogsSend;
+      restoreNamedQueries();
       for (const m of [guardDuty, macie, accessAnalyzer, cfg, cloudTrail, securityHub, s3, iam, organizations]) m.restore();
     },
   };

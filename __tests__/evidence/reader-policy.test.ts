@@ -39,7 +39,11 @@ test('every SDK command the collector imports is in the template, and the templa
 });
 
 test('the reader role only reads', () => {
-  for (const action of actionsOf('reader-role')) expect(action).toMatch(/^[a-z0-9-]+:(Describe|Get|List)[A-Za-z0-9]+$/);
+  // BatchGet: athena:BatchGetNamedQuery, access level Read in the Service Authorization Reference
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonathena.html).
+  // logs:FilterLogEvents (the alarm history record), access level Read (Service Authorization Reference,
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html).
+  for (const action of actionsOf('reader-role')) expect(action).toMatch(/^([a-z0-9-]+:(Describe|Get|List|BatchGet)[A-Za-z0-9]+|logs:FilterLogEvents)$/);
   expect(actionsOf('log-reader-role')).toEqual(['s3:GetObject', 's3:ListBucket']);
 });
 

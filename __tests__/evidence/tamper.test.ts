@@ -9,16 +9,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvidenceResult } from '../../evidence/types';
-import { CONTROL_CATALOG } from '../../controls/catalog';
-import { notJudgedTable } from '../../evidence/controls';
+import { EVIDENCE_CATALOG, notJudgedTable } from '../../evidence/controls';
 import { VALIDATE_LOGS_CALLS } from '../../evidence/digest';
 import { startHealthyOrg, type HealthyOrg } from './healthy-org';
 import { orgConfig } from './org-fixture';
 import { seedOtherKey, TAMPERINGS as FIRST, tamperTable, type Tampering } from './tamperings';
 import { MORE_TAMPERINGS } from './tamperings-more';
+import { INVESTIGATION_TAMPERINGS } from './tamperings-investigations';
 
-/** Every tampering: the first set, and those the red team found (tamperings-more.ts). */
-const TAMPERINGS: readonly Tampering[] = [...FIRST, ...MORE_TAMPERINGS];
+/** Every tampering: the first set, those the red team found (tamperings-more.ts), the investigations'. */
+const TAMPERINGS: readonly Tampering[] = [...FIRST, ...MORE_TAMPERINGS, ...INVESTIGATION_TAMPERINGS];
 
 let org: HealthyOrg;
 let healthy: EvidenceResult;
@@ -90,7 +90,7 @@ test('each control declares exactly the API calls its evidence check makes', () 
     }
     calls.set(item.controlId, set);
   }
-  const declared = new Map(CONTROL_CATALOG.map((c) => [c.id, new Set(c.evidence.api)]));
+  const declared = new Map(EVIDENCE_CATALOG.map((c) => [c.id, new Set(c.evidence.api)]));
   const differences = [...calls]
     .map(([id, made]) => {
       const listed = declared.get(id) ?? new Set<string>();

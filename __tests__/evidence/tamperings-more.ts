@@ -11,7 +11,7 @@
  */
 import { CloudTrailClient, GetEventSelectorsCommand, GetTrailStatusCommand, PutEventSelectorsCommand, UpdateTrailCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient, DescribeAlarmsCommand, PutMetricAlarmCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeMetricFiltersCommand, PutMetricFilterCommand, type MetricFilter } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand, DescribeMetricFiltersCommand, DescribeQueryDefinitionsCommand, FilterLogEventsCommand, PutMetricFilterCommand, type MetricFilter } from '@aws-sdk/client-cloudwatch-logs';
 import { ConfigServiceClient, DescribeConfigurationRecordersCommand, PutConfigRuleCommand, PutDeliveryChannelCommand } from '@aws-sdk/client-config-service';
 import { CreateFlowLogsCommand, DeleteFlowLogsCommand, DescribeFlowLogsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -21,6 +21,7 @@ import { recorderName } from '../../evidence/checks/config-service';
 import { alertRouteTamperingFilters, breakGlassUsageFilter, CIS_METRIC_FILTERS, ROUTE_TAMPERING_ALARM_ID, routeTamperingExemptRole } from '../../modules/cis-monitoring/cis-metric-filters';
 import { FLOW_LOG_FORMAT } from '../../modules/flow-logs/vpc-flow-logs';
 import type { HealthyOrg } from './healthy-org';
+import { describeQueryDefinitions } from './investigations-fixture';
 import { HOME, unmocked } from './org-fixture';
 import type { Tampering } from './tamperings';
 
@@ -67,9 +68,15 @@ function orgFilterFieldsMotoDrops(id: string, fields: (org: HealthyOrg) => Parti
     const undo = await orgFilter(() => cisFilter(id), { filter: fields(org) })(org);
     const name = `${PREFIX}-org-${id}`;
     const group = orgTrailLogGroupName(org.config);
+    // The fixture's own answer (mockMissingApis: the alarm history record's creation time), kept before mocking.
+    const fixtureSend = CloudWatchLogsClient.prototype.send as (this: object, command: unknown) => Promise<any>;
     const logs = mockClient(CloudWatchLogsClient);
     // The collector's CloudWatch Logs reads go to moto; the tampered filter is read as AWS keeps it.
-    logs.on(DescribeLogGroupsCommand).callsFake((input: unknown, getClient: () => object) => unmocked(getClient(), new DescribeLogGroupsCommand(input as never)));
+    logs.on(DescribeLogGroupsCommand).callsFake((input: unknown, getClient: () => object) => fixtureSend.call(getClient(), new DescribeLogGroupsCommand(input as never)));
+    // The alarm history record (the period's alarm section) is read from moto too.
+    logs.on(FilterLogEventsCommand).callsFake((input: unknown, getClient: () => object) => fixtureSend.call(getClient(), new FilterLogEventsCommand(input as never)));
+    // The investigations' saved queries (not in moto) as investigations-fixture.ts keeps them.
+    logs.on(DescribeQueryDefinitionsCommand).callsFake((input: object, getClient: () => CloudWatchLogsClient) => describeQueryDefinitions(getClient(), input));
     logs.on(DescribeMetricFiltersCommand).callsFake(async (input: { logGroupName?: string }, getClient: () => any) => {
       const out = await unmocked(getClient(), new DescribeMetricFiltersCommand(input as never));
       // The organization trail's group is in the management account only.

@@ -419,8 +419,8 @@ export const TAMPERINGS: readonly Tampering[] = [
   {
     what: "Disable the actions of a member's IAM-policy-changes alarm (ActionsEnabled false)",
     call: 'cloudwatch:PutMetricAlarm',
-    controls: ['cis.iam-policy-changes'],
-    fails: cisItem(workload, 'account', 'iam-policy-changes'),
+    controls: ['cis.iam-policy-changes', 'period.alarm-response'],
+    fails: (org) => [...cisItem(workload, 'account', 'iam-policy-changes')(org), `period.alarm-response/${workload(org)}/${HOME}/alarms`],
     reason: /alarm acme-soc2-account-iam-policy-changes has its actions disabled/,
     // moto 5.1 answers DisableAlarmActions with a server error; PutMetricAlarm with ActionsEnabled false is the same change.
     apply: alarm(`${PREFIX}-account-iam-policy-changes`, () => ({ ActionsEnabled: false })),
@@ -677,8 +677,8 @@ export const TAMPERINGS: readonly Tampering[] = [
   {
     what: 'Delete the audit account\'s heartbeat-missing alarm',
     call: 'cloudwatch:DeleteAlarms',
-    controls: ['alerting.route-watchdogs'],
-    fails: (org) => [`alerting.route-watchdogs/${audit(org)}/${HOME}/central-route-watchdogs`],
+    controls: ['alerting.route-watchdogs', 'period.alarm-response'],
+    fails: (org) => [`alerting.route-watchdogs/${audit(org)}/${HOME}/central-route-watchdogs`, `period.alarm-response/${audit(org)}/${HOME}/alarms`],
     reason: /no alarm acme-soc2-route-heartbeat-missing/,
     apply: async (org) => {
       const cw = await org.accounts.client(CloudWatchClient, audit(org));
@@ -885,9 +885,9 @@ export const TAMPERINGS: readonly Tampering[] = [
   {
     what: 'Delete the GuardrailRoleChanged alarm',
     call: 'cloudwatch:DeleteAlarms',
-    controls: ['guardrails.exempt-role-change-alarm'],
-    fails: (org) => [`guardrails.exempt-role-change-alarm/${management(org)}/${HOME}/${PREFIX}-org-${GUARDRAIL_ROLE_CHANGE_ALARM_ID}`],
-    reason: /^no alarm acme-soc2-org-guardrail-role-changed$/,
+    controls: ['guardrails.exempt-role-change-alarm', 'period.alarm-response'],
+    fails: (org) => [`guardrails.exempt-role-change-alarm/${management(org)}/${HOME}/${PREFIX}-org-${GUARDRAIL_ROLE_CHANGE_ALARM_ID}`, `period.alarm-response/${management(org)}/${HOME}/alarms`],
+    reason: /^no alarm acme-soc2-org-guardrail-role-changed(: MISSING now \(DescribeAlarms does not return it\))?$/,
     apply: async (org) => {
       const cw = await org.accounts.client(CloudWatchClient, management(org));
       const name = `${PREFIX}-org-${GUARDRAIL_ROLE_CHANGE_ALARM_ID}`;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RETIRED_ACCESS_LOG_BUCKET_ADDRESSES } from '../../modules/log-archive/log-archive';
-import { configWith, exampleConfig, oneResource, refTo, resourcesOf, statement, statements, synthStack, REPO_ROOT, type Synth } from '../helpers';
+import { configWith, exampleConfig, oneResource, refTo, resourcesOf, statement, statements, synthStack, withoutInvestigations, REPO_ROOT, type Synth } from '../helpers';
 
 const bucket = (kind: string) => `acme-soc2-${kind}-222222222222-us-east-1`;
 const ACCESS_LOGS = bucket('s3-server-logs');
@@ -215,7 +215,14 @@ describe('log archive buckets', () => {
     });
 
     test('without readers configured, nobody but AWS services reads the logs', () => {
-      const noReaders = synthStack(configWith((raw) => delete raw.logArchive), 'management');
+      // Investigations need a log reader in the audit account, so a config without readers turns them off.
+      const noReaders = synthStack(
+        configWith((raw) => {
+          delete raw.logArchive;
+          withoutInvestigations(raw);
+        }),
+        'management'
+      );
       const policy = forBucket(noReaders, 'aws_s3_bucket_policy', CLOUDTRAIL).policy;
       expect(statements(policy).map((s) => s.Sid)).not.toContain('LogReadersRead');
       expect(statement(policy, 'DenyReadsExceptLogReaders').Condition).toEqual({ Bool: { 'aws:PrincipalIsAWSService': 'false' } });

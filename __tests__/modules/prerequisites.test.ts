@@ -9,7 +9,7 @@
  *   "AWS JSON policy elements: Principal").
  */
 import { configWarnings } from '../../config/warnings';
-import { configWith, exampleConfig, synthStack } from '../helpers';
+import { configWith, exampleConfig, synthStack, withoutInvestigations } from '../helpers';
 
 const json = synthStack(exampleConfig(), 'management') as Record<string, any>;
 // The prerequisites' read of the organization (the guardrails read it too, for the SCP policy type).
@@ -36,7 +36,7 @@ test('trusted access is required for CloudTrail and the Organizations-delegated 
     expect(c.condition).toMatch(/^\$\{contains\(self\.aws_service_access_principals, "[a-z.-]+"\)\}$/);
     expect(c.error_message).toContain('aws organizations enable-aws-service-access --service-principal');
   }
-  const ctTrail = synthStack(configWith((raw) => (raw.controlTower = { enabled: true, organizationTrail: 'control-tower' })), 'management') as Record<string, any>;
+  const ctTrail = synthStack(configWith((raw) => { raw.controlTower = { enabled: true, organizationTrail: 'control-tower' }; withoutInvestigations(raw); }), 'management') as Record<string, any>;
   const ctConditions = (Object.values(ctTrail.data.aws_organizations_organization)[0] as Record<string, any>).lifecycle.postcondition;
   expect(JSON.stringify(ctConditions)).not.toContain('cloudtrail.amazonaws.com');
 });
@@ -62,6 +62,7 @@ test('every reader role in a governed account is looked up in its account before
 test('a reader outside the core accounts is not looked up (management never reads the member list), and synth warns', () => {
   const config = configWith((raw) => {
     raw.logArchive.readerRoleArns = ['arn:aws:iam::222222222222:role/siem/Reader', 'arn:aws:iam::444444444444:role/Other'];
+    withoutInvestigations(raw);
   });
   const custom = synthStack(config, 'management') as Record<string, any>;
   const roles = Object.values(custom.data.aws_iam_role) as Record<string, any>[];

@@ -24,7 +24,7 @@ import { cisTasks, ROUTE_TAMPERING_CONTROL } from '../../evidence/checks/cloudwa
 import { createContext, runTasks } from '../../evidence/collect';
 import type { EvidenceItem } from '../../evidence/types';
 import { alertRouteTamperingFilters, ROUTE_TAMPERING_METRIC, routeTamperingExemptRole } from '../../modules/cis-monitoring/cis-metric-filters';
-import { configWith, exampleConfig, oneResource, resourcesOf, synthStack, type Synth } from '../helpers';
+import { configWith, exampleConfig, oneResource, resourcesOf, synthStack, type Synth, withoutInvestigations } from '../helpers';
 
 /**
  * CloudWatch Logs JSON filter patterns, for the syntax these filters use (CloudWatch Logs User Guide,
@@ -615,7 +615,7 @@ describe('the route-tampering filters', () => {
   });
 
   test("watch Control Tower's trail log group when that trail is used", () => {
-    const ct = synthStack(configWith((raw) => (raw.controlTower = { enabled: true, organizationTrail: 'control-tower' })), 'management');
+    const ct = synthStack(configWith((raw) => { raw.controlTower = { enabled: true, organizationTrail: 'control-tower' }; withoutInvestigations(raw); }), 'management');
     const ctFilters = resourcesOf(ct, 'aws_cloudwatch_log_metric_filter').filter(([, f]) => f.metric_transformation.name === ROUTE_TAMPERING_METRIC);
     expect(ctFilters).toHaveLength(10);
     for (const [, f] of ctFilters) expect(f.log_group_name).toBe('aws-controltower/CloudTrailLogs');

@@ -1,4 +1,4 @@
-import { configWith, exampleConfig, oneResource, resourcesOf, synthStack, type Synth } from '../helpers';
+import { configWith, exampleConfig, oneResource, resourcesOf, synthStack, type Synth, withoutInvestigations } from '../helpers';
 
 const REGIONS = ['eu-west-1', 'us-east-1', 'us-west-2'];
 const AUDIT = '333333333333';
@@ -313,7 +313,7 @@ describe('Macie, IAM Access Analyzer and the Config aggregator', () => {
 
 describe('the Control Tower switch', () => {
   const plain = synthStack(exampleConfig(), 'management');
-  const governed = configWith((raw) => (raw.controlTower = { enabled: true, organizationTrail: 'control-tower' }));
+  const governed = configWith((raw) => { raw.controlTower = { enabled: true, organizationTrail: 'control-tower' }; withoutInvestigations(raw); });
   const json = synthStack(governed, 'management');
 
   test("uses Control Tower's organization trail: no trail, log group or trail role of the baseline's", () => {

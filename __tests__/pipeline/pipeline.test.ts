@@ -225,7 +225,7 @@ describe('the example org (baseline.config.yaml, 5 members)', () => {
       expect(p.autoplan.when_modified).toEqual([
         '../../../baseline.config.yaml',
         ...['main.ts', 'config/**', 'controls/**', 'stacks/**', 'modules/**', 'synth/**', 'package.json', 'package-lock.json'].map((f) => `../../../${f}`),
-        ...['bin/**', 'review/**', 'pipeline/**', 'vending/**', 'evidence/**', 'cdktf.json', 'tsconfig.json'].map((f) => `../../../${f}`),
+        ...['bin/**', 'review/**', 'pipeline/**', 'vending/**', 'evidence/**', 'investigate/**', 'cdktf.json', 'tsconfig.json'].map((f) => `../../../${f}`),
       ]);
       expect(JSON.stringify(p.autoplan)).not.toContain('cdk.tf.json');
     }

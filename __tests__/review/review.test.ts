@@ -89,6 +89,10 @@ const WEAKENINGS: Record<string, string[]> = {
   'key-policy-deny-removed': ['key-policy-deny-removed'],
   'key-policy-attached': ['key-policy-deny-removed'],
   'root-access-narrowed': ['root-access-narrowed'],
+  'investigation-workgroup-weakened': ['investigation-workgroup-weakened'],
+  'investigation-table-changed': ['investigation-table-changed'],
+  'investigation-query-changed': ['investigation-query-changed'],
+  'investigation-access-removed': ['investigation-access-removed'],
   // The red team's plan (real addresses of the synthesized stacks) that the guard used to pass.
   'red-team-alerting-weakened': [
     'alert-rule-changed',

@@ -186,21 +186,26 @@ describe('root emails are unique in the config, as AWS Organizations requires', 
 });
 
 describe('what a vend reports', () => {
+  /** The example's audit account's stack, which holds the investigations (organization.auditAccountId). */
+  const AUDIT_STACK = 'member-333333333333';
   // An OU the example already names: an account naming a new OU adds its plan-time check to management.
   const request = { id: '666666666666', name: 'payments-prod', email: 'aws-payments@example.com', ou: 'Workloads/Prod', source: 'arguments' as const };
   const mtimes = () =>
     Object.fromEntries(synthesized().map((name) => [name, statSync(join(outdir, 'stacks', name, 'cdk.tf.json')).mtimeMs]));
   const changedStacksFile = () => JSON.parse(readFileSync(join(outdir, 'changed-stacks.json'), 'utf8'));
 
-  test('after a full synth, only the stack it changes is written, and it is the one reported', async () => {
+  test('after a full synth, only the stacks it changes are written, and they are the ones reported', async () => {
     await synthesize(loadConfig(configFile), { outdir });
     const before = mtimes();
 
     const added = vendAccount({ configFile, request, outdir });
-    expect(added.changedStacks).toEqual(['member-666666666666']);
+    // The audit account's stack (member-333333333333) changes too: its investigations tables project
+    // every account of the config (projection.account.values, modules/investigations/tables.ts), so a
+    // new account is added there for its logs to be queried. Nothing else changes.
+    expect(added.changedStacks).toEqual([AUDIT_STACK, 'member-666666666666']);
     // Stacks that read the member list are synthesized too; they are reported only if their bytes change.
-    expect(changedStacksFile()).toEqual({ changed: [], added: ['member-666666666666'], removed: [], orphaned: [], unchanged: expect.any(Number) });
-    expect(mtimes()).toEqual({ ...before, 'member-666666666666': expect.any(Number) });
+    expect(changedStacksFile()).toEqual({ changed: [AUDIT_STACK], added: ['member-666666666666'], removed: [], orphaned: [], unchanged: expect.any(Number) });
+    expect(mtimes()).toEqual({ ...before, [AUDIT_STACK]: expect.any(Number), 'member-666666666666': expect.any(Number) });
 
     const updated = vendAccount({ configFile, request: { ...request, name: 'payments' }, update: true, outdir });
     expect(updated.changedStacks).toEqual(['member-666666666666']);
@@ -222,7 +227,8 @@ describe('what a vend reports', () => {
     writeFileSync(managementFile, `${synthesizedBytes} `);
 
     const result = vendAccount({ configFile, request, outdir });
-    expect(result.changedStacks).toEqual(['management', 'member-666666666666']);
+    // The audit account's stack: its investigations tables project the new account (as above).
+    expect(result.changedStacks).toEqual(['management', AUDIT_STACK, 'member-666666666666']);
     expect(readFileSync(managementFile, 'utf8')).toBe(synthesizedBytes);
   });
 });

@@ -14,9 +14,10 @@
 import { DescribeEventBusCommand, DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand, type Target } from '@aws-sdk/client-eventbridge';
 import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient, type Subscription } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { alarmEventBusArn, alarmEventBusName, alarmForwarderRoleName, centralAlarmRuleName, centralAlertTopicArn, PARTITION } from '../../config/naming';
+import { alarmEventBusArn, alarmEventBusName, alarmForwarderRoleName, alarmHistoryLogGroupName, alarmHistoryRuleNames, centralAlarmRuleName, centralAlertTopicArn, PARTITION } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
-import { alarmStateChangePattern, eventMatches, GUARDDUTY_HIGH_SEVERITY_PATTERN, SECURITY_HUB_HIGH_CRITICAL_PATTERN } from '../../modules/alerting/event-patterns';
+import { alarmStateChangePattern, alarmStateChangesPattern, eventMatches, GUARDDUTY_HIGH_SEVERITY_PATTERN, SECURITY_HUB_HIGH_CRITICAL_PATTERN } from '../../modules/alerting/event-patterns';
+import { routeWatchdogAlarmNames } from '../../modules/alerting/route-watchdogs';
 import { CIS_METRIC_FILTERS, GUARDRAIL_ROLE_CHANGE_ALARM_ID } from '../../modules/cis-monitoring/cis-metric-filters';
 import { ALARM_MESSAGE, MAX_SQS_RETENTION_SECONDS } from '../../modules/alerting/event-patterns';
 import { canonicalize } from '../canonical';
@@ -25,6 +26,7 @@ import { isNotFound } from '../aws';
 import { Task, type CollectContext } from '../context';
 import { DOC } from '../sources';
 import { cisTargets } from './cloudwatch';
+import { baselineAlarms } from './period-alarms';
 
 export function forwardingRuleName(config: BaselineConfig, accountId: string): string {
   const kind = accountId === config.organization.managementAccountId ? 'org' : 'account';
@@ -188,7 +190,8 @@ export function alertRouteTasks(ctx: CollectContext): Task[] {
         const problems = await ruleProblems(task, task.client(EventBridgeClient), task.client(SQSClient), {
           name,
           target: alarmEventBusArn(config),
-          pattern: alarmStateChangePattern(`${target.namePrefix}-`),
+          // Every state change: the central rule publishes the entries into ALARM, the alarm history record keeps them all.
+          pattern: alarmStateChangesPattern({ alarmNamePrefix: `${target.namePrefix}-` }),
           roleArn: forwarder,
           mustMatch: baselineAlarmNames(target.namePrefix, !!target.breakGlassRoleName).map((name) => ({ what: `the baseline alarm ${name} entering ALARM`, event: alarmEvent(target.accountId, home, name) })),
           deadLetterQueue: deadLetterQueueName(name),
@@ -217,6 +220,7 @@ export function alertRouteTasks(ctx: CollectContext): Task[] {
   }
   if (ctx.settings.regions.includes(home)) {
     tasks.push(new Task(ctx, { label: 'central alert route', accountId: audit, region: home, controls: ['alerting.central-routing'], resource: 'central' }, (task) => judgeCentral(task, config)));
+    tasks.push(new Task(ctx, { label: 'alarm history record rules', accountId: audit, region: home, controls: ['alerting.central-routing'], resource: 'alarm-history-rules' }, (task) => judgeAlarmHistoryRules(task, config)));
   }
   // GuardDuty: a rule in every governed Region; the home one publishes, the others forward home.
   for (const region of config.regions.governed.filter((r) => ctx.settings.regions.includes(r))) {
@@ -378,6 +382,63 @@ async function judgeCentral(task: Task, config: BaselineConfig): Promise<void> {
       ? problems.join('; ')
       : `${busName} admits every account's forwarder; rule ${central} ENABLED, matching, targeting ${topicArn}, dead-letter queue empty; ${config.alerts.subscriptions.length} configured subscription(s) confirmed, none filtered`,
     sources: [DOC.events.describeEventBus, DOC.events.describeRule, DOC.events.listTargetsByRule, DOC.sqs.listQueues, DOC.sqs.getQueueAttributes, DOC.sns.getTopicAttributes, DOC.sns.listSubscriptionsByTopic, DOC.sns.getSubscriptionAttributes],
+  });
+}
+
+/**
+ * The rules that write the alarm history record (modules/alerting/alarm-history.ts), which the period's
+ * alarm section reads: on the central alarm bus, every state change of every account's baseline
+ * alarms; on the audit account's default bus, those of its own route watchdogs. Each must be ENABLED
+ * (DescribeRule State), keep the baseline's pattern (compared whole, and matching entries into and
+ * out of ALARM of every baseline alarm), and target the log group (ListTargetsByRule Targets[].Arn,
+ * the group's ARN without `:*`) with the record's dead-letter queue, which must be empty. A rule
+ * disabled now is caught here; one disabled and re-enabled within CloudWatch's alarm history shows
+ * in the period section as changes the record lacks.
+ */
+async function judgeAlarmHistoryRules(task: Task, config: BaselineConfig): Promise<void> {
+  const events = task.client(EventBridgeClient);
+  const sqs = task.client(SQSClient);
+  const home = config.regions.home;
+  const audit = config.organization.auditAccountId;
+  const prefix = config.organization.namePrefix;
+  const names = alarmHistoryRuleNames(config);
+  const logGroup = `arn:${PARTITION}:logs:${home}:${audit}:log-group:${alarmHistoryLogGroupName(config)}`;
+  const queue = deadLetterQueueName(names.central);
+  const both = (accountId: string, name: string) => {
+    const entering = alarmEvent(accountId, home, name) as { detail: object };
+    return [
+      { what: `the baseline alarm ${name} entering ALARM`, event: entering },
+      { what: `the baseline alarm ${name} returning to OK`, event: { ...entering, detail: { alarmName: name, state: { value: 'OK' }, previousState: { value: 'ALARM' } } } },
+    ];
+  };
+  const alarms = [...baselineAlarms(config, task.ctx.settings.accounts)];
+  const forwarded = alarms.flatMap(([accountId, list]) => list.filter((a) => !a.local).flatMap((a) => both(accountId, a.name)));
+  const localNames = Object.values(routeWatchdogAlarmNames(prefix)).flat().sort();
+  const problems = [
+    ...(await ruleProblems(task, events, sqs, {
+      name: names.central,
+      busName: alarmEventBusName(config),
+      target: logGroup,
+      pattern: alarmStateChangesPattern({ alarmNamePrefix: `${prefix}-` }),
+      mustMatch: forwarded,
+      deadLetterQueue: queue,
+    })),
+    ...(await ruleProblems(task, events, sqs, {
+      name: names.local,
+      target: logGroup,
+      pattern: alarmStateChangesPattern({ alarmNames: localNames }),
+      mustMatch: localNames.flatMap((n) => both(audit, n)),
+      deadLetterQueue: queue,
+    })),
+  ];
+  task.item({
+    controlId: 'alerting.central-routing',
+    title: 'The rules writing every alarm state change to the alarm history record',
+    status: problems.length ? 'FAIL' : 'PASS',
+    reason: problems.length
+      ? problems.join('; ')
+      : `rule ${names.central} on ${alarmEventBusName(config)} and rule ${names.local} on the default bus ENABLED, with the baseline's patterns (every state change of the baseline's alarms), targeting ${logGroup}; their dead-letter queue ${queue} is empty`,
+    sources: [DOC.events.describeRule, DOC.events.listTargetsByRule, DOC.sqs.listQueues, DOC.sqs.getQueueAttributes],
   });
 }
 

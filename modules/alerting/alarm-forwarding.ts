@@ -7,7 +7,8 @@
  * CloudWatch sends every alarm state change to the account's default event bus as a "CloudWatch Alarm
  * State Change" event from `aws.cloudwatch` (CloudWatch User Guide, "Alarm events and EventBridge":
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html).
- * The rule here matches this set's alarms entering ALARM, and its target is the central bus, through a
+ * The rule here matches every state change of this set's alarms (the central rule publishes those
+ * entering ALARM; the alarm history record keeps them all: `alarm-history.ts`), and its target is the central bus, through a
  * role: the central bus grants PutEvents by organization, and "if you grant permissions using an
  * organization, then accounts in that organization must specify a RoleArn with proper permissions when
  * they use PutTarget to add your account's event bus as a target" (EventBridge API reference,
@@ -24,7 +25,7 @@ import { CENTRAL_ALERT_ROUTING, ROUTE_WATCHDOGS } from './controls';
 import { Construct } from 'constructs';
 import { PARTITION } from '../../config/naming';
 import { policyDocument, serviceTrustPolicy } from '../iam/policy-document';
-import { alarmStateChangePattern } from './event-patterns';
+import { alarmStateChangesPattern } from './event-patterns';
 import { queueDepthAlarm, ruleFailureAlarm } from './route-alarms';
 import { ServiceQueue } from './service-queue';
 
@@ -77,8 +78,8 @@ export class AlarmForwarding extends Construct {
     this.rule = new CloudwatchEventRule(this, 'rule', {
       ...regional,
       name: props.ruleName,
-      description: `Forwards this account's SOC 2 baseline alarms (${props.alarmNamePrefix}*) entering ALARM to the organization's central alert bus`,
-      eventPattern: JSON.stringify(alarmStateChangePattern(props.alarmNamePrefix)),
+      description: `Forwards every state change of this account's SOC 2 baseline alarms (${props.alarmNamePrefix}*) to the organization's central alert bus`,
+      eventPattern: JSON.stringify(alarmStateChangesPattern({ alarmNamePrefix: props.alarmNamePrefix })),
       state: 'ENABLED',
     });
     this.role = new IamRole(this, 'role', {

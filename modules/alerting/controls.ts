@@ -16,7 +16,7 @@ export const FINDINGS_ALERTING = defineControl({
 export const CENTRAL_ALERT_ROUTING = defineControl({
   id: 'alerting.central-routing',
   title: "Every account's alarms reach the people subscribed to one central topic",
-  description: "Each account's alarms act on its KMS-encrypted alert topic; their ALARM state changes are forwarded to a central event bus in the audit account, whose rule publishes to the central alert topic that carries the people's subscriptions. Dead-letter queues keep what cannot be delivered.",
+  description: "Each account's alarms act on its KMS-encrypted alert topic; their ALARM state changes are forwarded to a central event bus in the audit account, whose rule publishes to the central alert topic that carries the people's subscriptions. Dead-letter queues keep what cannot be delivered. Every state change of those alarms (and of the audit account's route watchdogs) is also written to a KMS-encrypted log group in the audit account, /<prefix>/alarm-history, kept at least 400 days: the durable alarm history the audit period's alarm section reads.",
   tsc: ['CC7.3', 'CC2.2'],
   // Security Hub SNS controls: https://docs.aws.amazon.com/securityhub/latest/userguide/sns-controls.html
   securityHub: ['SNS.1'],
@@ -25,7 +25,7 @@ export const CENTRAL_ALERT_ROUTING = defineControl({
     api: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:DescribeEventBus', 'sqs:ListQueues', 'sqs:GetQueueAttributes', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:GetSubscriptionAttributes'],
     command: 'aws sns list-subscriptions-by-topic --topic-arn <central alert topic>',
     lookFor: "Each forwarding rule and the central rule ENABLED, matching a baseline alarm entering ALARM, targeting the bus (the topic) with its dead-letter queue, and that queue empty; the bus policy admits every account's forwarder; the topic policy lets the central rule publish; every configured subscription confirmed, with no filter policy.",
-    notJudged: "Whether a person reads what a confirmed subscription receives: AWS shows delivery to the configured endpoints, not that someone acts on an alert; the binder's period sections (alarm history, findings' workflow) are where that shows.",
+    notJudged: "Whether a person reads what a confirmed subscription receives: AWS shows delivery to the configured endpoints, not that someone acts on an alert; the binder's period sections (alarm history, findings' workflow) are where that shows. The alarm history record's log group is judged there (period.alarm-response: present, old enough to cover the period, holding every state change CloudWatch's history holds); its two rules are judged here (enabled, pattern, target).",
   },
 });
 

@@ -23,6 +23,22 @@ export function alarmStateChangePattern(alarmNamePrefix?: string): object {
   };
 }
 
+/**
+ * An EventBridge pattern for every state change (to ALARM, OK or INSUFFICIENT_DATA) of alarms whose
+ * names start with `alarmNamePrefix`, or of the alarms named in `alarmNames`: what the accounts forward
+ * to the central bus, so that the alarm history record (`alarm-history.ts`) sees each return to OK,
+ * not only each entry into ALARM. The "CloudWatch Alarm State Change" event carries `detail.state` and
+ * `detail.previousState`, each with `value`, `reason` and `timestamp` (CloudWatch User Guide, "Alarm
+ * events and EventBridge": https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html).
+ */
+export function alarmStateChangesPattern(alarms: { readonly alarmNamePrefix: string } | { readonly alarmNames: readonly string[] }): object {
+  return {
+    source: ['aws.cloudwatch'],
+    'detail-type': ['CloudWatch Alarm State Change'],
+    detail: { alarmName: 'alarmNamePrefix' in alarms ? [{ prefix: alarms.alarmNamePrefix }] : [...alarms.alarmNames] },
+  };
+}
+
 export const GUARDDUTY_HIGH_SEVERITY_PATTERN = {
   source: ['aws.guardduty'],
   'detail-type': ['GuardDuty Finding'],

@@ -62,6 +62,10 @@ export function routeWatchdogAlarmNames(namePrefix: string): {
   centralFailed: string;
   topicFailed: string;
   findingsFailed: string[];
+  /** The alarm history record's (`alarm-history.ts`): each rule's failed writes, and its dead-letter queue holding events. */
+  historyFailed: string;
+  historyLocalFailed: string;
+  historyUndelivered: string;
 } {
   return {
     heartbeatMissing: `${namePrefix}-route-heartbeat-missing`,
@@ -70,6 +74,9 @@ export function routeWatchdogAlarmNames(namePrefix: string): {
     centralFailed: `${namePrefix}-central-route-failed`,
     topicFailed: `${namePrefix}-central-topic-delivery-failed`,
     findingsFailed: [`${namePrefix}-guardduty-alerting-failed`, `${namePrefix}-securityhub-alerting-failed`],
+    historyFailed: `${namePrefix}-alarm-history-failed`,
+    historyLocalFailed: `${namePrefix}-audit-alarm-history-failed`,
+    historyUndelivered: `${namePrefix}-alarm-history-undelivered`,
   };
 }
 

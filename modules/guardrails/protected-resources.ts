@@ -7,7 +7,19 @@
  * `BASELINE_MANAGED_TAG`). `__tests__/modules/guardrails/` checks every resource the stacks create
  * against these patterns.
  */
-import { alertRecordQueueName, kmsAliasName, logBucketName, PARTITION, roleArn, s3BucketArn, type LogBucketKind } from '../../config/naming';
+import {
+  alertRecordQueueName,
+  investigationResultsBucketName,
+  investigationsDatabaseName,
+  investigationsReaderPolicyName,
+  investigationsWorkgroupName,
+  kmsAliasName,
+  logBucketName,
+  PARTITION,
+  roleArn,
+  s3BucketArn,
+  type LogBucketKind,
+} from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
 import { BASELINE_TAG_PREFIX } from '../providers/account-provider';
 
@@ -133,4 +145,43 @@ export function exemptPrincipalArnsIn(config: BaselineConfig, accountId: string)
   const g = config.guardrails;
   if (!g.enabled || !g.pipelineRoleName || !g.breakGlassRoleName) return undefined;
   return [roleArn(accountId, g.pipelineRoleName), roleArn(accountId, g.breakGlassRoleName)];
+}
+
+/**
+ * The investigations' resources (modules/investigations/log-investigations.ts, audit account, home
+ * Region), as the Service Authorization Reference writes their ARNs: Athena's `workgroup/<name>`
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonathena.html), Glue's
+ * `database/<db>`, `table/<db>/<table>` and `userDefinedFunction/<db>/<function>`
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsglue.html; AWS Glue
+ * Developer Guide, "Specifying AWS Glue resource ARNs":
+ * https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html), the readers'
+ * managed policy (IAM resource type policy, `policy/<path/name>`, the default path `/`), and the
+ * results bucket (S3 resource type bucket, `arn:aws:s3:::<name>`, no account or Region:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
+ */
+export interface InvestigationsPatterns {
+  readonly workgroup: string;
+  readonly database: string;
+  /** Every table of the investigations database, those a later config adds included. */
+  readonly tables: string;
+  readonly functions: string;
+  readonly readerPolicy: string;
+  /**
+   * The results bucket, `<prefix>-athena-results-*-<home Region>`: its name with `*` for the audit
+   * account, as the SCP is the same document in every account.
+   */
+  readonly resultsBucket: string;
+}
+
+export function investigationsPatterns(config: BaselineConfig): InvestigationsPatterns {
+  const database = investigationsDatabaseName(config);
+  const glue = `arn:${PARTITION}:glue:*:*`;
+  return {
+    workgroup: `arn:${PARTITION}:athena:*:*:workgroup/${investigationsWorkgroupName(config)}`,
+    database: `${glue}:database/${database}`,
+    tables: `${glue}:table/${database}/*`,
+    functions: `${glue}:userDefinedFunction/${database}/*`,
+    readerPolicy: `arn:${PARTITION}:iam::*:policy/${investigationsReaderPolicyName(config)}`,
+    resultsBucket: s3BucketArn(wildcardIn((account) => investigationResultsBucketName({ ...config, organization: { ...config.organization, auditAccountId: account } }))),
+  };
 }

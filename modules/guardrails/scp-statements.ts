@@ -18,7 +18,7 @@ import { STACKSETS_EXECUTION_ROLE_PREFIX } from '../../config/guardrails-schema'
 import { PARTITION } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
 import type { Conditions, PolicyStatement } from '../iam/policy-document';
-import { BASELINE_MANAGED_TAG, exemptPrincipalArns, protectedPatterns } from './protected-resources';
+import { BASELINE_MANAGED_TAG, exemptPrincipalArns, investigationsPatterns, protectedPatterns } from './protected-resources';
 import { ARCHIVE_TAMPERING_ACTIONS, KEY_TAG_ACTIONS, KEY_TAMPERING_ACTIONS } from './resource-policy-denials';
 
 /**
@@ -336,8 +336,14 @@ export function scpStatements(config: BaselineConfig): GuardrailStatement[] {
       [p.eventRules, p.eventBuses],
     ),
     // S3 on the log-archive buckets (resource types bucket and object), the same actions their
-    // bucket policies deny (resource-policy-denials.ts).
-    deny('ProtectLogArchiveBuckets', ARCHIVE_TAMPERING_ACTIONS, [p.logArchiveBuckets, `${p.logArchiveBuckets}/*`]),
+    // bucket policies deny (resource-policy-denials.ts). With investigations on, the same on the
+    // investigations' results bucket (audit account): its policy decides who reads and writes results,
+    // its lifecycle, versioning and key how long and how they are kept (modules/investigations).
+    deny(
+      'ProtectLogArchiveBuckets',
+      ARCHIVE_TAMPERING_ACTIONS,
+      [p.logArchiveBuckets, ...(config.investigations.enabled ? [investigationsPatterns(config).resultsBucket] : [])].flatMap((bucket) => [bucket, `${bucket}/*`]),
+    ),
     // KMS on the baseline's keys, selected by their aliases (kms:ResourceAliases, a multivalued key:
     // KMS Developer Guide, "kms:ResourceAliases",
     // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-resource-aliases),
@@ -402,6 +408,9 @@ export function scpStatements(config: BaselineConfig): GuardrailStatement[] {
     // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteServiceLinkedRole.html), but whether
     // each service refuses while it runs is per service and not documented for all five: denied anyway.
     deny('ProtectSecurityServiceLinkedRoles', ['iam:DeleteServiceLinkedRole'], p.serviceLinkedRoles),
+    // The investigations (issue #21): Athena workgroup and named queries, the Glue database and tables
+    // over the log archive, the audit catalog, the readers' policy. Only with investigations on.
+    ...(config.investigations.enabled ? investigationsStatements(config, exceptExempt) : []),
     // Organizations (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html): an account that leaves takes itself out of
     // the organization trail, the SCPs and the delegated services. Denied to everyone, the exempt
     // roles included: an account leaves when the management account removes it
@@ -409,4 +418,131 @@ export function scpStatements(config: BaselineConfig): GuardrailStatement[] {
     { Sid: 'DenyLeavingTheOrganization', Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' },
   ];
   return statements;
+}
+
+/**
+ * Athena (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonathena.html),
+ * resource type workgroup: the investigations workgroup's settings (UpdateWorkGroup: its enforcement,
+ * scan limit, result location and key), its deletion, and its named queries, which every named-query
+ * action authorizes on the workgroup (Create/Update/DeleteNamedQuery: workgroup, required). A second
+ * named query of the same name with other SQL would sit beside the baseline's: creating one is denied
+ * too. A capacity assignment (PutCapacityAssignmentConfiguration: capacity-reservation and workgroup,
+ * both required) would move the workgroup's queries onto a reservation someone else sizes.
+ */
+export const INVESTIGATIONS_ATHENA_ACTIONS = [
+  'athena:UpdateWorkGroup',
+  'athena:DeleteWorkGroup',
+  'athena:CreateNamedQuery',
+  'athena:UpdateNamedQuery',
+  'athena:DeleteNamedQuery',
+  'athena:PutCapacityAssignmentConfiguration',
+] as const;
+
+/**
+ * Glue (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsglue.html): every
+ * write to the investigations database and its tables, which only the pipeline makes. A table's
+ * location, SerDe, columns and projection properties (the account and Region enums, the location
+ * template) are what a query reads: UpdateTable, and the table's deletion, renaming, replacement
+ * (CreateTable of a name a later config adds) and version history. Partitions: with projection on,
+ * "Athena ignores any partition metadata registered to the table in the AWS Glue Data Catalog" (Athena
+ * User Guide, "Use partition projection with Amazon Athena":
+ * https://docs.aws.amazon.com/athena/latest/ug/partition-projection.html), but they would count once
+ * projection were off; statistics, optimizers, functions and zero-ETL properties are not read by the
+ * investigations: all denied anyway, none of them has a use on these tables. Each of these actions
+ * lists the database resource type as required, the table ones the table too: Glue authorizes them on
+ * the catalog, the database and the table ("CATALOG is an ancestor of all DATABASES in each account,
+ * and each DATABASE is an ancestor for all of its TABLES and FUNCTIONS", Athena User Guide, "Configure
+ * access to databases and tables in the AWS Glue Data Catalog":
+ * https://docs.aws.amazon.com/athena/latest/ug/fine-grained-access-to-glue-resources.html), so a Deny
+ * on the database or table ARN alone denies the request.
+ */
+export const INVESTIGATIONS_GLUE_ACTIONS = [
+  'glue:UpdateDatabase',
+  'glue:DeleteDatabase',
+  'glue:CreateTable',
+  'glue:UpdateTable',
+  'glue:DeleteTable',
+  'glue:BatchDeleteTable',
+  'glue:RenameTable',
+  'glue:DeleteTableVersion',
+  'glue:BatchDeleteTableVersion',
+  'glue:CreatePartition',
+  'glue:BatchCreatePartition',
+  'glue:UpdatePartition',
+  'glue:BatchUpdatePartition',
+  'glue:DeletePartition',
+  'glue:BatchDeletePartition',
+  'glue:CreatePartitionIndex',
+  'glue:DeletePartitionIndex',
+  'glue:UpdateColumnStatisticsForTable',
+  'glue:UpdateColumnStatisticsForPartition',
+  'glue:DeleteColumnStatisticsForTable',
+  'glue:DeleteColumnStatisticsForPartition',
+  'glue:CreateColumnStatisticsTaskSettings',
+  'glue:UpdateColumnStatisticsTaskSettings',
+  'glue:DeleteColumnStatisticsTaskSettings',
+  'glue:StartColumnStatisticsTaskRun',
+  'glue:StartColumnStatisticsTaskRunSchedule',
+  'glue:StopColumnStatisticsTaskRun',
+  'glue:StopColumnStatisticsTaskRunSchedule',
+  'glue:CreateTableOptimizer',
+  'glue:UpdateTableOptimizer',
+  'glue:DeleteTableOptimizer',
+  'glue:CreateUserDefinedFunction',
+  'glue:UpdateUserDefinedFunction',
+  'glue:DeleteUserDefinedFunction',
+  'glue:CreateIntegration',
+  'glue:CreateIntegrationResourceProperty',
+  'glue:UpdateIntegrationResourceProperty',
+  'glue:DeleteIntegrationResourceProperty',
+  'glue:CreateIntegrationTableProperties',
+  'glue:UpdateIntegrationTableProperties',
+  'glue:DeleteIntegrationTableProperties',
+] as const;
+
+/**
+ * S3 on the investigations' results bucket, resource type bucket
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html), beside
+ * `ProtectLogArchiveBuckets`: an event notification (PutBucketNotification, the permission of
+ * PutBucketNotificationConfiguration: S3 API Reference,
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html) would
+ * start a Lambda function the moment Athena writes a result, before `baseline investigate` reads it. Left
+ * open on the log-archive buckets, where a SIEM's queue notification is a legitimate use.
+ */
+export const INVESTIGATIONS_RESULTS_BUCKET_ACTIONS = ['s3:PutBucketNotification'] as const;
+
+/**
+ * The SCP statements of the investigations (modules/investigations/log-investigations.ts), with the
+ * exemption of the others. Names from config/naming.ts (`investigationsPatterns`).
+ */
+export function investigationsStatements(config: BaselineConfig, exceptExempt: Conditions): GuardrailStatement[] {
+  const i = investigationsPatterns(config);
+  const deny = (Sid: string, Action: readonly string[], Resource: string | readonly string[], Condition: Conditions = exceptExempt): GuardrailStatement => ({
+    Sid,
+    Effect: 'Deny',
+    Action: [...Action],
+    Resource: typeof Resource === 'string' ? Resource : [...Resource],
+    Condition,
+  });
+  return [
+    // One statement for the three services: an action applies only to the ARNs of its own resource
+    // types, so the Athena actions meet the workgroup, the Glue ones the database and tables, the S3 one
+    // the results bucket (one Condition for all, which is most of a statement's size).
+    deny(
+      'ProtectInvestigations',
+      [...INVESTIGATIONS_ATHENA_ACTIONS, ...INVESTIGATIONS_GLUE_ACTIONS, ...INVESTIGATIONS_RESULTS_BUCKET_ACTIONS],
+      [i.workgroup, i.database, i.tables, i.functions, i.resultsBucket],
+    ),
+    // IAM, resource type policy (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html):
+    // the readers' managed policy `<prefix>-run-investigations`, rewritten by a new default version, or
+    // deleted.
+    deny('ProtectInvestigationsReaderPolicy', ['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicyVersion', 'iam:DeletePolicy'], i.readerPolicy),
+    // Detaching it from a reader role (DetachRolePolicy: resource type role, condition key
+    // iam:PolicyARN, same page). The reader roles are the organization's own (logArchive.readerRoleArns),
+    // not the baseline's: only this policy's detachment is denied on them.
+    deny('DenyDetachingInvestigationsReaderPolicy', ['iam:DetachRolePolicy'], `arn:${PARTITION}:iam::*:role/*`, {
+      ...exceptExempt,
+      ArnLike: { 'iam:PolicyARN': i.readerPolicy },
+    }),
+  ];
 }

@@ -9,7 +9,7 @@
  * User Guide, "CloudTrail record contents for management, data, and network activity events"
  * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html).
  *
- * One source for the Glue tables (`athena-workgroup.ts`) and the Trino tables the tests query.
+ * One source for the Glue tables (`tables.ts`) and the Trino tables the tests query.
  */
 
 export interface TableColumn {

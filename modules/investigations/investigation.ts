@@ -4,8 +4,11 @@
  * saved query, `baseline investigate <name>`, the tests on Trino and docs/investigations.md are made.
  *
  * SQL is Athena engine version 3's dialect, which is Trino's. Values come in through named placeholders
- * `{name}`; `bindParameters` turns them into Athena's positional `?` execution parameters (and the tests
- * into Trino's `EXECUTE ... USING`), so no value is ever pasted into SQL text.
+ * `{name}`. `inlineParameters` writes each value into the SQL as a string literal, the form
+ * `baseline investigate` sends and the tests run in Trino: Athena then records the whole query, window
+ * and parameters included, in GetQueryExecution's `Query`, where the binder's sample check reads it
+ * (it does not return ExecutionParameters). `bindParameters` turns them into positional `?` markers,
+ * the form of the Athena named queries, for a person to fill in the console.
  */
 import type { BusinessHours } from '../cis-monitoring/business-hours';
 
@@ -17,9 +20,20 @@ export const WINDOW_PARAMETERS = {
   to: 'to',
   /** The first day partition of the window, `yyyy/MM/dd` (for `day >= {from_day}`). */
   fromDay: 'from_day',
-  /** The last day partition of the window, `yyyy/MM/dd` (for `day <= {to_day}`). */
+  /** The last day partition read, `yyyy/MM/dd` (for `day <= {to_day}`): the day after the window's last day, for late deliveries. */
   toDay: 'to_day',
 } as const;
+
+/**
+ * The longest value a parameter may have: 1,024 characters with the two quotes of its SQL string literal,
+ * what Athena takes as one execution parameter (API Reference, StartQueryExecution, ExecutionParameters:
+ * "Maximum length of 1024": https://docs.aws.amazon.com/athena/latest/APIReference/API_StartQueryExecution.html),
+ * so the same value can be given to the named query's `?` in the console. Written into the SQL
+ * (`inlineParameters`), a few such values keep the query far below the 262,144 characters Athena's
+ * query text may have (QueryExecution, Query: API_QueryExecution.html). Every parameter's pattern admits
+ * no quote and at most this many characters; `inlineParameters` refuses longer values anyway.
+ */
+export const MAX_PARAMETER_LENGTH = 1024 - 2;
 
 export interface InvestigationParameter {
   /** Placeholder name, snake_case, used as `{name}` in the SQL and `--param name=value` on the CLI. */
@@ -28,7 +42,7 @@ export interface InvestigationParameter {
   readonly description: string;
   /** An example value, for the docs. */
   readonly example: string;
-  /** Values must match this; the CLI refuses others, naming the parameter. */
+  /** Values must match this; the CLI refuses others, naming the parameter. At most `MAX_PARAMETER_LENGTH` characters, no quote. */
   readonly pattern: RegExp;
 }
 
@@ -70,6 +84,64 @@ export interface Investigation {
   readonly fields: readonly FieldCitation[];
 }
 
+/** The pages the declarations cite for the record fields they read. */
+export const CLOUDTRAIL_PAGES = {
+  /** CloudTrail User Guide, "CloudTrail record contents for management, data, and network activity events". */
+  recordContents: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-record-contents.html',
+  /** CloudTrail User Guide, "CloudTrail userIdentity element". */
+  userIdentity: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html',
+  /** CloudTrail User Guide, "AWS Management Console sign-in events" (ConsoleLogin's responseElements and additionalEventData). */
+  signInEvents: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html',
+} as const;
+
+/**
+ * Citations for record fields: a `userIdentity.*` field is on the userIdentity page, every other
+ * top-level field on the record contents page. Fields documented elsewhere are cited by hand.
+ */
+export function recordFields(...fields: readonly string[]): FieldCitation[] {
+  return fields.map((field) => ({ field, source: field.startsWith('userIdentity') ? CLOUDTRAIL_PAGES.userIdentity : CLOUDTRAIL_PAGES.recordContents }));
+}
+
+/**
+ * The window every investigation's WHERE clause starts with: the day partitions (so Athena reads only
+ * the objects under those days' prefixes) and the exact instants, `[from, to)`. `eventTime` is an
+ * ISO 8601 UTC string ("The date and time the request was completed, in coordinated universal time
+ * (UTC)": CloudTrail record contents).
+ */
+export const WINDOW_CONDITION = `day BETWEEN {${WINDOW_PARAMETERS.fromDay}} AND {${WINDOW_PARAMETERS.toDay}}
+  AND from_iso8601_timestamp(eventtime) >= from_iso8601_timestamp({${WINDOW_PARAMETERS.from}})
+  AND from_iso8601_timestamp(eventtime) < from_iso8601_timestamp({${WINDOW_PARAMETERS.to}})`;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const dayPartition = (instant: Date) => instant.toISOString().slice(0, 10).replace(/-/g, '/');
+
+/**
+ * The window's four values, for the window's placeholders: `from` and `to` as ISO 8601 UTC, the
+ * first day partition (the day of `from`: no record is delivered before it happens) and the last: the
+ * day after the window's last day (the day of its last instant, `to` being exclusive).
+ *
+ * A log file's folder and name carry its delivery time, and "A log file delivered at a specific time
+ * can contain records written at any point before that time" (CloudTrail User Guide, "CloudTrail log
+ * file examples", log file name format:
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-examples.html).
+ * CloudTrail "typically delivers logs within an average of about 5 minutes of an API call. This time is
+ * not guaranteed" (CloudTrail FAQs: https://aws.amazon.com/cloudtrail/faqs/). Reading one more day folder
+ * (one more day of scan) keeps every record delivered until the end of the next UTC day, at least 24
+ * hours after the window ends; a record delivered later than that is not read (docs/investigations.md).
+ */
+export function windowParameterValues(from: Date, to: Date): Record<string, string> {
+  if (Number.isNaN(from.getTime())) throw new Error('from: not a valid instant');
+  if (Number.isNaN(to.getTime())) throw new Error('to: not a valid instant');
+  if (to.getTime() <= from.getTime()) throw new Error(`to (${to.toISOString()}) must be after from (${from.toISOString()})`);
+  return {
+    [WINDOW_PARAMETERS.from]: from.toISOString(),
+    [WINDOW_PARAMETERS.to]: to.toISOString(),
+    [WINDOW_PARAMETERS.fromDay]: dayPartition(from),
+    [WINDOW_PARAMETERS.toDay]: dayPartition(new Date(to.getTime() - 1 + DAY_MS)),
+  };
+}
+
 /** SQL text with positional `?` markers, and the placeholder names in the order they appear. */
 export interface BoundQuery {
   readonly queryString: string;
@@ -78,7 +150,10 @@ export interface BoundQuery {
 
 const PLACEHOLDER = /\{([a-z][a-z0-9_]*)\}/g;
 
-/** Replaces each `{name}` with `?`, keeping the order Athena and Trino bind positional parameters in. */
+/**
+ * Replaces each `{name}` with `?`, keeping the order Athena binds positional parameters in: the form of
+ * the Athena named queries, for a person running one in the console.
+ */
 export function bindParameters(sql: string): BoundQuery {
   const parameterOrder: string[] = [];
   const queryString = sql.replace(PLACEHOLDER, (_, name: string) => {
@@ -88,7 +163,53 @@ export function bindParameters(sql: string): BoundQuery {
   return { queryString, parameterOrder };
 }
 
-/** A string as a SQL literal (single quotes doubled), the form Athena's execution parameters take. */
+/**
+ * A string as a SQL string literal: in single quotes, a single quote inside doubled. That is the only
+ * escape a Trino or Athena string literal has ("Single quotes in string literals can be escaped by using
+ * another single quote": Trino, Data types, VARCHAR, https://trino.io/docs/current/language/types.html;
+ * "To escape a single quote in a CHAR or VARCHAR, use an additional single quote": Athena User Guide,
+ * "Considerations for data types", https://docs.aws.amazon.com/athena/latest/ug/data-types-considerations.html).
+ * A backslash is an ordinary character there: only a `U&'...'` literal reads escapes, and this is not one.
+ */
 export function sqlStringLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** C0 control characters, DEL and C1 control characters. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Why `value` may not be written into SQL text, or undefined: longer than MAX_PARAMETER_LENGTH, or
+ * holding a control character (a line break or a NUL in the query Athena records and the binder shows
+ * would hide what it says). Each parameter's pattern refuses these too; this holds for every value.
+ */
+export function inlineValueProblem(value: string): string | undefined {
+  if (value.length > MAX_PARAMETER_LENGTH) return `is ${value.length} characters long, more than ${MAX_PARAMETER_LENGTH}`;
+  const control = CONTROL_CHARACTER.exec(value);
+  if (control) return `holds the control character U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at ${control.index}`;
+  return undefined;
+}
+
+/**
+ * The SQL with each `{name}` replaced by its value written as a SQL string literal (`sqlStringLiteral`):
+ * the query `baseline investigate` sends to Athena, with no execution parameters, so that the text Athena
+ * records for it (GetQueryExecution, QueryExecution.Query, "The SQL query statements which the query
+ * execution ran": https://docs.aws.amazon.com/athena/latest/APIReference/API_QueryExecution.html) holds
+ * its window and parameters, which Athena does not return otherwise ("The list of parameters is not
+ * returned in the response", ExecutionParameters, same page). The `day` predicate is then a literal,
+ * the kind of value Athena's partition projection computes partitions from ("literals or expressions
+ * that can be evaluated without reading any data", said of the injected type:
+ * https://docs.aws.amazon.com/athena/latest/ug/partition-projection-dynamic-id-partitioning.html);
+ * whether it prunes on an execution parameter is documented nowhere. Values are replaced in one pass:
+ * a value is never read again for placeholders. Throws naming the placeholder when a value is missing or
+ * `inlineValueProblem` refuses it.
+ */
+export function inlineParameters(sql: string, values: Readonly<Record<string, string>>): string {
+  return sql.replace(PLACEHOLDER, (_, name: string) => {
+    const value = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
+    if (typeof value !== 'string') throw new Error(`{${name}}: no value given`);
+    const problem = inlineValueProblem(value);
+    if (problem !== undefined) throw new Error(`{${name}}: the value ${problem}`);
+    return sqlStringLiteral(value);
+  });
 }

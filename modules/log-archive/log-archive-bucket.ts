@@ -4,16 +4,13 @@
  * logging, lifecycle to cold storage and expiry, and `prevent_destroy`.
  */
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
-import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { controlRecorder } from '../control-model/record';
+import { privateBucket } from '../s3/private-bucket';
 import {
   BUCKET_ACCESS_LOGGING,
   BUCKET_ENCRYPTION,
@@ -102,46 +99,16 @@ export class LogArchiveBucket extends Construct {
     this.bucketName = props.bucketName;
     this.arn = s3BucketArn(props.bucketName);
 
-    this.bucket = new S3Bucket(this, 'bucket', {
+    const { bucket: s3Bucket, publicAccessBlock, versioning, encryption } = privateBucket(this, {
       ...common,
-      bucket: props.bucketName,
+      bucketName: props.bucketName,
+      kmsKeyArn: props.kmsKeyArn,
       // Object Lock can only be turned on when the bucket is created.
       objectLockEnabled: objectLock !== 'off',
-      forceDestroy: false,
-      lifecycle: { preventDestroy: true },
+      preventDestroy: true,
     });
+    this.bucket = s3Bucket;
     const bucket = this.bucket.id;
-
-    const publicAccessBlock = new S3BucketPublicAccessBlock(this, 'public-access-block', {
-      ...common,
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, 'ownership', {
-      ...common,
-      bucket,
-      rule: { objectOwnership: 'BucketOwnerEnforced' },
-    });
-    const versioning = new S3BucketVersioningA(this, 'versioning', {
-      ...common,
-      bucket,
-      versioningConfiguration: { status: 'Enabled' },
-    });
-    const encryption = new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
-      ...common,
-      bucket,
-      rule: [
-        props.kmsKeyArn
-          ? {
-              applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn },
-              bucketKeyEnabled: true,
-            }
-          : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
-      ],
-    });
     let objectLockConfiguration: S3BucketObjectLockConfigurationA | undefined;
     if (objectLock === 'default-retention') {
       objectLockConfiguration = new S3BucketObjectLockConfigurationA(this, 'object-lock', {

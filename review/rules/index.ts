@@ -29,6 +29,10 @@ import { GUARDDUTY_FEATURE_DISABLED } from './guardduty-feature-disabled';
 import { GUARDDUTY_PUBLISHING_SLOWED } from './guardduty-publishing-slowed';
 import { GUARDRAIL_POLICY_REWRITTEN } from './guardrail-policy-rewritten';
 import { GUARDRAILS_REMOVED } from './guardrails-removed';
+import { INVESTIGATION_ACCESS_REMOVED } from './investigation-access-removed';
+import { INVESTIGATION_QUERY_CHANGED } from './investigation-query-changed';
+import { INVESTIGATION_TABLE_CHANGED } from './investigation-table-changed';
+import { INVESTIGATION_WORKGROUP_WEAKENED } from './investigation-workgroup-weakened';
 import { KEY_POLICY_DENY_REMOVED } from './key-policy-deny-removed';
 import { KMS_KEY_DESTROYED } from './kms-key-destroyed';
 import { LIFECYCLE_EXPIRATION_SHORTENED } from './lifecycle-expiration-shortened';
@@ -117,6 +121,11 @@ export const REVIEW_RULES: readonly ReviewRule[] = [
   BUCKET_POLICY_DENY_REMOVED,
   KEY_POLICY_DENY_REMOVED,
   GUARDRAIL_POLICY_REWRITTEN,
+  // Investigations
+  INVESTIGATION_WORKGROUP_WEAKENED,
+  INVESTIGATION_TABLE_CHANGED,
+  INVESTIGATION_QUERY_CHANGED,
+  INVESTIGATION_ACCESS_REMOVED,
 ];
 
 const ids = new Set<string>();

@@ -58,15 +58,18 @@ export function destroyRule(spec: DestroyRuleSpec): ReviewRule {
     controls: spec.controls,
     resourceTypes: spec.resourceTypes,
     ...(spec.controlsFor ? { controlsFor: spec.controlsFor } : {}),
-    check(change) {
-      if (change.kind === 'delete') return [`${spec.what} is deleted: ${spec.why}`];
-      if (change.kind === 'replace') {
-        const order = change.actions[0] === 'create' ? 'a new one is created first, then the old one destroyed' : 'destroyed, then created again';
-        return [`${spec.what} is replaced (${order}): ${spec.why}`];
-      }
-      return [];
-    },
+    check: (change) => destroyedFindings(change, spec.what, spec.why),
   });
+}
+
+/** What `destroyRule` reports: the deletion or replacement of `what`, and `why` it weakens; empty otherwise. */
+export function destroyedFindings(change: PlannedChange, what: string, why: string): string[] {
+  if (change.kind === 'delete') return [`${what} is deleted: ${why}`];
+  if (change.kind === 'replace') {
+    const order = change.actions[0] === 'create' ? 'a new one is created first, then the old one destroyed' : 'destroyed, then created again';
+    return [`${what} is replaced (${order}): ${why}`];
+  }
+  return [];
 }
 
 export interface TurnedOffRuleSpec {

@@ -4,7 +4,7 @@
  * alarms (alert-routing.test.ts follows every alarm of the example org, this one included).
  */
 import { breakGlassUsageFilter } from '../../../modules/cis-monitoring/cis-metric-filters';
-import { configWith, exampleConfig, oneResource, resourcesOf, synthStack } from '../../helpers';
+import { configWith, exampleConfig, oneResource, resourcesOf, synthStack, withoutInvestigations } from '../../helpers';
 
 /**
  * CloudWatch Logs JSON filter patterns, for the shapes this filter uses: `($.a.b = "value")` terms
@@ -130,7 +130,7 @@ describe('the break-glass alarm', () => {
   });
 
   test('watches Control Tower\'s trail log group when that trail is used', () => {
-    const ct = synthStack(configWith((raw) => (raw.controlTower = { enabled: true, organizationTrail: 'control-tower' })), 'management');
+    const ct = synthStack(configWith((raw) => { raw.controlTower = { enabled: true, organizationTrail: 'control-tower' }; withoutInvestigations(raw); }), 'management');
     expect(oneResource(ct, 'aws_cloudwatch_log_metric_filter', (f) => f.metric_transformation.name === 'BreakGlassRoleUsed').log_group_name).toBe(
       'aws-controltower/CloudTrailLogs',
     );

@@ -137,6 +137,8 @@ export function baselineResources(config: BaselineConfig): BaselineResource[] {
     for (const [, r] of resourcesOf(json, 'aws_cloudwatch_event_bus')) add('event bus', r, (a, g) => `arn:aws:events:${g}:${a}:event-bus/${r.name}`);
     for (const [, r] of resourcesOf(json, 'aws_accessanalyzer_analyzer')) add('analyzer', r, (a, g) => `arn:aws:access-analyzer:${g}:${a}:analyzer/${r.analyzer_name}`);
     for (const [, r] of resourcesOf(json, 'aws_iam_role')) add('role', r, (a) => `arn:aws:iam::${a}:role/${r.name}`);
+    // The log-archive buckets and the investigations' results bucket (audit account), each protected
+    // by name (scp-statements.ts, ProtectLogArchiveBuckets; the results bucket's notifications by ProtectInvestigations).
     for (const [, r] of resourcesOf(json, 'aws_s3_bucket')) add('bucket', r, () => `arn:aws:s3:::${r.bucket}`);
     for (const [id, r] of resourcesOf(json, 'aws_kms_key')) {
       const aliases = resourcesOf(json, 'aws_kms_alias')
@@ -159,6 +161,16 @@ export function baselineResources(config: BaselineConfig): BaselineResource[] {
     for (const [, r] of resourcesOf(json, 'aws_macie2_member')) add('macie member', r, (a, g) => `arn:aws:macie2:${g}:${a}:member/${r.account_id}`, tagContext(r));
     for (const [, r] of resourcesOf(json, 'aws_macie2_classification_job')) add('macie job', r, (a, g) => `arn:aws:macie2:${g}:${a}:classification-job/0123456789abcdef0123456789abcdef`, tagContext(r));
     for (const [, r] of resourcesOf(json, 'aws_flow_log')) add('flow log', r, (a, g) => `arn:aws:ec2:${g}:${a}:vpc-flow-log/fl-0123456789abcdef0`, tagContext(r));
+    // The investigations (audit account): Athena workgroup `workgroup/<name>` (Service Authorization
+    // Reference, "Amazon Athena": https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonathena.html),
+    // Glue `database/<db>` and `table/<db>/<table>` (AWS Glue Developer Guide, "Specifying AWS Glue resource
+    // ARNs": https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html), and the readers'
+    // managed policy, `policy/<name>` on the default path (IAM resource type policy).
+    for (const [, r] of resourcesOf(json, 'aws_athena_workgroup')) add('workgroup', r, (a, g) => `arn:aws:athena:${g}:${a}:workgroup/${r.name}`, tagContext(r));
+    const databases = new Map(resourcesOf(json, 'aws_glue_catalog_database').map(([id, d]) => [`\${aws_glue_catalog_database.${id}.name}`, d.name as string]));
+    for (const [, r] of resourcesOf(json, 'aws_glue_catalog_database')) add('glue database', r, (a, g) => `arn:aws:glue:${g}:${a}:database/${r.name}`);
+    for (const [, r] of resourcesOf(json, 'aws_glue_catalog_table')) add('glue table', r, (a, g) => `arn:aws:glue:${g}:${a}:table/${databases.get(r.database_name) ?? r.database_name}/${r.name}`);
+    for (const [, r] of resourcesOf(json, 'aws_iam_policy')) add('managed policy', r, (a) => `arn:aws:iam::${a}:policy/${r.path ?? ''}${r.name}`.replace('policy//', 'policy/'));
   }
   return out;
 }

@@ -34,7 +34,7 @@ function meeting(condition: ScpStatement['Condition']): Record<string, ContextVa
     if (operator === 'ArnNotLike') continue; // the exemption itself: what is under test
     for (const [key, value] of Object.entries(keys)) {
       const first = instance(([] as string[]).concat(value)[0]);
-      if (operator === 'StringEquals' || operator === 'StringLike') context[key] = first;
+      if (['StringEquals', 'StringLike', 'ArnEquals', 'ArnLike'].includes(operator)) context[key] = first;
       else if (operator.startsWith('ForAnyValue:')) context[key] = [first];
       else throw new Error(`no value meeting ${operator} ${key}: add it here`);
     }

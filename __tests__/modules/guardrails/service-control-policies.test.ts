@@ -216,6 +216,23 @@ function targetsFor(sid: string, action: string): Case['resource'][] {
       return pick('role');
     case 'ProtectExemptRoles':
       return [MEMBER, LOG_ARCHIVE].flatMap((a) => [PIPELINE_ROLE, 'soc2-baseline-break-glass', 'stacksets-exec-0123456789abcdef'].map((n) => ({ arn: `arn:aws:iam::${a}:role/${n}`, account: a, context: {}, type: 'role' })));
+    case 'ProtectInvestigations': {
+      // Athena's workgroup actions on the workgroup; Glue's on the table where the action takes resource
+      // type table, else on the database (Service Authorization Reference, "AWS Glue":
+      // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsglue.html).
+      if (action.startsWith('athena:')) return pick('workgroup');
+      // The results bucket's notifications (resource type bucket, Service Authorization Reference, "Amazon S3":
+      // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
+      if (action.startsWith('s3:')) return pick('bucket').filter((b) => b.arn.includes('-athena-results-'));
+      return /Database$|UserDefinedFunction$|Integration/.test(action) ? pick('glue database') : pick('glue table');
+    }
+    case 'ProtectInvestigationsReaderPolicy':
+      return pick('managed policy');
+    case 'DenyDetachingInvestigationsReaderPolicy':
+      // The reader roles are the organization's (logArchive.readerRoleArns); DetachRolePolicy carries the
+      // policy's ARN in iam:PolicyARN (Service Authorization Reference, "AWS Identity and Access Management":
+      // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html).
+      return config.logArchive.readerRoleArns.map((arn) => ({ arn, account: arn.split(':')[4], context: { 'iam:PolicyARN': pick('managed policy')[0].arn }, type: 'role' }));
     case 'DenyPassingExemptRoles':
       return [MEMBER, LOG_ARCHIVE].flatMap((a) => [PIPELINE_ROLE, 'soc2-baseline-break-glass'].map((n) => ({ arn: `arn:aws:iam::${a}:role/${n}`, account: a, context: {}, type: 'role' })));
     default:
@@ -293,7 +310,7 @@ describe('every protected action, on every resource of its kind in the example o
 
 describe('scope: only the baseline\'s own resources', () => {
   test('every resource of a protected kind that any stack creates is covered', () => {
-    const protectedTypes = ['trail', 'log group', 'alarm', 'topic', 'event rule', 'event bus', 'analyzer', 'role', 'bucket', 'key', 'key alias', 'config rule', 'config aggregator', 'flow log', 'config recorder', 'macie member', 'macie job', 'queue'];
+    const protectedTypes = ['trail', 'log group', 'alarm', 'topic', 'event rule', 'event bus', 'analyzer', 'role', 'bucket', 'key', 'key alias', 'config rule', 'config aggregator', 'flow log', 'config recorder', 'macie member', 'macie job', 'queue', 'workgroup', 'glue database', 'glue table', 'managed policy'];
     const uncovered = resources
       .filter((r) => protectedTypes.includes(r.type))
       .filter((r) => !cases.some((c) => c.resource.arn === r.arn || c.resource.arn.startsWith(`${r.arn}/`)));
