@@ -606,8 +606,8 @@ export const configSchema = z.strictObject({
         // Athena's minimum data usage control per query is 10 MB (Athena User Guide, "Manage costs
         // with data usage controls"; WorkGroupConfiguration.BytesScannedCutoffPerQuery, minimum 10000000).
         .min(10, { error: 'must be at least 10 (Athena refuses a per-query limit under 10 MB)' })
-        .default(10240)
-        .describe('The workgroup cancels any query that scans more than this many megabytes (10^6 bytes): at $5 per TB scanned, the default 10 GB caps a query at about $0.05. At least 10 (Athena\'s minimum).'),
+        .default(2_000_000)
+        .describe('The workgroup cancels any query that scans more than this many megabytes (10^6 bytes). The default, 2 TB, caps a query at about $10 (at $5 per TB scanned) and lets an investigation of the whole organization cover a 90-day audit period at 1,000 accounts x 17 Regions (docs/investigations.md, "Cost"); lower it for a smaller organization. At least 10 (Athena\'s minimum).'),
       resultRetentionDays: z
         .number()
         .int()

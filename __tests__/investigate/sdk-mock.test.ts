@@ -93,8 +93,8 @@ describe('baseline investigate with the Athena API mocked', () => {
     // The per-query control cancels a query that scans more than BytesScannedCutoffPerQuery (Athena User
     // Guide, "Configure per-query and per-workgroup data usage controls":
     // https://docs.aws.amazon.com/athena/latest/ug/workgroups-setting-control-limits-cloudwatch.html).
-    // The example config's investigations.bytesScannedCutoffPerQueryMb is the default, 10240.
-    const CUTOFF = 10_240 * 1_000_000;
+    // The example config's investigations.bytesScannedCutoffPerQueryMb is the default, 2,000,000.
+    const CUTOFF = 2_000_000 * 1_000_000;
     const advice = (scanned: string, account = '') =>
       `the workgroup's per-query scan limit (BytesScannedCutoffPerQuery ${CUTOFF} bytes) cancelled it after ${scanned} scanned: narrow --from/--to${account}, or raise investigations.bytesScannedCutoffPerQueryMb\n`;
 
@@ -110,9 +110,9 @@ describe('baseline investigate with the Athena API mocked', () => {
       athena.on(GetQueryExecutionCommand).resolves(execution('CANCELLED', CUTOFF, { StateChangeReason: 'another wording (test value)' }));
       const at = await investigate(ARGS);
       expect(at.code).toBe(1);
-      expect(at.stderr).toContain(`error: events-by-name: query ${ID} CANCELLED: another wording (test value); ${advice('9.54 GB')}`);
+      expect(at.stderr).toContain(`error: events-by-name: query ${ID} CANCELLED: another wording (test value); ${advice('1.82 TB')}`);
       athena.on(GetQueryExecutionCommand).resolves(execution('CANCELLED', CUTOFF * 0.9, { StateChangeReason: 'another wording (test value)' }));
-      expect((await investigate(ARGS)).stderr).toContain(advice('8.58 GB'));
+      expect((await investigate(ARGS)).stderr).toContain(advice('1.64 TB'));
       athena.on(GetQueryExecutionCommand).resolves(execution('CANCELLED', CUTOFF * 0.5, { StateChangeReason: 'another wording (test value)' }));
       const below = await investigate(ARGS);
       expect(below.code).toBe(1);
@@ -125,7 +125,7 @@ describe('baseline investigate with the Athena API mocked', () => {
       expect((await investigate([...ARGS, '--workgroup', 'other'])).stderr).not.toContain('scan limit');
       athena.on(GetQueryExecutionCommand).resolves(execution('CANCELLED', CUTOFF, { StateChangeReason: 'Bytes scanned limit was exceeded' }));
       expect((await investigate([...ARGS, '--workgroup', 'other'])).stderr).toContain(
-        `Bytes scanned limit was exceeded; the workgroup's per-query scan limit (BytesScannedCutoffPerQuery) cancelled it after 9.54 GB scanned: narrow --from/--to, or raise investigations.bytesScannedCutoffPerQueryMb\n`,
+        `Bytes scanned limit was exceeded; the workgroup's per-query scan limit (BytesScannedCutoffPerQuery) cancelled it after 1.82 TB scanned: narrow --from/--to, or raise investigations.bytesScannedCutoffPerQueryMb\n`,
       );
     });
 
@@ -139,7 +139,7 @@ describe('baseline investigate with the Athena API mocked', () => {
       athena.on(GetQueryExecutionCommand).resolves(execution('CANCELLED', CUTOFF, { StateChangeReason: 'Bytes scanned limit was exceeded' }));
       const r = await investigate(['events-of-account', '--config', EXAMPLE_CONFIG, '--from', '2026-11-01', '--param', 'account=444444444444'], false, [byAccount]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain(advice('9.54 GB', ' (or --param account=...)'));
+      expect(r.stderr).toContain(advice('1.82 TB', ' (or --param account=...)'));
     });
   });
 

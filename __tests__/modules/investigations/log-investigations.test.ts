@@ -200,7 +200,7 @@ describe('the workgroup', () => {
     expect(w.name).toBe(investigationsWorkgroupName(config));
     expect(w.state).toBe('ENABLED');
     expect(workgroupProblems(w)).toEqual([]);
-    expect(w.configuration.bytes_scanned_cutoff_per_query).toBe(10_240_000_000);
+    expect(w.configuration.bytes_scanned_cutoff_per_query).toBe(2_000_000_000_000);
     expect(w.configuration.publish_cloudwatch_metrics_enabled).toBe(true);
     expect(w.configuration.result_configuration.encryption_configuration.kms_key_arn).toMatch(/^\$\{aws_kms_key\..*\.arn\}$/);
     expect(ATHENA_ENGINE_VERSION).toBe('Athena engine version 3');
