@@ -31,6 +31,8 @@ export const COLLECTOR_CALLS: Readonly<Record<string, CollectorCall>> = {
   // The investigation sample's execution, audit account (evidence/checks/period-investigation.ts):
   // athena:GetQueryExecution (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonathena.html).
   'client-athena:GetQueryExecutionCommand': { action: 'athena:GetQueryExecution', identity: 'reader-role' },
+  // Its rows counted (QueryRuntimeStatistics.Rows.OutputRows), no S3 or KMS access needed: athena:GetQueryRuntimeStatistics.
+  'client-athena:GetQueryRuntimeStatisticsCommand': { action: 'athena:GetQueryRuntimeStatistics', identity: 'reader-role' },
   'client-athena:GetWorkGroupCommand': { action: 'athena:GetWorkGroup', identity: 'reader-role' },
   'client-athena:ListNamedQueriesCommand': { action: 'athena:ListNamedQueries', identity: 'reader-role' },
   'client-cloudtrail:DescribeTrailsCommand': { action: 'cloudtrail:DescribeTrails', identity: 'reader-role' },

@@ -34,7 +34,7 @@ export function parseParams(given: readonly string[], investigation: Investigati
     }
     values[name] = value;
   }
-  const missing = investigation.parameters.find((p) => !(p.name in values));
+  const missing = investigation.parameters.find((p) => !p.optional && !(p.name in values));
   if (missing) throw new UsageError(`--param ${missing.name}: required by ${investigation.name} (${missing.description}; for example --param ${missing.name}=${missing.example})`);
   return values;
 }

@@ -11,11 +11,14 @@
  * Status.State/SubmissionDateTime/CompletionDateTime (API_QueryExecutionStatus.html),
  * Statistics.DataScannedInBytes (API_QueryExecutionStatistics.html), rows of GetQueryResults
  * (API_GetQueryResults.html); an unknown QueryExecutionId is InvalidRequestException (API_GetQueryExecution.html, Errors).
+ * GetQueryRuntimeStatistics answers QueryRuntimeStatistics.Rows.OutputRows, "The number of rows returned
+ * by the query" (https://docs.aws.amazon.com/athena/latest/APIReference/API_GetQueryRuntimeStatistics.html,
+ * API_QueryRuntimeStatisticsRows.html): the genuine run's row count, without the header row.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AthenaClient, GetQueryExecutionCommand, InvalidRequestException, StartQueryExecutionCommand, type QueryExecution } from '@aws-sdk/client-athena';
+import { AthenaClient, GetQueryExecutionCommand, GetQueryRuntimeStatisticsCommand, InvalidRequestException, StartQueryExecutionCommand, type QueryExecution } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parse } from 'yaml';
 import { parseConfig } from '../../config/load';
@@ -75,7 +78,7 @@ export function sampleRun(window: { from: Date; to: Date }, rows = 3, over: Part
  * no ExecutionParameters, which "The list of parameters is not returned in the response" says AWS omits.
  */
 export function executionOf(run: InvestigationRun, over: Partial<QueryExecution> = {}): QueryExecution {
-  return {
+  const execution: QueryExecution = {
     QueryExecutionId: run.queryExecutionId,
     Query: run.queryString,
     StatementType: 'DML',
@@ -85,6 +88,18 @@ export function executionOf(run: InvestigationRun, over: Partial<QueryExecution>
     WorkGroup: run.workgroup,
     ...over,
   };
+  OUTPUT_ROWS.set(execution, run.rows.length);
+  return execution;
+}
+
+/** The rows each execution returned (Rows.OutputRows of GetQueryRuntimeStatistics): the run's it was made of. */
+const OUTPUT_ROWS = new WeakMap<QueryExecution, number>();
+
+/** Sets the rows Athena's runtime statistics report for `execution` (undefined: no Rows yet, as right after completion). */
+export function withOutputRows(execution: QueryExecution, rows: number | undefined): QueryExecution {
+  const copy = { ...execution };
+  if (rows !== undefined) OUTPUT_ROWS.set(copy, rows);
+  return copy;
 }
 
 /**
@@ -98,6 +113,12 @@ export function mockExecutions(...executions: QueryExecution[]) {
     const found = executions.find((e) => e.QueryExecutionId === input.QueryExecutionId);
     if (!found) throw new InvalidRequestException({ message: `QueryExecution ${input.QueryExecutionId} was not found`, $metadata: {} });
     return { QueryExecution: found };
+  });
+  athena.on(GetQueryRuntimeStatisticsCommand).callsFake((input: { QueryExecutionId: string }) => {
+    const found = executions.find((e) => e.QueryExecutionId === input.QueryExecutionId);
+    if (!found) throw new InvalidRequestException({ message: `QueryExecution ${input.QueryExecutionId} was not found`, $metadata: {} });
+    const rows = OUTPUT_ROWS.get(found);
+    return { QueryRuntimeStatistics: { Timeline: { TotalExecutionTimeInMillis: 1500 }, ...(rows !== undefined ? { Rows: { InputRows: 1000, InputBytes: found.Statistics?.DataScannedInBytes, OutputRows: rows, OutputBytes: 100 * rows } } : {}) } };
   });
   return athena;
 }
@@ -127,9 +148,10 @@ export async function runSampleInMoto(athena: AthenaClient, config: BaselineConf
     new StartQueryExecutionCommand({ QueryString: queryString, QueryExecutionContext: { Database: investigationsDatabaseName(config), Catalog: 'AwsDataCatalog' }, WorkGroup: investigationsWorkgroupName(config) }),
   );
   const execution = (await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: start.QueryExecutionId! }))).QueryExecution!;
+  // moto's GetQueryRuntimeStatistics reports Rows.OutputRows 2 for any query (moto/athena/responses.py).
   return sampleRun(
     window,
-    3,
+    2,
     {
       queryExecutionId: start.QueryExecutionId!,
       dataScannedBytes: execution.Statistics?.DataScannedInBytes ?? 0,

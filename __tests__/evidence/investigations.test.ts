@@ -20,18 +20,20 @@ import { AthenaClient, BatchGetNamedQueryCommand, GetWorkGroupCommand, ListNamed
 import { CloudWatchLogsClient, DescribeQueryDefinitionsCommand, type QueryDefinition } from '@aws-sdk/client-cloudwatch-logs';
 import { GetTableCommand, GetTableVersionsCommand, GlueClient, type Table, type TableVersion } from '@aws-sdk/client-glue';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parse } from 'yaml';
 import { parseConfig } from '../../config/load';
 import {
   investigationNamedQueryName as namedQueryName,
   investigationQueryDefinitionPrefix,
+  logBucketName,
   investigationResultsBucketName,
   investigationsDatabaseName,
   investigationsWorkgroupName,
 } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
-import { CREATED_IN_PERIOD_NOTE, investigationTasks, tableResource } from '../../evidence/checks/investigations';
+import { accountFoldersResource, CREATED_IN_PERIOD_NOTE, investigationTasks, tableResource } from '../../evidence/checks/investigations';
 import { createContext, planTasks, runTasks } from '../../evidence/collect';
 import type { EvidenceItem } from '../../evidence/types';
 import { INVESTIGATION_TABLES } from '../../modules/investigations/cloudtrail-table';
@@ -94,7 +96,7 @@ afterEach(() => {
 });
 
 /** A table as deployed before the period: Table.CreateTime, UpdateTime (API_Table.html). */
-const deployedTable = (name: string): Table => ({ ...tableInput(investigationTables(config).find((t) => t.name === name)!), DatabaseName: investigationsDatabaseName(config), CreateTime: DEPLOYED, UpdateTime: DEPLOYED });
+const deployedTable = (name: string): Table => ({ ...tableInput(investigationTables(config).find((t) => t.name === name)!), DatabaseName: investigationsDatabaseName(config), CreateTime: DEPLOYED, UpdateTime: DEPLOYED, IsRegisteredWithLakeFormation: false });
 
 /**
  * The mocked accounts: in the audit account the workgroup, its named queries (ListNamedQueries two ids
@@ -109,13 +111,24 @@ function mockAccount(
     versions?: Record<string, TableVersion[]>;
     unprocessed?: boolean;
     definitions?: QueryDefinition[];
+    /** The account folders under AWSLogs/<org-id>/ of the CloudTrail bucket; default: every account of the config's projection. */
+    folders?: string[];
   } = {},
 ) {
   const athena = mockClient(AthenaClient);
   const glue = mockClient(GlueClient);
   const kms = mockClient(KMSClient);
   const logs = mockClient(CloudWatchLogsClient);
-  mocks.push(athena, glue, kms, logs);
+  const s3 = mockClient(S3Client);
+  mocks.push(athena, glue, kms, logs, s3);
+  // ListObjectsV2 with Delimiter "/": the folders as CommonPrefixes, two a page (IsTruncated,
+  // NextContinuationToken, ContinuationToken: https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html).
+  const folders = over.folders ?? orgTable().parameters['projection.account.values'].split(',');
+  s3.on(ListObjectsV2Command).callsFake((input: { Prefix: string; ContinuationToken?: string }) => {
+    const all = folders.map((f) => ({ Prefix: `${input.Prefix}${f}/` }));
+    const i = Number(input.ContinuationToken ?? 0);
+    return { CommonPrefixes: all.slice(i, i + 2), KeyCount: Math.min(2, all.length - i), IsTruncated: i + 2 < all.length, ...(i + 2 < all.length ? { NextContinuationToken: String(i + 2) } : {}) };
+  });
   const wg = over.workgroup ?? healthyWorkgroup();
   if (wg instanceof Error) athena.on(GetWorkGroupCommand).rejects(wg);
   else athena.on(GetWorkGroupCommand, { WorkGroup: workgroup }).resolves({ WorkGroup: wg });
@@ -150,7 +163,7 @@ function mockAccount(
     const i = Number(input.nextToken ?? 0);
     return { queryDefinitions: all.slice(i, i + 3), ...(i + 3 < all.length ? { nextToken: String(i + 3) } : {}) };
   });
-  return { athena, glue, logs };
+  return { athena, glue, logs, s3 };
 }
 
 async function run(c: BaselineConfig = config): Promise<EvidenceItem[]> {
@@ -177,7 +190,7 @@ test('the deployed investigations pass: the workgroup, every table the config bu
   const tables = investigationTables(config).flatMap((t) => [id(tableResource(config, t.name)), id(`${tableResource(config, t.name)}/versions`)]);
   const queries = investigationsFor(config).available.map(({ investigation }) => id(`named-query/${namedQueryName(config, investigation.name)}`));
   const saved = baselineQueryDefinitions(config).map((d) => mgmtId(`query-definition/${d.name}`));
-  expect(items.map((i) => i.id)).toEqual([id(workgroup), ...tables, ...queries, ...saved, mgmtId(`query-definitions/${prefix}`)].sort((a, b) => a.localeCompare(b)));
+  expect(items.map((i) => i.id)).toEqual([id(workgroup), ...tables, ...queries, ...saved, mgmtId(`query-definitions/${prefix}`), id(accountFoldersResource(config))].sort((a, b) => a.localeCompare(b)));
   expect(athena.commandCalls(ListNamedQueriesCommand).length).toBe(Math.ceil(queries.length / 2));
   expect(glue.commandCalls(GetTableVersionsCommand).map((c) => c.args[0].input)).toEqual(
     investigationTables(config).map((t) => ({ DatabaseName: investigationsDatabaseName(config), TableName: t.name, MaxResults: 100, NextToken: undefined })),
@@ -188,6 +201,39 @@ test('the deployed investigations pass: the workgroup, every table the config bu
   expect(items.find((i) => i.id === id(`${tableResource(config, INVESTIGATION_TABLES.organizationTrail)}/versions`))!.reason).toBe(
     `1 version(s), the last made ${DEPLOYED.toISOString()}, before the audit period's start ${PERIOD_FROM.toISOString()}`,
   );
+});
+
+// An organization trail delivers under AWSLogs/<org-id>/<account>/ (CloudTrail User Guide, "Creating a trail
+// for an organization": https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html).
+describe("the organization trail's account folders (ListObjectsV2 through the log reader role)", () => {
+  const folderItem = (items: EvidenceItem[]) => items.find((i) => i.id === id(accountFoldersResource(config)))!;
+
+  test('every folder an account of the projection passes; the listing asks for the folders of the organization, every page', async () => {
+    const { s3 } = mockAccount();
+    const item = folderItem(await run());
+    const accounts = orgTable().parameters['projection.account.values'].split(',');
+    expect(item.status).toBe('PASS');
+    expect(item.details).toEqual({ folders: [...accounts].sort(), unknown: [] });
+    const bucket = logBucketName(config, 'cloudtrail');
+    expect(s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input)).toEqual(
+      Array.from({ length: Math.ceil(accounts.length / 2) }, (_, i) => ({ Bucket: bucket, Prefix: `AWSLogs/${config.organization.id}/`, Delimiter: '/', ContinuationToken: i ? String(2 * i) : undefined })),
+    );
+  });
+
+  test('a folder of an account the config never listed fails, naming it: no investigation can query its events', async () => {
+    const accounts = orgTable().parameters['projection.account.values'].split(',');
+    mockAccount({ folders: [...accounts, '999999999999'] });
+    const items = await run();
+    expect(notPassing(items)).toEqual([expect.stringMatching(/^FAIL .*: s3:\/\/.* holds the logs of 999999999999, which the config never listed \(members, removedMembers, destroyedMembers\)/)]);
+    expect(folderItem(items).details).toMatchObject({ unknown: ['999999999999'] });
+  });
+
+  test('a refused listing (AccessDenied) is an ERROR for the folders item only, never a PASS', async () => {
+    const { s3 } = mockAccount();
+    s3.on(ListObjectsV2Command).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
+    const items = await run();
+    expect(items.filter((i) => i.status !== 'PASS').map((i) => [i.status, i.id])).toEqual([['ERROR', id(accountFoldersResource(config))]]);
+  });
 });
 
 test('investigations.enabled: false is a control exception: nothing is collected', () => {
@@ -330,6 +376,15 @@ describe('a table, field by field against what tables.ts builds', () => {
   test('a link to another table (TargetTable: API_Table.html, TableIdentifier) fails', async () => {
     expect(await judgeOrgTable((t) => (t.TargetTable = { CatalogId: '999999999999', DatabaseName: 'admin_copy', Name: 'cloudtrail' }))).toEqual([
       'TargetTable is 999999999999:admin_copy.cloudtrail: the table is a link to another table',
+    ]);
+  });
+
+  // Table.IsRegisteredWithLakeFormation: "Indicates whether the table has been registered with Lake Formation"
+  // (https://docs.aws.amazon.com/glue/latest/webapi/API_Table.html); the deployed table leaves it false.
+  test('a table registered with Lake Formation (IsRegisteredWithLakeFormation, API_Table.html), whose data filters could hide rows, fails', async () => {
+    expect(deployedTable(INVESTIGATION_TABLES.organizationTrail).IsRegisteredWithLakeFormation).toBe(false);
+    expect(await judgeOrgTable((t) => (t.IsRegisteredWithLakeFormation = true))).toEqual([
+      "IsRegisteredWithLakeFormation is true: the table's location is registered with Lake Formation, whose permissions and data filters can silently leave rows out of an investigation (the baseline builds IAM-governed tables)",
     ]);
   });
 

@@ -31,7 +31,7 @@ import type { CollectContext, Task } from '../../evidence/context';
 import { parsePeriodBound, resolvePeriod } from '../../evidence/period/period';
 import type { EvidenceItem, EvidenceResult } from '../../evidence/types';
 import { dumpDom } from './chromium';
-import { executionOf, mockExecutions, sampleRun, writeSample } from './investigation-sample';
+import { executionOf, mockExecutions, sampleRun, withOutputRows, writeSample } from './investigation-sample';
 
 const NOW = new Date('2026-03-02T12:00:00Z');
 const FROM = new Date('2026-01-01T00:00:00Z');
@@ -426,12 +426,82 @@ describe('period.alarm-response', () => {
     const [a] = alarmsOf(item);
     expect(a.changes.map((c) => `${c.from}>${c.to}:${c.seenIn}`)).toEqual(['OK>ALARM:both', 'ALARM>OK:both']);
     expect(item.details!.record as RecordCoverage).toMatchObject({ logGroup: recordGroup, accountId: audit, region: home, exists: true, retentionDays: 400, events: 2 });
-    // FilterLogEvents: startTime/endTime in epoch milliseconds, the account's events only, every page followed.
+    // FilterLogEvents (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html):
+    // startTime/endTime in epoch milliseconds, every account's alarm state changes (grouped by account in
+    // memory), every page followed; limit up to 10,000.
     const calls = logs.commandCalls(FilterLogEventsCommand);
     expect(calls).toHaveLength(2);
-    expect(calls[0].args[0].input).toMatchObject({ logGroupName: recordGroup, startTime: FROM.getTime(), endTime: NOW.getTime() });
-    expect(calls[0].args[0].input.filterPattern).toBe(`{ ($.account = "${management}") && ($.detail-type = "CloudWatch Alarm State Change") }`);
+    expect(calls[0].args[0].input).toMatchObject({ logGroupName: recordGroup, startTime: FROM.getTime(), endTime: NOW.getTime(), limit: 10_000 });
+    expect(calls[0].args[0].input.filterPattern).toBe('{ $.detail-type = "CloudWatch Alarm State Change" }');
     expect(calls[1].args[0].input.nextToken).toBe('p2');
+    // The shared read's raw record is named by the item.
+    expect(item.raw).toContain(`${audit}.${home}.logs.FilterLogEvents.alarm-history-record.json`);
+  });
+
+  // FilterLogEvents scans the whole group whatever the filter pattern (API_FilterLogEvents.html:
+  // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html), so the
+  // record is read once per collection, for every account.
+  test('scale: two accounts\' judgements read the record in exactly one FilterLogEvents pagination, each judging its own account\'s events', async () => {
+    const watchdog = baselineAlarms(config, [management]).get(audit)![0];
+    const t = new Date('2026-01-10T00:00:00Z');
+    const logs = mockRecord(healthyRecord([recordEvent(t, 'OK', 'ALARM'), recordEvent(new Date(t.getTime() + H), 'ALARM', 'OK'), recordEvent(t, 'OK', 'ALARM', audit, watchdog.name), recordEvent(new Date(t.getTime() + H), 'ALARM', 'OK', audit, watchdog.name)]));
+    const cw = mock(CloudWatchClient);
+    cw.on(DescribeAlarmsCommand).callsFake((input: { AlarmNames: string[] }) => ({ MetricAlarms: input.AlarmNames.map((n) => ({ AlarmName: n, StateValue: 'OK', ActionsEnabled: true, AlarmActions: [topic] })) }));
+    cw.on(DescribeAlarmHistoryCommand).resolves({ AlarmHistoryItems: [] });
+    const items = await run((ctx) => periodAlarmTasks(ctx).filter((x) => x.accountId === management || x.accountId === audit));
+    // One pagination: the empty first page with its token, then the events.
+    expect(logs.commandCalls(FilterLogEventsCommand).map((c) => c.args[0].input.nextToken)).toEqual([undefined, 'p2']);
+    expect(logs.commandCalls(DescribeLogGroupsCommand)).toHaveLength(1);
+    const mgmt = alarmItem(items);
+    const auditItem = items.find((i) => i.id === `period.alarm-response/${audit}/${home}/alarms`)!;
+    expect(alarmsOf(mgmt).map((a) => a.name)).toEqual([alarmName]);
+    expect(alarmsOf(auditItem).map((a) => a.name)).toEqual([watchdog.name]);
+    expect((mgmt.details!.record as RecordCoverage).events).toBe(2);
+    expect((auditItem.details!.record as RecordCoverage).events).toBe(2);
+  });
+
+  test('scale: empty pages with a nextToken do not cap the record (the cap counts events, not pages): a quiet account PASSes', async () => {
+    // "A returned page might only be partially full, or even empty ... Partially full or empty pages don't
+    // necessarily mean that pagination is finished" (API_FilterLogEvents.html).
+    const t = new Date('2026-01-10T00:00:00Z');
+    mockAlarms([]);
+    const logs = mock(CloudWatchLogsClient);
+    logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName: recordGroup, creationTime: new Date('2025-06-01T00:00:00Z').getTime(), retentionInDays: 400 }] });
+    logs.on(FilterLogEventsCommand).callsFake((input: { nextToken?: string }) => {
+      const n = Number(input.nextToken ?? '0');
+      return n < 30 ? { events: [], nextToken: String(n + 1) } : { events: [recordEvent(t, 'OK', 'ALARM'), recordEvent(new Date(t.getTime() + H), 'ALARM', 'OK')] };
+    });
+    const item = alarmItem(await run(alarmsOnly, { maxFindings: 1 }));
+    expect(logs.commandCalls(FilterLogEventsCommand)).toHaveLength(31);
+    expect(item.status).toBe('PASS');
+    expect(item.details!.capped).toBe(false);
+    expect(alarmsOf(item)[0].changes.map((c) => `${c.from}>${c.to}:${c.seenIn}`)).toEqual(['OK>ALARM:record', 'ALARM>OK:record']);
+  });
+
+  test('scale: more events than --max-findings for each alarm of the collection caps the record: ERROR naming the record, never a PASS', async () => {
+    mockAlarms([]);
+    const logs = mock(CloudWatchLogsClient);
+    logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName: recordGroup, creationTime: new Date('2025-06-01T00:00:00Z').getTime(), retentionInDays: 400 }] });
+    // Another account's flapping alarm: 5,000 events on the first page, and a token.
+    const noisy = Array.from({ length: 5000 }, (_, i) => recordEvent(new Date(FROM.getTime() + DAY + i * 1000), i % 2 ? 'ALARM' : 'OK', i % 2 ? 'OK' : 'ALARM', '999999999999', 'noisy'));
+    logs.on(FilterLogEventsCommand).callsFake((input: { nextToken?: string }) => (input.nextToken ? { events: [] } : { events: noisy, nextToken: 'p2' }));
+    const item = alarmItem(await run(alarmsOnly, { maxFindings: 1 }));
+    const budget = item.details!.recordEventBudget as number;
+    expect(budget).toBeLessThan(5000);
+    expect(logs.commandCalls(FilterLogEventsCommand)).toHaveLength(1);
+    expect(item.status).toBe('ERROR');
+    expect(item.reason).toContain(`more than ${budget} events (--max-findings for each of the collection's alarms) in the alarm history record ${recordGroup}: the rest was not read`);
+  });
+
+  test(`forged — broken: a change only in the record, inside CloudWatch's ${ALARM_HISTORY_DAYS}-day history window (where the history is authoritative), FAILs naming it`, async () => {
+    const t = new Date(NOW.getTime() - 10 * DAY);
+    mockAlarms([], {}, healthyRecord([recordEvent(t, 'OK', 'INSUFFICIENT_DATA')]));
+    const item = alarmItem(await run(alarmsOnly));
+    expect(item.status).toBe('FAIL');
+    expect(item.reason).toBe(`alarm ${alarmName}'s change OK → INSUFFICIENT_DATA at ${t.toISOString()} is in the record but not in CloudWatch's alarm history: written by someone other than EventBridge?`);
+    // Healthy next to it: the same change in CloudWatch's history too PASSes (and older than the window, record-only, is not judged forged: the test above).
+    mockAlarms([stateUpdate(t, 'OK', 'INSUFFICIENT_DATA')], {}, healthyRecord([recordEvent(t, 'OK', 'INSUFFICIENT_DATA')]));
+    expect(alarmItem(await run(alarmsOnly)).status).toBe('PASS');
   });
 
   test('broken: a change in CloudWatch\'s history that the record lacks FAILs (the record\'s rules missed it: disabled mid-period)', async () => {
@@ -541,7 +611,7 @@ function asff(id: string, product: string, severity: string, createdAt: Date, wo
   };
 }
 
-function mockFindings(opts: { hub: ReturnType<typeof asff>[]; gd: { id: string; createdAt: Date }[]; history?: Record<string, { at: Date; to: string }> }) {
+function mockFindings(opts: { hub: ReturnType<typeof asff>[]; gd: { id: string; createdAt: Date; archived?: boolean }[]; history?: Record<string, { at: Date; to: string }> }) {
   const sh = mock(SecurityHubClient);
   sh.on(ShGetFindingsCommand).resolves({ Findings: opts.hub as never });
   sh.on(GetFindingHistoryCommand).callsFake((input: { FindingIdentifier: { Id: string } }) => {
@@ -557,7 +627,7 @@ function mockFindings(opts: { hub: ReturnType<typeof asff>[]; gd: { id: string; 
   gd.on(ListDetectorsCommand).resolves({ DetectorIds: ['d1'] });
   gd.on(GdListFindingsCommand).resolves({ FindingIds: opts.gd.map((f) => f.id) });
   gd.on(GdGetFindingsCommand).callsFake((input: { FindingIds: string[] }) => ({
-    Findings: opts.gd.filter((f) => input.FindingIds.includes(f.id)).map((f) => ({ Id: f.id, Arn: gdArn(f.id), AccountId: '444444444444', Region: home, CreatedAt: f.createdAt.toISOString(), UpdatedAt: f.createdAt.toISOString(), Severity: 8, Type: 'Recon:EC2/PortProbeUnprotectedPort', SchemaVersion: '2.0', Resource: {} })),
+    Findings: opts.gd.filter((f) => input.FindingIds.includes(f.id)).map((f) => ({ Id: f.id, Arn: gdArn(f.id), AccountId: '444444444444', Region: home, CreatedAt: f.createdAt.toISOString(), UpdatedAt: f.createdAt.toISOString(), Severity: 8, Type: 'Recon:EC2/PortProbeUnprotectedPort', SchemaVersion: '2.0', Resource: {}, Service: { Archived: f.archived ?? false } })),
   }));
   return { sh, gd };
 }
@@ -606,6 +676,31 @@ describe('period.finding-triage', () => {
     expect(triage.status).toBe('PASS');
     expect(cross.status).toBe('FAIL');
     expect(cross.reason).toBe('GuardDuty lists 2 finding(s) created in the period, Security Hub 1: the GuardDuty integration with Security Hub is broken or lagging, and the triage record is incomplete; not in Security Hub: gd-2');
+  });
+
+  // A suppression rule archives the findings it matches, which "are not sent to any of the AWS services
+  // with which you may integrate" (https://docs.aws.amazon.com/guardduty/latest/ug/create-suppression-rules-guardduty.html);
+  // GetFindings' Service.Archived says which (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_Service.html).
+  test('healthy: an archived (suppressed) GuardDuty finding absent from Security Hub PASSes, listed as archived, not sent', async () => {
+    mockFindings({ hub: [asff('gd-1', 'GuardDuty', 'LOW', created, 'NEW')], gd: [{ id: 'gd-1', createdAt: created }, { id: 'gd-sup', createdAt: created, archived: true }] });
+    const { cross } = findingItems(await run(periodFindingTasks));
+    expect(cross.status).toBe('PASS');
+    expect(cross.reason).toMatch(/both list 1 GuardDuty finding\(s\) .*; archived or suppressed in GuardDuty, not sent to Security Hub: gd-sup$/);
+    expect(cross.details).toMatchObject({ guardDuty: 2, securityHub: 1, missing: [], archivedNotSent: ['gd-sup'], extra: [] });
+  });
+
+  test('broken: the same finding not archived, absent from Security Hub, FAILs', async () => {
+    mockFindings({ hub: [asff('gd-1', 'GuardDuty', 'LOW', created, 'NEW')], gd: [{ id: 'gd-1', createdAt: created }, { id: 'gd-sup', createdAt: created, archived: false }] });
+    const { cross } = findingItems(await run(periodFindingTasks));
+    expect(cross.status).toBe('FAIL');
+    expect(cross.details).toMatchObject({ missing: ['gd-sup'], archivedNotSent: [] });
+  });
+
+  test('an archived GuardDuty finding that did reach Security Hub (archived after) is counted as sent: PASS', async () => {
+    mockFindings({ hub: [asff('gd-1', 'GuardDuty', 'LOW', created, 'NEW')], gd: [{ id: 'gd-1', createdAt: created, archived: true }] });
+    const { cross } = findingItems(await run(periodFindingTasks));
+    expect(cross.status).toBe('PASS');
+    expect(cross.details).toMatchObject({ guardDuty: 1, securityHub: 1, missing: [], archivedNotSent: [], extra: [] });
   });
 
   test('an empty Security Hub with a silent integration does not PASS', async () => {
@@ -684,9 +779,9 @@ describe('period.finding-triage', () => {
 
 function mockCompliance(results: { rule: string; compliance: string; recorded: Date }[]) {
   const cfg = mock(ConfigServiceClient);
-  cfg.on(GetAggregateComplianceDetailsByConfigRuleCommand).callsFake((input: { ConfigRuleName: string; AccountId: string; AwsRegion: string }) => ({
+  cfg.on(GetAggregateComplianceDetailsByConfigRuleCommand).callsFake((input: { ConfigRuleName: string; AccountId: string; AwsRegion: string; ComplianceType?: string }) => ({
     AggregateEvaluationResults: results
-      .filter((r) => r.rule === input.ConfigRuleName)
+      .filter((r) => r.rule === input.ConfigRuleName && (!input.ComplianceType || r.compliance === input.ComplianceType))
       .map((r) => ({
         EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: r.rule, ResourceType: 'AWS::EC2::VPC', ResourceId: 'vpc-0abc' }, OrderingTimestamp: r.recorded },
         ComplianceType: r.compliance,
@@ -711,7 +806,20 @@ describe('period.config-compliance', () => {
     expect(item.title).toBe(`Config rule compliance at the end of the period (current state only): 444444444444 ${home}`);
     expect(item.reason).toMatch(/none NON_COMPLIANT at the end of the period \(current state only: the changes within the period are not in the aggregator's data\)$/);
     expect(item.details).toMatchObject({ basis: 'current-state-only', judged: true });
-    expect(item.details!.changes).toEqual([{ rule: 'vpc-flow-logs-enabled', resourceType: 'AWS::EC2::VPC', resourceId: 'vpc-0abc', compliance: 'COMPLIANT', recordedAt: '2026-02-03T00:00:00.000Z' }]);
+    // Only NON_COMPLIANT results are asked for (the request's ComplianceType), so none is listed.
+    expect(item.details!.changes).toEqual([]);
+  });
+
+  test('only NON_COMPLIANT results are read ("supports only the COMPLIANT and NON_COMPLIANT", API_GetAggregateComplianceDetailsByConfigRule.html), and a read cut at --max-findings is ERROR, never PASS', async () => {
+    const cfg = mockCompliance([]);
+    const [healthy] = await run(configOnly);
+    expect(healthy.status).toBe('PASS');
+    for (const call of cfg.commandCalls(GetAggregateComplianceDetailsByConfigRuleCommand)) expect(call.args[0].input).toMatchObject({ ComplianceType: 'NON_COMPLIANT' });
+    // Breaking case: every page says there is more; the budget runs out before the end.
+    cfg.on(GetAggregateComplianceDetailsByConfigRuleCommand).resolves({ AggregateEvaluationResults: [], NextToken: 'more' });
+    const [capped] = await run(configOnly);
+    expect(capped.status).toBe('ERROR');
+    expect(capped.reason).toMatch(/^more NON_COMPLIANT results than --max-findings \(\d+\) for /);
   });
 
   test('broken: a resource NON_COMPLIANT for 3 days FAILs', async () => {
@@ -767,9 +875,9 @@ describe('period.investigation-sample', () => {
     mocks.push(athena);
     const item = sampleItem(await runSample(writeSample(sample)));
     expect(item.status).toBe('PASS');
-    expect(item.reason).toBe('root-activity: 120 row(s) over 2026-02-01T00:00:00.000Z to 2026-02-02T00:00:00.000Z, 52428800 bytes scanned (query a1b2c3d4-5678-90ab-cdef-EXAMPLE11111, as Athena recorded it)');
+    expect(item.reason).toBe('root-activity: 120 row(s) over 2026-02-01T00:00:00.000Z to 2026-02-02T00:00:00.000Z, 52428800 bytes scanned (query a1b2c3d4-5678-90ab-cdef-EXAMPLE11111, as Athena recorded it, rows counted by Athena too)');
     expect(item.details!.sample).toMatchObject({ rowCount: 120, rowsShown: 50, dataScannedBytes: 52428800 });
-    expect(item.details!.athena).toEqual({ found: true, state: 'SUCCEEDED', workGroup: 'acme-soc2-investigations', database: 'acme_soc2_investigations', dataScannedInBytes: 52428800, completedAt: sample.completedAt });
+    expect(item.details!.athena).toEqual({ found: true, state: 'SUCCEEDED', workGroup: 'acme-soc2-investigations', database: 'acme_soc2_investigations', dataScannedInBytes: 52428800, completedAt: sample.completedAt, outputRows: 120 });
     // GetQueryExecution in the audit account's home Region, by the file's id.
     expect(athena.commandCalls(GetQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([{ QueryExecutionId: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111' }]);
     expect(item.accountId).toBe(audit);
@@ -828,6 +936,27 @@ describe('period.investigation-sample', () => {
     const item = await judgeSample(sample, [executionOf(sample, { Statistics: { DataScannedInBytes: 10 }, Status: { State: 'FAILED', CompletionDateTime: new Date('2026-02-03T00:00:00Z') } })]);
     expect(item.status).toBe('FAIL');
     expect(item.reason).toMatch(/Athena records its state as FAILED, not SUCCEEDED; .*Athena's Statistics\.DataScannedInBytes is 10, the file says 52428800; Athena's Status\.CompletionDateTime is 2026-02-03T00:00:00\.000Z/);
+  });
+
+  // QueryRuntimeStatistics.Rows.OutputRows: "The number of rows returned by the query"
+  // (https://docs.aws.amazon.com/athena/latest/APIReference/API_QueryRuntimeStatisticsRows.html).
+  test('forged: a row deleted from a genuine sample FAILs on Athena\'s OutputRows; a row added too', async () => {
+    const sample = sampleRun(sampleWindow, 5);
+    const deleted = { ...sample, rows: sample.rows.filter((_, i) => i !== 2) };
+    const item = await judgeSample(deleted, [executionOf(sample)]);
+    expect(item.status).toBe('FAIL');
+    expect(item.reason).toMatch(/Athena's QueryRuntimeStatistics\.Rows\.OutputRows is 5, the file holds 4 row\(s\): rows were removed or added$/);
+    const added = { ...sample, rows: [...sample.rows, sample.rows[0]] };
+    expect((await judgeSample(added, [executionOf(sample)])).status).toBe('FAIL');
+  });
+
+  // "updated asynchronously and may not be available immediately after a query completes"
+  // (https://docs.aws.amazon.com/athena/latest/APIReference/API_GetQueryRuntimeStatistics.html).
+  test('unverifiable: runtime statistics without Rows (not yet available) are ERROR, not PASS', async () => {
+    const sample = sampleRun(sampleWindow);
+    const item = await judgeSample(sample, [withOutputRows(executionOf(sample), undefined)]);
+    expect(item.status).toBe('ERROR');
+    expect(item.reason).toMatch(/has no Rows\.OutputRows .*cannot be counted against Athena's/);
   });
 
   test('unverifiable: an execution id Athena does not know (its history keeps 45 days) is ERROR, not PASS', async () => {

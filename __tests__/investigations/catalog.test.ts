@@ -5,15 +5,19 @@
  */
 import { INVESTIGATIONS } from '../../modules/investigations/catalog';
 import { CONSOLE_SIGNINS_OUTSIDE_BUSINESS_HOURS, insideBusinessHoursSql } from '../../modules/investigations/catalog/console-signins-outside-business-hours';
-import { BREAK_GLASS_SESSIONS } from '../../modules/investigations/catalog/break-glass-sessions';
+import { BREAK_GLASS_SESSIONS, roleArnRegex } from '../../modules/investigations/catalog/break-glass-sessions';
 import { EVENT_SOURCES, LOGGING_CHANGE_EVENTS, NOT_LOOKED_FOR, S3_EVENT_NAMES } from '../../modules/investigations/catalog/logging-changes';
 import { PRINCIPAL_ACTIVITY } from '../../modules/investigations/catalog/principal-activity';
 import { ACTION_RULES, type ClassifiedService } from '../../modules/guardrails/action-classification';
+import { parseParams } from '../../investigate/parameters';
 import {
   MAX_PARAMETER_LENGTH,
   WINDOW_PARAMETERS,
+  ACCOUNT_PARAMETER,
   bindParameters,
   inlineParameters,
+  optionalClause,
+  placeholderNames,
   sqlStringLiteral,
   windowParameterValues,
   type InvestigationContext,
@@ -30,7 +34,7 @@ test.each(INVESTIGATIONS.map((i) => [i.name, i] as const))(
   '%s: kebab-case name, every placeholder declared, every parameter used, every field cited',
   (_, i) => {
     expect(i.name).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
-    const used = new Set(bindParameters(i.sql(CONTEXT)).parameterOrder);
+    const used = new Set(placeholderNames(i.sql(CONTEXT)));
     for (const w of WINDOW_NAMES) expect({ window: w, used: used.has(w) }).toEqual({ window: w, used: true });
     const declared = i.parameters.map((p) => p.name);
     expect([...used].filter((u) => !WINDOW_NAMES.includes(u) && !declared.includes(u))).toEqual([]);
@@ -71,7 +75,8 @@ test.each(INVESTIGATIONS.flatMap((i) => i.parameters.map((p) => [`${i.name} ${p.
     expect(MAX_PARAMETER_LENGTH).toBe(1022);
     // The longest value the pattern admits, made from the example by repeating its last character.
     const longest = p.example.padEnd(MAX_PARAMETER_LENGTH, p.example.slice(-1));
-    expect({ longest: p.pattern.test(longest), tooLong: p.pattern.test(`${longest}${p.example.slice(-1)}`), quoted: p.pattern.test(`${p.example}'`) }).toEqual({
+    // An account id has 12 digits exactly: far below the limit.
+    expect({ longest: p === ACCOUNT_PARAMETER || p.pattern.test(longest), tooLong: p.pattern.test(`${longest}${p.example.slice(-1)}`), quoted: p.pattern.test(`${p.example}'`) }).toEqual({
       longest: true,
       tooLong: false,
       quoted: false,
@@ -164,6 +169,45 @@ describe('logging-changes: every action the guardrails deny, as the CloudTrail e
       expect({ event: e, lookedFor: lookedFor.has(e) }).toEqual({ event: e, lookedFor: false });
   });
 
+  // The notDeniable rules' only defence is the organization trail's record of them: each is read back here.
+  const notDeniable = ACTION_RULES.filter((r) => r.class === 'not-deniable');
+  const notDeniableMissing = (looked: ReadonlySet<string>) =>
+    notDeniable.flatMap((r) =>
+      (Array.isArray(r.match) ? (r.match as readonly string[]) : []).map((a) => `${r.service}:${a}`).filter((a) => !looked.has(event(a)) && !NOT_LOOKED_FOR[a])
+    );
+
+  test('each not-deniable action is looked for, or left out for a stated reason; none is a pattern that names no action', () => {
+    expect(notDeniable.filter((r) => !Array.isArray(r.match)).map((r) => r.title)).toEqual([]);
+    expect(notDeniableMissing(lookedFor)).toEqual([]);
+    for (const [action, reason] of Object.entries(NOT_LOOKED_FOR)) expect({ action, reason: reason.length > 20 }).toEqual({ action, reason: true });
+    for (const e of [
+      'organizations.amazonaws.com DetachPolicy',
+      'organizations.amazonaws.com UpdatePolicy',
+      'organizations.amazonaws.com DeletePolicy',
+      'organizations.amazonaws.com DisablePolicyType',
+      'organizations.amazonaws.com MoveAccount',
+      'guardduty.amazonaws.com ArchiveFindings',
+      'guardduty.amazonaws.com DisableOrganizationAdminAccount',
+      'securityhub.amazonaws.com BatchUpdateFindings',
+      'securityhub.amazonaws.com DisableOrganizationAdminAccount',
+      'macie2.amazonaws.com DisableOrganizationAdminAccount',
+      'logs.amazonaws.com DeleteResourcePolicy',
+      'logs.amazonaws.com PutQueryDefinition',
+      'logs.amazonaws.com DeleteQueryDefinition',
+      'glue.amazonaws.com PutResourcePolicy',
+      'glue.amazonaws.com PutDataCatalogEncryptionSettings',
+    ])
+      expect({ event: e, lookedFor: lookedFor.has(e) }).toEqual({ event: e, lookedFor: true });
+    // s3:PutObject is a data event, logs:CreateLogDelivery a permission only: not looked for, each with a reason.
+    expect(lookedFor.has('s3.amazonaws.com PutObject')).toBe(false);
+    expect(lookedFor.has('logs.amazonaws.com CreateLogDelivery')).toBe(false);
+  });
+
+  test('a not-deniable action dropped from the list is caught', () => {
+    const without = new Set([...lookedFor].filter((e) => e !== 'organizations.amazonaws.com DetachPolicy'));
+    expect(notDeniableMissing(without)).toEqual(['organizations:DetachPolicy']);
+  });
+
   test('a denied action dropped from the list is caught', () => {
     const without = new Set([...lookedFor].filter((e) => e !== 'kms.amazonaws.com DisableKey'));
     expect(denied.filter((a) => !without.has(event(a)) && !NOT_LOOKED_FOR[a] && !a.startsWith('iam:') && !a.startsWith('glue:'))).toEqual(['kms:DisableKey']);
@@ -201,4 +245,54 @@ test('business hours in SQL: a plain day, a window that wraps past midnight, and
 test('break-glass sessions need a role name, and quote the names they are given', () => {
   expect(() => BREAK_GLASS_SESSIONS.sql({ ...CONTEXT, breakGlassRoleNames: [] })).toThrow(/^breakGlassRoleNames: /);
   expect(BREAK_GLASS_SESSIONS.sql({ ...CONTEXT, breakGlassRoleNames: ["ops/it's"] })).toContain("IN ('it''s')");
+});
+
+test("break-glass-sessions' Logs Insights query matches the role's ARN whole, not a longer role name that starts with it", () => {
+  // Logs Insights reads `like /regex/` (CloudWatch Logs User Guide, "filter":
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax-Filter.html); the same
+  // expression is run here by JavaScript's engine, the behaviour of `$`, `\/` and `\.` being common to both.
+  expect(BREAK_GLASS_SESSIONS.logsInsights({ ...CONTEXT, breakGlassRoleNames: ['BreakGlass'] })).toContain('requestParameters.roleArn like /:role\\/BreakGlass$/');
+  const matches = (name: string, arn: string) => new RegExp(roleArnRegex(name).slice(1, -1)).test(arn);
+  expect(matches('BreakGlass', 'arn:aws:iam::111122223333:role/BreakGlass')).toBe(true);
+  expect(matches('BreakGlass', 'arn:aws:iam::111122223333:role/BreakGlassOld')).toBe(false);
+  expect(matches('ops/Break.Glass+1', 'arn:aws:iam::111122223333:role/ops/Break.Glass+1')).toBe(true);
+  expect(matches('ops/Break.Glass+1', 'arn:aws:iam::111122223333:role/ops/BreakxGlass+1')).toBe(false);
+  // The unanchored substring match it replaced finds the longer name: the check sees the difference.
+  expect('arn:aws:iam::111122223333:role/BreakGlassOld'.includes(':role/BreakGlass')).toBe(true);
+});
+
+describe('an optional parameter: its clause is in the SQL when it is given, left out when not', () => {
+  const WINDOW = windowParameterValues(new Date('2026-10-31T20:00:00Z'), new Date('2026-11-01T06:00:00Z'));
+  const ACCOUNT_INVESTIGATIONS = INVESTIGATIONS.filter((i) => i.parameters.includes(ACCOUNT_PARAMETER)).map((i) => i.name);
+
+  test('principal-activity, resource-activity and root-activity take an optional account', () => {
+    expect(ACCOUNT_INVESTIGATIONS.sort()).toEqual(['principal-activity', 'resource-activity', 'root-activity']);
+    // Organizations API Reference, Account, Id: "Pattern: ^\d{12}$" (https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html).
+    expect([ACCOUNT_PARAMETER.pattern.test('111122223333'), ACCOUNT_PARAMETER.pattern.test('11112222333'), ACCOUNT_PARAMETER.pattern.test("1111222233'3")]).toEqual([true, false, false]);
+  });
+
+  test.each(INVESTIGATIONS.filter((i) => i.parameters.includes(ACCOUNT_PARAMETER)).map((i) => [i.name, i] as const))('%s', (_, i) => {
+    const required = Object.fromEntries(i.parameters.filter((p) => !p.optional).map((p) => [p.name, p.example]));
+    const without = inlineParameters(i.sql(CONTEXT), { ...WINDOW, ...required });
+    const withAccount = inlineParameters(i.sql(CONTEXT), { ...WINDOW, ...required, account: '111122223333' });
+    expect({ without: without.includes('AND account ='), marker: /\[\[|\]\]/.test(without), blankLine: /\n[ \t]*\n/.test(without) }).toEqual({ without: false, marker: false, blankLine: false });
+    expect(withAccount).toContain("\n  AND account = '111122223333'\n");
+    // The named query leaves it out: a person adds an account by hand.
+    expect(bindParameters(i.sql(CONTEXT)).parameterOrder).not.toContain('account');
+    expect(bindParameters(i.sql(CONTEXT)).queryString).not.toContain('account =');
+  });
+
+  test('baseline investigate takes the account or not, and still refuses a missing required parameter or a malformed account', () => {
+    const root = INVESTIGATIONS.find((i) => i.name === 'root-activity')!;
+    const principal = INVESTIGATIONS.find((i) => i.name === 'principal-activity')!;
+    expect(parseParams([], root)).toEqual({});
+    expect(parseParams(['account=111122223333'], root)).toEqual({ account: '111122223333' });
+    expect(() => parseParams(['account=1111'], root)).toThrow(/^--param account: "1111" does not match/);
+    expect(() => parseParams(['account=111122223333'], principal)).toThrow(/^--param principal: required by principal-activity/);
+  });
+
+  test('an optional clause must use its parameter and hold no bracket', () => {
+    expect(() => optionalClause('account', 'AND region = {region}')).toThrow('optionalClause account: the clause does not use {account}');
+    expect(() => optionalClause('account', 'AND a[1] = {account}')).toThrow('optionalClause account: the clause may not hold [ or ]');
+  });
 });

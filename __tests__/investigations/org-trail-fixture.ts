@@ -145,6 +145,23 @@ const rootAccessAdmin = {
   },
 };
 const rootSession = { ...root, accessKeyId: ROOT_SESSION_KEY };
+const analystSession = {
+  type: 'AssumedRole',
+  principalId: 'AROAEXAMPLEANALYST001:erin',
+  arn: `arn:aws:sts::${WORKLOAD}:assumed-role/example-analyst/erin`,
+  accountId: WORKLOAD,
+  accessKeyId: 'ASIAEXAMPLEANALYST01',
+  sessionContext: {
+    sessionIssuer: {
+      type: 'Role',
+      principalId: 'AROAEXAMPLEANALYST001',
+      arn: `arn:aws:iam::${WORKLOAD}:role/example-analyst`,
+      accountId: WORKLOAD,
+      userName: 'example-analyst',
+    },
+    attributes: { creationDate: '2026-10-31T22:00:00Z', mfaAuthenticated: 'true' },
+  },
+};
 // CloudTrail userIdentity element, "userIdentity for requests made on behalf of an IAM Identity Center user".
 const identityCenterUser = {
   type: 'IdentityCenterUser',
@@ -545,6 +562,34 @@ export const EVENTS: readonly Event[] = [
     source: 's3.amazonaws.com',
     name: 'DeleteBucketPolicy',
     request: { bucketName: 'example-locked-bucket', Host: 'example-locked-bucket.s3.eu-west-1.amazonaws.com', policy: '' },
+  },
+  {
+    // Organizations API Reference, DetachPolicy (PolicyId, TargetId): an SCP taken off the workload account,
+    // from the management account, where no SCP applies.
+    id: 'org-policy-detached',
+    time: '2026-10-31T21:30:00Z',
+    account: MANAGEMENT,
+    region: 'us-east-1',
+    identity: rootAccessAdmin,
+    source: 'organizations.amazonaws.com',
+    name: 'DetachPolicy',
+    request: { policyId: 'p-examplepolicyid111', targetId: WORKLOAD },
+  },
+  {
+    // Security Hub API Reference, BatchUpdateFindings (FindingIdentifiers, Workflow.Status, Note): a finding suppressed by hand.
+    id: 'securityhub-finding-suppressed',
+    time: '2026-10-31T22:30:00Z',
+    account: WORKLOAD,
+    region: 'eu-west-1',
+    identity: analystSession,
+    source: 'securityhub.amazonaws.com',
+    name: 'BatchUpdateFindings',
+    request: {
+      findingIdentifiers: [{ id: 'example-finding-1', productArn: 'arn:aws:securityhub:eu-west-1::product/aws/guardduty' }],
+      workflow: { status: 'SUPPRESSED' },
+      note: { text: 'accepted risk', updatedBy: 'erin' },
+    },
+    response: { processedFindings: [{ id: 'example-finding-1', productArn: 'arn:aws:securityhub:eu-west-1::product/aws/guardduty' }], unprocessedFindings: [] },
   },
   {
     id: 'identity-center-user-call',

@@ -70,6 +70,7 @@ async function runInvestigation(investigation: Investigation, params: Record<str
     ...params,
   };
   for (const p of investigation.parameters) {
+    if (p.optional && params[p.name] === undefined) continue;
     if (!p.pattern.test(params[p.name] ?? '')) throw new Error(`${investigation.name}: ${p.name} "${params[p.name]}" does not match ${p.pattern}`);
   }
   return trino.query(investigationQuery(investigation.sql(context), values, investigation.name));
@@ -197,6 +198,20 @@ const CASES: {
     params: { principal: 'arn:aws:iam::444455556666:role/example-admin' },
     expected: [
       {
+        // Who became the role: carol's AssumeRole of it (its roleArn), not her AssumeRole of the break-glass role.
+        eventtime: '2026-10-30T20:30:00Z',
+        account: '444455556666',
+        region: 'us-east-1',
+        eventsource: 'sts.amazonaws.com',
+        eventname: 'AssumeRole',
+        principal: 'arn:aws:iam::111122223333:user/carol',
+        access_key: 'AKIACAROLEXAMPLE0001',
+        identity_center_user: null,
+        sourceipaddress: '203.0.113.10',
+        errorcode: null,
+        eventid: 'admin-assumed',
+      },
+      {
         eventtime: '2026-10-31T14:00:00Z',
         account: '444455556666',
         region: 'eu-west-1',
@@ -312,6 +327,39 @@ const CASES: {
         sourceipaddress: '203.0.113.10',
         errorcode: null,
         eventid: 'log-key-disabled-late-delivery',
+      },
+    ],
+  },
+  {
+    // A role's ARN: the AssumeRole that opened its session, and what the session did.
+    name: 'principal-activity',
+    params: { principal: `arn:aws:iam::${WORKLOAD}:role/example-break-glass` },
+    expected: [
+      {
+        eventtime: '2026-10-31T20:00:00Z',
+        account: '444455556666',
+        region: 'us-east-1',
+        eventsource: 'sts.amazonaws.com',
+        eventname: 'AssumeRole',
+        principal: 'arn:aws:iam::111122223333:user/carol',
+        access_key: 'AKIACAROLEXAMPLE0001',
+        identity_center_user: null,
+        sourceipaddress: '203.0.113.10',
+        errorcode: null,
+        eventid: 'break-glass-assumed',
+      },
+      {
+        eventtime: '2026-10-31T20:10:00Z',
+        account: '444455556666',
+        region: 'us-east-1',
+        eventsource: 'iam.amazonaws.com',
+        eventname: 'DetachRolePolicy',
+        principal: 'arn:aws:sts::444455556666:assumed-role/example-break-glass/carol',
+        access_key: 'ASIAEXAMPLEBREAKGL01',
+        identity_center_user: null,
+        sourceipaddress: '203.0.113.10',
+        errorcode: null,
+        eventid: 'break-glass-detach',
       },
     ],
   },
@@ -636,9 +684,22 @@ const CASES: {
     ],
   },
   {
-    // The S3 bucket policy deleted by the root session, LeaveOrganization refused, a log key disabled and delivered 22 hours late.
+    // The S3 bucket policy deleted by the root session, an SCP detached and a finding suppressed (not deniable: recorded),
+    // LeaveOrganization refused, a log key disabled and delivered 22 hours late.
     name: 'logging-changes',
     expected: [
+      {
+        // Organizations' policy changes are not deniable in the management account: the record is their defence.
+        eventtime: '2026-10-31T16:00:00Z',
+        account: '111122223333',
+        region: 'us-east-1',
+        eventsource: 'organizations.amazonaws.com',
+        eventname: 'CreatePolicy',
+        principal: 'arn:aws:iam::111122223333:user/alice',
+        target: 'deny-leave',
+        errorcode: null,
+        eventid: 'org-create-policy',
+      },
       {
         eventtime: '2026-10-31T18:00:00Z',
         account: '444455556666',
@@ -671,6 +732,28 @@ const CASES: {
         target: 'example-locked-bucket',
         errorcode: null,
         eventid: 'root-session-bucket-policy-deleted',
+      },
+      {
+        eventtime: '2026-10-31T21:30:00Z',
+        account: '111122223333',
+        region: 'us-east-1',
+        eventsource: 'organizations.amazonaws.com',
+        eventname: 'DetachPolicy',
+        principal: 'arn:aws:sts::111122223333:assumed-role/example-root-access/dave',
+        target: 'p-examplepolicyid111',
+        errorcode: null,
+        eventid: 'org-policy-detached',
+      },
+      {
+        eventtime: '2026-10-31T22:30:00Z',
+        account: '444455556666',
+        region: 'eu-west-1',
+        eventsource: 'securityhub.amazonaws.com',
+        eventname: 'BatchUpdateFindings',
+        principal: 'arn:aws:sts::444455556666:assumed-role/example-analyst/erin',
+        target: null,
+        errorcode: null,
+        eventid: 'securityhub-finding-suppressed',
       },
       {
         eventtime: '2026-11-01T02:00:00Z',
@@ -787,6 +870,23 @@ describe('what the table projects decides what the investigations see', () => {
 
   test('a projection of the current members only misses the removed account, and the check sees it', async () => {
     expect(eventIds(await runInvestigation(IAM_AND_SG(), {}, WINDOW, onTable(MEMBERS_ONLY)))).toEqual([]);
+  });
+});
+
+describe('the optional account narrows the account partition', () => {
+  test('root-activity in the workload account: its root user, not the AssumeRoot called from the management account', async () => {
+    const all = eventIds(await runInvestigation(ROOT_ACTIVITY));
+    expect(all).toContain('root-session-opened');
+    const workload = eventIds(await runInvestigation(ROOT_ACTIVITY, { account: WORKLOAD }));
+    expect(workload).toEqual(all.filter((id) => id !== 'root-session-opened'));
+    expect(workload).toEqual(['root-session-bucket-policy-deleted', 'root-signin-sat-0800-local'].sort((a, b) => all.indexOf(a) - all.indexOf(b)));
+  });
+
+  test('principal-activity of the break-glass role: its rows in the workload account, none in the management account', async () => {
+    const principal = INVESTIGATIONS.find((i) => i.name === 'principal-activity')!;
+    const params = { principal: `arn:aws:iam::${WORKLOAD}:role/example-break-glass` };
+    expect(eventIds(await runInvestigation(principal, { ...params, account: WORKLOAD }))).toEqual(['break-glass-assumed', 'break-glass-detach']);
+    expect(eventIds(await runInvestigation(principal, { ...params, account: '111122223333' }))).toEqual([]);
   });
 });
 

@@ -17,6 +17,7 @@ import { AthenaClient, BatchGetNamedQueryCommand, GetWorkGroupCommand, ListNamed
 import { CloudWatchLogsClient, DescribeQueryDefinitionsCommand, type QueryDefinition } from '@aws-sdk/client-cloudwatch-logs';
 import { GetTableCommand, GetTableVersionsCommand, GlueClient, type Column, type Table } from '@aws-sdk/client-glue';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import {
   investigationNamedQueryName,
   investigationQueryDefinitionName,
@@ -25,6 +26,7 @@ import {
   investigationsDatabaseName,
   investigationsWorkgroupName,
   kmsAliasArn,
+  logBucketName,
   orgTrailLogGroupName,
 } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
@@ -33,6 +35,7 @@ import { INVESTIGATIONS_ATHENA } from '../../modules/investigations/controls';
 import { bindParameters } from '../../modules/investigations/investigation';
 import { ATHENA_ENGINE_VERSION, resultsKeyAlias } from '../../modules/investigations/log-investigations';
 import type { TableColumn } from '../../modules/investigations/cloudtrail-table';
+import { INVESTIGATION_TABLES } from '../../modules/investigations/cloudtrail-table';
 import { investigationTables, type InvestigationTable } from '../../modules/investigations/tables';
 import { isNotFound } from '../aws';
 import { Task, type CollectContext } from '../context';
@@ -99,6 +102,52 @@ async function judgeInvestigations(task: Task, config: BaselineConfig): Promise<
     if (found) await task.guard([CONTROL], () => judgeTableVersions(task, config, glue, spec, found), `${tableResource(config, spec.name)}/versions`);
   }
   await task.guard([CONTROL], () => judgeNamedQueries(task, config, athena, workgroupName, exists), `${workgroupName}/named-queries`);
+  await task.guard([CONTROL], () => judgeAccountFolders(task, config), accountFoldersResource(config));
+}
+
+/** The account folders item's resource: the organization trail's folder in the CloudTrail bucket. */
+export const accountFoldersResource = (config: BaselineConfig): string => `${logBucketName(config, 'cloudtrail')}/AWSLogs/${config.organization.id}/`;
+
+/**
+ * The accounts whose logs the organization trail delivered, against the accounts the table projects: an
+ * account folder under `AWSLogs/<org-id>/` (CloudTrail User Guide, "Creating a trail for an
+ * organization": https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html)
+ * of an account the config never listed (never a member, removed or destroyed member) is one no
+ * investigation can query: the table's projection.account.values enumerates the accounts it reads.
+ * Listed with ListObjectsV2, Prefix and Delimiter "/", whose CommonPrefixes are the folders
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html), through the log reader role
+ * (--log-reader-role-arn, as log-file validation reads the digests; the log archive grants it s3:ListBucket).
+ */
+async function judgeAccountFolders(task: Task, config: BaselineConfig): Promise<void> {
+  const spec = investigationTables(config).find((t) => t.name === INVESTIGATION_TABLES.organizationTrail);
+  if (!spec) return;
+  const reader = task.ctx.settings.logReaderRoleArn;
+  if (!reader) throw new Error('no log reader role: pass --log-reader-role-arn or list one in logArchive.readerRoleArns (the account folders of the log archive are listed through it)');
+  const bucket = logBucketName(config, 'cloudtrail');
+  const prefix = `AWSLogs/${config.organization.id}/`;
+  const s3 = task.clientForRole(S3Client, reader, config.regions.home);
+  const request = { Bucket: bucket, Prefix: prefix, Delimiter: '/' };
+  const pages = await task.paginate(
+    's3:ListObjectsV2',
+    request,
+    (ContinuationToken) => s3.send(new ListObjectsV2Command({ ...request, ContinuationToken })),
+    (p) => (p.IsTruncated ? p.NextContinuationToken : undefined),
+    { key: 'account-folders' },
+  );
+  const folders = [...new Set(pages.flatMap((p) => p.CommonPrefixes ?? []).map((c) => (c.Prefix ?? '').slice(prefix.length).replace(/\/$/, '')).filter((f) => f !== ''))].sort();
+  const projected = enumValues(spec.parameters['projection.account.values']);
+  const unknown = folders.filter((f) => !projected.has(f));
+  task.item({
+    controlId: CONTROL,
+    title: `The organization trail's account folders in ${bucket}: every one is an account the investigations project`,
+    status: unknown.length ? 'FAIL' : 'PASS',
+    reason: unknown.length
+      ? `s3://${bucket}/${prefix} holds the logs of ${unknown.join(', ')}, which the config never listed (members, removedMembers, destroyedMembers): projection.account.values leaves ${unknown.length === 1 ? 'that account' : 'those accounts'} out, so no investigation can query ${unknown.length === 1 ? 'its' : 'their'} events; add ${unknown.length === 1 ? 'it' : 'them'} to the config`
+      : `${folders.length} account folder(s) under s3://${bucket}/${prefix}, each projected by projection.account.values`,
+    resource: accountFoldersResource(config),
+    sources: [DOC.s3.listObjectsV2, 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html'],
+    details: { folders, unknown },
+  });
 }
 
 /** The workgroup; returns whether it exists (the named queries live in it). */
@@ -273,10 +322,19 @@ function versionProjection(params: Readonly<Record<string, string>>, want: Reado
  * differs from what `LogInvestigations` builds from `spec`, field by field: the table type and view
  * text (a view of the same name that filters rows), a link to another table, the partition projection
  * and location, the other table parameters, the SerDe and its parameters, the input and output
- * formats, the columns and partition keys. Empty when it is as built.
+ * formats, the columns and partition keys, and a registration with Lake Formation. Empty when it is as built.
  */
 export function tableDifferences(table: Table, spec: InvestigationTable): string[] {
-  return differences(table, spec, currentProjection(table.Parameters ?? {}, spec.parameters));
+  return [
+    // Table.IsRegisteredWithLakeFormation, "Indicates whether the table has been registered with Lake Formation"
+    // (https://docs.aws.amazon.com/glue/latest/webapi/API_Table.html): the baseline's tables are plain
+    // IAM-governed tables; registered, Lake Formation's permissions (row and cell filters among them)
+    // decide what a query returns, and can hide rows from an investigation without changing the table.
+    ...(table.IsRegisteredWithLakeFormation
+      ? ['IsRegisteredWithLakeFormation is true: the table\'s location is registered with Lake Formation, whose permissions and data filters can silently leave rows out of an investigation (the baseline builds IAM-governed tables)']
+      : []),
+    ...differences(table, spec, currentProjection(table.Parameters ?? {}, spec.parameters)),
+  ];
 }
 
 /**

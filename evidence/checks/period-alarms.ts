@@ -28,18 +28,21 @@
  * with value, reason and timestamp: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html).
  * It is read with FilterLogEvents (API_FilterLogEvents.html: startTime and endTime in epoch
  * milliseconds, a JSON filter pattern, pages by nextToken, "can return empty results while there are
- * more log events available through the token"), one account's events at a time, and its coverage
- * with DescribeLogGroups (API_LogGroup.html: creationTime in epoch milliseconds, retentionInDays): the
+ * more log events available through the token"), once per collection for every account (grouped by
+ * the event's `account` in memory), and its coverage with DescribeLogGroups (API_LogGroup.html:
+ * creationTime in epoch milliseconds, retentionInDays): the
  * record covers the period only if the group existed at the period's start and still keeps events
  * that old. The two sources' state changes are merged (one change seen by both counts once); the
- * actions (notifications) and configuration changes come from DescribeAlarmHistory alone.
+ * actions (notifications) and configuration changes come from DescribeAlarmHistory alone. Inside
+ * CloudWatch's history window the history is authoritative: a change it has and the record lacks is a
+ * gap in the record, a change only the record has was written by someone other than EventBridge.
  */
 import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, type AlarmHistoryItem, type DescribeAlarmHistoryOutput, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, FilterLogEventsCommand, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { alarmHistoryLogGroupName, alarmHistoryRuleNames, alertTopicName, alarmEventBusName, centralAlarmRuleName, PARTITION } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
 import { breakGlassUsageFilter, CIS_METRIC_FILTERS, guardrailRoleChangeFilter, ROUTE_TAMPERING_ALARM_ID } from '../../modules/cis-monitoring/cis-metric-filters';
-import { Task, type CollectContext } from '../context';
+import { shared, Task, type CollectContext } from '../context';
 import { hoursBetween } from '../period/period';
 import { DOC } from '../sources';
 import { cisTargets, type CisTarget } from './cloudwatch';
@@ -144,16 +147,16 @@ function eventTime(text: unknown): Date | undefined {
 }
 
 /**
- * The state changes in the record's log events, by alarm: each message is one "CloudWatch Alarm State
- * Change" event; the change's time is detail.state.timestamp (the event's `time`, to the second, when
- * absent). Messages that are not such events are skipped.
+ * The state changes in the record's log events, by account (the event's `account`) and alarm: each
+ * message is one "CloudWatch Alarm State Change" event; the change's time is detail.state.timestamp
+ * (the event's `time`, to the second, when absent). Messages that are not such events are skipped.
  */
-export function recordedChanges(events: readonly FilteredLogEvent[]): Map<string, StateChange[]> {
-  const byAlarm = new Map<string, StateChange[]>();
+export function recordedChanges(events: readonly FilteredLogEvent[]): Map<string, Map<string, StateChange[]>> {
+  const byAccount = new Map<string, Map<string, StateChange[]>>();
   for (const e of events) {
-    const event = parseJson(e.message) as { 'detail-type'?: unknown; time?: unknown; detail?: { alarmName?: unknown; state?: Record<string, unknown>; previousState?: Record<string, unknown> } };
+    const event = parseJson(e.message) as { 'detail-type'?: unknown; account?: unknown; time?: unknown; detail?: { alarmName?: unknown; state?: Record<string, unknown>; previousState?: Record<string, unknown> } };
     const d = event.detail;
-    if (event['detail-type'] !== 'CloudWatch Alarm State Change' || typeof d?.alarmName !== 'string' || typeof d.state?.value !== 'string') continue;
+    if (event['detail-type'] !== 'CloudWatch Alarm State Change' || typeof event.account !== 'string' || typeof d?.alarmName !== 'string' || typeof d.state?.value !== 'string') continue;
     const at = eventTime(d.state.timestamp) ?? eventTime(event.time) ?? (e.timestamp !== undefined ? new Date(e.timestamp) : undefined);
     if (!at) continue;
     const change: StateChange = {
@@ -163,9 +166,11 @@ export function recordedChanges(events: readonly FilteredLogEvent[]): Map<string
       ...(typeof d.state.reason === 'string' ? { reason: d.state.reason.slice(0, 300) } : {}),
       seenIn: 'record',
     };
+    const byAlarm = byAccount.get(event.account) ?? new Map<string, StateChange[]>();
     byAlarm.set(d.alarmName, [...(byAlarm.get(d.alarmName) ?? []), change]);
+    byAccount.set(event.account, byAlarm);
   }
-  return byAlarm;
+  return byAccount;
 }
 
 /** The changes of both sources, in time order, one change seen by both once. */
@@ -420,11 +425,34 @@ export function recordGaps(a: AlarmPeriod, now: Date): string[] {
     .map((c) => `alarm ${a.name}'s change ${c.from} → ${c.to} at ${c.at} is in CloudWatch's alarm history but not in the alarm history record: the record's rules (or the account's forwarding rule) missed it`);
 }
 
-export function periodAlarmTasks(ctx: CollectContext): Task[] {
+/** The accounts the alarm section judges (the selected ones, and the audit account's watchdogs), with their alarms. */
+function periodAlarmAccounts(ctx: CollectContext): Map<string, BaselineAlarm[]> {
   const { config } = ctx;
-  const home = config.regions.home;
-  return [...baselineAlarms(config, ctx.settings.accounts)]
-    .filter(([account]) => account === config.organization.auditAccountId || ctx.settings.accounts.includes(account))
+  return new Map([...baselineAlarms(config, ctx.settings.accounts)].filter(([account]) => account === config.organization.auditAccountId || ctx.settings.accounts.includes(account)));
+}
+
+/**
+ * How far inside CloudWatch's history window a record-only change must lie to be judged a forgery: one
+ * day, since ALARM_HISTORY_DAYS is documented in days, not to the hour (docs/evidence.md, Unverified).
+ */
+const HISTORY_EDGE_MS = 86_400_000;
+
+/**
+ * The record's forgeries: a state change only the record has, at a time CloudWatch's alarm history still
+ * covers (older than a few minutes, a day inside its window). CloudWatch writes every state change to
+ * the alarm's history; the record is written by EventBridge from the same change, so a change only in
+ * the record was written there by something else (anyone with logs:PutLogEvents on the group).
+ */
+export function recordOnlyChanges(a: AlarmPeriod, historyFrom: Date, now?: Date): string[] {
+  const from = historyFrom.getTime() + HISTORY_EDGE_MS;
+  return a.changes
+    .filter((c) => c.seenIn === 'record' && new Date(c.at).getTime() >= from && (!now || now.getTime() - new Date(c.at).getTime() > NOTIFY_WITHIN_MS))
+    .map((c) => `alarm ${a.name}'s change ${c.from} → ${c.to} at ${c.at} is in the record but not in CloudWatch's alarm history: written by someone other than EventBridge?`);
+}
+
+export function periodAlarmTasks(ctx: CollectContext): Task[] {
+  const home = ctx.config.regions.home;
+  return [...periodAlarmAccounts(ctx)]
     .map(
       ([accountId, alarms]) =>
         new Task(ctx, { label: 'alarm history of the period', accountId, region: home, controls: [PERIOD_ALARM_CONTROL], resource: 'alarms' }, (task) => judgeAlarms(task, alarms)),
@@ -470,7 +498,9 @@ async function judgeAlarms(task: Task, expected: readonly BaselineAlarm[]): Prom
     if (pages.length >= maxPages && pages.at(-1)?.NextToken) cappedAlarms.push(AlarmName);
     history.set(AlarmName, pages.flatMap((p) => p.AlarmHistoryItems ?? []).filter((i) => !i.AlarmName || i.AlarmName === AlarmName));
   }
-  const record = await readRecord(task, period, maxFindings);
+  const recordRead = await alarmHistoryRecord(task.ctx);
+  const mine = recordRead.changes.get(task.accountId) ?? new Map<string, StateChange[]>();
+  const record = { coverage: { ...recordRead.coverage, events: [...mine.values()].reduce((n, c) => n + c.length, 0) } satisfies RecordCoverage, changes: mine, capped: recordRead.capped };
   const capped = cappedAlarms.length > 0 || record.capped;
   const historyFrom = new Date(now.getTime() - ALARM_HISTORY_DAYS * 86_400_000);
   const results = expected.map((a) => alarmPeriod(a, history.get(a.name) ?? [], alarms.get(a.name), period, record.changes.get(a.name) ?? [], { historyFrom }));
@@ -478,6 +508,8 @@ async function judgeAlarms(task: Task, expected: readonly BaselineAlarm[]): Prom
     ...recordProblems(record.coverage, period),
     ...results.flatMap((a) => alarmPeriodProblems(a, ackHours)),
     ...(record.coverage.exists && !record.capped ? results.flatMap((a) => recordGaps(a, now)) : []),
+    // A capped alarm's history was not read whole: its record-only changes may be in the unread part.
+    ...results.filter((a) => !cappedAlarms.includes(a.name)).flatMap((a) => recordOnlyChanges(a, historyFrom, now)),
   ];
   const entries = results.flatMap((a) => a.entries.map((e) => ({ ...e, alarm: a.name })));
   const routedOnly = entries.filter((e) => e.notification === 'reached-central-bus');
@@ -504,7 +536,7 @@ async function judgeAlarms(task: Task, expected: readonly BaselineAlarm[]): Prom
     reason: problems.length
       ? problems.join('; ')
       : capped
-        ? `more alarm history than --max-findings (${maxFindings}) items${cappedAlarms.length ? ` for ${cappedAlarms.join(', ')} in CloudWatch's alarm history` : ''}${record.capped ? ' in the alarm history record' : ''}: the rest was not read${uncovered}`
+        ? `more alarm history than --max-findings (${maxFindings}) items${cappedAlarms.length ? ` for ${cappedAlarms.join(', ')} in CloudWatch's alarm history` : ''}${record.capped ? `${cappedAlarms.length ? ';' : ''} more than ${recordRead.budget} events (--max-findings for each of the collection's alarms) in the alarm history record ${record.coverage.logGroup}` : ''}: the rest was not read${uncovered}`
         : unverifiable.length
           ? `${unverifiable.length} entr(ies) into ALARM of the audit account's own watchdogs before ${historyFrom.toISOString()} are known from the record alone (${unverifiable.map((e) => `${e.alarm} at ${e.at}`).slice(0, 10).join(', ')}): the record's rule on the audit account's default bus routes nothing, and CloudWatch's alarm history no longer shows their notification, which is unverifiable${uncovered}`
           : `${summary}; every entry into ALARM that CloudWatch's history covers notified each of its topics within ${NOTIFY_WITHIN_MS / 60_000} minutes, and no action went elsewhere or failed; no baseline alarm was changed, deleted or has its actions disabled${createdText}; none stuck in ALARM longer than ${ackHours} hours; the alarm history record covers the period from ${record.coverage.coversFrom} and has every change CloudWatch's history has${routedText}${uncovered}`,
@@ -518,6 +550,7 @@ async function judgeAlarms(task: Task, expected: readonly BaselineAlarm[]): Prom
       DOC.logs.logGroup,
       DOC.logs.filterLogEvents,
     ],
+    raw: [...task.rawNames, ...recordRead.raw],
     details: {
       period: { from: period.from.toISOString(), to: period.to.toISOString() },
       alarmAcknowledgeHours: ackHours,
@@ -525,6 +558,7 @@ async function judgeAlarms(task: Task, expected: readonly BaselineAlarm[]): Prom
       alarmCount: names.length,
       capped,
       ...(cappedAlarms.length ? { cappedAlarms } : {}),
+      ...(record.capped ? { recordEventsRead: recordRead.eventsRead, recordEventBudget: recordRead.budget } : {}),
       ...(uncovered ? { historyAvailableFrom: historyFrom.toISOString() } : {}),
       record: record.coverage,
       alarms: active,
@@ -533,62 +567,98 @@ async function judgeAlarms(task: Task, expected: readonly BaselineAlarm[]): Prom
   });
 }
 
+/** The durable record read once per collection: its coverage, and every account's changes of the period in it. */
+export interface AlarmHistoryRecord {
+  /** The coverage, without `events` (each account counts its own). */
+  readonly coverage: Omit<RecordCoverage, 'events'>;
+  /** By account (the event's `account`), then by alarm. */
+  readonly changes: Map<string, Map<string, StateChange[]>>;
+  /** Events read. */
+  readonly eventsRead: number;
+  /** The most events read: --max-findings for each alarm of the collection. */
+  readonly budget: number;
+  /** More events remained (a nextToken) when the budget was reached. */
+  readonly capped: boolean;
+  /** Its raw records, for every item that judges from it. */
+  readonly raw: readonly string[];
+}
+
 /**
- * The durable record's coverage, and this account's alarm state change events of the period in it.
- * Read in the audit account, home Region; the events bounded by --max-findings like the history.
+ * The durable record's coverage and its alarm state change events of the period, read once per
+ * collection (in a shared task: one pass however many accounts are judged), in the audit account, home
+ * Region, and grouped by account and alarm in memory. FilterLogEvents scans the whole group whatever the
+ * filter (a `$.account` filter narrows the results, not the scan), so one pass per account would be a
+ * full scan per account. Its pages may be empty with a nextToken (API_FilterLogEvents.html: "A returned
+ * page might only be partially full, or even empty ... Partially full or empty pages don't necessarily
+ * mean that pagination is finished"), so the read is bounded by the events read, never by pages:
+ * --max-findings for each alarm of the collection (`budget`).
  */
-async function readRecord(task: Task, period: { from: Date; to: Date }, maxFindings: number): Promise<{ coverage: RecordCoverage; changes: Map<string, StateChange[]>; capped: boolean }> {
-  const { config } = task.ctx;
+export function alarmHistoryRecord(ctx: CollectContext): Promise<AlarmHistoryRecord> {
+  const { config } = ctx;
   const audit = config.organization.auditAccountId;
   const home = config.regions.home;
-  const logGroupName = alarmHistoryLogGroupName(config);
-  const where = { accountId: audit, region: home };
-  const logs = task.client(CloudWatchLogsClient, home, audit);
-  const groups = await task.paginate(
-    'logs:DescribeLogGroups',
-    { logGroupNamePrefix: logGroupName },
-    (token) => logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName, nextToken: token })),
-    (p) => p.nextToken,
-    { ...where, key: 'alarm-history-record' },
-  );
-  const group = groups.flatMap((p) => p.logGroups ?? []).find((g) => g.logGroupName === logGroupName);
-  const base = { logGroup: logGroupName, ...where };
-  if (!group) return { coverage: { ...base, exists: false, events: 0 }, changes: new Map(), capped: false };
-  const created = group.creationTime !== undefined ? new Date(group.creationTime) : undefined;
-  const kept = group.retentionInDays !== undefined ? new Date(task.ctx.now().getTime() - group.retentionInDays * 86_400_000) : undefined;
-  const coversFrom = [created, kept].filter((d): d is Date => !!d).reduce<Date | undefined>((a, b) => (!a || b > a ? b : a), undefined);
-  const request = {
-    logGroupName,
-    startTime: period.from.getTime(),
-    endTime: period.to.getTime(),
-    // A JSON filter pattern (CloudWatch Logs User Guide, "Filter pattern syntax for metric filters,
-    // subscription filters, and filter log events", JSON log events), as the heartbeat filter uses.
-    filterPattern: `{ ($.account = "${task.accountId}") && ($.detail-type = "CloudWatch Alarm State Change") }`,
-    limit: 100,
-  };
-  const maxPages = Math.ceil(maxFindings / 100);
-  const pages = await task.paginate(
-    'logs:FilterLogEvents',
-    request,
-    (token) => logs.send(new FilterLogEventsCommand({ ...request, nextToken: token })),
-    (p) => p.nextToken,
-    { ...where, key: `alarm-history-record-${task.accountId}` },
-    maxPages,
-  );
-  const events = pages.flatMap((p) => p.events ?? []);
-  return {
-    coverage: {
-      ...base,
-      exists: true,
-      ...(created ? { createdAt: created.toISOString() } : {}),
-      ...(group.retentionInDays !== undefined ? { retentionDays: group.retentionInDays } : {}),
-      ...(group.kmsKeyId ? { kmsKeyId: group.kmsKeyId } : {}),
-      ...(coversFrom ? { coversFrom: coversFrom.toISOString() } : {}),
-      events: events.length,
-    },
-    changes: recordedChanges(events),
-    capped: pages.length >= maxPages && !!pages.at(-1)?.nextToken,
-  };
+  const { period, maxFindings } = ctx.settings;
+  return shared(ctx, 'alarm-history-record', { label: 'alarm history record', accountId: audit, region: home }, async (task) => {
+    const logGroupName = alarmHistoryLogGroupName(config);
+    const logs = task.client(CloudWatchLogsClient);
+    const groups = await task.paginate(
+      'logs:DescribeLogGroups',
+      { logGroupNamePrefix: logGroupName },
+      (token) => logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName, nextToken: token })),
+      (p) => p.nextToken,
+      { key: 'alarm-history-record' },
+    );
+    const group = groups.flatMap((p) => p.logGroups ?? []).find((g) => g.logGroupName === logGroupName);
+    const base = { logGroup: logGroupName, accountId: audit, region: home };
+    const alarmCount = [...periodAlarmAccounts(ctx).values()].reduce((n, alarms) => n + alarms.length, 0);
+    const budget = maxFindings * Math.max(alarmCount, 1);
+    if (!group) return { coverage: { ...base, exists: false }, changes: new Map(), eventsRead: 0, budget, capped: false, raw: [...task.rawNames] };
+    const created = group.creationTime !== undefined ? new Date(group.creationTime) : undefined;
+    const kept = group.retentionInDays !== undefined ? new Date(ctx.now().getTime() - group.retentionInDays * 86_400_000) : undefined;
+    const coversFrom = [created, kept].filter((d): d is Date => !!d).reduce<Date | undefined>((a, b) => (!a || b > a ? b : a), undefined);
+    const request = {
+      logGroupName,
+      startTime: period.from.getTime(),
+      endTime: period.to.getTime(),
+      // A JSON filter pattern (CloudWatch Logs User Guide, "Filter pattern syntax for metric filters,
+      // subscription filters, and filter log events", JSON log events), as the heartbeat filter uses.
+      filterPattern: '{ $.detail-type = "CloudWatch Alarm State Change" }',
+      // Up to 10,000 events (or 1 MB) a page (API_FilterLogEvents.html, limit).
+      limit: 10_000,
+    };
+    let eventsRead = 0;
+    let capped = false;
+    const pages = await task.paginate(
+      'logs:FilterLogEvents',
+      request,
+      (token) => logs.send(new FilterLogEventsCommand({ ...request, nextToken: token })),
+      (p) => {
+        eventsRead += p.events?.length ?? 0;
+        if (p.nextToken && eventsRead >= budget) {
+          capped = true;
+          return undefined;
+        }
+        return p.nextToken;
+      },
+      { key: 'alarm-history-record' },
+      Number.POSITIVE_INFINITY,
+    );
+    return {
+      coverage: {
+        ...base,
+        exists: true,
+        ...(created ? { createdAt: created.toISOString() } : {}),
+        ...(group.retentionInDays !== undefined ? { retentionDays: group.retentionInDays } : {}),
+        ...(group.kmsKeyId ? { kmsKeyId: group.kmsKeyId } : {}),
+        ...(coversFrom ? { coversFrom: coversFrom.toISOString() } : {}),
+      },
+      changes: recordedChanges(pages.flatMap((p) => p.events ?? [])),
+      eventsRead,
+      budget,
+      capped,
+      raw: [...task.rawNames],
+    };
+  });
 }
 
 /** What fails the record: missing, or younger (or keeping less) than the period; the binder then reads "incomplete for the period". */

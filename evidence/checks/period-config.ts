@@ -82,16 +82,23 @@ async function judgePair(task: Task, accountId: string, region: string): Promise
   }
   const client = task.client(ConfigServiceClient);
   const results: { rule: string; result: AggregateEvaluationResult }[] = [];
+  const cappedRules: string[] = [];
+  const maxPages = Math.ceil(settings.maxFindings / 100);
   for (const rule of rules) {
-    const request = { ConfigurationAggregatorName: aggregator, ConfigRuleName: rule, AccountId: accountId, AwsRegion: region, Limit: 100 };
+    // Only the NON_COMPLIANT results: "ComplianceType: The resource compliance status. For the
+    // GetAggregateComplianceDetailsByConfigRule data type, AWS Config supports only the COMPLIANT and
+    // NON_COMPLIANT" (API_GetAggregateComplianceDetailsByConfigRule), so the --max-findings budget is
+    // spent on what is judged, and a read that stops at it is said (ERROR), never a silent PASS.
+    const request = { ConfigurationAggregatorName: aggregator, ConfigRuleName: rule, AccountId: accountId, AwsRegion: region, ComplianceType: 'NON_COMPLIANT' as const, Limit: 100 };
     const pages = await task.paginate(
       'config:GetAggregateComplianceDetailsByConfigRule',
       request,
       (token) => client.send(new GetAggregateComplianceDetailsByConfigRuleCommand({ ...request, NextToken: token })),
       (p) => p.NextToken,
       { key: `${rule}.${accountId}.${region}` },
-      Math.ceil(settings.maxFindings / 100),
+      maxPages,
     );
+    if (pages.length >= maxPages && pages.at(-1)?.NextToken) cappedRules.push(rule);
     for (const page of pages) for (const result of page.AggregateEvaluationResults ?? []) results.push({ rule, result });
   }
   const toChange = ({ rule, result }: { rule: string; result: AggregateEvaluationResult }): ComplianceChange => {
@@ -110,8 +117,10 @@ async function judgePair(task: Task, accountId: string, region: string): Promise
   task.item({
     controlId: PERIOD_CONFIG_CONTROL,
     title: TITLE(accountId, region),
-    status: noncompliant.length ? 'FAIL' : 'PASS',
-    reason: noncompliant.length
+    status: noncompliant.length ? 'FAIL' : cappedRules.length ? 'ERROR' : 'PASS',
+    reason: !noncompliant.length && cappedRules.length
+      ? `more NON_COMPLIANT results than --max-findings (${settings.maxFindings}) for ${cappedRules.join(', ')}: the rest was not read`
+      : noncompliant.length
       ? `${noncompliant.length} resource evaluation(s) NON_COMPLIANT at the end of the period (current state; since when is not in the aggregator's data): ` +
         noncompliant
           .slice(0, 20)
@@ -123,6 +132,6 @@ async function judgePair(task: Task, accountId: string, region: string): Promise
     region,
     resource: 'config-evaluations',
     sources,
-    details: { period: periodJson, basis: 'current-state-only', judged: true, aggregator, rules, changes: current, noncompliant },
+    details: { period: periodJson, basis: 'current-state-only', judged: true, aggregator, rules, changes: current, noncompliant, cappedRules },
   });
 }

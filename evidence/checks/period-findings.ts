@@ -30,6 +30,13 @@
  * the documented time criterion is `updatedAt` (a finding created in the period was updated in it
  * too), so the period's candidates are listed by it and GetFindings' CreatedAt (API_Finding.html)
  * keeps those created in the period.
+ *
+ * ListFindings lists archived findings too, and a suppression rule archives the findings it matches,
+ * which "are not sent to any of the AWS services with which you may integrate" (GuardDuty User Guide,
+ * "Creating suppression rules": https://docs.aws.amazon.com/guardduty/latest/ug/create-suppression-rules-guardduty.html).
+ * GetFindings' Service.Archived ("Indicates whether this finding is archived", API_Service.html) tells
+ * them apart: an archived finding absent from Security Hub is listed as archived or suppressed, not
+ * sent, and is not a broken integration; one in Security Hub still counts as GuardDuty's.
  */
 import { GetFindingsCommand as GdGetFindingsCommand, GuardDutyClient, ListDetectorsCommand, ListFindingsCommand as GdListFindingsCommand } from '@aws-sdk/client-guardduty';
 import { GetFindingHistoryCommand, GetFindingsCommand as ShGetFindingsCommand, SecurityHubClient, type AwsSecurityFinding, type AwsSecurityFindingFilters } from '@aws-sdk/client-securityhub';
@@ -51,6 +58,9 @@ export const FINDING_RETENTION_DAYS = 90;
 
 /** GetFindingHistory's longest span, days (API_GetFindingHistory.html, StartTime). */
 export const FINDING_HISTORY_MAX_DAYS = 90;
+
+const GUARDDUTY_SERVICE = 'https://docs.aws.amazon.com/guardduty/latest/APIReference/API_Service.html';
+const SUPPRESSION_RULES = 'https://docs.aws.amazon.com/guardduty/latest/ug/create-suppression-rules-guardduty.html';
 
 const RETENTION_SOURCES = ['https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-findings.html', 'https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_exportfindings.html'];
 
@@ -247,7 +257,7 @@ async function crossCheckGuardDuty(task: Task, shFindings: readonly AwsSecurityF
   const { config, settings } = task.ctx;
   const { period, maxFindings } = settings;
   const regions = config.regions.governed.filter((r) => settings.regions.includes(r));
-  const own = new Map<string, { region: string; createdAt: string; severity?: number }>();
+  const own = new Map<string, { region: string; createdAt: string; severity?: number; archived: boolean }>();
   let gdCapped = false;
   for (const region of regions) {
     const gd = task.client(GuardDutyClient, region);
@@ -278,22 +288,32 @@ async function crossCheckGuardDuty(task: Task, shFindings: readonly AwsSecurityF
       const out = await task.call('guardduty:GetFindings', { DetectorId: detectorId, FindingIds: batch }, () => gd.send(new GdGetFindingsCommand({ DetectorId: detectorId, FindingIds: batch })), {
         region,
         key: `period-batch${i / 50 + 1}`,
-        project: { describe: 'each finding reduced to Id, Region, CreatedAt and Severity', fn: (p: unknown) => ({ Findings: ((p as { Findings?: { Id?: string; Region?: string; CreatedAt?: string; Severity?: number }[] }).Findings ?? []).map((f) => ({ Id: f.Id, Region: f.Region, CreatedAt: f.CreatedAt, Severity: f.Severity })) }) },
+        project: {
+          describe: 'each finding reduced to Id, Region, CreatedAt, Severity and Service.Archived',
+          fn: (p: unknown) => ({
+            Findings: ((p as { Findings?: { Id?: string; Region?: string; CreatedAt?: string; Severity?: number; Service?: { Archived?: boolean } }[] }).Findings ?? []).map((f) => ({ Id: f.Id, Region: f.Region, CreatedAt: f.CreatedAt, Severity: f.Severity, Service: { Archived: f.Service?.Archived } })),
+          }),
+        },
       });
       for (const f of out.Findings ?? []) {
         if (!f.Id || !f.CreatedAt) continue;
         const created = new Date(f.CreatedAt);
-        if (created >= period.from && created < period.to) own.set(f.Id, { region, createdAt: created.toISOString(), ...(f.Severity !== undefined ? { severity: f.Severity } : {}) });
+        if (created >= period.from && created < period.to) own.set(f.Id, { region, createdAt: created.toISOString(), ...(f.Severity !== undefined ? { severity: f.Severity } : {}), archived: f.Service?.Archived === true });
       }
     }
   }
   const inHub = new Set(shFindings.filter((f) => f.ProductName === 'GuardDuty' && regions.includes(f.Region ?? '')).map((f) => guardDutyIdOf(f.Id ?? '')));
-  const missing = [...own.keys()].filter((id) => !inHub.has(id)).sort();
+  const absent = [...own.keys()].filter((id) => !inHub.has(id)).sort();
+  // Archived (a suppression rule, or an analyst): GuardDuty does not send a suppressed finding on.
+  const archivedNotSent = absent.filter((id) => own.get(id)!.archived);
+  const missing = absent.filter((id) => !own.get(id)!.archived);
   const extra = [...inHub].filter((id) => !own.has(id)).sort();
+  const sent = own.size - archivedNotSent.length;
   const capped = gdCapped || shCapped;
   const cutoff = retentionCutoff(period, task.ctx.now());
+  const archivedNote = archivedNotSent.length ? `; archived or suppressed in GuardDuty, not sent to Security Hub: ${archivedNotSent.slice(0, 20).join(', ')}${archivedNotSent.length > 20 ? `, and ${archivedNotSent.length - 20} more` : ''}` : '';
   const problems = [
-    own.size !== inHub.size ? `GuardDuty lists ${own.size} finding(s) created in the period, Security Hub ${inHub.size}: the GuardDuty integration with Security Hub is broken or lagging, and the triage record is incomplete` : undefined,
+    sent !== inHub.size ? `GuardDuty lists ${own.size} finding(s) created in the period${archivedNotSent.length ? ` (${archivedNotSent.length} archived, not sent)` : ''}, Security Hub ${inHub.size}: the GuardDuty integration with Security Hub is broken or lagging, and the triage record is incomplete` : undefined,
     missing.length ? `not in Security Hub: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? `, and ${missing.length - 20} more` : ''}` : undefined,
     extra.length ? `in Security Hub but not listed by GuardDuty: ${extra.slice(0, 20).join(', ')}${extra.length > 20 ? `, and ${extra.length - 20} more` : ''}` : undefined,
   ].filter((p): p is string => !!p);
@@ -307,12 +327,12 @@ async function crossCheckGuardDuty(task: Task, shFindings: readonly AwsSecurityF
     reason: capped
       ? `more findings than --max-findings (${maxFindings}) on one side: the counts (GuardDuty ${own.size}+, Security Hub ${inHub.size}) cannot be compared`
       : problems.length && (!cutoff || missing.length)
-        ? problems.join('; ')
+        ? `${problems.join('; ')}${archivedNote}`
         : cutoff
-          ? `GuardDuty lists ${own.size} and Security Hub ${inHub.size} GuardDuty finding(s) created in the period, none missing from Security Hub, but ${retentionReason(cutoff)}`
-          : `GuardDuty and Security Hub both list ${own.size} GuardDuty finding(s) created in the period, the same ones (${regions.join(', ')})`,
+          ? `GuardDuty lists ${own.size} and Security Hub ${inHub.size} GuardDuty finding(s) created in the period, none missing from Security Hub${archivedNote}, but ${retentionReason(cutoff)}`
+          : `GuardDuty and Security Hub both list ${sent} GuardDuty finding(s) created in the period, the same ones (${regions.join(', ')})${archivedNote}`,
     resource: 'guardduty-in-security-hub',
-    sources: [DOC.guardDuty.listDetectors, DOC.guardDuty.listFindings, DOC.guardDuty.getFindings, DOC.securityHub.getFindings, DOC.securityHub.findingFilters, ...RETENTION_SOURCES],
-    details: { period: { from: period.from.toISOString(), to: period.to.toISOString() }, regions, guardDuty: own.size, securityHub: inHub.size, missing, extra, capped, ...(cutoff ? { notCoveredBefore: cutoff.toISOString() } : {}) },
+    sources: [DOC.guardDuty.listDetectors, DOC.guardDuty.listFindings, DOC.guardDuty.getFindings, GUARDDUTY_SERVICE, SUPPRESSION_RULES, DOC.securityHub.getFindings, DOC.securityHub.findingFilters, ...RETENTION_SOURCES],
+    details: { period: { from: period.from.toISOString(), to: period.to.toISOString() }, regions, guardDuty: own.size, securityHub: inHub.size, missing, archivedNotSent, extra, capped, ...(cutoff ? { notCoveredBefore: cutoff.toISOString() } : {}) },
   });
 }

@@ -18,13 +18,20 @@
  * longer matches the query Athena ran. "Athena keeps a query history for 45 days"
  * (API_ListQueryExecutions.html): an execution Athena no longer knows is unverifiable, ERROR.
  *
- * The rows are not compared with Athena's: GetQueryResults reads the results object from S3 with the
+ * The rows themselves are not read back: GetQueryResults reads the results object from S3 with the
  * caller's permissions (s3:GetObject on the results bucket, kms:Decrypt on its key), which the
- * read-only reader role does not have and should not get for every bucket.
+ * read-only reader role does not have and should not get for every bucket. Their number is checked:
+ * GetQueryRuntimeStatistics (API_GetQueryRuntimeStatistics.html) needs only athena:GetQueryRuntimeStatistics,
+ * and QueryRuntimeStatistics.Rows.OutputRows is "The number of rows returned by the query"
+ * (API_QueryRuntimeStatisticsRows.html); it must equal the file's rows, which hold no header row
+ * (investigate/run.ts drops the column names GetQueryResults repeats first). A row deleted or added by
+ * hand FAILs; an edited cell in a row is not seen. Those statistics "are updated asynchronously and may
+ * not be available immediately after a query completes" (API_GetQueryRuntimeStatistics.html): without
+ * Rows.OutputRows, or when the call is refused, the sample is unverifiable, ERROR.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { AthenaClient, GetQueryExecutionCommand, type QueryExecution } from '@aws-sdk/client-athena';
+import { AthenaClient, GetQueryExecutionCommand, GetQueryRuntimeStatisticsCommand, type QueryExecution } from '@aws-sdk/client-athena';
 import { investigationsDatabaseName, investigationsWorkgroupName } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
 import type { InvestigationRun } from '../../investigate/result';
@@ -104,7 +111,19 @@ export function investigationSampleTasks(ctx: CollectContext): Task[] {
 async function judgeSample(task: Task): Promise<void> {
   const { period, investigationSample: file } = task.ctx.settings;
   const periodJson = { from: period.from.toISOString(), to: period.to.toISOString() };
-  const base = { controlId: INVESTIGATION_SAMPLE_CONTROL, title: 'Investigation sample: a query over the log archive within the period', sources: [`${ATHENA_API}/API_GetQueryExecution.html`, `${ATHENA_API}/API_QueryExecution.html`, `${ATHENA_API}/API_QueryExecutionStatus.html`, `${ATHENA_API}/API_QueryExecutionStatistics.html`, `${ATHENA_API}/API_ListQueryExecutions.html`] };
+  const base = {
+    controlId: INVESTIGATION_SAMPLE_CONTROL,
+    title: 'Investigation sample: a query over the log archive within the period',
+    sources: [
+      `${ATHENA_API}/API_GetQueryExecution.html`,
+      `${ATHENA_API}/API_QueryExecution.html`,
+      `${ATHENA_API}/API_QueryExecutionStatus.html`,
+      `${ATHENA_API}/API_QueryExecutionStatistics.html`,
+      `${ATHENA_API}/API_ListQueryExecutions.html`,
+      `${ATHENA_API}/API_GetQueryRuntimeStatistics.html`,
+      `${ATHENA_API}/API_QueryRuntimeStatisticsRows.html`,
+    ],
+  };
   if (file === undefined) {
     task.item({
       ...base,
@@ -181,7 +200,7 @@ async function judgeSample(task: Task): Promise<void> {
         ? `the sample ${run.investigation} (${file}) does not evidence the period: ${problems.join('; ')}`
         : status === 'ERROR'
           ? `the sample ${run.investigation} (${file}) is unverifiable: ${athena!.unverifiable}`
-          : `${run.investigation}: ${run.rows.length} row(s) over ${details.window.from} to ${details.window.to}, ${run.dataScannedBytes} bytes scanned (query ${run.queryExecutionId}, as Athena recorded it)`,
+          : `${run.investigation}: ${run.rows.length} row(s) over ${details.window.from} to ${details.window.to}, ${run.dataScannedBytes} bytes scanned (query ${run.queryExecutionId}, as Athena recorded it, rows counted by Athena too)`,
     resource: 'investigation-sample',
     details: { period: periodJson, provided: true, file: sampleFile, sample: details, ...(athena ? { athena: athena.seen } : {}) },
   });
@@ -230,6 +249,8 @@ interface AthenaSeen {
   readonly database?: string;
   readonly dataScannedInBytes?: number;
   readonly completedAt?: string;
+  /** QueryRuntimeStatistics.Rows.OutputRows (GetQueryRuntimeStatistics), when Athena gave it. */
+  readonly outputRows?: number;
 }
 
 /** The file against Athena's record of the execution: `expectedSql` is the catalog's SQL with the file's window and parameters written in. */
@@ -264,6 +285,17 @@ async function athenaVerdict(task: Task, run: InvestigationRun, expectedSql: str
     scanned !== run.dataScannedBytes ? `Athena's Statistics.DataScannedInBytes is ${scanned ?? 'absent'}, the file says ${run.dataScannedBytes}` : undefined,
     !completed || completed.getTime() !== new Date(run.completedAt).getTime() ? `Athena's Status.CompletionDateTime is ${completed?.toISOString() ?? 'absent'}, the file says ${run.completedAt}` : undefined,
   ].filter((p): p is string => !!p);
+  // The number of rows, from Athena's runtime statistics: a refusal or no Rows.OutputRows is unverifiable, never a PASS.
+  let outputRows: number | undefined;
+  let unverifiable: string | undefined;
+  try {
+    const stats = await task.call('athena:GetQueryRuntimeStatistics', request, () => athena.send(new GetQueryRuntimeStatisticsCommand(request)), { key: 'investigation-sample' });
+    outputRows = stats.QueryRuntimeStatistics?.Rows?.OutputRows;
+    if (outputRows === undefined) unverifiable = `Athena's GetQueryRuntimeStatistics for ${run.queryExecutionId} has no Rows.OutputRows (these statistics are updated asynchronously after the query completes): the file's ${run.rows.length} row(s) cannot be counted against Athena's; collect again later`;
+  } catch (e) {
+    unverifiable = `Athena's GetQueryRuntimeStatistics for ${run.queryExecutionId} failed (${(e as { name?: string }).name ?? 'Error'}: ${(e as Error).message}): the file's ${run.rows.length} row(s) cannot be counted against Athena's`;
+  }
+  if (outputRows !== undefined && outputRows !== run.rows.length) problems.push(`Athena's QueryRuntimeStatistics.Rows.OutputRows is ${outputRows}, the file holds ${run.rows.length} row(s): rows were removed or added`);
   const seen: AthenaSeen = {
     found: true,
     ...(state ? { state } : {}),
@@ -271,6 +303,7 @@ async function athenaVerdict(task: Task, run: InvestigationRun, expectedSql: str
     ...(execution.QueryExecutionContext?.Database ? { database: execution.QueryExecutionContext.Database } : {}),
     ...(scanned !== undefined ? { dataScannedInBytes: scanned } : {}),
     ...(completed ? { completedAt: completed.toISOString() } : {}),
+    ...(outputRows !== undefined ? { outputRows } : {}),
   };
-  return { problems, seen };
+  return { problems, ...(unverifiable ? { unverifiable } : {}), seen };
 }

@@ -62,7 +62,7 @@ export const PERIOD_INVESTIGATION_SAMPLE = defineControl({
     'A sample of one investigation (baseline investigate --format json) run over the log archive within the period, with its query, window, bytes scanned and result rows: evidence that the logs can be used, as the SOC 2 guides ask ("Sample CloudTrail log query results showing investigation of a specific event").',
   tsc: ['CC7.2', 'CC7.3', 'CC2.1'],
   evidence: {
-    api: ['athena:GetQueryExecution'],
+    api: ['athena:GetQueryExecution', 'athena:GetQueryRuntimeStatistics'],
     command: 'baseline investigate <name> --from <from> --to <to> --format json --out sample.json && baseline evidence --investigation-sample sample.json ...',
     lookFor:
       "A sample is given (--investigation-sample), is an investigation run file of version 1, its window lies within the period, its SQL is the catalog's for this config with its window and parameters written in; Athena's record of the execution (GetQueryExecution, audit account, home Region) says it SUCCEEDED in the investigations workgroup and database and ran exactly that SQL (Query), scanning the bytes and completing when the file says. An execution Athena no longer has (it keeps 45 days of query history) is ERROR. Its query, window, bytes scanned and rows are shown.",

@@ -22,7 +22,9 @@
  * The group is encrypted with a key of its own (CloudWatch Logs User Guide, "Encrypt log data in
  * CloudWatch Logs using AWS KMS": https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html)
  * and kept `alarmHistoryRetentionDays`; the guardrails protect it with every `/<prefix>/` log group
- * (ProtectBaselineLogGroups), and its rules with the route's (ProtectAlertRoutes). Events a rule could
+ * (ProtectBaselineLogGroups), nobody may write events into it but EventBridge, whose service principal
+ * SCPs do not restrict (DenyWritingAlarmHistory, no exemption), and its rules are protected with the
+ * route's (ProtectAlertRoutes). Events a rule could
  * not write wait 14 days in a dead-letter queue; the rules' failures alarm on the central and watchdog
  * topics, like the rest of the route (docs/monitoring.md, "The alarm history record").
  */

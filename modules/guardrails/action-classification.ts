@@ -554,6 +554,10 @@ export const ACTION_RULES: readonly ActionRule[] = [
     'AssociateKmsKey',
     'PutTransformer',
   ]),
+  // The alarm history record (`/<prefix>/alarm-history`, modules/alerting/alarm-history.ts) is written
+  // by EventBridge alone, a service principal SCPs never restrict; a forged event there (a fake OK
+  // closing an ALARM) would falsify the audit period's alarm section. Other log groups stay writable.
+  denied('logs', 'Write events into the alarm history record (nobody, the exempt roles included: only EventBridge writes it)', ['PutLogEvents', 'CreateLogStream'], ['scp'], false),
   harmless('logs', 'Remove a transformer', ['DeleteTransformer'], 'the baseline sets no transformer on its log groups (PutTransformer is denied on them): removing one only brings back the events as ingested'),
   // PutAccountPolicy "creates an account-level data protection policy, subscription filter policy,
   // field index policy, transformer policy, or metric extraction policy" (CloudWatch Logs API
@@ -590,11 +594,9 @@ export const ACTION_RULES: readonly ActionRule[] = [
   ),
   harmless(
     'logs',
-    'Write events, new groups and streams, subscriptions, exports, data protection, deletion protection',
+    'New groups, subscriptions, exports, data protection, deletion protection',
     [
       'CreateLogGroup',
-      'CreateLogStream',
-      'PutLogEvents',
       'PutSubscriptionFilter',
       'DeleteSubscriptionFilter',
       'CreateExportTask',
@@ -605,7 +607,7 @@ export const ACTION_RULES: readonly ActionRule[] = [
       'PutIndexPolicy',
       'DeleteIndexPolicy',
     ],
-    "adds events or copies, removes none: the baseline makes no subscription filter, deleting a group is denied with or without deletion protection, and masking covers data identifiers, not the fields the metric filters read (unverified against real AWS)",
+    "adds groups or copies, removes no event: the baseline makes no subscription filter, deleting a group is denied with or without deletion protection, and masking covers data identifiers, not the fields the metric filters read (unverified against real AWS)",
   ),
   harmless(
     'logs',

@@ -15,7 +15,7 @@
  * aws:PrincipalIsAWSService condition (the key and bucket policies do; see resource-policy-denials.ts).
  */
 import { STACKSETS_EXECUTION_ROLE_PREFIX } from '../../config/guardrails-schema';
-import { PARTITION } from '../../config/naming';
+import { alarmHistoryLogGroupName, PARTITION } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
 import type { Conditions, PolicyStatement } from '../iam/policy-document';
 import { BASELINE_MANAGED_TAG, exemptPrincipalArns, investigationsPatterns, protectedPatterns } from './protected-resources';
@@ -288,6 +288,21 @@ export function scpStatements(config: BaselineConfig): GuardrailStatement[] {
       ],
       p.logGroups,
     ),
+    // The alarm history record (modules/alerting/alarm-history.ts), `/<prefix>/alarm-history` in the
+    // audit account: only EventBridge writes it, a service principal under the group's resource policy,
+    // which SCPs never restrict (see above). Writing events into it (PutLogEvents, CreateLogStream:
+    // resource type log-stream, `log-group:<name>:log-stream:<stream>`, Service Authorization
+    // Reference, "Amazon CloudWatch Logs":
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html)
+    // would forge alarm state changes, a fake OK closing an ALARM: denied to everyone, the exempt
+    // roles included, as neither the pipeline nor break-glass ever writes events. `:*` covers every
+    // stream of the group (`*` spans `:`); other log groups stay writable.
+    {
+      Sid: 'DenyWritingAlarmHistory',
+      Effect: 'Deny',
+      Action: ['logs:PutLogEvents', 'logs:CreateLogStream'],
+      Resource: [`arn:${PARTITION}:logs:*:*:log-group:${alarmHistoryLogGroupName(config)}:*`],
+    },
     // CloudWatch, resource type alarm (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html): delete, silence or
     // rewrite the CIS and break-glass alarms, or mute their actions with an alarm mute rule: "targeted
     // alarms continue to evaluate ... but their configured actions ... are muted", and the permission is

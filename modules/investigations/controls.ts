@@ -15,7 +15,7 @@ export const INVESTIGATIONS_ATHENA = defineControl({
   tsc: ['CC7.2', 'CC7.3', 'CC4.1'],
   awsConfigRules: ['athena-workgroup-encrypted-at-rest'],
   evidence: {
-    api: ['athena:GetWorkGroup', 'kms:DescribeKey', 'glue:GetTable', 'glue:GetTableVersions', 'athena:ListNamedQueries', 'athena:BatchGetNamedQuery', 'logs:DescribeQueryDefinitions'],
+    api: ['athena:GetWorkGroup', 'kms:DescribeKey', 'glue:GetTable', 'glue:GetTableVersions', 'athena:ListNamedQueries', 'athena:BatchGetNamedQuery', 'logs:DescribeQueryDefinitions', 's3:ListObjectsV2'],
     command:
       'aws athena get-work-group --work-group <prefix>-investigations && aws glue get-table --database-name <prefix>_investigations --name cloudtrail_organization && aws athena list-named-queries --work-group <prefix>-investigations (then batch-get-named-query; glue get-table-versions per table; in the audit account, home Region) && aws logs describe-query-definitions --query-definition-name-prefix <prefix>/investigations/ (management account, home Region)',
     lookFor:

@@ -44,7 +44,26 @@ export interface InvestigationParameter {
   readonly example: string;
   /** Values must match this; the CLI refuses others, naming the parameter. At most `MAX_PARAMETER_LENGTH` characters, no quote. */
   readonly pattern: RegExp;
+  /**
+   * May be left out. An optional parameter appears in the SQL only inside `optionalClause(name, ...)`,
+   * which is dropped when no value is given (and from the named queries, which a person narrows by hand).
+   * @default false
+   */
+  readonly optional?: boolean;
 }
+
+/**
+ * The optional `account` parameter: one account id narrows the table's `account` partition key, so Athena
+ * reads that account's prefixes only. An account id is 12 digits (Organizations API Reference, Account, Id:
+ * "Pattern: ^\d{12}$": https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html).
+ */
+export const ACCOUNT_PARAMETER: InvestigationParameter = {
+  name: 'account',
+  description: 'Optional: one account id (12 digits), to read only that account\'s logs',
+  example: '111122223333',
+  pattern: /^\d{12}$/,
+  optional: true,
+};
 
 /** What the declarations' SQL may depend on in the config (nothing else: the rest is parameters). */
 export interface InvestigationContext {
@@ -112,6 +131,9 @@ export const WINDOW_CONDITION = `day BETWEEN {${WINDOW_PARAMETERS.fromDay}} AND 
   AND from_iso8601_timestamp(eventtime) >= from_iso8601_timestamp({${WINDOW_PARAMETERS.from}})
   AND from_iso8601_timestamp(eventtime) < from_iso8601_timestamp({${WINDOW_PARAMETERS.to}})`;
 
+/** The `account` partition narrowed to `ACCOUNT_PARAMETER` when it is given (after `WINDOW_CONDITION`). */
+export const ACCOUNT_CONDITION = optionalClause(ACCOUNT_PARAMETER.name, `AND account = {${ACCOUNT_PARAMETER.name}}`);
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const dayPartition = (instant: Date) => instant.toISOString().slice(0, 10).replace(/-/g, '/');
@@ -142,6 +164,30 @@ export function windowParameterValues(from: Date, to: Date): Record<string, stri
   };
 }
 
+/** `[[name: clause]]`: a clause kept only when the optional parameter `name` has a value. */
+const OPTIONAL_CLAUSE = /(\n[ \t]*)?\[\[([a-z][a-z0-9_]*): ([^\]]*)\]\]/g;
+
+/**
+ * A clause of the SQL that holds only when the optional parameter `name` is given (`AND account =
+ * {account}`): with no value, the clause is left out, not compared with an empty string, so the query
+ * keeps the form partition projection prunes on. Throws when the clause does not use its parameter.
+ */
+export function optionalClause(name: string, clause: string): string {
+  if (!clause.includes(`{${name}}`)) throw new Error(`optionalClause ${name}: the clause does not use {${name}}`);
+  if (/[\[\]]/.test(clause)) throw new Error(`optionalClause ${name}: the clause may not hold [ or ]`);
+  return `[[${name}: ${clause}]]`;
+}
+
+/** The SQL with each optional clause kept (its markers removed) when `keep(name)`, dropped otherwise. */
+function resolveOptionalClauses(sql: string, keep: (name: string) => boolean): string {
+  return sql.replace(OPTIONAL_CLAUSE, (_, indent: string | undefined, name: string, clause: string) => (keep(name) ? `${indent ?? ''}${clause}` : ''));
+}
+
+/** Every placeholder the SQL names, those of its optional clauses included. */
+export function placeholderNames(sql: string): string[] {
+  return [...resolveOptionalClauses(sql, () => true).matchAll(PLACEHOLDER)].map((m) => m[1]);
+}
+
 /** SQL text with positional `?` markers, and the placeholder names in the order they appear. */
 export interface BoundQuery {
   readonly queryString: string;
@@ -152,11 +198,11 @@ const PLACEHOLDER = /\{([a-z][a-z0-9_]*)\}/g;
 
 /**
  * Replaces each `{name}` with `?`, keeping the order Athena binds positional parameters in: the form of
- * the Athena named queries, for a person running one in the console.
+ * the Athena named queries, for a person running one in the console. Optional clauses are left out.
  */
 export function bindParameters(sql: string): BoundQuery {
   const parameterOrder: string[] = [];
-  const queryString = sql.replace(PLACEHOLDER, (_, name: string) => {
+  const queryString = resolveOptionalClauses(sql, () => false).replace(PLACEHOLDER, (_, name: string) => {
     parameterOrder.push(name);
     return '?';
   });
@@ -201,11 +247,12 @@ export function inlineValueProblem(value: string): string | undefined {
  * that can be evaluated without reading any data", said of the injected type:
  * https://docs.aws.amazon.com/athena/latest/ug/partition-projection-dynamic-id-partitioning.html);
  * whether it prunes on an execution parameter is documented nowhere. Values are replaced in one pass:
- * a value is never read again for placeholders. Throws naming the placeholder when a value is missing or
- * `inlineValueProblem` refuses it.
+ * a value is never read again for placeholders. An optional clause is kept when its parameter has a value,
+ * dropped when not. Throws naming the placeholder when a value is missing or `inlineValueProblem` refuses it.
  */
 export function inlineParameters(sql: string, values: Readonly<Record<string, string>>): string {
-  return sql.replace(PLACEHOLDER, (_, name: string) => {
+  const given = (name: string) => Object.prototype.hasOwnProperty.call(values, name);
+  return resolveOptionalClauses(sql, given).replace(PLACEHOLDER, (_, name: string) => {
     const value = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
     if (typeof value !== 'string') throw new Error(`{${name}}: no value given`);
     const problem = inlineValueProblem(value);

@@ -14,17 +14,30 @@
  * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html:
  * DeleteRule, DisableRule, PutRule, PutTargets, RemoveTargets, `rule/<bus>/<name>` on a custom bus);
  * SQS queue (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsqs.html).
+ *
+ * Writing events into the record (PutLogEvents, CreateLogStream: resource type log-stream,
+ * `log-group:<name>:log-stream:<stream>`, Service Authorization Reference, CloudWatch Logs, above) is
+ * denied to everyone in the audit account, the pipeline and break-glass roles included
+ * (DenyWritingAlarmHistory): a forged "CloudWatch Alarm State Change" (a fake OK closing an ALARM)
+ * would falsify the audit period's alarm section. Another log group stays writable. EventBridge writes
+ * as the service principal `events.amazonaws.com`, under the group's resource policy, and SCPs do not
+ * apply to service principals ("SCPs don't affect service-linked roles", and restrict only IAM users
+ * and roles of member accounts: Organizations User Guide, "Service control policies (SCPs)":
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html), so the
+ * record keeps being written.
  */
 import { ACTION_RULES } from '../../../modules/guardrails/action-classification';
-import { exampleConfig, synthStack } from '../../helpers';
-import { administrators, AUDIT, exempt, inParallel, scpDocuments, underScps, withoutSid } from './fixtures';
+import { simulate } from '../../iam-simulator';
+import { exampleConfig, resourcesOf, synthStack } from '../../helpers';
+import { administrators, AUDIT, exempt, inParallel, MANAGEMENT, parsed, scpDocuments, underScps, withoutSid } from './fixtures';
 
 jest.setTimeout(120_000);
 
 const config = exampleConfig();
 const HOME = config.regions.home;
 const PREFIX = config.organization.namePrefix;
-const scps = scpDocuments(synthStack(config, 'management'));
+const management = synthStack(config, 'management');
+const scps = scpDocuments(management);
 const GROUP_ARN = `arn:aws:logs:${HOME}:${AUDIT}:log-group:/${PREFIX}/alarm-history`;
 const RULES = [`arn:aws:events:${HOME}:${AUDIT}:rule/${PREFIX}-security-alarms/${PREFIX}-alarms-to-history`, `arn:aws:events:${HOME}:${AUDIT}:rule/${PREFIX}-audit-alarms-to-history`];
 const QUEUE = `arn:aws:sqs:${HOME}:${AUDIT}:${PREFIX}-alarms-to-history-undelivered`;
@@ -53,5 +66,48 @@ describe('the alarm history record under the guardrails', () => {
     const rule = ACTION_RULES.find((r) => r.service === 'logs' && Array.isArray(r.match) && r.match.includes('DeleteResourcePolicy'))!;
     expect(rule).toMatchObject({ class: 'not-deniable', detectors: expect.arrayContaining(['alerting.route-watchdogs']) });
     expect((rule as { reason: string }).reason).toContain('alarm history');
+  });
+
+  describe('writing events into the record (DenyWritingAlarmHistory, nobody exempt)', () => {
+    const STREAM = `${GROUP_ARN}:log-stream:forged`;
+    const WRITES = ['logs:PutLogEvents', 'logs:CreateLogStream'];
+    const everyone = [...administrators(AUDIT), ...exempt(AUDIT)];
+
+    test.each(WRITES)('%s on a stream of the record: denied to the administrators, the pipeline and break-glass; allowed to the administrators without the statement (breaking)', async (action) => {
+      await inParallel(everyone, async ([who, principal]) => {
+        expect([who, await underScps(scps, principal, action, STREAM)]).toEqual([who, 'ExplicitlyDenied']);
+      });
+      await inParallel(administrators(AUDIT), async ([who, principal]) => {
+        expect([who, await underScps(withoutSid(scps, 'DenyWritingAlarmHistory'), principal, action, STREAM)]).toEqual([who, 'Allowed']);
+      });
+    });
+
+    test.each(WRITES)('%s on another log group (a baseline group, a team\'s group): allowed', async (action) => {
+      const others = [`arn:aws:logs:${HOME}:${AUDIT}:log-group:/${PREFIX}/vpc-flow-logs:log-stream:x`, `arn:aws:logs:${HOME}:${AUDIT}:log-group:/team/app:log-stream:x`, `arn:aws:logs:${HOME}:${AUDIT}:log-group:/${PREFIX}/alarm-history-other:log-stream:x`];
+      await inParallel(everyone, async ([who, principal]) => {
+        for (const other of others) expect([who, other, await underScps(scps, principal, action, other)]).toEqual([who, other, 'Allowed']);
+      });
+    });
+
+    // The group's resource policy as synthesized: it allows events.amazonaws.com under aws:SourceArn = the two rules.
+    const resourcePolicy = [...resourcesOf(management, 'aws_cloudwatch_log_resource_policy')].map(([, p]) => p).find((p) => p.policy_name === `${PREFIX}-alarm-history`)!.policy_document as string;
+    const asEventBridge = (action: string, sourceArn: string) =>
+      simulate(
+        { principal: { kind: 'service', service: 'events.amazonaws.com' }, action, resource: STREAM, resourceAccount: AUDIT, context: { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': AUDIT } },
+        { scps: scps.map(parsed), resourcePolicy, managementAccountId: MANAGEMENT },
+      );
+
+    test.each(WRITES)('%s by EventBridge (service principal) for the record\'s rules: allowed, the SCPs do not apply to it', async (action) => {
+      for (const rule of RULES) expect([rule, await asEventBridge(action, rule)]).toEqual([rule, 'Allowed']);
+    });
+
+    test('breaking: EventBridge for another rule is not allowed by the group\'s policy (the allowance above is the policy\'s, not a blanket pass)', async () => {
+      expect(await asEventBridge('logs:PutLogEvents', `arn:aws:events:${HOME}:${AUDIT}:rule/someone-elses-rule`)).not.toBe('Allowed');
+    });
+
+    test('classified denied, the pipeline too', () => {
+      const rule = ACTION_RULES.find((r) => r.service === 'logs' && Array.isArray(r.match) && r.match.includes('PutLogEvents'))!;
+      expect(rule).toMatchObject({ class: 'denied', by: ['scp'], pipelineKeeps: false, match: expect.arrayContaining(['PutLogEvents', 'CreateLogStream']) });
+    });
   });
 });

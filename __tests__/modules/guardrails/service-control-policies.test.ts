@@ -32,6 +32,11 @@ import {
 } from './fixtures';
 
 const config = exampleConfig();
+/**
+ * The statements nobody is exempt from, the pipeline and break-glass roles included: leaving the
+ * organization, and writing events into the alarm history record, which only EventBridge writes.
+ */
+const NOBODY_EXEMPT: readonly string[] = ['DenyLeavingTheOrganization', 'DenyWritingAlarmHistory'];
 const management = synthStack(config, 'management');
 const scps = scpDocuments(management);
 const statements = scps.flatMap((c) => JSON.parse(c).Statement as GuardrailStatement[]);
@@ -80,7 +85,7 @@ describe('the policies', () => {
   });
 
   test('exempt the pipeline and break-glass roles by aws:PrincipalArn patterns, never by listing accounts', () => {
-    for (const s of statements.filter((st) => st.Sid !== 'DenyLeavingTheOrganization')) {
+    for (const s of statements.filter((st) => !NOBODY_EXEMPT.includes(st.Sid))) {
       const exemptions = (s.Condition as any).ArnNotLike['aws:PrincipalArn'] as string[];
       expect(exemptions).toEqual(expect.arrayContaining(['arn:aws:iam::*:role/soc2-baseline-pipeline', 'arn:aws:iam::*:role/soc2-baseline-break-glass']));
     }
@@ -188,6 +193,9 @@ function targetsFor(sid: string, action: string): Case['resource'][] {
         : pick('analyzer');
     case 'ProtectBaselineLogGroups':
       return pick('log group');
+    case 'DenyWritingAlarmHistory':
+      // The alarm history record alone (config/naming.ts alarmHistoryLogGroupName); resourceFor names a stream of it.
+      return pick('log group').filter((g) => g.arn.endsWith(`:log-group:/${config.organization.namePrefix}/alarm-history`));
     case 'ProtectBaselineAlarms':
       return pick('alarm');
     case 'ProtectAlertTopics':
@@ -261,11 +269,11 @@ describe('every protected action, on every resource of its kind in the example o
     });
   });
 
-  test('is left to the pipeline and break-glass roles (leaving the organization aside: nobody may)', async () => {
+  test('is left to the pipeline and break-glass roles (leaving the organization and writing the alarm history record aside: nobody may)', async () => {
     const requests = cases.flatMap((c) => [...exempt(c.resource.account), ...exempt(MEMBER)].map(([who, principal]) => ({ c, who, principal })));
     await inParallel(requests, async ({ c, who, principal }) => {
       const decision = await underScps(scps, principal, c.action, await resourceFor(c.action, c.resource.arn), c.resource.context);
-      const expected = c.action === 'organizations:LeaveOrganization' ? 'ExplicitlyDenied' : 'Allowed';
+      const expected = NOBODY_EXEMPT.includes(c.sid) ? 'ExplicitlyDenied' : 'Allowed';
       expect({ who, action: c.action, resource: c.resource.arn, decision }).toEqual({ who, action: c.action, resource: c.resource.arn, decision: expected });
     });
   });

@@ -12,6 +12,18 @@ import { CLOUDTRAIL_PAGES as P, WINDOW_CONDITION, sqlStringLiteral, type Investi
 
 const friendly = (roleName: string) => roleName.slice(roleName.lastIndexOf('/') + 1);
 
+/**
+ * A Logs Insights regular expression matching a role ARN whose part after `:role/` is exactly `roleName`
+ * (path included, as the SQL's `split_part` compares it): `like "..."` would match a substring, so
+ * `BreakGlass` would also find `BreakGlassOld`. Logs Insights' `filter` takes a regular expression between
+ * slashes after `like` or `=~` (CloudWatch Logs User Guide, "filter", "Matches and regular expressions in
+ * the filter command": https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax-Filter.html).
+ * Every character an IAM name or path may hold that a regular expression reads (`.`, `+`, `/`) is escaped.
+ */
+export function roleArnRegex(roleName: string): string {
+  return `/:role\\/${roleName.replace(/[.+*?^$()[\]{}|\\/]/g, (c) => `\\${c}`)}$/`;
+}
+
 function roleNames(names: readonly string[]): readonly string[] {
   if (names.length === 0) throw new Error('breakGlassRoleNames: the break-glass sessions investigation needs at least one role name');
   return names;
@@ -35,7 +47,7 @@ WHERE ${WINDOW_CONDITION}
     OR useridentity.sessioncontext.sessionissuer.username IN (${roleNames(c.breakGlassRoleNames).map(friendly).map(sqlStringLiteral).join(', ')}))
 ORDER BY eventtime, eventid`,
   logsInsights: (c) => `filter (eventSource = "sts.amazonaws.com" and eventName = "AssumeRole" and (${roleNames(c.breakGlassRoleNames)
-    .map((n) => `requestParameters.roleArn like ":role/${n}"`)
+    .map((n) => `requestParameters.roleArn like ${roleArnRegex(n)}`)
     .join(' or ')}))
   or userIdentity.sessionContext.sessionIssuer.userName in [${roleNames(c.breakGlassRoleNames)
     .map((n) => `"${friendly(n)}"`)

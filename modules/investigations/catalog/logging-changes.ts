@@ -10,6 +10,12 @@
  * CloudTrail records only as data events (the organization trail's management events do not hold them),
  * and IAM's role and policy changes, the question of `iam-and-security-group-changes`.
  *
+ * Also every `notDeniable` rule's action that CloudTrail records as a management event: what the
+ * guardrails cannot deny is defended by being recorded by the organization trail, and this is where it is
+ * read back (delegated administrators, Organizations policies and moves, archived or triaged findings, log
+ * and bus resource policies, saved queries, the Glue catalog's policy and encryption). Left out of those,
+ * each in `NOT_LOOKED_FOR` with its reason: data events and permissions that are not API operations.
+ *
  * Added, beyond the guardrails' denials: Organizations actions that take an account, or a service, out
  * of the organization's logging and detection (`RemoveAccountFromOrganization`, `DisableAWSServiceAccess`,
  * `DeregisterDelegatedAdministrator`: Organizations API Reference,
@@ -66,8 +72,16 @@ export const S3_EVENT_NAMES: Readonly<Record<string, string>> = {
   PutIntelligentTieringConfiguration: 'PutBucketIntelligentTieringConfiguration',
 };
 
-/** Denied actions this investigation does not look for, and why. */
+/** Denied and not-deniable actions this investigation does not look for, and why. */
 export const NOT_LOOKED_FOR: Readonly<Record<string, string>> = {
+  's3:PutObject': 'an S3 data event (as s3:DeleteObject); a written object cannot replace a log (modules/guardrails/action-classification.ts)',
+  'logs:CreateLogDelivery':
+    'a permission a service checks while creating its own log delivery, not an API operation (modules/guardrails/action-classification.ts); the flow log it serves is created or deleted by EC2, whose DeleteFlowLogs is looked for',
+  'logs:UpdateLogDelivery': 'a permission-only action (as logs:CreateLogDelivery)',
+  'logs:DeleteLogDelivery': 'a permission-only action (as logs:CreateLogDelivery)',
+  'sqs:StartMessageMoveTask':
+    "redrives the dead-letter queues' undelivered events after handling: it moves events toward the record queue and changes no logging or detection",
+  'sqs:CancelMessageMoveTask': 'stops a redrive (as sqs:StartMessageMoveTask): the events stay in the dead-letter queue, whose retention and alarm are unchanged',
   'iam:PassRole': 'a permission checked when a role is handed to a service, not an API operation: no event of its own',
   's3:BypassGovernanceRetention': 'a permission checked on an object request with a header, not an API operation',
   's3:DeleteObject': 'an S3 data event: the organization trail records management events (and the configured data events) only',
@@ -94,12 +108,22 @@ function lookedFor(service: ClassifiedService, action: string): boolean {
   return true;
 }
 
+/**
+ * A `notDeniable` rule's action is looked for unless `NOT_LOOKED_FOR` says why not: its only defence is
+ * the record of it.
+ */
+function notDeniableLookedFor(service: ClassifiedService, action: string): boolean {
+  return !NOT_LOOKED_FOR[`${service}:${action}`];
+}
+
 function deniedEventNames(): Map<string, string[]> {
   const bySource = new Map<string, string[]>();
   for (const rule of ACTION_RULES) {
-    if (rule.class !== 'denied' || !Array.isArray(rule.match)) continue;
+    if (rule.class === 'harmless') continue;
+    // A notDeniable rule matching by pattern names no action to look for; the catalog test refuses one.
+    if (!Array.isArray(rule.match)) continue;
     for (const action of rule.match as readonly string[]) {
-      if (!lookedFor(rule.service, action)) continue;
+      if (!(rule.class === 'denied' ? lookedFor(rule.service, action) : notDeniableLookedFor(rule.service, action))) continue;
       const name = rule.service === 's3' ? S3_EVENT_NAMES[action] ?? action : action;
       const source = EVENT_SOURCES[rule.service];
       bySource.set(source, [...(bySource.get(source) ?? []), name]);
@@ -150,13 +174,15 @@ const TARGET_PARAMETERS = [
   'servicePrincipal',
   'workGroup',
   'databaseName',
+  'policyId',
+  'adminAccountId',
 ];
 
 export const LOGGING_CHANGES: Investigation = {
   name: 'logging-changes',
   title: 'Who stopped or changed logging and detection',
   answers:
-    'Who stopped, deleted or narrowed a trail, the Config recorder, GuardDuty, Security Hub, Macie, Access Analyzer, an alarm, the alert route, a log key, flow logs, a log group or a bucket policy or lifecycle, or took an account or a service out of the organization, and was it refused?',
+    'Who stopped, deleted or narrowed a trail, the Config recorder, GuardDuty, Security Hub, Macie, Access Analyzer, an alarm, the alert route, a log key, flow logs, a log group or a bucket policy or lifecycle, took an account or a service out of the organization, changed its policies, delegated administrators or structure, or archived or triaged findings, and was it refused?',
   parameters: [],
   sql: (c) => `SELECT eventtime, account, region, eventsource, eventname, useridentity.arn AS principal,
   coalesce(${TARGET_PARAMETERS.map((p) => `json_extract_scalar(requestparameters, '$.${p}')`).join(', ')}) AS target,

@@ -11,7 +11,7 @@
  * `{"bucketName":"my-bucket"}` and not `my-bucket-logs`. The CloudTrail SerDe keeps both as their JSON
  * text (Athena User Guide, "Query AWS CloudTrail logs": nested fields are read with `json_extract`).
  */
-import { MAX_PARAMETER_LENGTH, WINDOW_CONDITION, type Investigation, recordFields } from '../investigation';
+import { MAX_PARAMETER_LENGTH, WINDOW_CONDITION, ACCOUNT_CONDITION, ACCOUNT_PARAMETER, type Investigation, recordFields } from '../investigation';
 
 export const RESOURCE_ACTIVITY: Investigation = {
   name: 'resource-activity',
@@ -24,10 +24,12 @@ export const RESOURCE_ACTIVITY: Investigation = {
       example: 'arn:aws:s3:::example-payroll-exports',
       pattern: new RegExp(`^[\\w+=,.@:/*-]{1,${MAX_PARAMETER_LENGTH}}$`),
     },
+    ACCOUNT_PARAMETER,
   ],
   sql: (c) => `SELECT eventtime, account, region, eventsource, eventname, useridentity.arn AS principal, sourceipaddress, errorcode, requestparameters, eventid
 FROM ${c.organizationTrailTable}
 WHERE ${WINDOW_CONDITION}
+  ${ACCOUNT_CONDITION}
   AND (any_match(resources, r -> r.arn = {resource})
     OR strpos(requestparameters, '"' || {resource} || '"') > 0
     OR strpos(responseelements, '"' || {resource} || '"') > 0)

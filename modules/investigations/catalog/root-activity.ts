@@ -15,7 +15,7 @@
  * with that access key in `userIdentity.accessKeyId`), so `session_key` ties each action to its
  * `AssumeRoot`.
  */
-import { WINDOW_CONDITION, type Investigation, recordFields } from '../investigation';
+import { WINDOW_CONDITION, ACCOUNT_CONDITION, ACCOUNT_PARAMETER, type Investigation, recordFields } from '../investigation';
 
 const TRACK_PRIVILEGED_TASKS = 'https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-track-privileged-tasks.html';
 
@@ -24,7 +24,7 @@ export const ROOT_ACTIVITY: Investigation = {
   title: 'Root user activity',
   answers:
     'When was the root user of any account used, or a privileged root session opened with sts:AssumeRoot, by whom, for what, from where, and did it succeed?',
-  parameters: [],
+  parameters: [ACCOUNT_PARAMETER],
   sql: (c) => `SELECT eventtime, account, region, eventsource, eventname, useridentity.type AS identity_type, useridentity.arn AS principal,
   json_extract_scalar(requestparameters, '$.targetPrincipal') AS target_account,
   json_extract_scalar(requestparameters, '$.taskPolicyArn.arn') AS task_policy,
@@ -32,6 +32,7 @@ export const ROOT_ACTIVITY: Investigation = {
   sourceipaddress, useragent, errorcode, eventid
 FROM ${c.organizationTrailTable}
 WHERE ${WINDOW_CONDITION}
+  ${ACCOUNT_CONDITION}
   AND (useridentity.type = 'Root'
     OR (eventsource = 'sts.amazonaws.com' AND eventname = 'AssumeRoot'))
 ORDER BY eventtime, eventid`,
