@@ -16,9 +16,12 @@
  * What the rules' parameters read of the config. Narrow on purpose, so this file depends on nothing
  * of `schema.ts` (which imports it).
  */
+import { s3DataEventArns } from './sensitive-data';
+
 export interface ManagedRuleInput {
   readonly awsConfig: { readonly accessKeyMaxAgeDays: number };
   readonly trail: { readonly dataEvents: { readonly s3: readonly string[] } };
+  readonly sensitiveData: { readonly buckets: readonly { readonly name: string }[] };
   readonly retention: { readonly cloudWatchLogsDays: number };
   readonly organization: { readonly auditAccountId: string };
 }
@@ -41,11 +44,33 @@ export interface ManagedRule {
   readonly securityHub?: readonly string[];
   /** Prowler checks that evaluate the same thing. @default - none */
   readonly prowler?: readonly string[];
+  /**
+   * Regions where AWS Config does not offer the managed rule (its page's "AWS Region" line): a regional
+   * rule is not deployed there, and the evidence does not expect it there.
+   * @default - offered in every Region the baseline knows
+   */
+  readonly unavailableIn?: readonly string[];
+  /**
+   * What the rule only checks and the owner of the evaluated resources must do, for the control matrix
+   * (the baseline evaluates; it does not configure workloads it does not own).
+   * @default - nothing left to the resource owner
+   */
+  readonly ownerResponsibility?: string;
 }
+
+/** The Regions a rule runs in: the home Region for `home` rules, else the member's Regions where AWS Config offers it. */
+export function ruleRegions(rule: Pick<ManagedRule, 'scope' | 'unavailableIn'>, home: string, memberRegions: readonly string[]): string[] {
+  if (rule.scope === 'home') return [home];
+  return memberRegions.filter((r) => !rule.unavailableIn?.includes(r));
+}
+
+/** What stays the database owner's for the RDS audit-logging rules (seed 002: database activity is logged by the database). */
+const RDS_OWNER =
+  "The database owner's: turning on the engine's audit logging (pgaudit for PostgreSQL, the MariaDB audit plugin option for MySQL and MariaDB, server_audit_logging in the Aurora MySQL cluster parameter group) and exporting the logs to CloudWatch Logs (enabled_cloudwatch_logs_exports); the exported log groups are then judged by cloudwatch-log-group-encrypted and cw-loggroup-retention-period-check. Database Activity Streams, if required, are the owner's too. GuardDuty RDS Protection (securityServices.guardDuty.protection.rdsLoginEvents) watches Aurora and RDS logins without them.";
 
 /** The bucket names of the trail's S3 data-event ARNs (`arn:aws:s3:::bucket[/prefix]`). */
 function dataEventBuckets(config: ManagedRuleInput): string[] {
-  return [...new Set(config.trail.dataEvents.s3.map((arn) => arn.slice('arn:aws:s3:::'.length).split('/')[0]))];
+  return [...new Set(s3DataEventArns(config).map((arn) => arn.slice('arn:aws:s3:::'.length).split('/')[0]))];
 }
 
 export const SOC2_LOGGING_PACK: readonly ManagedRule[] = [
@@ -106,7 +131,7 @@ export const SOC2_LOGGING_PACK: readonly ManagedRule[] = [
     scope: 'home',
     // Without bucket names the rule wants data events on every bucket; the baseline logs the listed ones.
     parameters: (c): Record<string, string> =>
-      c.trail.dataEvents.s3.length > 0 ? { S3BucketNames: dataEventBuckets(c).join(',') } : {},
+      s3DataEventArns(c).length > 0 ? { S3BucketNames: dataEventBuckets(c).join(',') } : {},
     checks: 'A trail records S3 data events (for the listed buckets)',
     // Not CIS 3.8/3.9, Security Hub S3.22/S3.23 or Prowler's cloudtrail_s3_dataevents_*: they want
     // every bucket's data events; with S3BucketNames this rule checks the listed buckets.
@@ -178,6 +203,46 @@ export const SOC2_LOGGING_PACK: readonly ManagedRule[] = [
     cis: { 'v3.0.0': '3.4', 'v1.4.0': '3.6' },
     securityHub: ['S3.9'],
     prowler: ['s3_bucket_server_access_logging_enabled'],
+  },
+  {
+    // https://docs.aws.amazon.com/config/latest/developerguide/rds-logging-enabled.html: resource type
+    // AWS::RDS::DBInstance, all supported Regions; Security Hub RDS.9
+    // (https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html).
+    name: 'rds-logging-enabled',
+    identifier: 'RDS_LOGGING_ENABLED',
+    scope: 'regional',
+    checks: "RDS DB instances export their engine's logs",
+    tsc: ['CC4.1', 'CC7.2'],
+    securityHub: ['RDS.9'],
+    // Not Prowler's rds_instance_integration_cloudwatch_logs (Prowler's SOC 2 framework, cc_7_2): it
+    // passes when the database exports its logs, which is the owner's doing; the rule only reports it.
+    ownerResponsibility: RDS_OWNER,
+  },
+  {
+    // https://docs.aws.amazon.com/config/latest/developerguide/rds-aurora-mysql-audit-logging-enabled.html:
+    // AWS::RDS::DBCluster; not offered in Asia Pacific (Thailand, Malaysia, Taipei), Mexico (Central) and
+    // Canada West (Calgary) (nor China and GovCloud, outside the baseline's partition). Security Hub RDS.34
+    // (rds-controls.html).
+    name: 'rds-aurora-mysql-audit-logging-enabled',
+    identifier: 'RDS_AURORA_MYSQL_AUDIT_LOGGING_ENABLED',
+    scope: 'regional',
+    checks: 'Aurora MySQL clusters publish audit logs to CloudWatch Logs',
+    tsc: ['CC4.1', 'CC7.2'],
+    securityHub: ['RDS.34'],
+    unavailableIn: ['ap-southeast-7', 'ap-southeast-5', 'ap-east-2', 'mx-central-1', 'ca-west-1'],
+    ownerResponsibility: RDS_OWNER,
+  },
+  {
+    // https://docs.aws.amazon.com/config/latest/developerguide/aurora-mysql-cluster-audit-logging.html:
+    // AWS::RDS::DBCluster, periodic; not offered in Asia Pacific (New Zealand, Thailand, Malaysia, Taipei)
+    // and Mexico (Central). Whether audit logging is on, where the rule above checks that it is published.
+    name: 'aurora-mysql-cluster-audit-logging',
+    identifier: 'AURORA_MYSQL_CLUSTER_AUDIT_LOGGING',
+    scope: 'regional',
+    checks: 'Aurora MySQL clusters have audit logging enabled',
+    tsc: ['CC4.1', 'CC7.2'],
+    unavailableIn: ['ap-southeast-6', 'ap-southeast-7', 'ap-southeast-5', 'ap-east-2', 'mx-central-1'],
+    ownerResponsibility: RDS_OWNER,
   },
   {
     name: 'vpc-flow-logs-enabled',

@@ -173,6 +173,11 @@ export function roleArn(accountId: string, roleName: string): string {
   return `arn:${PARTITION}:iam::${accountId}:role/${roleName}`;
 }
 
+/** The service role of the GuardDuty Malware Protection plans, one per account that owns sensitive buckets. */
+export function malwareProtectionRoleName(config: BaselineConfig): string {
+  return `${config.organization.namePrefix}-guardduty-malware-protection-s3`;
+}
+
 export function accountRootArn(accountId: string): string {
   return `arn:${PARTITION}:iam::${accountId}:root`;
 }
@@ -231,4 +236,19 @@ export function investigationsReaderPolicyName(config: BaselineConfig): string {
  */
 export function investigationResultsBucketName(config: BaselineConfig): string {
   return `${config.organization.namePrefix}-athena-results-${config.organization.auditAccountId}-${config.regions.home}`;
+}
+
+/**
+ * The access-log bucket of a member account's sensitive buckets in one Region
+ * (`sensitiveData.buckets`): `<prefix>-access-logs-<account>-<region>`. One per account and Region,
+ * because S3 delivers server access logs only to a bucket of the source bucket's own Region and
+ * account (S3 User Guide, "Logging requests with server access logging":
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html; S3 API Reference,
+ * LoggingEnabled.TargetBucket: https://docs.aws.amazon.com/AmazonS3/latest/API/API_LoggingEnabled.html).
+ * Not `s3-access-logs`: that is the first release's retired log-archive bucket, which an upgraded
+ * log-archive account still holds (with Object Lock, so S3 would never deliver into it). `access-logs`
+ * is shorter than `s3-server-logs`, so the name fits S3's 63 characters like the log buckets'.
+ */
+export function sensitiveAccessLogBucketName(config: { readonly organization: { readonly namePrefix: string } }, accountId: string, region: string): string {
+  return `${config.organization.namePrefix}-access-logs-${accountId}-${region}`;
 }

@@ -11,6 +11,7 @@ import { LOG_BUCKET_KINDS, logBucketName } from './log-buckets';
 import { organizationalUnitRef, ouSchema } from './organizational-unit';
 import { BINDINGS_PROVIDER_VERSION, providerConstraintSchema } from './provider-version';
 import { AWS_REGIONS, isKnownRegion, unknownRegionMessage } from './regions';
+import { NETWORK_ACTIVITY_EVENT_SOURCES } from './network-activity-sources';
 
 /** CloudWatch Logs only accepts these retention values (days). */
 export const CLOUDWATCH_RETENTION_DAYS = [
@@ -133,18 +134,28 @@ export const SWITCHABLE_CONTROLS = [
   'securityhub.cis-standard',
   'guardrails.service-control-policies',
   'investigations.athena',
+  'access-analyzer.unused-access',
+  'guardduty.malware-protection-s3',
+  's3.sensitive-bucket-access-logs',
 ] as const;
 export type SwitchableControl = (typeof SWITCHABLE_CONTROLS)[number];
 
 /** Which switchable controls this config turns off, each with the setting that does it. */
 export function switchedOffControls(config: {
   monitoring: { accountTrails: boolean };
-  securityServices: { securityHub: { standards: readonly string[] } };
+  securityServices: { securityHub: { standards: readonly string[] }; accessAnalyzer: { unusedAccess: { enabled: boolean } } };
   guardrails: { enabled: boolean };
   investigations: { enabled: boolean };
+  sensitiveData: { buckets: readonly unknown[]; malwareProtection: { enabled: boolean }; serverAccessLogs: boolean };
 }): Map<SwitchableControl, string> {
   const off = new Map<SwitchableControl, string>();
+  // With no sensitive bucket listed there is nothing to switch off: the matrix says "not configured".
+  if (config.sensitiveData.buckets.length > 0) {
+    if (!config.sensitiveData.malwareProtection.enabled) off.set('guardduty.malware-protection-s3', 'sensitiveData.malwareProtection.enabled: false');
+    if (!config.sensitiveData.serverAccessLogs) off.set('s3.sensitive-bucket-access-logs', 'sensitiveData.serverAccessLogs: false');
+  }
   if (!config.investigations.enabled) off.set('investigations.athena', 'investigations.enabled: false');
+  if (!config.securityServices.accessAnalyzer.unusedAccess.enabled) off.set('access-analyzer.unused-access', 'securityServices.accessAnalyzer.unusedAccess.enabled: false');
   if (!config.guardrails.enabled) {
     off.set('guardrails.service-control-policies', 'guardrails.enabled: false');
   }
@@ -576,11 +587,76 @@ export const configSchema = z.strictObject({
             .describe(
               'Access Analyzer findings archived after a review, each with its reason: the review record an auditor samples. The evidence binder fails a finding archived in its window that is not listed here, and any archive rule (rules archive without review).',
             ),
+          unusedAccess: z
+            .strictObject({
+              enabled: z
+                .boolean()
+                .default(true)
+                .describe(
+                  'An ORGANIZATION_UNUSED_ACCESS analyzer in the audit account, home Region only (unused access findings do not depend on the Region): unused roles, access keys, passwords and permissions in every account become findings, the evidence of periodic access reviews. Billed per IAM role and user analyzed per month, $0.20 each on the IAM Access Analyzer pricing page (docs/detection.md: $10,000 a month at 1,000 accounts of 50 roles and users each). Off: a control exception (`access-analyzer.unused-access` in `controlExceptions`).',
+                ),
+              // API_UnusedAccessConfiguration.html: "You can choose a value between 1 and 365 days".
+              unusedAccessAgeDays: z
+                .number()
+                .int({ error: 'must be a whole number of days' })
+                .min(1, { error: 'must be at least 1 (the analyzer accepts 1 to 365 days)' })
+                .max(365, { error: 'must be at most 365 (the analyzer accepts 1 to 365 days)' })
+                .default(90)
+                .describe('Days without use after which a role, user, key, password or permission becomes an unused-access finding (the analyzer\'s `unusedAccessAge`, 1 to 365). Changing it replaces the analyzer, and its findings start over. Omitted: 90.'),
+              reviewWithinDays: z
+                .number()
+                .int({ error: 'must be a whole number of days' })
+                .min(1, { error: 'must be at least 1' })
+                .max(366, { error: 'must be at most 366 (a yearly review at the latest)' })
+                .default(90)
+                .describe('How long an unused-access finding may stay ACTIVE before the evidence binder fails it: the access review period (90: a quarterly review). Resolve the access (remove the role, user, key, password or permission: the finding becomes RESOLVED). Omitted: 90.'),
+            })
+            .prefault({})
+            .describe('Unused access analysis for the organization (docs/detection.md).'),
         })
         .prefault({})
         .describe('IAM Access Analyzer, run by the audit account for the whole organization in every governed Region.'),
     })
     .describe('The delegated-admin security services: GuardDuty, Security Hub, Macie, IAM Access Analyzer and the AWS Config aggregator, run by the audit account.'),
+  sensitiveData: z
+    .strictObject({
+      buckets: z
+        .array(
+          z.strictObject({
+            name: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be an S3 bucket name' }).describe('The bucket name.'),
+            accountId: accountIdSchema.describe('The member account that owns the bucket: its `member-<id>` stack protects it.'),
+            region: regionSchema.describe("The bucket's Region: governed, and one of the owning member's Regions."),
+            kmsKeyArn: z
+              .string()
+              .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, { error: 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias' })
+              .optional()
+              .describe("The customer managed KMS key of the bucket's default encryption (SSE-KMS): the Malware Protection role may decrypt through S3 with it, and the key's own policy must allow that role (the bucket owner's job, docs/detection.md). Omitted: the bucket uses SSE-S3; an SSE-KMS object would fail its scan (GuardDuty reports it unscanned)."),
+          }),
+        )
+        .default([])
+        .describe(
+          'Buckets that hold sensitive data (customer data, PII, credentials). The organization trail records their object-level events (they join `trail.dataEvents.s3`, the same list), GuardDuty Malware Protection for S3 scans every new object (`malwareProtection`), and S3 server access logging records every request into an access-log bucket of their account and Region (`serverAccessLogs`). The buckets must exist; the baseline does not create them. Omitted: none.',
+        ),
+      malwareProtection: z
+        .strictObject({
+          enabled: z
+            .boolean()
+            .default(true)
+            .describe('A GuardDuty Malware Protection plan on each of `buckets`, with its service role, in the owning account. Off: a control exception (`guardduty.malware-protection-s3` in `controlExceptions`).'),
+          tagScannedObjects: z
+            .boolean()
+            .default(true)
+            .describe('GuardDuty tags each scanned object with its result (`GuardDutyMalwareScanStatus`), so that a bucket policy or a reader can refuse infected objects. Off: results are in findings only.'),
+        })
+        .prefault({})
+        .describe('GuardDuty Malware Protection for S3 on the sensitive buckets.'),
+      serverAccessLogs: z
+        .boolean()
+        .default(true)
+        .describe('S3 server access logging for each of `buckets` into an access-log bucket the baseline creates in its account and Region (S3 delivers only within one account and Region). Off: a control exception (`s3.sensitive-bucket-access-logs` in `controlExceptions`); the object-level data events of the organization trail still record each request.'),
+    })
+    .prefault({})
+    .describe('The buckets that hold sensitive data, and what watches them (docs/detection.md).'),
   logArchive: z
     .strictObject({
       readerRoleArns: z
@@ -641,6 +717,19 @@ export const configSchema = z.strictObject({
         })
         .prefault({})
         .describe('Data events recorded by the organization trail, beside all management events.'),
+      networkActivityEvents: z
+        .strictObject({
+          eventSources: z
+            .array(z.enum(NETWORK_ACTIVITY_EVENT_SOURCES, { error: (issue) => `${String(issue.input)} is not an event source CloudTrail logs network activity events for (CloudTrail User Guide, "Logging network activity events")` }))
+            .default([])
+            .describe('The services (event sources, `kms.amazonaws.com`) whose API calls through VPC endpoints the organization trail records as network activity events: one advanced event selector each (docs/detection.md). Only the sources the CloudTrail User Guide lists ("Logging network activity events"). Omitted or empty: none, the default, because network activity events are billed per event like data events, and every call through an endpoint of every account is one.'),
+          deniedOnly: z
+            .boolean()
+            .default(true)
+            .describe('Record only the calls a VPC endpoint policy denied (`errorCode` `VpceAccessDenied`, the one error code a selector may filter on): the data-perimeter denials, at a fraction of the cost of every call. false: every call through the endpoints of `eventSources`.'),
+        })
+        .prefault({})
+        .describe('CloudTrail network activity events of the organization trail: calls to AWS services through the VPC endpoints of every account. Off by default (cost).'),
       insights: z
         .array(z.enum(['ApiCallRateInsight', 'ApiErrorRateInsight']))
         .default([])
@@ -735,6 +824,7 @@ export const REGION_FIELDS: readonly (readonly string[])[] = [
   ['removedMembers', '*', 'macieAutoEnabledRegions', '*'],
   ['controlTower', 'regions', '*'],
   ['securityServices', 'macie', 'classificationJobs', '*', 'region'],
+  ['sensitiveData', 'buckets', '*', 'region'],
 ];
 
 /** The values at a `REGION_FIELDS` path in `data`, each with its concrete path. */
@@ -744,6 +834,40 @@ function valuesAt(data: unknown, template: readonly string[], at: (string | numb
   if (head === '*') return Array.isArray(data) ? data.flatMap((item, i) => valuesAt(item, rest, [...at, i])) : [];
   if (!data || typeof data !== 'object') return [];
   return valuesAt((data as Record<string, unknown>)[head], rest, [...at, head]);
+}
+
+/**
+ * A sensitive bucket belongs to a member, in one of its Regions (its stack protects it there), is
+ * listed once, and is not a log-archive bucket (its data events would loop).
+ */
+function sensitiveDataIssues(config: BaselineConfig, logBuckets: ReadonlySet<string>): Issue[] {
+  const issues: Issue[] = [];
+  const governed = new Set(config.regions.governed);
+  config.sensitiveData.buckets.forEach((bucket, i) => {
+    const at = (field: string) => ['sensitiveData', 'buckets', i, field];
+    const owner = config.members.find((m) => m.id === bucket.accountId);
+    if (!owner) {
+      issues.push({ path: at('accountId'), message: `${bucket.accountId} is not listed in members (the owning member's stack protects the bucket)` });
+    } else if (!governed.has(bucket.region)) {
+      issues.push({ path: at('region'), message: `${bucket.region} is not in regions.governed` });
+    } else if (owner.regions && !owner.regions.includes(bucket.region)) {
+      issues.push({ path: at('region'), message: `${bucket.region} is not one of the Regions of account ${bucket.accountId} (members[${config.members.indexOf(owner)}].regions)` });
+    }
+    if (config.sensitiveData.buckets.findIndex((b) => b.name === bucket.name) !== i) {
+      issues.push({ path: at('name'), message: `${bucket.name} is listed twice (a bucket name is global)` });
+    }
+    if (logBuckets.has(bucket.name)) {
+      issues.push({ path: at('name'), message: `${bucket.name} is a log-archive bucket: the baseline already protects it, and its data events would loop` });
+    }
+    if (bucket.kmsKeyArn) {
+      // S3 User Guide, "Specifying server-side encryption with AWS KMS": the key must be in the bucket's
+      // Region (https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html).
+      // Another account's key is allowed.
+      const keyRegion = bucket.kmsKeyArn.split(':')[3];
+      if (keyRegion !== bucket.region) issues.push({ path: at('kmsKeyArn'), message: `the key is in ${keyRegion}, not the bucket's Region ${bucket.region} (S3 encrypts only with a key of the bucket's Region)` });
+    }
+  });
+  return issues;
 }
 
 /** Every Region the config names must be a real one: in config/regions.ts or `regions.additionalKnownRegions`. */
@@ -950,6 +1074,19 @@ export function crossFieldIssues(config: BaselineConfig): Issue[] {
       });
     }
   });
+
+  issues.push(...sensitiveDataIssues(config, logBuckets));
+
+  const networkSources = config.trail.networkActivityEvents.eventSources;
+  networkSources.forEach((source, i) => {
+    if (networkSources.indexOf(source) !== i) issues.push({ path: ['trail', 'networkActivityEvents', 'eventSources', i], message: `${source} is listed twice` });
+  });
+  if (networkSources.length > 0 && config.controlTower.enabled && config.controlTower.organizationTrail === 'control-tower') {
+    issues.push({
+      path: ['trail', 'networkActivityEvents', 'eventSources'],
+      message: "needs the baseline's organization trail: with controlTower.organizationTrail: control-tower the baseline writes no event selector",
+    });
+  }
 
   const hours = config.alerts.businessHours;
   if (hours.start === hours.end) {

@@ -195,7 +195,9 @@ export function destroyedAccounts(config: BaselineConfig): DestroyedAccount[] {
 function notConfiguredNote(control: ControlDeclaration, config: BaselineConfig): string | undefined {
   switch (control.id) {
     case 'cloudtrail.data-events':
-      return 'trail.dataEvents lists no S3 bucket, Lambda function or DynamoDB table.';
+      return 'trail.dataEvents lists no S3 bucket, Lambda function or DynamoDB table, and sensitiveData.buckets is empty.';
+    case 'cloudtrail.network-activity-events':
+      return 'trail.networkActivityEvents.eventSources is empty, the default: network activity events are billed per event delivered, like data events (docs/detection.md), so an organization chooses the services whose VPC endpoint denials it records.';
     case 'macie.classification-jobs':
       return 'securityServices.macie.classificationJobs lists no bucket.';
     case 'config-rule.additional-rules':

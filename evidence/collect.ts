@@ -15,6 +15,7 @@ import { logArchiveTasks } from './checks/log-archive';
 import { alertRouteTasks } from './checks/alerting';
 import { routeWatchdogTasks } from './checks/route-watchdogs';
 import { accountPublicAccessTasks } from './checks/s3-public-access';
+import { unusedAccessTasks } from './checks/access-analyzer-unused';
 import { accessAnalyzerTasks, guardDutyTasks, macieTasks, securityHubOrganizationTasks, securityHubStandardsTasks } from './checks/security-services';
 import { flowLogTasks } from './checks/vpc';
 import { guardrailTasks } from './checks/guardrails';
@@ -23,6 +24,8 @@ import { periodAlarmTasks } from './checks/period-alarms';
 import { periodConfigTasks } from './checks/period-config';
 import { periodFindingTasks } from './checks/period-findings';
 import { investigationSampleTasks } from './checks/period-investigation';
+import { sensitiveBucketTasks } from './checks/sensitive-buckets';
+import { extendedThreatDetectionTasks, malwareProtectionTasks } from './checks/malware-protection';
 import { resolvePeriod } from './period/period';
 import type { CollectContext, Task } from './context';
 import { digestTasks } from './digest';
@@ -217,9 +220,13 @@ export function planTasks(ctx: CollectContext): Task[] {
           ...cisTasks(ctx),
           ...guardrailTasks(ctx),
           ...investigationTasks(ctx),
+          ...unusedAccessTasks(ctx),
         ]
       : []),
     ...guardDutyTasks(ctx),
+    ...extendedThreatDetectionTasks(ctx),
+    ...malwareProtectionTasks(ctx),
+    ...sensitiveBucketTasks(ctx),
     ...macieTasks(ctx),
     ...accessAnalyzerTasks(ctx),
     ...alertRouteTasks(ctx),

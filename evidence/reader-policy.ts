@@ -26,6 +26,10 @@ export const COLLECTOR_CALLS: Readonly<Record<string, CollectorCall>> = {
   'client-accessanalyzer:ListAnalyzersCommand': { action: 'access-analyzer:ListAnalyzers', identity: 'reader-role' },
   'client-accessanalyzer:ListArchiveRulesCommand': { action: 'access-analyzer:ListArchiveRules', identity: 'reader-role' },
   'client-accessanalyzer:ListFindingsCommand': { action: 'access-analyzer:ListFindings', identity: 'reader-role' },
+  'client-accessanalyzer:GetAnalyzerCommand': { action: 'access-analyzer:GetAnalyzer', identity: 'reader-role' },
+  // "ListFindings and ListFindingsV2 both use access-analyzer:ListFindings in the Action element of an
+  // IAM policy statement" (https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_ListFindingsV2.html).
+  'client-accessanalyzer:ListFindingsV2Command': { action: 'access-analyzer:ListFindings', identity: 'reader-role' },
   // The investigations' workgroup and named queries, audit account (evidence/checks/investigations.ts).
   'client-athena:BatchGetNamedQueryCommand': { action: 'athena:BatchGetNamedQuery', identity: 'reader-role' },
   // The investigation sample's execution, audit account (evidence/checks/period-investigation.ts):
@@ -56,6 +60,9 @@ export const COLLECTOR_CALLS: Readonly<Record<string, CollectorCall>> = {
   'client-config-service:DescribeConfigurationRecordersCommand': { action: 'config:DescribeConfigurationRecorders', identity: 'reader-role' },
   'client-config-service:DescribeDeliveryChannelStatusCommand': { action: 'config:DescribeDeliveryChannelStatus', identity: 'reader-role' },
   'client-config-service:DescribeDeliveryChannelsCommand': { action: 'config:DescribeDeliveryChannels', identity: 'reader-role' },
+  // The sensitive buckets' s3-bucket-logging-enabled result (evidence/checks/sensitive-buckets.ts): GetComplianceDetailsByResource,
+  // access level Read (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsconfig.html).
+  'client-config-service:GetComplianceDetailsByResourceCommand': { action: 'config:GetComplianceDetailsByResource', identity: 'reader-role' },
   'client-config-service:GetAggregateComplianceDetailsByConfigRuleCommand': { action: 'config:GetAggregateComplianceDetailsByConfigRule', identity: 'reader-role' },
   'client-ec2:DescribeFlowLogsCommand': { action: 'ec2:DescribeFlowLogs', identity: 'reader-role' },
   'client-ec2:DescribeVpcsCommand': { action: 'ec2:DescribeVpcs', identity: 'reader-role' },
@@ -67,8 +74,11 @@ export const COLLECTOR_CALLS: Readonly<Record<string, CollectorCall>> = {
   'client-guardduty:DescribeOrganizationConfigurationCommand': { action: 'guardduty:DescribeOrganizationConfiguration', identity: 'reader-role' },
   'client-guardduty:GetDetectorCommand': { action: 'guardduty:GetDetector', identity: 'reader-role' },
   'client-guardduty:GetFindingsCommand': { action: 'guardduty:GetFindings', identity: 'reader-role' },
+  // Malware Protection for S3 plans, in the accounts that own sensitive buckets (evidence/checks/malware-protection.ts).
+  'client-guardduty:GetMalwareProtectionPlanCommand': { action: 'guardduty:GetMalwareProtectionPlan', identity: 'reader-role' },
   'client-guardduty:ListDetectorsCommand': { action: 'guardduty:ListDetectors', identity: 'reader-role' },
   'client-guardduty:ListFindingsCommand': { action: 'guardduty:ListFindings', identity: 'reader-role' },
+  'client-guardduty:ListMalwareProtectionPlansCommand': { action: 'guardduty:ListMalwareProtectionPlans', identity: 'reader-role' },
   'client-guardduty:ListMembersCommand': { action: 'guardduty:ListMembers', identity: 'reader-role' },
   // Centralized root access: only the management account (or IAM's delegated administrator) may call it
   // (https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOrganizationsFeatures.html, error

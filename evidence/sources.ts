@@ -35,6 +35,8 @@ export const DOC = {
     digestStructure: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-digest-file-structure.html',
     customValidation: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-custom-validation.html',
     validationCli: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-cli.html',
+    /** Network activity events: eventCategory NetworkActivity, eventSource and errorCode (VpceAccessDenied), Equals only. */
+    networkActivityEvents: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-network-events-with-cloudtrail.html',
   },
   s3: {
     /** Status: Enabled | Suspended (absent: never enabled). */
@@ -75,6 +77,10 @@ export const DOC = {
     aggregateEvaluationResult: `${CFG}/API_AggregateEvaluationResult.html`,
     /** Results: JSON strings of the selected configuration item fields. */
     selectAggregateResourceConfig: `${CFG}/API_SelectAggregateResourceConfig.html`,
+    /** EvaluationResults[] of one resource (ResourceType, ResourceId), every rule's, paginated by NextToken. */
+    getComplianceDetailsByResource: `${CFG}/API_GetComplianceDetailsByResource.html`,
+    /** EvaluationResult: EvaluationResultIdentifier.EvaluationResultQualifier (ConfigRuleName, ResourceType, ResourceId), ComplianceType, ResultRecordedTime. */
+    evaluationResult: `${CFG}/API_EvaluationResult.html`,
   },
   ec2: {
     describeVpcs: `${EC2}/API_DescribeVpcs.html`,
@@ -116,6 +122,9 @@ export const DOC = {
     listFindings: `${GD}/API_ListFindings.html`,
     /** Finding.Severity, Type, AccountId, UpdatedAt. */
     getFindings: `${GD}/API_GetFindings.html`,
+    listMalwareProtectionPlans: `${GD}/API_ListMalwareProtectionPlans.html`,
+    /** ProtectedResource.S3Bucket.BucketName, Role, Actions.Tagging.Status, Status (ACTIVE | WARNING | ERROR), StatusReasons. */
+    getMalwareProtectionPlan: `${GD}/API_GetMalwareProtectionPlan.html`,
   },
   securityHub: {
     describeHub: `${SH}/API_DescribeHub.html`,
@@ -158,6 +167,10 @@ export const DOC = {
     listFindings: `${AA}/API_ListFindings.html`,
     /** ArchiveRuleSummary.ruleName, filter: a rule archives every new and existing finding it matches. */
     listArchiveRules: `${AA}/API_ListArchiveRules.html`,
+    /** AnalyzerSummary.type, status, configuration.unusedAccess (unusedAccessAge, analysisRule.exclusions). */
+    getAnalyzer: `${AA}/API_GetAnalyzer.html`,
+    /** FindingSummaryV2.resourceOwnerAccount, findingType, resource, status, createdAt (unused access analyzers). */
+    listFindingsV2: `${AA}/API_ListFindingsV2.html`,
   },
   kms: {
     /** KeyMetadata.Arn, KeyId, KeyState; KeyId may be an alias name or alias ARN. */

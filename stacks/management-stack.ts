@@ -47,6 +47,7 @@ import { Macie } from '../modules/security-services/macie';
 import { SecurityHub } from '../modules/security-services/security-hub';
 import { accountProvider } from '../modules/providers/account-provider';
 import { BaselineStack } from './baseline-stack';
+import { trailDataEvents } from '../config/sensitive-data';
 
 /**
  * The OUs the accounts name, each once and in order, checked at plan time: the set changes when an
@@ -128,7 +129,7 @@ export class ManagementStack extends BaselineStack {
       logGroupName: orgTrailLogGroupName(config),
       logGroupRetentionDays: config.retention.cloudWatchLogsDays,
       logGroupKeyAlias: kmsAliasName(config, 'cloudtrail-log-group'),
-      eventSelectors: eventSelectors(config.trail.dataEvents),
+      eventSelectors: eventSelectors(trailDataEvents(config), config.trail.networkActivityEvents),
       insights: config.trail.insights,
       deliveryNotifications: config.trail.deliveryNotifications,
       dependsOn: [this.logArchive.cloudTrailBucket.policy, this.logArchive.cloudTrailKey.key],
@@ -273,6 +274,10 @@ export class ManagementStack extends BaselineStack {
       analyzerName: `${org.namePrefix}-organization`,
       accountId: org.auditAccountId,
       delegation: delegation.organizations.get('access-analyzer.amazonaws.com')!,
+      homeRegion: home,
+      ...(services.accessAnalyzer.unusedAccess.enabled
+        ? { unusedAccess: { analyzerName: `${org.namePrefix}-unused-access`, unusedAccessAgeDays: services.accessAnalyzer.unusedAccess.unusedAccessAgeDays } }
+        : {}),
     });
     new ConfigAggregator(this, 'config-aggregator', {
       provider: audit,

@@ -11,9 +11,11 @@ import {
   kmsAliasArn,
   kmsAliasName,
   logBucketName,
+  malwareProtectionRoleName,
   memberRegions,
   memberStackName,
   s3BucketArn,
+  sensitiveAccessLogBucketName,
 } from '../config/naming';
 import type { BaselineConfig, MemberAccount } from '../config/schema';
 import { CisAlarms } from '../modules/cis-monitoring/cis-alarms';
@@ -23,9 +25,12 @@ import { ConfigRecorder } from '../modules/config-recorder/config-recorder';
 import { ConfigRules } from '../modules/config-rules/config-rules';
 import { LogInvestigations } from '../modules/investigations/log-investigations';
 import { VpcFlowLogs } from '../modules/flow-logs/vpc-flow-logs';
+import { exemptPrincipalArnsIn } from '../modules/guardrails/protected-resources';
 import { accountProvider } from '../modules/providers/account-provider';
 import { AccountPublicAccessBlock } from '../modules/s3-public-access/account-public-access-block';
+import { SensitiveBucketAccessLogs } from '../modules/s3/sensitive-bucket-access-logs';
 import { MacieMembership } from '../modules/security-services/macie-membership';
+import { MalwareProtectionS3 } from '../modules/security-services/malware-protection-s3';
 import { BaselineStack } from './baseline-stack';
 
 export class MemberStack extends BaselineStack {
@@ -40,6 +45,10 @@ export class MemberStack extends BaselineStack {
   readonly cisAlarms?: CisAlarms;
   /** Athena over the log archive: the audit account's stack only (docs/investigations.md). */
   readonly investigations?: LogInvestigations;
+  /** GuardDuty Malware Protection for the account's sensitive buckets (`sensitiveData`), if it owns any. */
+  readonly malwareProtection?: MalwareProtectionS3;
+  /** Server access logging of the account's sensitive buckets, one access-log bucket per Region holding any. */
+  readonly sensitiveBucketAccessLogs: readonly SensitiveBucketAccessLogs[] = [];
 
   constructor(scope: Construct, config: BaselineConfig, member: MemberAccount) {
     super(scope, memberStackName(member.id), config);
@@ -114,6 +123,33 @@ export class MemberStack extends BaselineStack {
       classificationBuckets,
       namePrefix: org.namePrefix,
     });
+
+    const sensitiveBuckets = config.sensitiveData.buckets.filter((b) => b.accountId === member.id);
+    if (config.sensitiveData.malwareProtection.enabled && sensitiveBuckets.length > 0) {
+      this.malwareProtection = new MalwareProtectionS3(this, 'malware-protection-s3', {
+        provider,
+        accountId: member.id,
+        buckets: sensitiveBuckets,
+        roleName: malwareProtectionRoleName(config),
+        tagScannedObjects: config.sensitiveData.malwareProtection.tagScannedObjects,
+      });
+    }
+    // S3 delivers access logs only within the source bucket's account and Region: one target per Region.
+    if (config.sensitiveData.serverAccessLogs) {
+      this.sensitiveBucketAccessLogs = [...new Set(sensitiveBuckets.map((b) => b.region))].map(
+        (region) =>
+          new SensitiveBucketAccessLogs(this, `sensitive-bucket-access-logs-${region}`, {
+            provider,
+            accountId: member.id,
+            region,
+            bucketName: sensitiveAccessLogBucketName(config, member.id, region),
+            sourceBuckets: sensitiveBuckets.filter((b) => b.region === region).map((b) => b.name),
+            retentionDays: config.retention.logArchiveDays,
+            readerRoleArns: config.logArchive.readerRoleArns,
+            tamperExemptPrincipalArns: exemptPrincipalArnsIn(config, member.id),
+          }),
+      );
+    }
 
     // The security team works in the audit account; the log-archive account stays hands-off.
     if (isAudit && config.investigations.enabled) {

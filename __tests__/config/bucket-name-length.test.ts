@@ -4,7 +4,7 @@
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html), for the longest prefix
  * the schema accepts and the longest known Region.
  */
-import { investigationResultsBucketName, LOG_BUCKET_KINDS, logBucketName } from '../../config/naming';
+import { investigationResultsBucketName, LOG_BUCKET_KINDS, logBucketName, sensitiveAccessLogBucketName } from '../../config/naming';
 import { AWS_REGIONS } from '../../config/regions';
 import type { BaselineConfig } from '../../config/schema';
 
@@ -20,6 +20,10 @@ test.each([...LOG_BUCKET_KINDS])('the %s log bucket fits in 63 characters', (kin
 
 test('the investigations results bucket fits in 63 characters', () => {
   expect(investigationResultsBucketName(worst).length).toBeLessThanOrEqual(63);
+});
+
+test('the access-log bucket of the sensitive buckets fits in 63 characters, in any member account and Region', () => {
+  expect(sensitiveAccessLogBucketName(worst, '999999999999', longestRegion).length).toBeLessThanOrEqual(63);
 });
 
 test('the check sees a name that does not fit (the breaking case)', () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../config/load';
 import { configWarnings } from '../../config/warnings';
-import { SOC2_LOGGING_PACK } from '../../config/managed-config-rules';
+import { ruleRegions, SOC2_LOGGING_PACK } from '../../config/managed-config-rules';
 import { allStackNames, logBucketName } from '../../config/naming';
 import { SWITCHABLE_CONTROLS, type BaselineConfig } from '../../config/schema';
 import { CONTROL_CATALOG, controlById } from '../../controls/catalog';
@@ -100,7 +100,7 @@ describe('the control matrix of the example org', () => {
       const pack = SOC2_LOGGING_PACK.find((r) => r.name === rule.awsRuleName)!;
       const found = resources(rule.control);
       for (const member of config.members) {
-        const regions = pack.scope === 'home' ? [home] : (member.regions ?? governed);
+        const regions = ruleRegions(pack, home, member.regions ?? governed);
         const here = found.filter((r) => r.account === member.id);
         expect(here.map((r) => r.region).sort()).toEqual([...regions].sort());
         for (const r of here) {
@@ -216,6 +216,7 @@ describe('the control matrix of the example org', () => {
     expect(matrix.controls.filter((c) => c.status !== 'deployed').map((c) => [c.id, c.status])).toEqual(
       [
         ...(config.trail.dataEvents.s3.length === 0 && !config.trail.dataEvents.lambda && !config.trail.dataEvents.dynamodb ? [['cloudtrail.data-events', 'not-configured']] : []),
+        ...(config.trail.networkActivityEvents.eventSources.length === 0 ? [['cloudtrail.network-activity-events', 'not-configured']] : []),
         ...(config.securityServices.macie.classificationJobs.length === 0 ? [['macie.classification-jobs', 'not-configured']] : []),
         ...(config.awsConfig.additionalRules.length === 0 ? [['config-rule.additional-rules', 'not-configured']] : []),
       ],

@@ -6,6 +6,7 @@
 import { collectEvidence, type CollectOptions } from '../../evidence/collect';
 import type { BaselineConfig } from '../../config/schema';
 import type { EvidenceResult } from '../../evidence/types';
+import { mockLoggingRuleCompliance, seedSensitiveBuckets } from './sensitive-buckets-fixture';
 import { clientSettings, mockMissingApis, MotoAccounts, orgConfig, ROLE_NAME, seedAccounts, seedDigests, seedLogArchive, seedOrganization, seedSecurityHub, type MissingApiMocks, type OrgIds } from './org-fixture';
 import { RUNNER_CREDENTIALS, startMoto, type Moto } from './moto';
 import { AthenaClient } from '@aws-sdk/client-athena';
@@ -42,12 +43,15 @@ export async function startHealthyOrg(): Promise<HealthyOrg> {
       to: new Date(Date.now() - 2 * 86_400_000),
     });
     await seedSecurityHub(accounts, config);
+    // The sensitive bucket of org-fixture.ts, its access-log bucket and its logging, as the owner and the baseline leave them.
+    await seedSensitiveBuckets(accounts, config);
     // moto stamps the execution with its own clock: the run's clock must not come before it.
     while (Math.floor(Date.now() / 1000) * 1000 < Date.parse(sampleRunInMoto.completedAt)) await new Promise((r) => setTimeout(r, 100));
     // After the seeding: the trails' deliveries are recent at this instant.
     const clock = new Date(Math.floor(Date.now() / 1000) * 1000);
     await seedDigests(accounts, config, clock, 2);
     const mocks = mockMissingApis(config, { at: clock });
+    mockLoggingRuleCompliance(mocks.config, 'COMPLIANT');
     const investigationSample = writeSample(sampleRunInMoto);
     const collect = (extra: Partial<CollectOptions> = {}) =>
       collectEvidence({

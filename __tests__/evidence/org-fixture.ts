@@ -9,7 +9,7 @@
  * What moto lacks is answered at the SDK level (aws-sdk-client-mock) with AWS's documented response
  * shapes: see `mockMissingApis`.
  */
-import { AccessAnalyzerClient, ListAnalyzersCommand, ListArchiveRulesCommand, ListFindingsCommand as AaListFindingsCommand } from '@aws-sdk/client-accessanalyzer';
+import { AccessAnalyzerClient, GetAnalyzerCommand, ListAnalyzersCommand, ListArchiveRulesCommand, ListFindingsCommand as AaListFindingsCommand, ListFindingsV2Command, ResourceNotFoundException } from '@aws-sdk/client-accessanalyzer';
 import {
   CloudTrailClient,
   CreateTrailCommand,
@@ -140,7 +140,8 @@ import {
 } from '../../config/naming';
 import { parseConfig } from '../../config/load';
 import type { BaselineConfig } from '../../config/schema';
-import { SOC2_LOGGING_PACK } from '../../config/managed-config-rules';
+import { ruleRegions, SOC2_LOGGING_PACK } from '../../config/managed-config-rules';
+import { networkActivityApiSelectors } from './network-activity-fixture';
 import {
   alertRouteTamperingFilters,
   breakGlassUsageFilter,
@@ -165,6 +166,7 @@ import { jobName } from '../../evidence/checks/security-services';
 import type { DigestScope } from '../../evidence/digest';
 import { buildChain, testKey } from './digests';
 import { mockInvestigationApis, seedInvestigations, type NamedQueryChanges } from './investigations-fixture';
+import { mockMalwareProtectionPlans } from './malware-protection-fixture';
 import { RUNNER_CREDENTIALS } from './moto';
 
 export const ROLE_NAME = 'soc2-evidence-reader';
@@ -270,7 +272,9 @@ export function orgConfigRaw(ids: OrgIds, edit: (raw: Record<string, any>) => vo
   delete raw.deployment?.pipelineAccountId;
   raw.securityServices.macie = { classificationJobs: [{ accountId: ids.workload, region: HOME, buckets: [`acme-customer-data-${ids.workload}`] }] };
   raw.logArchive = { readerRoleArns: [`arn:aws:iam::${ids.audit}:role/SecurityLogReader`] };
-  raw.trail = { dataEvents: { s3: [`arn:aws:s3:::acme-customer-data-${ids.workload}`] } };
+  raw.trail = { dataEvents: { s3: [`arn:aws:s3:::acme-customer-data-${ids.workload}`] }, networkActivityEvents: { eventSources: ['kms.amazonaws.com'] } };
+  // The example's sensitive bucket, moved onto the workload account (the Macie job's bucket).
+  raw.sensitiveData = { buckets: [{ name: `acme-customer-data-${ids.workload}`, accountId: ids.workload, region: HOME }] };
   raw.awsConfig = { ...raw.awsConfig, disabledRules: [], additionalRules: [] };
   raw.members = [
     { id: ids.management, name: 'management', email: 'aws-management@example.com', ou: 'Root' },
@@ -417,6 +421,7 @@ async function seedTrail(moto: MotoAccounts, config: BaselineConfig, accountId: 
                   { Field: 'resources.ARN', StartsWith: config.trail.dataEvents.s3.map((a) => `${a}/`) },
                 ],
               },
+              ...networkActivityApiSelectors(config),
             ]
           : []),
       ],
@@ -519,7 +524,7 @@ export async function seedAccounts(moto: MotoAccounts, config: BaselineConfig): 
       );
       await cfg.send(new PutDeliveryChannelCommand({ DeliveryChannel: { name, s3BucketName: logBucketName(config, 'config'), configSnapshotDeliveryProperties: { deliveryFrequency: 'TwentyFour_Hours' } } }));
       await cfg.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: name }));
-      for (const rule of SOC2_LOGGING_PACK.filter((r) => r.scope === 'regional' || region === HOME)) {
+      for (const rule of SOC2_LOGGING_PACK.filter((r) => ruleRegions(r, HOME, [region]).includes(region))) {
         const params = rule.parameters?.(config);
         await cfg.send(
           new PutConfigRuleCommand({
@@ -828,7 +833,18 @@ export interface MissingApiOptions {
   readonly macieFindings?: readonly { id: string; severity: 'High' | 'Medium' | 'Low' }[];
   /** Access Analyzer findings (in every Region unless `region`). */
   readonly accessAnalyzerFindings?: readonly { id: string; resourceType: string; resource?: string; isPublic: boolean; status?: 'ACTIVE' | 'ARCHIVED' | 'RESOLVED'; updatedAt?: Date; region?: string }[];
-  readonly archiveRules?: readonly { ruleName: string; filter: Record<string, { eq?: string[] }>; region?: string }[];
+  /** Archive rules (in every Region unless `region`; on the organization analyzer unless `analyzer`, a name). */
+  readonly archiveRules?: readonly { ruleName: string; filter: Record<string, { eq?: string[] }>; region?: string; analyzer?: string }[];
+}
+
+/** The unused access analyzer (home Region) as GetAnalyzer and ListFindingsV2 answer for it. */
+export interface UnusedAccessAnalyzerState {
+  /** GetAnalyzer answers ResourceNotFoundException. */
+  deleted?: boolean;
+  /** configuration.unusedAccess.unusedAccessAge. @default the config's unusedAccessAgeDays */
+  unusedAccessAge?: number;
+  /** FindingSummaryV2 of its findings (status ACTIVE unless given). */
+  findings: { id: string; findingType: string; resource: string; accountId: string; createdAt: Date; status?: 'ACTIVE' | 'ARCHIVED' | 'RESOLVED' }[];
 }
 
 /**
@@ -851,6 +867,7 @@ export interface MockState {
   disabledStandards: Record<string, string[]>;
   accessAnalyzerFindings: NonNullable<MissingApiOptions['accessAnalyzerFindings']>[number][];
   archiveRules: NonNullable<MissingApiOptions['archiveRules']>[number][];
+  unusedAccess: UnusedAccessAnalyzerState;
   /** IAM's centralized root access features enabled for the organization (ListOrganizationsFeatures' EnabledFeatures). */
   rootAccessFeatures: string[];
   /** Whether iam.amazonaws.com has trusted access in Organizations (moto 5.1 refuses to enable it). */
@@ -890,6 +907,7 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
     disabledStandards: {},
     accessAnalyzerFindings: [...(options.accessAnalyzerFindings ?? [])],
     archiveRules: [...(options.archiveRules ?? [])],
+    unusedAccess: { findings: healthyUnusedAccessFindings(config, options.at ?? new Date()) },
     rootAccessFeatures: [...ROOT_ACCESS_FEATURES],
     iamTrustedAccess: true,
     alarmHistory: [],
@@ -899,6 +917,7 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
 
   // GuardDuty: moto has detectors only. Shapes from the GuardDuty API reference.
   const guardDuty = mockClient(GuardDutyClient);
+  mockMalwareProtectionPlans(guardDuty, config);
   guardDuty.on(ListDetectorsCommand).resolves({ DetectorIds: ['12abc34d567e8fa901bc2d34e56789f0'] });
   const regionOf = (getClient: () => { config: { region: () => Promise<string> } }) => getClient().config.region();
   const protection = config.securityServices.guardDuty.protection;
@@ -989,10 +1008,13 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
     };
   });
   // ListArchiveRules: ArchiveRuleSummary (ruleName, filter, createdAt, updatedAt), API_ArchiveRuleSummary.html.
-  accessAnalyzer.on(ListArchiveRulesCommand).callsFake(async (_input: unknown, getClient: () => any) => {
+  accessAnalyzer.on(ListArchiveRulesCommand).callsFake(async (input: { analyzerName?: string }, getClient: () => any) => {
     const region = await regionOf(getClient);
-    return { archiveRules: state.archiveRules.filter((r) => !r.region || r.region === region).map((r) => ({ ruleName: r.ruleName, filter: r.filter, createdAt: new Date('2026-01-01T00:00:00Z'), updatedAt: new Date('2026-01-01T00:00:00Z') })) };
+    const analyzer = (r: { analyzer?: string }) => r.analyzer ?? `${prefix}-organization`;
+    return { archiveRules: state.archiveRules.filter((r) => (!r.region || r.region === region) && analyzer(r) === input.analyzerName).map((r) => ({ ruleName: r.ruleName, filter: r.filter, createdAt: new Date('2026-01-01T00:00:00Z'), updatedAt: new Date('2026-01-01T00:00:00Z') })) };
   });
+
+  mockUnusedAccessAnalyzer(accessAnalyzer, config, state);
 
   // AWS Config: moto has recorders, channels, rules and aggregators; not compliance, the aggregator's
   // source status, nor advanced queries.
@@ -1169,4 +1191,48 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
       for (const m of [guardDuty, macie, accessAnalyzer, cfg, cloudTrail, securityHub, s3, iam, organizations]) m.restore();
     },
   };
+}
+
+/**
+ * The healthy organization's unused-access findings: two ACTIVE ones younger than the review period, in
+ * two accounts, and one RESOLVED long ago (the collector asks for ACTIVE only).
+ */
+function healthyUnusedAccessFindings(config: BaselineConfig, at: Date): UnusedAccessAnalyzerState['findings'] {
+  const others = config.members.filter((m) => m.id !== config.organization.auditAccountId);
+  const daysAgo = (d: number) => new Date(at.getTime() - d * 86_400_000);
+  return [
+    { id: 'ua-role-1', findingType: 'UnusedIAMRole', resource: `arn:aws:iam::${others[0].id}:role/old-deployer`, accountId: others[0].id, createdAt: daysAgo(12) },
+    { id: 'ua-key-1', findingType: 'UnusedIAMUserAccessKey', resource: `arn:aws:iam::${others[1].id}:user/ci`, accountId: others[1].id, createdAt: daysAgo(3) },
+    { id: 'ua-perm-1', findingType: 'UnusedPermission', resource: `arn:aws:iam::${others[1].id}:role/app`, accountId: others[1].id, createdAt: daysAgo(400), status: 'RESOLVED' },
+  ];
+}
+
+/**
+ * IAM Access Analyzer's unused access analyzer (not in moto): GetAnalyzer's AnalyzerSummary
+ * (API_GetAnalyzer.html, API_AnalyzerSummary.html, configuration: API_AnalyzerConfiguration.html) and
+ * ListFindingsV2's FindingSummaryV2 (API_ListFindingsV2.html, API_FindingSummaryV2.html), one finding a
+ * page so that pagination is exercised.
+ */
+function mockUnusedAccessAnalyzer(accessAnalyzer: AwsStub<any, any, any>, config: BaselineConfig, state: MockState): void {
+  const { auditAccountId: audit, namePrefix: prefix } = config.organization;
+  const name = `${prefix}-unused-access`;
+  const arn = `arn:aws:access-analyzer:${config.regions.home}:${audit}:analyzer/${name}`;
+  accessAnalyzer.on(GetAnalyzerCommand).callsFake((input: { analyzerName: string }) => {
+    if (input.analyzerName !== name || state.unusedAccess.deleted) {
+      throw new ResourceNotFoundException({ message: 'Analyzer not found', $metadata: {}, resourceId: input.analyzerName, resourceType: 'Analyzer' });
+    }
+    const unusedAccessAge = state.unusedAccess.unusedAccessAge ?? config.securityServices.accessAnalyzer.unusedAccess.unusedAccessAgeDays;
+    return { analyzer: { arn, name, type: 'ORGANIZATION_UNUSED_ACCESS', status: 'ACTIVE', createdAt: new Date('2026-01-01T00:00:00Z'), configuration: { unusedAccess: { unusedAccessAge } } } };
+  });
+  accessAnalyzer.on(ListFindingsV2Command).callsFake((input: { analyzerArn: string; filter?: { status?: { eq?: string[] } }; nextToken?: string }) => {
+    const found = state.unusedAccess.findings
+      .filter(() => input.analyzerArn === arn)
+      .filter((f) => (input.filter?.status?.eq ?? [f.status ?? 'ACTIVE']).includes(f.status ?? 'ACTIVE'));
+    const page = Number(input.nextToken ?? '0');
+    const f = found[page];
+    return {
+      findings: f ? [{ id: f.id, resource: f.resource, resourceType: f.findingType === 'UnusedIAMRole' || f.resource.includes(':role/') ? 'AWS::IAM::Role' : 'AWS::IAM::User', resourceOwnerAccount: f.accountId, findingType: f.findingType, status: f.status ?? 'ACTIVE', createdAt: f.createdAt, updatedAt: f.createdAt, analyzedAt: f.createdAt }] : [],
+      ...(page + 1 < found.length ? { nextToken: String(page + 1) } : {}),
+    };
+  });
 }

@@ -113,6 +113,9 @@ describe('AWS Config rule compliance (DescribeComplianceByConfigRule)', () => {
       const compliance = (name: string) =>
         name === 'vpc-flow-logs-enabled'
           ? { ComplianceType: 'NON_COMPLIANT', ComplianceContributorCount: { CappedCount: 3, CapExceeded: false } }
+          : name === 'rds-aurora-mysql-audit-logging-enabled'
+            ? // An Aurora MySQL cluster that does not publish its audit log (ComplianceContributorCount, API_ComplianceContributorCount.html).
+              { ComplianceType: 'NON_COMPLIANT', ComplianceContributorCount: { CappedCount: 1, CapExceeded: false } }
           : name === 'securityhub-enabled'
             ? { ComplianceType: 'INSUFFICIENT_DATA' }
             : { ComplianceType: 'COMPLIANT' };
@@ -132,6 +135,9 @@ describe('AWS Config rule compliance (DescribeComplianceByConfigRule)', () => {
     expect(byId(items, `config-rule.iam-user-mfa-enabled/${account}/${home}/iam-user-mfa-enabled`)).toMatchObject({ status: 'FAIL', reason: 'rule iam-user-mfa-enabled is not deployed' });
     expect(byId(items, `config-rule.securityhub-enabled/${account}/${home}/securityhub-enabled`).status).toBe('PASS');
     expect(byId(items, `config-rule.cloudtrail-enabled/${account}/${home}/cloudtrail-enabled`)).toMatchObject({ status: 'PASS', reason: 'COMPLIANT' });
+    // RDS audit logging (issue 23): a cluster not publishing its audit log fails its rule; instances exporting theirs pass.
+    expect(byId(items, `config-rule.rds-aurora-mysql-audit-logging-enabled/${account}/${home}/rds-aurora-mysql-audit-logging-enabled`)).toMatchObject({ status: 'FAIL', reason: 'NON_COMPLIANT: 1 noncompliant resource(s)' });
+    expect(byId(items, `config-rule.rds-logging-enabled/${account}/${home}/rds-logging-enabled`)).toMatchObject({ status: 'PASS', reason: 'COMPLIANT' });
     // Both pages of both paginated calls were read.
     expect(cfg.commandCalls(DescribeConfigRulesCommand)).toHaveLength(2);
     expect(cfg.commandCalls(DescribeComplianceByConfigRuleCommand)).toHaveLength(2);

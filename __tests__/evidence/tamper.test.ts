@@ -16,9 +16,13 @@ import { orgConfig } from './org-fixture';
 import { seedOtherKey, TAMPERINGS as FIRST, tamperTable, type Tampering } from './tamperings';
 import { MORE_TAMPERINGS } from './tamperings-more';
 import { INVESTIGATION_TAMPERINGS } from './tamperings-investigations';
+import { NETWORK_ACTIVITY_TAMPERINGS } from './tamperings-network-activity';
+import { UNUSED_ACCESS_TAMPERINGS } from './tamperings-unused-access';
+import { RDS_TAMPERINGS } from './tamperings-rds';
+import { MALWARE_PROTECTION_TAMPERINGS } from './tamperings-malware-protection';
 
 /** Every tampering: the first set, those the red team found (tamperings-more.ts), the investigations'. */
-const TAMPERINGS: readonly Tampering[] = [...FIRST, ...MORE_TAMPERINGS, ...INVESTIGATION_TAMPERINGS];
+const TAMPERINGS: readonly Tampering[] = [...FIRST, ...MORE_TAMPERINGS, ...INVESTIGATION_TAMPERINGS, ...RDS_TAMPERINGS, ...UNUSED_ACCESS_TAMPERINGS, ...NETWORK_ACTIVITY_TAMPERINGS, ...MALWARE_PROTECTION_TAMPERINGS];
 
 let org: HealthyOrg;
 let healthy: EvidenceResult;

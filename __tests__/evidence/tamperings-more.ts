@@ -24,6 +24,7 @@ import type { HealthyOrg } from './healthy-org';
 import { describeQueryDefinitions } from './investigations-fixture';
 import { HOME, unmocked } from './org-fixture';
 import type { Tampering } from './tamperings';
+import { networkActivityApiSelectors } from './network-activity-fixture';
 
 const PREFIX = 'acme-soc2';
 const management = (org: HealthyOrg) => org.ids.management;
@@ -141,7 +142,7 @@ const offHoursQuery = (id: string, change: (q: any, org: HealthyOrg) => object) 
 const ct = (org: HealthyOrg, account: string) => org.accounts.client(CloudTrailClient, account);
 
 /** The organization trail's selectors as the baseline writes them (modules/cloudtrail/event-selectors.ts). */
-const orgSelectors = (org: HealthyOrg) => [
+export const orgSelectors = (org: HealthyOrg) => [
   { Name: 'Management events selector', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
   {
     Name: 'S3 object-level events on the listed buckets',
@@ -151,6 +152,7 @@ const orgSelectors = (org: HealthyOrg) => [
       { Field: 'resources.ARN', StartsWith: org.config.trail.dataEvents.s3.map((a) => `${a}/`) },
     ] as Record<string, unknown>[],
   },
+  ...networkActivityApiSelectors(org.config),
 ];
 /** The organization trail's S3 data-event selector given one more field selector. */
 function orgDataSelector(extra: (org: HealthyOrg) => (fs: Record<string, unknown>[]) => Record<string, unknown>[]) {
@@ -365,11 +367,12 @@ export const MORE_TAMPERINGS: readonly Tampering[] = [
   },
   // ---- The organization trail's selectors (C1-C4) and its settings --------------------------
   {
+    // Basic selectors replace the advanced ones, and cannot select network activity events: those go too.
     what: 'Exclude KMS management events from the organization trail (basic selector, ExcludeManagementEventSources)',
     call: 'cloudtrail:PutEventSelectors',
-    controls: ['cloudtrail.data-events'],
-    fails: (org) => [`cloudtrail.data-events/${management(org)}/${HOME}/${orgTrailArn(org.config)}`],
-    reason: /a basic selector excludes the management events of kms\.amazonaws\.com \(ExcludeManagementEventSources\)/,
+    controls: ['cloudtrail.data-events', 'cloudtrail.network-activity-events'],
+    fails: (org) => [`cloudtrail.data-events/${management(org)}/${HOME}/${orgTrailArn(org.config)}`, `cloudtrail.network-activity-events/${management(org)}/${HOME}/${orgTrailArn(org.config)}`],
+    reason: /a basic selector excludes the management events of kms\.amazonaws\.com \(ExcludeManagementEventSources\)|no network activity selector for kms\.amazonaws\.com/,
     apply: async (org) => {
       const client = await ct(org, management(org));
       const TrailName = orgTrailName(org.config);

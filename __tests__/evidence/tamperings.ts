@@ -53,6 +53,7 @@ import { expectedRcps } from '../../evidence/checks/guardrails';
 import { CIS_METRIC_FILTERS, GUARDRAIL_ROLE_CHANGE_ALARM_ID } from '../../modules/cis-monitoring/cis-metric-filters';
 import type { HealthyOrg } from './healthy-org';
 import { controlFinding, HOME, keyArn, OTHER, unmocked } from './org-fixture';
+import { networkActivityApiSelectors } from './network-activity-fixture';
 
 export interface Tampering {
   /** What the admin does, in words (the docs table's first column). */
@@ -338,7 +339,8 @@ export const TAMPERINGS: readonly Tampering[] = [
       const ct = await org.accounts.client(CloudTrailClient, management(org));
       const TrailName = orgTrailName(org.config);
       const management_ = { Name: 'Management events selector', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] };
-      await unmocked(ct, new PutEventSelectorsCommand({ TrailName, AdvancedEventSelectors: [management_] }));
+      // The network activity selectors stay: only the data-event selector goes.
+      await unmocked(ct, new PutEventSelectorsCommand({ TrailName, AdvancedEventSelectors: [management_, ...networkActivityApiSelectors(org.config)] as never }));
       return () =>
         unmocked(
           ct,
@@ -354,7 +356,8 @@ export const TAMPERINGS: readonly Tampering[] = [
                   { Field: 'resources.ARN', StartsWith: org.config.trail.dataEvents.s3.map((a) => `${a}/`) },
                 ],
               },
-            ],
+              ...networkActivityApiSelectors(org.config),
+            ] as never,
           }),
         );
     },
@@ -706,8 +709,9 @@ export const TAMPERINGS: readonly Tampering[] = [
   {
     what: "Suspend the audit account's GuardDuty detector in the home Region",
     call: 'guardduty:UpdateDetector',
-    controls: ['guardduty.organization'],
-    fails: (org) => [`guardduty.organization/${audit(org)}/${HOME}/detector`],
+    // Extended Threat Detection runs on the same detector: it fails with it (issue 23).
+    controls: ['guardduty.organization', 'guardduty.extended-threat-detection'],
+    fails: (org) => [`guardduty.organization/${audit(org)}/${HOME}/detector`, `guardduty.extended-threat-detection/${audit(org)}/${HOME}/detector`],
     reason: /detector 12abc34d567e8fa901bc2d34e56789f0 Status is DISABLED/,
     apply: async (org) => {
       org.mocks.state.guardDutyDetectorStatus[HOME] = 'DISABLED';

@@ -265,8 +265,8 @@ describe('an optional parameter: its clause is in the SQL when it is given, left
   const WINDOW = windowParameterValues(new Date('2026-10-31T20:00:00Z'), new Date('2026-11-01T06:00:00Z'));
   const ACCOUNT_INVESTIGATIONS = INVESTIGATIONS.filter((i) => i.parameters.includes(ACCOUNT_PARAMETER)).map((i) => i.name);
 
-  test('principal-activity, resource-activity and root-activity take an optional account', () => {
-    expect(ACCOUNT_INVESTIGATIONS.sort()).toEqual(['principal-activity', 'resource-activity', 'root-activity']);
+  test('principal-activity, resource-activity, root-activity and vpce-access-denied take an optional account', () => {
+    expect(ACCOUNT_INVESTIGATIONS.sort()).toEqual(['principal-activity', 'resource-activity', 'root-activity', 'vpce-access-denied']);
     // Organizations API Reference, Account, Id: "Pattern: ^\d{12}$" (https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html).
     expect([ACCOUNT_PARAMETER.pattern.test('111122223333'), ACCOUNT_PARAMETER.pattern.test('11112222333'), ACCOUNT_PARAMETER.pattern.test("1111222233'3")]).toEqual([true, false, false]);
   });

@@ -173,6 +173,11 @@ const identityCenterUser = {
   credentialId: 'EXAMPLEVHULjJdTUdPJfofVa1sufHDoj7aYcOYcxFVllWREXAMPLE',
 };
 
+// CloudTrail record contents, network activity event example: a caller of another account, by account.
+const outsiderAccount = { type: 'AWSAccount', principalId: 'AIDAEXAMPLEOUTSIDER01', accountId: '777788889999' };
+export const KMS_ENDPOINT = 'vpce-0a1b2c3d4e5f60718';
+export const S3_ENDPOINT = 'vpce-0f9e8d7c6b5a40312';
+
 interface Event {
   readonly id: string;
   readonly time: string;
@@ -193,9 +198,12 @@ interface Event {
   }[];
   /** The day folder the record is delivered in, when not the day of `time` (a late delivery). */
   readonly deliveredAt?: string;
+  /** A network activity event: the call went through this VPC endpoint, from this (private) address. */
+  readonly network?: { readonly vpcEndpointId: string; readonly vpcEndpointAccountId: string; readonly sourceIp: string };
 }
 
 function record(e: Event, id = e.id, time = e.time): Record<string, unknown> {
+  if (e.network) return networkActivityRecord(e, e.network, id, time);
   return {
     eventVersion: '1.11',
     userIdentity: e.identity,
@@ -232,6 +240,31 @@ function record(e: Event, id = e.id, time = e.time): Record<string, unknown> {
             clientProvidedHostHeader: `${e.source.split('.')[0]}.${e.region}.amazonaws.com`,
           },
         }),
+  };
+}
+
+/**
+ * A network activity event as the record contents page's example shows it: `eventType` `AwsVpceEvent`,
+ * `eventCategory` `NetworkActivity`, the endpoint and its owner (the recipient), no request parameters.
+ */
+function networkActivityRecord(e: Event, network: NonNullable<Event['network']>, id: string, time: string): Record<string, unknown> {
+  return {
+    eventVersion: '1.09',
+    userIdentity: e.identity,
+    eventTime: time,
+    eventSource: e.source,
+    eventName: e.name,
+    awsRegion: e.region,
+    sourceIPAddress: network.sourceIp,
+    ...(e.errorCode ? { errorCode: e.errorCode, errorMessage: e.errorMessage } : {}),
+    requestID: `req-${id}`,
+    eventID: id,
+    eventType: 'AwsVpceEvent',
+    recipientAccountId: e.account,
+    sharedEventID: `shared-${id}`,
+    vpcEndpointId: network.vpcEndpointId,
+    vpcEndpointAccountId: network.vpcEndpointAccountId,
+    eventCategory: 'NetworkActivity',
   };
 }
 
@@ -590,6 +623,56 @@ export const EVENTS: readonly Event[] = [
       note: { text: 'accepted risk', updatedBy: 'erin' },
     },
     response: { processedFindings: [{ id: 'example-finding-1', productArn: 'arn:aws:securityhub:eu-west-1::product/aws/guardduty' }], unprocessedFindings: [] },
+  },
+  {
+    // Network activity events (trail.networkActivityEvents): a caller from outside the organization refused
+    // twice by the workload account's KMS endpoint policy, as in the record contents page's example.
+    id: 'vpce-kms-denied-outsider-1',
+    time: '2026-10-31T10:00:00Z',
+    account: WORKLOAD,
+    region: 'eu-west-1',
+    identity: outsiderAccount,
+    source: 'kms.amazonaws.com',
+    name: 'ListKeys',
+    errorCode: 'VpceAccessDenied',
+    errorMessage: 'The request was denied due to a VPC endpoint policy',
+    network: { vpcEndpointId: KMS_ENDPOINT, vpcEndpointAccountId: WORKLOAD, sourceIp: '10.0.1.25' },
+  },
+  {
+    id: 'vpce-kms-denied-outsider-2',
+    time: '2026-10-31T10:02:00Z',
+    account: WORKLOAD,
+    region: 'eu-west-1',
+    identity: outsiderAccount,
+    source: 'kms.amazonaws.com',
+    name: 'ListKeys',
+    errorCode: 'VpceAccessDenied',
+    errorMessage: 'The request was denied due to a VPC endpoint policy',
+    network: { vpcEndpointId: KMS_ENDPOINT, vpcEndpointAccountId: WORKLOAD, sourceIp: '10.0.1.25' },
+  },
+  {
+    // A role of the organization refused by the S3 endpoint's policy (a bucket outside the perimeter).
+    id: 'vpce-s3-denied-analyst',
+    time: '2026-10-31T23:10:00Z',
+    account: WORKLOAD,
+    region: 'eu-west-1',
+    identity: analystSession,
+    source: 's3.amazonaws.com',
+    name: 'PutObject',
+    errorCode: 'VpceAccessDenied',
+    errorMessage: 'The request was denied due to a VPC endpoint policy',
+    network: { vpcEndpointId: S3_ENDPOINT, vpcEndpointAccountId: WORKLOAD, sourceIp: '10.0.2.40' },
+  },
+  {
+    // Allowed through the same endpoint: a network activity event, but no denial.
+    id: 'vpce-s3-allowed-analyst',
+    time: '2026-10-31T23:12:00Z',
+    account: WORKLOAD,
+    region: 'eu-west-1',
+    identity: analystSession,
+    source: 's3.amazonaws.com',
+    name: 'GetObject',
+    network: { vpcEndpointId: S3_ENDPOINT, vpcEndpointAccountId: WORKLOAD, sourceIp: '10.0.2.40' },
   },
   {
     id: 'identity-center-user-call',

@@ -14,7 +14,7 @@ import { investigationQuery } from '../../investigate/parameters';
 import { windowParameterValues, type Investigation, type InvestigationContext } from '../../modules/investigations/investigation';
 import { projectedAccountIds, projectedRegions, type ProjectedAccounts, type ProjectedRegions } from '../../modules/investigations/tables';
 import { createTableSql, insertSql, writeLogFile, type LogFile } from './cloudtrail-files';
-import { BREAK_GLASS_ROLE, BUSINESS_HOURS, FIXTURE_ORG, IDENTITY_CENTER_USER_ID, WINDOW, WORKLOAD, isOutsideCopy, logFiles } from './org-trail-fixture';
+import { BREAK_GLASS_ROLE, BUSINESS_HOURS, FIXTURE_ORG, IDENTITY_CENTER_USER_ID, KMS_ENDPOINT, S3_ENDPOINT, WINDOW, WORKLOAD, isOutsideCopy, logFiles } from './org-trail-fixture';
 import { TrinoServer, type QueryResult } from './trino';
 
 jest.setTimeout(300_000);
@@ -629,6 +629,47 @@ const CASES: {
         first_seen: '2026-11-01T01:00:00Z',
         last_seen: '2026-11-01T01:00:00Z',
         first_eventids: ['secret-denied'],
+      },
+    ],
+  },
+  {
+    // Network activity events: the outsider's two KMS denials grouped, the analyst's S3 denial; the analyst's
+    // allowed GetObject through the same endpoint (a NetworkActivity record without errorCode) is not a row.
+    name: 'vpce-access-denied',
+    expected: [
+      {
+        identity_type: 'AWSAccount',
+        principal: null,
+        principal_id: 'AIDAEXAMPLEOUTSIDER01',
+        principal_account: '777788889999',
+        vpcendpointid: KMS_ENDPOINT,
+        vpcendpointaccountid: WORKLOAD,
+        account: WORKLOAD,
+        region: 'eu-west-1',
+        eventsource: 'kms.amazonaws.com',
+        eventname: 'ListKeys',
+        sourceipaddress: '10.0.1.25',
+        calls: 2,
+        first_seen: '2026-10-31T10:00:00Z',
+        last_seen: '2026-10-31T10:02:00Z',
+        first_eventids: ['vpce-kms-denied-outsider-1', 'vpce-kms-denied-outsider-2'],
+      },
+      {
+        identity_type: 'AssumedRole',
+        principal: `arn:aws:sts::${WORKLOAD}:assumed-role/example-analyst/erin`,
+        principal_id: 'AROAEXAMPLEANALYST001:erin',
+        principal_account: WORKLOAD,
+        vpcendpointid: S3_ENDPOINT,
+        vpcendpointaccountid: WORKLOAD,
+        account: WORKLOAD,
+        region: 'eu-west-1',
+        eventsource: 's3.amazonaws.com',
+        eventname: 'PutObject',
+        sourceipaddress: '10.0.2.40',
+        calls: 1,
+        first_seen: '2026-10-31T23:10:00Z',
+        last_seen: '2026-10-31T23:10:00Z',
+        first_eventids: ['vpce-s3-denied-analyst'],
       },
     ],
   },

@@ -1,5 +1,11 @@
 import { configWith, exampleConfig, oneResource, refTo, resourcesOf, statement, synthStack } from '../helpers';
 
+/** The example org's edit, without its sensitive bucket (whose data events the trail would record too: config/sensitive-data.ts). */
+const withoutSensitive = (edit: (raw: Record<string, any>) => unknown) => (raw: Record<string, any>) => {
+  raw.sensitiveData = { buckets: [] };
+  edit(raw);
+};
+
 const TRAIL_ARN = 'arn:aws:cloudtrail:us-east-1:111111111111:trail/acme-soc2-org-trail';
 const LOG_GROUP = '/acme-soc2/cloudtrail/organization';
 const LOG_GROUP_ARN = `arn:aws:logs:us-east-1:111111111111:log-group:${LOG_GROUP}`;
@@ -85,7 +91,7 @@ describe('the organization trail', () => {
         { field: 'resources.ARN', equals: ['arn:aws:lambda:us-east-1:444444444444:function:payments-api'] },
       ],
     });
-    const all = oneResource(synthStack(configWith((raw) => (raw.trail.dataEvents = { lambda: 'all' })), 'management'), 'aws_cloudtrail');
+    const all = oneResource(synthStack(configWith(withoutSensitive((raw) => (raw.trail.dataEvents = { lambda: 'all' }))), 'management'), 'aws_cloudtrail');
     expect(all.advanced_event_selector).toHaveLength(2);
     expect(all.advanced_event_selector[1]).toEqual({
       name: 'Lambda invocations, all functions',
@@ -100,7 +106,7 @@ describe('the organization trail', () => {
   test('records DynamoDB item activity on the listed tables, or on all tables', () => {
     const table = 'arn:aws:dynamodb:us-east-1:444444444444:table/customer-orders';
     const listed = oneResource(
-      synthStack(configWith((raw) => (raw.trail.dataEvents = { dynamodb: [table] })), 'management'),
+      synthStack(configWith(withoutSensitive((raw) => (raw.trail.dataEvents = { dynamodb: [table] }))), 'management'),
       'aws_cloudtrail',
     );
     expect(listed.advanced_event_selector).toHaveLength(2);
@@ -112,7 +118,7 @@ describe('the organization trail', () => {
         { field: 'resources.ARN', equals: [table] },
       ],
     });
-    const all = oneResource(synthStack(configWith((raw) => (raw.trail.dataEvents = { dynamodb: 'all' })), 'management'), 'aws_cloudtrail');
+    const all = oneResource(synthStack(configWith(withoutSensitive((raw) => (raw.trail.dataEvents = { dynamodb: 'all' }))), 'management'), 'aws_cloudtrail');
     expect(all.advanced_event_selector[1]).toEqual({
       name: 'DynamoDB item activity, all tables',
       field_selector: [
@@ -123,7 +129,7 @@ describe('the organization trail', () => {
   });
 
   test('records management events only when no data events are configured', () => {
-    const plain = oneResource(synthStack(configWith((raw) => delete raw.trail), 'management'), 'aws_cloudtrail');
+    const plain = oneResource(synthStack(configWith(withoutSensitive((raw) => delete raw.trail)), 'management'), 'aws_cloudtrail');
     expect(plain.advanced_event_selector).toHaveLength(1);
     expect(plain.insight_selector).toBeUndefined();
     expect(plain.sns_topic_name).toBeUndefined();

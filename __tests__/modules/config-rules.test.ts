@@ -1,3 +1,5 @@
+import { rulesFor } from '../../evidence/checks/config-service';
+import { CONFIG_RULE_CONTROLS } from '../../modules/config-rules/controls';
 import { configWith, exampleConfig, resourcesOf, synthStack, type Synth } from '../helpers';
 
 // Rule name → identifier, exactly as AWS's managed rules list gives them.
@@ -21,6 +23,11 @@ const REGIONAL_RULES: Record<string, string> = {
   'guardduty-enabled-centralized': 'GUARDDUTY_ENABLED_CENTRALIZED',
   'securityhub-enabled': 'SECURITYHUB_ENABLED',
   'cloudwatch-alarm-action-check': 'CLOUDWATCH_ALARM_ACTION_CHECK',
+  // RDS audit logging (issue 23, seed 002): https://docs.aws.amazon.com/config/latest/developerguide/rds-logging-enabled.html,
+  // .../rds-aurora-mysql-audit-logging-enabled.html, .../aurora-mysql-cluster-audit-logging.html.
+  'rds-logging-enabled': 'RDS_LOGGING_ENABLED',
+  'rds-aurora-mysql-audit-logging-enabled': 'RDS_AURORA_MYSQL_AUDIT_LOGGING_ENABLED',
+  'aurora-mysql-cluster-audit-logging': 'AURORA_MYSQL_CLUSTER_AUDIT_LOGGING',
 };
 
 function rules(json: Synth) {
@@ -48,6 +55,35 @@ describe('AWS Config managed rules', () => {
     expect(all).toHaveLength(Object.keys(HOME_RULES).length + 3 * Object.keys(REGIONAL_RULES).length);
     const subset = rules(synthStack(exampleConfig(), 'member-555555555555'));
     expect(subset).toHaveLength(Object.keys(HOME_RULES).length + Object.keys(REGIONAL_RULES).length);
+  });
+
+  test('a rule AWS Config does not offer in a Region is not deployed there, and the evidence does not expect it there', () => {
+    // rds-aurora-mysql-audit-logging-enabled: "All supported AWS regions except ... Asia Pacific (Thailand),
+    // Asia Pacific (Malaysia), ... Mexico (Central), Asia Pacific (Taipei), Canada West (Calgary)"
+    // (https://docs.aws.amazon.com/config/latest/developerguide/rds-aurora-mysql-audit-logging-enabled.html).
+    const config = configWith((raw) => {
+      raw.regions.governed = ['us-east-1', 'ca-west-1'];
+      for (const m of raw.members) delete m.regions;
+      raw.securityServices.macie.classificationJobs = [];
+    });
+    const deployed = rules(synthStack(config, 'member-444444444444'));
+    const where = (name: string) => deployed.filter((r) => r.name === name).map((r) => r.region).sort();
+    expect(where('rds-aurora-mysql-audit-logging-enabled')).toEqual(['us-east-1']);
+    expect(where('aurora-mysql-cluster-audit-logging')).toEqual(['ca-west-1', 'us-east-1']);
+    expect(where('rds-logging-enabled')).toEqual(['ca-west-1', 'us-east-1']);
+    const expected = (region: string) => rulesFor(config, region).map((r) => r.name);
+    expect(expected('ca-west-1')).not.toContain('rds-aurora-mysql-audit-logging-enabled');
+    expect(expected('ca-west-1')).toContain('rds-logging-enabled');
+    expect(expected('us-east-1')).toContain('rds-aurora-mysql-audit-logging-enabled');
+  });
+
+  test("the RDS rules' controls say what stays the database owner's job", () => {
+    for (const name of ['rds-logging-enabled', 'rds-aurora-mysql-audit-logging-enabled', 'aurora-mysql-cluster-audit-logging']) {
+      const control = CONFIG_RULE_CONTROLS.get(name)!;
+      expect(control.description).toContain("The baseline evaluates, and does not configure, the resources it checks. The database owner's:");
+      expect(control.description).toMatch(/pgaudit/);
+    }
+    expect(CONFIG_RULE_CONTROLS.get('rds-aurora-mysql-audit-logging-enabled')!.description).toContain('(not in ap-southeast-7, ap-southeast-5, ap-east-2, mx-central-1, ca-west-1)');
   });
 
   test('parameters match AWS names and the config', () => {

@@ -193,7 +193,8 @@ describe('the other delegated services: their steps in the management account ar
     // "When you create an external access analyzer with the organization as the zone of trust, a
     // service-linked role named AWSServiceRoleForAccessAnalyzer is created in each account in the
     // organization" (IAM User Guide, https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-create-external.html).
-    for (const [, a] of resourcesOf(management, 'aws_accessanalyzer_analyzer')) expect(a).toMatchObject({ provider: 'aws.audit', type: 'ORGANIZATION' });
+    // ...and the unused access analyzer (access-analyzer.unused-access) is an organization one too.
+    for (const [, a] of resourcesOf(management, 'aws_accessanalyzer_analyzer')) expect(a).toMatchObject({ provider: 'aws.audit', type: expect.stringMatching(/^ORGANIZATION(_UNUSED_ACCESS)?$/) });
     expect(resourcesOf(management, 'aws_iam_service_linked_role').map(([, r]) => r.aws_service_name)).toEqual(['guardduty.amazonaws.com']);
   });
 });

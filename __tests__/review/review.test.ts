@@ -44,6 +44,8 @@ const WEAKENINGS: Record<string, string[]> = {
   'delivery-channel-replaced': ['delivery-channel-destroyed'],
   'guardduty-detector-deleted': ['guardduty-detector-destroyed'],
   'access-analyzer-replaced': ['access-analyzer-destroyed'],
+  // access-analyzer-destroyed reads every analyzer, so a replaced unused access analyzer is both.
+  'unused-access-analyzer-replaced': ['access-analyzer-destroyed', 'unused-access-analyzer-weakened'],
   'security-hub-deleted': ['security-hub-destroyed'],
   'macie-deleted': ['macie-destroyed'],
   'flow-log-deleted': ['flow-log-destroyed'],
@@ -81,10 +83,13 @@ const WEAKENINGS: Record<string, string[]> = {
   'config-aggregator-deleted': ['config-aggregator-destroyed'],
   'bucket-encryption-weakened': ['bucket-encryption-weakened'],
   'bucket-access-logging-deleted': ['bucket-access-logging-removed'],
+  // A sensitive bucket's logging deleted: the generic rule reads every aws_s3_bucket_logging, the sensitive one names its control.
+  'sensitive-bucket-logging-removed': ['bucket-access-logging-removed', 'sensitive-bucket-logging-removed'],
   'security-hub-organization-narrowed': ['security-hub-organization-narrowed'],
   'security-hub-policy-narrowed': ['security-hub-policy-narrowed'],
   'security-delegation-removed': ['security-delegation-removed'],
   'macie-job-deleted': ['macie-job-destroyed'],
+  'malware-protection-plan-weakened': ['malware-protection-plan-weakened'],
   'guardrail-policy-weakened': ['guardrail-policy-rewritten'],
   'key-policy-deny-removed': ['key-policy-deny-removed'],
   'key-policy-attached': ['key-policy-deny-removed'],

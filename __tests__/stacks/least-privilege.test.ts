@@ -29,6 +29,13 @@ const EXCEPTIONS: { readonly why: string; readonly applies: (s: Record<string, a
     why: "CloudTrail's CloudWatch Logs role trust does not support source conditions",
     applies: (s) => s.Principal?.Service === 'cloudtrail.amazonaws.com' && s.Action === 'sts:AssumeRole',
   },
+  {
+    // GuardDuty User Guide, "Create or update IAM role policy" (malware-protection-s3-iam-policy-prerequisite.html):
+    // the trust policy AWS gives names the principal only; no source condition is documented for it, and
+    // GuardDuty validates the role when the plan is created (docs/detection.md, Unverified).
+    why: "GuardDuty Malware Protection for S3's plan role: AWS documents no source condition for its trust",
+    applies: (s) => s.Principal?.Service === 'malware-protection-plan.guardduty.amazonaws.com' && s.Action === 'sts:AssumeRole',
+  },
 ];
 
 const config = configWith((raw) => {

@@ -382,7 +382,7 @@ describe('list and remove', () => {
 
   test('an account other settings still name cannot be removed until they stop naming it', () => {
     expect(refused(() => removeAccount({ configFile, accountId: '444444444444', reason: 'test of a refusal', outdir }))).toMatch(
-      /^account 444444444444 cannot be removed:\n {2}securityServices\.macie\.classificationJobs\[0\]\.accountId: 444444444444 is not listed in members/,
+      /^account 444444444444 cannot be removed:\n {2}sensitiveData\.buckets\[0\]\.accountId: 444444444444 is not listed in members[^\n]*\n {2}securityServices\.macie\.classificationJobs\[0\]\.accountId: 444444444444 is not listed in members/,
     );
     expect(text()).toBe(ORIGINAL);
     expect(synthesized()).toEqual([]);

@@ -25,10 +25,13 @@ import {
   PARTITION,
 } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
-import { s3ObjectArnPrefix } from '../../modules/cloudtrail/event-selectors';
+import { s3ObjectArnPrefix, VPCE_ACCESS_DENIED } from '../../modules/cloudtrail/event-selectors';
 import { Task, type CollectContext } from '../context';
 import { DOC } from '../sources';
 import { keyProblem, logArchiveKey } from './kms';
+import { trailDataEvents } from '../../config/sensitive-data';
+
+const NETWORK_ACTIVITY_CONTROL = 'cloudtrail.network-activity-events';
 
 /** A trail that delivered nothing for this long is not "delivering". */
 export const RECENT_DELIVERY_HOURS = 24;
@@ -79,8 +82,10 @@ export function orgTrailTasks(ctx: CollectContext): Task[] {
   const { config } = ctx;
   const account = config.organization.managementAccountId;
   const home = config.regions.home;
+  // Network activity events only when configured (off by default: the matrix says "not configured").
+  const controls = config.trail.networkActivityEvents.eventSources.length > 0 ? [...ORG_TRAIL_CONTROLS, NETWORK_ACTIVITY_CONTROL] : ORG_TRAIL_CONTROLS;
   return [
-    new Task(ctx, { label: 'organization trail', accountId: account, region: home, controls: ORG_TRAIL_CONTROLS }, (task) => judgeOrgTrail(task, config)),
+    new Task(ctx, { label: 'organization trail', accountId: account, region: home, controls }, (task) => judgeOrgTrail(task, config)),
   ];
 }
 
@@ -94,8 +99,9 @@ async function judgeOrgTrail(task: Task, config: BaselineConfig): Promise<void> 
   // Tower's: the organization trail of this account is the one judged.
   const trail = (described.trailList ?? []).find((t) => (owned ? t.TrailARN === wantedArn : t.IsOrganizationTrail));
   const sources = [DOC.cloudTrail.trail, DOC.cloudTrail.describeTrails];
+  const networkConfigured = config.trail.networkActivityEvents.eventSources.length > 0;
   if (!trail?.TrailARN) {
-    for (const controlId of ORG_TRAIL_CONTROLS) {
+    for (const controlId of networkConfigured ? [...ORG_TRAIL_CONTROLS, NETWORK_ACTIVITY_CONTROL] : ORG_TRAIL_CONTROLS) {
       task.item({
         controlId,
         title: 'Organization trail',
@@ -200,10 +206,22 @@ async function judgeOrgTrail(task: Task, config: BaselineConfig): Promise<void> 
     undefined,
     [selectorsRaw],
   );
+  if (networkConfigured) {
+    const network = config.trail.networkActivityEvents;
+    verdict(
+      NETWORK_ACTIVITY_CONTROL,
+      'Network activity events of the configured event sources',
+      judgeNetworkActivitySelectors(selectors, network),
+      `network activity events${network.deniedOnly ? ` denied by a VPC endpoint policy (${VPCE_ACCESS_DENIED})` : ''} of ${network.eventSources.join(', ')}`,
+      [DOC.cloudTrail.getEventSelectors, DOC.cloudTrail.advancedEventSelector, DOC.cloudTrail.networkActivityEvents],
+      undefined,
+      [selectorsRaw],
+    );
+  }
 }
 
 function describeDataEvents(config: BaselineConfig): string {
-  const d = config.trail.dataEvents;
+  const d = trailDataEvents(config);
   const parts = [
     ...(d.s3.length ? [`S3 objects of ${d.s3.length} bucket ARN(s)`] : []),
     ...(d.lambda ? [`Lambda invocations (${d.lambda === 'all' ? 'all functions' : `${d.lambda.length} function(s)`})`] : []),
@@ -240,7 +258,7 @@ function conditions(f: FieldSelectorOut, only?: readonly string[]): string {
  * `eventCategory = Management`, data selectors on the category, resource type and resource ARNs only.
  * Advanced selectors (what the baseline writes) and basic ones are both understood.
  */
-export function judgeSelectors(config: BaselineConfig, out: GetEventSelectorsCommandOutput, dataEvents: BaselineConfig['trail']['dataEvents'] = config.trail.dataEvents): string[] {
+export function judgeSelectors(config: BaselineConfig, out: GetEventSelectorsCommandOutput, dataEvents: BaselineConfig['trail']['dataEvents'] = trailDataEvents(config)): string[] {
   const problems: string[] = [];
   // GetEventSelectors AdvancedEventSelectors (API_GetEventSelectors.html): AdvancedEventSelector Name,
   // FieldSelectors (API_AdvancedEventSelector.html); AdvancedFieldSelector Field, Equals, StartsWith,
@@ -254,6 +272,8 @@ export function judgeSelectors(config: BaselineConfig, out: GetEventSelectorsCom
   const readsAndWrites = (s: (typeof basic)[number]) => (s.ReadWriteType ?? 'All') === 'All';
 
   for (const { name, fs } of selectors) {
+    // Network activity selectors are judged by judgeNetworkActivitySelectors: they add events, never narrow these.
+    if (isNetworkActivitySelector(fs)) continue;
     if (field(fs, 'eventCategory')?.Equals?.includes('Management')) {
       // The baseline's management selector: `eventCategory Equals [Management]`, nothing else.
       const extra = fs.map((f) => (f.Field === 'eventCategory' ? conditions(f, ['Equals']) : conditions(f))).filter(Boolean);
@@ -303,6 +323,58 @@ export function judgeSelectors(config: BaselineConfig, out: GetEventSelectorsCom
       if (!covers(type, 'all', 'Equals')) problems.push(`no data-event selector for every ${label}`);
     } else {
       for (const arn of setting) if (!covers(type, arn, 'Equals')) problems.push(`no data-event selector for ${label} ${arn}`);
+    }
+  }
+  return problems;
+}
+
+/** An advanced selector of network activity events (`eventCategory Equals [NetworkActivity]`). */
+function isNetworkActivitySelector(fs: readonly FieldSelectorOut[]): boolean {
+  return !!fs.find((f) => f.Field === 'eventCategory')?.Equals?.includes('NetworkActivity');
+}
+
+/**
+ * The fields, and operators, modules/cloudtrail/event-selectors.ts writes in a network activity
+ * selector: the category, the event source and, with deniedOnly, the error code, all `Equals` (the
+ * only operator CloudTrail allows for them: "Logging network activity events"). `eventName` or
+ * `vpcEndpointId` (which may use any operator) would leave calls out.
+ */
+const NETWORK_SELECTOR_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  eventCategory: ['Equals'],
+  eventSource: ['Equals'],
+  errorCode: ['Equals'],
+};
+
+/**
+ * The network activity selectors must record, for each configured event source, exactly what the
+ * baseline writes: every call through a VPC endpoint (`deniedOnly: false`: no errorCode condition) or
+ * the calls a VPC endpoint policy denied (`deniedOnly: true`: errorCode Equals [VpceAccessDenied]),
+ * with no other condition. Fewer sources, a narrower or a wider selector (which bills every call)
+ * fail; a selector for a source the config does not list is left alone (it adds events).
+ */
+export function judgeNetworkActivitySelectors(out: GetEventSelectorsCommandOutput, network: BaselineConfig['trail']['networkActivityEvents']): string[] {
+  const problems: string[] = [];
+  // AdvancedEventSelector Name, FieldSelectors; AdvancedFieldSelector Field, Equals... (API_AdvancedEventSelector.html, API_AdvancedFieldSelector.html).
+  const selectors = (out.AdvancedEventSelectors ?? [])
+    .map((s) => ({ name: s.Name ?? '(unnamed)', fs: (s.FieldSelectors ?? []) as FieldSelectorOut[] }))
+    .filter((s) => isNetworkActivitySelector(s.fs));
+  for (const { name, fs } of selectors) {
+    const extra = fs.map((f) => (f.Field && NETWORK_SELECTOR_FIELDS[f.Field] ? conditions(f, NETWORK_SELECTOR_FIELDS[f.Field]) : conditions(f))).filter(Boolean);
+    const category = fs.find((f) => f.Field === 'eventCategory')!.Equals!;
+    if (category.length !== 1) extra.push(`eventCategory Equals [${category.join(', ')}]`);
+    const errorCodes = fs.find((f) => f.Field === 'errorCode')?.Equals ?? [];
+    if (errorCodes.some((c) => c !== VPCE_ACCESS_DENIED)) extra.push(`errorCode Equals [${errorCodes.join(', ')}]`);
+    if (extra.length) problems.push(`network activity selector "${name}" also filters on ${extra.join(' and ')}: the calls it leaves out are not logged`);
+  }
+  for (const source of network.eventSources) {
+    const matching = selectors.filter((s) => s.fs.find((f) => f.Field === 'eventSource')?.Equals?.includes(source));
+    const deniedOnly = (s: (typeof matching)[number]) => !!s.fs.find((f) => f.Field === 'errorCode')?.Equals?.length;
+    if (matching.length === 0) {
+      problems.push(`no network activity selector for ${source}: its calls through VPC endpoints are not logged`);
+    } else if (network.deniedOnly && matching.some((s) => !deniedOnly(s))) {
+      problems.push(`the network activity selector for ${source} records every call, not only errorCode ${VPCE_ACCESS_DENIED} (trail.networkActivityEvents.deniedOnly: true): each is billed`);
+    } else if (!network.deniedOnly && matching.every(deniedOnly)) {
+      problems.push(`the network activity selector for ${source} records only errorCode ${VPCE_ACCESS_DENIED}, not every call (trail.networkActivityEvents.deniedOnly: false)`);
     }
   }
   return problems;

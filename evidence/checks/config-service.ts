@@ -60,7 +60,7 @@ export function rulesFor(config: BaselineConfig, region: string): ExpectedRule[]
   const disabled = new Set(config.awsConfig.disabledRules.map((r) => r.name));
   const here = (scope: 'home' | 'regional') => scope === 'regional' || region === config.regions.home;
   return [
-    ...SOC2_LOGGING_PACK.filter((r) => here(r.scope) && !disabled.has(r.name)).map((r) => ({
+    ...SOC2_LOGGING_PACK.filter((r) => here(r.scope) && !r.unavailableIn?.includes(region) && !disabled.has(r.name)).map((r) => ({
       name: r.name,
       controlId: configRuleControlId(r.name),
       identifier: r.identifier,

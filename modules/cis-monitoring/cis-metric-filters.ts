@@ -466,8 +466,11 @@ export function alertRouteNames(prefix: string) {
     namespace: `${prefix}-*`,
     /** Every account's alert topic, the central one people subscribe to, and the route's watchdog topic. */
     topics: [`${prefix}-security-alerts`, `${prefix}-security-findings`, `${prefix}-route-watchdog`],
-    /** The organization analyzer, in every governed Region of the audit account. */
-    analyzer: `${prefix}-organization`,
+    /**
+     * The organization analyzer, in every governed Region of the audit account, and the unused access
+     * analyzer of its home Region (access-analyzer.unused-access).
+     */
+    analyzers: [`${prefix}-organization`, `${prefix}-unused-access`],
   };
 }
 
@@ -558,11 +561,11 @@ export function alertRouteTamperingFilters(prefix: string, exemptRoleName?: stri
     ),
     filter(
       'access-analyzer',
-      "Archiving or deleting the organization analyzer's findings",
+      "Archiving or deleting the organization analyzers' findings",
       'access-analyzer.amazonaws.com',
       anyOf([
-        `(${events(['CreateArchiveRule', 'UpdateArchiveRule', 'DeleteAnalyzer'])} && ${term('requestParameters.analyzerName', n.analyzer)})`,
-        `(${events(['ApplyArchiveRule', 'UpdateFindings'])} && ${term('requestParameters.analyzerArn', `*:analyzer/${n.analyzer}`)})`,
+        `(${events(['CreateArchiveRule', 'UpdateArchiveRule', 'DeleteAnalyzer'])} && ${anyOf(n.analyzers.map((a) => term('requestParameters.analyzerName', a)))})`,
+        `(${events(['ApplyArchiveRule', 'UpdateFindings'])} && ${anyOf(n.analyzers.map((a) => term('requestParameters.analyzerArn', `*:analyzer/${a}`)))})`,
       ]),
     ),
     filter(

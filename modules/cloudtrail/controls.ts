@@ -86,6 +86,24 @@ export const DATA_EVENTS = defineControl({
   },
 });
 
+export const NETWORK_ACTIVITY_EVENTS = defineControl({
+  id: 'cloudtrail.network-activity-events',
+  title: 'Network activity events for VPC endpoints (VpceAccessDenied)',
+  // No CIS section, Security Hub control or Prowler check covers network activity events (read
+  // 2026-12-03: Security Hub CloudTrail controls, cloudtrail-controls.html; prowler/providers/aws/services/cloudtrail/).
+  description:
+    'When trail.networkActivityEvents lists event sources, the organization trail records the calls to those services through the VPC endpoints of every account (CloudTrail network activity events), by default only those a VPC endpoint policy denied (errorCode VpceAccessDenied): a data-perimeter denial, such as credentials from outside the organization trying an endpoint, is logged and the vpce-access-denied investigation lists it. Off by default: billed per event.',
+  tsc: ['CC7.2', 'CC6.6'],
+  evidence: {
+    api: ['cloudtrail:GetEventSelectors'],
+    command: 'aws cloudtrail get-event-selectors --trail-name <trail>',
+    lookFor:
+      'For each configured event source, an advanced event selector with exactly eventCategory Equals [NetworkActivity], eventSource Equals [<source>] and, with deniedOnly (the default), errorCode Equals [VpceAccessDenied]: no other field (eventName, vpcEndpointId) or operator, and errorCode present exactly when deniedOnly.',
+    notJudged:
+      'That calls through the endpoints happen and are denied: the selectors say what would be logged, not what was. A service reached without a VPC endpoint (over its public endpoint) makes no network activity event.',
+  },
+});
+
 export const ACCOUNT_TRAILS = defineControl({
   id: 'cloudtrail.account-trails',
   title: "Each member account's own trail and CIS alarms",

@@ -1,7 +1,8 @@
 /**
  * The organization trail's advanced event selectors: every management event, read and write, from
  * every event source (CIS and Security Hub CloudWatch.7 need KMS events too), plus the data events the
- * config asks for (S3 objects, Lambda invocations, DynamoDB items). Selectors are exact field matches, so a data-event selector can never widen into
+ * config asks for (S3 objects, Lambda invocations, DynamoDB items) and the network activity events of the
+ * listed event sources. Selectors are exact field matches, so a data-event selector can never widen into
  * the log-archive buckets (the config rejects those by name).
  */
 import type { CloudtrailAdvancedEventSelector } from '@cdktf/provider-aws/lib/cloudtrail';
@@ -36,7 +37,40 @@ function resourceTypeSelector(type: string, arns: 'all' | readonly string[], all
   };
 }
 
-export function eventSelectors(dataEvents: BaselineConfig['trail']['dataEvents']): CloudtrailAdvancedEventSelector[] {
+/** The error code of a call a VPC endpoint policy denied, the only one a network activity selector may filter on. */
+export const VPCE_ACCESS_DENIED = 'VpceAccessDenied';
+
+/**
+ * One selector per event source, as CloudTrail wants it: network activity events are selected by
+ * `eventCategory = NetworkActivity` and `eventSource` (both `Equals` only; "If you want to log network
+ * activity events for multiple event sources, you must create a separate field selector for each event
+ * source"), and optionally `errorCode = VpceAccessDenied` ("Currently, the only valid errorCode is
+ * VpceAccessDenied. You can use only the Equals operator"): CloudTrail User Guide, "Logging network
+ * activity events", Advanced event selector fields for network activity events
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-network-events-with-cloudtrail.html).
+ * The provider accepts the `errorCode` field from 6.1 on (hashicorp/terraform-provider-aws
+ * internal/service/cloudtrail/consts.go `field_Values`, pull request 43091).
+ */
+export function networkActivitySelectors(network: BaselineConfig['trail']['networkActivityEvents']): CloudtrailAdvancedEventSelector[] {
+  return network.eventSources.map((source) => ({
+    name: network.deniedOnly ? `VPC endpoint policy denials (VpceAccessDenied) of ${source}` : `Network activity events of ${source}`,
+    fieldSelector: [
+      { field: 'eventCategory', equalTo: ['NetworkActivity'] },
+      { field: 'eventSource', equalTo: [source] },
+      ...(network.deniedOnly ? [{ field: 'errorCode', equalTo: [VPCE_ACCESS_DENIED] }] : []),
+    ],
+  }));
+}
+
+/**
+ * The organization trail's selectors: management events, the data events and, when configured, the
+ * network activity events (`networkActivitySelectors`). Member accounts' trails record management
+ * events only.
+ */
+export function eventSelectors(
+  dataEvents: BaselineConfig['trail']['dataEvents'],
+  network: BaselineConfig['trail']['networkActivityEvents'] = { eventSources: [], deniedOnly: true },
+): CloudtrailAdvancedEventSelector[] {
   const selectors = [MANAGEMENT_EVENTS_SELECTOR];
   if (dataEvents.s3.length > 0) {
     selectors.push({
@@ -60,5 +94,6 @@ export function eventSelectors(dataEvents: BaselineConfig['trail']['dataEvents']
       resourceTypeSelector('AWS::DynamoDB::Table', dataEvents.dynamodb, 'DynamoDB item activity, all tables', 'DynamoDB item activity on the listed tables'),
     );
   }
+  selectors.push(...networkActivitySelectors(network));
   return selectors;
 }

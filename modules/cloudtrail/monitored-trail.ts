@@ -16,6 +16,7 @@ import { LOG_GROUP_ENCRYPTION, LOG_GROUP_RETENTION } from '../cloudwatch-logs/co
 import {
   ACCOUNT_TRAILS,
   DATA_EVENTS,
+  NETWORK_ACTIVITY_EVENTS,
   LOG_FILE_VALIDATION,
   ORGANIZATION_TRAIL,
   TRAIL_CLOUDWATCH_LOGS,
@@ -213,10 +214,13 @@ export class MonitoredTrail extends Construct {
       record(LOG_FILE_VALIDATION, this.trail);
       record(TRAIL_KMS_ENCRYPTION, this.trail);
       record(TRAIL_CLOUDWATCH_LOGS, this.trail, this.logGroup, this.cloudWatchRole);
-      const isDataSelector = (s: CloudtrailAdvancedEventSelector) =>
-        Array.isArray(s.fieldSelector) && s.fieldSelector.some((f) => f.field === 'eventCategory' && Array.isArray(f.equalTo) && f.equalTo.includes('Data'));
-      if (props.eventSelectors.some(isDataSelector)) {
+      const selectsCategory = (category: string) => (s: CloudtrailAdvancedEventSelector) =>
+        Array.isArray(s.fieldSelector) && s.fieldSelector.some((f) => f.field === 'eventCategory' && Array.isArray(f.equalTo) && f.equalTo.includes(category));
+      if (props.eventSelectors.some(selectsCategory('Data'))) {
         record(DATA_EVENTS, this.trail);
+      }
+      if (props.eventSelectors.some(selectsCategory('NetworkActivity'))) {
+        record(NETWORK_ACTIVITY_EVENTS, this.trail);
       }
     } else {
       record(ACCOUNT_TRAILS, this.trail, this.logGroup);

@@ -6,7 +6,7 @@
 import { ConfigConfigRule } from '@cdktf/provider-aws/lib/config-config-rule';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Construct, type IConstruct } from 'constructs';
-import { SOC2_LOGGING_PACK, type ManagedRule } from '../../config/managed-config-rules';
+import { ruleRegions, SOC2_LOGGING_PACK, type ManagedRule } from '../../config/managed-config-rules';
 import type { BaselineConfig } from '../../config/schema';
 import { recordControl } from '../control-model/record';
 import { ADDITIONAL_CONFIG_RULES, CONFIG_RULE_CONTROLS } from './controls';
@@ -46,7 +46,7 @@ export class ConfigRules extends Construct {
     super(scope, id);
     const home = props.config.regions.home;
     for (const rule of effectiveRules(props.config)) {
-      const regions = rule.scope === 'home' ? [home] : props.regions;
+      const regions = ruleRegions(rule, home, props.regions);
       for (const region of regions) {
         const parameters = rule.parameters?.(props.config) ?? {};
         const waitFor = props.waitFor.get(region);

@@ -15,7 +15,10 @@ function ruleControl(rule: ManagedRule): ControlDeclaration {
   return defineControl({
     id: configRuleControlId(rule.name),
     title: `AWS Config rule ${rule.name}`,
-    description: `${rule.checks}: the AWS managed rule ${rule.identifier}, evaluated continuously ${rule.scope === 'home' ? 'in the home Region' : 'in every Region'} of every member account.`,
+    description: [
+      `${rule.checks}: the AWS managed rule ${rule.identifier}, evaluated continuously ${rule.scope === 'home' ? 'in the home Region' : 'in every Region'} of every member account${rule.unavailableIn?.length ? ` where AWS Config offers it (not in ${rule.unavailableIn.join(', ')})` : ''}.`,
+      ...(rule.ownerResponsibility ? [`The baseline evaluates, and does not configure, the resources it checks. ${rule.ownerResponsibility}`] : []),
+    ].join(' '),
     tsc: rule.tsc,
     cis: rule.cis,
     securityHub: rule.securityHub,

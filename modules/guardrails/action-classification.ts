@@ -197,7 +197,7 @@ export const ACTION_RULES: readonly ActionRule[] = [
   ),
 
   // ---------------------------------------------------------------- GuardDuty
-  denied('guardduty', 'Delete, pause or disassociate the detector and members, stop or redirect the export, trust IPs or entities, suppress findings, exclude resources from malware scans', [
+  denied('guardduty', 'Delete, pause or disassociate the detector and members, stop or redirect the export, trust IPs or entities, suppress findings, exclude resources from malware scans, delete or weaken the malware protection plans', [
     'DeleteDetector',
     'UpdateDetector',
     'DisassociateFromAdministratorAccount',
@@ -216,6 +216,11 @@ export const ACTION_RULES: readonly ActionRule[] = [
     'CreateTrustedEntitySet',
     'UpdateTrustedEntitySet',
     'UpdateMalwareScanSettings',
+    // The baseline's Malware Protection plans on the sensitive buckets, selected by its tag, and that tag.
+    'DeleteMalwareProtectionPlan',
+    'UpdateMalwareProtectionPlan',
+    'TagResource',
+    'UntagResource',
   ]),
   // Only suppression rules archive findings before they are sent anywhere ("the suppressed findings
   // are not sent to any of the AWS services with which you may integrate": GuardDuty User Guide,
@@ -266,11 +271,10 @@ export const ACTION_RULES: readonly ActionRule[] = [
   ),
   harmless(
     'guardduty',
-    'Threat lists, malware protection plans, custom detection rules',
-    /ThreatIntelSet|ThreatEntitySet|MalwareProtectionPlan|CustomDetectionRule/,
-    `${NOT_OURS}; threat lists only add findings`,
+    'Threat lists, new malware protection plans, custom detection rules',
+    /ThreatIntelSet|ThreatEntitySet|CreateMalwareProtectionPlan|CustomDetectionRule/,
+    `${NOT_OURS}; threat lists only add findings, a new plan only adds scans`,
   ),
-  harmless('guardduty', 'Tags', ['TagResource', 'UntagResource'], 'the GuardDuty statements deny on `*` (one detector per Region), not by tag'),
 
   // ---------------------------------------------------------------- Security Hub
   denied('securityhub', 'Disable, disassociate, rewrite or unassociate the central configuration and the aggregator, suppress findings by automation rules', [

@@ -18,6 +18,7 @@ import {
   PARTITION,
   roleArn,
   s3BucketArn,
+  sensitiveAccessLogBucketName,
   type LogBucketKind,
 } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
@@ -184,4 +185,13 @@ export function investigationsPatterns(config: BaselineConfig): InvestigationsPa
     readerPolicy: `arn:${PARTITION}:iam::*:policy/${investigationsReaderPolicyName(config)}`,
     resultsBucket: s3BucketArn(wildcardIn((account) => investigationResultsBucketName({ ...config, organization: { ...config.organization, auditAccountId: account } }))),
   };
+}
+
+/**
+ * The sensitive buckets' access-log buckets (`<prefix>-access-logs-<account>-<region>`,
+ * modules/s3/sensitive-bucket-access-logs.ts), with `*` for account and Region: the SCP is the same
+ * document in every account.
+ */
+export function sensitiveAccessLogBucketsPattern(config: BaselineConfig): string {
+  return s3BucketArn(sensitiveAccessLogBucketName(config, '*', '*'));
 }

@@ -15,10 +15,10 @@
  * aws:PrincipalIsAWSService condition (the key and bucket policies do; see resource-policy-denials.ts).
  */
 import { STACKSETS_EXECUTION_ROLE_PREFIX } from '../../config/guardrails-schema';
-import { alarmHistoryLogGroupName, PARTITION } from '../../config/naming';
+import { alarmHistoryLogGroupName, PARTITION, s3BucketArn } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
 import type { Conditions, PolicyStatement } from '../iam/policy-document';
-import { BASELINE_MANAGED_TAG, exemptPrincipalArns, investigationsPatterns, protectedPatterns } from './protected-resources';
+import { BASELINE_MANAGED_TAG, exemptPrincipalArns, investigationsPatterns, protectedPatterns, sensitiveAccessLogBucketsPattern } from './protected-resources';
 import { ARCHIVE_TAMPERING_ACTIONS, KEY_TAG_ACTIONS, KEY_TAMPERING_ACTIONS } from './resource-policy-denials';
 
 /**
@@ -67,6 +67,7 @@ export function scpStatements(config: BaselineConfig): GuardrailStatement[] {
   if (!exempt) return [];
   const p = protectedPatterns(config);
   const controlTower = config.controlTower.enabled;
+  const logsSensitiveBuckets = config.sensitiveData.serverAccessLogs && config.sensitiveData.buckets.length > 0;
   const exceptExempt: Conditions = { ArnNotLike: { 'aws:PrincipalArn': [...exempt] } };
   const baselineTagged: Conditions = { ...exceptExempt, StringEquals: { [`aws:ResourceTag/${BASELINE_MANAGED_TAG.key}`]: BASELINE_MANAGED_TAG.value } };
   const deny = (Sid: string, Action: readonly string[], Resource: string | readonly string[], Condition: Conditions = exceptExempt) =>
@@ -142,6 +143,16 @@ export function scpStatements(config: BaselineConfig): GuardrailStatement[] {
         'ec2:DeleteFlowLogs',
         'ec2:CreateTags',
         'ec2:DeleteTags',
+        // GuardDuty Malware Protection plans on the sensitive buckets (issue 23): delete the plan, or
+        // update it to drop tagging, swap the role or the bucket (resource type malwareprotectionplan,
+        // `malware-protection-plan/<id>`, aws:ResourceTag:
+        // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonguardduty.html),
+        // and the tag that selects it (TagResource, UntagResource: malwareprotectionplan among their
+        // optional resource types). Their role is one of `ProtectBaselineRoles`' (`<prefix>-*`).
+        'guardduty:DeleteMalwareProtectionPlan',
+        'guardduty:UpdateMalwareProtectionPlan',
+        'guardduty:TagResource',
+        'guardduty:UntagResource',
         // The baseline's KMS keys' tag (issue #22, round 3): `ProtectBaselineKeysByTag` and the RCP
         // select the keys by it (KMS TagResource, UntagResource: resource type key, which lists
         // aws:ResourceTag/${TagKey}: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html).
@@ -354,11 +365,27 @@ export function scpStatements(config: BaselineConfig): GuardrailStatement[] {
     // bucket policies deny (resource-policy-denials.ts). With investigations on, the same on the
     // investigations' results bucket (audit account): its policy decides who reads and writes results,
     // its lifecycle, versioning and key how long and how they are kept (modules/investigations).
+    // With sensitive buckets logged (issue 23), the same on their access-log buckets (one per member
+    // account and Region, `<prefix>-access-logs-*-*`: modules/s3/sensitive-bucket-access-logs.ts).
     deny(
       'ProtectLogArchiveBuckets',
       ARCHIVE_TAMPERING_ACTIONS,
-      [p.logArchiveBuckets, ...(config.investigations.enabled ? [investigationsPatterns(config).resultsBucket] : [])].flatMap((bucket) => [bucket, `${bucket}/*`]),
+      [
+        p.logArchiveBuckets,
+        ...(config.investigations.enabled ? [investigationsPatterns(config).resultsBucket] : []),
+        ...(logsSensitiveBuckets ? [sensitiveAccessLogBucketsPattern(config)] : []),
+      ].flatMap((bucket) => [bucket, `${bucket}/*`]),
     ),
+    // The sensitive buckets' server access logging (issue 23). The buckets are their owners', so only
+    // their logging configuration is denied: s3:PutBucketLogging (resource type bucket, Service
+    // Authorization Reference, "Amazon S3": https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html)
+    // both turns logging off (an empty BucketLoggingStatus) and redirects it (S3 API Reference,
+    // PutBucketLogging: https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLogging.html).
+    // One ARN per bucket, as their names are the owners': the statement grows with the list, never
+    // with the number of accounts.
+    ...(logsSensitiveBuckets
+      ? [deny('ProtectSensitiveBucketLogging', ['s3:PutBucketLogging'], config.sensitiveData.buckets.map((b) => s3BucketArn(b.name)))]
+      : []),
     // KMS on the baseline's keys, selected by their aliases (kms:ResourceAliases, a multivalued key:
     // KMS Developer Guide, "kms:ResourceAliases",
     // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-resource-aliases),

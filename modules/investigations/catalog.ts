@@ -11,6 +11,7 @@ import { LOGGING_CHANGES } from './catalog/logging-changes';
 import { PRINCIPAL_ACTIVITY } from './catalog/principal-activity';
 import { RESOURCE_ACTIVITY } from './catalog/resource-activity';
 import { ROOT_ACTIVITY } from './catalog/root-activity';
+import { VPCE_ACCESS_DENIED_CALLS } from './catalog/vpce-access-denied';
 
 export const INVESTIGATIONS: readonly Investigation[] = [
   RESOURCE_ACTIVITY,
@@ -18,6 +19,7 @@ export const INVESTIGATIONS: readonly Investigation[] = [
   ROOT_ACTIVITY,
   CONSOLE_SIGNINS_OUTSIDE_BUSINESS_HOURS,
   DENIED_CALLS,
+  VPCE_ACCESS_DENIED_CALLS,
   IAM_AND_SECURITY_GROUP_CHANGES,
   LOGGING_CHANGES,
   BREAK_GLASS_SESSIONS,

@@ -108,6 +108,24 @@ export const ACCESS_ANALYZER = defineControl({
   },
 });
 
+export const ACCESS_ANALYZER_UNUSED_ACCESS = defineControl({
+  id: 'access-analyzer.unused-access',
+  title: 'Unused roles, users, keys, passwords and permissions found for the periodic access review',
+  // No Security Hub, CIS or Prowler id evaluates this analyzer. Related but not the same: CIS 1.12 and
+  // Security Hub IAM.8 look at IAM user credentials unused for 45 or 90 days, per account; this analyzer
+  // also finds unused roles and unused permissions, across the organization, for the access review.
+  description:
+    'An ORGANIZATION_UNUSED_ACCESS analyzer in the audit account (delegated administrator), home Region only (unused access findings do not depend on the Region: https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-create-unused.html): every IAM role, user access key, password and permission of every account unused for securityServices.accessAnalyzer.unusedAccess.unusedAccessAgeDays becomes a finding, the list the periodic access review works through; a finding left ACTIVE longer than reviewWithinDays fails.',
+  tsc: ['CC6.2', 'CC6.3'],
+  evidence: {
+    api: ['access-analyzer:GetAnalyzer', 'access-analyzer:ListArchiveRules', 'access-analyzer:ListFindingsV2'],
+    command: 'aws accessanalyzer list-findings-v2 --analyzer-arn <analyzer> --filter \'{"status":{"eq":["ACTIVE"]}}\' (in the audit account, home Region)',
+    lookFor: 'The ORGANIZATION_UNUSED_ACCESS analyzer ACTIVE with configuration.unusedAccess.unusedAccessAge as configured and no analysis rule excluding accounts or tagged principals; no archive rule on it; its ACTIVE findings listed per account (resourceOwnerAccount) with their age from createdAt, none older than reviewWithinDays.',
+    notJudged:
+      'Findings archived by hand (UpdateFindings, denied by the guardrails) are not listed; whether the owner resolved a finding by removing the access or the entity just started being used again is not told apart (both make it RESOLVED); an unused-access finding is only as fresh as the analyzer\'s last scan.',
+  },
+});
+
 export const CONFIG_AGGREGATOR = defineControl({
   id: 'config.aggregator',
   title: "One organization view of every account's configuration and compliance",
@@ -117,5 +135,44 @@ export const CONFIG_AGGREGATOR = defineControl({
     api: ['config:DescribeConfigurationAggregators', 'config:DescribeConfigurationAggregatorSourcesStatus'],
     command: 'aws configservice get-aggregate-config-rule-compliance-summary --configuration-aggregator-name <aggregator>',
     lookFor: 'The aggregator covers the organization in every governed Region (or all Regions); no source whose LastUpdateStatus is FAILED.',
+  },
+});
+
+/**
+ * GuardDuty Malware Protection for S3 (GuardDuty User Guide, "GuardDuty Malware Protection for S3":
+ * https://docs.aws.amazon.com/guardduty/latest/ug/gdu-malware-protection-s3.html). No Security Hub
+ * control, CIS recommendation or Prowler check names it.
+ */
+export const GUARDDUTY_MALWARE_PROTECTION_S3 = defineControl({
+  id: 'guardduty.malware-protection-s3',
+  title: 'GuardDuty Malware Protection for S3 on the buckets that hold sensitive data',
+  description:
+    "A GuardDuty Malware Protection plan on each bucket of sensitiveData.buckets, in the owning account and the bucket's Region, with one service role per account holding the permissions AWS documents: every new object or object version is scanned, tagged with its result (sensitiveData.malwareProtection.tagScannedObjects), and a malicious object is a GuardDuty finding of the owning account, which reaches the delegated administrator and the HIGH-finding alert route.",
+  tsc: ['CC6.8', 'CC7.1', 'CC7.2'],
+  evidence: {
+    api: ['guardduty:ListMalwareProtectionPlans', 'guardduty:GetMalwareProtectionPlan'],
+    command: 'aws guardduty list-malware-protection-plans; aws guardduty get-malware-protection-plan --malware-protection-plan-id <id> (in the owning account and Region)',
+    lookFor: "A plan for each sensitive bucket with Status ACTIVE, Actions.Tagging.Status as configured and the baseline's role.",
+    notJudged: 'Whether objects were scanned (the scan results are EventBridge events and CloudWatch metrics of the owning account, not read here), object prefixes, and whether the key policy of an SSE-KMS bucket lets the role decrypt (the bucket owner\'s job).',
+  },
+});
+
+/**
+ * GuardDuty Extended Threat Detection (GuardDuty User Guide, "GuardDuty Extended Threat Detection":
+ * https://docs.aws.amazon.com/guardduty/latest/ug/guardduty-extended-threat-detection.html): on by
+ * default, at no additional cost, in every account and Region where GuardDuty is enabled; nothing to
+ * deploy beyond the detectors of `guardduty.organization`.
+ */
+export const GUARDDUTY_EXTENDED_THREAT_DETECTION = defineControl({
+  id: 'guardduty.extended-threat-detection',
+  title: 'GuardDuty Extended Threat Detection correlates multi-stage attacks',
+  description:
+    'On by default wherever GuardDuty is enabled, at no additional cost: GuardDuty correlates events, signals and findings across its foundational data sources (CloudTrail management events) and the protection plans that are on (S3 data events through S3 Protection, EKS audit logs, Runtime Monitoring, Malware Protection) into attack sequence findings (AttackSequence:*), Critical, across the account and over time.',
+  tsc: ['CC7.2', 'CC7.3'],
+  evidence: {
+    api: ['guardduty:ListDetectors', 'guardduty:GetDetector', 'guardduty:ListFindings'],
+    command: 'aws guardduty list-findings --detector-id <detector> --finding-criteria \'{"Criterion":{"type":{"Eq":["AttackSequence:IAM/CompromisedCredentials","AttackSequence:S3/CompromisedData"]}}}\'',
+    lookFor: "The administrator's detector ENABLED (Extended Threat Detection has no switch of its own); attack sequence findings of the window counted.",
+    notJudged: 'Extended Threat Detection has no API setting to read: its being on is inferred from the detector being enabled, as AWS documents.',
   },
 });

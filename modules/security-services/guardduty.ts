@@ -11,7 +11,7 @@ import { GuarddutyOrganizationConfigurationFeature } from '@cdktf/provider-aws/l
 import { GuarddutyPublishingDestination } from '@cdktf/provider-aws/lib/guardduty-publishing-destination';
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { controlRecorder } from '../control-model/record';
-import { GUARDDUTY_ORGANIZATION } from './controls';
+import { GUARDDUTY_EXTENDED_THREAT_DETECTION, GUARDDUTY_ORGANIZATION } from './controls';
 import { Construct, type IConstruct } from 'constructs';
 import type { BaselineConfig } from '../../config/schema';
 import { FINDING_PUBLISHING_FREQUENCY, GUARDDUTY_FEATURES, RUNTIME_AGENTS } from './guardduty-features';
@@ -61,6 +61,8 @@ export class GuardDuty extends Construct {
       });
       this.organizations.set(region, organization);
       controlRecorder(this, props.accountId, region)(GUARDDUTY_ORGANIZATION, detector, organization);
+      // Extended Threat Detection is on wherever the detector is, with no setting of its own (controls.ts).
+      controlRecorder(this, props.accountId, region)(GUARDDUTY_EXTENDED_THREAT_DETECTION, detector);
       for (const [plan, feature] of Object.entries(GUARDDUTY_FEATURES) as [keyof Protection, string][]) {
         const on = settings.protection[plan];
         const agents = feature === 'RUNTIME_MONITORING' ? RUNTIME_AGENTS : [];

@@ -41,6 +41,7 @@ import { LOG_GROUP_DESTROYED } from './log-group-destroyed';
 import { LOG_GROUP_RETENTION_SHORTENED } from './log-group-retention-shortened';
 import { MACIE_DESTROYED } from './macie-destroyed';
 import { MACIE_JOB_DESTROYED } from './macie-job-destroyed';
+import { MALWARE_PROTECTION_PLAN_WEAKENED } from './malware-protection-plan-weakened';
 import { MACIE_PAUSED } from './macie-paused';
 import { OBJECT_LOCK_DISABLED } from './object-lock-disabled';
 import { OBJECT_LOCK_RETENTION_SHORTENED } from './object-lock-retention-shortened';
@@ -51,6 +52,7 @@ import { SECURITY_DELEGATION_REMOVED } from './security-delegation-removed';
 import { SECURITY_HUB_DESTROYED } from './security-hub-destroyed';
 import { SECURITY_HUB_ORGANIZATION_NARROWED } from './security-hub-organization-narrowed';
 import { SECURITY_HUB_POLICY_NARROWED } from './security-hub-policy-narrowed';
+import { SENSITIVE_BUCKET_LOGGING_REMOVED } from './sensitive-bucket-logging-removed';
 import { TRAIL_DATA_EVENTS_DROPPED } from './trail-data-events-dropped';
 import { TRAIL_DESTROYED } from './trail-destroyed';
 import { TRAIL_GLOBAL_EVENTS_OFF } from './trail-global-events-off';
@@ -58,6 +60,7 @@ import { TRAIL_LOG_FILE_VALIDATION_OFF } from './trail-log-file-validation-off';
 import { TRAIL_LOGGING_OFF } from './trail-logging-off';
 import { TRAIL_MULTI_REGION_OFF } from './trail-multi-region-off';
 import { TRAIL_ORGANIZATION_OFF } from './trail-organization-off';
+import { UNUSED_ACCESS_ANALYZER_WEAKENED } from './unused-access-analyzer-weakened';
 import { VERSIONING_SUSPENDED } from './versioning-suspended';
 
 export type { ReviewRule } from './rule';
@@ -72,6 +75,7 @@ export const REVIEW_RULES: readonly ReviewRule[] = [
   DELIVERY_CHANNEL_DESTROYED,
   GUARDDUTY_DETECTOR_DESTROYED,
   ACCESS_ANALYZER_DESTROYED,
+  UNUSED_ACCESS_ANALYZER_WEAKENED,
   SECURITY_HUB_DESTROYED,
   MACIE_DESTROYED,
   FLOW_LOG_DESTROYED,
@@ -82,8 +86,10 @@ export const REVIEW_RULES: readonly ReviewRule[] = [
   ALERT_ROUTE_REMOVED,
   ALERT_ROUTE_POLICY_REMOVED,
   BUCKET_ACCESS_LOGGING_REMOVED,
+  SENSITIVE_BUCKET_LOGGING_REMOVED,
   SECURITY_DELEGATION_REMOVED,
   MACIE_JOB_DESTROYED,
+  MALWARE_PROTECTION_PLAN_WEAKENED,
   // Turned off
   TRAIL_LOGGING_OFF,
   TRAIL_MULTI_REGION_OFF,

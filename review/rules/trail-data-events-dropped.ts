@@ -1,11 +1,12 @@
 /**
  * A trail's event selectors narrowed: an advanced event selector removed or changed, a basic event
- * selector's data resources dropped, or management events turned off. `aws_cloudtrail.advanced_event_selector`
+ * selector's data resources dropped, or management events turned off. Network activity selectors
+ * (`eventCategory` NetworkActivity) are advanced selectors too: one dropped or changed is flagged alike. `aws_cloudtrail.advanced_event_selector`
  * and `aws_cloudtrail.event_selector` (registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudtrail#advanced_event_selector):
  * a selector is a set of `field_selector`s; a changed selector records other events, so it counts as
  * the old one dropped.
  */
-import { DATA_EVENTS, ORGANIZATION_TRAIL } from '../../modules/cloudtrail/controls';
+import { DATA_EVENTS, NETWORK_ACTIVITY_EVENTS, ORGANIZATION_TRAIL } from '../../modules/cloudtrail/controls';
 import type { JsonObject, PlannedChange } from '../plan';
 import { blocks, comparesValues, stableJson, unknownAfter } from '../values';
 import { defineRule } from './rule';
@@ -25,7 +26,7 @@ function label(selector: JsonObject): string {
 export const TRAIL_DATA_EVENTS_DROPPED = defineRule({
   id: 'trail-data-events-dropped',
   title: 'A trail records fewer events (an event selector dropped or narrowed)',
-  controls: [DATA_EVENTS, ORGANIZATION_TRAIL],
+  controls: [DATA_EVENTS, NETWORK_ACTIVITY_EVENTS, ORGANIZATION_TRAIL],
   resourceTypes: ['aws_cloudtrail'],
   check(change: PlannedChange) {
     if (!comparesValues(change)) return [];

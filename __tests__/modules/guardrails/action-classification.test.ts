@@ -106,6 +106,11 @@ for (const [, json] of stacks) {
     const tags = Object.fromEntries(Object.entries({ ...of(j).tags, ...(j.tags ?? {}) }).map(([k, v]) => [`aws:ResourceTag/${k}`, v as string]));
     candidates.push({ type: 'classification job', arn: `arn:aws:macie2:${j.region ?? HOME}:${of(j).account}:classification-job/${id.slice(-12).toLowerCase()}`, account: of(j).account, context: tags });
   }
+  // GuardDuty Malware Protection plans, `malware-protection-plan/<id>` (Service Authorization Reference, "Amazon GuardDuty").
+  for (const [id, p] of resourcesOf(json, 'aws_guardduty_malware_protection_plan')) {
+    const tags = Object.fromEntries(Object.entries({ ...of(p).tags, ...(p.tags ?? {}) }).map(([k, v]) => [`aws:ResourceTag/${k}`, v as string]));
+    candidates.push({ type: 'malware protection plan', arn: `arn:aws:guardduty:${p.region ?? HOME}:${of(p).account}:malware-protection-plan/${id.slice(-12).toLowerCase()}`, account: of(p).account, context: tags });
+  }
 }
 
 /** Prefer a member account's resource, then the log-archive and audit accounts'. */

@@ -161,6 +161,9 @@ export function baselineResources(config: BaselineConfig): BaselineResource[] {
     for (const [, r] of resourcesOf(json, 'aws_macie2_member')) add('macie member', r, (a, g) => `arn:aws:macie2:${g}:${a}:member/${r.account_id}`, tagContext(r));
     for (const [, r] of resourcesOf(json, 'aws_macie2_classification_job')) add('macie job', r, (a, g) => `arn:aws:macie2:${g}:${a}:classification-job/0123456789abcdef0123456789abcdef`, tagContext(r));
     for (const [, r] of resourcesOf(json, 'aws_flow_log')) add('flow log', r, (a, g) => `arn:aws:ec2:${g}:${a}:vpc-flow-log/fl-0123456789abcdef0`, tagContext(r));
+    // GuardDuty Malware Protection plans (Service Authorization Reference, "Amazon GuardDuty", malwareprotectionplan
+    // `malware-protection-plan/<id>`: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonguardduty.html).
+    for (const [id, r] of resourcesOf(json, 'aws_guardduty_malware_protection_plan')) add('malware protection plan', r, (a, g) => `arn:aws:guardduty:${g}:${a}:malware-protection-plan/${id.slice(-12).toLowerCase()}`, tagContext(r));
     // The investigations (audit account): Athena workgroup `workgroup/<name>` (Service Authorization
     // Reference, "Amazon Athena": https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonathena.html),
     // Glue `database/<db>` and `table/<db>/<table>` (AWS Glue Developer Guide, "Specifying AWS Glue resource

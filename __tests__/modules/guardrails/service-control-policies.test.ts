@@ -89,8 +89,10 @@ describe('the policies', () => {
       const exemptions = (s.Condition as any).ArnNotLike['aws:PrincipalArn'] as string[];
       expect(exemptions).toEqual(expect.arrayContaining(['arn:aws:iam::*:role/soc2-baseline-pipeline', 'arn:aws:iam::*:role/soc2-baseline-break-glass']));
     }
-    // No account id anywhere, but the log-archive account's inside the log-archive bucket names.
-    for (const doc of scps) expect(doc.replace(/-222222222222-us-east-1/g, '')).not.toMatch(/\d{12}/);
+    // No account id anywhere, but the log-archive account's inside the log-archive bucket names, and
+    // those inside the names of the sensitive buckets (their owners' names, listed one by one).
+    const named = config.sensitiveData.buckets.map((b) => b.name);
+    for (const doc of scps) expect(named.reduce((d, n) => d.replaceAll(n, ''), doc.replace(/-222222222222-us-east-1/g, ''))).not.toMatch(/\d{12}/);
   });
 });
 
@@ -181,6 +183,9 @@ function targetsFor(sid: string, action: string): Case['resource'][] {
       // Authorization Reference, "Amazon Macie": https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonmacie.html).
       if (action === 'macie2:UpdateClassificationJob') return pick('macie job');
       if (action.startsWith('macie2:')) return [...pick('macie job'), ...pick('macie member')];
+      // GuardDuty: the Malware Protection plans (resource type malwareprotectionplan, Service Authorization
+      // Reference, "Amazon GuardDuty": https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonguardduty.html).
+      if (action.startsWith('guardduty:')) return pick('malware protection plan');
       if (/Aggregator$/.test(action)) return pick('config aggregator');
       if (/ConfigRule$|EvaluationResults$/.test(action)) return pick('config rule');
       return [...pick('config rule'), ...pick('config aggregator')];
@@ -215,6 +220,9 @@ function targetsFor(sid: string, action: string): Case['resource'][] {
       );
     case 'ProtectLogArchiveBuckets':
       return action === 's3:BypassGovernanceRetention' ? pick('bucket').map((b) => ({ ...b, arn: `${b.arn}/AWSLogs/o-exampleorg01/x.json.gz` })) : pick('bucket');
+    case 'ProtectSensitiveBucketLogging':
+      // The owners' sensitive buckets (sensitiveData.buckets): only their logging configuration is the baseline's.
+      return config.sensitiveData.buckets.map((b) => ({ arn: `arn:aws:s3:::${b.name}`, account: b.accountId, context: {}, type: 'sensitive bucket' }));
     case 'ProtectBaselineKeys':
     case 'ProtectBaselineKeysByTag':
       return pick('key');

@@ -103,6 +103,7 @@ describe('the Glue tables over the log archive', () => {
       raw.regions.additionalKnownRegions = [{ region: 'xx-east-1', reason: 'Announced by AWS; not yet in the SDK partition metadata.' }];
       for (const m of raw.members) delete m.regions;
       raw.securityServices.macie.classificationJobs = [];
+      raw.sensitiveData.buckets = [];
     });
     const regions = params(tables(auditStack(euOnly))[INVESTIGATION_TABLES.organizationTrail])['projection.region.values'].split(',');
     expect(regions).toContain('us-east-1');
