@@ -94,9 +94,11 @@ typecheck: $(NODE_STAMP)
 	npx tsc -p .
 
 # The evidence tests start moto (requirements-dev.txt, in .venv) and render the binder in Chromium.
+# Two workers: jest's default on 2 cores is one, which leaves a core idle while a file waits on moto,
+# Trino or Chromium (each test file has its own server on a free port and its own output folder).
 jest: $(NODE_STAMP) $(VENV_STAMP) chromium
 	@echo "make: running the jest tests (several minutes; a summary of the slowest files at the end)"
-	npx jest
+	npx jest --maxWorkers=2
 
 # Debian's Chromium, when missing: the binder tests open it headless (CI runs as root on Debian;
 # elsewhere through sudo).

@@ -58,15 +58,18 @@ export interface ManagedRule {
   readonly ownerResponsibility?: string;
 }
 
-/** The Regions a rule runs in: the home Region for `home` rules, else the member's Regions where AWS Config offers it. */
+/**
+ * The Regions a rule runs in: the home Region for `home` rules, else the member's Regions; either way
+ * only where AWS Config offers it (a home rule whose home Region lacks it runs nowhere, and the control
+ * matrix says where it is not offered).
+ */
 export function ruleRegions(rule: Pick<ManagedRule, 'scope' | 'unavailableIn'>, home: string, memberRegions: readonly string[]): string[] {
-  if (rule.scope === 'home') return [home];
-  return memberRegions.filter((r) => !rule.unavailableIn?.includes(r));
+  return (rule.scope === 'home' ? [home] : memberRegions).filter((r) => !rule.unavailableIn?.includes(r));
 }
 
 /** What stays the database owner's for the RDS audit-logging rules (seed 002: database activity is logged by the database). */
 const RDS_OWNER =
-  "The database owner's: turning on the engine's audit logging (pgaudit for PostgreSQL, the MariaDB audit plugin option for MySQL and MariaDB, server_audit_logging in the Aurora MySQL cluster parameter group) and exporting the logs to CloudWatch Logs (enabled_cloudwatch_logs_exports); the exported log groups are then judged by cloudwatch-log-group-encrypted and cw-loggroup-retention-period-check. Database Activity Streams, if required, are the owner's too. GuardDuty RDS Protection (securityServices.guardDuty.protection.rdsLoginEvents) watches Aurora and RDS logins without them.";
+  "The database owner's: turning on the engine's audit logging (pgaudit for PostgreSQL, the MariaDB audit plugin option for MySQL and MariaDB, server_audit_logging in the Aurora MySQL cluster parameter group) and exporting the logs to CloudWatch Logs (enabled_cloudwatch_logs_exports); the exported log groups are then judged by cloudwatch-log-group-encrypted and cw-loggroup-retention-period-check. Database Activity Streams, if required, are the owner's too. GuardDuty RDS Protection (securityServices.guardDuty.protection.rdsLoginEvents) watches Aurora and RDS logins without them. A COMPLIANT result means the export (or the audit switch) is configured, not that the audit is complete: what the parameter group audits (server_audit_events, server_audit_excl_users, pgaudit.log) and keeping the exported log groups (/aws/rds/...) are the owner's, and the baseline's guardrails do not protect them.";
 
 /** The bucket names of the trail's S3 data-event ARNs (`arn:aws:s3:::bucket[/prefix]`). */
 function dataEventBuckets(config: ManagedRuleInput): string[] {
@@ -83,6 +86,8 @@ export const SOC2_LOGGING_PACK: readonly ManagedRule[] = [
     cis: { 'v3.0.0': '1.5', 'v1.4.0': '1.5' },
     securityHub: ['IAM.9'],
     prowler: ['iam_root_mfa_enabled'],
+    // Not offered in me-central-1, il-central-1, ca-west-1: the "AWS Region" line of https://docs.aws.amazon.com/config/latest/developerguide/root-account-mfa-enabled.html (the line was read cut off after Canada West (Calgary): the list may be longer).
+    unavailableIn: ['me-central-1', 'il-central-1', 'ca-west-1'],
   },
   {
     name: 'iam-root-access-key-check',
@@ -93,6 +98,8 @@ export const SOC2_LOGGING_PACK: readonly ManagedRule[] = [
     cis: { 'v3.0.0': '1.4', 'v1.4.0': '1.4' },
     securityHub: ['IAM.4'],
     prowler: ['iam_no_root_access_key'],
+    // Not offered in ap-southeast-7, me-central-1, ap-southeast-5, mx-central-1, il-central-1, ap-east-2, ca-west-1, eu-south-2, eu-central-2: the "AWS Region" line of https://docs.aws.amazon.com/config/latest/developerguide/iam-root-access-key-check.html.
+    unavailableIn: ['ap-southeast-7', 'me-central-1', 'ap-southeast-5', 'mx-central-1', 'il-central-1', 'ap-east-2', 'ca-west-1', 'eu-south-2', 'eu-central-2'],
   },
   {
     name: 'iam-user-mfa-enabled',
@@ -103,6 +110,8 @@ export const SOC2_LOGGING_PACK: readonly ManagedRule[] = [
     // this rule is every IAM user (IAM.19), which CIS does not map.
     tsc: ['CC4.1', 'CC6.1'],
     securityHub: ['IAM.19'],
+    // Not offered in ap-southeast-6, ap-southeast-7, me-central-1, ap-south-2, ap-southeast-5, ap-southeast-4, mx-central-1, il-central-1, ap-east-2, ca-west-1, eu-south-2, eu-central-2: the "AWS Region" line of https://docs.aws.amazon.com/config/latest/developerguide/iam-user-mfa-enabled.html.
+    unavailableIn: ['ap-southeast-6', 'ap-southeast-7', 'me-central-1', 'ap-south-2', 'ap-southeast-5', 'ap-southeast-4', 'mx-central-1', 'il-central-1', 'ap-east-2', 'ca-west-1', 'eu-south-2', 'eu-central-2'],
   },
   {
     name: 'access-keys-rotated',
@@ -114,6 +123,8 @@ export const SOC2_LOGGING_PACK: readonly ManagedRule[] = [
     cis: { 'v3.0.0': '1.14', 'v1.4.0': '1.14' },
     securityHub: ['IAM.3'],
     prowler: ['iam_rotate_access_key_90_days'],
+    // Not offered in ap-southeast-7, me-central-1, ap-south-2, ap-southeast-5, ap-southeast-4, mx-central-1, il-central-1, ap-east-2, ca-west-1, eu-south-2, eu-central-2: the "AWS Region" line of https://docs.aws.amazon.com/config/latest/developerguide/access-keys-rotated.html.
+    unavailableIn: ['ap-southeast-7', 'me-central-1', 'ap-south-2', 'ap-southeast-5', 'ap-southeast-4', 'mx-central-1', 'il-central-1', 'ap-east-2', 'ca-west-1', 'eu-south-2', 'eu-central-2'],
   },
   {
     name: 'multi-region-cloudtrail-enabled',
@@ -124,6 +135,8 @@ export const SOC2_LOGGING_PACK: readonly ManagedRule[] = [
     cis: { 'v3.0.0': '3.1', 'v1.4.0': '3.1' },
     securityHub: ['CloudTrail.1'],
     prowler: ['cloudtrail_multi_region_enabled'],
+    // Not offered in me-central-1: the "AWS Region" line of https://docs.aws.amazon.com/config/latest/developerguide/multi-region-cloud-trail-enabled.html.
+    unavailableIn: ['me-central-1'],
   },
   {
     name: 'cloudtrail-s3-dataevents-enabled',
@@ -136,6 +149,8 @@ export const SOC2_LOGGING_PACK: readonly ManagedRule[] = [
     // Not CIS 3.8/3.9, Security Hub S3.22/S3.23 or Prowler's cloudtrail_s3_dataevents_*: they want
     // every bucket's data events; with S3BucketNames this rule checks the listed buckets.
     tsc: ['CC4.1', 'CC7.2'],
+    // Not offered in ap-east-2: the "AWS Region" line of https://docs.aws.amazon.com/config/latest/developerguide/cloudtrail-s3-dataevents-enabled.html.
+    unavailableIn: ['ap-east-2'],
   },
   {
     name: 'cloudtrail-enabled',
@@ -183,6 +198,8 @@ export const SOC2_LOGGING_PACK: readonly ManagedRule[] = [
     checks: 'Log groups are encrypted with a KMS key',
     tsc: ['CC4.1', 'CC6.1'],
     prowler: ['cloudwatch_log_group_kms_encryption_enabled'],
+    // Not offered in me-central-1, ap-east-2: the "AWS Region" line of https://docs.aws.amazon.com/config/latest/developerguide/cloudwatch-log-group-encrypted.html (the newer translated pages; the English copy read says every Region).
+    unavailableIn: ['me-central-1', 'ap-east-2'],
   },
   {
     name: 'cw-loggroup-retention-period-check',
@@ -193,6 +210,8 @@ export const SOC2_LOGGING_PACK: readonly ManagedRule[] = [
     tsc: ['CC4.1', 'CC7.2', 'A1.2'],
     securityHub: ['CloudWatch.16'],
     prowler: ['cloudwatch_log_group_retention_policy_specific_days_enabled'],
+    // Not offered in me-central-1: the "AWS Region" line of https://docs.aws.amazon.com/config/latest/developerguide/cw-loggroup-retention-period-check.html.
+    unavailableIn: ['me-central-1'],
   },
   {
     name: 's3-bucket-logging-enabled',
@@ -203,6 +222,8 @@ export const SOC2_LOGGING_PACK: readonly ManagedRule[] = [
     cis: { 'v3.0.0': '3.4', 'v1.4.0': '3.6' },
     securityHub: ['S3.9'],
     prowler: ['s3_bucket_server_access_logging_enabled'],
+    // Not offered in ap-southeast-7, mx-central-1, ap-east-2: the "AWS Region" line of https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-logging-enabled.html.
+    unavailableIn: ['ap-southeast-7', 'mx-central-1', 'ap-east-2'],
   },
   {
     // https://docs.aws.amazon.com/config/latest/developerguide/rds-logging-enabled.html: resource type
@@ -264,6 +285,8 @@ export const SOC2_LOGGING_PACK: readonly ManagedRule[] = [
     tsc: ['CC4.1', 'CC7.2'],
     securityHub: ['GuardDuty.1'],
     prowler: ['guardduty_is_enabled', 'guardduty_centrally_managed'],
+    // Not offered in ap-southeast-6, ap-southeast-7, mx-central-1, ap-east-2: the "AWS Region" line of https://docs.aws.amazon.com/config/latest/developerguide/guardduty-enabled-centralized.html.
+    unavailableIn: ['ap-southeast-6', 'ap-southeast-7', 'mx-central-1', 'ap-east-2'],
   },
   {
     name: 'securityhub-enabled',

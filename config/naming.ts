@@ -3,6 +3,7 @@
  * creates and another uses (bucket names, trail ARNs, state keys) is computed here, once.
  */
 import type { BaselineConfig, MemberAccount } from './schema';
+import { MALWARE_PROTECTION_ROLE_SUFFIX } from './plan-role';
 
 export const PARTITION = 'aws';
 
@@ -175,7 +176,7 @@ export function roleArn(accountId: string, roleName: string): string {
 
 /** The service role of the GuardDuty Malware Protection plans, one per account that owns sensitive buckets. */
 export function malwareProtectionRoleName(config: BaselineConfig): string {
-  return `${config.organization.namePrefix}-guardduty-malware-protection-s3`;
+  return `${config.organization.namePrefix}-${MALWARE_PROTECTION_ROLE_SUFFIX}`;
 }
 
 export function accountRootArn(accountId: string): string {

@@ -20,9 +20,17 @@ import { DEFAULT_ADMIN_ROLE_NAMES, STACKSETS_EXECUTION_ROLE_PREFIX } from './gua
  * `schema.ts` (which imports it).
  */
 export interface PlanRoleInput {
+  readonly organization: { readonly namePrefix: string };
   readonly deployment: { readonly roleName: string; readonly planRoleName?: string };
   readonly guardrails: { readonly pipelineRoleName?: string; readonly breakGlassRoleName?: string };
 }
+
+/**
+ * The GuardDuty Malware Protection for S3 role of every account with sensitive buckets is
+ * `<namePrefix>-` this (config/naming.ts `malwareProtectionRoleName`): the guardrails exempt it from the
+ * statement that protects GuardDuty's managed EventBridge rule, which GuardDuty changes through it.
+ */
+export const MALWARE_PROTECTION_ROLE_SUFFIX = 'guardduty-malware-protection-s3';
 
 /** The Terraform variable every stack declares; its value names the role every provider assumes. */
 export const DEPLOYMENT_ROLE_VARIABLE = 'deployment_role_name';
@@ -48,6 +56,11 @@ export function planRoleIssues(config: PlanRoleInput): Issue[] {
     ['deployment.roleName', config.deployment.roleName, 'plans of unmerged code would run with the role that applies'],
     ['guardrails.pipelineRoleName', config.guardrails.pipelineRoleName, 'the guardrails exempt that role'],
     ['guardrails.breakGlassRoleName', config.guardrails.breakGlassRoleName, 'the guardrails exempt that role, and every use of it raises the break-glass alarm'],
+    [
+      "the baseline's Malware Protection for S3 role",
+      `${config.organization.namePrefix}-${MALWARE_PROTECTION_ROLE_SUFFIX}`,
+      "the guardrails exempt that role from the statement protecting GuardDuty's managed EventBridge rule",
+    ],
   ];
   for (const [field, name, why] of exempt) {
     if (name !== undefined && friendly(name) === friendly(plan)) {

@@ -57,6 +57,18 @@ const iamRoleArnSchema = z
   .string()
   .regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, { error: 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)' });
 
+/**
+ * The finding types of an unused access analyzer (API_FindingSummaryV2.html, `findingType`:
+ * https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_FindingSummaryV2.html).
+ */
+export const UNUSED_ACCESS_FINDING_TYPES = ['UnusedIAMRole', 'UnusedIAMUserAccessKey', 'UnusedIAMUserPassword', 'UnusedPermission'] as const;
+
+/**
+ * An IAM role or user ARN, path allowed, in which `*` may stand for the whole account id or end the
+ * name after at least one character: never `role/*` (every role), never a wildcard inside a name or path.
+ */
+export const UNUSED_ACCESS_RESOURCE_PATTERN = /^arn:aws[a-z-]*:iam::(\d{12}|\*):(role|user)\/([\w+=,.@-]+\/)*[\w+=,.@-]+\*?$/;
+
 /** `arn:aws:s3:::bucket` or `arn:aws:s3:::bucket/prefix`; no wildcards (they would reach the log archive). */
 const s3DataEventArnSchema = z
   .string()
@@ -579,13 +591,13 @@ export const configSchema = z.strictObject({
           reviewedFindings: z
             .array(
               z.strictObject({
-                id: z.string().min(1).describe('The finding id (ListFindings `id`).'),
+                id: z.string().min(1).describe('The finding id (ListFindings or, for the unused access analyzer, ListFindingsV2 `id`).'),
                 reason: z.string().min(10, { error: 'must say why the access is intended (at least 10 characters): this is the review record' }).describe('Why the access is intended, and who reviewed it.'),
               }),
             )
             .default([])
             .describe(
-              'Access Analyzer findings archived after a review, each with its reason: the review record an auditor samples. The evidence binder fails a finding archived in its window that is not listed here, and any archive rule (rules archive without review).',
+              'Access Analyzer findings archived after a review, each with its reason: the review record an auditor samples. The evidence binder fails a finding of the external or the unused access analyzers archived in its window that is not listed here, and any archive rule (rules archive without review).',
             ),
           unusedAccess: z
             .strictObject({
@@ -610,6 +622,33 @@ export const configSchema = z.strictObject({
                 .max(366, { error: 'must be at most 366 (a yearly review at the latest)' })
                 .default(90)
                 .describe('How long an unused-access finding may stay ACTIVE before the evidence binder fails it: the access review period (90: a quarterly review). Resolve the access (remove the role, user, key, password or permission: the finding becomes RESOLVED). Omitted: 90.'),
+              acceptedFindings: z
+                .array(
+                  z.strictObject({
+                    // A finding's `resource` is the ARN of the IAM role or user (IAM User Guide, "IAM Access Analyzer
+                    // filter keys": https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-filter-keys.html).
+                    resourceArn: z
+                      .string()
+                      .regex(UNUSED_ACCESS_RESOURCE_PATTERN, {
+                        error:
+                          'must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name> or :user/<name>, path allowed), where * may stand only for the whole account id or end the name after at least one character (role/breakglass-*)',
+                      })
+                      .describe('The IAM role or user the accepted findings are about, by ARN. `*` may stand for the account id (the same role in every account) or end the name (a name prefix); nothing else is a wildcard.'),
+                    findingTypes: z
+                      .array(z.enum(UNUSED_ACCESS_FINDING_TYPES))
+                      .min(1, { error: 'must list at least one finding type, or be left out for all four' })
+                      .optional()
+                      .describe('The finding types accepted for it. Omitted: all four (`UnusedIAMRole`, `UnusedIAMUserAccessKey`, `UnusedIAMUserPassword`, `UnusedPermission`).'),
+                    reason: z
+                      .string()
+                      .min(10, { error: 'must say why the unused access stays (at least 10 characters): this is the review record' })
+                      .describe('Why the access stays although unused, and who decided it: the review record an auditor samples.'),
+                  }),
+                )
+                .default([])
+                .describe(
+                  "Unused access that stays by decision (an emergency role, a disaster-recovery user): an ACTIVE finding older than `reviewWithinDays` that matches an entry does not fail; the evidence binder lists it as accepted, with the entry's reason. With guardrails on, the `guardrails.breakGlassRoleName` role's `UnusedIAMRole` finding, in every account, is accepted without an entry (the break-glass role is unused by design; each use raises `BreakGlassRoleUsed`); nothing else is. Omitted: none.",
+                ),
             })
             .prefault({})
             .describe('Unused access analysis for the organization (docs/detection.md).'),

@@ -49,7 +49,7 @@ export function configRulesTable(): string {
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...SOC2_LOGGING_PACK.map((r) => {
       const c = CONFIG_RULE_CONTROLS.get(r.name)!;
-      return `| ${code(r.name)} | ${code(r.identifier)} | ${r.scope === 'home' ? 'home Region' : 'every Region'} | ${code(c.id)} | ${c.tsc.join(', ')} | ${cis(c)} | ${c.securityHub?.join(', ') || 'none'} |`;
+      return `| ${code(r.name)} | ${code(r.identifier)} | ${r.scope === 'home' ? 'home Region' : 'every Region'}${r.unavailableIn?.length ? ` (AWS Config does not offer it in ${r.unavailableIn.join(', ')})` : ''} | ${code(c.id)} | ${c.tsc.join(', ')} | ${cis(c)} | ${c.securityHub?.join(', ') || 'none'} |`;
     }),
   ].join('\n');
 }

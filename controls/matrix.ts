@@ -12,6 +12,7 @@
  * The JSON is stable: keys and lists in a fixed order, no timestamps, so the same config gives the
  * same bytes. `schemaVersion` changes when a field changes meaning or goes away (docs/control-matrix.md).
  */
+import { SOC2_LOGGING_PACK } from '../config/managed-config-rules';
 import { memberStackName } from '../config/naming';
 import type { BaselineConfig } from '../config/schema';
 import { switchedOffControls } from '../config/schema';
@@ -206,8 +207,15 @@ function notConfiguredNote(control: ControlDeclaration, config: BaselineConfig):
       return config.members.every((m) => m.id === config.organization.managementAccountId)
         ? 'The only member is the management account, which owns the organization trail.'
         : undefined;
-    default:
+    default: {
+      // A rule of the pack AWS Config does not offer where it would run (config/managed-config-rules.ts `unavailableIn`).
+      const rule = SOC2_LOGGING_PACK.find((r) => configRuleControlId(r.name) === control.id);
+      if (rule?.unavailableIn?.length) {
+        const where = rule.scope === 'home' ? [config.regions.home] : config.regions.governed;
+        if (where.every((r) => rule.unavailableIn!.includes(r))) return `AWS Config does not offer ${rule.name} in ${where.join(', ')} (its page's Region list).`;
+      }
       return undefined;
+    }
   }
 }
 

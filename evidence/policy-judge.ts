@@ -298,3 +298,53 @@ export function allowedInEveryContext(policy: string, question: AllowQuestion): 
   }
   return { denied: false, evaluated };
 }
+
+export interface StarvationQuestion {
+  /** The one principal whose requests must not be denied (a service role). */
+  readonly principal: RequestPrincipal;
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+  /** What is known of the principal's requests; every other key a Deny reads is tried absent, named and unnamed. */
+  readonly fixed: Readonly<Record<string, ContextValue>>;
+}
+
+export interface ApplicableDenial {
+  /** The statement's Sid, or `Statement[<index>]` when it has none. */
+  readonly statement: string;
+  /** The request it denies, in words. */
+  readonly request: string;
+}
+
+/**
+ * The Deny statements of `policy` that can deny one known principal one of the requests, in some
+ * context of the keys the question does not fix (the reverse of `deniedInEveryContext`: a Deny that may
+ * apply to a service role starves it, whatever else the request carries). Each statement is evaluated
+ * alone, so every one that can apply is named.
+ */
+export function denialsThatMayApply(policy: string, question: StarvationQuestion): ApplicableDenial[] {
+  refuseVariables(policy);
+  const fixed = Object.fromEntries(Object.entries(question.fixed).map(([k, v]) => [k.toLowerCase(), v]));
+  const out: ApplicableDenial[] = [];
+  statementsOf(policy).forEach((statement, index) => {
+    if (statement.Effect !== 'Deny') return;
+    const name = (statement as { Sid?: string }).Sid || `Statement[${index}]`;
+    const free: [string, (string | undefined)[]][] = [...conditionValues([statement])]
+      .filter(([key]) => !PRINCIPAL_KEYS.has(key) && !(key in fixed))
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, named]) => [key, candidatesFor(named)]);
+    const combinations = free.reduce((n, [, c]) => n * c.length, 1);
+    if (combinations > MAX_CONTEXTS) throw new Error(`statement ${name} reads ${free.length} keys of the request that are not known: too many combinations to judge (${combinations} > ${MAX_CONTEXTS})`);
+    const doc = { Version: '2012-10-17', Statement: [statement] } as unknown as Parameters<typeof evaluatePolicy>[0];
+    for (const action of question.actions) {
+      for (const resource of question.resources) {
+        for (const context of contexts(free)) {
+          if (!evaluatePolicy(doc, { principal: question.principal, action, resource, context: { ...fixed, ...context } }).deny) continue;
+          const ctx = Object.entries(context).map(([k, v]) => `${k}=${v}`);
+          out.push({ statement: name, request: `${action} on ${resource}${ctx.length ? ` with ${ctx.join(', ')}` : ''}` });
+          return;
+        }
+      }
+    }
+  });
+  return out;
+}

@@ -85,6 +85,10 @@ export const COLLECTOR_CALLS: Readonly<Record<string, CollectorCall>> = {
   // AccountNotManagementOrDelegatedAdministrator); the collector calls it as the management account's reader role.
   'client-iam:ListOrganizationsFeaturesCommand': { action: 'iam:ListOrganizationsFeatures', identity: 'reader-role' },
   'client-kms:DescribeKeyCommand': { action: 'kms:DescribeKey', identity: 'reader-role' },
+  // The configured key of a sensitive bucket, evaluated for the Malware Protection role's kms:Decrypt
+  // (evidence/checks/malware-protection.ts): GetKeyPolicy, "Required permissions: kms:GetKeyPolicy (key policy)"
+  // (https://docs.aws.amazon.com/kms/latest/APIReference/API_GetKeyPolicy.html).
+  'client-kms:GetKeyPolicyCommand': { action: 'kms:GetKeyPolicy', identity: 'reader-role' },
   'client-kms:GetKeyRotationStatusCommand': { action: 'kms:GetKeyRotationStatus', identity: 'reader-role' },
   'client-macie2:DescribeOrganizationConfigurationCommand': { action: 'macie2:DescribeOrganizationConfiguration', identity: 'reader-role' },
   'client-macie2:GetFindingsCommand': { action: 'macie2:GetFindings', identity: 'reader-role' },

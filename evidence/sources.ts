@@ -177,6 +177,8 @@ export const DOC = {
     describeKey: `${KMS}/API_DescribeKey.html`,
     /** KeyRotationEnabled, RotationPeriodInDays. */
     getKeyRotationStatus: `${KMS}/API_GetKeyRotationStatus.html`,
+    /** Policy (the key policy document, JSON), PolicyName (only `default`); not usable across accounts. */
+    getKeyPolicy: `${KMS}/API_GetKeyPolicy.html`,
   },
   sns: {
     /** Attributes: SubscriptionsConfirmed, SubscriptionsPending, KmsMasterKeyId. */

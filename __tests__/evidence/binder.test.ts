@@ -210,9 +210,10 @@ describe('control ids', () => {
   test('every control a check can emit is in the control catalog (controls/catalog.ts) or the period controls (evidence/period/controls.ts)', () => {
     const catalog = new Set(EVIDENCE_CATALOG.map((c) => c.id));
     const raw = parse(readFileSync(join(__dirname, '..', '..', 'baseline.config.yaml'), 'utf8'));
-    // Every optional check switched on: additional rules, CloudWatch Logs flow logs, account trails.
+    // Every optional check switched on: additional rules, CloudWatch Logs flow logs, account trails, network activity events.
     raw.awsConfig = { ...raw.awsConfig, additionalRules: [{ name: 'extra-rule', identifier: 'S3_BUCKET_VERSIONING_ENABLED' }] };
     raw.flowLogs = { destination: 'cloud-watch-logs' };
+    raw.trail = { ...raw.trail, networkActivityEvents: { eventSources: ['kms.amazonaws.com'] } };
     const config = parseConfig(raw, 'test');
     const { ctx } = createContext({ config, credentials: { accessKeyId: 'A', secretAccessKey: 'B' } });
     const planned = new Set(planTasks(ctx).flatMap((t) => t.controls));

@@ -268,7 +268,7 @@ describe('baseline evidence against moto', () => {
   test('bin/baseline evidence: options in, binder out, one JSON line, exit code 0 when every control passes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'evidence-cli-'));
     const file = join(dir, 'org.yaml');
-    writeFileSync(file, stringify(orgConfigRaw(ids)));
+    writeFileSync(file, stringify(orgConfigRaw(ids, org.configEdit)));
     const out: string[] = [];
     const err: string[] = [];
     const git = async (args: readonly string[]) => {

@@ -7,6 +7,7 @@ import { collectEvidence, type CollectOptions } from '../../evidence/collect';
 import type { BaselineConfig } from '../../config/schema';
 import type { EvidenceResult } from '../../evidence/types';
 import { mockLoggingRuleCompliance, seedSensitiveBuckets } from './sensitive-buckets-fixture';
+import { encryptSensitiveBuckets, sensitiveBucketKeyEdit } from './malware-protection-fixture';
 import { clientSettings, mockMissingApis, MotoAccounts, orgConfig, ROLE_NAME, seedAccounts, seedDigests, seedLogArchive, seedOrganization, seedSecurityHub, type MissingApiMocks, type OrgIds } from './org-fixture';
 import { RUNNER_CREDENTIALS, startMoto, type Moto } from './moto';
 import { AthenaClient } from '@aws-sdk/client-athena';
@@ -17,6 +18,8 @@ export interface HealthyOrg {
   readonly accounts: MotoAccounts;
   readonly ids: OrgIds;
   readonly config: BaselineConfig;
+  /** What `orgConfig` was given beyond the ids (the sensitive bucket's key): `orgConfigRaw(ids, configEdit)` is the config's file. */
+  readonly configEdit: (raw: Record<string, any>) => void;
   readonly mocks: MissingApiMocks;
   /** The run's clock: the seeded deliveries are recent at this instant. */
   readonly clock: Date;
@@ -32,7 +35,9 @@ export async function startHealthyOrg(): Promise<HealthyOrg> {
   try {
     const accounts = new MotoAccounts(moto.endpoint);
     const ids = await seedOrganization(accounts);
-    const config = orgConfig(ids);
+    // The sensitive bucket's own key (malware-protection-fixture.ts), made first: the config names it.
+    const configEdit = await sensitiveBucketKeyEdit(accounts, ids);
+    const config = orgConfig(ids, configEdit);
     await seedLogArchive(accounts, config);
     await seedAccounts(accounts, config);
     // An investigation of the period's last days, run after them in moto (the workgroup exists now):
@@ -45,6 +50,7 @@ export async function startHealthyOrg(): Promise<HealthyOrg> {
     await seedSecurityHub(accounts, config);
     // The sensitive bucket of org-fixture.ts, its access-log bucket and its logging, as the owner and the baseline leave them.
     await seedSensitiveBuckets(accounts, config);
+    await encryptSensitiveBuckets(accounts, config);
     // moto stamps the execution with its own clock: the run's clock must not come before it.
     while (Math.floor(Date.now() / 1000) * 1000 < Date.parse(sampleRunInMoto.completedAt)) await new Promise((r) => setTimeout(r, 100));
     // After the seeding: the trails' deliveries are recent at this instant.
@@ -72,6 +78,7 @@ export async function startHealthyOrg(): Promise<HealthyOrg> {
       accounts,
       ids,
       config,
+      configEdit,
       mocks,
       clock,
       investigationSample,

@@ -275,6 +275,8 @@ export function orgConfigRaw(ids: OrgIds, edit: (raw: Record<string, any>) => vo
   raw.trail = { dataEvents: { s3: [`arn:aws:s3:::acme-customer-data-${ids.workload}`] }, networkActivityEvents: { eventSources: ['kms.amazonaws.com'] } };
   // The example's sensitive bucket, moved onto the workload account (the Macie job's bucket).
   raw.sensitiveData = { buckets: [{ name: `acme-customer-data-${ids.workload}`, accountId: ids.workload, region: HOME }] };
+  // The review record of the unused-access finding the healthy organization archived (healthyUnusedAccessFindings).
+  raw.securityServices.accessAnalyzer = { ...raw.securityServices.accessAnalyzer, reviewedFindings: [{ id: 'ua-archived-reviewed', reason: 'Reviewed by the IAM owner: the import role stays for the yearly migration' }] };
   raw.awsConfig = { ...raw.awsConfig, disabledRules: [], additionalRules: [] };
   raw.members = [
     { id: ids.management, name: 'management', email: 'aws-management@example.com', ou: 'Root' },
@@ -345,7 +347,11 @@ export async function seedLogArchive(moto: MotoAccounts, config: BaselineConfig)
     );
     const logging =
       kind === 's3-server-logs'
-        ? [{ Sid: 'S3ServerAccessLogDelivery', Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Resource: `${s3BucketArn(Bucket)}/*` }]
+        ? [
+            { Sid: 'S3ServerAccessLogDelivery', Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Resource: `${s3BucketArn(Bucket)}/*` },
+            // modules/log-archive/log-archive-bucket.ts denyLogOverwriteStatement.
+            { Sid: 'DenyLogOverwrite', Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: `${s3BucketArn(Bucket)}/*`, Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } } },
+          ]
         : [];
     // moto enforces bucket policies on object requests but ignores their conditions: the baseline's
     // conditional denials (no TLS, deletions) would refuse every digest read. The CloudTrail bucket
@@ -843,8 +849,8 @@ export interface UnusedAccessAnalyzerState {
   deleted?: boolean;
   /** configuration.unusedAccess.unusedAccessAge. @default the config's unusedAccessAgeDays */
   unusedAccessAge?: number;
-  /** FindingSummaryV2 of its findings (status ACTIVE unless given). */
-  findings: { id: string; findingType: string; resource: string; accountId: string; createdAt: Date; status?: 'ACTIVE' | 'ARCHIVED' | 'RESOLVED' }[];
+  /** FindingSummaryV2 of its findings (status ACTIVE unless given; updatedAt createdAt unless given). */
+  findings: { id: string; findingType: string; resource: string; accountId: string; createdAt: Date; updatedAt?: Date; status?: 'ACTIVE' | 'ARCHIVED' | 'RESOLVED' }[];
 }
 
 /**
@@ -1195,7 +1201,9 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
 
 /**
  * The healthy organization's unused-access findings: two ACTIVE ones younger than the review period, in
- * two accounts, and one RESOLVED long ago (the collector asks for ACTIVE only).
+ * two accounts; the break-glass role's, older than it and accepted by design (guardrails.breakGlassRoleName);
+ * one RESOLVED long ago (the collector asks for ACTIVE and ARCHIVED only); and one archived in the window
+ * with its review recorded (HEALTHY_REVIEWED_UNUSED_FINDING in securityServices.accessAnalyzer.reviewedFindings).
  */
 function healthyUnusedAccessFindings(config: BaselineConfig, at: Date): UnusedAccessAnalyzerState['findings'] {
   const others = config.members.filter((m) => m.id !== config.organization.auditAccountId);
@@ -1204,8 +1212,15 @@ function healthyUnusedAccessFindings(config: BaselineConfig, at: Date): UnusedAc
     { id: 'ua-role-1', findingType: 'UnusedIAMRole', resource: `arn:aws:iam::${others[0].id}:role/old-deployer`, accountId: others[0].id, createdAt: daysAgo(12) },
     { id: 'ua-key-1', findingType: 'UnusedIAMUserAccessKey', resource: `arn:aws:iam::${others[1].id}:user/ci`, accountId: others[1].id, createdAt: daysAgo(3) },
     { id: 'ua-perm-1', findingType: 'UnusedPermission', resource: `arn:aws:iam::${others[1].id}:role/app`, accountId: others[1].id, createdAt: daysAgo(400), status: 'RESOLVED' },
+    ...(config.guardrails.breakGlassRoleName
+      ? [{ id: 'ua-break-glass', findingType: 'UnusedIAMRole', resource: `arn:aws:iam::${others[1].id}:role/${config.guardrails.breakGlassRoleName}`, accountId: others[1].id, createdAt: daysAgo(200) }]
+      : []),
+    { id: HEALTHY_REVIEWED_UNUSED_FINDING, findingType: 'UnusedIAMRole', resource: `arn:aws:iam::${others[1].id}:role/legacy-import`, accountId: others[1].id, createdAt: daysAgo(150), updatedAt: daysAgo(5), status: 'ARCHIVED' },
   ];
 }
+
+/** The unused-access finding the healthy organization archived after a review recorded in the config. */
+export const HEALTHY_REVIEWED_UNUSED_FINDING = 'ua-archived-reviewed';
 
 /**
  * IAM Access Analyzer's unused access analyzer (not in moto): GetAnalyzer's AnalyzerSummary
@@ -1213,7 +1228,7 @@ function healthyUnusedAccessFindings(config: BaselineConfig, at: Date): UnusedAc
  * ListFindingsV2's FindingSummaryV2 (API_ListFindingsV2.html, API_FindingSummaryV2.html), one finding a
  * page so that pagination is exercised.
  */
-function mockUnusedAccessAnalyzer(accessAnalyzer: AwsStub<any, any, any>, config: BaselineConfig, state: MockState): void {
+export function mockUnusedAccessAnalyzer(accessAnalyzer: AwsStub<any, any, any>, config: BaselineConfig, state: Pick<MockState, 'unusedAccess'>): void {
   const { auditAccountId: audit, namePrefix: prefix } = config.organization;
   const name = `${prefix}-unused-access`;
   const arn = `arn:aws:access-analyzer:${config.regions.home}:${audit}:analyzer/${name}`;
@@ -1231,7 +1246,7 @@ function mockUnusedAccessAnalyzer(accessAnalyzer: AwsStub<any, any, any>, config
     const page = Number(input.nextToken ?? '0');
     const f = found[page];
     return {
-      findings: f ? [{ id: f.id, resource: f.resource, resourceType: f.findingType === 'UnusedIAMRole' || f.resource.includes(':role/') ? 'AWS::IAM::Role' : 'AWS::IAM::User', resourceOwnerAccount: f.accountId, findingType: f.findingType, status: f.status ?? 'ACTIVE', createdAt: f.createdAt, updatedAt: f.createdAt, analyzedAt: f.createdAt }] : [],
+      findings: f ? [{ id: f.id, resource: f.resource, resourceType: f.findingType === 'UnusedIAMRole' || f.resource.includes(':role/') ? 'AWS::IAM::Role' : 'AWS::IAM::User', resourceOwnerAccount: f.accountId, findingType: f.findingType, status: f.status ?? 'ACTIVE', createdAt: f.createdAt, updatedAt: f.updatedAt ?? f.createdAt, analyzedAt: f.createdAt }] : [],
       ...(page + 1 < found.length ? { nextToken: String(page + 1) } : {}),
     };
   });

@@ -10,7 +10,7 @@
  * "Actions, resources, and condition keys for Amazon S3" (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
  */
 import { logBucketName, LOG_BUCKET_KINDS } from '../../config/naming';
-import { deletionProblem, lifecycleProblems, tlsProblems } from '../../evidence/checks/log-archive';
+import { deletionProblem, lifecycleProblems, overwriteProblem, tlsProblems } from '../../evidence/checks/log-archive';
 import { deniedInEveryContext } from '../../evidence/policy-judge';
 import { exampleConfig, resourcesOf, synthStack } from '../helpers';
 
@@ -124,6 +124,21 @@ describe('lifecycle rules (S3 API reference, LifecycleRule: https://docs.aws.ama
     ]);
     expect(lifecycleProblems([{ ...healthy, NoncurrentVersionExpiration: { NoncurrentDays: 1 } }], 365, 30)).toEqual(['rule log-retention deletes overwritten versions of every object after 1 days, before 30']);
     expect(lifecycleProblems([], 365, 30)).toEqual(['no enabled lifecycle rule expires every object after 365 days (retention.logArchiveDays)']);
+  });
+});
+
+describe('the access-log bucket denies the overwrite of log objects (s3:PutObject) to every admin', () => {
+  // Without Object Lock an overwrite turns the delivered log into a noncurrent version the lifecycle expires.
+  const bucket = logBucketName(config, 's3-server-logs');
+  const policy = policies.get('s3-server-logs')!;
+  test('as synthesized: denied in every context', () => {
+    expect(overwriteProblem(policy, bucket, config)).toBeUndefined();
+  });
+  test.each<[string, (s: Statement[]) => Statement[], RegExp]>([
+    ['the statement removed', (s) => s.filter((x) => x.Sid !== 'DenyLogOverwrite'), /log objects can be overwritten: s3:PutObject on .* by arn:aws:iam::\d+:(role\/account-admin|root)/],
+    ['one role name exempted', withSid('DenyLogOverwrite', (s) => ({ ...s, Condition: { ...s.Condition, ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/cleanup' } } })), /role\/cleanup/],
+  ])('%s: FAIL', (_what, change, reason) => {
+    expect(overwriteProblem(rewrite(policy, change), bucket, config)).toMatch(reason);
   });
 });
 

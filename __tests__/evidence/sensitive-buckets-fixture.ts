@@ -2,7 +2,7 @@
  * The sensitive buckets of the healthy org (`sensitiveData.buckets`, org-fixture.ts) as their owner and
  * the baseline leave them: the bucket itself (the owner's), the baseline's access-log bucket of its
  * account and Region with the policy modules/s3/sensitive-bucket-access-logs.ts writes (the parts the
- * evidence judges: the delivery grant, the deletion deny, TLS), and the bucket's logging into it. moto
+ * evidence judges: the delivery grant, the deletion and overwrite denies, TLS), and the bucket's logging into it. moto
  * serves S3, and checks on PutBucketLogging that the target's policy grants logging.s3.amazonaws.com.
  * Seeded into a running healthy org (its S3 client class already mocked): every call goes straight to
  * moto (`unmocked`).
@@ -39,9 +39,18 @@ export function deliveryGrant(target: string, sources: readonly string[], accoun
   };
 }
 
+/**
+ * The overwrite deny of the access-log bucket, as the construct writes it (modules/log-archive/log-archive-bucket.ts
+ * denyLogOverwriteStatement): s3:PutObject denied to every principal but AWS services
+ * (aws:PrincipalIsAWSService: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalisawsservice).
+ */
+export function overwriteDeny(target: string): object {
+  return { Sid: 'DenyLogOverwrite', Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: `${s3BucketArn(target)}/*`, Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } } };
+}
+
 /** The access-log bucket's policy, reduced to what the evidence judges. */
 export function accessLogBucketPolicy(target: string, sources: readonly string[], accountId: string): string {
-  return bucketPolicy(target, [deliveryGrant(target, sources, accountId)]);
+  return bucketPolicy(target, [deliveryGrant(target, sources, accountId), overwriteDeny(target)]);
 }
 
 export async function seedSensitiveBuckets(moto: MotoAccounts, config: BaselineConfig): Promise<void> {

@@ -9,7 +9,7 @@
  * The healthy org's config lists that bucket (org-fixture.ts) and healthy-org.ts seeds it; the tamper
  * suite's healthy run passes it too.
  */
-import { CreateBucketCommand, PutBucketLoggingCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketEncryptionCommand, PutBucketLoggingCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { sensitiveAccessLogBucketName } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
 import { EVIDENCE_CATALOG } from '../../evidence/controls';
@@ -69,11 +69,11 @@ afterAll(async () => {
   await org?.stop();
 });
 
-test('the healthy state passes: logging into the access-log bucket, the rule COMPLIANT, the grant and the deletion deny in place', () => {
+test('the healthy state passes: logging into the access-log bucket, the rule COMPLIANT, SSE-S3, the grant and the deletion and overwrite denies in place', () => {
   expect(mine(healthy).map((i) => [i.id, i.status, i.reason])).toEqual([
     [ids().logging, 'PASS', `server access logs delivered to ${target}/${bucket}/`],
     [ids().rule, 'PASS', `s3-bucket-logging-enabled evaluated ${bucket} COMPLIANT (recorded 2026-01-01T00:00:00.000Z)`],
-    [ids().target, 'PASS', `the policy, evaluated, lets S3 logging deliver for ${bucket} and denies every admin of the organization the deletion of log objects`],
+    [ids().target, 'PASS', `default encryption SSE-S3 (AES256); the policy, evaluated, lets S3 logging deliver for ${bucket} and denies every admin of the organization the deletion and the overwrite of log objects`],
   ].sort((a, b) => a[0].localeCompare(b[0])));
 });
 
@@ -161,6 +161,40 @@ test("the access-log bucket's deletion deny removed (s3:PutBucketPolicy) fails i
     },
     'target',
     /log objects can be deleted: s3:DeleteObject/,
+  );
+});
+
+test("the access-log bucket's overwrite deny removed (s3:PutBucketPolicy) fails it: an admin's s3:PutObject is no longer denied", async () => {
+  // Without Object Lock, an overwritten log object becomes a noncurrent version the lifecycle expires
+  // after 30 days; the deny (aws:PrincipalIsAWSService false: IAM User Guide, "AWS global condition
+  // context keys", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalisawsservice)
+  // is what keeps every admin from it.
+  await expectOnly(
+    async () => {
+      const client = await s3();
+      const policy = JSON.parse(accessLogBucketPolicy(target, [bucket], org.ids.workload));
+      policy.Statement = policy.Statement.filter((s: { Sid?: string }) => s.Sid !== 'DenyLogOverwrite');
+      await unmocked(client, new PutBucketPolicyCommand({ Bucket: target, Policy: JSON.stringify(policy) }));
+      return () => unmocked(client, new PutBucketPolicyCommand({ Bucket: target, Policy: accessLogBucketPolicy(target, [bucket], org.ids.workload) }));
+    },
+    'target',
+    new RegExp(`log objects can be overwritten: s3:PutObject on arn:aws:s3:::${target}/\\S+ by arn:aws:iam::\\d+:`),
+  );
+});
+
+test("the access-log bucket's default encryption switched to SSE-KMS (s3:PutBucketEncryption) fails it", async () => {
+  // S3 User Guide, "Enabling Amazon S3 server access logging": default encryption of the target only
+  // with SSE-S3; "Default server-side encryption with AWS KMS keys (SSE-KMS) is not supported"
+  // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html). SSEAlgorithm
+  // values: https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionByDefault.html.
+  await expectOnly(
+    async () => {
+      const client = await s3();
+      await unmocked(client, new PutBucketEncryptionCommand({ Bucket: target, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] } }));
+      return () => unmocked(client, new PutBucketEncryptionCommand({ Bucket: target, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }));
+    },
+    'target',
+    /default encryption \(SSEAlgorithm\) is aws:kms, not AES256 \(SSE-S3\)/,
   );
 });
 

@@ -131,7 +131,13 @@ describe('the central topic reaches people only through confirmed, configured su
   });
 
   test('a config with no subscription fails the route: the central topic reaches nobody', async () => {
-    const result = await org.collect({ validateLogsSince: false, config: orgConfig(org.ids, (raw) => (raw.alerts.subscriptions = [])) });
+    const result = await org.collect({
+      validateLogsSince: false,
+      config: orgConfig(org.ids, (raw) => {
+        org.configEdit(raw);
+        raw.alerts.subscriptions = [];
+      }),
+    });
     expect(result.items.filter((i) => i.status !== 'PASS').map((i) => i.id)).toEqual([central()]);
     expect(result.items.find((i) => i.id === central())!.reason).toBe('alerts.subscriptions is empty: the central alert topic reaches nobody');
   });

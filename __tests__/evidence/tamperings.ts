@@ -214,6 +214,16 @@ export const TAMPERINGS: readonly Tampering[] = [
     ),
   },
   {
+    // Without Object Lock an overwritten access log becomes a noncurrent version the lifecycle expires
+    // after 30 days (modules/log-archive/log-archive-bucket.ts denyLogOverwriteStatement).
+    what: 'Drop the access-log bucket overwrite deny (s3:PutObject by any admin)',
+    call: 's3:PutBucketPolicy',
+    controls: ['log-archive.object-lock'],
+    fails: bucketItem('log-archive.object-lock', 's3-server-logs'),
+    reason: /log objects can be overwritten: s3:PutObject on arn:aws:s3:::acme-soc2-s3-server-logs-\S+ by arn:aws:iam::\d+:/,
+    apply: policy('s3-server-logs', (statements) => statements.filter((s) => s.Sid !== 'DenyLogOverwrite')),
+  },
+  {
     what: 'Narrow the TLS-only deny of the Config bucket to the bucket, leaving its objects',
     call: 's3:PutBucketPolicy',
     controls: ['log-archive.tls-only'],

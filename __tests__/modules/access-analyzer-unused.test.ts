@@ -74,10 +74,10 @@ describe('config', () => {
     expect(problems).toEqual([expect.stringMatching(new RegExp(`securityServices\\.accessAnalyzer\\.unusedAccess\\.unusedAccessAgeDays.*${message}`))]);
   });
 
-  test('1 and 365 days are accepted, reviewWithinDays defaults to 90', () => {
+  test('1 and 365 days are accepted, reviewWithinDays defaults to 90, no finding accepted', () => {
     for (const days of [1, 365]) {
       const c = configWith((raw) => (raw.securityServices = { ...raw.securityServices, accessAnalyzer: { unusedAccess: { unusedAccessAgeDays: days } } }));
-      expect(c.securityServices.accessAnalyzer.unusedAccess).toEqual({ enabled: true, unusedAccessAgeDays: days, reviewWithinDays: 90 });
+      expect(c.securityServices.accessAnalyzer.unusedAccess).toEqual({ enabled: true, unusedAccessAgeDays: days, reviewWithinDays: 90, acceptedFindings: [] });
     }
   });
 });

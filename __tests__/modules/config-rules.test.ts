@@ -77,6 +77,30 @@ describe('AWS Config managed rules', () => {
     expect(expected('us-east-1')).toContain('rds-aurora-mysql-audit-logging-enabled');
   });
 
+  test('the pack skips every Region its rules are not offered in (each rule page\'s "AWS Region" line, config/managed-config-rules.ts)', () => {
+    // cw-loggroup-retention-period-check: "All supported AWS regions except Middle East (UAE) Region"
+    // (https://docs.aws.amazon.com/config/latest/developerguide/cw-loggroup-retention-period-check.html).
+    const config = configWith((raw) => {
+      raw.regions.governed = ['us-east-1', 'me-central-1'];
+      for (const m of raw.members) delete m.regions;
+      raw.securityServices.macie.classificationJobs = [];
+    });
+    const deployed = rules(synthStack(config, 'member-444444444444'));
+    const inUae = deployed.filter((r) => r.region === 'me-central-1').map((r) => r.name);
+    for (const name of ['cw-loggroup-retention-period-check', 'cloudwatch-log-group-encrypted']) expect(inUae).not.toContain(name);
+    expect(inUae).toContain('cloudtrail-enabled');
+    expect(rulesFor(config, 'me-central-1').map((r) => r.name)).not.toContain('cw-loggroup-retention-period-check');
+    // A home-Region rule not offered in the home Region runs nowhere, and the matrix says why.
+    const uaeHome = configWith((raw) => {
+      raw.regions.home = 'me-central-1';
+      raw.regions.governed = ['me-central-1'];
+      for (const m of raw.members) delete m.regions;
+      raw.securityServices.macie.classificationJobs = [];
+      raw.sensitiveData.buckets = [];
+    });
+    expect(rules(synthStack(uaeHome, 'member-444444444444')).filter((r) => r.name === 'multi-region-cloudtrail-enabled')).toEqual([]);
+  });
+
   test("the RDS rules' controls say what stays the database owner's job", () => {
     for (const name of ['rds-logging-enabled', 'rds-aurora-mysql-audit-logging-enabled', 'aurora-mysql-cluster-audit-logging']) {
       const control = CONFIG_RULE_CONTROLS.get(name)!;

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RETIRED_ACCESS_LOG_BUCKET_ADDRESSES } from '../../modules/log-archive/log-archive';
+import type { ContextValue, RequestPrincipal } from '../../evidence/policy-evaluator';
+import { simulate } from '../iam-simulator';
+import { administrators, exempt, parsed } from './guardrails/fixtures';
 import { configWith, exampleConfig, oneResource, refTo, resourcesOf, statement, statements, synthStack, withoutInvestigations, REPO_ROOT, type Synth } from '../helpers';
 
 const bucket = (kind: string) => `acme-soc2-${kind}-222222222222-us-east-1`;
@@ -100,6 +103,29 @@ describe('log archive buckets', () => {
       expect(enabled(ACCESS_LOGS)).toBe(false);
       expect(lockRule(ACCESS_LOGS)).toEqual([]);
       expect(statement(policyOf(ACCESS_LOGS), 'DenyLogDeletion')).toMatchObject({ Effect: 'Deny', Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'] });
+    });
+
+    test("the access-log bucket denies every administrator the overwrite of a log object (s3:PutObject), not S3 logging's delivery", async () => {
+      // Without Object Lock an overwrite turns the delivered log into a noncurrent version the lifecycle
+      // expires after 30 days. aws:PrincipalIsAWSService is false in every signed request but a service
+      // principal's (IAM User Guide, "AWS global condition context keys":
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalisawsservice).
+      const LOG_ARCHIVE = '222222222222';
+      const object = `arn:aws:s3:::${ACCESS_LOGS}/${CLOUDTRAIL}/2026-01-01-00-00-00-0123456789ABCDEF`;
+      const put = (principal: RequestPrincipal, resourcePolicy: ReturnType<typeof parsed>, context: Record<string, ContextValue> = {}) =>
+        simulate({ principal, action: 's3:PutObject', resource: object, resourceAccount: LOG_ARCHIVE, context: { 'aws:SecureTransport': true, 's3:TlsVersion': '1.3', ...context } }, { resourcePolicy });
+      expect(statement(policyOf(ACCESS_LOGS), 'DenyLogOverwrite')).toMatchObject({ Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } } });
+      for (const [who, principal] of [...administrators(LOG_ARCHIVE), ...exempt(LOG_ARCHIVE)]) {
+        expect({ who, decision: await put(principal, parsed(policyOf(ACCESS_LOGS))) }).toEqual({ who, decision: 'ExplicitlyDenied' });
+      }
+      // S3 User Guide, "Permissions for log delivery" (Deny statements must not prevent it):
+      // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html.
+      const delivery = { 'aws:SourceArn': `arn:aws:s3:::${CLOUDTRAIL}`, 'aws:SourceAccount': LOG_ARCHIVE };
+      expect(await put({ kind: 'service', service: 'logging.s3.amazonaws.com' }, parsed(policyOf(ACCESS_LOGS)), delivery)).toBe('Allowed');
+      // Breaking: without the deny, an administrator overwrites a log object.
+      const doc = JSON.parse(policyOf(ACCESS_LOGS));
+      doc.Statement = doc.Statement.filter((s: any) => s.Sid !== 'DenyLogOverwrite');
+      expect(await put(administrators(LOG_ARCHIVE)[0][1], doc)).toBe('Allowed');
     });
 
     test('every bucket logs its access into a target without Object Lock', () => {

@@ -11,6 +11,7 @@ const MEMBER = '444444444444';
 const SENSITIVE = `acme-customer-data-${MEMBER}`;
 const ACCESS_LOGS = `acme-soc2-access-logs-${MEMBER}-us-east-1`;
 const ACCESS_LOGS_ARN = `arn:aws:s3:::${ACCESS_LOGS}`;
+const LOG_OBJECT = `${ACCESS_LOGS_ARN}/${SENSITIVE}/${MEMBER}/us-east-1/${SENSITIVE}/2026/01/01/2026-01-01-00-00-00-0123456789ABCDEF`;
 
 const json = synthStack(exampleConfig(), `member-${MEMBER}`);
 const bucketRef = (j: Synth, name: string) => {
@@ -83,6 +84,34 @@ describe('the access-log bucket of the sensitive buckets', () => {
     const doc = JSON.parse(policy());
     doc.Statement = doc.Statement.filter((s: any) => s.Sid !== 'DenyLogDeletion');
     expect(await simulate({ principal: administrators(MEMBER)[0][1], action: 's3:DeleteObject', resource: object, resourceAccount: MEMBER, context: { 'aws:SecureTransport': true, 's3:TlsVersion': '1.3' } }, { resourcePolicy: doc })).toBe('Allowed');
+  });
+
+  test("denies the account's administrators overwriting or planting a log object (s3:PutObject), not S3 logging's delivery", async () => {
+    // Without Object Lock an overwrite makes the delivered log a noncurrent version, which the lifecycle
+    // expires after 30 days. The deny's condition: aws:PrincipalIsAWSService is false in every signed
+    // request but a service principal's (IAM User Guide, "AWS global condition context keys":
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalisawsservice).
+    const put = (principal: any, resourcePolicy: ReturnType<typeof parsed>, context: Record<string, unknown> = {}) =>
+      simulate({ principal, action: 's3:PutObject', resource: LOG_OBJECT, resourceAccount: MEMBER, context: { 'aws:SecureTransport': true, 's3:TlsVersion': '1.3', ...context } }, { resourcePolicy });
+    expect(statement(policy(), 'DenyLogOverwrite')).toEqual({
+      Sid: 'DenyLogOverwrite',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:PutObject',
+      Resource: `${ACCESS_LOGS_ARN}/*`,
+      Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } },
+    });
+    for (const [who, principal] of [...administrators(MEMBER), ...exempt(MEMBER)]) {
+      expect({ who, decision: await put(principal, parsed(policy())) }).toEqual({ who, decision: 'ExplicitlyDenied' });
+    }
+    // The delivery stays allowed (S3 User Guide: Deny statements must not prevent it,
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html).
+    const delivery = { 'aws:SourceArn': `arn:aws:s3:::${SENSITIVE}`, 'aws:SourceAccount': MEMBER };
+    expect(await put({ kind: 'service', service: 'logging.s3.amazonaws.com' }, parsed(policy()), delivery)).toBe('Allowed');
+    // Breaking: without the overwrite deny, an administrator overwrites a log object.
+    const doc = JSON.parse(policy());
+    doc.Statement = doc.Statement.filter((s: any) => s.Sid !== 'DenyLogOverwrite');
+    expect(await put(administrators(MEMBER)[0][1], doc)).toBe('Allowed');
   });
 
   test('lets the log readers read', () => {

@@ -147,6 +147,25 @@ export function deletionProblem(policy: string | undefined, bucket: string, conf
   return answer.denied ? undefined : `log objects can be deleted: ${answer.counterexample}`;
 }
 
+/**
+ * Nobody but AWS services may write an object into the server access log bucket: the policy denies
+ * s3:PutObject to every admin of the organization in every context (evaluated). Without Object Lock an
+ * overwrite turns the delivered log into a noncurrent version the lifecycle expires after
+ * NONCURRENT_VERSION_DAYS (modules/log-archive/log-archive-bucket.ts denyLogOverwriteStatement).
+ * Returns why not, or undefined.
+ */
+export function overwriteProblem(policy: string | undefined, bucket: string, config: BaselineConfig): string | undefined {
+  if (!policy) return 'the bucket has no policy, so nothing denies overwriting log objects';
+  const answer = deniedInEveryContext(policy, {
+    actions: ['s3:PutObject'],
+    resources: sampleObjects(bucket, config),
+    within: [`${s3BucketArn(bucket)}/*`],
+    accounts: orgAccounts(config),
+    organizationId: config.organization.id,
+  });
+  return answer.denied ? undefined : `log objects can be overwritten: ${answer.counterexample}`;
+}
+
 type LifecycleRule = NonNullable<GetBucketLifecycleConfigurationCommandOutput['Rules']>[number];
 
 /** What a rule applies to, in words: the whole bucket, or its filter. */
@@ -244,14 +263,16 @@ async function judgeBucket(task: Task, config: BaselineConfig, kind: LogBucketKi
   await task.guard(['log-archive.object-lock'], async () => {
     if (BUCKETS_WITHOUT_OBJECT_LOCK.includes(kind)) {
       if (!policyRead) throw new Error('the bucket policy could not be read');
-      // Overwritten objects are kept by versioning, judged on its own (log-archive.versioning).
-      const problem = deletionProblem(policy, bucket, config);
-      (problem ? fail : pass)(
+      // Overwritten objects are kept by versioning, judged on its own (log-archive.versioning), for the
+      // noncurrent-version days only: the access-log bucket's policy also denies the overwrite.
+      const overwrites = kind === 's3-server-logs';
+      const problems = [deletionProblem(policy, bucket, config), overwrites && policy ? overwriteProblem(policy, bucket, config) : undefined].filter((p): p is string => !!p);
+      (problems.length ? fail : pass)(
         'log-archive.object-lock',
         'Log objects protected from deletion',
-        problem
-          ? `no Object Lock (by design) and ${problem}`
-          : `no Object Lock by design (${kind === 'config' ? 'AWS Config' : 'S3 server access logging'} refuses Object Lock buckets); the policy, evaluated for every admin of the organization in every context, denies s3:DeleteObject and s3:DeleteObjectVersion`,
+        problems.length
+          ? `no Object Lock (by design) and ${problems.join('; ')}`
+          : `no Object Lock by design (${kind === 'config' ? 'AWS Config' : 'S3 server access logging'} refuses Object Lock buckets); the policy, evaluated for every admin of the organization in every context, denies s3:DeleteObject and s3:DeleteObjectVersion${overwrites ? ', and s3:PutObject to everyone but AWS services' : ''}`,
         [DOC.s3.getBucketPolicy],
         policyRaw,
       );

@@ -2,12 +2,14 @@
  * The sensitive buckets' server access logs (`sensitiveData.buckets`, modules/s3/sensitive-bucket-access-logs.ts):
  * one task per owning account and Region, in that account and Region. Per sensitive bucket, (1) its
  * logging configuration delivers into the baseline's access-log bucket under `<bucket>/`, and (2) the
- * baseline's AWS Config rule s3-bucket-logging-enabled evaluated it COMPLIANT; and (3) the access-log
- * bucket exists, its policy (evaluated, evidence/policy-judge.ts) lets S3 logging deliver for each of
- * them and denies every admin of the organization the deletion of log objects.
+ * baseline's AWS Config rule s3-bucket-logging-enabled evaluated it COMPLIANT (where AWS Config offers
+ * the rule); and (3) the access-log bucket exists, encrypts with SSE-S3, and its policy (evaluated,
+ * evidence/policy-judge.ts) lets S3 logging deliver for each of them and denies every admin of the
+ * organization the deletion and the overwrite (s3:PutObject) of log objects.
  */
 import { GetComplianceDetailsByResourceCommand, ConfigServiceClient, type EvaluationResult } from '@aws-sdk/client-config-service';
-import { GetBucketLoggingCommand, GetBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketEncryptionCommand, GetBucketLoggingCommand, GetBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import { ruleRegions, SOC2_LOGGING_PACK } from '../../config/managed-config-rules';
 import { s3BucketArn, sensitiveAccessLogBucketName } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
 import { isNotFound } from '../aws';
@@ -90,6 +92,14 @@ async function judgeRule(task: Task, cfg: ConfigServiceClient, config: BaselineC
   const title = `Config rule ${LOGGING_RULE}: ${bucket}`;
   const resource = `${bucket}/${LOGGING_RULE}`;
   const sources = [DOC.config.getComplianceDetailsByResource, DOC.config.evaluationResult];
+  // The rule runs only where AWS Config offers it (ManagedRule.unavailableIn, its page's "AWS Region"
+  // line: https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-logging-enabled.html), so
+  // elsewhere no evaluation is expected and none is evidence against the bucket.
+  const rule = SOC2_LOGGING_PACK.find((r) => r.name === LOGGING_RULE);
+  if (rule && !ruleRegions(rule, config.regions.home, [task.region]).includes(task.region)) {
+    task.item({ controlId: CONTROL, title, status: 'PASS', reason: `AWS Config does not offer ${LOGGING_RULE} in ${task.region}: logging judged from GetBucketLogging only`, resource, sources: [DOC.s3.getBucketLogging], raw: [] });
+    return;
+  }
   const disabled = config.awsConfig.disabledRules.find((r) => r.name === LOGGING_RULE);
   if (disabled) {
     task.item({ controlId: CONTROL, title, status: 'FAIL', reason: `the rule is switched off (awsConfig.disabledRules: ${disabled.reason}): nothing evaluates the bucket`, resource, sources: [], raw: [] });
@@ -135,7 +145,12 @@ function orgAccounts(config: BaselineConfig): string[] {
  * bucket (logging.s3.amazonaws.com, s3:PutObject, with aws:SourceArn the source bucket and
  * aws:SourceAccount its account: S3 User Guide, "Permissions for log delivery",
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general),
- * and no admin of the organization may delete a log object or version. A missing bucket or policy fails.
+ * and no admin of the organization may delete a log object or version, nor overwrite one (s3:PutObject:
+ * without Object Lock the overwritten log is a noncurrent version the lifecycle expires). A missing
+ * bucket or policy fails. Its default encryption is SSE-S3 (AES256): S3 delivers server access logs
+ * into no other default encryption ("Default server-side encryption with AWS KMS keys (SSE-KMS) is not
+ * supported", same page; GetBucketEncryption's SSEAlgorithm:
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_ServerSideEncryptionByDefault.html).
  */
 async function judgeTarget(task: Task, s3: S3Client, config: BaselineConfig, target: string, buckets: readonly string[]): Promise<void> {
   let policy: string | undefined;
@@ -170,6 +185,24 @@ async function judgeTarget(task: Task, s3: S3Client, config: BaselineConfig, tar
       organizationId: config.organization.id,
     });
     if (!deletion.denied) problems.push(`log objects can be deleted: ${deletion.counterexample}`);
+    const overwrite = deniedInEveryContext(policy, {
+      actions: ['s3:PutObject'],
+      resources: [...buckets.map((b) => `${arn}/${b}/${task.accountId}/${task.region}/${b}/2026/01/01/x`), `${arn}/any-key`],
+      within: [`${arn}/*`],
+      accounts: orgAccounts(config),
+      organizationId: config.organization.id,
+    });
+    if (!overwrite.denied) problems.push(`log objects can be overwritten: ${overwrite.counterexample}`);
+  }
+  if (exists) {
+    let algorithm: string | undefined;
+    try {
+      const enc = await task.call('s3:GetBucketEncryption', { Bucket: target }, () => s3.send(new GetBucketEncryptionCommand({ Bucket: target })), { key: target });
+      algorithm = enc.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm;
+    } catch (e) {
+      if (!isNotFound(e, 'ServerSideEncryptionConfigurationNotFoundError')) throw e;
+    }
+    if (algorithm !== 'AES256') problems.push(`default encryption (SSEAlgorithm) is ${algorithm ?? '(none)'}, not AES256 (SSE-S3): S3 does not deliver server access logs into SSE-KMS targets`);
   }
   task.item({
     controlId: CONTROL,
@@ -177,8 +210,8 @@ async function judgeTarget(task: Task, s3: S3Client, config: BaselineConfig, tar
     status: problems.length ? 'FAIL' : 'PASS',
     reason: problems.length
       ? problems.join('; ')
-      : `the policy, evaluated, lets S3 logging deliver for ${buckets.join(', ')} and denies every admin of the organization the deletion of log objects`,
+      : `default encryption SSE-S3 (AES256); the policy, evaluated, lets S3 logging deliver for ${buckets.join(', ')} and denies every admin of the organization the deletion and the overwrite of log objects`,
     resource: target,
-    sources: [DOC.s3.getBucketPolicy],
+    sources: [DOC.s3.getBucketPolicy, DOC.s3.getBucketEncryption],
   });
 }

@@ -100,7 +100,7 @@ export const NETWORK_ACTIVITY_EVENTS = defineControl({
     lookFor:
       'For each configured event source, an advanced event selector with exactly eventCategory Equals [NetworkActivity], eventSource Equals [<source>] and, with deniedOnly (the default), errorCode Equals [VpceAccessDenied]: no other field (eventName, vpcEndpointId) or operator, and errorCode present exactly when deniedOnly.',
     notJudged:
-      'That calls through the endpoints happen and are denied: the selectors say what would be logged, not what was. A service reached without a VPC endpoint (over its public endpoint) makes no network activity event.',
+      "That calls through the endpoints happen and are denied: the selectors say what would be logged, not what was. A service reached without a VPC endpoint (over its public endpoint, or through a NAT gateway) makes no network activity event. The VPC endpoint policies are the workload's: an endpoint policy loosened to allow everything (ec2:ModifyVpcEndpoint) denies nothing, so with deniedOnly nothing is logged, and the binder does not read endpoint policies.",
   },
 });
 

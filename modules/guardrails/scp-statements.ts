@@ -15,9 +15,10 @@
  * aws:PrincipalIsAWSService condition (the key and bucket policies do; see resource-policy-denials.ts).
  */
 import { STACKSETS_EXECUTION_ROLE_PREFIX } from '../../config/guardrails-schema';
-import { alarmHistoryLogGroupName, PARTITION, s3BucketArn } from '../../config/naming';
+import { alarmHistoryLogGroupName, malwareProtectionRoleName, PARTITION, roleArn, s3BucketArn } from '../../config/naming';
 import type { BaselineConfig } from '../../config/schema';
 import type { Conditions, PolicyStatement } from '../iam/policy-document';
+import { MALWARE_PROTECTION_MANAGED_RULE_PREFIX } from '../security-services/malware-protection-s3';
 import { BASELINE_MANAGED_TAG, exemptPrincipalArns, investigationsPatterns, protectedPatterns, sensitiveAccessLogBucketsPattern } from './protected-resources';
 import { ARCHIVE_TAMPERING_ACTIONS, KEY_TAG_ACTIONS, KEY_TAMPERING_ACTIONS } from './resource-policy-denials';
 
@@ -68,6 +69,7 @@ export function scpStatements(config: BaselineConfig): GuardrailStatement[] {
   const p = protectedPatterns(config);
   const controlTower = config.controlTower.enabled;
   const logsSensitiveBuckets = config.sensitiveData.serverAccessLogs && config.sensitiveData.buckets.length > 0;
+  const malwareRules = config.sensitiveData.malwareProtection.enabled && config.sensitiveData.buckets.length > 0;
   const exceptExempt: Conditions = { ArnNotLike: { 'aws:PrincipalArn': [...exempt] } };
   const baselineTagged: Conditions = { ...exceptExempt, StringEquals: { [`aws:ResourceTag/${BASELINE_MANAGED_TAG.key}`]: BASELINE_MANAGED_TAG.value } };
   const deny = (Sid: string, Action: readonly string[], Resource: string | readonly string[], Condition: Conditions = exceptExempt) =>
@@ -361,6 +363,21 @@ export function scpStatements(config: BaselineConfig): GuardrailStatement[] {
       ['events:DeleteRule', 'events:DisableRule', 'events:PutRule', 'events:PutTargets', 'events:RemoveTargets', 'events:DeleteEventBus', 'events:UpdateEventBus'],
       [p.eventRules, p.eventBuses],
     ),
+    // The EventBridge managed rule of each Malware Protection plan (issue 23), `DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*`
+    // on the default bus (resource type rule-on-default-event-bus, `rule/${RuleName}`: same page): without
+    // it or its target no new object reaches GuardDuty, and the plan stays ACTIVE. GuardDuty manages the
+    // rule through the plans' role (modules/security-services/malware-protection-s3.ts,
+    // AllowManagedRuleToSendS3EventsToGuardDuty), which SCPs restrict like any role: it is exempt.
+    ...(malwareRules
+      ? [
+          deny(
+            'ProtectMalwareProtectionRules',
+            ['events:DeleteRule', 'events:DisableRule', 'events:PutRule', 'events:PutTargets', 'events:RemoveTargets'],
+            `arn:${PARTITION}:events:*:*:rule/${MALWARE_PROTECTION_MANAGED_RULE_PREFIX}*`,
+            { ArnNotLike: { 'aws:PrincipalArn': [...exempt, roleArn('*', malwareProtectionRoleName(config))] } },
+          ),
+        ]
+      : []),
     // S3 on the log-archive buckets (resource types bucket and object), the same actions their
     // bucket policies deny (resource-policy-denials.ts). With investigations on, the same on the
     // investigations' results bucket (audit account): its policy decides who reads and writes results,

@@ -214,6 +214,31 @@ export function denyLogDeletionStatement(bucketArn: string): PolicyStatement {
   };
 }
 
+/**
+ * Nobody but an AWS service writes a log object, for a bucket without Object Lock (the server access
+ * log targets): an overwrite would make the delivered log a noncurrent version, which the lifecycle
+ * expires after NONCURRENT_VERSION_DAYS, and a new key would plant a forged log. The only service that
+ * may write is S3 server access logging (`logging.s3.amazonaws.com`), through the policy's
+ * S3ServerAccessLogDelivery grant: a service principal writes only what a resource policy grants it.
+ * aws:PrincipalIsAWSService is true when a service uses its service principal to act on the resource,
+ * and present (false) in every other signed request (IAM User Guide, "AWS global condition context
+ * keys": https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalisawsservice),
+ * so the delivery itself is not denied; the S3 User Guide asks that Deny statements not prevent it
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html).
+ * CopyObject and multipart uploads into the bucket authorize as s3:PutObject too
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html).
+ */
+export function denyLogOverwriteStatement(bucketArn: string): PolicyStatement {
+  return {
+    Sid: 'DenyLogOverwrite',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:PutObject',
+    Resource: `${bucketArn}/*`,
+    Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } },
+  };
+}
+
 /** Denies any request without TLS, or with TLS older than 1.2. */
 export function tlsOnlyStatements(bucketArn: string): PolicyStatement[] {
   const resources = [bucketArn, `${bucketArn}/*`];

@@ -21,7 +21,7 @@ import type { BaselineConfig } from '../../config/schema';
 import type { PolicyStatement } from '../iam/policy-document';
 import { exemptPrincipalArnsIn } from '../guardrails/protected-resources';
 import { LogEncryptionKey } from '../kms/log-encryption-key';
-import { LogArchiveBucket } from './log-archive-bucket';
+import { denyLogOverwriteStatement, LogArchiveBucket } from './log-archive-bucket';
 
 export interface LogArchiveProps {
   readonly config: BaselineConfig;
@@ -338,7 +338,7 @@ export class LogArchive extends Construct {
       // S3 requires SSE-S3 on a server access log target, and never delivers into a bucket with
       // Object Lock (S3 User Guide, "Enabling Amazon S3 server access logging":
       // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html).
-      // Its protection is the deletion deny of its policy and versioning.
+      // Its protection is versioning and the deletion and overwrite denies of its policy.
       objectLock: 'off',
       statements: [
         {
@@ -354,6 +354,7 @@ export class LogArchive extends Construct {
             StringEquals: { 'aws:SourceAccount': org.logArchiveAccountId },
           },
         },
+        denyLogOverwriteStatement(s3BucketArn(accessLogBucketName)),
       ],
     });
 

@@ -11,6 +11,8 @@
  * bucket policy to `logging.s3.amazonaws.com`, scoped with aws:SourceArn and aws:SourceAccount (S3 User
  * Guide, "Permissions for log delivery":
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general).
+ * Without Object Lock, the policy denies every principal but AWS services the deletion and the
+ * overwrite (s3:PutObject) of log objects (`denyLogDeletionStatement`, `denyLogOverwriteStatement`).
  */
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
@@ -23,7 +25,7 @@ import { MIN_LOG_RETENTION_DAYS } from '../../config/schema';
 import { controlRecorder } from '../control-model/record';
 import { denyArchiveTamperingStatement } from '../guardrails/resource-policy-denials';
 import { policyDocument, type PolicyStatement } from '../iam/policy-document';
-import { denyLogDeletionStatement, tlsOnlyStatements } from '../log-archive/log-archive-bucket';
+import { denyLogDeletionStatement, denyLogOverwriteStatement, tlsOnlyStatements } from '../log-archive/log-archive-bucket';
 import { NONCURRENT_VERSION_DAYS } from '../log-archive/retention';
 import { SENSITIVE_BUCKET_ACCESS_LOGS } from './controls';
 import { privateBucket } from './private-bucket';
@@ -126,6 +128,7 @@ export class SensitiveBucketAccessLogs extends Construct {
           ]
         : []),
       denyLogDeletionStatement(arn),
+      denyLogOverwriteStatement(arn),
       ...(props.tamperExemptPrincipalArns?.length ? [denyArchiveTamperingStatement(arn, props.tamperExemptPrincipalArns)] : []),
       ...tlsOnlyStatements(arn),
     ];

@@ -115,14 +115,15 @@ export const ACCESS_ANALYZER_UNUSED_ACCESS = defineControl({
   // Security Hub IAM.8 look at IAM user credentials unused for 45 or 90 days, per account; this analyzer
   // also finds unused roles and unused permissions, across the organization, for the access review.
   description:
-    'An ORGANIZATION_UNUSED_ACCESS analyzer in the audit account (delegated administrator), home Region only (unused access findings do not depend on the Region: https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-create-unused.html): every IAM role, user access key, password and permission of every account unused for securityServices.accessAnalyzer.unusedAccess.unusedAccessAgeDays becomes a finding, the list the periodic access review works through; a finding left ACTIVE longer than reviewWithinDays fails.',
+    "An ORGANIZATION_UNUSED_ACCESS analyzer in the audit account (delegated administrator), home Region only (unused access findings do not depend on the Region: https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-create-unused.html): every IAM role, user access key, password and permission of every account unused for securityServices.accessAnalyzer.unusedAccess.unusedAccessAgeDays becomes a finding, the list the periodic access review works through; a finding left ACTIVE longer than reviewWithinDays fails unless the review accepted it: an entry of securityServices.accessAnalyzer.unusedAccess.acceptedFindings (role or user ARN, finding types, reason), or, with guardrails on, the guardrails.breakGlassRoleName role's UnusedIAMRole finding in any account, accepted without an entry because the break-glass role is unused by design and each use raises BreakGlassRoleUsed (nothing else is implied). A finding archived without its review in securityServices.accessAnalyzer.reviewedFindings fails.",
   tsc: ['CC6.2', 'CC6.3'],
   evidence: {
     api: ['access-analyzer:GetAnalyzer', 'access-analyzer:ListArchiveRules', 'access-analyzer:ListFindingsV2'],
     command: 'aws accessanalyzer list-findings-v2 --analyzer-arn <analyzer> --filter \'{"status":{"eq":["ACTIVE"]}}\' (in the audit account, home Region)',
-    lookFor: 'The ORGANIZATION_UNUSED_ACCESS analyzer ACTIVE with configuration.unusedAccess.unusedAccessAge as configured and no analysis rule excluding accounts or tagged principals; no archive rule on it; its ACTIVE findings listed per account (resourceOwnerAccount) with their age from createdAt, none older than reviewWithinDays.',
+    lookFor:
+      'The ORGANIZATION_UNUSED_ACCESS analyzer ACTIVE with configuration.unusedAccess.unusedAccessAge as configured and no analysis rule excluding accounts or tagged principals; no archive rule on it, and every finding archived in the --since window (status ARCHIVED, updatedAt) recorded in securityServices.accessAnalyzer.reviewedFindings; its ACTIVE findings listed per account (resourceOwnerAccount) with their age from createdAt, none older than reviewWithinDays but those accepted (listed in the item with the reason and the config path that accepts them).',
     notJudged:
-      'Findings archived by hand (UpdateFindings, denied by the guardrails) are not listed; whether the owner resolved a finding by removing the access or the entity just started being used again is not told apart (both make it RESOLVED); an unused-access finding is only as fresh as the analyzer\'s last scan.',
+      "Findings archived before the --since window are not judged again (each was judged in the binder of its own period); whether the owner resolved a finding by removing the access or the entity just started being used again is not told apart (both make it RESOLVED); a role or user deleted and re-created under the same name is a new resource whose finding, if any, starts a new age, so the review period restarts for it; whether an accepted finding's reason is true is the review record's to show; an unused-access finding is only as fresh as the analyzer's last scan.",
   },
 });
 
@@ -150,10 +151,13 @@ export const GUARDDUTY_MALWARE_PROTECTION_S3 = defineControl({
     "A GuardDuty Malware Protection plan on each bucket of sensitiveData.buckets, in the owning account and the bucket's Region, with one service role per account holding the permissions AWS documents: every new object or object version is scanned, tagged with its result (sensitiveData.malwareProtection.tagScannedObjects), and a malicious object is a GuardDuty finding of the owning account, which reaches the delegated administrator and the HIGH-finding alert route.",
   tsc: ['CC6.8', 'CC7.1', 'CC7.2'],
   evidence: {
-    api: ['guardduty:ListMalwareProtectionPlans', 'guardduty:GetMalwareProtectionPlan'],
-    command: 'aws guardduty list-malware-protection-plans; aws guardduty get-malware-protection-plan --malware-protection-plan-id <id> (in the owning account and Region)',
-    lookFor: "A plan for each sensitive bucket with Status ACTIVE, Actions.Tagging.Status as configured and the baseline's role.",
-    notJudged: 'Whether objects were scanned (the scan results are EventBridge events and CloudWatch metrics of the owning account, not read here), object prefixes, and whether the key policy of an SSE-KMS bucket lets the role decrypt (the bucket owner\'s job).',
+    api: ['guardduty:ListMalwareProtectionPlans', 'guardduty:GetMalwareProtectionPlan', 's3:GetBucketPolicy', 's3:GetBucketEncryption', 'kms:GetKeyPolicy', 'kms:DescribeKey'],
+    command:
+      'aws guardduty list-malware-protection-plans; aws guardduty get-malware-protection-plan --malware-protection-plan-id <id>; aws s3api get-bucket-policy --bucket <bucket>; aws s3api get-bucket-encryption --bucket <bucket>; aws kms get-key-policy --key-id <kmsKeyArn> (in the owning account and Region)',
+    lookFor:
+      "A plan for each sensitive bucket with Status ACTIVE, no ObjectPrefixes, Actions.Tagging.Status as configured and the baseline's role; no bucket policy Deny that can reach the role's s3:GetObject (and s3:PutObjectTagging when tagging); default encryption SSE-S3, or SSE-KMS with exactly sensitiveData.buckets[].kmsKeyArn; no key policy Deny that can reach the role's kms:Decrypt through S3 (key of the bucket's account).",
+    notJudged:
+      "Whether objects were scanned: ACCESS_DENIED or FAILED scan results (EventBridge events and CloudWatch metrics of the owning account) are neither read here nor forwarded to the alert route (left open). The key policy of a key in another account (GetKeyPolicy is not cross-account). Whether the key policy Allows the role (only its Deny statements are judged), per-object encryption headers that differ from the bucket default, and condition keys GuardDuty's requests carry beyond TLS 1.2 and the organization (tried in every value the policy names).",
   },
 });
 

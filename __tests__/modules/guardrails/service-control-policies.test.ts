@@ -223,6 +223,10 @@ function targetsFor(sid: string, action: string): Case['resource'][] {
     case 'ProtectSensitiveBucketLogging':
       // The owners' sensitive buckets (sensitiveData.buckets): only their logging configuration is the baseline's.
       return config.sensitiveData.buckets.map((b) => ({ arn: `arn:aws:s3:::${b.name}`, account: b.accountId, context: {}, type: 'sensitive bucket' }));
+    case 'ProtectMalwareProtectionRules':
+      // The Malware Protection plan's EventBridge managed rule on the default bus (resource type
+      // rule-on-default-event-bus, `rule/${RuleName}`: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html).
+      return config.sensitiveData.buckets.map((b) => ({ arn: `arn:aws:events:${b.region}:${b.accountId}:rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3b4c7f464ab3a4EXAMPLE`, account: b.accountId, context: {}, type: 'event rule' }));
     case 'ProtectBaselineKeys':
     case 'ProtectBaselineKeysByTag':
       return pick('key');
@@ -326,7 +330,7 @@ describe('every protected action, on every resource of its kind in the example o
 
 describe('scope: only the baseline\'s own resources', () => {
   test('every resource of a protected kind that any stack creates is covered', () => {
-    const protectedTypes = ['trail', 'log group', 'alarm', 'topic', 'event rule', 'event bus', 'analyzer', 'role', 'bucket', 'key', 'key alias', 'config rule', 'config aggregator', 'flow log', 'config recorder', 'macie member', 'macie job', 'queue', 'workgroup', 'glue database', 'glue table', 'managed policy'];
+    const protectedTypes = ['trail', 'log group', 'alarm', 'topic', 'event rule', 'event bus', 'analyzer', 'role', 'bucket', 'key', 'key alias', 'config rule', 'config aggregator', 'flow log', 'config recorder', 'macie member', 'macie job', 'queue', 'workgroup', 'glue database', 'glue table', 'managed policy', 'malware protection plan'];
     const uncovered = resources
       .filter((r) => protectedTypes.includes(r.type))
       .filter((r) => !cases.some((c) => c.resource.arn === r.arn || c.resource.arn.startsWith(`${r.arn}/`)));
