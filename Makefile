@@ -40,7 +40,8 @@ help:
 	@echo "  make checkov    synth the example org into a clean .checkov.out/ (never cdktf.out/) and judge it with checkov (installed into .venv)"
 	@echo "  make build      compile the synth code to dist/ (make synth does it)"
 	@echo "  make bench      time full, incremental and one-stack synth and a vend at 5x3, 100x17 and 1,000x17"
-	@echo "                  accounts x Regions (BENCH_SIZES=100x17 to choose; takes a few minutes)"
+	@echo "                  accounts x Regions (BENCH_SIZES=100x17 to choose; takes a few minutes), then the evidence"
+	@echo "                  collector against a simulated org (BENCH_EVIDENCE_SIZES; 1,000x17 takes about half an hour)"
 	@echo "  make schema     regenerate baseline.config.schema.json (the config's JSON Schema) from config/schema.ts"
 	@echo "  make evidence   collect the organization's audit evidence, read-only, into the binder EVIDENCE_OUT"
 	@echo "                  (default evidence-binder; EVIDENCE_ARGS adds options: bin/baseline evidence --help)"
@@ -58,6 +59,10 @@ help:
 	@echo "  CDKTF_CONTEXT_JSON      cdktf's own setting (context values); a change rebuilds every stack"
 	@echo "  SYNTH_HCL_OUTPUT        cdktf's own setting (HCL output); a change rebuilds every stack"
 	@echo "  BENCH_SIZES             make bench's org sizes, accounts x Regions, comma-separated (default 5x3,100x17,1000x17)"
+	@echo "  BENCH_EVIDENCE_SIZES    make bench's org sizes for the evidence collector (default 5x3,100x17,1000x17)"
+	@echo "  BENCH_EVIDENCE_LOG_FILES  log files per hourly CloudTrail digest in that simulated org (default 12)"
+	@echo "  BENCH_EVIDENCE_ARGS     more baseline evidence options for an experiment, e.g. --concurrency 32 (default none: the docs' figures)"
+	@echo "  BENCH_MEMORY_LOG        1: the evidence bench's process prints its memory every 10 s on stderr (default off)"
 	@echo "  EVIDENCE_OUT            make evidence's binder folder (default evidence-binder)"
 	@echo "  TRINO_JAVA_HOME         the JDK (24 or later) make investigations-test runs Trino with (default: JAVA_HOME, else /usr/lib/jvm/*25*)"
 	@echo "  EVIDENCE_ARGS           more options for make evidence (bin/baseline evidence --help)"
@@ -127,8 +132,11 @@ investigations-test: $(NODE_STAMP)
 	npx jest __tests__/investigations
 
 BENCH_SIZES ?= 5x3,100x17,1000x17
+BENCH_EVIDENCE_SIZES ?= 5x3,100x17,1000x17
 bench: build
 	npx tsx bench/run.ts $(BENCH_SIZES)
+	@echo "make: benchmarking the evidence collector against a simulated org (no AWS; 5x3 about a minute, 1,000x17 hours)"
+	npx tsx bench/evidence.ts $(BENCH_EVIDENCE_SIZES)
 
 # The config's JSON Schema, for editors (see config/json-schema.ts); a jest test fails when it is stale.
 schema: $(NODE_STAMP)

@@ -17,8 +17,9 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { machine, parseSizes } from './common';
 import { generatedAccountId, generateOrgYaml } from './generate-org';
 
 const ROOT = join(__dirname, '..');
@@ -183,18 +184,11 @@ function table(rows: readonly Row[]): string {
   return lines.join('\n');
 }
 
-function machine(): string {
-  return `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GB memory, Node.js ${process.version}, ${process.platform}`;
-}
 
 async function main(): Promise<void> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`make bench\` (it compiles dist/ first)`);
   if (!existsSync('/proc/self/status')) throw new Error('the benchmark samples memory from /proc: run it on Linux');
-  const sizes = (process.argv[2] ?? '5x3,100x17,1000x17').split(',').map((s) => {
-    const m = /^(\d+)x(\d+)$/.exec(s.trim());
-    if (!m) throw new Error(`sizes: "${s}" is not ACCOUNTSxREGIONS (e.g. 100x17)`);
-    return [Number(m[1]), Number(m[2])] as const;
-  });
+  const sizes = parseSizes(process.argv[2]);
   const rows: Row[] = [];
   for (const [accounts, regions] of sizes) {
     process.stderr.write(`bench: ${accounts} accounts × ${regions} Regions…\n`);

@@ -17,7 +17,7 @@ import { CommandError, EXIT_CODES, UsageError, type CliCommand, type CliIo, type
 import { listCommand, removeCommand, vendCommand } from '../vending/cli';
 import { reviewCommand } from '../review/cli';
 import { pipelineCommand } from '../pipeline/cli';
-import { evidenceCommand } from '../evidence/cli';
+import { evidenceCommand, evidenceMergeCommand } from '../evidence/cli';
 import { investigateCommand } from '../investigate/cli';
 
 /** Every command, in the order `baseline --help` lists them. */
@@ -28,6 +28,7 @@ export const COMMANDS: readonly CliCommand[] = [
   reviewCommand,
   pipelineCommand,
   evidenceCommand,
+  evidenceMergeCommand,
   investigateCommand,
 ];
 

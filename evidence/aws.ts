@@ -68,7 +68,16 @@ export interface AwsAccessProps {
    * @default - none
    */
   readonly clientSettings?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /**
+   * Called with every client the run creates (STS's included), before its first request: the
+   * benchmark adds a middleware that answers from a simulated organization (bench/evidence-sim.ts).
+   * @default - none: clients are used as constructed
+   */
+  readonly decorateClient?: ClientDecorator;
 }
+
+/** What `decorateClient` is given: the client (its middleware stack), and whose account and Region it reads. */
+export type ClientDecorator = (client: { readonly middlewareStack: { add: (...args: never[]) => unknown } }, scope: { readonly clientName: string; readonly accountId: string; readonly region: string }) => void;
 
 /** Refresh assumed-role credentials this long before they expire. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
@@ -86,6 +95,7 @@ export class AwsAccess {
       endpoint: props.endpoint,
       requestHandler: props.requestHandler,
     });
+    props.decorateClient?.(this.sts as never, { clientName: 'STSClient', accountId: 'runner', region: props.stsRegion });
   }
 
   /** The client config for an account (through its assumed role) and Region. */
@@ -173,15 +183,119 @@ export class AssumeRoleError extends Error {
   }
 }
 
-/** `Name: message (N attempts)`: what an ERROR item says. */
+/** The call an error came from, as an ERROR item names it. */
+export interface CallScope {
+  /** The operation as IAM spells it: `cloudtrail:DescribeTrails`. */
+  readonly operation: string;
+  readonly accountId: string;
+  readonly region: string;
+}
+
+/**
+ * What an ERROR item says of a failed call: the call, then the HTTP status and AWS's error code and
+ * message, or, when the answer is not an AWS error response (a proxy's HTML page, an empty 5xx), the
+ * start of its body; and the attempts when retried. E.g.
+ * `cloudtrail:DescribeTrails in 111111111111 us-east-1: HTTP 400, AWS error code ThrottlingException: Rate exceeded (after 10 attempts)`.
+ */
+export function describeCallError(e: unknown, call: CallScope): string {
+  return `${call.operation} in ${call.accountId} ${call.region}: ${describeFailure(e)}`;
+}
+
+/** Which call each error came from (set by `withCall`): `describeError` names it wherever the error is caught. */
+const CALLS = new WeakMap<object, CallScope>();
+
+/**
+ * The error of a call, to rethrow, remembered with the call it came from so that `describeError`
+ * names the call. The error is the same object (callers still judge it by its name or code), except an
+ * `AssumeRoleError`, which every call of the account shares: each call gets its own copy.
+ */
+export function withCall(e: unknown, call: CallScope): unknown {
+  if (typeof e !== 'object' || e === null || CALLS.has(e)) return e;
+  const own = e instanceof AssumeRoleError ? new AssumeRoleError(e.roleArn, e.cause) : e;
+  CALLS.set(own, call);
+  return own;
+}
+
+/** `describeCallError` for an error `withCall` remembered; without its call otherwise (`sts:GetCallerIdentity`...). */
 export function describeError(e: unknown): string {
+  const call = typeof e === 'object' && e !== null ? CALLS.get(e) : undefined;
+  return call ? describeCallError(e, call) : describeFailure(e);
+}
+
+/**
+ * The fields the SDK (v3) puts on an error. `$metadata` comes from the HTTP response and the retry
+ * middleware; `$fault` marks a ServiceException, which the protocols build from an AWS error response,
+ * named "Unknown" when the response carried no error code (@aws-sdk/core, protocols/*: `?? "Unknown"`).
+ * An answer the protocol could not parse at all is thrown as the parser's own error (SyntaxError...)
+ * with no `$fault`; the deserializer middleware (@smithy/core, schemaDeserializationMiddleware and
+ * middleware-serde/deserializerMiddleware) then adds the hidden `$response`, `$metadata`, and the
+ * "Deserialization error: ... {error}.$response" hint to its message, which is not evidence.
+ */
+interface SdkErrorFields {
+  readonly $fault?: 'client' | 'server';
+  readonly $metadata?: { readonly httpStatusCode?: number; readonly requestId?: string; readonly attempts?: number };
+  readonly $response?: { readonly statusCode?: number; readonly body?: unknown };
+  readonly $responseBodyText?: string;
+  readonly Code?: string;
+}
+
+const UNKNOWN_CODES = new Set(['Unknown', 'UnknownError', 'Error']);
+const BODY_START = 80;
+
+function describeFailure(e: unknown): string {
   if (e instanceof AssumeRoleError) return e.message;
-  if (e instanceof Error) {
-    const attempts = (e as { $metadata?: { attempts?: number } }).$metadata?.attempts;
-    const name = e.name && e.name !== 'Error' ? `${e.name}: ` : '';
-    return `${name}${e.message}${attempts && attempts > 1 ? ` (after ${attempts} attempts)` : ''}`;
+  if (!(e instanceof Error)) return String(e);
+  const sdk = e as Error & SdkErrorFields;
+  const status = sdk.$metadata?.httpStatusCode ?? sdk.$response?.statusCode;
+  const notes: string[] = [];
+  let text: string;
+  if (status === undefined) {
+    // No HTTP answer: a network error, a timeout, the collector's own error.
+    text = `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${oneLine(withoutSdkHint(e.message))}`;
+  } else {
+    const code = awsErrorCode(sdk);
+    const message = oneLine(withoutSdkHint(e.message));
+    if (code) {
+      text = `HTTP ${status}, AWS error code ${code}${message && !UNKNOWN_CODES.has(message) ? `: ${message}` : ''}`;
+    } else {
+      text = `HTTP ${status}, not an AWS ${status >= 300 ? 'error ' : ''}response`;
+      notes.push(bodyStart(sdk));
+    }
   }
-  return String(e);
+  // No request id: it differs on every call, and the binder must be the same bytes for the same
+  // answers (canonical.ts removes `$metadata` from responses for the same reason).
+  const attempts = sdk.$metadata?.attempts;
+  if (attempts && attempts > 1) notes.push(`after ${attempts} attempts`);
+  return notes.length ? `${text} (${notes.join(', ')})` : text;
+}
+
+/** AWS's error code, or undefined when the answer carried none (not an AWS error response). */
+function awsErrorCode(e: Error & SdkErrorFields): string | undefined {
+  if (e.$fault === undefined && '$response' in e) return undefined;
+  const code = e.Code ?? e.name;
+  return code && !UNKNOWN_CODES.has(code) ? code : undefined;
+}
+
+/** `body starts: "<html>..."`, on one line of printable ASCII, or `empty body`. */
+function bodyStart(e: SdkErrorFields): string {
+  const body = e.$responseBodyText ?? e.$response?.body;
+  let text: string;
+  // Enough of a large page to fill BODY_START after whitespace is collapsed.
+  if (typeof body === 'string') text = body.slice(0, 16 * BODY_START);
+  else if (body instanceof Uint8Array) text = new TextDecoder().decode(body.subarray(0, 16 * BODY_START));
+  else return 'body not read';
+  const printable = oneLine(text).replace(/[^\x20-\x7e]/g, '?');
+  if (!printable) return 'empty body';
+  return `body starts: ${JSON.stringify(printable.length > BODY_START ? `${printable.slice(0, BODY_START)}...` : printable)}`;
+}
+
+function withoutSdkHint(message: string): string {
+  const at = message.indexOf('Deserialization error:');
+  return at < 0 ? message : message.slice(0, at);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 /** Whether an SDK error is "this resource does not exist" (judged as FAIL, not ERROR). */

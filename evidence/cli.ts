@@ -3,12 +3,15 @@
  * config and writes the binder. Declared as a CliCommand (bin/cli-command.ts): its help is generated
  * from the options below.
  */
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { BinderError as BinderErrorClass, checkBinderFolder } from './binder';
+import { CollectionError, COLLECTION_ENTRIES, parseShard, readManifest } from './collection';
 import { CommandError, UsageError, type CliCommand, type CliOption, type CliValues } from '../bin/cli-command';
 import { configPath, ConfigError, loadConfig } from '../config/load';
 import { accountIdSchema, regionSchema } from '../config/schema';
-import type { collectEvidence, CollectOptions } from './collect';
+import type { CollectOptions } from './collect';
+import type { collectIntoFolder } from './run-collection';
 import { readConfigHistory, runGit, type GitRunner } from './history';
 import {
   DEFAULT_CONCURRENCY,
@@ -21,7 +24,7 @@ import {
 import { DEFAULT_PERIOD_DAYS, parsePeriodBound, resolvePeriod } from './period/period';
 import { progressReporter } from './progress';
 import { readerRoleTemplate } from './reader-policy';
-import { countStatuses, exitCodeOf } from './types';
+import { exitCodeOfCounts } from './types';
 
 const OPTIONS: readonly CliOption[] = [
   { name: 'out', type: 'string', placeholder: 'DIR', description: 'Where the binder is written (required): a new or empty folder, or an earlier binder, which is replaced.' },
@@ -36,7 +39,10 @@ const OPTIONS: readonly CliOption[] = [
   { name: 'investigation-sample', type: 'string', placeholder: 'FILE', description: "The JSON `baseline investigate --format json` wrote: the binder's investigation sample, whose window must lie in the period. Default: none, and that item fails." },
   { name: 'since', type: 'string', placeholder: 'DAYS', description: `GuardDuty and Macie findings of the last DAYS days (the state sections' counts; not with --from/--to). Default: ${DEFAULT_SINCE_DAYS}.` },
   { name: 'validate-logs-since', type: 'string', placeholder: 'WHEN', description: `Validate the org trail's log files delivered since WHEN: a duration (24h, 7d) or an ISO 8601 time. Default: ${DEFAULT_VALIDATE_LOGS_HOURS}h.` },
+  { name: 'log-file-sample', type: 'string', placeholder: 'N|all', description: 'Log files hashed per account and Region in log-file validation; the others are proven unchanged by their single version under Object Lock (every file is hashed when the bucket lacks versioning or Object Lock). all: hash every one, as aws cloudtrail validate-logs does. Default: 4.' },
   { name: 'skip-log-validation', type: 'boolean', description: 'Do not validate log files (no digest or log file is read). Default: validate.' },
+  { name: 'shard', type: 'string', placeholder: 'I/N', description: 'Collect only shard I of N (1-based): every N-th account-Region of the plan, into --out as a shard folder (no binder); `baseline evidence-merge` makes the binder of all N. Needs --to, the same on every shard. Default: the whole organization, and the binder.' },
+  { name: 'restart', type: 'boolean', description: 'Discard what an earlier, interrupted run collected in --out and start afresh. Default: resume it when it was collected for the same options and config (and refuse, saying what differs, when not).' },
   { name: 'concurrency', type: 'string', placeholder: 'N', description: `Requests in flight at once, across all accounts and Regions. Default: ${DEFAULT_CONCURRENCY}.` },
   { name: 'max-findings', type: 'string', placeholder: 'N', description: `Most findings read per service and Region (counts say when the cap was reached). Default: ${DEFAULT_MAX_FINDINGS}.` },
   { name: 'endpoint-url', type: 'string', placeholder: 'URL', description: 'Send every request to this endpoint (a local emulator such as moto), not to AWS. Default: AWS.' },
@@ -84,8 +90,8 @@ export function parseSince(given: string, now: Date): Date {
 }
 
 export interface EvidenceCommandDeps {
-  /** @default collectEvidence */
-  readonly collect?: typeof collectEvidence;
+  /** @default collectIntoFolder */
+  readonly collect?: typeof collectIntoFolder;
   /** @default the system clock */
   readonly now?: () => Date;
   /** @default git on this machine */
@@ -123,33 +129,68 @@ export function createEvidenceCommand(deps: EvidenceCommandDeps = {}): CliComman
       // large org), and an option that cannot be used must not be found only when it is over.
       const out = str(values, 'out');
       if (!out) throw new UsageError('--out: required (the folder the binder is written to)');
-      const { BinderError, checkBinderFolder, writeBinder } = await import('./binder');
-      try {
-        checkBinderFolder(out);
-      } catch (e) {
-        if (e instanceof BinderError) throw new UsageError(`--out: ${e.message}`);
-        throw e;
+      if (str(values, 'shard') === undefined) {
+        try {
+          checkBinderFolder(out);
+        } catch (e) {
+          if (e instanceof BinderErrorClass) throw new UsageError(`--out: ${e.message}`);
+          throw e;
+        }
       }
       const now = deps.now ?? (() => new Date());
+      const shardText = str(values, 'shard');
+      let shard: { index: number; count: number } | undefined;
+      try {
+        shard = shardText !== undefined ? parseShard(shardText) : undefined;
+      } catch (e) {
+        if (e instanceof CollectionError) throw new UsageError(`--shard: ${e.message}`);
+        throw e;
+      }
+      // A shard's folder is its collection; a run's collection sits in the binder's folder until the binder is written.
+      const workDir = shard ? out : join(out, '.collection');
+      if (shard && existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`--out: ${out} is a file, not a folder`);
+      if (shard && existsSync(out) && readdirSync(out).some((f) => !COLLECTION_ENTRIES.includes(f))) {
+        throw new UsageError(`--out: ${out} holds files that are not a shard's collection: with --shard, give a new or empty folder, or the folder of this shard's earlier run`);
+      }
+      let prior;
+      try {
+        prior = values.restart === true ? undefined : readManifest(workDir);
+      } catch (e) {
+        if (e instanceof CollectionError) throw new CommandError(`--out: ${e.message}; --restart discards it`);
+        throw e;
+      }
       const accounts = list(values, 'accounts', (v) => accountIdSchema.safeParse(v).success, 'account id');
       const regions = list(values, 'regions', (v) => regionSchema.safeParse(v).success, 'Region code');
       const skip = values['skip-log-validation'] === true;
       const sinceText = str(values, 'validate-logs-since');
       if (skip && sinceText !== undefined) throw new UsageError('--validate-logs-since: cannot be combined with --skip-log-validation');
-      const validateLogsSince = skip ? false : sinceText !== undefined ? parseSince(sinceText, now()) : undefined;
       const sinceDays = positive(values, 'since');
       const fromText = str(values, 'from');
       const toText = str(values, 'to');
       if (sinceDays !== undefined && (fromText !== undefined || toText !== undefined)) {
         throw new UsageError(`--since: cannot be combined with ${fromText !== undefined ? '--from' : '--to'} (--since counts findings of the last DAYS days; --from/--to set the audit period)`);
       }
+      if (shard && shard.count > 1 && toText === undefined) {
+        throw new UsageError('--shard: give --to too (the same time on every shard, e.g. the pipeline\'s start), so that every shard judges the same audit period and log validation window');
+      }
+      // What a user leaves to "now" (the period's end, and so its start and the validation window) a
+      // resumed run takes from the run it resumes: the same command line resumes the same run.
       let period;
       try {
-        period = resolvePeriod({ from: fromText !== undefined ? parsePeriodBound('from', fromText) : undefined, to: toText !== undefined ? parsePeriodBound('to', toText) : undefined }, now());
+        const to = toText !== undefined ? parsePeriodBound('to', toText) : prior ? new Date(prior.inputs.period.to) : undefined;
+        const from = fromText !== undefined ? parsePeriodBound('from', fromText) : prior ? new Date(prior.inputs.period.from) : undefined;
+        period = resolvePeriod({ from, to }, now());
       } catch (e) {
         if (e instanceof EvidenceOptionError) throw new UsageError(`--${e.message}`);
         throw e;
       }
+      const validateLogsSince = skip
+        ? false
+        : sinceText !== undefined
+          ? parseSince(sinceText, period.to)
+          : prior && 'start' in prior.inputs.logValidation
+            ? new Date(prior.inputs.logValidation.start)
+            : undefined;
       const sample = str(values, 'investigation-sample');
       if (sample !== undefined && !(existsSync(sample) && statSync(sample).isFile())) throw new UsageError(`--investigation-sample: ${sample} is not a file`);
       const concurrency = positive(values, 'concurrency');
@@ -170,48 +211,124 @@ export function createEvidenceCommand(deps: EvidenceCommandDeps = {}): CliComman
       const ungoverned = regions?.find((r) => !config.regions.governed.includes(r));
       if (ungoverned !== undefined) throw new CommandError(`--regions: ${ungoverned} is not a governed Region (regions.governed)`);
       // Loaded here: the AWS SDK clients are for this command only, not for every `baseline` run.
-      const { collectEvidence } = await import('./collect');
-      const collect = deps.collect ?? collectEvidence;
-      let result;
+      const { collectIntoFolder } = await import('./run-collection');
+      const { assembleBinder } = await import('./assemble');
+      const history = deps.collectOptions?.history ?? (await readConfigHistory(configFile, deps.git ?? runGit));
+      // SIGINT/SIGTERM (Ctrl-C, a cancelled pipeline job): the tasks in flight finish and are written,
+      // so that the same command resumes from there.
+      const stop = new AbortController();
+      const onSignal = () => {
+        if (!stop.signal.aborted) io.stderr('evidence: stopping: letting the requests in flight finish and writing what was collected (a second signal kills at once)\n');
+        else process.exit(130);
+        stop.abort();
+      };
+      const signals = deps.collectOptions?.signal ? [] : (['SIGINT', 'SIGTERM'] as const);
+      for (const sig of signals) process.on(sig, onSignal);
+      let collected;
       try {
-        result = await collect({
+        collected = await (deps.collect ?? collectIntoFolder)({
+          signal: stop.signal,
           ...deps.collectOptions,
           config,
           configFile,
+          configText: readFileSync(configFile, 'utf8'),
+          dir: workDir,
+          ...(shard ? { shard } : {}),
+          ...(prior ? { resume: prior } : {}),
           accounts,
           regions,
           roleName: str(values, 'role-name'),
           externalId: str(values, 'external-id'),
           logReaderRoleArn: str(values, 'log-reader-role-arn'),
+          logFileSample: str(values, 'log-file-sample') === 'all' ? 'all' : positive(values, 'log-file-sample'),
           sinceDays,
           from: period.from,
           to: period.to,
-          ...(sample !== undefined ? { investigationSample: resolve(sample) } : {}),
+          ...(sample !== undefined ? { investigationSample: resolve(sample), sampleBytes: readFileSync(sample) } : {}),
           validateLogsSince,
           concurrency,
           maxFindings,
           endpoint: str(values, 'endpoint-url'),
           now,
           progress: progressReporter(io.stderr, io.stderrIsTTY),
-          history: deps.collectOptions?.history ?? (await readConfigHistory(configFile, deps.git ?? runGit)),
+          history,
         });
       } catch (e) {
         if (e instanceof EvidenceOptionError) throw new CommandError(`--${e.message}`);
+        if (e instanceof CollectionError) throw new CommandError(`--out: ${e.message}`);
+        if (e instanceof Error && e.name === 'CollectionInterrupted') {
+          throw new CommandError(`evidence ${e.message}: what was collected is in ${workDir}; run the same command again to resume (or add --restart to start afresh)`);
+        }
         throw e;
+      } finally {
+        for (const sig of signals) process.off(sig, onSignal);
       }
+      if (collected.reused) io.stderr(`evidence: reused ${collected.reused} of ${collected.tasks} task(s) already collected in ${workDir} (started ${collected.manifest.run.startedAt})\n`);
+      if (shard) {
+        io.stderr(`evidence: shard ${shard.index}/${shard.count} collected into ${out} (${collected.counts.PASS} passed, ${collected.counts.FAIL} failed, ${collected.counts.ERROR} not collected); merge the ${shard.count} shard folders with baseline evidence-merge\n`);
+        io.stdout(`${JSON.stringify({ out, shard: `${shard.index}/${shard.count}`, tasks: collected.tasks, reused: collected.reused, pass: collected.counts.PASS, fail: collected.counts.FAIL, error: collected.counts.ERROR })}\n`);
+        return exitCodeOfCounts(collected.counts);
+      }
+      return writeAndReport(io, out, () => assembleBinder([workDir], out), () => rmSync(workDir, { recursive: true, force: true }));
+    },
+  };
+}
+
+/** Failed item ids printed on stdout, at most (the rest: items.csv). */
+export const STDOUT_FAILED_IDS = 1000;
+
+/** Writes the binder (`assemble`), then `done`, and prints what the run's stdout and stderr say. */
+function writeAndReport(io: { stdout: (t: string) => void; stderr: (t: string) => void }, out: string, assemble: () => { counts: { PASS: number; FAIL: number; ERROR: number }; failed: string[]; failedCount: number }, done: () => void): number {
+  let written;
+  try {
+    written = assemble();
+  } catch (e) {
+    if (e instanceof BinderErrorClass || e instanceof CollectionError) throw new CommandError(`--out: ${e.message}`);
+    throw e;
+  }
+  done();
+  const { counts, failed, failedCount } = written;
+  io.stderr(`evidence: binder written to ${out}/index.html (${counts.PASS} passed, ${counts.FAIL} failed, ${counts.ERROR} not collected)\n`);
+  io.stdout(
+    `${JSON.stringify({ out, items: counts.PASS + counts.FAIL + counts.ERROR, pass: counts.PASS, fail: counts.FAIL, error: counts.ERROR, failed: failed.slice(0, STDOUT_FAILED_IDS), ...(failedCount > STDOUT_FAILED_IDS ? { failedNotListed: failedCount - STDOUT_FAILED_IDS } : {}) })}\n`,
+  );
+  return exitCodeOfCounts(counts);
+}
+
+/** `baseline evidence-merge`: the binder of a sharded run, from its shard folders. */
+export function createEvidenceMergeCommand(): CliCommand {
+  return {
+    name: 'evidence-merge',
+    summary: 'Merge the shard folders of a sharded `baseline evidence --shard I/N` run into one binder (one SHA256SUMS, one verdict).',
+    usage: ['baseline evidence-merge --out DIR SHARD_DIR...'],
+    options: [{ name: 'out', type: 'string', placeholder: 'DIR', description: 'Where the binder is written (required): a new or empty folder, or an earlier binder, which is replaced.' }],
+    details: [
+      'Every shard 1..N must be given once, complete, and collected for the same inputs (config, accounts,',
+      'Regions, period, log validation window...): anything else is refused, naming the folder and what differs.',
+      'The binder is the one an unsharded run of the same inputs writes.',
+      'stdout: one JSON line {"out","items","pass","fail","error","failed":[item ids]}. Exit codes as baseline evidence.',
+    ],
+    async run(values, positionals, io) {
+      const out = str(values, 'out');
+      if (!out) throw new UsageError('--out: required (the folder the binder is written to)');
+      if (!positionals.length) throw new UsageError('give the shard folders to merge (SHARD_DIR...)');
       try {
-        writeBinder(result, out);
+        checkBinderFolder(out);
       } catch (e) {
-        if (e instanceof BinderError) throw new CommandError(`--out: ${e.message}`);
+        if (e instanceof BinderErrorClass) throw new UsageError(`--out: ${e.message}`);
         throw e;
       }
-      const counts = countStatuses(result.items);
-      const failed = result.items.filter((i) => i.status === 'FAIL').map((i) => i.id);
-      io.stderr(`evidence: binder written to ${out}/index.html (${counts.PASS} passed, ${counts.FAIL} failed, ${counts.ERROR} not collected)\n`);
-      io.stdout(`${JSON.stringify({ out, items: result.items.length, pass: counts.PASS, fail: counts.FAIL, error: counts.ERROR, failed })}\n`);
-      return exitCodeOf(result.items);
+      const { assembleBinder, checkShards } = await import('./assemble');
+      try {
+        checkShards(positionals);
+      } catch (e) {
+        if (e instanceof CollectionError) throw new CommandError(e.message);
+        throw e;
+      }
+      return writeAndReport(io, out, () => assembleBinder(positionals, out), () => undefined);
     },
   };
 }
 
 export const evidenceCommand: CliCommand = createEvidenceCommand();
+export const evidenceMergeCommand: CliCommand = createEvidenceMergeCommand();

@@ -7,7 +7,7 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { baselineOwnsOrgTrail, memberRegions } from '../config/naming';
 import type { BaselineConfig } from '../config/schema';
-import { AwsAccess, describeError, Limiter, type BaseClientConfig } from './aws';
+import { AwsAccess, describeError, Limiter, type BaseClientConfig, type ClientDecorator } from './aws';
 import { accountTrailTasks, orgTrailTasks } from './checks/cloudtrail';
 import { cisTasks } from './checks/cloudwatch';
 import { aggregatorTasks, configTasks, organizationCoverageTasks } from './checks/config-service';
@@ -28,7 +28,7 @@ import { sensitiveBucketTasks } from './checks/sensitive-buckets';
 import { extendedThreatDetectionTasks, malwareProtectionTasks } from './checks/malware-protection';
 import { resolvePeriod } from './period/period';
 import type { CollectContext, Task } from './context';
-import { digestTasks } from './digest';
+import { DEFAULT_LOG_FILE_SAMPLE, digestTasks } from './digest';
 import { readConfigHistory } from './history';
 import { silentProgress, type Progress } from './progress';
 import {
@@ -41,7 +41,8 @@ import {
   DEFAULT_VALIDATE_LOGS_HOURS,
   EvidenceOptionError,
 } from './options';
-import type { ConfigHistory, EvidenceItem, EvidenceResult, RawRecord, StatusCounts } from './types';
+import { STATUSES, type ConfigHistory, type EvidenceItem, type EvidenceResult, type EvidenceRun, type RawRecord, type StatusCounts } from './types';
+import { assembleUnits, MemorySink, type UnitSink } from './units';
 
 export { EvidenceOptionError };
 
@@ -93,8 +94,8 @@ export interface CollectOptions {
    */
   readonly investigationSample?: string;
   /**
-   * Start of the log-file validation period (it ends now); `false` skips the validation.
-   * @default - DEFAULT_VALIDATE_LOGS_HOURS before now
+   * Start of the log-file validation period (it ends at the period's end, `to`); `false` skips the validation.
+   * @default - DEFAULT_VALIDATE_LOGS_HOURS before `to`
    */
   readonly validateLogsSince?: Date | false;
   /**
@@ -102,6 +103,12 @@ export interface CollectOptions {
    * @default - the first of `logArchive.readerRoleArns`
    */
   readonly logReaderRoleArn?: string;
+  /**
+   * Log files hashed per account and Region in log-file validation; the others are proven unchanged by
+   * their versions under Object Lock (evidence/digest.ts). `'all'` hashes every one.
+   * @default DEFAULT_LOG_FILE_SAMPLE
+   */
+  readonly logFileSample?: number | 'all';
   /** @default DEFAULT_CONCURRENCY */
   readonly concurrency?: number;
   /** @default DEFAULT_MAX_ATTEMPTS */
@@ -116,6 +123,8 @@ export interface CollectOptions {
   readonly requestHandler?: BaseClientConfig['requestHandler'];
   /** More settings per client class name (see AwsAccessProps.clientSettings). @default - none */
   readonly clientSettings?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Called with every client the run creates (see AwsAccessProps.decorateClient). @default - none */
+  readonly decorateClient?: ClientDecorator;
   /**
    * The run's clock: every timestamp of the binder comes from it.
    * @default - the system clock
@@ -123,6 +132,21 @@ export interface CollectOptions {
   readonly now?: () => Date;
   /** @default - silent */
   readonly progress?: Progress;
+  /**
+   * When the run started: a resumed run keeps its first start.
+   * @default - `now()`
+   */
+  readonly startedAt?: Date;
+  /**
+   * Where finished tasks' results go.
+   * @default - memory (`ctx.items`, `ctx.raw`)
+   */
+  readonly sink?: UnitSink;
+  /**
+   * Stops the run: tasks in flight finish, no other starts, and the run throws CollectionInterrupted.
+   * @default - runs to the end
+   */
+  readonly signal?: AbortSignal;
   /**
    * The config file's history; `false` leaves it out.
    * @default - read with git from `configFile`
@@ -151,13 +175,15 @@ export function createContext(options: CollectOptions): { ctx: CollectContext; s
   }
   const sinceDays = positiveInteger('since', options.sinceDays, DEFAULT_SINCE_DAYS);
   const concurrency = positiveInteger('concurrency', options.concurrency, DEFAULT_CONCURRENCY);
-  const startedAt = now();
+  const startedAt = options.startedAt ?? now();
   const period = resolvePeriod({ from: options.from, to: options.to }, startedAt);
+  // The validation window ends where the period does (now, unless --to says otherwise): every shard
+  // of a run, and a resumed run, validate the same window.
   let logValidation: { start: Date; end: Date } | undefined;
   if (options.validateLogsSince !== false) {
-    const start = options.validateLogsSince ?? new Date(startedAt.getTime() - DEFAULT_VALIDATE_LOGS_HOURS * 3_600_000);
-    if (Number.isNaN(start.getTime()) || start >= startedAt) throw new EvidenceOptionError('validate-logs-since', 'must be a time before now');
-    logValidation = { start, end: startedAt };
+    const start = options.validateLogsSince ?? new Date(period.to.getTime() - DEFAULT_VALIDATE_LOGS_HOURS * 3_600_000);
+    if (Number.isNaN(start.getTime()) || start >= period.to) throw new EvidenceOptionError('validate-logs-since', 'must be a time before the end of the period (--to, default now)');
+    logValidation = { start, end: period.to };
   }
   const roleName = options.roleName ?? DEFAULT_EVIDENCE_ROLE_NAME;
   const access = new AwsAccess({
@@ -170,13 +196,17 @@ export function createContext(options: CollectOptions): { ctx: CollectContext; s
     maxAttempts: positiveInteger('max-attempts', options.maxAttempts, DEFAULT_MAX_ATTEMPTS),
     requestHandler: options.requestHandler,
     clientSettings: options.clientSettings,
+    decorateClient: options.decorateClient,
   });
+  const items: EvidenceItem[] = [];
+  const raw = new Map<string, RawRecord>();
   const ctx: CollectContext = {
     config,
     settings: {
       sinceDays,
       logValidation,
       logReaderRoleArn: options.logReaderRoleArn ?? config.logArchive.readerRoleArns[0],
+      logFileSample: options.logFileSample === 'all' ? 'all' : positiveInteger('log-file-sample', options.logFileSample, DEFAULT_LOG_FILE_SAMPLE),
       maxFindings: positiveInteger('max-findings', options.maxFindings, DEFAULT_MAX_FINDINGS),
       regions,
       accounts: members.filter((id) => accounts.includes(id)),
@@ -186,9 +216,9 @@ export function createContext(options: CollectOptions): { ctx: CollectContext; s
     now,
     access,
     limiter: new Limiter(concurrency),
-    raw: new Map<string, RawRecord>(),
-    items: [],
-    itemIds: new Set<string>(),
+    sink: options.sink ?? new MemorySink(items, raw),
+    raw,
+    items,
     memo: new Map<string, Promise<unknown>>(),
   };
   return { ctx, startedAt, roleName, concurrency };
@@ -238,83 +268,147 @@ export function planTasks(ctx: CollectContext): Task[] {
     ...(home ? [...periodAlarmTasks(ctx), ...periodConfigTasks(ctx, pairs), ...investigationSampleTasks(ctx)] : []),
     ...periodFindingTasks(ctx),
   ];
-  // Account by account: each account's role is assumed once and its requests stay together.
+  // Accounts taken in turn (one task of each, then the next of each...): the requests in flight are
+  // spread over many accounts, whose API rates are counted per account and Region, instead of all
+  // landing on one account at a time and throttling there.
   const order = new Map(config.members.map((m, i) => [m.id, i]));
-  return tasks.sort((a, b) => (order.get(a.accountId) ?? 0) - (order.get(b.accountId) ?? 0));
+  const byAccount = new Map<string, Task[]>();
+  for (const task of tasks.sort((a, b) => (order.get(a.accountId) ?? 0) - (order.get(b.accountId) ?? 0))) {
+    const list = byAccount.get(task.accountId);
+    if (list) list.push(task);
+    else byAccount.set(task.accountId, [task]);
+  }
+  const queues = [...byAccount.values()];
+  tasks.length = 0;
+  for (let round = 0; queues.some((q) => q.length > round); round++) {
+    for (const q of queues) if (q.length > round) tasks.push(q[round]);
+  }
+  // Keys from the plan alone, so that every run and shard of the same inputs gives a task the same key.
+  const seen = new Map<string, number>();
+  for (const task of tasks) {
+    const base = [task.accountId, task.region, task.label, task.resource ?? '', task.controls.join(',')].join('|');
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    task.key = n === 1 ? base : `${base}#${n}`;
+  }
+  return tasks;
+}
+
+/**
+ * Shard `index` of `count` (1-based): every count-th task of the plan in key order (a key names the
+ * task's account, Region and area), so that the shards are disjoint, together the whole plan, and
+ * even in size, also where many tasks read from one account (the aggregator's, in the audit
+ * account). Every shard plans the same tasks, so each computes the same split.
+ */
+export function shardTasks(tasks: readonly Task[], shard: { readonly index: number; readonly count: number }): Task[] {
+  if (shard.count === 1) return [...tasks];
+  const keys = tasks.map((t) => t.key).sort();
+  const shardOf = new Map(keys.map((k, i) => [k, (i % shard.count) + 1]));
+  return tasks.filter((t) => shardOf.get(t.key) === shard.index);
+}
+
+/** The run was stopped (SIGINT, SIGTERM) before every task had run; what finished is in the collection folder. */
+export class CollectionInterrupted extends Error {
+  constructor(
+    readonly done: number,
+    readonly total: number,
+  ) {
+    super(`interrupted after ${done} of ${total} task(s)`);
+    this.name = 'CollectionInterrupted';
+  }
 }
 
 /** Runs the tasks, at most `concurrency` requests in flight (the context's limiter), reporting progress. */
-export async function runTasks(ctx: CollectContext, tasks: readonly Task[], concurrency: number, progress: Progress = silentProgress): Promise<StatusCounts> {
-  progress.start(tasks.length, ctx.settings.accounts.length, ctx.settings.regions.length);
+export async function runTasks(
+  ctx: CollectContext,
+  tasks: readonly Task[],
+  concurrency: number,
+  progress: Progress = silentProgress,
+  reused: ReadonlyMap<string, { readonly counts: StatusCounts }> = new Map(),
+  signal?: AbortSignal,
+): Promise<StatusCounts> {
   const counts: StatusCounts = { PASS: 0, FAIL: 0, ERROR: 0 };
-  let done = 0;
+  const todo = tasks.filter((t) => !reused.has(t.key));
+  const reusedCount = tasks.length - todo.length;
+  for (const t of tasks) {
+    const r = reused.get(t.key);
+    if (r) for (const s of STATUSES) counts[s] += r.counts[s];
+  }
+  progress.start(tasks.length, ctx.settings.accounts.length, ctx.settings.regions.length, reusedCount);
+  let done = reusedCount;
   let next = 0;
+  tasks = todo;
   // Tasks wait on the limiter for each request; twice as many tasks as request slots keep it busy.
   const workers = Array.from({ length: Math.min(tasks.length, concurrency * 2) }, async () => {
-    while (next < tasks.length) {
+    // A stop request lets the tasks in flight finish (and be written), and starts no other.
+    while (next < tasks.length && !signal?.aborted) {
       const task = tasks[next++];
       await task.execute();
-      for (const item of task.produced) counts[item.status] += 1;
+      for (const s of STATUSES) counts[s] += task.counts[s];
       done += 1;
       progress.taskDone(
-        { label: task.label, accountId: task.accountId, region: task.region, errors: task.produced.filter((i) => i.status === 'ERROR').map((i) => `${i.controlId}: ${i.reason}`) },
+        { label: task.label, accountId: task.accountId, region: task.region, errors: task.errors },
         done,
         counts,
       );
     }
   });
   await Promise.all(workers);
+  if (signal?.aborted && done < reusedCount + tasks.length) throw new CollectionInterrupted(done, reusedCount + tasks.length);
   progress.finish(counts);
   return counts;
 }
 
+/** The identity that collects: the caller of the runner's credentials (or why it is unknown). */
+export async function collectorIdentity(access: AwsAccess): Promise<string> {
+  try {
+    return await access.callerArn();
+  } catch (e) {
+    return `unknown (sts:GetCallerIdentity failed: ${describeError(e)})`;
+  }
+}
+
+/** The binder's run header for a context. */
+export function runHeader(ctx: CollectContext, options: CollectOptions, times: { startedAt: Date; finishedAt: Date }, collectedBy: string, roleName: string): EvidenceRun {
+  const { config } = ctx;
+  const { sinceDays, regions, logValidation, period } = ctx.settings;
+  return {
+    startedAt: times.startedAt.toISOString(),
+    finishedAt: times.finishedAt.toISOString(),
+    collectedBy,
+    organizationId: config.organization.id,
+    ...(options.configFile ? { configFile: options.configFile } : {}),
+    accounts: ctx.settings.accounts,
+    regions,
+    roleName,
+    sinceDays,
+    period: { from: period.from.toISOString(), to: period.to.toISOString() },
+    triage: { ...config.alerts.triage },
+    ...(ctx.settings.investigationSample !== undefined ? { investigationSample: ctx.settings.investigationSample } : {}),
+    logValidation: !logValidation
+      ? { skipped: 'skipped (--skip-log-validation)' }
+      : !baselineOwnsOrgTrail(config)
+        ? { skipped: "Control Tower owns the organization trail: validate its logs with aws cloudtrail validate-logs" }
+        : { start: logValidation.start.toISOString(), end: logValidation.end.toISOString() },
+    exceptions: [
+      ...config.awsConfig.disabledRules.map((r) => ({ kind: 'AWS Config rule switched off', id: r.name, reason: r.reason })),
+      ...config.securityServices.securityHub.disabledControls.map((c) => ({ kind: 'Security Hub control disabled', id: c.id, reason: c.reason })),
+    ],
+  };
+}
+
+/** The whole organization's evidence, in memory (the API; `baseline evidence` streams to disk: evidence/run-collection.ts). */
 export async function collectEvidence(options: CollectOptions): Promise<EvidenceResult> {
-  const { config } = options;
   const { ctx, startedAt, roleName, concurrency } = createContext(options);
   const { access, now } = ctx;
-  const { sinceDays, regions, logValidation, period } = ctx.settings;
   const tasks = planTasks(ctx);
-  let collectedBy: string;
-  try {
-    collectedBy = await access.callerArn();
-  } catch (e) {
-    collectedBy = `unknown (sts:GetCallerIdentity failed: ${describeError(e)})`;
-  }
+  const collectedBy = await collectorIdentity(access);
   try {
     await runTasks(ctx, tasks, concurrency, options.progress);
   } finally {
     access.destroy();
   }
-
   const history = options.history === false ? undefined : (options.history ?? (options.configFile ? await readConfigHistory(options.configFile) : undefined));
-  const items: EvidenceItem[] = [...ctx.items].sort((a, b) => a.id.localeCompare(b.id));
-  const raw = new Map([...ctx.raw].filter(([, r]) => r.collectedAt !== '').sort(([a], [b]) => a.localeCompare(b)));
-  return {
-    run: {
-      startedAt: startedAt.toISOString(),
-      finishedAt: now().toISOString(),
-      collectedBy,
-      organizationId: config.organization.id,
-      ...(options.configFile ? { configFile: options.configFile } : {}),
-      accounts: ctx.settings.accounts,
-      regions,
-      roleName,
-      sinceDays,
-      period: { from: period.from.toISOString(), to: period.to.toISOString() },
-      triage: { ...config.alerts.triage },
-      ...(ctx.settings.investigationSample !== undefined ? { investigationSample: ctx.settings.investigationSample } : {}),
-      logValidation: !logValidation
-        ? { skipped: 'skipped (--skip-log-validation)' }
-        : !baselineOwnsOrgTrail(config)
-          ? { skipped: "Control Tower owns the organization trail: validate its logs with aws cloudtrail validate-logs" }
-          : { start: logValidation.start.toISOString(), end: logValidation.end.toISOString() },
-      exceptions: [
-        ...config.awsConfig.disabledRules.map((r) => ({ kind: 'AWS Config rule switched off', id: r.name, reason: r.reason })),
-        ...config.securityServices.securityHub.disabledControls.map((c) => ({ kind: 'Security Hub control disabled', id: c.id, reason: c.reason })),
-      ],
-    },
-    items,
-    raw,
-    ...(history ? { history } : {}),
-  };
+  const { items, raw } = assembleUnits((ctx.sink as MemorySink).units);
+  return { run: runHeader(ctx, options, { startedAt, finishedAt: now() }, collectedBy, roleName), items, raw, ...(history ? { history } : {}) };
 }

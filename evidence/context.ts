@@ -5,11 +5,14 @@
  * account's refusal never stops the run.
  */
 import type { BaselineConfig } from '../config/schema';
-import { describeError, type AwsAccess, type BaseClientConfig, type Limiter } from './aws';
+import { describeCallError, describeError, withCall, type AwsAccess, type CallScope, type BaseClientConfig, type Limiter } from './aws';
 import { canonicalize } from './canonical';
 import { controlOf } from './controls';
 import type { AuditPeriod } from './period/period';
-import type { EvidenceItem, EvidenceStatus, RawRecord } from './types';
+import type { EvidenceItem, EvidenceStatus, RawRecord, StatusCounts } from './types';
+import { SHARED_UNIT_PREFIX, type Unit, type UnitSink } from './units';
+
+export { SHARED_UNIT_PREFIX };
 
 export interface CollectSettings {
   /** Findings window (GuardDuty, Macie), days. */
@@ -18,6 +21,8 @@ export interface CollectSettings {
   readonly logValidation?: { readonly start: Date; readonly end: Date };
   /** The role that may read the log archive's objects (digest and log files). */
   readonly logReaderRoleArn?: string;
+  /** Log files hashed per account and Region besides their versions' proof, or 'all' (evidence/digest.ts). */
+  readonly logFileSample: number | 'all';
   /** Most findings read per account and Region and API (the counts say when this cap was reached). */
   readonly maxFindings: number;
   /** The Regions and accounts judged. */
@@ -35,10 +40,17 @@ export interface CollectContext {
   readonly now: () => Date;
   readonly access: AwsAccess;
   readonly limiter: Limiter;
+  /**
+   * Where each finished task's results go (evidence/units.ts): a collection folder on disk for
+   * `baseline evidence`, memory for the API.
+   */
+  readonly sink: UnitSink;
+  /**
+   * The results so far, in memory, when the sink keeps them there (`MemorySink`; empty otherwise):
+   * items in the order their tasks finished, raw records by final name.
+   */
   readonly raw: Map<string, RawRecord>;
   readonly items: EvidenceItem[];
-  /** The ids of `items`, for uniqueness. */
-  readonly itemIds: Set<string>;
   /**
    * Answers several tasks need (the log archive's keys), read once by the first task that asks and
    * awaited by the others: `shared(ctx, key, fn)`.
@@ -55,7 +67,12 @@ export function shared<T>(ctx: CollectContext, key: string, scope: { readonly la
   let p = ctx.memo.get(key) as Promise<T> | undefined;
   if (!p) {
     const task = new Task(ctx, { ...scope, controls: [] }, async () => undefined);
-    p = fn(task).finally(() => task.destroyClients());
+    task.key = `${SHARED_UNIT_PREFIX}${key}`;
+    // The shared task's records are a unit of their own, written when its answer is known.
+    p = fn(task).finally(() => {
+      task.destroyClients();
+      ctx.sink.add(task.unit());
+    });
     ctx.memo.set(key, p);
   }
   return p;
@@ -100,10 +117,18 @@ export interface CallOptions {
   readonly project?: { readonly describe: string; readonly fn: (page: unknown) => unknown };
 }
 
+
 const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120);
 
 export class Task {
+  /**
+   * The task's unit key: unique and the same in every run and shard planned from the same inputs
+   * (`planTasks` sets it; resumption and merging match results by it).
+   */
+  key = '';
   readonly rawNames: string[] = [];
+  /** The task's own raw records by name, in the order their names were reserved. */
+  private readonly records = new Map<string, RawRecord>();
   /** The items this task recorded. */
   readonly produced: EvidenceItem[] = [];
   private readonly clients: Destroyable[] = [];
@@ -141,6 +166,7 @@ export class Task {
   /** A client of the task's account (through its assumed role), destroyed when the task ends. */
   client<T extends Destroyable>(Ctor: new (config: BaseClientConfig) => T, region = this.region, accountId = this.accountId): T {
     const client = new Ctor(this.ctx.access.clientConfig(accountId, region, Ctor.name));
+    this.ctx.access.props.decorateClient?.(client as never, { clientName: Ctor.name, accountId, region });
     this.clients.push(client);
     return client;
   }
@@ -148,6 +174,7 @@ export class Task {
   /** A client of another role (the log reader), destroyed when the task ends. */
   clientForRole<T extends Destroyable>(Ctor: new (config: BaseClientConfig) => T, arn: string, region = this.region): T {
     const client = new Ctor(this.ctx.access.clientConfigForRole(arn, region, Ctor.name));
+    this.ctx.access.props.decorateClient?.(client as never, { clientName: Ctor.name, accountId: arn.split(':')[4] ?? 'unknown', region });
     this.clients.push(client);
     return client;
   }
@@ -184,8 +211,9 @@ export class Task {
         token = next(page);
       } while (token && pages.length < maxPages);
     } catch (e) {
-      this.record({ ...base, collectedAt: this.ctx.now().toISOString(), error: errorShape(e), ...(pages.length ? { responses: pages.map((p) => this.project(p, options)) } : {}) });
-      throw e;
+      this.record({ ...base, collectedAt: this.ctx.now().toISOString(), error: errorShape(e, { operation, accountId, region }), ...(pages.length ? { responses: pages.map((p) => this.project(p, options)) } : {}) });
+      // The error itself (checks judge it by its code), remembered with its call for the ERROR item.
+      throw withCall(e, { operation, accountId, region });
     }
     this.record({
       ...base,
@@ -202,10 +230,8 @@ export class Task {
     const accountId = input.accountId ?? this.accountId;
     const region = input.region ?? this.region;
     const resource = input.resource ?? this.resource;
-    let id = [input.controlId, accountId, region, ...(resource ? [resource] : [])].join('/');
-    // Ids are unique by construction; a repeat is a check's bug, kept visible rather than lost.
-    for (let n = 2; this.ctx.itemIds.has(id); n++) id = `${id.replace(/~\d+$/, '')}~${n}`;
-    this.ctx.itemIds.add(id);
+    // Unique by construction; a repeat (a check's bug) gets `~2`... when the units are assembled.
+    const id = [input.controlId, accountId, region, ...(resource ? [resource] : [])].join('/');
     const item: EvidenceItem = {
       id,
       controlId: input.controlId,
@@ -221,18 +247,30 @@ export class Task {
       sources: [...new Set(input.sources)].sort(),
       ...(input.details ? { details: canonicalize(input.details) as Record<string, unknown> } : {}),
     };
-    this.ctx.items.push(item);
     this.produced.push(item);
   }
 
-  /** Runs the task; an error becomes an ERROR item for every control it had not judged yet. */
+  /** Runs the task; an error becomes an ERROR item for every control it had not judged yet. Hands its unit to the sink. */
   async execute(): Promise<void> {
     try {
       await this.guard(this.controls, () => this.run(this));
     } finally {
       this.destroyClients();
     }
+    // Its results, to the run's sink (disk or memory), once, when it has finished; then the task lets
+    // go of them, so that a run's memory does not grow with the tasks done.
+    this.ctx.sink.add(this.unit());
+    this.counts = { PASS: 0, FAIL: 0, ERROR: 0 };
+    for (const item of this.produced) this.counts[item.status] += 1;
+    this.errors = this.produced.filter((i) => i.status === 'ERROR').map((i) => `${i.controlId}: ${i.reason}`);
+    this.produced.length = 0;
+    this.records.clear();
+    this.rawNames.length = 0;
   }
+
+  /** After `execute`: its items by status, and its ERROR items' reasons (the progress display). */
+  counts: StatusCounts = { PASS: 0, FAIL: 0, ERROR: 0 };
+  errors: readonly string[] = [];
 
   /** Destroys the task's clients (execute does it; a helper task used directly calls it). */
   destroyClients(): void {
@@ -271,23 +309,40 @@ export class Task {
     return canonicalize(options.project ? options.project.fn(page) : page);
   }
 
-  private rawName(accountId: string, region: string, operation: string, key?: string): string {
-    const base = `${accountId}.${region}.${operation.replace(':', '.')}${key ? `.${safe(key)}` : ''}`;
+  private rawName(accountId: string, region: string, operation: string, key?: string, fixed?: string): string {
+    const base = fixed !== undefined ? fixed.replace(/\.json$/, '') : `${accountId}.${region}.${operation.replace(':', '.')}${key ? `.${safe(key)}` : ''}`;
     let name = `${base}.json`;
-    for (let n = 2; this.ctx.raw.has(name); n++) name = `${base}.${n}.json`;
-    // Reserve the name now: concurrent calls must not pick the same one.
-    this.ctx.raw.set(name, { name, accountId, region, operation, request: null, collectedAt: '' });
+    // Unique in the task; across tasks, the assembly renames deterministically (evidence/units.ts).
+    for (let n = 2; this.records.has(name); n++) name = `${base}.${n}.json`;
+    // Reserve the name now: concurrent calls of the task must not pick the same one.
+    this.records.set(name, { name, accountId, region, operation, request: null, collectedAt: '' });
     this.rawNames.push(name);
     return name;
   }
 
   private record(record: RawRecord): void {
-    this.ctx.raw.set(record.name, record);
+    this.records.set(record.name, record);
+  }
+
+  /**
+   * Records a raw record made without an API call (a computed report, such as log file validation),
+   * under `name` (made unique in the task); returns the name used.
+   */
+  recordRaw(record: RawRecord): string {
+    const name = this.rawName(record.accountId, record.region, record.operation, undefined, record.name);
+    this.record({ ...record, name });
+    return name;
+  }
+
+  /** The task's results: its items and its raw records (those whose call finished). */
+  unit(): Unit {
+    return { key: this.key, items: [...this.produced], raw: [...this.records.values()].filter((r) => r.collectedAt !== '') };
   }
 }
 
-function errorShape(e: unknown): { name: string; message: string; attempts?: number } {
+/** The raw record's error: its name, and the readable description (status, AWS's code; never the SDK's parse hint). */
+function errorShape(e: unknown, call: CallScope): { name: string; message: string; attempts?: number } {
   if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
   const attempts = (e as { $metadata?: { attempts?: number } }).$metadata?.attempts;
-  return { name: e.name, message: e.message, ...(attempts ? { attempts } : {}) };
+  return { name: e.name, message: describeCallError(e, call), ...(attempts ? { attempts } : {}) };
 }

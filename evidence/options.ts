@@ -15,8 +15,13 @@ export const DEFAULT_SESSION_NAME = 'soc2-evidence';
  */
 export const DEFAULT_MAX_ATTEMPTS = 10;
 
-/** Requests in flight at once, across every account and Region. */
-export const DEFAULT_CONCURRENCY = 16;
+/**
+ * Requests in flight at once, across every account and Region. An organization of 1,000 accounts x 17
+ * Regions is about a million calls; at 50-150 ms a call, 64 in flight collect it within the hour
+ * (docs/evidence.md, "Performance"), and taking the accounts in turn (collect.ts, planTasks) spreads
+ * them over 64 or so accounts, whose API rates AWS counts per account and Region.
+ */
+export const DEFAULT_CONCURRENCY = 64;
 
 /** Findings window (GuardDuty, Macie), days. */
 export const DEFAULT_SINCE_DAYS = 90;

@@ -64,6 +64,10 @@ export const COLLECTOR_CALLS: Readonly<Record<string, CollectorCall>> = {
   // access level Read (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsconfig.html).
   'client-config-service:GetComplianceDetailsByResourceCommand': { action: 'config:GetComplianceDetailsByResource', identity: 'reader-role' },
   'client-config-service:GetAggregateComplianceDetailsByConfigRuleCommand': { action: 'config:GetAggregateComplianceDetailsByConfigRule', identity: 'reader-role' },
+  // The aggregator's NON_COMPLIANT summary, once per collection (evidence/checks/period-config.ts):
+  // config:DescribeAggregateComplianceByConfigRules, access level Read, resource ConfigurationAggregator
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsconfig.html).
+  'client-config-service:DescribeAggregateComplianceByConfigRulesCommand': { action: 'config:DescribeAggregateComplianceByConfigRules', identity: 'reader-role' },
   'client-ec2:DescribeFlowLogsCommand': { action: 'ec2:DescribeFlowLogs', identity: 'reader-role' },
   'client-ec2:DescribeVpcsCommand': { action: 'ec2:DescribeVpcs', identity: 'reader-role' },
   'client-eventbridge:DescribeEventBusCommand': { action: 'events:DescribeEventBus', identity: 'reader-role' },
@@ -111,6 +115,9 @@ export const COLLECTOR_CALLS: Readonly<Record<string, CollectorCall>> = {
   // Log-file validation reads digest and log files through the log reader role (evidence/digest.ts).
   'client-s3:GetObjectCommand': { action: 's3:GetObject', identity: 'log-reader-role' },
   'client-s3:ListObjectsV2Command': { action: 's3:ListBucket', identity: 'log-reader-role' },
+  // The log files' versions (evidence/digest.ts): "you must have permission to perform the
+  // s3:ListBucketVersions action" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html).
+  'client-s3:ListObjectVersionsCommand': { action: 's3:ListBucketVersions', identity: 'log-reader-role' },
   'client-s3-control:GetPublicAccessBlockCommand': { action: 's3:GetAccountPublicAccessBlock', identity: 'reader-role' },
   'client-securityhub:DescribeHubCommand': { action: 'securityhub:DescribeHub', identity: 'reader-role' },
   'client-securityhub:DescribeOrganizationConfigurationCommand': { action: 'securityhub:DescribeOrganizationConfiguration', identity: 'reader-role' },

@@ -55,6 +55,10 @@ export const DOC = {
     listObjectsV2: `${S3}/API_ListObjectsV2.html`,
     /** Metadata (x-amz-meta-*): the digest file's signature. */
     getObject: `${S3}/API_GetObject.html`,
+    /** Versions[] and DeleteMarkers[] (Key, VersionId, IsLatest); IsTruncated, NextKeyMarker, NextVersionIdMarker. */
+    listObjectVersions: `${S3}/API_ListObjectVersions.html`,
+    /** A locked version can be neither deleted nor overwritten; versioning cannot be suspended on an Object Lock bucket. */
+    objectLock: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html',
   },
   config: {
     /** ConfigurationRecorder.name, recordingGroup.allSupported, includeGlobalResourceTypes. */
@@ -73,6 +77,10 @@ export const DOC = {
     /** AggregatedSourceStatus.LastUpdateStatus. */
     describeConfigurationAggregatorSourcesStatus: `${CFG}/API_DescribeConfigurationAggregatorSourcesStatus.html`,
     getAggregateComplianceDetailsByConfigRule: `${CFG}/API_GetAggregateComplianceDetailsByConfigRule.html`,
+    /** AggregateComplianceByConfigRules (ConfigRuleName, Compliance, AccountId, AwsRegion), Filters.ComplianceType, Limit at most 1000, NextToken. */
+    describeAggregateComplianceByConfigRules: `${CFG}/API_DescribeAggregateComplianceByConfigRules.html`,
+    /** AccountId, AwsRegion, Compliance (ComplianceType, ComplianceContributorCount), ConfigRuleName. */
+    aggregateComplianceByConfigRule: `${CFG}/API_AggregateComplianceByConfigRule.html`,
     /** AggregateEvaluationResult: EvaluationResultIdentifier, ComplianceType, ResultRecordedTime, ConfigRuleInvokedTime, AccountId, AwsRegion. */
     aggregateEvaluationResult: `${CFG}/API_AggregateEvaluationResult.html`,
     /** Results: JSON strings of the selected configuration item fields. */

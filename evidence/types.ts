@@ -126,7 +126,10 @@ export function countStatuses(items: readonly EvidenceItem[]): StatusCounts {
  * evidence could not be collected (the binder is incomplete); else 0.
  */
 export function exitCodeOf(items: readonly EvidenceItem[]): number {
-  const counts = countStatuses(items);
+  return exitCodeOfCounts(countStatuses(items));
+}
+
+export function exitCodeOfCounts(counts: StatusCounts): number {
   if (counts.FAIL > 0) return 1;
   if (counts.ERROR > 0) return 3;
   return 0;

@@ -13,7 +13,8 @@ import { ConfigError, configPath, loadConfig } from '../config/load';
 import type { BaselineConfig } from '../config/schema';
 import { ATLANTIS_CREDENTIALS_NOTE, atlantisServerConfig } from './atlantis';
 import { DEFAULT_FILES, generatePipeline } from './generate';
-import { DEFAULT_MAX_PARALLEL, DEFAULT_TERRAFORM_VERSION, PIPELINE_FORMATS, type PipelineFormat, type PipelineOptions } from './options';
+import { EVIDENCE_SHARDS_MAX } from './limits';
+import { DEFAULT_EVIDENCE_SCHEDULE, DEFAULT_MAX_PARALLEL, DEFAULT_TERRAFORM_VERSION, PIPELINE_FORMATS, type EvidenceJobOptions, type PipelineFormat, type PipelineOptions } from './options';
 import { shellQuote } from './script';
 import { changedPipelineStacks, pipelineStacks } from './stacks';
 
@@ -63,6 +64,39 @@ function writeOrCheck(file: string, text: string, check: boolean, command: strin
   writeFileSync(file, text);
 }
 
+/**
+ * A cron expression of five fields (minute, hour, day of month, month, day of week), as `on.schedule`
+ * takes it (GitHub workflow syntax, "on.schedule": POSIX cron syntax, UTC). The fields' ranges are GitHub's
+ * to check; this refuses what is plainly not a cron line.
+ */
+const CRON = /^[0-9A-Za-z*,/-]+( [0-9A-Za-z*,/-]+){4}$/;
+
+/** `--evidence-shards` and `--evidence-schedule`; undefined without `--evidence-shards`. */
+function evidenceOptions(values: CliValues, format: PipelineFormat): EvidenceJobOptions | undefined {
+  const shardsText = stringValue(values, 'evidence-shards');
+  const schedule = stringValue(values, 'evidence-schedule');
+  if (shardsText === undefined) {
+    if (schedule !== undefined) throw new UsageError('--evidence-schedule: only with --evidence-shards N');
+    return undefined;
+  }
+  if (format === 'atlantis') {
+    throw new UsageError('--evidence-shards: only with --format github-actions or gitlab: Atlantis runs plans and applies on pull requests and has no scheduled jobs; collect evidence from another CI system');
+  }
+  const shards = Number(shardsText);
+  if (!/^\d+$/.test(shardsText) || shards < 1 || shards > EVIDENCE_SHARDS_MAX) {
+    throw new UsageError(
+      `--evidence-shards: must be a whole number from 1 to ${EVIDENCE_SHARDS_MAX} (GitHub runs at most 256 matrix jobs a workflow run, GitLab at most 200 parallel jobs) (got ${JSON.stringify(shardsText)})`,
+    );
+  }
+  if (schedule !== undefined && format !== 'github-actions') {
+    throw new UsageError('--evidence-schedule: only with --format github-actions; GitLab runs the evidence jobs in the pipelines of a pipeline schedule, set in the project (Build > Pipeline schedules)');
+  }
+  if (schedule !== undefined && !CRON.test(schedule.trim())) {
+    throw new UsageError(`--evidence-schedule: must be a cron line of five fields, minute hour day-of-month month day-of-week, UTC, e.g. '${DEFAULT_EVIDENCE_SCHEDULE}' (got ${JSON.stringify(schedule)})`);
+  }
+  return { shards, schedule: schedule?.trim() ?? DEFAULT_EVIDENCE_SCHEDULE };
+}
+
 export const pipelineCommand: CliCommand = {
   name: 'pipeline',
   summary: 'Write the GitHub Actions, GitLab CI or Atlantis config that plans, reviews and applies every stack, management first.',
@@ -71,6 +105,7 @@ export const pipelineCommand: CliCommand = {
     'baseline pipeline --format github-actions --out .github/workflows/baseline.yml',
     'baseline pipeline --format gitlab --changed-only --out child-pipeline.yml',
     'baseline pipeline --format atlantis --out atlantis.yaml --server-config repos.yaml --repo-id github.com/acme/soc2-baseline',
+    'baseline pipeline --format github-actions|gitlab --evidence-shards N [--evidence-schedule CRON] ...',
   ],
   options: [
     { name: 'format', type: 'string', placeholder: 'github-actions|gitlab|atlantis', description: 'The CI system to write for. Required.' },
@@ -85,6 +120,18 @@ export const pipelineCommand: CliCommand = {
     { name: 'config', type: 'string', placeholder: 'FILE', description: 'The org config whose stacks the pipeline runs; every job synthesizes it (BASELINE_CONFIG). Default: BASELINE_CONFIG, else baseline.config.yaml.' },
     { name: 'server-config', type: 'string', placeholder: 'FILE', description: 'Atlantis: also write the server-side repo config whose pre-workflow hook synthesizes the stacks (needs --repo-id). Default: none.' },
     { name: 'repo-id', type: 'string', placeholder: 'ID', description: 'Atlantis: the repository in the server-side repo config, e.g. github.com/acme/soc2-baseline. Required with --server-config.' },
+    {
+      name: 'evidence-shards',
+      type: 'string',
+      placeholder: 'N',
+      description: `Add the evidence jobs: scheduled runs of the branch collect the evidence in N shards at once (1 to ${EVIDENCE_SHARDS_MAX}) and merge them into one binder. GitHub Actions and GitLab only (not Atlantis, which runs only on pull requests). Default: no evidence job.`,
+    },
+    {
+      name: 'evidence-schedule',
+      type: 'string',
+      placeholder: 'CRON',
+      description: `GitHub Actions, with --evidence-shards: when the evidence runs (cron, UTC); GitLab schedules are set in the project. Default: ${DEFAULT_EVIDENCE_SCHEDULE}.`,
+    },
   ],
   details: [
     'Files: GitHub Actions .github/workflows/baseline.yml, GitLab .gitlab-ci.yml, Atlantis atlantis.yaml (see docs/pipeline.md).',
@@ -125,6 +172,7 @@ export const pipelineCommand: CliCommand = {
       throw new UsageError(`--repo-id: must be {VCS hostname}/{org}/{repo name} or a regex between slashes (got ${JSON.stringify(repoId)})`);
     }
     const serverConfigFile = serverConfig === undefined ? undefined : repoPath('--server-config', serverConfig, cwd);
+    const evidence = evidenceOptions(values, format);
     const org = orgConfig(stringValue(values, 'config'), cwd);
     const config = org.ciFile;
 
@@ -137,6 +185,8 @@ export const pipelineCommand: CliCommand = {
       ...(branch !== 'main' ? [`--branch ${shellQuote(branch)}`] : []),
       ...(terraformVersion !== DEFAULT_TERRAFORM_VERSION ? [`--terraform-version ${terraformVersion}`] : []),
       ...(allowFile ? [`--allow-file ${shellQuote(allowFile)}`] : []),
+      ...(evidence ? [`--evidence-shards ${evidence.shards}`] : []),
+      ...(evidence && evidence.schedule !== DEFAULT_EVIDENCE_SCHEDULE ? [`--evidence-schedule ${shellQuote(evidence.schedule)}`] : []),
       // Always: the file pins the config it was generated for, and so does its check.
       `--config ${shellQuote(config)}`,
     ];
@@ -164,6 +214,7 @@ export const pipelineCommand: CliCommand = {
       config,
       planRoleName,
       planOnly,
+      evidence,
       command,
       // --changed-only output depends on the last synth of one checkout: no CI job can reproduce it.
       checkCommand: outFile && !changedOnly ? `bin/${command} --check` : undefined,

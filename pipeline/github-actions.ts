@@ -12,8 +12,9 @@
  * every other run, which plans and reviews the destroy with the plan role in no environment.
  */
 import { CommandError } from '../bin/cli-command';
+import { EVIDENCE_BINDER_DIR, EVIDENCE_SHARD_PREFIX, EVIDENCE_SHARD_RETENTION_DAYS, EVIDENCE_SHARDS_DIR, evidenceMergeScript, evidenceShardScript, shardFolder } from './evidence';
 import { GITHUB_JOB_MAX_MINUTES, GITHUB_MATRIX_MAX_JOBS } from './limits';
-import { LOCK_TIMEOUT, NODE_MAJOR_VERSION, type GeneratedCi, type PipelineOptions } from './options';
+import { LOCK_TIMEOUT, NODE_MAJOR_VERSION, type EvidenceJobOptions, type GeneratedCi, type PipelineOptions } from './options';
 import { destroyScript, oneStackScript, stackListScript, synthScript, trackedOutputCheck } from './script';
 import type { PipelineStack, PipelineStacks } from './stacks';
 
@@ -36,30 +37,37 @@ function applyCondition(o: PipelineOptions): string {
  */
 type RoleChoice = 'auto' | 'plan';
 
-function setupSteps(o: PipelineOptions, terraform: boolean, role: RoleChoice = 'auto'): Step[] {
+/** The step that exchanges the job's OIDC token for the role `roleArn` (an expression) names. */
+function credentialsStep(roleArn: string): Step {
+  return { name: 'AWS credentials (OIDC)', uses: CREDENTIALS_ACTION, with: { 'role-to-assume': roleArn, 'aws-region': '${{ vars.BASELINE_AWS_REGION }}' } };
+}
+
+/** Checkout, Node.js and the dependencies, installed without their scripts before any credential exists. */
+function installSteps(): Step[] {
   return [
     { uses: 'actions/checkout@v4' },
     { uses: 'actions/setup-node@v4', with: { 'node-version': NODE_MAJOR_VERSION, cache: 'npm' } },
     // Dependencies are installed before any credentials exist, without their install scripts.
     { run: 'npm ci --no-audit --no-fund --ignore-scripts' },
+  ];
+}
+
+function setupSteps(o: PipelineOptions, terraform: boolean, role: RoleChoice = 'auto'): Step[] {
+  return [
+    ...installSteps(),
     ...(terraform
       ? [
           // The wrapper would add its own lines to `terraform show -json` output: off.
           { uses: 'hashicorp/setup-terraform@v3', with: { terraform_version: o.terraformVersion, terraform_wrapper: false } },
-          {
-            // The guardrails exempt the pipeline role (docs/guardrails.md): only a run of the apply
-            // branch, never a pull request's code, gets it. Every other run plans with a read-only
-            // role that no guardrail exempts (docs/pipeline.md, "Credentials"); the exempt role's
-            // trust policy must also pin the OIDC subject to the apply branch and to the environment
-            // of destroy-apply, whose deployment branches are the apply branch alone (GitHub,
-            // "Configuring OpenID Connect in Amazon Web Services"; docs/pipeline.md).
-            name: 'AWS credentials (OIDC)',
-            uses: CREDENTIALS_ACTION,
-            with: {
-              'role-to-assume': o.planOnly || role === 'plan' ? '${{ vars.BASELINE_PLAN_ROLE_ARN }}' : `\${{ (${applyCondition(o)}) && vars.BASELINE_ROLE_ARN || vars.BASELINE_PLAN_ROLE_ARN }}`,
-              'aws-region': '${{ vars.BASELINE_AWS_REGION }}',
-            },
-          },
+          // The guardrails exempt the pipeline role (docs/guardrails.md): only a run of the apply
+          // branch, never a pull request's code, gets it. Every other run plans with a read-only
+          // role that no guardrail exempts (docs/pipeline.md, "Credentials"); the exempt role's
+          // trust policy must also pin the OIDC subject to the apply branch and to the environment
+          // of destroy-apply, whose deployment branches are the apply branch alone (GitHub,
+          // "Configuring OpenID Connect in Amazon Web Services"; docs/pipeline.md).
+          credentialsStep(
+            o.planOnly || role === 'plan' ? '${{ vars.BASELINE_PLAN_ROLE_ARN }}' : `\${{ (${applyCondition(o)}) && vars.BASELINE_ROLE_ARN || vars.BASELINE_PLAN_ROLE_ARN }}`,
+          ),
         ]
       : []),
   ];
@@ -85,12 +93,116 @@ export function shards<T>(items: readonly T[], n: number): T[][] {
   return out;
 }
 
+/** The job ids of the evidence jobs: the period's end, the shard matrix, the merge. */
+export const EVIDENCE_JOBS = { period: 'evidence-period', shards: 'evidence-shards', merge: 'evidence-merge' } as const;
+
+/** The repository variable naming the role the evidence shards assume (it may assume the reader roles). */
+export const EVIDENCE_ROLE_VARIABLE = 'BASELINE_EVIDENCE_ROLE_ARN';
+
+/**
+ * A run that collects evidence: a scheduled run, or a manual run with the `evidence` input, of the apply
+ * branch (scheduled runs use the default branch's workflow and commit: with another apply branch, no
+ * scheduled run collects; docs/pipeline.md). `inputs` holds a `workflow_dispatch` run's inputs, Booleans as
+ * Booleans, and nothing for other events ("Contexts reference", inputs context,
+ * https://docs.github.com/en/actions/reference/workflows-and-actions/contexts#inputs-context).
+ */
+function evidenceCondition(o: PipelineOptions): string {
+  return `github.ref == 'refs/heads/${o.branch}' && (github.event_name == 'schedule' || (github.event_name == 'workflow_dispatch' && inputs.evidence))`;
+}
+
+/** A run that is about evidence, whatever its branch: no stack job runs in it. */
+const EVIDENCE_RUN = "github.event_name == 'schedule' || inputs.evidence";
+
+/**
+ * The evidence jobs (workflow syntax, https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions):
+ * `evidence-period` fixes the period's end once (`jobs.<job_id>.outputs`, a step output written to
+ * $GITHUB_OUTPUT); `evidence-shards`, a matrix over the shard numbers 1..N (`jobs.<job_id>.strategy.matrix`;
+ * at most 256 jobs a run, EVIDENCE_SHARDS_MAX), collects each shard with that `--to` and uploads its folder
+ * as the artifact `evidence-shard-<i>`; `evidence-merge` `needs` them all, downloads every
+ * `evidence-shard-*` artifact into its own folder, merges, uploads the binder and fails with the merge's
+ * exit code. A shard job that failed (not a verdict) skips the merge: "If a job fails or is skipped, all
+ * jobs that need it are skipped unless the jobs use a conditional expression that causes the job to
+ * continue" (`jobs.<job_id>.needs`), and the run fails.
+ */
+function evidenceJobs(o: PipelineOptions, evidence: EvidenceJobOptions): Record<string, unknown> {
+  const n = evidence.shards;
+  const to = `\${{ needs.${EVIDENCE_JOBS.period}.outputs.to }}`;
+  return {
+    [EVIDENCE_JOBS.period]: {
+      name: 'evidence period',
+      if: `\${{ ${evidenceCondition(o)} }}`,
+      'runs-on': 'ubuntu-latest',
+      outputs: { to: '${{ steps.period.outputs.to }}' },
+      steps: [{ id: 'period', name: 'Fix the end of the audit period (every shard judges the same period)', run: 'echo "to=$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$GITHUB_OUTPUT"' }],
+    },
+    [EVIDENCE_JOBS.shards]: {
+      name: `evidence shard \${{ matrix.shard }}/${n}`,
+      needs: EVIDENCE_JOBS.period,
+      'runs-on': 'ubuntu-latest',
+      'timeout-minutes': GITHUB_JOB_MAX_MINUTES,
+      // Every shard runs to its end: one shard's failure must not cancel the others' collection.
+      strategy: { 'fail-fast': false, matrix: { shard: Array.from({ length: n }, (_, i) => i + 1) } },
+      // Collection only reads; nothing in these jobs applies.
+      env: { BASELINE_APPLY: 'false' },
+      steps: [
+        ...installSteps(),
+        credentialsStep(`\${{ vars.${EVIDENCE_ROLE_VARIABLE} }}`),
+        { name: `Collect evidence shard \${{ matrix.shard }}/${n}`, run: evidenceShardScript({ index: '${{ matrix.shard }}', total: n, to }) },
+        {
+          // actions/upload-artifact v4: an artifact's name is unique in the run ("Uploading to the same
+          // named Artifact multiple times" is not possible: one per shard); `overwrite` replaces this
+          // shard's artifact when the job is re-run; hidden files are left out unless included (v4.4).
+          // https://github.com/actions/upload-artifact/tree/v4 (README and action.yml).
+          name: 'Upload the shard',
+          uses: 'actions/upload-artifact@v4',
+          with: {
+            name: `${EVIDENCE_SHARD_PREFIX}\${{ matrix.shard }}`,
+            path: shardFolder('${{ matrix.shard }}'),
+            'if-no-files-found': 'error',
+            'include-hidden-files': true,
+            overwrite: true,
+            'retention-days': EVIDENCE_SHARD_RETENTION_DAYS,
+          },
+        },
+      ],
+    },
+    [EVIDENCE_JOBS.merge]: {
+      name: 'evidence merge',
+      needs: [EVIDENCE_JOBS.period, EVIDENCE_JOBS.shards],
+      'runs-on': 'ubuntu-latest',
+      'timeout-minutes': GITHUB_JOB_MAX_MINUTES,
+      env: { BASELINE_APPLY: 'false' },
+      steps: [
+        ...installSteps(),
+        {
+          // actions/download-artifact v4: `pattern` selects the artifacts; with `merge-multiple: false`
+          // "the downloaded artifacts will be extracted into individual named directories within the
+          // specified path" (https://github.com/actions/download-artifact/tree/v4, action.yml).
+          name: 'Download every shard',
+          uses: 'actions/download-artifact@v4',
+          with: { pattern: `${EVIDENCE_SHARD_PREFIX}*`, path: EVIDENCE_SHARDS_DIR, 'merge-multiple': false },
+        },
+        { name: `Merge the ${n} shard(s) into one binder`, run: evidenceMergeScript(n) },
+        {
+          // Also when the merge exits 1 (a control failed): that binder is the evidence of the failure.
+          name: 'Upload the binder',
+          if: '${{ !cancelled() }}',
+          uses: 'actions/upload-artifact@v4',
+          with: { name: EVIDENCE_BINDER_DIR, path: EVIDENCE_BINDER_DIR, 'if-no-files-found': 'error', 'include-hidden-files': true, overwrite: true },
+        },
+      ],
+    },
+  };
+}
+
 export function githubActionsWorkflow(stacks: PipelineStacks, o: PipelineOptions): GeneratedCi {
   const script = { outdir: o.outdir, allowFile: o.allowFile, lockTimeout: LOCK_TIMEOUT, planRoleName: o.planRoleName };
   const notes: string[] = [];
   const jobs: Record<string, unknown> = {
     synth: {
       name: 'synthesize',
+      // An evidence run runs no stack job: every other stack job needs synth, so it is skipped with it.
+      ...(o.evidence ? { if: `\${{ !(${EVIDENCE_RUN}) }}` } : {}),
       'runs-on': 'ubuntu-latest',
       steps: [
         ...setupSteps(o, false),
@@ -222,6 +334,12 @@ export function githubActionsWorkflow(stacks: PipelineStacks, o: PipelineOptions
     };
   }
   if (Object.keys(jobs).length === 1 && !o.checkCommand) notes.push('No stack to run: the workflow only synthesizes.');
+  if (o.evidence) {
+    Object.assign(jobs, evidenceJobs(o, o.evidence));
+    notes.push(
+      `Evidence: scheduled runs (cron ${o.evidence.schedule}, UTC) and manual runs with the evidence input, of ${o.branch}, collect the evidence in ${o.evidence.shards} shard(s) with ${EVIDENCE_ROLE_VARIABLE} and merge them into the artifact ${EVIDENCE_BINDER_DIR}; they run no stack job.`,
+    );
+  }
 
   // Only the jobs that take AWS credentials may request an OIDC token: the synth job, which runs the
   // pull request's code, gets none. A job's `permissions` replace the workflow's for that job
@@ -237,12 +355,21 @@ export function githubActionsWorkflow(stacks: PipelineStacks, o: PipelineOptions
     on: {
       pull_request: { branches: [o.branch] },
       push: { branches: [o.branch] },
-      workflow_dispatch: null,
+      // `on.schedule` (cron, UTC) and `on.workflow_dispatch.inputs` (a Boolean input): workflow syntax.
+      ...(o.evidence ? { schedule: [{ cron: o.evidence.schedule }] } : {}),
+      workflow_dispatch: o.evidence
+        ? { inputs: { evidence: { description: 'Collect the evidence binder (and run no stack job)', type: 'boolean', default: false } } }
+        : null,
     },
     permissions: { contents: 'read' },
     // One run per ref at a time: two pushes never apply concurrently. Runs of other refs (pull request
-    // plans) wait on each stack's state lock instead (-lock-timeout).
-    concurrency: { group: 'baseline-${{ github.ref }}', 'cancel-in-progress': false },
+    // plans) wait on each stack's state lock instead (-lock-timeout). Evidence runs have their own group:
+    // a group keeps one pending run and cancels the one pending before it ("concurrency", workflow syntax),
+    // so a scheduled collection queued behind an apply must never replace a pending push's run.
+    concurrency: {
+      group: o.evidence ? `baseline-\${{ github.ref }}\${{ (${EVIDENCE_RUN}) && '-evidence' || '' }}` : 'baseline-${{ github.ref }}',
+      'cancel-in-progress': false,
+    },
     env: {
       TF_IN_AUTOMATION: 'true',
       CDKTF_OUTDIR: o.outdir,

@@ -22,7 +22,8 @@
  * `deployment.planRoleName` (pipeline/script.ts). With local state every pipeline only plans. The
  * destroy jobs of a pipeline that applies are manual.
  */
-import { LOCK_TIMEOUT, NODE_MAJOR_VERSION, type GeneratedCi, type PipelineOptions } from './options';
+import { EVIDENCE_BINDER_DIR, EVIDENCE_SHARD_PREFIX, EVIDENCE_SHARD_RETENTION_DAYS, EVIDENCE_SHARDS_DIR, evidenceMergeScript, evidenceShardScript } from './evidence';
+import { LOCK_TIMEOUT, NODE_MAJOR_VERSION, type EvidenceJobOptions, type GeneratedCi, type PipelineOptions } from './options';
 import { destroyScript, oneStackScript, shellQuote, synthScript, trackedOutputCheck } from './script';
 import type { DestroyStack, PipelineStack, PipelineStacks } from './stacks';
 
@@ -114,6 +115,92 @@ export const TERRAFORM_INSTALL = [
   'fi',
 ].join('\n');
 
+/** The evidence jobs of GitLab: the shards (one `parallel` job) and the merge. */
+export const GITLAB_EVIDENCE_JOBS = { shards: 'evidence-shard', merge: 'evidence-merge' } as const;
+
+const EVIDENCE_TEMPLATE = '.baseline-evidence';
+
+/** The CI/CD variable naming the role the evidence shards assume (it may assume the reader roles). */
+export const GITLAB_EVIDENCE_ROLE_VARIABLE = 'BASELINE_EVIDENCE_ROLE_ARN';
+
+/**
+ * A pipeline that collects evidence: a scheduled pipeline of the apply branch (a pipeline schedule of the
+ * project, https://docs.gitlab.com/ci/pipelines/schedules/; `$CI_PIPELINE_SOURCE` is `schedule` also when a
+ * person runs the schedule now). Stack jobs do not run in any scheduled pipeline once the file has evidence jobs.
+ */
+export const EVIDENCE_RULE = (branch: string) => `$CI_PIPELINE_SOURCE == "schedule" && $CI_COMMIT_BRANCH == "${branch}"`;
+
+/** The `rules` that keep a stack job out of scheduled (evidence) pipelines, then run it as before. */
+const NOT_SCHEDULED = { if: '$CI_PIPELINE_SOURCE == "schedule"', when: 'never' } as const;
+
+/**
+ * The shell that hands the collector the evidence role: the job's ID token for `$BASELINE_EVIDENCE_ROLE_ARN`,
+ * through the AWS SDK's web identity variables, which the collector's default credentials read (as
+ * Terraform does in credentialsScript); static keys are unset, as there.
+ */
+export function evidenceCredentialsScript(): string {
+  return [
+    `role="\${${GITLAB_EVIDENCE_ROLE_VARIABLE}:-}"`,
+    `if [ -z "$role" ]; then echo "${GITLAB_EVIDENCE_ROLE_VARIABLE} is not set: set it as a protected CI/CD variable, the role that may assume the evidence reader role in every account (docs/pipeline.md)" >&2; exit 1; fi`,
+    `if [ -z "\${${ID_TOKEN_VARIABLE}:-}" ]; then echo "no ID token in ${ID_TOKEN_VARIABLE} (id_tokens): GitLab 15.7 or later is needed" >&2; exit 1; fi`,
+    'unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE',
+    'AWS_WEB_IDENTITY_TOKEN_FILE="$(mktemp)"',
+    `printf '%s' "$${ID_TOKEN_VARIABLE}" > "$AWS_WEB_IDENTITY_TOKEN_FILE"`,
+    'export AWS_WEB_IDENTITY_TOKEN_FILE AWS_ROLE_ARN="$role" AWS_ROLE_SESSION_NAME="gitlab-${CI_PROJECT_ID}-${CI_JOB_ID}"',
+    `echo "AWS credentials: ${GITLAB_EVIDENCE_ROLE_VARIABLE}"`,
+  ].join('\n');
+}
+
+/**
+ * The evidence jobs (.gitlab-ci.yml keyword reference, https://docs.gitlab.com/ci/yaml/): `evidence-shard`
+ * runs N times at once with `parallel: N` ("A numeric value from 1 to 200"; every parallel job has
+ * `CI_NODE_INDEX` and `CI_NODE_TOTAL`, https://docs.gitlab.com/ci/yaml/#parallel): `CI_NODE_INDEX` is "The
+ * index of the job in the job set", `CI_NODE_TOTAL` "The total number of instances of this job running in
+ * parallel. Set to 1 if the job does not use parallel" (predefined variables,
+ * https://docs.gitlab.com/ci/variables/predefined_variables/), so one shard has no `parallel` (which
+ * GitLab versions before 1 was allowed refuse) and index 1. Every shard judges the period ending
+ * `$CI_PIPELINE_CREATED_AT`, "The date and time when the pipeline was created, in ISO 8601 format. For
+ * example, 2022-01-31T16:47:55Z. UTC by default" (same page): one value for the whole pipeline, retries
+ * included. Each shard keeps its own folder under evidence-shards/ as its artifacts; `evidence-merge`
+ * `needs` the parallel job, which "depends on all jobs created in parallel, not just one job. It also
+ * downloads artifacts from all the parallel jobs by default. If the artifacts have the same name, they
+ * overwrite each other" (`needs`, https://docs.gitlab.com/ci/yaml/#needs): hence a folder per shard.
+ */
+function evidenceJobs(o: PipelineOptions, evidence: EvidenceJobOptions): Record<string, unknown> {
+  const n = evidence.shards;
+  const rules = [{ if: EVIDENCE_RULE(o.branch) }];
+  const index = '${CI_NODE_INDEX:-1}';
+  return {
+    // `id_tokens` in a hidden job, as the stack template has it (the pinned schema predates the keyword).
+    [EVIDENCE_TEMPLATE]: { id_tokens: { [ID_TOKEN_VARIABLE]: { aud: '$CI_SERVER_URL' } } },
+    [GITLAB_EVIDENCE_JOBS.shards]: {
+      extends: EVIDENCE_TEMPLATE,
+      stage: 'evidence',
+      rules,
+      ...(n > 1 ? { parallel: n } : {}),
+      needs: [],
+      variables: { BASELINE_APPLY: 'false' },
+      before_script: [GITLAB_INSTALL, evidenceCredentialsScript()],
+      script: [
+        // The file says N shards; GitLab says how many run: they must agree, or a shard would be lost.
+        `if [ "\${CI_NODE_TOTAL:-1}" != ${n} ]; then echo "CI_NODE_TOTAL is \${CI_NODE_TOTAL:-1}, not the ${n} shard(s) this file was generated for: regenerate it" >&2; exit 1; fi`,
+        evidenceShardScript({ index, total: n, to: '"$CI_PIPELINE_CREATED_AT"' }),
+      ],
+      // `artifacts:name` expands CI/CD variables, not sh's `${VAR:-default}`.
+      artifacts: { name: `${EVIDENCE_SHARD_PREFIX}${n > 1 ? '$CI_NODE_INDEX' : '1'}`, paths: [`${EVIDENCE_SHARDS_DIR}/`], expire_in: `${EVIDENCE_SHARD_RETENTION_DAYS} days` },
+    },
+    [GITLAB_EVIDENCE_JOBS.merge]: {
+      stage: 'evidence-merge',
+      rules,
+      needs: [GITLAB_EVIDENCE_JOBS.shards],
+      variables: { BASELINE_APPLY: 'false' },
+      script: [GITLAB_INSTALL, evidenceMergeScript(n)],
+      // Also when the merge exits 1 (a control failed): that binder is the evidence of the failure.
+      artifacts: { name: EVIDENCE_BINDER_DIR, when: 'always', paths: [`${EVIDENCE_BINDER_DIR}/`], expose_as: 'evidence binder' },
+    },
+  };
+}
+
 export function gitlabCi(stacks: PipelineStacks, o: PipelineOptions): GeneratedCi {
   const notes: string[] = [];
   const script = { outdir: o.outdir, allowFile: o.allowFile, lockTimeout: LOCK_TIMEOUT, planRoleName: o.planRoleName };
@@ -141,7 +228,7 @@ export function gitlabCi(stacks: PipelineStacks, o: PipelineOptions): GeneratedC
   }
 
   const document: Record<string, unknown> = {
-    stages: ['synth', 'management', 'members', ...(destroy.length > 0 ? ['destroy'] : [])],
+    stages: ['synth', 'management', 'members', ...(destroy.length > 0 ? ['destroy'] : []), ...(o.evidence ? ['evidence', 'evidence-merge'] : [])],
     variables: {
       TF_IN_AUTOMATION: 'true',
       TERRAFORM_VERSION: o.terraformVersion,
@@ -161,6 +248,7 @@ export function gitlabCi(stacks: PipelineStacks, o: PipelineOptions): GeneratedC
     // The official Node.js image of the LTS line the project runs on (NODE_MAJOR_VERSION).
     default: { image: `node:${NODE_MAJOR_VERSION}-bookworm` },
     [TEMPLATE]: {
+      ...(o.evidence ? { rules: [NOT_SCHEDULED, { when: 'on_success' }] } : {}),
       // An apply cut short by a newer pipeline would leave a stack half-applied.
       interruptible: false,
       // The job's OIDC token for AWS: its audience is the instance's address, as the IAM OIDC provider
@@ -189,13 +277,14 @@ export function gitlabCi(stacks: PipelineStacks, o: PipelineOptions): GeneratedC
             // (`rules:when: manual`, https://docs.gitlab.com/ci/yaml/#when; a manual job in `rules` blocks
             // the pipeline, `allow_failure: false`: https://docs.gitlab.com/ci/jobs/job_control/#types-of-manual-jobs).
             // Protect the apply branch's environment or branch to choose who may start it.
-            rules: [{ if: APPLY_RULE(o.branch), when: 'manual' }, { when: 'on_success' }],
+            rules: [...(o.evidence ? [NOT_SCHEDULED] : []), { if: APPLY_RULE(o.branch), when: 'manual' }, { when: 'on_success' }],
           },
         }
       : {}),
     // Synthesizes and checks the file without any AWS credential.
     synth: {
       stage: 'synth',
+      ...(o.evidence ? { rules: [NOT_SCHEDULED, { when: 'on_success' }] } : {}),
       script: [trackedOutputCheck(o.outdir), GITLAB_INSTALL, 'npm run --silent synth', ...(o.checkCommand ? [o.checkCommand] : [])],
     },
   };
@@ -205,5 +294,11 @@ export function gitlabCi(stacks: PipelineStacks, o: PipelineOptions): GeneratedC
     document[s.name] = stackJob(s, 'members', memberNeeds, lanes > 0 ? `baseline/lane-${laneOf(s.name, lanes)}` : `baseline/${s.name}`);
   }
   for (const s of destroy) document[`destroy-${s.name}`] = destroyJob(s, memberNeeds);
+  if (o.evidence) {
+    Object.assign(document, evidenceJobs(o, o.evidence));
+    notes.push(
+      `Evidence: scheduled pipelines of ${o.branch} (create a pipeline schedule in the project) collect the evidence in ${o.evidence.shards} shard(s) with ${GITLAB_EVIDENCE_ROLE_VARIABLE} and merge them into the artifact ${EVIDENCE_BINDER_DIR}; no stack job runs in a scheduled pipeline.`,
+    );
+  }
   return { document, notes };
 }

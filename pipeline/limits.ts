@@ -47,3 +47,18 @@ export const GITLAB_YAML_MAX_BYTES = 1024 * 1024;
  * a server flag, not a key of atlantis.yaml, so the generated file says what to set.
  */
 export const ATLANTIS_DEFAULT_PARALLEL_POOL_SIZE = 15;
+
+/**
+ * GitLab CI: `parallel: N` takes "A numeric value from `1` to `200`" (https://docs.gitlab.com/ci/yaml/#parallel;
+ * 2 to 200 before GitLab allowed one job, 2 to 50 before that, as the pinned SchemaStore schema still says).
+ * The evidence job writes no `parallel` for a single shard, which every version accepts.
+ */
+export const GITLAB_PARALLEL_MAX_JOBS = 200;
+
+/**
+ * The most evidence shards `--evidence-shards` takes: the smaller of GitHub's 256 matrix jobs per workflow
+ * run (GITHUB_MATRIX_MAX_JOBS) and GitLab's 200 parallel jobs (GITLAB_PARALLEL_MAX_JOBS), so one value fits
+ * both CI systems. At 1,000 accounts × 17 Regions, 200 shards are 85 account-Regions each: more runners
+ * would mostly repeat the per-shard start-up (install, credentials, organization-level reads).
+ */
+export const EVIDENCE_SHARDS_MAX = Math.min(GITHUB_MATRIX_MAX_JOBS, GITLAB_PARALLEL_MAX_JOBS);

@@ -17,6 +17,21 @@ export const NODE_MAJOR_VERSION = 26;
 /** How many member stacks run at once when `--max-parallel` is left out. */
 export const DEFAULT_MAX_PARALLEL = 20;
 
+/**
+ * When the GitHub Actions workflow collects evidence when `--evidence-schedule` is left out: daily at 04:17
+ * UTC (cron is UTC; GitHub delays scheduled runs under load, most at the start of an hour: "Events that
+ * trigger workflows", schedule, https://docs.github.com/en/actions/writing-workflows/choosing-when-your-workflow-runs/events-that-trigger-workflows#schedule).
+ */
+export const DEFAULT_EVIDENCE_SCHEDULE = '17 4 * * *';
+
+/** The evidence jobs (`--evidence-shards`): collection over shards on parallel runners, then one merge. */
+export interface EvidenceJobOptions {
+  /** How many shards (runners) collect at once, 1 to EVIDENCE_SHARDS_MAX (pipeline/limits.ts). */
+  readonly shards: number;
+  /** GitHub Actions: the cron schedule of the evidence runs. @default DEFAULT_EVIDENCE_SCHEDULE */
+  readonly schedule: string;
+}
+
 /** How long plan and apply wait for another run's state lock (terraform -lock-timeout). */
 export const LOCK_TIMEOUT = '10m';
 
@@ -47,6 +62,12 @@ export interface PipelineOptions {
    * and lose what it applied, so every job only plans and reviews (no apply, no destroy). @default false
    */
   readonly planOnly?: boolean;
+  /**
+   * The evidence jobs: scheduled runs of the apply branch (and, on GitHub, manual runs with the `evidence`
+   * input) collect the evidence over shards and merge it into one binder, and run no stack job.
+   * GitHub Actions and GitLab CI only. @default - no evidence job
+   */
+  readonly evidence?: EvidenceJobOptions;
   /** The command line that regenerates the file, quoted in its header. */
   readonly command: string;
   /**

@@ -132,10 +132,14 @@ describe('AWS access', () => {
     const tasks = [describeTask(ctx, '111111111111'), describeTask(ctx, '222222222222')];
     await runTasks(ctx, tasks, 4);
     expect(ctx.items.map((i) => `${i.status} ${i.accountId} ${i.reason}`).sort()).toEqual([
-      'ERROR 111111111111 could not collect: ThrottlingException: Rate exceeded (after 2 attempts)',
-      'ERROR 222222222222 could not collect: ThrottlingException: Rate exceeded (after 2 attempts)',
+      'ERROR 111111111111 could not collect: cloudtrail:DescribeTrails in 111111111111 us-east-1: HTTP 400, AWS error code ThrottlingException: Rate exceeded (after 2 attempts)',
+      'ERROR 222222222222 could not collect: cloudtrail:DescribeTrails in 222222222222 us-east-1: HTTP 400, AWS error code ThrottlingException: Rate exceeded (after 2 attempts)',
     ]);
-    expect(ctx.raw.get('111111111111.us-east-1.cloudtrail.DescribeTrails.json')!.error).toEqual({ name: 'ThrottlingException', message: 'Rate exceeded', attempts: 2 });
+    expect(ctx.raw.get('111111111111.us-east-1.cloudtrail.DescribeTrails.json')!.error).toEqual({
+      name: 'ThrottlingException',
+      message: 'cloudtrail:DescribeTrails in 111111111111 us-east-1: HTTP 400, AWS error code ThrottlingException: Rate exceeded (after 2 attempts)',
+      attempts: 2,
+    });
   });
 
   test('a role that cannot be assumed: asked once, reported for every task of its account', async () => {
@@ -146,7 +150,7 @@ describe('AWS access', () => {
     const statuses = ctx.items.map((i) => `${i.status} ${i.accountId}`).sort();
     expect(statuses).toEqual(['ERROR 444444444444', 'ERROR 444444444444', 'PASS 555555555555']);
     expect(ctx.items.find((i) => i.status === 'ERROR')!.reason).toMatch(
-      /^could not collect: cannot assume arn:aws:iam::444444444444:role\/soc2-evidence-reader: AccessDenied: not authorized to perform sts:AssumeRole/,
+      /^could not collect: cloudtrail:DescribeTrails in 444444444444 us-east-1: cannot assume arn:aws:iam::444444444444:role\/soc2-evidence-reader: HTTP 403, AWS error code AccessDenied: not authorized to perform sts:AssumeRole/,
     );
     expect(fake.assumeRoleCalls.filter((a) => a.includes('444444444444'))).toHaveLength(1);
   });

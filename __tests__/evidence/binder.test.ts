@@ -62,7 +62,7 @@ describe('the binder', () => {
   test('index.html: summary per criterion, failures linked, items with raw evidence, exceptions, history; text escaped', () => {
     const dir = mkdtempSync(join(tmpdir(), 'binder-'));
     const files = writeBinder(result(), dir, { configText: 'organization: {}\n' });
-    expect(files).toEqual(['SHA256SUMS', 'config-history.patch', 'config-history.txt', 'index.html', 'items.csv', 'items.json', 'org-config.yaml', 'raw/111111111111.us-east-1.cloudtrail.DescribeTrails.json']);
+    expect(files).toEqual(['SHA256SUMS', 'accounts/111111111111.html', 'accounts/222222222222.html', 'config-history.patch', 'config-history.txt', 'index.html', 'items.csv', 'items.json', 'org-config.yaml', 'raw/111111111111.us-east-1.cloudtrail.DescribeTrails.json']);
     const html = readFileSync(join(dir, 'index.html'), 'utf8');
     expect(html).toContain('IsLogging is false &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('<script>');
@@ -71,7 +71,14 @@ describe('the binder', () => {
     expect(criteria).toEqual([...criteria].sort(compareCriteria));
     expect(criteria.at(-1)).toBe('A1.2');
     expect(html).toContain('<h2 id="failed">Failed controls (1)</h2>');
-    expect(html).toContain('href="raw/111111111111.us-east-1.cloudtrail.DescribeTrails.json"');
+    // The index links each failure to its row on the account's page, which links the raw evidence.
+    expect(html).toContain('<a href="accounts/111111111111.html#item-cloudtrail-organization-trail-111111111111-us-east-1-arn-aws-cloudtrail-us-east-1-111111111111-trail-t">');
+    expect(html).toContain('<td><a href="accounts/222222222222.html">222222222222</a></td>');
+    const page = readFileSync(join(dir, 'accounts', '111111111111.html'), 'utf8');
+    expect(page).toContain('id="item-cloudtrail-organization-trail-111111111111-us-east-1-arn-aws-cloudtrail-us-east-1-111111111111-trail-t"');
+    expect(page).toContain('href="../raw/111111111111.us-east-1.cloudtrail.DescribeTrails.json"');
+    expect(page).toContain('IsLogging is false &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).not.toContain('<script>');
     expect(html).toContain('<code>IAM.6</code></td><td>Member accounts have no root credentials.</td>');
     expect(html).toContain('Keep CloudWatch Logs 400 days');
     expect(html).toContain('Ana Auditor &lt;ana@example.com&gt;');

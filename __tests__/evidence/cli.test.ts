@@ -11,8 +11,10 @@ import type * as Baseline from '../../bin/baseline';
 import type { CliIo } from '../../bin/cli-command';
 import { createEvidenceCommand, evidenceCommand, parseSince } from '../../evidence/cli';
 import type { CollectOptions } from '../../evidence/collect';
-import { progressReporter } from '../../evidence/progress';
-import type { EvidenceItem, EvidenceResult, EvidenceStatus } from '../../evidence/types';
+import { COLLECTION_FORMAT, createCollection, FileSink, type CollectionManifest } from '../../evidence/collection';
+import type { CollectIntoFolderOptions, CollectIntoFolderResult } from '../../evidence/run-collection';
+import { ERROR_LINES_SHOWN, progressReporter } from '../../evidence/progress';
+import type { EvidenceItem, EvidenceStatus } from '../../evidence/types';
 
 // `../../bin/baseline` alone resolves to the shell script next to it.
 const { main } = require('../../bin/baseline.ts') as typeof Baseline;
@@ -31,15 +33,20 @@ function item(status: EvidenceStatus, id: string): EvidenceItem {
   return { id, controlId: id.split('/')[0], tsc: ['CC7.2'], title: 't', status, reason: `${status} reason`, accountId: '111111111111', region: 'us-east-1', collectedAt: NOW.toISOString(), raw: [], sources: [] };
 }
 
+/** A collector that writes a complete collection folder of one unit with these judgements, as collectIntoFolder does. */
 function fakeCollect(statuses: EvidenceStatus[], seen: CollectOptions[] = []) {
-  return async (options: CollectOptions): Promise<EvidenceResult> => {
+  return async (options: CollectIntoFolderOptions): Promise<CollectIntoFolderResult> => {
     seen.push(options);
     options.progress?.start(statuses.length, 1, 1);
-    return {
-      run: { startedAt: NOW.toISOString(), finishedAt: NOW.toISOString(), collectedBy: 'arn:aws:sts::1:assumed-role/auditor/x', organizationId: 'o-exampleorg01', accounts: ['111111111111'], regions: ['us-east-1'], roleName: 'r', sinceDays: 90, period: { from: '2025-12-02T12:00:00.000Z', to: NOW.toISOString() }, triage: { findingTriageHours: 24, alarmAcknowledgeHours: 24 }, logValidation: { skipped: 'skipped' }, exceptions: [] },
-      items: statuses.map((s, i) => item(s, `vpc.flow-logs/111111111111/us-east-1/vpc-${i}`)),
-      raw: new Map(),
-    };
+    const run = { startedAt: NOW.toISOString(), finishedAt: NOW.toISOString(), collectedBy: 'arn:aws:sts::1:assumed-role/auditor/x', organizationId: 'o-exampleorg01', accounts: ['111111111111'], regions: ['us-east-1'], roleName: 'r', sinceDays: 90, period: { from: '2025-12-02T12:00:00.000Z', to: NOW.toISOString() }, triage: { findingTriageHours: 24, alarmAcknowledgeHours: 24 }, logValidation: { skipped: 'skipped' }, exceptions: [] };
+    const manifest = { format: COLLECTION_FORMAT, inputs: { shardCount: 1 } as CollectionManifest['inputs'], shard: { index: 1, count: 1 }, run, tasks: 1, complete: true } as const;
+    createCollection(options.dir, manifest, {});
+    const sink = new FileSink(options.dir);
+    sink.add({ key: 'fake', items: statuses.map((s, i) => item(s, `vpc.flow-logs/111111111111/us-east-1/vpc-${i}`)), raw: [] });
+    sink.close();
+    const counts = { PASS: 0, FAIL: 0, ERROR: 0 };
+    for (const s of statuses) counts[s] += 1;
+    return { manifest, reused: 0, tasks: 1, counts };
   };
 }
 
@@ -171,6 +178,16 @@ describe('progress display', () => {
     expect(lines.filter((l) => /tasks \(\d+%\)/.test(l))).toHaveLength(10);
     expect(lines.every((l) => l.endsWith('\n') && !l.includes('\r'))).toBe(true);
     expect(lines.at(-1)).toBe('evidence: done  PASS 3  FAIL 1  ERROR 1\n');
+  });
+
+  test('at scale: the first ERROR_LINES_SHOWN error lines, then one line saying the rest are in the binder', () => {
+    const lines: string[] = [];
+    const p = progressReporter((t) => lines.push(t), false);
+    p.start(1000, 1000, 17);
+    for (let i = 1; i <= 1000; i++) p.taskDone(event([`config.recorder: could not collect: AccessDenied ${i}`, `config.rules: could not collect: AccessDenied ${i}`]), i, counts);
+    const errors = lines.filter((l) => l.startsWith('evidence: ERROR'));
+    expect(errors).toHaveLength(ERROR_LINES_SHOWN + 1);
+    expect(errors.at(-1)).toBe('evidence: ERROR AWS Config 111111111111 us-east-1: (more ERROR lines are not shown: the binder lists every one, items.csv too)\n');
   });
 
   test('on a terminal: one line redrawn in place, at most every 100 ms', () => {

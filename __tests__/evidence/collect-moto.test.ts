@@ -8,7 +8,7 @@ import { CloudTrailClient, StartLoggingCommand, StopLoggingCommand } from '@aws-
 import { ConfigServiceClient, StartConfigurationRecorderCommand, StopConfigurationRecorderCommand } from '@aws-sdk/client-config-service';
 import { CreateFlowLogsCommand, DeleteFlowLogsCommand, DescribeFlowLogsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribePolicyCommand, ListPoliciesForTargetCommand, OrganizationsClient, UpdatePolicyCommand } from '@aws-sdk/client-organizations';
-import { GetObjectCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, GetObjectLockConfigurationCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -64,6 +64,10 @@ describe('baseline evidence against moto', () => {
     const digests = baseline.items.filter((i) => i.controlId === 'cloudtrail.log-file-validation' && i.resource?.startsWith('digests/'));
     expect(digests).toHaveLength(7);
     expect(digests[0].details).toMatchObject({ digests: { valid: 2, invalid: 0, missing: 0 }, logs: { valid: 2, modified: 0, missing: 0 } });
+    // Judged by their versions (the bucket is versioned, under Object Lock with a default retention),
+    // and, 2 files being fewer than the default sample of 4, each hashed too.
+    expect(digests[0].details).toMatchObject({ logProof: { method: 'versions', listed: 2, hashed: 2, versionPages: 1 } });
+    expect(digests[0].reason).toContain(`each judged by its versions since delivery (versioning Enabled, Object Lock default retention ${config.retention.objectLockMode} ${config.retention.logArchiveDays} days`);
   });
 
   test('each item links raw responses that exist, without request ids', () => {
@@ -205,22 +209,95 @@ describe('baseline evidence against moto', () => {
     }
   });
 
-  test('a log file modified in the log archive fails exactly that log-file validation', async () => {
-    const s3 = await accounts.client(S3Client, ids.logArchive);
+  /** The audit account's digest item in the other Region, and the first log file it judged. */
+  const auditLog = () => {
     const digestItem = baseline.items.find((i) => i.id === `cloudtrail.log-file-validation/${ids.audit}/${OTHER}/digests/${orgTrailName(config)}`)!;
     const report = baseline.raw.get(digestItem.raw.find((r) => r.endsWith('ValidateLogs.json'))!)!.responses![0] as { files: { kind: string; key: string }[] };
-    const logKey = report.files.find((f) => f.kind === 'log')!.key;
-    const Bucket = logBucketName(config, 'cloudtrail');
+    return { digestItem, logKey: report.files.find((f) => f.kind === 'log')!.key, Bucket: logBucketName(config, 'cloudtrail') };
+  };
+  /**
+   * Removes versions a test added, so that each log file has its one version again. The bucket's default
+   * retention locks every new version; GOVERNANCE lets a request with x-amz-bypass-governance-retention
+   * remove one (S3 User Guide, "Bypassing governance mode":
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html#object-lock-managing-bypass).
+   */
+  const removeVersions = async (s3: S3Client, Bucket: string, Key: string, versionIds: (string | undefined)[]) => {
+    for (const VersionId of versionIds) if (VersionId) await unmocked(s3, new DeleteObjectCommand({ Bucket, Key, VersionId, BypassGovernanceRetention: true }));
+  };
+  const gzipBody = (Body: Buffer) => ({ Body, ContentMD5: createHash('md5').update(Body).digest('base64') });
+
+  test('a log file overwritten in the log archive fails exactly that log-file validation, even with the same bytes', async () => {
+    const s3 = await accounts.client(S3Client, ids.logArchive);
+    const { digestItem, logKey, Bucket } = auditLog();
     const original = Buffer.from(await (await unmocked(s3, new GetObjectCommand({ Bucket, Key: logKey }))).Body.transformToByteArray());
-    const put = (Body: Buffer) => unmocked(s3, new PutObjectCommand({ Bucket, Key: logKey, Body, ContentMD5: createHash('md5').update(Body).digest('base64') }));
-    // Object Lock keeps the original version; a new version is what a reader gets, and is judged.
-    await put(gzipSync(Buffer.from('{"Records":[]}')));
+    const added: (string | undefined)[] = [];
+    const put = async (Body: Buffer) => added.push((await unmocked(s3, new PutObjectCommand({ Bucket, Key: logKey, ...gzipBody(Body) }))).VersionId);
+    try {
+      // Object Lock keeps the delivered version; an overwrite adds a second one. Its content hashes right
+      // (the hashed sample passes it), but the file is no longer the one delivered alone.
+      await put(original);
+      const result = await collect();
+      expect(failedIds(result)).toEqual([`FAIL ${digestItem.id}`]);
+      expect(result.items.find((i) => i.id === digestItem.id)!.reason).toContain(`Log file s3://${Bucket}/${logKey} INVALID: overwritten: 2 versions since delivery`);
+      // Other content, every file hashed (--log-file-sample all): the AWS CLI's verdict.
+      await put(gzipSync(Buffer.from('{"Records":[]}')));
+      const all = await collect({ logFileSample: 'all' });
+      expect(failedIds(all)).toEqual([`FAIL ${digestItem.id}`]);
+      const item = all.items.find((i) => i.id === digestItem.id)!;
+      expect(item.reason).toContain(`Log file s3://${Bucket}/${logKey} INVALID: hash value doesn't match`);
+      expect(item.details).toMatchObject({ logProof: { method: 'hash', reason: 'the log file sample is all' } });
+    } finally {
+      await removeVersions(s3, Bucket, logKey, added);
+    }
+  });
+
+  test('a log file deleted in the log archive (a delete marker) fails exactly that log-file validation', async () => {
+    const s3 = await accounts.client(S3Client, ids.logArchive);
+    const { digestItem, logKey, Bucket } = auditLog();
+    // A DELETE without a version id adds a delete marker; the locked version stays behind it.
+    const marker = await unmocked(s3, new DeleteObjectCommand({ Bucket, Key: logKey }));
     try {
       const result = await collect();
       expect(failedIds(result)).toEqual([`FAIL ${digestItem.id}`]);
-      expect(result.items.find((i) => i.id === digestItem.id)!.reason).toContain(`Log file s3://${Bucket}/${logKey} INVALID: hash value doesn't match`);
+      expect(result.items.find((i) => i.id === digestItem.id)!.reason).toContain(`Log file s3://${Bucket}/${logKey} INVALID: not found (deleted: a delete marker is its latest version`);
     } finally {
-      await put(original);
+      await removeVersions(s3, Bucket, logKey, [marker.DeleteMarker ? marker.VersionId : undefined]);
+    }
+  });
+
+  test('without Object Lock on the bucket every log file is hashed, saying why, and a modified one fails', async () => {
+    const s3 = await accounts.client(S3Client, ids.logArchive);
+    const { digestItem, logKey, Bucket } = auditLog();
+    // GetObjectLockConfiguration's error when the bucket has none (API_GetObjectLockConfiguration.html).
+    const none = Object.assign(new Error('Object Lock configuration does not exist for this bucket'), { name: 'ObjectLockConfigurationNotFoundError', $metadata: { httpStatusCode: 404 } });
+    org.mocks.s3.on(GetObjectLockConfigurationCommand, { Bucket }).rejects(none);
+    const added = (await unmocked(s3, new PutObjectCommand({ Bucket, Key: logKey, ...gzipBody(gzipSync(Buffer.from('{"Records":[]}'))) }))).VersionId;
+    try {
+      const result = await collect();
+      const digestItems = result.items.filter((i) => i.controlId === 'cloudtrail.log-file-validation' && i.resource?.startsWith('digests/'));
+      expect(digestItems.filter((i) => i.status !== 'PASS').map((i) => `${i.status} ${i.id}`)).toEqual([`FAIL ${digestItem.id}`]);
+      expect(digestItems.find((i) => i.id === digestItem.id)!.reason).toContain(`Log file s3://${Bucket}/${logKey} INVALID: hash value doesn't match`);
+      for (const item of digestItems.filter((i) => i.status === 'PASS')) {
+        expect(item.reason).toContain("every one hashed (the bucket's Object Lock is not enabled)");
+        expect(item.details).toMatchObject({ logProof: { method: 'hash', listed: 2, hashed: 2 } });
+      }
+    } finally {
+      org.mocks.s3.on(GetObjectLockConfigurationCommand, { Bucket }).callsFake((input: unknown, getClient: () => object) => unmocked(getClient(), new GetObjectLockConfigurationCommand(input as never)));
+      await removeVersions(s3, Bucket, logKey, [added]);
+    }
+  });
+
+  test('a refused ListObjectVersions makes each log-file validation an ERROR naming the call, not a PASS', async () => {
+    const refusal = Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 } });
+    org.mocks.s3.on(ListObjectVersionsCommand).rejects(refusal);
+    try {
+      const result = await collect();
+      const digestItems = result.items.filter((i) => i.controlId === 'cloudtrail.log-file-validation' && i.resource?.startsWith('digests/'));
+      expect(digestItems).toHaveLength(7);
+      expect(failedIds(result).sort()).toEqual(digestItems.map((i) => `ERROR ${i.id}`).sort());
+      expect(digestItems[0].reason).toMatch(/not judged by their versions: s3:ListObjectVersions of s3:\/\/.*: HTTP 403, AWS error code AccessDenied/);
+    } finally {
+      org.mocks.s3.on(ListObjectVersionsCommand).callsFake((input: unknown, getClient: () => object) => unmocked(getClient(), new ListObjectVersionsCommand(input as never)));
     }
   });
 
@@ -256,8 +333,12 @@ describe('baseline evidence against moto', () => {
     expect(dom).toContain('Summary by Trust Services Criterion');
     expect(dom).toMatch(/<td><strong>CC6\.1<\/strong><\/td>/);
     expect(dom).toContain(`<h2 id="failed">Failed controls (1)</h2>`);
-    expect(dom).toContain(`href="#item-log-archive-versioning-${ids.logArchive}-us-east-1-${Bucket}"`);
+    // The failure, listed under its control, links its row on the log archive account's page.
+    expect(dom).toContain(`href="accounts/${ids.logArchive}.html#item-log-archive-versioning-${ids.logArchive}-us-east-1-${Bucket}"`);
     expect(dom).toContain('versioning Status is Suspended');
+    const page = await dumpDom(join(a, 'accounts', `${ids.logArchive}.html`));
+    expect(page).toContain(`id="item-log-archive-versioning-${ids.logArchive}-us-east-1-${Bucket}"`);
+    expect(page).toContain(`href="../raw/${ids.logArchive}.us-east-1.s3.GetBucketVersioning.${Bucket}.json"`);
     const png = join(dir, 'binder.png');
     await screenshot(join(a, 'index.html'), png, 1280, 900);
     const image = readFileSync(png);

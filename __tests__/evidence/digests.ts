@@ -7,11 +7,13 @@
  */
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { DigestPublicKey, DigestScope, ObjectStore } from '../../evidence/digest';
+import type { DigestPublicKey, DigestScope, ObjectStore, ObjectVersionEntry } from '../../evidence/digest';
 
 export interface StoredObject {
   body: Buffer;
   metadata: Record<string, string>;
+  /** When it was written (its version's LastModified). @default - unknown */
+  lastModified?: Date;
 }
 
 export interface TestKey {
@@ -47,23 +49,25 @@ export interface Chain {
 }
 
 /**
- * `hours` hourly digests ending at `end`, each listing `logsPerDigest` log files, the oldest with no
- * previous digest (the chain's start).
+ * `hours` digests ending at `end`, `intervalMs` apart (hourly, as CloudTrail delivers them), each
+ * listing `logsPerDigest` log files, the oldest with no previous digest (the chain's start). Each log
+ * file is written 30 seconds after its events, within its digest's time range (a digest lists the files
+ * delivered in the hour it covers), and each digest a minute after its end.
  */
-export function buildChain(scope: DigestScope, end: Date, hours: number, logsPerDigest = 2, key = testKey()): Chain {
+export function buildChain(scope: DigestScope, end: Date, hours: number, logsPerDigest = 2, key = testKey(), intervalMs = 3_600_000): Chain {
   const objects = new Map<string, StoredObject>();
   const digests: string[] = [];
   const logs: string[][] = [];
   const root = `${scope.prefix ? `${scope.prefix}/` : ''}AWSLogs/${scope.organizationId ? `${scope.organizationId}/` : ''}${scope.accountId}`;
   let previous: { key: string; hash: string; signature: string } | undefined;
   for (let i = hours - 1; i >= 0; i--) {
-    const digestEnd = new Date(end.getTime() - i * 3_600_000);
-    const digestStart = new Date(digestEnd.getTime() - 3_600_000);
+    const digestEnd = new Date(end.getTime() - i * intervalMs);
+    const digestStart = new Date(digestEnd.getTime() - intervalMs);
     const logFiles = Array.from({ length: logsPerDigest }, (_, n) => {
       const at = new Date(digestStart.getTime() + (n + 1) * 60_000);
       const logKey = `${root}/CloudTrail/${scope.region}/${ymd(at)}/${scope.accountId}_CloudTrail_${scope.region}_${compact(at)}_log${n}.json.gz`;
       const content = Buffer.from(JSON.stringify({ Records: [{ eventVersion: '1.09', eventTime: iso(at), eventName: 'DescribeTrails', awsRegion: scope.region, recipientAccountId: scope.accountId }] }));
-      objects.set(`${scope.bucket}/${logKey}`, { body: gzipSync(content), metadata: {} });
+      objects.set(`${scope.bucket}/${logKey}`, { body: gzipSync(content), metadata: {}, lastModified: new Date(at.getTime() + 30_000) });
       return { s3Bucket: scope.bucket, s3Object: logKey, hashValue: sha256(content), hashAlgorithm: 'SHA-256', newestEventTime: iso(at), oldestEventTime: iso(at) };
     });
     const digestKey = `${root}/CloudTrail-Digest/${scope.region}/${ymd(digestEnd)}/${scope.accountId}_CloudTrail-Digest_${scope.region}_${scope.trailName}_${scope.homeRegion}_${compact(digestEnd)}.json.gz`;
@@ -87,7 +91,7 @@ export function buildChain(scope: DigestScope, end: Date, hours: number, logsPer
     const content = Buffer.from(JSON.stringify(digest));
     const toSign = `${digest.digestEndTime}\n${scope.bucket}/${digestKey}\n${sha256(content)}\n${digest.previousDigestSignature ?? 'null'}`;
     const signature = sign('sha256', Buffer.from(toSign, 'utf8'), key.privateKey).toString('hex');
-    objects.set(`${scope.bucket}/${digestKey}`, { body: gzipSync(content), metadata: { signature, 'signature-algorithm': 'SHA256withRSA' } });
+    objects.set(`${scope.bucket}/${digestKey}`, { body: gzipSync(content), metadata: { signature, 'signature-algorithm': 'SHA256withRSA' }, lastModified: new Date(digestEnd.getTime() + 60_000) });
     digests.push(digestKey);
     logs.push(logFiles.map((l) => l.s3Object));
     previous = { key: digestKey, hash: sha256(content), signature };
@@ -109,11 +113,31 @@ export function resignDigest(chain: Chain, bucket: string, digestKey: string, ed
   });
 }
 
-/** An ObjectStore over a Map of `bucket/key` → object, listing in key order as S3 does. */
-export function memoryStore(objects: Map<string, StoredObject>): ObjectStore & { gets: string[] } {
+/**
+ * An ObjectStore over a Map of `bucket/key` → object, listing in key order as S3 does. Its versions
+ * (ListObjectVersions): one per object, unless `versions` gives a key's entries (an overwrite, a delete
+ * marker); `failVersions` makes every listing throw it; `capped` says each listing stopped at its page cap.
+ */
+export function memoryStore(
+  objects: Map<string, StoredObject>,
+  history: { versions?: Map<string, ObjectVersionEntry[]>; failVersions?: Error; capped?: boolean } = {},
+): ObjectStore & { gets: string[]; listings: string[] } {
   const gets: string[] = [];
+  const listings: string[] = [];
   return {
     gets,
+    listings,
+    async versions(bucket, prefix) {
+      listings.push(prefix);
+      if (history.failVersions) throw history.failVersions;
+      const keys = new Set([...objects.keys()].filter((k) => k.startsWith(`${bucket}/${prefix}`)).map((k) => k.slice(bucket.length + 1)));
+      for (const k of history.versions?.keys() ?? []) if (k.startsWith(prefix)) keys.add(k);
+      const entries = [...keys].sort().flatMap((key) => {
+        const written = objects.get(`${bucket}/${key}`)?.lastModified;
+        return history.versions?.get(key) ?? [{ key, versionId: 'v1', isLatest: true, deleteMarker: false, ...(written ? { lastModified: written.toISOString() } : {}) }];
+      });
+      return { entries, pages: 1, capped: history.capped === true };
+    },
     async list(bucket, prefix, startAfter) {
       return [...objects.keys()]
         .filter((k) => k.startsWith(`${bucket}/`))

@@ -24,6 +24,7 @@ import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, P
 import { CloudWatchLogsClient, CreateLogGroupCommand, DescribeLogGroupsCommand, PutMetricFilterCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   ConfigServiceClient,
+  DescribeAggregateComplianceByConfigRulesCommand,
   DescribeComplianceByConfigRuleCommand,
   DescribeConfigRulesCommand,
   DescribeConfigurationAggregatorSourcesStatusCommand,
@@ -88,6 +89,7 @@ import {
   GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketLoggingCommand,
@@ -779,7 +781,16 @@ export async function seedSecurityHub(moto: MotoAccounts, config: BaselineConfig
   );
 }
 
-/** The org trail's signed digests and log files for every account and Region, in the CloudTrail bucket. */
+/**
+ * How far apart the seeded digests end. moto stamps each object with the time it is written (it cannot
+ * be backdated), and the collector fails a log file whose only version was written later than its
+ * digest's end plus evidence/digest.ts REPLACED_AFTER_DIGEST_MINUTES (a copy put after the delivered
+ * version was removed): digests an hour apart, all written now, would read as replaced. Five minutes
+ * apart, every file is written within the allowance of its digest's end, as CloudTrail's are.
+ */
+export const SEEDED_DIGEST_INTERVAL_MS = 5 * 60_000;
+
+/** The org trail's signed digests and log files for every account and Region, in the CloudTrail bucket: `hours` digests, SEEDED_DIGEST_INTERVAL_MS apart, ending at `end` (just before now). */
 export async function seedDigests(moto: MotoAccounts, config: BaselineConfig, end: Date, hours: number): Promise<DigestScope[]> {
   const s3 = await moto.client(S3Client, config.organization.logArchiveAccountId);
   const scopes: DigestScope[] = [];
@@ -796,7 +807,7 @@ export async function seedDigests(moto: MotoAccounts, config: BaselineConfig, en
         end,
       };
       scopes.push(scope);
-      const chain = buildChain(scope, end, hours, 1);
+      const chain = buildChain(scope, end, hours, 1, undefined, SEEDED_DIGEST_INTERVAL_MS);
       for (const [path, object] of chain.objects) {
         const key = path.slice(scope.bucket.length + 1);
         // moto wants Content-MD5 on writes into an Object Lock bucket (S3 accepts a checksum too).
@@ -1050,6 +1061,10 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
   // The aggregator's evaluation results (API_GetAggregateComplianceDetailsByConfigRule.html): a healthy
   // org's rules have nothing to report in the period.
   cfg.on(GetAggregateComplianceDetailsByConfigRuleCommand).resolves({ AggregateEvaluationResults: [] });
+  // The aggregator's summary, filtered to NON_COMPLIANT (API_DescribeAggregateComplianceByConfigRules.html:
+  // AggregateComplianceByConfigRules of AggregateComplianceByConfigRule, NextToken): not in moto; a
+  // healthy org lists none, in one page.
+  cfg.on(DescribeAggregateComplianceByConfigRulesCommand).resolves({ AggregateComplianceByConfigRules: [] });
   cfg.on(DescribeConfigurationAggregatorSourcesStatusCommand).resolves({
     AggregatedSourceStatusList: config.regions.governed.map((r) => ({ SourceId: config.organization.id, SourceType: 'ORGANIZATION', AwsRegion: r, LastUpdateStatus: 'SUCCEEDED' })),
   });
@@ -1117,6 +1132,7 @@ export function mockMissingApis(config: BaselineConfig, options: MissingApiOptio
     GetBucketLoggingCommand,
     GetBucketLifecycleConfigurationCommand,
     ListObjectsV2Command,
+    ListObjectVersionsCommand,
     GetObjectCommand,
     PutObjectCommand,
     PutBucketVersioningCommand,

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand, type AlarmHistoryItem } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, FilterLogEventsCommand, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
-import { ConfigServiceClient, GetAggregateComplianceDetailsByConfigRuleCommand } from '@aws-sdk/client-config-service';
+import { ConfigServiceClient, DescribeAggregateComplianceByConfigRulesCommand, GetAggregateComplianceDetailsByConfigRuleCommand, type ComplianceType } from '@aws-sdk/client-config-service';
 import { GetFindingsCommand as GdGetFindingsCommand, GuardDutyClient, ListDetectorsCommand, ListFindingsCommand as GdListFindingsCommand } from '@aws-sdk/client-guardduty';
 import { GetFindingHistoryCommand, GetFindingsCommand as ShGetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { GetQueryExecutionCommand } from '@aws-sdk/client-athena';
@@ -775,8 +775,29 @@ describe('period.finding-triage', () => {
 // ------------------------------------------------------------------------------------------------
 // Config: GetAggregateComplianceDetailsByConfigRule (API_GetAggregateComplianceDetailsByConfigRule.html),
 // AggregateEvaluationResult (API_AggregateEvaluationResult.html), EvaluationResultIdentifier
-// (API_EvaluationResultIdentifier.html), EvaluationResultQualifier (API_EvaluationResultQualifier.html).
+// (API_EvaluationResultIdentifier.html), EvaluationResultQualifier (API_EvaluationResultQualifier.html);
+// the summary: DescribeAggregateComplianceByConfigRules (not in moto), its response
+// AggregateComplianceByConfigRules of AggregateComplianceByConfigRule {ConfigRuleName, Compliance,
+// AccountId, AwsRegion} and NextToken
+// (https://docs.aws.amazon.com/config/latest/APIReference/API_DescribeAggregateComplianceByConfigRules.html,
+// https://docs.aws.amazon.com/config/latest/APIReference/API_AggregateComplianceByConfigRule.html), Compliance
+// {ComplianceType, ComplianceContributorCount {CappedCount, CapExceeded}} (API_Compliance.html).
 
+const MEMBER = '444444444444';
+
+/** One AggregateComplianceByConfigRule, as AWS's API reference shapes it. */
+const summaryRecord = (rule: string, accountId = MEMBER, region = home, compliance: ComplianceType = 'NON_COMPLIANT') => ({
+  ConfigRuleName: rule,
+  Compliance: { ComplianceType: compliance, ComplianceContributorCount: { CappedCount: 1, CapExceeded: false } },
+  AccountId: accountId,
+  AwsRegion: region,
+});
+
+/**
+ * A consistent aggregator: the results of MEMBER's home Region, and a summary listing a rule
+ * NON_COMPLIANT there exactly when one of its results is ("It is noncompliant if any of these resources
+ * do not comply", API_AggregateComplianceByConfigRule.html), filtered by Filters.ComplianceType.
+ */
 function mockCompliance(results: { rule: string; compliance: string; recorded: Date }[]) {
   const cfg = mock(ConfigServiceClient);
   cfg.on(GetAggregateComplianceDetailsByConfigRuleCommand).callsFake((input: { ConfigRuleName: string; AccountId: string; AwsRegion: string; ComplianceType?: string }) => ({
@@ -791,9 +812,15 @@ function mockCompliance(results: { rule: string; compliance: string; recorded: D
         AwsRegion: input.AwsRegion,
       })),
   }));
+  cfg.on(DescribeAggregateComplianceByConfigRulesCommand).callsFake((input: { Filters?: { ComplianceType?: string } }) => {
+    const noncompliant = [...new Set(results.filter((r) => r.compliance === 'NON_COMPLIANT').map((r) => r.rule))];
+    const records = noncompliant.map((rule) => summaryRecord(rule));
+    return { AggregateComplianceByConfigRules: records.filter((r) => !input.Filters?.ComplianceType || r.Compliance.ComplianceType === input.Filters.ComplianceType) };
+  });
   return cfg;
 }
-const configOnly = (ctx: CollectContext) => periodConfigTasks(ctx, [['444444444444', home]]);
+const configOnly = (ctx: CollectContext) => periodConfigTasks(ctx, [[MEMBER, home]]);
+const SUMMARY_RAW = `${audit}.${home}.config.DescribeAggregateComplianceByConfigRules.config-compliance-summary.json`;
 
 // The aggregator keeps each resource's latest result only, re-recorded by a periodic rule at every
 // run: the item judges the state at the end of the period (the run), labelled current state only.
@@ -810,29 +837,135 @@ describe('period.config-compliance', () => {
     expect(item.details!.changes).toEqual([]);
   });
 
+  test("a healthy org costs one summary call per collection, none per rule: the summary is read once (Filters.ComplianceType NON_COMPLIANT, Limit 1000, the API's maximum), and each item's raw evidence names it", async () => {
+    const cfg = mockCompliance([]);
+    const items = await run((ctx) => periodConfigTasks(ctx, [[MEMBER, home], ['555555555555', home], [MEMBER, 'eu-west-1']]));
+    expect(items.map((i) => i.status)).toEqual(['PASS', 'PASS', 'PASS']);
+    const summaryCalls = cfg.commandCalls(DescribeAggregateComplianceByConfigRulesCommand);
+    expect(summaryCalls).toHaveLength(1);
+    // "Valid Range: Minimum value of 0. Maximum value of 1000" (API_DescribeAggregateComplianceByConfigRules.html, Limit).
+    expect(summaryCalls[0].args[0].input).toEqual({ ConfigurationAggregatorName: `${config.organization.namePrefix}-organization`, Filters: { ComplianceType: 'NON_COMPLIANT' }, Limit: 1000 });
+    expect(cfg.commandCalls(GetAggregateComplianceDetailsByConfigRuleCommand)).toHaveLength(0);
+    for (const item of items) {
+      expect(item.raw).toEqual([SUMMARY_RAW]);
+      expect(item.details!.summary).toMatchObject({ listed: [], capped: false, recordsRead: 0, pagesRead: 1 });
+      expect(item.reason).toMatch(/, none listed NON_COMPLIANT by the aggregator's compliance summary, none NON_COMPLIANT at the end of the period/);
+    }
+  });
+
   test('only NON_COMPLIANT results are read ("supports only the COMPLIANT and NON_COMPLIANT", API_GetAggregateComplianceDetailsByConfigRule.html), and a read cut at --max-findings is ERROR, never PASS', async () => {
     const cfg = mockCompliance([]);
     const [healthy] = await run(configOnly);
     expect(healthy.status).toBe('PASS');
-    for (const call of cfg.commandCalls(GetAggregateComplianceDetailsByConfigRuleCommand)) expect(call.args[0].input).toMatchObject({ ComplianceType: 'NON_COMPLIANT' });
-    // Breaking case: every page says there is more; the budget runs out before the end.
+    // Breaking case: the summary lists the rule here, and every page of its results says there is more;
+    // the budget runs out before the end.
+    cfg.on(DescribeAggregateComplianceByConfigRulesCommand).resolves({ AggregateComplianceByConfigRules: [summaryRecord('vpc-flow-logs-enabled')] });
     cfg.on(GetAggregateComplianceDetailsByConfigRuleCommand).resolves({ AggregateEvaluationResults: [], NextToken: 'more' });
     const [capped] = await run(configOnly);
     expect(capped.status).toBe('ERROR');
-    expect(capped.reason).toMatch(/^more NON_COMPLIANT results than --max-findings \(\d+\) for /);
+    expect(capped.reason).toMatch(/^more NON_COMPLIANT results than --max-findings \(\d+\) for vpc-flow-logs-enabled: the rest was not read$/);
+    const details = cfg.commandCalls(GetAggregateComplianceDetailsByConfigRuleCommand);
+    expect(details.length).toBeGreaterThan(0);
+    for (const call of details) expect(call.args[0].input).toMatchObject({ ConfigRuleName: 'vpc-flow-logs-enabled', AccountId: MEMBER, AwsRegion: home, ComplianceType: 'NON_COMPLIANT' });
   });
 
   test('broken: a resource NON_COMPLIANT for 3 days FAILs', async () => {
-    mockCompliance([{ rule: 'vpc-flow-logs-enabled', compliance: 'NON_COMPLIANT', recorded: new Date(NOW.getTime() - 3 * DAY) }]);
+    const cfg = mockCompliance([{ rule: 'vpc-flow-logs-enabled', compliance: 'NON_COMPLIANT', recorded: new Date(NOW.getTime() - 3 * DAY) }]);
     const [item] = await run(configOnly);
     expect(item.status).toBe('FAIL');
     expect(item.reason).toBe("1 resource evaluation(s) NON_COMPLIANT at the end of the period (current state; since when is not in the aggregator's data): AWS::EC2::VPC vpc-0abc with vpc-flow-logs-enabled (last recorded 2026-02-27T12:00:00.000Z)");
+    // Only the rule the summary lists is read in detail; the item names both records.
+    expect(cfg.commandCalls(GetAggregateComplianceDetailsByConfigRuleCommand).map((c) => c.args[0].input.ConfigRuleName)).toEqual(['vpc-flow-logs-enabled']);
+    expect(item.raw).toEqual([SUMMARY_RAW, `${audit}.${home}.config.GetAggregateComplianceDetailsByConfigRule.vpc-flow-logs-enabled.${MEMBER}.${home}.json`].sort());
+    expect(item.details).toMatchObject({ rulesRead: ['vpc-flow-logs-enabled'], summary: { listed: [{ rule: 'vpc-flow-logs-enabled', compliance: 'NON_COMPLIANT', contributors: 1, contributorsCapExceeded: false }] } });
   });
 
   test('broken: a periodic rule that re-recorded its NON_COMPLIANT result an hour ago FAILs too (its recorded time says nothing of since when)', async () => {
     mockCompliance([{ rule: 'vpc-flow-logs-enabled', compliance: 'NON_COMPLIANT', recorded: new Date(NOW.getTime() - H) }]);
     const [item] = await run(configOnly);
     expect(item.status).toBe('FAIL');
+  });
+
+  test('the summary read fails: every item is ERROR naming the call, never PASS, with the failed call as its raw evidence', async () => {
+    const cfg = mockCompliance([]);
+    cfg.on(DescribeAggregateComplianceByConfigRulesCommand).rejects(Object.assign(new Error('User is not authorized to perform: config:DescribeAggregateComplianceByConfigRules'), { name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400 } }));
+    const items = await run((ctx) => periodConfigTasks(ctx, [[MEMBER, home], ['555555555555', home]]));
+    expect(items.map((i) => i.status)).toEqual(['ERROR', 'ERROR']);
+    for (const item of items) {
+      expect(item.reason).toMatch(new RegExp(`^could not read the aggregator's compliance summary, so no rule is judged here: config:DescribeAggregateComplianceByConfigRules in ${audit} ${home}: .*AccessDeniedException`));
+      expect(item.raw).toEqual([SUMMARY_RAW]);
+      expect(item.details).toMatchObject({ judged: false });
+    }
+    expect(cfg.commandCalls(DescribeAggregateComplianceByConfigRulesCommand)).toHaveLength(1);
+    expect(cfg.commandCalls(GetAggregateComplianceDetailsByConfigRuleCommand)).toHaveLength(0);
+  });
+
+  test('the summary followed page by page (empty pages with a NextToken included: "The results can return an empty result page, but if you have a nextToken, the results are displayed on the next page"); a rule listed on a later page FAILs', async () => {
+    const cfg = mockCompliance([{ rule: 'vpc-flow-logs-enabled', compliance: 'NON_COMPLIANT', recorded: new Date(NOW.getTime() - 3 * DAY) }]);
+    cfg
+      .on(DescribeAggregateComplianceByConfigRulesCommand)
+      .resolvesOnce({ AggregateComplianceByConfigRules: [], NextToken: 't1' })
+      .resolvesOnce({ AggregateComplianceByConfigRules: [summaryRecord('vpc-flow-logs-enabled')] });
+    const [item] = await run(configOnly);
+    expect(item.status).toBe('FAIL');
+    expect(cfg.commandCalls(DescribeAggregateComplianceByConfigRulesCommand).map((c) => c.args[0].input.NextToken)).toEqual([undefined, 't1']);
+  });
+
+  test('a summary cut at its budget (--max-findings per account-Region judged) is ERROR where it lists nothing, never PASS; a NON_COMPLIANT pair still FAILs', async () => {
+    // Healthy: one page, no token: PASS with --max-findings 1.
+    const cfg = mockCompliance([]);
+    cfg.on(DescribeAggregateComplianceByConfigRulesCommand).resolves({ AggregateComplianceByConfigRules: [summaryRecord('vpc-flow-logs-enabled', '555555555555')] });
+    const [ok] = await run(configOnly, { maxFindings: 1 });
+    expect(ok.status).toBe('PASS');
+    // Breaking: the budget (1 record) is reached with a NextToken: the rest of the summary is unknown.
+    cfg.on(DescribeAggregateComplianceByConfigRulesCommand).resolves({ AggregateComplianceByConfigRules: [summaryRecord('vpc-flow-logs-enabled', '555555555555')], NextToken: 'more' });
+    const [capped] = await run(configOnly, { maxFindings: 1 });
+    expect(capped.status).toBe('ERROR');
+    expect(capped.reason).toBe("the aggregator's compliance summary was cut after 1 record(s) in 1 page(s) (--max-findings 1 per account and Region judged): a rule NON_COMPLIANT here may be in what was not read");
+    expect(capped.details!.summary).toMatchObject({ capped: true, budget: 1 });
+    // The pair the cut summary does list as NON_COMPLIANT is read and FAILs exactly as before.
+    cfg.on(DescribeAggregateComplianceByConfigRulesCommand).resolves({ AggregateComplianceByConfigRules: [summaryRecord('vpc-flow-logs-enabled')], NextToken: 'more' });
+    cfg.on(GetAggregateComplianceDetailsByConfigRuleCommand).resolves({
+      AggregateEvaluationResults: [
+        {
+          EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: 'vpc-flow-logs-enabled', ResourceType: 'AWS::EC2::VPC', ResourceId: 'vpc-0abc' } },
+          ComplianceType: 'NON_COMPLIANT',
+          ResultRecordedTime: new Date(NOW.getTime() - 3 * DAY),
+        },
+      ],
+    });
+    const [fail] = await run(configOnly, { maxFindings: 1 });
+    expect(fail.status).toBe('FAIL');
+    expect(fail.reason).toBe("1 resource evaluation(s) NON_COMPLIANT at the end of the period (current state; since when is not in the aggregator's data): AWS::EC2::VPC vpc-0abc with vpc-flow-logs-enabled (last recorded 2026-02-27T12:00:00.000Z)");
+  });
+
+  test('summary and results disagree (a rule listed NON_COMPLIANT, no NON_COMPLIANT result: one is behind the other): ERROR, never PASS', async () => {
+    const cfg = mockCompliance([]);
+    cfg.on(DescribeAggregateComplianceByConfigRulesCommand).resolves({ AggregateComplianceByConfigRules: [summaryRecord('vpc-flow-logs-enabled')] });
+    const [item] = await run(configOnly);
+    expect(item.status).toBe('ERROR');
+    expect(item.reason).toBe(
+      "the aggregator's compliance summary lists vpc-flow-logs-enabled NON_COMPLIANT here, but its evaluation results show no NON_COMPLIANT resource: the aggregator's data disagree (one may be behind the other); collect again",
+    );
+    expect(item.details).toMatchObject({ disagreeing: ['vpc-flow-logs-enabled'] });
+  });
+
+  test('a summary record naming no account, Region or rule (each "Required: No", API_AggregateComplianceByConfigRule.html) cannot be placed: ERROR, never PASS', async () => {
+    const cfg = mockCompliance([]);
+    cfg.on(DescribeAggregateComplianceByConfigRulesCommand).resolves({ AggregateComplianceByConfigRules: [{ ConfigRuleName: 'vpc-flow-logs-enabled', Compliance: { ComplianceType: 'NON_COMPLIANT' } }] });
+    const [item] = await run(configOnly);
+    expect(item.status).toBe('ERROR');
+    expect(item.reason).toBe("the aggregator's compliance summary has 1 record(s) naming no account, Region or rule: they may be about this account and Region");
+  });
+
+  test("a rule listed but not NON_COMPLIANT (INSUFFICIENT_DATA: \"no evaluation results are available\", API_Compliance.html) is read in detail and, with no NON_COMPLIANT result, PASSes as today; another pair's or a non-baseline rule's record reads nothing here", async () => {
+    const cfg = mockCompliance([]);
+    cfg.on(DescribeAggregateComplianceByConfigRulesCommand).resolves({
+      AggregateComplianceByConfigRules: [summaryRecord('vpc-flow-logs-enabled', MEMBER, home, 'INSUFFICIENT_DATA'), summaryRecord('not-a-baseline-rule'), summaryRecord('vpc-flow-logs-enabled', '555555555555')],
+    });
+    const [item] = await run(configOnly);
+    expect(item.status).toBe('PASS');
+    expect(cfg.commandCalls(GetAggregateComplianceDetailsByConfigRuleCommand).map((c) => [c.args[0].input.ConfigRuleName, c.args[0].input.AccountId])).toEqual([['vpc-flow-logs-enabled', MEMBER]]);
   });
 
   test('a period that ended 10 days before the run is ERROR: current data cannot judge a past period; the aggregator is not even asked', async () => {
@@ -842,6 +975,7 @@ describe('period.config-compliance', () => {
     expect(item.reason).toMatch(/^the period ends 2026-02-20T12:00:00\.000Z, 240 hours before this run: the aggregator holds each resource's current evaluation only, which cannot show the state in a past period/);
     expect(item.details).toMatchObject({ basis: 'current-state-only', judged: false });
     expect(cfg.commandCalls(GetAggregateComplianceDetailsByConfigRuleCommand)).toHaveLength(0);
+    expect(cfg.commandCalls(DescribeAggregateComplianceByConfigRulesCommand)).toHaveLength(0);
   });
 
   test('a period ending within 24 hours of the run is judged on the current state', async () => {

@@ -44,7 +44,9 @@ test('the reader role only reads', () => {
   // logs:FilterLogEvents (the alarm history record), access level Read (Service Authorization Reference,
   // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html).
   for (const action of actionsOf('reader-role')) expect(action).toMatch(/^([a-z0-9-]+:(Describe|Get|List|BatchGet)[A-Za-z0-9]+|logs:FilterLogEvents)$/);
-  expect(actionsOf('log-reader-role')).toEqual(['s3:GetObject', 's3:ListBucket']);
+  // s3:ListBucketVersions, access level List (Service Authorization Reference, Amazon S3:
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html).
+  expect(actionsOf('log-reader-role')).toEqual(['s3:GetObject', 's3:ListBucket', 's3:ListBucketVersions']);
 });
 
 test('docs/evidence.md: the count of calls, and the actions it lists beyond SecurityAudit, are calls of the collector', () => {

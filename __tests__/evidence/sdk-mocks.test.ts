@@ -202,7 +202,7 @@ describe('GuardDuty', () => {
     gd.on(GdListFindingsCommand).rejects(throttled());
     const items = await run((ctx) => guardDutyTasks(ctx), [home]);
     expect(byId(items, `guardduty.organization/${audit}/${home}/detector`).status).toBe('FAIL');
-    expect(byId(items, `guardduty.organization/${audit}/${home}/findings`)).toMatchObject({ status: 'ERROR', reason: 'could not collect: ThrottlingException: Rate exceeded (after 10 attempts)' });
+    expect(byId(items, `guardduty.organization/${audit}/${home}/findings`)).toMatchObject({ status: 'ERROR', reason: `could not collect: guardduty:ListFindings in ${audit} ${home}: HTTP 400, AWS error code ThrottlingException: Rate exceeded (after 10 attempts)` });
   });
 
   test('no detector: FAIL', async () => {

@@ -95,11 +95,14 @@ test('each control declares exactly the API calls its evidence check makes', () 
     calls.set(item.controlId, set);
   }
   const declared = new Map(EVIDENCE_CATALOG.map((c) => [c.id, new Set(c.evidence.api)]));
+  // Made only when something is found: the Config evaluation results are read for the rules the
+  // aggregator's summary lists NON_COMPLIANT, none in a healthy org (period.test.ts reads them).
+  const madeOnlyOnFindings: Record<string, readonly string[]> = { 'period.config-compliance': ['config:GetAggregateComplianceDetailsByConfigRule'] };
   const differences = [...calls]
     .map(([id, made]) => {
       const listed = declared.get(id) ?? new Set<string>();
       const undeclared = [...made].filter((op) => !listed.has(op)).sort();
-      const unmade = [...listed].filter((op) => !made.has(op)).sort();
+      const unmade = [...listed].filter((op) => !made.has(op) && !(madeOnlyOnFindings[id] ?? []).includes(op)).sort();
       return undeclared.length || unmade.length ? `${id}: made but not declared [${undeclared.join(', ')}]; declared but not made [${unmade.join(', ')}]` : undefined;
     })
     .filter(Boolean);

@@ -46,8 +46,9 @@ export const PERIOD_CONFIG_COMPLIANCE = defineControl({
     "The organization aggregator's current evaluation results of the baseline's Config rules, per account and Region: the state at collection, which stands for the end of the period when the period ends at the run (within 24 hours); the end of an earlier period cannot be judged from it.",
   tsc: ['CC7.1', 'CC4.2'],
   evidence: {
-    api: ['config:GetAggregateComplianceDetailsByConfigRule'],
-    command: 'aws configservice get-aggregate-compliance-details-by-config-rule --configuration-aggregator-name <prefix>-organization --config-rule-name <rule> --account-id <id> --aws-region <region>',
+    api: ['config:DescribeAggregateComplianceByConfigRules', 'config:GetAggregateComplianceDetailsByConfigRule'],
+    command:
+      'aws configservice describe-aggregate-compliance-by-config-rules --configuration-aggregator-name <prefix>-organization --filters ComplianceType=NON_COMPLIANT, then for each rule it lists: aws configservice get-aggregate-compliance-details-by-config-rule --configuration-aggregator-name <prefix>-organization --config-rule-name <rule> --account-id <id> --aws-region <region> --compliance-type NON_COMPLIANT',
     lookFor:
       'No resource NON_COMPLIANT with a baseline rule at the end of the period, judged on the aggregator\'s current results when the period ends within 24 hours of the run (ERROR otherwise: current data cannot show a past state); the current evaluations are listed with rule, resource, compliance and the time each was last recorded.',
     notJudged:

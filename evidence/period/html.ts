@@ -10,7 +10,7 @@ import type { AlarmPeriod, NotificationVerdict, RecordCoverage } from '../checks
 import type { ComplianceChange } from '../checks/period-config';
 import type { PeriodFinding } from '../checks/period-findings';
 import type { SampleDetails, SampleFile } from '../checks/period-investigation';
-import type { EvidenceItem, EvidenceResult } from '../types';
+import type { EvidenceItem, EvidenceRun } from '../types';
 
 /** Rows of a period table shown before "and N more". */
 export const PERIOD_ROWS_SHOWN = 100;
@@ -128,16 +128,32 @@ const RENDER: Record<string, (item: EvidenceItem) => string> = {
 };
 
 /** The period, prominently, for the top of the page. */
-export function periodBanner(result: EvidenceResult): string {
-  const { period, triage } = result.run;
+export function periodBanner(run: EvidenceRun): string {
+  const { period, triage } = run;
   return `<div class="period-banner" id="audit-period"><strong>Audit period:</strong> <span class="period-range">${e(period.from)} to ${e(period.to)}</span> (UTC; from inclusive, to exclusive). Triage windows: HIGH/CRITICAL findings ${triage.findingTriageHours} h, alarms ${triage.alarmAcknowledgeHours} h (alerts.triage).</div>`;
 }
 
-/** One section per period control, each with its items and what happened over the period. */
-export function renderPeriodSections(result: EvidenceResult, itemRow: (item: EvidenceItem) => string): string {
-  const { period } = result.run;
+/** What happened over the period for one item (the account pages show it under the item). */
+export function periodDetails(item: EvidenceItem, linkPrefix = ''): string {
+  const render = RENDER[item.controlId];
+  if (!render) return '';
+  const html = render(item);
+  return linkPrefix ? html.replace(/<a href="(?![a-z]+:|#)/g, `<a href="${linkPrefix}`) : html;
+}
+
+/** A period control's items as the index shows them: all of them up to a bound, else those not passing first. */
+export interface PeriodSummary {
+  readonly count: number;
+  readonly shown: readonly EvidenceItem[];
+}
+
+/** One section per period control, each with the items shown and what happened over the period. */
+export function renderPeriodSections(run: EvidenceRun, summaries: ReadonlyMap<string, PeriodSummary>, itemRow: (item: EvidenceItem) => string): string {
+  const { period } = run;
   return PERIOD_CONTROLS.map((c) => {
-    const items = result.items.filter((i) => i.controlId === c.id);
+    const summary = summaries.get(c.id) ?? { count: 0, shown: [] };
+    const items = summary.shown;
+    const rest = summary.count - items.length;
     return `<section class="period-section" id="period-${e(c.id)}">
 <h3><code>${e(c.id)}</code> ${e(c.title)}</h3>
 <p class="period-line">Period: <strong>${e(period.from)} to ${e(period.to)}</strong></p>
@@ -150,11 +166,11 @@ ${
           (i) => `<table><thead><tr><th>Status</th><th>Account</th><th>Region</th><th>Resource</th><th>Judgement</th><th>Collected</th><th>Raw evidence and API reference</th></tr></thead><tbody>
 ${itemRow(i)}
 </tbody></table>
-<div class="period-details">${(RENDER[c.id] ?? (() => ''))(i)}</div>`,
+<div class="period-details">${periodDetails(i)}</div>`,
         )
         .join('\n')
     : '<p class="empty">Not collected in this run (its account or Region was not selected).</p>'
-}
+}${rest > 0 ? `\n<p class="more">… and ${rest} more item(s) of this control (${summary.count} in all), those not passing shown first: each on its account's page (<a href="#accounts">Accounts</a>), and in items.csv.</p>` : ''}
 </section>`;
   }).join('\n');
 }

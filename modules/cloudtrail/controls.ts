@@ -31,7 +31,7 @@ export const LOG_FILE_VALIDATION = defineControl({
   awsConfigRules: ['cloud-trail-log-file-validation-enabled'],
   prowler: ['cloudtrail_log_file_validation_enabled'],
   evidence: {
-    api: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:ListPublicKeys', 's3:ListObjectsV2', 's3:GetObject'],
+    api: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:ListPublicKeys', 's3:ListObjectsV2', 's3:GetObject', 's3:ListObjectVersions', 's3:GetBucketVersioning', 's3:GetObjectLockConfiguration'],
     command: 'aws cloudtrail validate-logs --trail-arn <trail arn> --start-time <24 hours ago>',
     lookFor: 'LogFileValidationEnabled true and a digest delivered within 24 hours; every digest of the period validly signed, every log file it lists unmodified, none missing, the chain unbroken.',
   },
