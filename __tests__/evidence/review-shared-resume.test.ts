@@ -10,40 +10,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assembleBinder } from '../../evidence/assemble';
-import { COLLECTION_FORMAT, createCollection, UNITS_FILE, type CollectionInputs, type CollectionManifest } from '../../evidence/collection';
+import { COLLECTION_FORMAT, createCollection, UNITS_FILE, type CollectionManifest } from '../../evidence/collection';
+import { collectionInputs, collectionRun } from './collection-fixture';
 import { SHARED_UNIT_PREFIX } from '../../evidence/context';
 import type { EvidenceItem, EvidenceRun, RawRecord } from '../../evidence/types';
 import { unitLine, type Unit } from '../../evidence/units';
 
-const inputs: CollectionInputs = {
-  organizationId: 'o-exampleorg01',
-  configSha256: 'c'.repeat(64),
-  accounts: ['111111111111', '222222222222'],
-  regions: ['us-east-1'],
-  roleName: 'reader',
-  sessionName: 'soc2-evidence',
-  logFileSample: 4,
-  sinceDays: 30,
-  maxFindings: 1000,
-  period: { from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' },
-  logValidation: { skipped: true },
-  shardCount: 1,
-  collector: 'test',
-};
-const run: EvidenceRun = {
-  startedAt: '2026-04-01T00:00:00.000Z',
-  finishedAt: '2026-04-01T02:00:00.000Z',
-  collectedBy: 'arn:aws:sts::111111111111:assumed-role/ci/runner',
-  organizationId: inputs.organizationId,
-  accounts: inputs.accounts,
-  regions: inputs.regions,
-  roleName: inputs.roleName,
-  sinceDays: 30,
-  period: inputs.period,
-  triage: { findingTriageHours: 24, alarmAcknowledgeHours: 24 },
-  logValidation: { skipped: 'test' },
-  exceptions: [],
-};
+const inputs = collectionInputs(1);
+const run: EvidenceRun = collectionRun(inputs, '2026-04-01T00:00:00.000Z', '2026-04-01T02:00:00.000Z');
 const SUMMARY = '999999999999.us-east-1.config.DescribeAggregateComplianceByConfigRules.json';
 const summary = (at: string, compliance: string): Unit => ({
   key: `${SHARED_UNIT_PREFIX}config-compliance-summary`,

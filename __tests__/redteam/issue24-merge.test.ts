@@ -10,39 +10,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assembleBinder, checkShards } from '../../evidence/assemble';
-import { COLLECTION_FORMAT, createCollection, UNITS_FILE, type CollectionInputs, type CollectionManifest } from '../../evidence/collection';
+import { COLLECTION_FORMAT, createCollection, UNITS_FILE, type CollectionManifest } from '../../evidence/collection';
+import { collectionInputs, collectionRun } from '../evidence/collection-fixture';
 import type { EvidenceItem, EvidenceRun } from '../../evidence/types';
 import { unitLine, type Unit } from '../../evidence/units';
 
-const inputs: CollectionInputs = {
-  organizationId: 'o-exampleorg01',
-  configSha256: 'c'.repeat(64),
-  accounts: ['111111111111', '222222222222'],
-  regions: ['us-east-1'],
-  roleName: 'reader',
-  sessionName: 'soc2-evidence',
-  logFileSample: 4,
-  sinceDays: 30,
-  maxFindings: 1000,
-  period: { from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' },
-  logValidation: { skipped: true },
-  shardCount: 2,
-  collector: 'test',
-};
-const run = (startedAt: string, finishedAt: string): EvidenceRun => ({
-  startedAt,
-  finishedAt,
-  collectedBy: 'arn:aws:sts::111111111111:assumed-role/ci/runner',
-  organizationId: inputs.organizationId,
-  accounts: inputs.accounts,
-  regions: inputs.regions,
-  roleName: inputs.roleName,
-  sinceDays: 30,
-  period: inputs.period,
-  triage: { findingTriageHours: 24, alarmAcknowledgeHours: 24 },
-  logValidation: { skipped: 'test' },
-  exceptions: [],
-});
+const inputs = collectionInputs(2);
+const run = (startedAt: string, finishedAt: string): EvidenceRun => collectionRun(inputs, startedAt, finishedAt);
 const item = (accountId: string, status: EvidenceItem['status'], n = 0): EvidenceItem => ({
   id: `cloudtrail.organization-trail/${accountId}/us-east-1/${n}`,
   controlId: 'cloudtrail.organization-trail',
