@@ -5,14 +5,16 @@
  *   tsx bench/evidence-child.ts STATS.json -- <baseline evidence arguments>
  *
  * When the command ends, writes to STATS.json the simulation's counts, this process's CPU seconds
- * (user + system) and its peak RSS (VmHWM).
+ * (user + system) and its peak RSS (VmHWM), and the peak RSS of its parent: tsx's launcher, which
+ * starts this process and waits for it (a user's `bin/baseline evidence` has the same two processes).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { main } from '../bin/baseline';
 import { loadConfig } from '../config/load';
 import { logBucketName, orgTrailName } from '../config/naming';
 import { createEvidenceCommand } from '../evidence/cli';
 import { SimulatedOrganization } from './evidence-sim';
+import { highWaterMark } from './proc';
 
 async function run(): Promise<void> {
   const [statsFile, separator, ...args] = process.argv.slice(2);
@@ -39,6 +41,8 @@ async function run(): Promise<void> {
   // BENCH_MEMORY_LOG=1: the process's memory every 10 s on stderr (heap, external, array buffers, RSS).
   const memoryLog = process.env.BENCH_MEMORY_LOG
     ? setInterval(() => {
+        // With node --expose-gc, the heap after a full collection: what is live, not what awaits collection.
+        (globalThis as { gc?: () => void }).gc?.();
         const m = process.memoryUsage();
         process.stderr.write(`memory: rss ${(m.rss / 2 ** 20).toFixed(0)} MB, heap ${(m.heapUsed / 2 ** 20).toFixed(0)}/${(m.heapTotal / 2 ** 20).toFixed(0)} MB, external ${(m.external / 2 ** 20).toFixed(0)} MB, array buffers ${(m.arrayBuffers / 2 ** 20).toFixed(0)} MB\n`);
       }, 10_000).unref()
@@ -50,8 +54,7 @@ async function run(): Promise<void> {
     if (memoryLog) clearInterval(memoryLog);
     // Written even when the command throws: the collection's figures stand without the binder.
     const cpu = process.cpuUsage();
-    const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    writeFileSync(statsFile, JSON.stringify({ cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssBytes: hwm ? Number(hwm[1]) * 1024 : 0, ...sim.stats() }));
+    writeFileSync(statsFile, JSON.stringify({ cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssBytes: highWaterMark('self'), launcherPeakRssBytes: highWaterMark(process.ppid), ...sim.stats() }));
   }
   // Exit codes 1 and 3 (failed controls, ERROR items) are results here, not failures of the benchmark.
   process.exitCode = code === 2 ? 2 : 0;

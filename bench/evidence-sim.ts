@@ -22,6 +22,8 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import type { ClientDecorator } from '../evidence/aws';
 import type { BaselineConfig } from '../config/schema';
+import { memberRegions } from '../config/naming';
+import { rulesFor } from '../evidence/checks/config-service';
 import { answerFor } from './evidence-sim-answers';
 
 /** A token bucket's refill rate (requests per second) and capacity (burst). */
@@ -70,6 +72,9 @@ export const DEFAULT_RATE: Rate = { perSecond: 5, burst: 10 };
 /** The latency of every answer, ms (uniform in [min, max]). */
 export const LATENCY_MS = { min: 50, max: 150 } as const;
 
+/** SimulationProps.nonCompliantShare's default: one account-Region in ten lists rules NON_COMPLIANT. */
+export const NON_COMPLIANT_SHARE = 0.1;
+
 export interface SimulationProps {
   /** Organization id, home Region, trail and bucket names: where the collector looks for digests. */
   readonly organizationId: string;
@@ -86,6 +91,14 @@ export interface SimulationProps {
    * @default - none: those commands answer `{}`
    */
   readonly config?: BaselineConfig;
+  /**
+   * The share of member account-Regions where the Config aggregator lists baseline rules NON_COMPLIANT
+   * (one or two rules, each with two NON_COMPLIANT resources): the collector then reads each listed
+   * rule's results through the aggregator, in the audit account's home Region (period-config.ts). A
+   * real organization is rarely clean; needs `config`.
+   * @default NON_COMPLIANT_SHARE
+   */
+  readonly nonCompliantShare?: number;
   /** @default 1 */
   readonly seed?: number;
   /** @default RATES */
@@ -194,6 +207,8 @@ export class SimulatedOrganization {
   private readonly byAccountRegion = new Map<string, number>();
   private readonly digests = new Map<string, { body: Uint8Array; signature: string; at: number }>();
   private readonly keys: { privateKey: KeyObject; publicDer: Uint8Array; fingerprint: string };
+  /** The aggregator's NON_COMPLIANT summary records (made on first use), and the `<account>/<region>/<rule>` they list. */
+  private summary?: { records: Record<string, unknown>[]; listed: Set<string> };
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -303,13 +318,65 @@ export class SimulatedOrganization {
       // The aggregator's NON_COMPLIANT summary (read once per collection by period.config-compliance):
       // a healthy organization lists none, in one page (AggregateComplianceByConfigRules, no NextToken:
       // https://docs.aws.amazon.com/config/latest/APIReference/API_DescribeAggregateComplianceByConfigRules.html).
-      case 'ConfigService:DescribeAggregateComplianceByConfigRules':
-        return { AggregateComplianceByConfigRules: [] };
+      case 'ConfigService:DescribeAggregateComplianceByConfigRules': {
+        // Pages of at most Limit records (1000), NextToken while more remain.
+        const { records } = this.nonCompliant();
+        const limit = Math.min(Number(input.Limit ?? 1000) || 1000, 1000);
+        const from = typeof input.NextToken === 'string' ? Number(input.NextToken) : 0;
+        return { AggregateComplianceByConfigRules: records.slice(from, from + limit), ...(from + limit < records.length ? { NextToken: String(from + limit) } : {}) };
+      }
+      // The NON_COMPLIANT results of one listed rule in one account-Region (AggregateEvaluationResult:
+      // https://docs.aws.amazon.com/config/latest/APIReference/API_AggregateEvaluationResult.html).
+      case 'ConfigService:GetAggregateComplianceDetailsByConfigRule': {
+        const rule = String(input.ConfigRuleName ?? '');
+        const account = String(input.AccountId ?? '');
+        const region = String(input.AwsRegion ?? '');
+        if (!this.nonCompliant().listed.has(`${account}/${region}/${rule}`)) return { AggregateEvaluationResults: [] };
+        return {
+          AggregateEvaluationResults: [1, 2].map((n) => ({
+            EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: rule, ResourceType: 'AWS::S3::Bucket', ResourceId: `simulated-${account}-${region}-${n}` }, OrderingTimestamp: new Date(this.now() - 3_600_000) },
+            ComplianceType: 'NON_COMPLIANT',
+            ResultRecordedTime: new Date(this.now() - 3_600_000),
+            ConfigRuleInvokedTime: new Date(this.now() - 3_600_000),
+            AccountId: account,
+            AwsRegion: region,
+          })),
+        };
+      }
       case 'CloudWatch:DescribeAlarms':
         return { MetricAlarms: ((input.AlarmNames as string[] | undefined) ?? []).map((AlarmName) => ({ AlarmName, StateValue: 'OK', ActionsEnabled: true, AlarmActions: [] })) };
       default:
         return answerFor(op, { accountId: scope.accountId, region: scope.region, input, config: this.props.config, now: this.now() }) ?? {};
     }
+  }
+
+  /**
+   * The aggregator's NON_COMPLIANT records (AggregateComplianceByConfigRule: ConfigRuleName, Compliance,
+   * AccountId, AwsRegion; https://docs.aws.amazon.com/config/latest/APIReference/API_AggregateComplianceByConfigRule.html):
+   * a share of the member account-Regions, drawn from the seed, lists one or two of its baseline rules.
+   */
+  private nonCompliant(): { records: Record<string, unknown>[]; listed: Set<string> } {
+    if (this.summary) return this.summary;
+    const records: Record<string, unknown>[] = [];
+    const listed = new Set<string>();
+    const { config } = this.props;
+    const share = this.props.nonCompliantShare ?? NON_COMPLIANT_SHARE;
+    for (const member of config?.members ?? []) {
+      for (const region of memberRegions(config as BaselineConfig, member)) {
+        const at = `${this.props.seed ?? 1}|noncompliant|${member.id}|${region}`;
+        if (draw(at) >= share) continue;
+        const rules = rulesFor(config as BaselineConfig, region);
+        const count = draw(`${at}|count`) < 0.5 ? 1 : 2;
+        for (let i = 0; i < count && rules.length; i++) {
+          const rule = rules[Math.floor(draw(`${at}|${i}`) * rules.length)].name;
+          if (listed.has(`${member.id}/${region}/${rule}`)) continue;
+          listed.add(`${member.id}/${region}/${rule}`);
+          records.push({ ConfigRuleName: rule, Compliance: { ComplianceType: 'NON_COMPLIANT', ComplianceContributorCount: { CappedCount: 2, CapExceeded: false } }, AccountId: member.id, AwsRegion: region });
+        }
+      }
+    }
+    this.summary = { records, listed };
+    return this.summary;
   }
 
   /**

@@ -36,6 +36,8 @@ function evidenceArgs(out: string, configFile: string): string[] {
 interface ChildStats extends SimulationStats {
   readonly cpuSeconds: number;
   readonly peakRssBytes: number;
+  /** tsx's launcher process, the collector's parent. */
+  readonly launcherPeakRssBytes: number;
 }
 
 interface Row {
@@ -136,12 +138,14 @@ async function benchOrg(accounts: number, regions: number): Promise<Row> {
 }
 
 const MB = 2 ** 20;
+/** Issue 24's memory target, 1 GB, in bytes (SI: 10^9, below 1 GiB). */
+const PEAK_TARGET_BYTES = 1e9;
 /** Issue 24's targets, for the 1,000 × 17 org; at smaller sizes the figures are shown against them as they scale. */
 const flag = (ok: boolean) => (ok ? '✓' : '✗ over target');
 
 function table(rows: readonly Row[]): string {
   const lines = [
-    '| Org (accounts × Regions) | Wall | CPU (user+sys) | Peak RSS | Calls | Throttles | Tasks | Items | Binder | Files | index.html | Index load (Chromium) |',
+    '| Org (accounts × Regions) | Wall | CPU (user+sys) | Peak RSS (collector + launcher) | Calls | Throttles | Tasks | Items | Binder | Files | index.html | Index load (Chromium) |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
@@ -152,16 +156,17 @@ function table(rows: readonly Row[]): string {
         r.org,
         `${r.wallSeconds.toFixed(1)} s${full ? ` ${flag(r.wallSeconds <= 3600)}` : ''}`,
         `${r.stats.cpuSeconds.toFixed(1)} s`,
-        `${(r.stats.peakRssBytes / MB).toFixed(0)} MB ${flag(r.stats.peakRssBytes <= 1024 * MB)}`,
+        // Both processes' peaks added (an upper bound: they need not peak together), judged against 10^9 bytes.
+        `${((r.stats.peakRssBytes + r.stats.launcherPeakRssBytes) / MB).toFixed(0)} MiB (${(r.stats.peakRssBytes / MB).toFixed(0)} + ${(r.stats.launcherPeakRssBytes / MB).toFixed(0)} launcher) ${flag(r.stats.peakRssBytes + r.stats.launcherPeakRssBytes <= PEAK_TARGET_BYTES)}`,
         r.stats.calls.toLocaleString('en-US'),
         r.stats.throttles.toLocaleString('en-US'),
         Number.isNaN(r.tasks) ? 'n/a' : r.tasks.toLocaleString('en-US'),
         ...(r.binder
           ? [
               r.binder.items.toLocaleString('en-US'),
-              `${(r.binder.bytes / MB).toFixed(1)} MB`,
+              `${(r.binder.bytes / MB).toFixed(1)} MiB`,
               r.binder.files.toLocaleString('en-US'),
-              `${(r.binder.indexBytes / MB).toFixed(2)} MB ${flag(r.binder.indexBytes < 2 * MB)}`,
+              `${(r.binder.indexBytes / MB).toFixed(2)} MiB ${flag(r.binder.indexBytes < 2e6)}`,
               r.binder.indexLoadSeconds === undefined ? 'no chromium (make chromium)' : `${r.binder.indexLoadSeconds.toFixed(2)} s ${flag(r.binder.indexLoadSeconds < 5)}`,
             ]
           : ['no binder', '', '', '', '']),

@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machine, parseSizes } from './common';
 import { generatedAccountId, generateOrgYaml } from './generate-org';
+import { highWaterMark } from './proc';
 
 const ROOT = join(__dirname, '..');
 const MAIN = join(ROOT, 'dist', 'main.js');
@@ -44,16 +45,6 @@ function tree(pid: number): number[] {
     // Gone already.
   }
   return [pid, ...children.flatMap(tree)];
-}
-
-/** A process's peak RSS so far (VmHWM), in bytes. */
-function highWaterMark(pid: number): number {
-  try {
-    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
 }
 
 /** `0m1.234s` (bash's `times` format) in seconds. */

@@ -22,6 +22,7 @@ import {
   EvidenceOptionError,
 } from './options';
 import { DEFAULT_PERIOD_DAYS, parsePeriodBound, resolvePeriod } from './period/period';
+import { boundHeapGrowth } from './heap';
 import { progressReporter } from './progress';
 import { readerRoleTemplate } from './reader-policy';
 import { exitCodeOfCounts } from './types';
@@ -89,6 +90,53 @@ export function parseSince(given: string, now: Date): Date {
   return time;
 }
 
+/** The options that decide what a run collects and how it judges it (evidence/collection.ts, CollectionInputs), parsed. */
+interface Scope {
+  readonly accounts?: string[];
+  readonly regions?: string[];
+  readonly sinceDays?: number;
+  readonly period: { readonly from: Date; readonly to: Date };
+  /** Whether --to was given (a sharded run needs it). */
+  readonly toGiven: boolean;
+  readonly validateLogsSince?: Date | false;
+  /** --investigation-sample, checked to be a file. */
+  readonly sample?: string;
+  readonly maxFindings?: number;
+}
+
+/**
+ * Parses the scope options `baseline evidence` and `baseline evidence-merge` share, with the same
+ * defaults. What a user leaves to "now" (the period's end, and so its start and the validation window)
+ * is taken from `inherit` when given: a resumed run's own, so that the same command line resumes the
+ * same run; the shards' period end, for the merge.
+ */
+function parseScope(values: CliValues, now: Date, inherit: { readonly to?: Date; readonly from?: Date; readonly validateLogsSince?: Date }): Scope {
+  const accounts = list(values, 'accounts', (v) => accountIdSchema.safeParse(v).success, 'account id');
+  const regions = list(values, 'regions', (v) => regionSchema.safeParse(v).success, 'Region code');
+  const skip = values['skip-log-validation'] === true;
+  const sinceText = str(values, 'validate-logs-since');
+  if (skip && sinceText !== undefined) throw new UsageError('--validate-logs-since: cannot be combined with --skip-log-validation');
+  const sinceDays = positive(values, 'since');
+  const fromText = str(values, 'from');
+  const toText = str(values, 'to');
+  if (sinceDays !== undefined && (fromText !== undefined || toText !== undefined)) {
+    throw new UsageError(`--since: cannot be combined with ${fromText !== undefined ? '--from' : '--to'} (--since counts findings of the last DAYS days; --from/--to set the audit period)`);
+  }
+  let period;
+  try {
+    const to = toText !== undefined ? parsePeriodBound('to', toText) : inherit.to;
+    const from = fromText !== undefined ? parsePeriodBound('from', fromText) : inherit.from;
+    period = resolvePeriod({ from, to }, now);
+  } catch (e) {
+    if (e instanceof EvidenceOptionError) throw new UsageError(`--${e.message}`);
+    throw e;
+  }
+  const validateLogsSince = skip ? false : sinceText !== undefined ? parseSince(sinceText, period.to) : inherit.validateLogsSince;
+  const sample = str(values, 'investigation-sample');
+  if (sample !== undefined && !(existsSync(sample) && statSync(sample).isFile())) throw new UsageError(`--investigation-sample: ${sample} is not a file`);
+  return { accounts, regions, sinceDays, period, toGiven: toText !== undefined, validateLogsSince, sample, maxFindings: positive(values, 'max-findings') };
+}
+
 export interface EvidenceCommandDeps {
   /** @default collectIntoFolder */
   readonly collect?: typeof collectIntoFolder;
@@ -125,6 +173,8 @@ export function createEvidenceCommand(deps: EvidenceCommandDeps = {}): CliComman
         io.stdout(readerRoleTemplate());
         return 0;
       }
+      // A run holds little but allocates steadily for as long as it collects: evidence/heap.ts.
+      boundHeapGrowth();
       // Every option is checked before any AWS client exists: a run collects for minutes (hours on a
       // large org), and an option that cannot be used must not be found only when it is over.
       const out = str(values, 'out');
@@ -159,42 +209,15 @@ export function createEvidenceCommand(deps: EvidenceCommandDeps = {}): CliComman
         if (e instanceof CollectionError) throw new CommandError(`--out: ${e.message}; --restart discards it`);
         throw e;
       }
-      const accounts = list(values, 'accounts', (v) => accountIdSchema.safeParse(v).success, 'account id');
-      const regions = list(values, 'regions', (v) => regionSchema.safeParse(v).success, 'Region code');
-      const skip = values['skip-log-validation'] === true;
-      const sinceText = str(values, 'validate-logs-since');
-      if (skip && sinceText !== undefined) throw new UsageError('--validate-logs-since: cannot be combined with --skip-log-validation');
-      const sinceDays = positive(values, 'since');
-      const fromText = str(values, 'from');
-      const toText = str(values, 'to');
-      if (sinceDays !== undefined && (fromText !== undefined || toText !== undefined)) {
-        throw new UsageError(`--since: cannot be combined with ${fromText !== undefined ? '--from' : '--to'} (--since counts findings of the last DAYS days; --from/--to set the audit period)`);
-      }
-      if (shard && shard.count > 1 && toText === undefined) {
+      const scope = parseScope(values, now(), {
+        ...(prior ? { to: new Date(prior.inputs.period.to), from: new Date(prior.inputs.period.from) } : {}),
+        ...(prior && 'start' in prior.inputs.logValidation ? { validateLogsSince: new Date(prior.inputs.logValidation.start) } : {}),
+      });
+      if (shard && shard.count > 1 && !scope.toGiven) {
         throw new UsageError('--shard: give --to too (the same time on every shard, e.g. the pipeline\'s start), so that every shard judges the same audit period and log validation window');
       }
-      // What a user leaves to "now" (the period's end, and so its start and the validation window) a
-      // resumed run takes from the run it resumes: the same command line resumes the same run.
-      let period;
-      try {
-        const to = toText !== undefined ? parsePeriodBound('to', toText) : prior ? new Date(prior.inputs.period.to) : undefined;
-        const from = fromText !== undefined ? parsePeriodBound('from', fromText) : prior ? new Date(prior.inputs.period.from) : undefined;
-        period = resolvePeriod({ from, to }, now());
-      } catch (e) {
-        if (e instanceof EvidenceOptionError) throw new UsageError(`--${e.message}`);
-        throw e;
-      }
-      const validateLogsSince = skip
-        ? false
-        : sinceText !== undefined
-          ? parseSince(sinceText, period.to)
-          : prior && 'start' in prior.inputs.logValidation
-            ? new Date(prior.inputs.logValidation.start)
-            : undefined;
-      const sample = str(values, 'investigation-sample');
-      if (sample !== undefined && !(existsSync(sample) && statSync(sample).isFile())) throw new UsageError(`--investigation-sample: ${sample} is not a file`);
+      const { accounts, regions, sinceDays, period, validateLogsSince, sample, maxFindings } = scope;
       const concurrency = positive(values, 'concurrency');
-      const maxFindings = positive(values, 'max-findings');
       const configFile = resolve(str(values, 'config') ?? configPath());
       let config;
       try {
@@ -283,7 +306,9 @@ function writeAndReport(io: { stdout: (t: string) => void; stderr: (t: string) =
   try {
     written = assemble();
   } catch (e) {
-    if (e instanceof BinderErrorClass || e instanceof CollectionError) throw new CommandError(`--out: ${e.message}`);
+    if (e instanceof BinderErrorClass) throw new CommandError(`--out: ${e.message}`);
+    // A collection folder's error names the folder and its file.
+    if (e instanceof CollectionError) throw new CommandError(e.message);
     throw e;
   }
   done();
@@ -295,20 +320,42 @@ function writeAndReport(io: { stdout: (t: string) => void; stderr: (t: string) =
   return exitCodeOfCounts(counts);
 }
 
+/** What `baseline evidence-merge` takes from outside, for tests. */
+export interface EvidenceMergeCommandDeps {
+  /** Runs git for the config's change history. @default runGit */
+  readonly git?: GitRunner;
+  /** @default the system clock */
+  readonly now?: () => Date;
+}
+
+/** The options of `baseline evidence` that decide what a shard collects: the merge takes them too, to hold the shards to them. */
+const SCOPE_OPTIONS = ['config', 'accounts', 'regions', 'role-name', 'external-id', 'log-reader-role-arn', 'from', 'to', 'investigation-sample', 'since', 'validate-logs-since', 'log-file-sample', 'skip-log-validation', 'max-findings', 'endpoint-url'];
+
 /** `baseline evidence-merge`: the binder of a sharded run, from its shard folders. */
-export function createEvidenceMergeCommand(): CliCommand {
+export function createEvidenceMergeCommand(deps: EvidenceMergeCommandDeps = {}): CliCommand {
   return {
     name: 'evidence-merge',
     summary: 'Merge the shard folders of a sharded `baseline evidence --shard I/N` run into one binder (one SHA256SUMS, one verdict).',
-    usage: ['baseline evidence-merge --out DIR SHARD_DIR...'],
-    options: [{ name: 'out', type: 'string', placeholder: 'DIR', description: 'Where the binder is written (required): a new or empty folder, or an earlier binder, which is replaced.' }],
+    usage: ['baseline evidence-merge --out DIR [the options the shards were given, but --shard] SHARD_DIR...'],
+    options: [
+      { name: 'out', type: 'string', placeholder: 'DIR', description: 'Where the binder is written (required): a new or empty folder, or an earlier binder, which is replaced.' },
+      ...OPTIONS.filter((o) => SCOPE_OPTIONS.includes(o.name)).map((o) =>
+        o.name === 'to' ? { ...o, description: 'End of the audit period, as the shards were given it. Default: the end the shards recorded.' } : o,
+      ),
+    ],
     details: [
-      'Every shard 1..N must be given once, complete, and collected for the same inputs (config, accounts,',
-      'Regions, period, log validation window...): anything else is refused, naming the folder and what differs.',
+      'Give it the options the shards were given (but --shard, --out, --concurrency): the shards are held to',
+      'what they give, not to what the folders say. Every shard 1..N must be given once, complete, and collected',
+      "for those inputs (config, accounts, Regions, period, log validation window...), its tasks the config's",
+      'plan for that shard (each once: a task written again after a line that collected is refused), its copies',
+      "of the config, its git history and its run header (the exceptions the binder lists) the config's;",
+      'anything else is refused, naming the folder and what differs. A unit line rewritten in place is not',
+      'detected: docs/evidence.md, "Where the evidence is trusted".',
       'The binder is the one an unsharded run of the same inputs writes.',
       'stdout: one JSON line {"out","items","pass","fail","error","failed":[item ids]}. Exit codes as baseline evidence.',
     ],
     async run(values, positionals, io) {
+      boundHeapGrowth();
       const out = str(values, 'out');
       if (!out) throw new UsageError('--out: required (the folder the binder is written to)');
       if (!positionals.length) throw new UsageError('give the shard folders to merge (SHARD_DIR...)');
@@ -318,14 +365,61 @@ export function createEvidenceMergeCommand(): CliCommand {
         if (e instanceof BinderErrorClass) throw new UsageError(`--out: ${e.message}`);
         throw e;
       }
-      const { assembleBinder, checkShards } = await import('./assemble');
+      const { assembleBinder, checkShards, checkShardsAgainstConfig } = await import('./assemble');
+      let manifests;
       try {
-        checkShards(positionals);
+        manifests = checkShards(positionals);
       } catch (e) {
         if (e instanceof CollectionError) throw new CommandError(e.message);
         throw e;
       }
-      return writeAndReport(io, out, () => assembleBinder(positionals, out), () => undefined);
+      const first = manifests[0];
+      // The period's end the shards recorded, unless given: the pipeline gives it to both.
+      const scope = parseScope(values, deps.now?.() ?? new Date(), { to: new Date(first.inputs.period.to) });
+      const configFile = resolve(str(values, 'config') ?? configPath());
+      let config;
+      let configText: string;
+      try {
+        configText = readFileSync(configFile, 'utf8');
+        config = loadConfig(configFile);
+      } catch (e) {
+        if (e instanceof ConfigError) throw new CommandError(e.message);
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`--config: ${configFile} does not exist`);
+        throw e;
+      }
+      const { replan } = await import('./run-collection');
+      const history = await readConfigHistory(configFile, deps.git ?? runGit);
+      let plan;
+      try {
+        const replanned = replan(
+          {
+            config,
+            configFile: first.run.configFile ?? configFile,
+            configText,
+            accounts: scope.accounts,
+            regions: scope.regions,
+            roleName: str(values, 'role-name'),
+            externalId: str(values, 'external-id'),
+            logReaderRoleArn: str(values, 'log-reader-role-arn'),
+            logFileSample: str(values, 'log-file-sample') === 'all' ? 'all' : positive(values, 'log-file-sample'),
+            sinceDays: scope.sinceDays,
+            from: scope.period.from,
+            to: scope.period.to,
+            validateLogsSince: scope.validateLogsSince,
+            maxFindings: scope.maxFindings,
+            endpoint: str(values, 'endpoint-url'),
+            ...(scope.sample !== undefined ? { investigationSample: first.run.investigationSample ?? resolve(scope.sample), sampleBytes: readFileSync(scope.sample) } : {}),
+          },
+          first.shard.count,
+        );
+        checkShardsAgainstConfig(positionals, manifests, { configFile, configText, replanned, history });
+        plan = replanned.shardOf;
+      } catch (e) {
+        if (e instanceof CollectionError) throw new CommandError(e.message);
+        if (e instanceof EvidenceOptionError) throw new CommandError(`--${e.message}`);
+        throw e;
+      }
+      return writeAndReport(io, out, () => assembleBinder(positionals, out, { plan, history, configText }), () => undefined);
     },
   };
 }

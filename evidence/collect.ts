@@ -268,21 +268,24 @@ export function planTasks(ctx: CollectContext): Task[] {
     ...(home ? [...periodAlarmTasks(ctx), ...periodConfigTasks(ctx, pairs), ...investigationSampleTasks(ctx)] : []),
     ...periodFindingTasks(ctx),
   ];
-  // Accounts taken in turn (one task of each, then the next of each...): the requests in flight are
-  // spread over many accounts, whose API rates are counted per account and Region, instead of all
-  // landing on one account at a time and throttling there.
-  const order = new Map(config.members.map((m, i) => [m.id, i]));
+  // Each account's tasks spread evenly over the whole run (the i-th of its n tasks placed at
+  // (i + 0.5) / n of the plan): the requests in flight are spread over many accounts, whose API rates
+  // are counted per account and Region, instead of landing on one account at a time and throttling
+  // there; and an account with many more tasks than the others (the audit account reads the
+  // aggregator once for every account-Region: period-config.ts) has them spread over the run, not
+  // left to run alone at its end against its one rate. Ties: the members' order, then the plan's.
+  const rank = new Map(config.members.map((m, i) => [m.id, i]));
   const byAccount = new Map<string, Task[]>();
-  for (const task of tasks.sort((a, b) => (order.get(a.accountId) ?? 0) - (order.get(b.accountId) ?? 0))) {
+  for (const task of tasks) {
     const list = byAccount.get(task.accountId);
     if (list) list.push(task);
     else byAccount.set(task.accountId, [task]);
   }
-  const queues = [...byAccount.values()];
+  const placed: { task: Task; at: number; rank: number }[] = [];
+  for (const [accountId, list] of byAccount) list.forEach((task, i) => placed.push({ task, at: (i + 0.5) / list.length, rank: rank.get(accountId) ?? -1 }));
+  placed.sort((a, b) => a.at - b.at || a.rank - b.rank);
   tasks.length = 0;
-  for (let round = 0; queues.some((q) => q.length > round); round++) {
-    for (const q of queues) if (q.length > round) tasks.push(q[round]);
-  }
+  for (const p of placed) tasks.push(p.task);
   // Keys from the plan alone, so that every run and shard of the same inputs gives a task the same key.
   const seen = new Map<string, number>();
   for (const task of tasks) {
@@ -302,9 +305,13 @@ export function planTasks(ctx: CollectContext): Task[] {
  */
 export function shardTasks(tasks: readonly Task[], shard: { readonly index: number; readonly count: number }): Task[] {
   if (shard.count === 1) return [...tasks];
-  const keys = tasks.map((t) => t.key).sort();
-  const shardOf = new Map(keys.map((k, i) => [k, (i % shard.count) + 1]));
+  const shardOf = shardAssignment(tasks.map((t) => t.key), shard.count);
   return tasks.filter((t) => shardOf.get(t.key) === shard.index);
+}
+
+/** The shard (1-based) of each task key of a plan in `count` shards: the i-th key in sorted order goes to shard (i mod count) + 1. */
+export function shardAssignment(keys: readonly string[], count: number): Map<string, number> {
+  return new Map([...keys].sort().map((k, i) => [k, (i % count) + 1]));
 }
 
 /** The run was stopped (SIGINT, SIGTERM) before every task had run; what finished is in the collection folder. */

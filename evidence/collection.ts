@@ -163,7 +163,7 @@ export function scanLines(file: string, onLine: (line: string, offset: number, l
 
 /**
  * A folder's units.jsonl: each task's last line by key (a task retried by a resumed run: its later
- * line), and every line of a `shared` answer in file order (a resumed run reads the answer again: each
+ * line; a task written again after a line without an ERROR item is refused), and every line of a `shared` answer in file order (a resumed run reads the answer again: each
  * task cites the version written last before its own line, the one it was judged on).
  */
 export function indexCollection(dir: string, truncate = false): { units: Map<string, UnitRef>; shared: UnitRef[] } {
@@ -182,8 +182,20 @@ export function indexCollection(dir: string, truncate = false): { units: Map<str
       const counts = { PASS: 0, FAIL: 0, ERROR: 0 };
       for (const item of parsed.items) counts[item.status] += 1;
       const ref = { key: parsed.key, file, offset, length, counts };
+      // A resumed run writes a task again only when its line had an ERROR item (run-collection.ts): a
+      // task's second line after one that collected was not written by the collector.
+      const earlier = units.get(parsed.key);
+      if (earlier && earlier.counts.ERROR === 0 && !parsed.key.startsWith(SHARED_UNIT_PREFIX)) {
+        throw new CollectionError(
+          `${file}: task ${parsed.key} has a second line (byte ${offset}) after one that collected (byte ${earlier.offset}): the collector writes a task again only when it could not collect; the file was edited: collect again with --restart`,
+        );
+      }
+      if (parsed.key.startsWith(SHARED_UNIT_PREFIX)) {
+        // A `shared` answer is raw records only (evidence/context.ts `shared`: a task of no control); items under its key were not written by the collector.
+        if (parsed.items.length) throw new CollectionError(`${file}: the shared answer ${parsed.key} (byte ${offset}) carries ${parsed.items.length} item(s), which a shared answer never has: the file was edited; collect again with --restart`);
+        shared.push(ref);
+      }
       units.set(parsed.key, ref);
-      if (parsed.key.startsWith(SHARED_UNIT_PREFIX)) shared.push(ref);
     },
     truncate,
   );

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { collectorIdentity, createContext, planTasks, runHeader, runTasks, shardTasks, type CollectOptions } from './collect';
+import { collectorIdentity, createContext, planTasks, runHeader, runTasks, shardAssignment, shardTasks, type CollectOptions } from './collect';
+import type { CollectContext } from './context';
 import {
   COLLECTION_FORMAT,
   CollectionError,
@@ -20,7 +21,7 @@ import {
 } from './collection';
 import { canonicalJson } from './canonical';
 import { DEFAULT_SESSION_NAME } from './options';
-import type { StatusCounts } from './types';
+import type { EvidenceRun, StatusCounts } from './types';
 import { SHARED_UNIT_PREFIX, type Unit, type UnitSink } from './units';
 
 /** The collector's version, part of a collection's inputs. */
@@ -65,13 +66,18 @@ function sumCounts(units: ReadonlyMap<string, { readonly counts: StatusCounts }>
   return total;
 }
 
-export async function collectIntoFolder(options: CollectIntoFolderOptions): Promise<CollectIntoFolderResult> {
-  const shard = options.shard ?? { index: 1, count: 1 };
-  let fileSink: FileSink | undefined;
-  const sink: UnitSink = { add: (unit: Unit) => (fileSink as FileSink).add(unit) };
-  const { ctx, startedAt, roleName, concurrency } = createContext({ ...options, sink, ...(options.resume ? { startedAt: new Date(options.resume.run.startedAt) } : {}) });
+/**
+ * The inputs a run collects for (CollectionInputs): what a resumed run must match, and what
+ * `baseline evidence-merge` derives from its own options to hold the shards to.
+ */
+export function collectionInputsOf(
+  ctx: CollectContext,
+  options: Pick<CollectIntoFolderOptions, 'configText' | 'sessionName' | 'externalId' | 'sampleBytes' | 'endpoint'>,
+  roleName: string,
+  shardCount: number,
+): CollectionInputs {
   const { settings, config } = ctx;
-  const inputs: CollectionInputs = {
+  return {
     organizationId: config.organization.id,
     configSha256: sha256(options.configText ?? canonicalJson(config)),
     accounts: settings.accounts,
@@ -87,9 +93,17 @@ export async function collectIntoFolder(options: CollectIntoFolderOptions): Prom
     logValidation: settings.logValidation ? { start: settings.logValidation.start.toISOString(), end: settings.logValidation.end.toISOString() } : { skipped: true },
     ...(options.sampleBytes ? { investigationSampleSha256: sha256(options.sampleBytes) } : {}),
     ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
-    shardCount: shard.count,
+    shardCount,
     collector: COLLECTOR_VERSION,
   };
+}
+
+export async function collectIntoFolder(options: CollectIntoFolderOptions): Promise<CollectIntoFolderResult> {
+  const shard = options.shard ?? { index: 1, count: 1 };
+  let fileSink: FileSink | undefined;
+  const sink: UnitSink = { add: (unit: Unit) => (fileSink as FileSink).add(unit) };
+  const { ctx, startedAt, roleName, concurrency } = createContext({ ...options, sink, ...(options.resume ? { startedAt: new Date(options.resume.run.startedAt) } : {}) });
+  const inputs = collectionInputsOf(ctx, options, roleName, shard.count);
   const prior = options.resume;
   // Evidence is as of when it was read: a run is not stretched over days by resuming it, nor a
   // complete collection of days ago handed back as today's.
@@ -137,4 +151,38 @@ export async function collectIntoFolder(options: CollectIntoFolderOptions): Prom
   manifest = { ...manifest, run: header(ctx.now(), identities), complete: true };
   writeManifest(options.dir, manifest);
   return { manifest, reused: tasks.filter((t) => reused.has(t.key)).length, tasks: tasks.length, counts };
+}
+
+/** A sharded run's inputs, plan and run header, as `baseline evidence-merge` derives them from the config and its own options. */
+export interface Replanned {
+  /** The inputs the shards must have been collected for. */
+  readonly inputs: CollectionInputs;
+  /** Every task key of the run, with the shard (1-based) it belongs to. */
+  readonly shardOf: ReadonlyMap<string, number>;
+  /** The run header the config and options give, with the times and identities left to the shards. */
+  readonly header: EvidenceRun;
+}
+
+/**
+ * The inputs, plan and run header of a run of `shardCount` shards, derived the way `collectIntoFolder`
+ * derives them, from the config and the options the merge was given (the shards' own options): a shard
+ * folder is trusted only as far as it matches them (evidence/assemble.ts, checkShardsAgainstConfig and
+ * assembleBinder's `plan`). Makes no AWS call: the context's clients are built with credentials that are
+ * never used, and destroyed unused.
+ */
+export function replan(options: Omit<CollectIntoFolderOptions, 'dir' | 'credentials'>, shardCount: number): Replanned {
+  const { ctx, roleName } = createContext({ ...options, credentials: { accessKeyId: 'NOT-USED', secretAccessKey: 'not-used' } });
+  try {
+    const { period } = ctx.settings;
+    return {
+      inputs: collectionInputsOf(ctx, options, roleName, shardCount),
+      shardOf: shardAssignment(
+        planTasks(ctx).map((t) => t.key),
+        shardCount,
+      ),
+      header: runHeader(ctx, options, { startedAt: period.to, finishedAt: period.to }, '', roleName),
+    };
+  } finally {
+    ctx.access.destroy();
+  }
 }

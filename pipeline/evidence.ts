@@ -66,7 +66,11 @@ export function shardFolders(total: number): string[] {
   return Array.from({ length: total }, (_, i) => shardFolder(i + 1));
 }
 
-/** Merges the shard folders into the binder; the step (and the job) fails with the merge's exit code. */
-export function evidenceMergeScript(total: number): string {
-  return `bin/baseline evidence-merge --out ${EVIDENCE_BINDER_DIR} ${shardFolders(total).join(' ')}\n`;
+/**
+ * Merges the shard folders into the binder; the step (and the job) fails with the merge's exit code.
+ * The merge is given the shards' options (their `--to`; the config is BASELINE_CONFIG in both jobs): it
+ * holds the shards to what those give, not to what the folders say of themselves.
+ */
+export function evidenceMergeScript(total: number, to: string): string {
+  return `bin/baseline evidence-merge --out ${EVIDENCE_BINDER_DIR} --to ${to} ${shardFolders(total).join(' ')}\n`;
 }

@@ -42,10 +42,16 @@ function credentialsStep(roleArn: string): Step {
   return { name: 'AWS credentials (OIDC)', uses: CREDENTIALS_ACTION, with: { 'role-to-assume': roleArn, 'aws-region': '${{ vars.BASELINE_AWS_REGION }}' } };
 }
 
-/** Checkout, Node.js and the dependencies, installed without their scripts before any credential exists. */
-function installSteps(): Step[] {
+/**
+ * Checkout, Node.js and the dependencies, installed without their scripts before any credential exists.
+ * `fullHistory`: the evidence jobs, whose binder holds the config's change history (`git log --follow`),
+ * check out every commit: actions/checkout's `fetch-depth` is "Number of commits to fetch. 0 indicates
+ * all history for all branches and tags", default 1 (https://github.com/actions/checkout/tree/v4, README
+ * and action.yml), which would leave one commit of it.
+ */
+function installSteps(fullHistory = false): Step[] {
   return [
-    { uses: 'actions/checkout@v4' },
+    fullHistory ? { uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } } : { uses: 'actions/checkout@v4' },
     { uses: 'actions/setup-node@v4', with: { 'node-version': NODE_MAJOR_VERSION, cache: 'npm' } },
     // Dependencies are installed before any credentials exist, without their install scripts.
     { run: 'npm ci --no-audit --no-fund --ignore-scripts' },
@@ -145,7 +151,7 @@ function evidenceJobs(o: PipelineOptions, evidence: EvidenceJobOptions): Record<
       // Collection only reads; nothing in these jobs applies.
       env: { BASELINE_APPLY: 'false' },
       steps: [
-        ...installSteps(),
+        ...installSteps(true),
         credentialsStep(`\${{ vars.${EVIDENCE_ROLE_VARIABLE} }}`),
         { name: `Collect evidence shard \${{ matrix.shard }}/${n}`, run: evidenceShardScript({ index: '${{ matrix.shard }}', total: n, to }) },
         {
@@ -173,7 +179,7 @@ function evidenceJobs(o: PipelineOptions, evidence: EvidenceJobOptions): Record<
       'timeout-minutes': GITHUB_JOB_MAX_MINUTES,
       env: { BASELINE_APPLY: 'false' },
       steps: [
-        ...installSteps(),
+        ...installSteps(true),
         {
           // actions/download-artifact v4: `pattern` selects the artifacts; with `merge-multiple: false`
           // "the downloaded artifacts will be extracted into individual named directories within the
@@ -182,7 +188,7 @@ function evidenceJobs(o: PipelineOptions, evidence: EvidenceJobOptions): Record<
           uses: 'actions/download-artifact@v4',
           with: { pattern: `${EVIDENCE_SHARD_PREFIX}*`, path: EVIDENCE_SHARDS_DIR, 'merge-multiple': false },
         },
-        { name: `Merge the ${n} shard(s) into one binder`, run: evidenceMergeScript(n) },
+        { name: `Merge the ${n} shard(s) into one binder`, run: evidenceMergeScript(n, to) },
         {
           // Also when the merge exits 1 (a control failed): that binder is the evidence of the failure.
           name: 'Upload the binder',

@@ -115,6 +115,9 @@ export const TERRAFORM_INSTALL = [
   'fi',
 ].join('\n');
 
+/** The end of the audit period every evidence job of a pipeline gives: when the pipeline was created. */
+const EVIDENCE_TO = '"$CI_PIPELINE_CREATED_AT"';
+
 /** The evidence jobs of GitLab: the shards (one `parallel` job) and the merge. */
 export const GITLAB_EVIDENCE_JOBS = { shards: 'evidence-shard', merge: 'evidence-merge' } as const;
 
@@ -184,7 +187,7 @@ function evidenceJobs(o: PipelineOptions, evidence: EvidenceJobOptions): Record<
       script: [
         // The file says N shards; GitLab says how many run: they must agree, or a shard would be lost.
         `if [ "\${CI_NODE_TOTAL:-1}" != ${n} ]; then echo "CI_NODE_TOTAL is \${CI_NODE_TOTAL:-1}, not the ${n} shard(s) this file was generated for: regenerate it" >&2; exit 1; fi`,
-        evidenceShardScript({ index, total: n, to: '"$CI_PIPELINE_CREATED_AT"' }),
+        evidenceShardScript({ index, total: n, to: EVIDENCE_TO }),
       ],
       // `artifacts:name` expands CI/CD variables, not sh's `${VAR:-default}`.
       artifacts: { name: `${EVIDENCE_SHARD_PREFIX}${n > 1 ? '$CI_NODE_INDEX' : '1'}`, paths: [`${EVIDENCE_SHARDS_DIR}/`], expire_in: `${EVIDENCE_SHARD_RETENTION_DAYS} days` },
@@ -194,7 +197,7 @@ function evidenceJobs(o: PipelineOptions, evidence: EvidenceJobOptions): Record<
       rules,
       needs: [GITLAB_EVIDENCE_JOBS.shards],
       variables: { BASELINE_APPLY: 'false' },
-      script: [GITLAB_INSTALL, evidenceMergeScript(n)],
+      script: [GITLAB_INSTALL, evidenceMergeScript(n, EVIDENCE_TO)],
       // Also when the merge exits 1 (a control failed): that binder is the evidence of the failure.
       artifacts: { name: EVIDENCE_BINDER_DIR, when: 'always', paths: [`${EVIDENCE_BINDER_DIR}/`], expose_as: 'evidence binder' },
     },

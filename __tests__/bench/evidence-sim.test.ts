@@ -12,7 +12,7 @@ import { ConfigServiceClient, DescribeConfigurationRecorderStatusCommand, Descri
 import { GuardDutyClient, ListMembersCommand } from '@aws-sdk/client-guardduty';
 import { isThrottlingError } from '@smithy/core/retry';
 import { parseConfigYaml } from '../../config/load';
-import { orgTrailArn } from '../../config/naming';
+import { memberRegions, orgTrailArn } from '../../config/naming';
 import { recorderName } from '../../evidence/checks/config-service';
 import { generateOrgYaml } from '../../bench/generate-org';
 import { answerFor } from '../../bench/evidence-sim-answers';
@@ -80,13 +80,44 @@ describe('the simulated organization of the evidence benchmark', () => {
     expect(error).toMatchObject({ name: 'RequestLimitExceeded' });
   });
 
-  test("the aggregator's NON_COMPLIANT summary answers none, in one page (a healthy organization: the collector reads no rule's results)", async () => {
+  test("the aggregator's NON_COMPLIANT summary answers none, in one page, for an organization with no config (or nonCompliantShare 0)", async () => {
     const sim = new SimulatedOrganization(props({ t: 0 }));
     const scope: Scope = { clientName: 'ConfigServiceClient', accountId: ACCOUNT, region: 'us-east-1' };
     // Response: AggregateComplianceByConfigRules, NextToken (https://docs.aws.amazon.com/config/latest/APIReference/API_DescribeAggregateComplianceByConfigRules.html).
     await expect(sim.answer(scope, 'DescribeAggregateComplianceByConfigRules', { ConfigurationAggregatorName: 'acme-soc2-organization', Filters: { ComplianceType: 'NON_COMPLIANT' }, Limit: 1000 })).resolves.toEqual({
       AggregateComplianceByConfigRules: [],
     });
+  });
+
+  test('by default one member account-Region in ten lists baseline rules NON_COMPLIANT, in pages of Limit records, and each listed rule has two NON_COMPLIANT results', async () => {
+    const config = parseConfigYaml(generateOrgYaml(300, 17), 'bench');
+    const sim = new SimulatedOrganization({ ...props({ t: Date.UTC(2026, 0, 10) }), config, rates: { 'ConfigService:*': { perSecond: 1e9, burst: 1e9 } } });
+    const audit: Scope = { clientName: 'ConfigServiceClient', accountId: config.organization.auditAccountId, region: 'us-east-1' };
+    const request = { ConfigurationAggregatorName: 'acme-soc2-organization', Filters: { ComplianceType: 'NON_COMPLIANT' }, Limit: 100 };
+    // "Limit: The maximum number of evaluation results returned on each page ... Maximum value of 1000" and NextToken
+    // (https://docs.aws.amazon.com/config/latest/APIReference/API_DescribeAggregateComplianceByConfigRules.html).
+    const records: { ConfigRuleName: string; AccountId: string; AwsRegion: string }[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = (await sim.answer(audit, 'DescribeAggregateComplianceByConfigRules', { ...request, ...(token ? { NextToken: token } : {}) })) as { AggregateComplianceByConfigRules: typeof records; NextToken?: string };
+      expect(page.AggregateComplianceByConfigRules.length).toBeLessThanOrEqual(100);
+      records.push(...page.AggregateComplianceByConfigRules);
+      token = page.NextToken;
+      pages += 1;
+    } while (token);
+    const pairs = new Set(records.map((r) => `${r.AccountId}/${r.AwsRegion}`));
+    const members = config.members.reduce((n, m) => n + memberRegions(config, m).length, 0);
+    expect(pages).toBeGreaterThan(1);
+    expect(pairs.size / members).toBeGreaterThan(0.07);
+    expect(pairs.size / members).toBeLessThan(0.13);
+    const listed = records[0];
+    const detail = (rule: string) =>
+      sim.answer(audit, 'GetAggregateComplianceDetailsByConfigRule', { ConfigurationAggregatorName: 'acme-soc2-organization', ConfigRuleName: rule, AccountId: listed.AccountId, AwsRegion: listed.AwsRegion, ComplianceType: 'NON_COMPLIANT', Limit: 100 });
+    // AggregateEvaluationResults: ComplianceType, EvaluationResultIdentifier... (https://docs.aws.amazon.com/config/latest/APIReference/API_AggregateEvaluationResult.html).
+    const results = ((await detail(listed.ConfigRuleName)) as { AggregateEvaluationResults: { ComplianceType: string }[] }).AggregateEvaluationResults;
+    expect(results.map((r) => r.ComplianceType)).toEqual(['NON_COMPLIANT', 'NON_COMPLIANT']);
+    await expect(detail('not-a-listed-rule')).resolves.toEqual({ AggregateEvaluationResults: [] });
   });
 
   test('an unknown command answers {}', async () => {

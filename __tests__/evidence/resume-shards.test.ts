@@ -7,15 +7,14 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { CliIo, CliValues } from '../../bin/cli-command';
+import type { CliValues } from '../../bin/cli-command';
 import type { ClientDecorator } from '../../evidence/aws';
 import { SHARED_UNIT_PREFIX } from '../../evidence/context';
-import { createEvidenceCommand, createEvidenceMergeCommand } from '../../evidence/cli';
 import type { CollectOptions } from '../../evidence/collect';
 import { readManifest, UNITS_FILE } from '../../evidence/collection';
 import { startHealthyOrg, type HealthyOrg } from './healthy-org';
-import { RUNNER_CREDENTIALS } from './moto';
-import { clientSettings, orgConfigRaw, ROLE_NAME } from './org-fixture';
+import { runEvidence, runMerge, type Ran } from './evidence-command';
+import { orgConfigRaw } from './org-fixture';
 
 let org: HealthyOrg;
 let dir: string;
@@ -32,35 +31,9 @@ afterAll(async () => {
   await org?.stop();
 });
 
-const git = async () => {
-  throw new Error('fatal: not a git repository');
-};
-
-interface Ran {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
-
-async function run(values: CliValues, extra: Partial<CollectOptions> = {}, now = () => org.clock): Promise<Ran> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), stderrIsTTY: false };
-  const command = createEvidenceCommand({ now, git, collectOptions: { credentials: RUNNER_CREDENTIALS, clientSettings: clientSettings(org.moto.endpoint), ...extra } });
-  const code = await command.run(
-    { config: configFile, 'endpoint-url': org.moto.endpoint, 'role-name': ROLE_NAME, 'validate-logs-since': '2h', concurrency: '4', 'investigation-sample': org.investigationSample, ...values },
-    [],
-    io,
-  );
-  return { code, out: out.join(''), err: err.join('') };
-}
-
-async function merge(out: string, shards: string[]): Promise<Ran> {
-  const o: string[] = [];
-  const e: string[] = [];
-  const code = await createEvidenceMergeCommand().run({ out }, shards, { stdout: (t) => o.push(t), stderr: (t) => e.push(t), stderrIsTTY: false });
-  return { code, out: o.join(''), err: e.join('') };
-}
+const run = (values: CliValues, extra: Partial<CollectOptions> = {}, now = () => org.clock): Promise<Ran> => runEvidence(org, configFile, values, extra, now);
+// The merge is given the shards' options: their --to.
+const merge = (out: string, shards: string[]): Promise<Ran> => runMerge(org, configFile, out, shards, { to: org.clock.toISOString() });
 
 /** Every file of binder `b` equals binder `a`'s, and they list the same files. */
 function sameBinder(a: string, b: string): void {

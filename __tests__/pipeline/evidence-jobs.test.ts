@@ -107,7 +107,11 @@ describe('GitHub Actions: a period job, a matrix over the shards, a merge that n
     const download = merge.steps.find((s: any) => s.uses === 'actions/download-artifact@v4');
     expect(download.with).toEqual({ pattern: 'evidence-shard-*', path: 'evidence-shards', 'merge-multiple': false });
     const mergeRun = merge.steps.find((s: any) => String(s.run ?? '').includes('evidence-merge')).run.trim();
-    expect(mergeRun).toBe(`bin/baseline evidence-merge --out evidence-binder ${range(n).map((i) => `evidence-shards/evidence-shard-${i}`).join(' ')}`);
+    // The merge is given the shards' --to (evidence-merge holds the shards to its options, docs/evidence.md).
+    expect(mergeRun).toBe(`bin/baseline evidence-merge --out evidence-binder --to \${{ needs.evidence-period.outputs.to }} ${range(n).map((i) => `evidence-shards/evidence-shard-${i}`).join(' ')}`);
+    // Both evidence jobs check out the whole history: the binder's config history is `git log --follow`
+    // (actions/checkout `fetch-depth`: "0 indicates all history", default 1, https://github.com/actions/checkout/tree/v4).
+    for (const job of [shards, merge]) expect(job.steps[0]).toEqual({ uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } });
     const binder = merge.steps.at(-1);
     expect(binder).toMatchObject({ if: '${{ !cancelled() }}', uses: 'actions/upload-artifact@v4', with: { name: 'evidence-binder', path: 'evidence-binder' } });
 
@@ -159,7 +163,7 @@ describe('GitLab CI: a parallel shard job and a merge job that needs it', () => 
     const merge = doc['evidence-merge'];
     expect(merge.rules).toEqual(scheduled);
     expect(merge.needs).toEqual(['evidence-shard']);
-    expect(merge.script.at(-1).trim()).toBe(`bin/baseline evidence-merge --out evidence-binder ${range(n).map((i) => `evidence-shards/evidence-shard-${i}`).join(' ')}`);
+    expect(merge.script.at(-1).trim()).toBe(`bin/baseline evidence-merge --out evidence-binder --to "$CI_PIPELINE_CREATED_AT" ${range(n).map((i) => `evidence-shards/evidence-shard-${i}`).join(' ')}`);
     expect(merge.artifacts).toMatchObject({ when: 'always', paths: ['evidence-binder/'] });
     // No stack job in a scheduled pipeline: synth, the stack template and the destroy template say so first.
     const never = { if: '$CI_PIPELINE_SOURCE == "schedule"', when: 'never' };
@@ -239,7 +243,7 @@ describe('the shard and merge shell, run in sh with a stub bin/baseline', () => 
   });
 
   test('the merge step fails with the merge\'s exit code', () => {
-    for (const rc of ['0', '1', '3', '2']) expect(sh(evidenceMergeScript(3), { STUB_RC: rc }).status).toBe(Number(rc));
+    for (const rc of ['0', '1', '3', '2']) expect(sh(evidenceMergeScript(3, '"$CI_PIPELINE_CREATED_AT"'), { STUB_RC: rc, CI_PIPELINE_CREATED_AT: '2026-12-01T04:17:00Z' }).status).toBe(Number(rc));
   });
 });
 

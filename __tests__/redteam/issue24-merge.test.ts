@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assembleBinder, checkShards } from '../../evidence/assemble';
-import { COLLECTION_FORMAT, createCollection, UNITS_FILE, type CollectionManifest } from '../../evidence/collection';
+import { COLLECTION_FORMAT, createCollection, indexCollection, UNITS_FILE, type CollectionManifest } from '../../evidence/collection';
 import { collectionInputs, collectionRun } from '../evidence/collection-fixture';
 import type { EvidenceItem, EvidenceRun } from '../../evidence/types';
 import { unitLine, type Unit } from '../../evidence/units';
@@ -83,5 +83,47 @@ describe('merging doctored shards', () => {
     expect(result.failedCount).toBe(1400);
     expect(result.failed.length).toBeLessThanOrEqual(1000);
     expect(readFileSync(join(root, 'binder', 'items.csv'), 'utf8').split('\n').filter((l) => l.includes('","FAIL","')).length).toBe(1400);
+  });
+
+  test("a task's second line after an ERROR line (a resumed run's retry) is taken; after a line that collected, refused", () => {
+    const root = mkdtempSync(join(tmpdir(), 'rt24-'));
+    const retried = shard(root, 1, [unit('111111111111', 'ERROR'), unit('111111111111', 'PASS')], undefined, 1);
+    const { units } = indexCollection(retried);
+    expect([...units.values()].map((u) => u.counts)).toEqual([{ PASS: 1, FAIL: 0, ERROR: 0 }]);
+    const forged = shard(root, 2, [unit('222222222222', 'FAIL'), unit('222222222222', 'PASS')], undefined, 1);
+    expect(() => indexCollection(forged)).toThrow(/units\.jsonl: task 222222222222\|us-east-1\|trail\|\|cloudtrail\.organization-trail has a second line \(byte \d+\) after one that collected \(byte 0\)/);
+    expect(() => assembleBinder([forged], join(root, 'binder'))).toThrow(/has a second line/);
+  });
+
+  describe("held to the config's plan (evidence-merge's `plan`: task key -> shard)", () => {
+    const key = (accountId: string) => unit(accountId, 'PASS').key;
+    const plan = new Map([
+      [key('111111111111'), 1],
+      [key('222222222222'), 2],
+    ]);
+
+    test('healthy: each shard holds its planned tasks', () => {
+      const root = mkdtempSync(join(tmpdir(), 'rt24-'));
+      const dirs = [shard(root, 1, [unit('111111111111', 'PASS')]), shard(root, 2, [unit('222222222222', 'FAIL')])];
+      expect(assembleBinder(dirs, join(root, 'binder'), { plan }).counts).toEqual({ PASS: 1, FAIL: 1, ERROR: 0 });
+    });
+
+    test("a failing task's line removed and the manifest's count lowered to match: refused, naming the task", () => {
+      const root = mkdtempSync(join(tmpdir(), 'rt24-'));
+      const dirs = [shard(root, 1, [unit('111111111111', 'PASS')]), shard(root, 2, [], undefined, 0)];
+      expect(() => assembleBinder(dirs, join(root, 'binder'), { plan })).toThrow(/shard-2 \(shard 2\/2\) lacks 1 task\(s\) of the config's plan \(222222222222\|us-east-1\|trail\|\|cloudtrail\.organization-trail\)/);
+    });
+
+    test('a task the plan does not have added (the count raised to match): refused', () => {
+      const root = mkdtempSync(join(tmpdir(), 'rt24-'));
+      const dirs = [shard(root, 1, [unit('111111111111', 'PASS'), unit('333333333333', 'PASS')], undefined, 2), shard(root, 2, [unit('222222222222', 'FAIL')])];
+      expect(() => assembleBinder(dirs, join(root, 'binder'), { plan })).toThrow(/shard-1 holds task 333333333333\|.*, which the config's plan does not have/);
+    });
+
+    test("a task moved to the other shard (both counts fixed up): refused, the plan puts it in its own", () => {
+      const root = mkdtempSync(join(tmpdir(), 'rt24-'));
+      const dirs = [shard(root, 1, [unit('111111111111', 'PASS'), unit('222222222222', 'PASS')], undefined, 2), shard(root, 2, [], undefined, 0)];
+      expect(() => assembleBinder(dirs, join(root, 'binder'), { plan })).toThrow(/shard-1 \(shard 1\/2\) holds task 222222222222\|.*, which the plan puts in shard 2\/2/);
+    });
   });
 });

@@ -74,10 +74,18 @@ export function rulesFor(config: BaselineConfig, region: string): ExpectedRule[]
 
 export function configTasks(ctx: CollectContext, pairs: readonly (readonly [string, string])[]): Task[] {
   const { config } = ctx;
+  // Per Region, not per account-Region: the plan holds one copy of each Region's rules.
+  const perRegion = new Map<string, { rules: ReturnType<typeof rulesFor>; ruleControls: string[]; controls: string[] }>();
   return pairs.map(([accountId, region]) => {
-    const rules = rulesFor(config, region);
-    const ruleControls = [...new Set(rules.map((r) => r.controlId))];
-    return new Task(ctx, { label: 'AWS Config', accountId, region, controls: ['config.recorder', 'config.delivery-channel', ...ruleControls] }, async (task) => {
+    let forRegion = perRegion.get(region);
+    if (!forRegion) {
+      const rules = rulesFor(config, region);
+      const ruleControls = [...new Set(rules.map((r) => r.controlId))];
+      forRegion = { rules, ruleControls, controls: ['config.recorder', 'config.delivery-channel', ...ruleControls] };
+      perRegion.set(region, forRegion);
+    }
+    const { rules, ruleControls, controls } = forRegion;
+    return new Task(ctx, { label: 'AWS Config', accountId, region, controls }, async (task) => {
       const client = task.client(ConfigServiceClient);
       await task.guard(['config.recorder'], () => judgeRecorder(task, client, config));
       await task.guard(['config.delivery-channel'], () => judgeChannel(task, client, config));
