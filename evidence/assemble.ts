@@ -9,23 +9,9 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { join } from 'node:path';
 import { BinderError, BinderWriter, compareControls } from './binder';
 import { INVESTIGATION_SAMPLE_CONTROL, type SampleFile } from './checks/period-investigation';
-import {
-  CONFIG_COPY,
-  CollectionError,
-  HISTORY_FILE,
-  indexCollection,
-  inputDifferences,
-  readCollectionFiles,
-  readManifest,
-  readUnit,
-  SAMPLE_COPY,
-  scanLines,
-  sha256,
-  type CollectionManifest,
-  type UnitRef,
-} from './collection';
+import { CollectionError, indexCollection, inputDifferences, readCollectionFiles, readManifest, readUnit, scanLines, sha256, type CollectionManifest, type UnitRef } from './collection';
 import type { ConfigHistory, EvidenceItem, EvidenceRun } from './types';
-import { MAX_RESUME_AGE_HOURS, type Replanned } from './run-collection';
+import { MAX_RESUME_AGE_HOURS } from './run-collection';
 import { compareItems, compareUnitKeys, NameAssigner, SHARED_UNIT_PREFIX, uniqueIds } from './units';
 
 /** The manifests of the folders, checked to be the complete, matching shards of one run (1..N, once each). */
@@ -58,74 +44,6 @@ export function checkShards(dirs: readonly string[]): CollectionManifest[] {
     throw new CollectionError(`the shards were collected from ${startedAt} to ${finishedAt}, more than ${MAX_RESUME_AGE_HOURS} h: collect every shard of one run within ${MAX_RESUME_AGE_HOURS} h`);
   }
   return manifests;
-}
-
-/** What `baseline evidence-merge` checks the shard folders against: the config and options it was given, and what they give. */
-export interface ShardCheck {
-  /** The config file, as the merge names it. */
-  readonly configFile: string;
-  readonly configText: string;
-  /** The inputs, plan and run header the config and the merge's options give (run-collection.ts, replan). */
-  readonly replanned: Replanned;
-  /** The config's change history as the merge reads it (git log). @default - not checked: each folder's copy stands */
-  readonly history?: ConfigHistory;
-}
-
-/** Refuses a config other than the one the shards were collected for (their inputs' SHA-256 of its text). */
-export function checkConfigDigest(manifests: readonly CollectionManifest[], configFile: string, configText: string): void {
-  const given = sha256(configText);
-  const collected = manifests[0].inputs.configSha256;
-  if (given !== collected) {
-    throw new CollectionError(`--config: ${configFile} (SHA-256 ${given}) is not the config the shards were collected for (SHA-256 ${collected}): give that config, or collect the shards again`);
-  }
-}
-
-/** Run header fields that name where or when a shard ran, not what it judged: they may differ between shards. */
-const PER_SHARD_RUN_FIELDS: readonly (keyof EvidenceRun)[] = ['startedAt', 'finishedAt', 'collectedBy', 'configFile', 'investigationSample'];
-
-/**
- * A shard folder is a runner's workspace between two jobs: what it says of the config is checked
- * against the config and options the merge is given, not taken from it. Refuses (CollectionError,
- * naming the folder and the file) a config other than the one the shards were collected for (its
- * SHA-256), inputs (accounts, Regions, period, windows...) other than the merge's options give, a
- * folder's copy of the config, of its history or of the investigation sample that is not the one
- * judged, and a run header (the exceptions the binder lists, the triage, the log validation window...)
- * other than the one the config gives. The units themselves are checked against the plan as they are
- * read (assembleBinder's `plan`).
- */
-export function checkShardsAgainstConfig(dirs: readonly string[], manifests: readonly CollectionManifest[], check: ShardCheck): void {
-  const { inputs } = manifests[0];
-  checkConfigDigest(manifests, check.configFile, check.configText);
-  // The scope (accounts, Regions, period, windows, caps...) is the merge's options', not the folders' own
-  // say: a scope narrowed in every manifest alike (an account left out, log validation "skipped") is refused.
-  const scope = inputDifferences(inputs, check.replanned.inputs);
-  if (scope.length) {
-    throw new CollectionError(`${dirs[0]} was collected for other inputs than the merge's options give (${scope.join('; ')}): give the merge the options the shards were given`);
-  }
-  const expected = check.replanned.header;
-  const judged = (run: EvidenceRun) => Object.fromEntries(Object.entries(run).filter(([k]) => !PER_SHARD_RUN_FIELDS.includes(k as keyof EvidenceRun)));
-  const want = judged(expected);
-  dirs.forEach((dir, i) => {
-    const files = readCollectionFiles(dir);
-    if (files.configText !== undefined && files.configText !== check.configText) {
-      throw new CollectionError(`${join(dir, CONFIG_COPY)} is not the config the shards were collected for (SHA-256 ${sha256(files.configText)}, collected for ${inputs.configSha256}): the folder was edited; collect the shard again`);
-    }
-    // The history's `file` is the config's absolute path, which differs between runners (GitLab's
-    // builds folder names the runner); what was committed, when and by whom must not.
-    if (check.history && files.history !== undefined && JSON.stringify({ ...files.history, file: '' }) !== JSON.stringify({ ...check.history, file: '' })) {
-      throw new CollectionError(
-        `${join(dir, HISTORY_FILE)} is not the change history of ${check.configFile} as git gives it now: the folder was edited, or the config's history changed since the shard was collected; merge from the commit the shards were collected at, or collect them again`,
-      );
-    }
-    if (inputs.investigationSampleSha256 !== undefined && (files.sample === undefined || sha256(files.sample) !== inputs.investigationSampleSha256)) {
-      throw new CollectionError(`${join(dir, SAMPLE_COPY)} is ${files.sample === undefined ? 'missing' : `not the sample judged (SHA-256 ${sha256(files.sample)}, judged ${inputs.investigationSampleSha256})`}: the folder was edited; collect the shard again`);
-    }
-    const have = judged(manifests[i].run);
-    const differing = [...new Set([...Object.keys(want), ...Object.keys(have)])].sort().filter((k) => JSON.stringify(want[k]) !== JSON.stringify(have[k]));
-    if (differing.length) {
-      throw new CollectionError(`${dir}: the run header of manifest.json differs from what ${check.configFile} gives (${differing.join(', ')}): the folder was edited; collect the shard again`);
-    }
-  });
 }
 
 /** The binder's run header from the shards': the first start, the last end, every identity that collected. */
@@ -268,7 +186,13 @@ export function assembleBinder(
       for (const v of versions.get(folder) ?? []) if (v.offset < ref.offset) latest.set(v.key, v.renamed);
       const cited = new Map<string, string>();
       for (const renamed of latest.values()) for (const [from, to] of renamed) cited.set(from, to);
-      spill(assigner.assign(read(ref), cited).items);
+      const unit = read(ref);
+      // A unit is collected after its run started: an older one is not this run's (the run's start
+      // bounds a resume and a merge to 24 h, run-collection.ts and checkShards).
+      const { startedAt } = manifests[folder].run;
+      const early = unit.items.find((i) => Date.parse(i.collectedAt) < Date.parse(startedAt));
+      if (early) throw new CollectionError(`${dirs[folder]}: task ${key} holds an item collected at ${early.collectedAt}, before its run started (${startedAt}): the folder was edited; collect again with --restart`);
+      spill(assigner.assign(unit, cited).items);
     }
     flush();
   } finally {

@@ -17,6 +17,7 @@ import { INVESTIGATION_SAMPLE_CONTROL, INVESTIGATION_SAMPLE_FILE, type SampleFil
 import { ACCOUNT_PAGE_TAIL, accountControlSection, accountPage, accountPageHead, BinderSummary, renderIndex } from './html';
 import type { ConfigHistory, EvidenceItem, EvidenceResult, EvidenceRun, RawRecord } from './types';
 import { compareItems } from './units';
+import { RAW_NAME } from './collection';
 
 /** The files and folders a binder consists of: what a rewrite replaces. */
 const BINDER_ENTRIES = ['index.html', 'items.csv', 'items.json', 'raw', 'accounts', 'org-config.yaml', 'config-history.txt', 'config-history.patch', INVESTIGATION_SAMPLE_FILE, 'SHA256SUMS'];
@@ -195,6 +196,8 @@ export class BinderWriter {
   }
 
   addRaw(record: RawRecord): void {
+    // One plain file name in raw/ (evidence/collection.ts RAW_NAME): never a path out of the binder.
+    if (!RAW_NAME.test(record.name)) throw new BinderError(`a raw record is named ${JSON.stringify(record.name)}, not a plain file name: nothing is written outside raw/`);
     const data = canonicalJson(record);
     writeFileSync(join(this.dir, 'raw', record.name), data);
     writeSync(this.rawSums, `${createHash('sha256').update(data).digest('hex')}  raw/${record.name}\n`);

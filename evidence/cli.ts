@@ -292,7 +292,9 @@ export function createEvidenceCommand(deps: EvidenceCommandDeps = {}): CliComman
         io.stdout(`${JSON.stringify({ out, shard: `${shard.index}/${shard.count}`, tasks: collected.tasks, reused: collected.reused, pass: collected.counts.PASS, fail: collected.counts.FAIL, error: collected.counts.ERROR })}\n`);
         return exitCodeOfCounts(collected.counts);
       }
-      return writeAndReport(io, out, () => assembleBinder([workDir], out), () => rmSync(workDir, { recursive: true, force: true }));
+      // Held to the plan it was checked against, with the command's own config and history (not the folder's copies).
+      const merge = { ...(collected.plan ? { plan: collected.plan } : {}), ...(history ? { history } : {}), configText: readFileSync(configFile, 'utf8') };
+      return writeAndReport(io, out, () => assembleBinder([workDir], out, merge), () => rmSync(workDir, { recursive: true, force: true }));
     },
   };
 }
@@ -365,7 +367,8 @@ export function createEvidenceMergeCommand(deps: EvidenceMergeCommandDeps = {}):
         if (e instanceof BinderErrorClass) throw new UsageError(`--out: ${e.message}`);
         throw e;
       }
-      const { assembleBinder, checkShards, checkShardsAgainstConfig } = await import('./assemble');
+      const { assembleBinder, checkShards } = await import('./assemble');
+      const { checkShardsAgainstConfig } = await import('./folder-check');
       let manifests;
       try {
         manifests = checkShards(positionals);

@@ -207,10 +207,20 @@ export function indexUnits(dir: string, truncate = false): Map<string, UnitRef> 
   return indexCollection(dir, truncate).units;
 }
 
+/**
+ * A raw record's file name as the collector makes it (evidence/context.ts `rawName`:
+ * `<account>.<region>.<service>.<Operation>[.<key>][.<n>].json`, the key made of `[A-Za-z0-9._-]`): one
+ * plain path segment, so that the binder writes it in raw/ and nowhere else.
+ */
+export const RAW_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*\.json$/;
+
 export function readUnit(ref: UnitRef, fd: number): Unit {
   const buffer = Buffer.alloc(ref.length);
   readSync(fd, buffer, 0, ref.length, ref.offset);
-  return JSON.parse(buffer.toString('utf8')) as Unit;
+  const unit = JSON.parse(buffer.toString('utf8')) as Unit;
+  const bad = unit.raw.find((r) => typeof r.name !== 'string' || !RAW_NAME.test(r.name));
+  if (bad) throw new CollectionError(`${ref.file}: the unit ${ref.key} (byte ${ref.offset}) names a raw record ${JSON.stringify(bad.name)}, not a file name the collector makes: the file was edited; collect again with --restart`);
+  return unit;
 }
 
 /** Appends each unit to units.jsonl as it comes (one write per unit), then forgets it. */

@@ -2,8 +2,9 @@
  * How far V8 lets its heap grow past what is live, for the long-running evidence commands.
  *
  * After each full garbage collection V8 sets the next one's trigger at the live size times a growing
- * factor of up to 4 when the heap limit is the default for the machine's memory (`MaxGrowingFactor`,
- * `kHighFactor = 4.0`, in V8's src/heap/heap-controller.cc, as vendored in nodejs/node
+ * factor of up to 4, reached when the heap limit is large, as node's default limit is on a machine of a
+ * few GB (`MaxGrowingFactor` returns `kHighFactor = 4.0` from `kMaxSize` up and less below, in V8's
+ * src/heap/heap-controller.cc, as vendored in nodejs/node
  * deps/v8/src/heap/heap-controller.cc). A collection allocates at a steady pace for half an hour (every
  * response parsed, canonicalized, written), so it takes all of that headroom: 150 MB live made a 430 MB
  * heap, and 850 MB RSS, at 100 accounts x 17 Regions (docs/evidence.md, Performance). The same file's

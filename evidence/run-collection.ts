@@ -21,7 +21,8 @@ import {
 } from './collection';
 import { canonicalJson } from './canonical';
 import { DEFAULT_SESSION_NAME } from './options';
-import type { EvidenceRun, StatusCounts } from './types';
+import { checkShardsAgainstConfig, type Replanned } from './folder-check';
+import type { StatusCounts } from './types';
 import { SHARED_UNIT_PREFIX, type Unit, type UnitSink } from './units';
 
 /** The collector's version, part of a collection's inputs. */
@@ -58,6 +59,12 @@ export interface CollectIntoFolderResult {
   readonly reused: number;
   readonly tasks: number;
   readonly counts: StatusCounts;
+  /**
+   * The folder's tasks as the config and options plan them (key -> shard), which the folder was checked
+   * against: the binder is assembled held to it (assembleBinder's `plan`).
+   * @default - none: the folder is held to its own manifest
+   */
+  readonly plan?: ReadonlyMap<string, number>;
 }
 
 function sumCounts(units: ReadonlyMap<string, { readonly counts: StatusCounts }>): StatusCounts {
@@ -111,9 +118,24 @@ export async function collectIntoFolder(options: CollectIntoFolderOptions): Prom
     ctx.access.destroy();
     throw new CollectionError(`${options.dir} holds a run started ${prior.run.startedAt}, more than ${MAX_RESUME_AGE_HOURS} h ago: its evidence is too old to finish a binder with; --restart discards it`);
   }
+  // The folder is a workspace between two jobs: whatever it says of itself, it is held to the plan, run
+  // header and copies the config and options give (evidence/folder-check.ts), complete or resumed.
+  const planned = () => {
+    const tasks = shardTasks(planTasks(ctx), shard);
+    return { tasks, plan: new Map(tasks.map((t) => [t.key, shard.index])) };
+  };
+  const checkFolder = (manifest: CollectionManifest, plan: ReadonlyMap<string, number>) =>
+    checkShardsAgainstConfig([options.dir], [manifest], {
+      configFile: options.configFile ?? options.dir,
+      ...(options.configText !== undefined ? { configText: options.configText } : {}),
+      ...(options.history ? { history: options.history } : {}),
+      replanned: { inputs, shardOf: plan, header: runHeader(ctx, options, { startedAt, finishedAt: startedAt }, '', roleName) },
+    });
   if (prior?.complete && !inputDifferences(prior.inputs, inputs).length && prior.shard.index === shard.index) {
     ctx.access.destroy();
-    return { manifest: prior, reused: prior.tasks, tasks: prior.tasks, counts: sumCounts(indexUnits(options.dir)) };
+    const { tasks, plan } = planned();
+    checkFolder(prior, plan);
+    return { manifest: prior, reused: tasks.length, tasks: tasks.length, counts: sumCounts(indexUnits(options.dir)), plan };
   }
   if (prior) {
     const diff = inputDifferences(prior.inputs, inputs);
@@ -123,7 +145,7 @@ export async function collectIntoFolder(options: CollectIntoFolderOptions): Prom
     if (prior.shard.index !== shard.index) throw new CollectionError(`${options.dir} holds shard ${prior.shard.index}/${prior.shard.count}, not ${shard.index}/${shard.count}: give another --out, or --restart`);
   }
   const collectedBy = await collectorIdentity(ctx.access);
-  const tasks = shardTasks(planTasks(ctx), shard);
+  const { tasks, plan } = planned();
   const header = (finishedAt: Date, who: string) => runHeader(ctx, options, { startedAt, finishedAt }, who, roleName);
   let manifest: CollectionManifest = { format: COLLECTION_FORMAT, inputs, shard, run: header(startedAt, collectedBy), tasks: tasks.length, complete: false };
   if (!prior) {
@@ -150,17 +172,8 @@ export async function collectIntoFolder(options: CollectIntoFolderOptions): Prom
   const identities = [...new Set([...(prior ? prior.run.collectedBy.split('; ') : []), collectedBy])].sort().join('; ');
   manifest = { ...manifest, run: header(ctx.now(), identities), complete: true };
   writeManifest(options.dir, manifest);
-  return { manifest, reused: tasks.filter((t) => reused.has(t.key)).length, tasks: tasks.length, counts };
-}
-
-/** A sharded run's inputs, plan and run header, as `baseline evidence-merge` derives them from the config and its own options. */
-export interface Replanned {
-  /** The inputs the shards must have been collected for. */
-  readonly inputs: CollectionInputs;
-  /** Every task key of the run, with the shard (1-based) it belongs to. */
-  readonly shardOf: ReadonlyMap<string, number>;
-  /** The run header the config and options give, with the times and identities left to the shards. */
-  readonly header: EvidenceRun;
+  checkFolder(manifest, plan);
+  return { manifest, reused: tasks.filter((t) => reused.has(t.key)).length, tasks: tasks.length, counts, plan };
 }
 
 /**

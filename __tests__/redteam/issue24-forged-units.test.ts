@@ -234,7 +234,7 @@ describe('the config the merge is given', () => {
       writeFileSync(join(folder, MANIFEST_FILE), `${JSON.stringify({ ...manifest, inputs: { ...manifest.inputs, logValidation: { skipped: true } }, run }, null, 2)}\n`);
     }
     expect(await merge(join(dir, 'narrowed-binder'), folders)).toMatch(
-      /^refused: .*shard-1 was collected for other inputs than the merge's options give \(--validate-logs-since\/--skip-log-validation: was \{"skipped":true\}, now \{"start":/,
+      /^refused: .*shard-1 was collected for other inputs than the options give \(--validate-logs-since\/--skip-log-validation: was \{"skipped":true\}, now \{"start":/,
     );
   }, 120_000);
 
@@ -245,7 +245,7 @@ describe('the config the merge is given', () => {
       const accounts = manifest.inputs.accounts.filter((a) => a !== org.ids.workload);
       writeFileSync(join(folder, MANIFEST_FILE), `${JSON.stringify({ ...manifest, inputs: { ...manifest.inputs, accounts }, run: { ...manifest.run, accounts } }, null, 2)}\n`);
     }
-    expect(await merge(join(dir, 'no-account-binder'), folders)).toMatch(/^refused: .*was collected for other inputs than the merge's options give \(--accounts: was /);
+    expect(await merge(join(dir, 'no-account-binder'), folders)).toMatch(/^refused: .*was collected for other inputs than the options give \(--accounts: was /);
   }, 120_000);
 
   test('a config file that does not exist: refused, naming --config', async () => {
