@@ -84,7 +84,7 @@ export function assembleBinder(
     readonly plan?: ReadonlyMap<string, number>;
     /** The config's change history for the binder. @default - the first folder's copy */
     readonly history?: ConfigHistory;
-    /** The config's text for the binder (checked against the shards' digest). @default - the first folder's copy */
+    /** The config's text for the binder (the caller checked it against the folders' digest: folder-check.ts). @default - the first folder's copy */
     readonly configText?: string;
   } = {},
 ): {
@@ -189,9 +189,13 @@ export function assembleBinder(
       const unit = read(ref);
       // A unit is collected after its run started: an older one is not this run's (the run's start
       // bounds a resume and a merge to 24 h, run-collection.ts and checkShards).
-      const { startedAt } = manifests[folder].run;
-      const early = unit.items.find((i) => Date.parse(i.collectedAt) < Date.parse(startedAt));
-      if (early) throw new CollectionError(`${dirs[folder]}: task ${key} holds an item collected at ${early.collectedAt}, before its run started (${startedAt}): the folder was edited; collect again with --restart`);
+      const { startedAt, finishedAt } = manifests[folder].run;
+      const [start, end] = [Date.parse(startedAt), Date.parse(finishedAt)];
+      // Written as "not within" so that a time that does not parse (NaN) is refused too.
+      const outside = unit.items.find((i) => !(Date.parse(i.collectedAt) >= start && Date.parse(i.collectedAt) <= end));
+      if (outside) {
+        throw new CollectionError(`${dirs[folder]}: task ${key} holds an item collected at ${JSON.stringify(outside.collectedAt)}, not within its run (${startedAt} to ${finishedAt}): the folder was edited; collect again with --restart`);
+      }
       spill(assigner.assign(unit, cited).items);
     }
     flush();

@@ -220,8 +220,11 @@ export function createEvidenceCommand(deps: EvidenceCommandDeps = {}): CliComman
       const concurrency = positive(values, 'concurrency');
       const configFile = resolve(str(values, 'config') ?? configPath());
       let config;
+      // Read once: the text the run is judged against (its digest is an input) is the binder's copy.
+      let configText: string;
       try {
         config = loadConfig(configFile);
+        configText = readFileSync(configFile, 'utf8');
       } catch (e) {
         if (e instanceof ConfigError) throw new CommandError(e.message);
         throw e;
@@ -254,7 +257,7 @@ export function createEvidenceCommand(deps: EvidenceCommandDeps = {}): CliComman
           ...deps.collectOptions,
           config,
           configFile,
-          configText: readFileSync(configFile, 'utf8'),
+          configText,
           dir: workDir,
           ...(shard ? { shard } : {}),
           ...(prior ? { resume: prior } : {}),
@@ -293,7 +296,7 @@ export function createEvidenceCommand(deps: EvidenceCommandDeps = {}): CliComman
         return exitCodeOfCounts(collected.counts);
       }
       // Held to the plan it was checked against, with the command's own config and history (not the folder's copies).
-      const merge = { ...(collected.plan ? { plan: collected.plan } : {}), ...(history ? { history } : {}), configText: readFileSync(configFile, 'utf8') };
+      const merge = { ...(collected.plan ? { plan: collected.plan } : {}), ...(history ? { history } : {}), configText };
       return writeAndReport(io, out, () => assembleBinder([workDir], out, merge), () => rmSync(workDir, { recursive: true, force: true }));
     },
   };

@@ -218,6 +218,7 @@ export function readUnit(ref: UnitRef, fd: number): Unit {
   const buffer = Buffer.alloc(ref.length);
   readSync(fd, buffer, 0, ref.length, ref.offset);
   const unit = JSON.parse(buffer.toString('utf8')) as Unit;
+  if (!Array.isArray(unit.raw) || !Array.isArray(unit.items)) throw new CollectionError(`${ref.file}: the unit ${ref.key} (byte ${ref.offset}) is not a unit the collector writes (items and raw lists): the file was edited; collect again with --restart`);
   const bad = unit.raw.find((r) => typeof r.name !== 'string' || !RAW_NAME.test(r.name));
   if (bad) throw new CollectionError(`${ref.file}: the unit ${ref.key} (byte ${ref.offset}) names a raw record ${JSON.stringify(bad.name)}, not a file name the collector makes: the file was edited; collect again with --restart`);
   return unit;

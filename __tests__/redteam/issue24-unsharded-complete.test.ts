@@ -119,6 +119,14 @@ describe('unsharded resume: the folder says it is complete', () => {
     const old = new Date(NOW.getTime() - 3 * 86_400_000).toISOString();
     const units = honestUnits().map((u) => ({ ...u, items: u.items.map((i) => ({ ...i, collectedAt: old })) }));
     const out = folder('old', units, { complete: true });
-    expect(await resume(out)).toMatch(/^refused: .*\.collection: task .* holds an item collected at .*, before its run started \(/);
+    expect(await resume(out)).toMatch(/^refused: .*\.collection: task .* holds an item collected at "2026-03-29T01:00:00\.000Z", not within its run \(/);
+  });
+
+  test.each([
+    ['a time that does not parse', 'garbage'],
+    ['a time after the run ended', '2026-04-02T00:00:00.000Z'],
+  ])("an item's collection time rewritten to %s: refused", async (_what, collectedAt) => {
+    const units = honestUnits().map((u) => ({ ...u, items: u.items.map((i) => ({ ...i, collectedAt })) }));
+    expect(await resume(folder(`time-${collectedAt.slice(0, 4)}`, units, { complete: true }))).toMatch(/^refused: .*holds an item collected at .*, not within its run \(/);
   });
 });
