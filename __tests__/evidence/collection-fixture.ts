@@ -3,7 +3,7 @@
  * merge that need no AWS: the inputs and run header of a small organization.
  */
 import type { CollectionInputs } from '../../evidence/collection';
-import type { EvidenceRun } from '../../evidence/types';
+import type { EvidenceItem, EvidenceRun } from '../../evidence/types';
 
 export function collectionInputs(shardCount: number): CollectionInputs {
   return {
@@ -37,5 +37,22 @@ export function collectionRun(inputs: CollectionInputs, startedAt: string, finis
     triage: { findingTriageHours: 24, alarmAcknowledgeHours: 24 },
     logValidation: { skipped: 'test' },
     exceptions: [],
+  };
+}
+
+/** An item of the organization trail's control in `accountId`'s home Region, collected at the fixtures' run time. */
+export function trailItem(accountId: string, status: EvidenceItem['status'], options: { readonly n?: number; readonly raw?: string[] } = {}): EvidenceItem {
+  return {
+    id: `cloudtrail.organization-trail/${accountId}/us-east-1/${options.n ?? 0}`,
+    controlId: 'cloudtrail.organization-trail',
+    tsc: ['CC7.2'],
+    title: 'trail',
+    status,
+    reason: status === 'PASS' ? 'logging' : 'IsLogging is false',
+    accountId,
+    region: 'us-east-1',
+    collectedAt: '2026-04-01T00:00:00.000Z',
+    raw: options.raw ?? [],
+    sources: [],
   };
 }

@@ -11,25 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assembleBinder, checkShards } from '../../evidence/assemble';
 import { COLLECTION_FORMAT, createCollection, indexCollection, UNITS_FILE, type CollectionManifest } from '../../evidence/collection';
-import { collectionInputs, collectionRun } from '../evidence/collection-fixture';
+import { collectionInputs, collectionRun, trailItem } from '../evidence/collection-fixture';
 import type { EvidenceItem, EvidenceRun } from '../../evidence/types';
 import { unitLine, type Unit } from '../../evidence/units';
 
 const inputs = collectionInputs(2);
 const run = (startedAt: string, finishedAt: string): EvidenceRun => collectionRun(inputs, startedAt, finishedAt);
-const item = (accountId: string, status: EvidenceItem['status'], n = 0): EvidenceItem => ({
-  id: `cloudtrail.organization-trail/${accountId}/us-east-1/${n}`,
-  controlId: 'cloudtrail.organization-trail',
-  tsc: ['CC7.2'],
-  title: 'trail',
-  status,
-  reason: status === 'PASS' ? 'logging' : 'IsLogging is false',
-  accountId,
-  region: 'us-east-1',
-  collectedAt: '2026-04-01T00:00:00.000Z',
-  raw: [],
-  sources: [],
-});
+const item = (accountId: string, status: EvidenceItem['status'], n = 0): EvidenceItem => trailItem(accountId, status, { n });
 const unit = (accountId: string, status: EvidenceItem['status'], items = 1): Unit => ({
   key: `${accountId}|us-east-1|trail||cloudtrail.organization-trail`,
   items: Array.from({ length: items }, (_, n) => item(accountId, status, n)),

@@ -22,25 +22,13 @@ import { assembleBinder, checkShards } from '../../evidence/assemble';
 import { COLLECTION_FORMAT, createCollection, UNITS_FILE, type CollectionManifest } from '../../evidence/collection';
 import type { EvidenceItem, RawRecord } from '../../evidence/types';
 import { unitLine, type Unit } from '../../evidence/units';
-import { collectionInputs, collectionRun } from '../evidence/collection-fixture';
+import { collectionInputs, collectionRun, trailItem } from '../evidence/collection-fixture';
 
 const inputs = collectionInputs(2);
 const RAW = '222222222222-us-east-1-cloudtrail-GetTrailStatus.json';
 const record = (name: string, isLogging: boolean, extra: Record<string, unknown> = {}): RawRecord =>
   ({ name, operation: 'cloudtrail:GetTrailStatus', accountId: '222222222222', region: 'us-east-1', request: {}, responses: [{ IsLogging: isLogging }], ...extra }) as unknown as RawRecord;
-const item = (accountId: string, status: EvidenceItem['status'], raw: string[] = []): EvidenceItem => ({
-  id: `cloudtrail.organization-trail/${accountId}/us-east-1/0`,
-  controlId: 'cloudtrail.organization-trail',
-  tsc: ['CC7.2'],
-  title: 'trail',
-  status,
-  reason: status === 'PASS' ? 'logging' : 'IsLogging is false',
-  accountId,
-  region: 'us-east-1',
-  collectedAt: '2026-04-01T00:00:00.000Z',
-  raw,
-  sources: [],
-});
+const item = (accountId: string, status: EvidenceItem['status'], raw: string[] = []): EvidenceItem => trailItem(accountId, status, { raw });
 const key = (accountId: string) => `${accountId}|us-east-1|trail||cloudtrail.organization-trail`;
 const plan = new Map([
   [key('111111111111'), 1],
