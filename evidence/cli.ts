@@ -9,7 +9,7 @@ import { BinderError as BinderErrorClass, checkBinderFolder } from './binder';
 import { CollectionError, COLLECTION_ENTRIES, parseShard, readManifest } from './collection';
 import { CommandError, UsageError, type CliCommand, type CliOption, type CliValues } from '../bin/cli-command';
 import { configPath, ConfigError, loadConfig } from '../config/load';
-import { accountIdSchema, regionSchema } from '../config/schema';
+import { accountIdSchema, regionSchema, type BaselineConfig } from '../config/schema';
 import type { CollectOptions } from './collect';
 import type { collectIntoFolder } from './run-collection';
 import { readConfigHistory, runGit, type GitRunner } from './history';
@@ -137,6 +137,16 @@ function parseScope(values: CliValues, now: Date, inherit: { readonly to?: Date;
   return { accounts, regions, sinceDays, period, toGiven: toText !== undefined, validateLogsSince, sample, maxFindings: positive(values, 'max-findings') };
 }
 
+/** The config and its text, as both commands judge and copy it; an unreadable or invalid config names the file (config/load.ts). */
+function readConfig(configFile: string): { config: BaselineConfig; configText: string } {
+  try {
+    return { config: loadConfig(configFile), configText: readFileSync(configFile, 'utf8') };
+  } catch (e) {
+    if (e instanceof ConfigError) throw new CommandError(e.message);
+    throw e;
+  }
+}
+
 export interface EvidenceCommandDeps {
   /** @default collectIntoFolder */
   readonly collect?: typeof collectIntoFolder;
@@ -219,16 +229,8 @@ export function createEvidenceCommand(deps: EvidenceCommandDeps = {}): CliComman
       const { accounts, regions, sinceDays, period, validateLogsSince, sample, maxFindings } = scope;
       const concurrency = positive(values, 'concurrency');
       const configFile = resolve(str(values, 'config') ?? configPath());
-      let config;
       // Read once: the text the run is judged against (its digest is an input) is the binder's copy.
-      let configText: string;
-      try {
-        config = loadConfig(configFile);
-        configText = readFileSync(configFile, 'utf8');
-      } catch (e) {
-        if (e instanceof ConfigError) throw new CommandError(e.message);
-        throw e;
-      }
+      const { config, configText } = readConfig(configFile);
       // The checks the collector makes against the config (collect.ts, createContext), made here too,
       // so that they also come before any AWS client or call.
       const members = config.members.map((m) => m.id);
@@ -383,16 +385,7 @@ export function createEvidenceMergeCommand(deps: EvidenceMergeCommandDeps = {}):
       // The period's end the shards recorded, unless given: the pipeline gives it to both.
       const scope = parseScope(values, deps.now?.() ?? new Date(), { to: new Date(first.inputs.period.to) });
       const configFile = resolve(str(values, 'config') ?? configPath());
-      let config;
-      let configText: string;
-      try {
-        configText = readFileSync(configFile, 'utf8');
-        config = loadConfig(configFile);
-      } catch (e) {
-        if (e instanceof ConfigError) throw new CommandError(e.message);
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`--config: ${configFile} does not exist`);
-        throw e;
-      }
+      const { config, configText } = readConfig(configFile);
       const { replan } = await import('./run-collection');
       const history = await readConfigHistory(configFile, deps.git ?? runGit);
       let plan;

@@ -144,8 +144,17 @@ export async function collectIntoFolder(options: CollectIntoFolderOptions): Prom
     }
     if (prior.shard.index !== shard.index) throw new CollectionError(`${options.dir} holds shard ${prior.shard.index}/${prior.shard.count}, not ${shard.index}/${shard.count}: give another --out, or --restart`);
   }
-  const collectedBy = await collectorIdentity(ctx.access);
   const { tasks, plan } = planned();
+  // A resumed folder is checked before anything is collected into it (and again once it is complete).
+  if (prior) {
+    try {
+      checkFolder(prior, plan);
+    } catch (e) {
+      ctx.access.destroy();
+      throw e;
+    }
+  }
+  const collectedBy = await collectorIdentity(ctx.access);
   const header = (finishedAt: Date, who: string) => runHeader(ctx, options, { startedAt, finishedAt }, who, roleName);
   let manifest: CollectionManifest = { format: COLLECTION_FORMAT, inputs, shard, run: header(startedAt, collectedBy), tasks: tasks.length, complete: false };
   if (!prior) {
@@ -179,8 +188,8 @@ export async function collectIntoFolder(options: CollectIntoFolderOptions): Prom
 /**
  * The inputs, plan and run header of a run of `shardCount` shards, derived the way `collectIntoFolder`
  * derives them, from the config and the options the merge was given (the shards' own options): a shard
- * folder is trusted only as far as it matches them (evidence/assemble.ts, checkShardsAgainstConfig and
- * assembleBinder's `plan`). Makes no AWS call: the context's clients are built with credentials that are
+ * folder is trusted only as far as it matches them (evidence/folder-check.ts, checkShardsAgainstConfig;
+ * evidence/assemble.ts, assembleBinder's `plan`). Makes no AWS call: the context's clients are built with credentials that are
  * never used, and destroyed unused.
  */
 export function replan(options: Omit<CollectIntoFolderOptions, 'dir' | 'credentials'>, shardCount: number): Replanned {

@@ -110,6 +110,13 @@ describe('unsharded resume: the folder says it is complete', () => {
     expect(r).toMatch(/^refused: --out: .*\.collection: the run header of manifest\.json differs from what .*org\.yaml gives \(exceptions\)/);
   });
 
+  test('an interrupted collection with an exception added to its run header: refused before anything is collected into it', async () => {
+    const exception = { kind: 'AWS Config rule switched off', id: 'cloudtrail-enabled', reason: 'approved by the CISO (forged)' };
+    const out = folder('exceptions-interrupted', honestUnits().slice(1), { complete: false, run: { ...header, exceptions: [...header.exceptions, exception] } });
+    // The endpoint refuses every connection: a refusal naming the header (not a failed call) shows the check came first.
+    expect(await resume(out)).toMatch(/^refused: --out: .*\.collection: the run header of manifest\.json differs from what .*org\.yaml gives \(exceptions\)/);
+  });
+
   test("the folder's org-config.yaml copy swapped: the binder must hold the config judged", async () => {
     const out = folder('config-copy', honestUnits(), { complete: true }, (work) => writeFileSync(join(work, 'org-config.yaml'), '# forged: account trail retired, approved exception (SEC-1234)\n'));
     expect(await resume(out)).toMatch(/^refused: --out: .*org-config\.yaml is not the config the shards were collected for/);
